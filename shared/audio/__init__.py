@@ -1,0 +1,1 @@
+"""Audio intake: format sniffing, decoding to 16 kHz mono, analysis."""

@@ -1,0 +1,64 @@
+"""Plain data passed between decoding, analysis and transcription."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+TARGET_RATE = 16_000
+
+
+class AudioError(Exception):
+    """Bad or unusable audio. ``code`` is machine-readable, ``message`` is for the learner."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedAudio:
+    samples: npt.NDArray[np.float32]  # mono, TARGET_RATE, in [-1, 1]
+    source_format: str  # from the allow-list: wav, flac, ogg, opus, webm, mp3, m4a
+    source_rate: int
+    source_channels: int
+
+    @property
+    def sample_rate(self) -> int:
+        return TARGET_RATE
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / TARGET_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    duration: float
+    speech_duration: float
+    speech_segments: tuple[tuple[float, float], ...]
+    pauses: tuple[tuple[float, float], ...]  # silences between speech segments
+    warnings: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)  # pitch, loudness, SNR, rates…
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["speech_segments"] = [list(s) for s in self.speech_segments]
+        data["pauses"] = [list(p) for p in self.pauses]
+        data["warnings"] = list(self.warnings)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        return cls(
+            duration=float(data["duration"]),
+            speech_duration=float(data["speech_duration"]),
+            speech_segments=tuple((float(a), float(b)) for a, b in data["speech_segments"]),
+            pauses=tuple((float(a), float(b)) for a, b in data["pauses"]),
+            warnings=tuple(data.get("warnings", ())),
+            extra=dict(data.get("extra", {})),
+        )

@@ -1,0 +1,1 @@
+"""Pure domain code: plain data in, plain data out. No framework imports."""

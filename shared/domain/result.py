@@ -1,0 +1,82 @@
+"""The result contract: what a scored attempt says (DESIGN.md).
+
+These types are what ``recital score --json`` prints and what the API
+returns for a done attempt; the pipeline stores ``ScoredAttempt.to_dict()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class WordStatus(StrEnum):
+    CORRECT = "correct"
+    SUBSTITUTED = "substituted"
+    OMITTED = "omitted"
+    INSERTED = "inserted"
+    REPEATED = "repeated"
+    SELF_CORRECTED = "self_corrected"
+
+
+@dataclass(frozen=True, slots=True)
+class WordResult:
+    expected: str | None  # reference word as written; None for extra words
+    spoken: str | None  # what was heard; None when omitted
+    status: WordStatus
+    start: float | None = None
+    end: float | None = None
+    index: int | None = None  # position in the reference words; None for extras
+    prompted: bool = False  # a long hesitation came right before this word
+
+
+@dataclass(frozen=True, slots=True)
+class Hesitation:
+    start: float
+    end: float
+    duration: float
+    before_word: int | None  # index into the reference words
+
+
+@dataclass(frozen=True, slots=True)
+class SectionScore:
+    index: int
+    text: str
+    first_word: int
+    last_word: int
+    accuracy: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    accuracy: float
+    completeness: float
+    fluency: float
+    overall: float
+    wpm: float
+    wcpm: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredAttempt:
+    scores: Scores
+    words: tuple[WordResult, ...]
+    hesitations: tuple[Hesitation, ...]
+    sections: tuple[SectionScore, ...]
+    transcript: str
+    engine: str
+    model: str
+    scoring_version: str
+    fillers: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["words"] = [_word_dict(w) for w in self.words]
+        return data
+
+
+def _word_dict(word: WordResult) -> dict[str, Any]:
+    data = asdict(word)
+    data["status"] = word.status.value
+    return data

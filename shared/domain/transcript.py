@@ -1,0 +1,68 @@
+"""What an engine heard: words with times. The input to scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class SpokenWord:
+    text: str
+    start: float
+    end: float
+    confidence: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    words: tuple[SpokenWord, ...]
+    engine: str
+    model: str
+    language: str = "en"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "model": self.model,
+            "language": self.language,
+            "text": self.text,
+            "words": [asdict(w) for w in self.words],
+            "extra": dict(self.extra),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Transcript:
+        """Build from the stored form or a ``--transcript-json`` file.
+
+        Accepts ``{"words": [{"text"|"word", "start", "end"}...]}`` with
+        optional engine/model.
+        """
+        return cls(
+            words=tuple(_word_from(item) for item in data.get("words", [])),
+            engine=str(data.get("engine", "given")),
+            model=str(data.get("model", "given")),
+            language=str(data.get("language", "en")),
+            extra=dict(data.get("extra", {})),
+        )
+
+    @classmethod
+    def of(cls, words: Iterable[SpokenWord], engine: str, model: str) -> Transcript:
+        return cls(words=tuple(words), engine=engine, model=model)
+
+
+def _word_from(item: Mapping[str, Any]) -> SpokenWord:
+    text = item.get("text", item.get("word"))
+    if not isinstance(text, str):
+        raise ValueError(f"transcript word without text: {item!r}")
+    start, end = float(item["start"]), float(item["end"])
+    if end < start:
+        raise ValueError(f"transcript word ends before it starts: {item!r}")
+    confidence = item.get("confidence")
+    return SpokenWord(text, start, end, None if confidence is None else float(confidence))

@@ -1,0 +1,80 @@
+"""One typed settings object for Flask, Celery and the CLI.
+
+Every value comes from a ``RECITAL_*`` environment variable (or a ``.env``
+file). The defaults are the embedded mode: a SQLite file, a local storage
+directory, an in-process Celery worker and the offline engine, so nothing
+needs a server.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOME = Path(".recital")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    home: Path = Field(DEFAULT_HOME, description="Folder for embedded data.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty: SQLite in home.")
+    broker_url: str = Field("memory://", description="Celery broker; memory:// is in-process.")
+    storage_url: str = Field("", description="file:///path or gs://bucket; empty: home/storage.")
+    transcriber: Literal["offline", "openai"] = "offline"
+    fallback_transcriber: Literal["offline", "none"] = "offline"
+
+    max_upload_bytes: int = Field(50 * 1024 * 1024, gt=0)
+    max_duration_seconds: float = Field(60 * 60, gt=0)
+    hesitation_seconds: float = Field(1.0, gt=0)
+    prompted_seconds: float = Field(3.0, gt=0)
+
+    # Delivery guarantees (see DESIGN.md, "Pipeline and its guarantees").
+    visibility_timeout_seconds: int = Field(3600, gt=0)
+    task_hard_time_limit_seconds: int = Field(1800, gt=0)
+    task_soft_time_limit_seconds: int = Field(1700, gt=0)
+    lease_seconds: int = Field(1900, gt=0)
+    max_deliveries: int = Field(3, ge=1)
+    sweep_interval_seconds: float = Field(60.0, gt=0)
+    stuck_queued_seconds: float = Field(120.0, gt=0)
+    worker_max_memory_per_child_kb: int = Field(3_000_000, gt=0)
+    statement_timeout_ms: int = Field(30_000, gt=0)
+
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "whisper-1"
+    openai_max_request_bytes: int = Field(25 * 1024 * 1024, gt=0)
+    openai_concurrency: int = Field(4, ge=1)
+
+    @model_validator(mode="after")
+    def _time_limits_fit_visibility(self) -> Settings:
+        # A task that outlives the broker's visibility timeout is delivered
+        # twice; refuse to start with limits that allow it.
+        if self.task_hard_time_limit_seconds >= self.visibility_timeout_seconds:
+            raise ValueError("task_hard_time_limit_seconds must be below visibility_timeout_seconds")
+        if self.task_soft_time_limit_seconds >= self.task_hard_time_limit_seconds:
+            raise ValueError("task_soft_time_limit_seconds must be below the hard limit")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'recital.db').resolve()}"
+
+    @property
+    def resolved_storage_url(self) -> str:
+        return self.storage_url or (self.home / "storage").resolve().as_uri()
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url.startswith("memory://")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

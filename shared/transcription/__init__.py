@@ -1,0 +1,1 @@
+"""Transcription engines behind one port."""

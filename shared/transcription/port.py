@@ -1,0 +1,29 @@
+"""The one interface every transcription engine implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.audio.types import DecodedAudio
+from shared.domain.transcript import Transcript
+
+
+class TranscriptionError(Exception):
+    """The engine could not transcribe. ``retryable`` tells the worker whether to try again."""
+
+    def __init__(self, code: str, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+
+
+class Transcriber(Protocol):
+    engine: str  # "offline" | "openai"
+    model: str
+
+    def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
+        """Words with start/end seconds. ``reference_text`` may bias recognition
+        toward the piece's vocabulary, but the transcript must report what was
+        said, not what should have been."""
+        ...

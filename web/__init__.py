@@ -1,0 +1,39 @@
+"""Recital's front door: a Flask app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from shared.container import Container
+from shared.services.submission import Enqueue
+from shared.settings import Settings, get_settings
+
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None) -> Flask:
+    """Build the app. ``enqueue`` defaults to sending Celery tasks by name to the broker."""
+    settings = settings or get_settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
+    app.extensions["recital"] = Container(settings)
+    app.extensions["recital.enqueue"] = enqueue or _celery_enqueuer(settings)
+
+    from web import errors
+    from web.api import api
+    from web.health import health
+
+    errors.register(app)
+    app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(health)
+    logging.getLogger("recital").setLevel(logging.INFO)
+    return app
+
+
+def _celery_enqueuer(settings: Settings) -> Enqueue:
+    from shared.queue import CeleryEnqueuer, build_celery
+
+    return CeleryEnqueuer(build_celery(settings, name="recital-web"))

@@ -1,0 +1,66 @@
+"""Composition root: builds adapters from settings, once per process.
+
+Web, workers and the CLI each hold one Container. After a worker forks,
+``dispose_engine`` drops pooled connections inherited from the parent.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.db.engine import build_engine, build_session_factory
+from shared.db.uow import UnitOfWork
+from shared.settings import Settings
+from shared.storage import Storage, build_storage
+
+if TYPE_CHECKING:
+    from shared.services.processing import ProcessingContext
+    from shared.transcription.port import Transcriber
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._transcriber: Transcriber | None = None
+        self._lock = threading.Lock()
+
+    @cached_property
+    def engine(self) -> Engine:
+        return build_engine(self.settings)
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        return build_session_factory(self.engine)
+
+    @cached_property
+    def storage(self) -> Storage:
+        return build_storage(self.settings.resolved_storage_url)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def transcriber(self) -> Transcriber:
+        """The engine, loaded on first use and kept for the life of the process."""
+        with self._lock:
+            if self._transcriber is None:
+                from shared.transcription.factory import build_transcriber
+
+                self._transcriber = build_transcriber(self.settings)
+            return self._transcriber
+
+    def processing_context(self) -> ProcessingContext:
+        from shared.services.processing import ProcessingContext
+
+        worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        return ProcessingContext(self.uow, self.storage, self.transcriber, self.settings, worker_id)
+
+    def dispose_engine(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose(close=False)

@@ -1,0 +1,1 @@
+"""Services: the use cases. They own transactions (only services commit)."""

@@ -1,0 +1,22 @@
+"""Errors a service raises; adapters map ``kind`` to HTTP statuses or exit codes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    INVALID = "invalid"  # 400
+    NOT_FOUND = "not_found"  # 404
+    TOO_LARGE = "too_large"  # 413
+    UNSUPPORTED = "unsupported"  # 415
+    UNPROCESSABLE = "unprocessable"  # 422
+    UNAVAILABLE = "unavailable"  # 503
+
+
+class ServiceError(Exception):
+    def __init__(self, kind: ErrorKind, code: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.code = code
+        self.message = message

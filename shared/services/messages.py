@@ -1,0 +1,22 @@
+"""Sentences a learner can act on, by machine-readable error code."""
+
+from __future__ import annotations
+
+TOO_MANY_DELIVERIES = "too_many_deliveries"
+
+MESSAGES: dict[str, str] = {
+    TOO_MANY_DELIVERIES: (
+        "We tried to score this recording several times and could not finish. "
+        "Please record it again; if it keeps happening, contact support."
+    ),
+    "engine_unavailable": (
+        "The transcription service is unavailable right now. Please submit the recording again later."
+    ),
+    "engine_rejected": "The transcription service could not read this recording. Please record it again.",
+    "storage_unavailable": "We could not read your stored recording. Please try again later.",
+    "processing_error": "Something went wrong while scoring this recording. Please record it again.",
+}
+
+
+def learner_message(code: str, default: str | None = None) -> str:
+    return MESSAGES.get(code) or default or MESSAGES["processing_error"]

@@ -1,0 +1,52 @@
+"""Google Cloud Storage backend (``STORAGE_EMULATOR_HOST`` points it at an emulator)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from google.api_core import exceptions as gexc
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import storage as gcs
+
+from shared.storage.port import StorageError
+
+
+class GcsStorage:
+    def __init__(self, bucket: str, prefix: str = "") -> None:
+        self.url = f"gs://{bucket}/{prefix}".rstrip("/")
+        self._prefix = prefix.strip("/")
+        if os.environ.get("STORAGE_EMULATOR_HOST"):
+            client = gcs.Client(project="recital-local", credentials=AnonymousCredentials())
+        else:
+            client = gcs.Client()
+        self._bucket = client.bucket(bucket)
+
+    def _blob(self, key: str) -> gcs.Blob:
+        name = f"{self._prefix}/{key}" if self._prefix else key
+        return self._bucket.blob(name)
+
+    def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
+        try:
+            self._blob(key).upload_from_file(stream, content_type=content_type, rewind=True)
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"upload to {self.url} failed: {exc}") from exc
+
+    def download_to(self, key: str, path: Path) -> None:
+        try:
+            self._blob(key).download_to_filename(str(path))
+        except gexc.NotFound as exc:
+            raise StorageError(f"no recording stored under {key!r}") from exc
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"download from {self.url} failed: {exc}") from exc
+
+    def exists(self, key: str) -> bool:
+        return bool(self._blob(key).exists())
+
+    def check(self) -> None:
+        try:
+            if not self._bucket.exists():
+                raise StorageError(f"bucket {self._bucket.name!r} does not exist")
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"storage unreachable: {exc}") from exc

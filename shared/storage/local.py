@@ -1,0 +1,53 @@
+"""Local-directory storage for the embedded mode and single-machine installs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from shared.storage.port import StorageError
+
+
+class LocalStorage:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.url = root.as_uri()
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise StorageError(f"key escapes the storage root: {key!r}")
+        return path
+
+    def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a crash never leaves a half-written recording.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(stream, out, 1024 * 1024)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def download_to(self, key: str, path: Path) -> None:
+        source = self._path(key)
+        if not source.exists():
+            raise StorageError(f"no recording stored under {key!r}")
+        shutil.copyfile(source, path)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"storage directory unusable: {exc}") from exc
+        if not os.access(self.root, os.W_OK):
+            raise StorageError(f"storage directory not writable: {self.root}")

@@ -1,0 +1,57 @@
+"""Split a long recording at quiet points so each piece can be sent on its own.
+
+Cutting inside a word would make both halves mis-transcribe it, so every cut is
+placed in the quietest stretch found shortly before the target boundary.
+numpy only: this runs in the worker next to a decoded signal of up to an hour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+# Width over which energy is averaged when looking for a lull: long enough to
+# ignore the gaps between plosives inside a word, short enough to fit a pause.
+QUIET_WINDOW_SECONDS = 0.2
+# How far before the target boundary to look for a lull. Bounded so a long
+# chunk does not shrink much, and so we never scan the whole signal.
+SEARCH_SECONDS = 30.0
+
+
+def plan_chunks(
+    samples: npt.NDArray[np.float32],
+    rate: int,
+    max_samples: int,
+    search_seconds: float = SEARCH_SECONDS,
+) -> list[tuple[int, int]]:
+    """Half-open sample spans ``[start, end)`` covering ``samples``, each at most
+    ``max_samples`` long, cut at the quietest point near each boundary."""
+    if max_samples <= 0:
+        raise ValueError("max_samples must be positive")
+    total = len(samples)
+    # At most half a chunk of search keeps every chunk at least half-full.
+    search = max(1, min(max_samples // 2, int(search_seconds * rate)))
+    window = max(1, int(QUIET_WINDOW_SECONDS * rate))
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while total - start > max_samples:
+        target = start + max_samples
+        cut = quietest_point(samples, max(start + 1, target - search), target, window)
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, total))
+    return spans
+
+
+def quietest_point(
+    samples: npt.NDArray[np.float32], lo: int, hi: int, window: int
+) -> int:
+    """Middle of the lowest-energy ``window`` within ``[lo, hi)``; always in ``(lo, hi]``."""
+    region = samples[lo:hi].astype(np.float64)
+    if len(region) <= window:
+        return hi
+    energy = np.concatenate(([0.0], np.cumsum(region * region)))
+    means = energy[window:] - energy[:-window]
+    # On ties (digital silence) prefer the latest lull: longer chunks, fewer requests.
+    best = len(means) - 1 - int(np.argmin(means[::-1]))
+    return lo + best + window // 2

@@ -1,0 +1,20 @@
+"""Pick the transcription engine named in settings."""
+
+from __future__ import annotations
+
+from shared.settings import Settings
+from shared.transcription.port import Transcriber
+
+
+def build_transcriber(settings: Settings) -> Transcriber:
+    from shared.transcription.offline import OfflineTranscriber
+
+    if settings.transcriber == "offline":
+        return OfflineTranscriber()
+    from shared.transcription.fallback import CircuitBreaker, FallbackTranscriber
+    from shared.transcription.openai_engine import OpenAITranscriber
+
+    primary = OpenAITranscriber.from_settings(settings)
+    if settings.fallback_transcriber == "none":
+        return primary
+    return FallbackTranscriber(primary, OfflineTranscriber(), CircuitBreaker())

@@ -1,0 +1,54 @@
+"""Every error is JSON: {"error": {"code": ..., "message": ...}} with the right status."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
+
+from shared.services.errors import ErrorKind, ServiceError
+
+log = logging.getLogger("recital.web")
+
+STATUS_BY_KIND = {
+    ErrorKind.INVALID: 400,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.TOO_LARGE: 413,
+    ErrorKind.UNSUPPORTED: 415,
+    ErrorKind.UNPROCESSABLE: 422,
+    ErrorKind.UNAVAILABLE: 503,
+}
+CODE_BY_STATUS = {
+    400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+    413: "recording_too_large", 415: "unsupported_media_type", 429: "rate_limited",
+}
+
+
+def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
+    response = jsonify({"error": {"code": code, "message": message}})
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response, status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def _service(exc: ServiceError) -> tuple[Response, int]:
+        return error_response(STATUS_BY_KIND[exc.kind], exc.code, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> tuple[Response, int]:
+        status = exc.code or 500
+        return error_response(status, CODE_BY_STATUS.get(status, "http_error"), exc.description or "")
+
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError) -> tuple[Response, int]:
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        return error_response(503, "database_unavailable", "The service is busy; try again shortly.")
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "Something went wrong on our side.")

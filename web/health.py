@@ -1,0 +1,53 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+from sqlalchemy import text
+
+from shared.storage import StorageError
+from web.deps import container
+
+health = Blueprint("health", __name__)
+
+
+@health.get("/health/")
+def live() -> Response:
+    return jsonify({"status": "ok"})
+
+
+@health.get("/ready")
+def ready() -> tuple[Response, int]:
+    checks = {"database": _database(), "broker": _broker(), "storage": _storage()}
+    ok = all(v == "ok" for v in checks.values())
+    return jsonify({"status": "ok" if ok else "unavailable", "checks": checks}), 200 if ok else 503
+
+
+def _database() -> str:
+    try:
+        with container().engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as exc:  # a probe reports; it does not raise
+        return f"error: {exc.__class__.__name__}"
+
+
+def _broker() -> str:
+    settings = container().settings
+    if settings.embedded_broker:
+        return "ok"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.broker_url, socket_connect_timeout=2, socket_timeout=2).ping()
+        return "ok"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+
+
+def _storage() -> str:
+    try:
+        container().storage.check()
+        return "ok"
+    except StorageError as exc:
+        return f"error: {exc}"

@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + MULTIPART_OVERHEAD
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
     app.extensions["recital"] = Container(settings)
-    app.extensions["recital.enqueue"] = enqueue or _celery_enqueuer(settings)
+    app.extensions["recital.enqueue"] = enqueue if enqueue is not None else _celery_enqueuer(settings)
 
     from web import errors
     from web.api import api

@@ -1,0 +1,83 @@
+"""Command handlers: thin adapters over services, like the web routes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from shared.settings import get_settings
+
+
+def db(args: argparse.Namespace) -> int:
+    from shared.db.migrate import upgrade
+
+    upgrade(get_settings())
+    print("database is at the latest revision")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from cli.demo import run_demo
+
+    return run_demo(get_settings())
+
+
+def score(args: argparse.Namespace) -> int:
+    from cli.score import run_score
+
+    return run_score(args, get_settings())
+
+
+def serve(args: argparse.Namespace) -> int:
+    from cli.embedded import in_process_worker
+    from shared.db.migrate import upgrade
+    from shared.queue import CeleryEnqueuer
+    from web import create_app
+    from workers.celery_app import create_celery
+
+    settings = get_settings()
+    upgrade(settings)
+    celery = create_celery(settings)
+    app = create_app(settings, enqueue=CeleryEnqueuer(celery))
+    if not settings.embedded_broker:  # real broker: run `recital worker` beside this
+        app.run(host=args.host, port=args.port)
+        return 0
+    with in_process_worker(celery, sweep_every=settings.sweep_interval_seconds):
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """Exec a real Celery worker (prefork pool) built from the same settings."""
+    settings = get_settings()
+    if settings.embedded_broker:
+        print("recital worker needs a real broker: set RECITAL_BROKER_URL (e.g. redis://...)", file=sys.stderr)
+        return 2
+    argv = [
+        sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker",
+        "-Q", args.queues, "-c", str(args.concurrency), "--loglevel", "INFO",
+    ]
+    if args.beat:
+        argv.append("--beat")
+    os.execv(sys.executable, argv)
+    return 0  # pragma: no cover - execv does not return
+
+
+def sweep(args: argparse.Namespace) -> int:
+    from shared.container import Container
+    from shared.queue import CeleryEnqueuer, build_celery
+    from shared.services.sweeper import sweep as sweep_service
+
+    settings = get_settings()
+    deps = Container(settings)
+    with deps.uow() as uow:
+        report = sweep_service(
+            uow, CeleryEnqueuer(build_celery(settings)), settings.stuck_queued_seconds,
+            settings.max_deliveries,
+        )
+    print(f"resent {report.resent}, failed {report.failed}")
+    return 0
+
+
+__all__ = ["db", "demo", "score", "serve", "worker", "sweep"]

@@ -1,0 +1,67 @@
+"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from shared.settings import get_settings
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="recital", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("demo", help="score the bundled sample end to end, no servers needed")
+
+    serve = commands.add_parser("serve", help="development server with an in-process worker")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+
+    worker = commands.add_parser("worker", help="a real Celery worker")
+    worker.add_argument("--queues", "-Q", default="recordings,rescore,maintenance")
+    worker.add_argument("--concurrency", "-c", type=int, default=1)
+    worker.add_argument("--beat", action="store_true", help="also run the sweeper schedule")
+
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade"])
+
+    commands.add_parser("sweep", help="re-send stuck attempts once")
+
+    score = commands.add_parser("score", help="score one recording offline (no server)")
+    score.add_argument("audio", nargs="?", help="recording file (omit with --transcript-json)")
+    score.add_argument("--text-file", required=True, help="the piece's text")
+    score.add_argument("--engine", choices=["offline", "openai"], default=None)
+    score.add_argument("--transcript-json", help="score this transcript instead of running an engine")
+    score.add_argument("--json", action="store_true", help="print the result contract as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    handler = _handlers()[args.command]
+    return handler(args)
+
+
+def _handlers() -> dict[str, Handler]:
+    from cli import commands
+
+    return {
+        "demo": commands.demo,
+        "serve": commands.serve,
+        "worker": commands.worker,
+        "db": commands.db,
+        "sweep": commands.sweep,
+        "score": commands.score,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["main", "get_settings"]

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the tests and benchmarks use: speech synthesisers with voices
+# built from real speakers (flite, festival), espeak-ng for robustness tests,
+# sox and ffmpeg to make the format matrix. Installs only what is missing.
+set -euo pipefail
+packages=(flite festival festvox-us-slt-hts festvox-kallpc16k sox libsox-fmt-all ffmpeg espeak-ng)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

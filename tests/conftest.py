@@ -1,0 +1,110 @@
+"""Fixtures shared by the whole suite: settings on real services and real workers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.settings import Settings
+from tests.support.stack import (
+    ROOT,
+    CeleryWorker,
+    create_database,
+    drop_database,
+    redis_db_url,
+    require,
+)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    url = create_database()
+    from shared.db.migrate import upgrade
+
+    upgrade(Settings(database_url=url))
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return redis_db_url(13)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The same settings as environment variables, for subprocesses."""
+    env = {
+        "RECITAL_HOME": str(settings.home),
+        "RECITAL_DATABASE_URL": settings.resolved_database_url,
+        "RECITAL_BROKER_URL": settings.broker_url,
+        "RECITAL_STORAGE_URL": settings.resolved_storage_url,
+        "RECITAL_TRANSCRIBER": settings.transcriber,
+    }
+    return env
+
+
+@pytest.fixture
+def embedded_settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home")
+
+
+@pytest.fixture(scope="session")
+def stack_settings(tmp_path_factory: pytest.TempPathFactory, pg_url: str, redis_url: str) -> Settings:
+    home = tmp_path_factory.mktemp("stack")
+    return Settings(home=home, database_url=pg_url, broker_url=redis_url)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CeleryWorker]:
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    worker = CeleryWorker(settings_env(stack_settings), log)
+    worker.wait_ready()
+    yield worker
+    worker.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def gcs_emulator() -> Iterator[str]:
+    """``gcp-storage-emulator`` on a free port; yields the STORAGE_EMULATOR_HOST value."""
+    port = free_port()
+    binary = Path(sys.executable).parent / "gcp-storage-emulator"
+    require(binary.exists(), "gcp-storage-emulator is not installed")
+    process = subprocess.Popen(
+        [str(binary), "start", "--host", "127.0.0.1", "--port", str(port), "--in-memory"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    host = f"http://127.0.0.1:{port}"
+    _wait_for_port(port, process)
+    previous = os.environ.get("STORAGE_EMULATOR_HOST")
+    os.environ["STORAGE_EMULATOR_HOST"] = host
+    yield host
+    if previous is None:
+        os.environ.pop("STORAGE_EMULATOR_HOST", None)
+    process.terminate()
+    process.wait(10)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("emulator exited early")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on port {port}")

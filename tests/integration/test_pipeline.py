@@ -1,0 +1,111 @@
+"""Upload → storage → Celery → score → poll, on real services.
+
+Postgres and Redis are the machine's; the worker is a real ``celery worker``
+subprocess; storage is a local directory, then the GCS emulator; and once
+everything runs embedded (SQLite, memory broker, in-process worker).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from shared.settings import Settings
+from tests.conftest import settings_env
+from tests.integration.flow import create_piece, poll, statuses, upload
+from tests.support.recitations import PSALM_23, skip_middle, synthesise
+from tests.support.stack import CeleryWorker
+from web import create_app
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def readings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("readings")
+    return {
+        "clean": synthesise(PSALM_23, folder / "clean.wav"),
+        "skipped": synthesise(skip_middle(PSALM_23), folder / "skipped.wav"),
+    }
+
+
+def check_clean_beats_skipped(app: Flask, readings: dict[str, Path]) -> None:
+    client = app.test_client()
+    piece_id = create_piece(client, "Psalm 23", PSALM_23)
+    clean = poll(client, upload(client, piece_id, readings["clean"]))
+    skipped = poll(client, upload(client, piece_id, readings["skipped"]))
+    assert clean["status"] == "done", clean
+    assert skipped["status"] == "done", skipped
+    clean_scores, skipped_scores = clean["result"]["scores"], skipped["result"]["scores"]
+    assert clean_scores["accuracy"] >= 75, clean_scores
+    assert clean_scores["accuracy"] >= skipped_scores["accuracy"] + 30, (clean_scores, skipped_scores)
+    assert clean_scores["completeness"] > skipped_scores["completeness"]
+    words = PSALM_23.split()
+    skipped_range = range(len(words) // 4, 3 * (len(words) // 4))
+    by_index = statuses(skipped["result"])
+    omitted = [i for i in skipped_range if by_index[str(i)] == "omitted"]
+    assert len(omitted) >= 0.8 * len(skipped_range), by_index
+    assert clean["result"]["engine"] == "offline" and clean["result"]["scoring_version"]
+
+
+def test_postgres_redis_celery_local_storage(
+    stack_settings: Settings, celery_worker: CeleryWorker, readings: dict[str, Path]
+) -> None:
+    check_clean_beats_skipped(create_app(stack_settings), readings)
+
+
+@pytest.fixture
+def gcs_stack(
+    stack_settings: Settings, gcs_emulator: str, tmp_path: Path
+) -> Iterator[Settings]:
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    storage.Client(project="recital-test", credentials=AnonymousCredentials()).create_bucket("recital-test")
+    settings = stack_settings.model_copy(update={"storage_url": "gs://recital-test/recordings"})
+    env = {**settings_env(settings), "STORAGE_EMULATOR_HOST": gcs_emulator}
+    worker = CeleryWorker(env, tmp_path / "gcs-worker.log")
+    worker.wait_ready()
+    yield settings
+    worker.stop()
+
+
+def test_gcs_emulator_storage(gcs_stack: Settings, readings: dict[str, Path]) -> None:
+    check_clean_beats_skipped(create_app(gcs_stack), readings)
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    client = storage.Client(project="recital-test", credentials=AnonymousCredentials())
+    names = [blob.name for blob in client.list_blobs("recital-test")]
+    assert len(names) >= 2 and all(n.startswith("recordings/attempts/") for n in names), names
+
+
+def test_embedded_defaults(embedded_settings: Settings, readings: dict[str, Path]) -> None:
+    from cli.embedded import in_process_worker
+    from shared.db.migrate import upgrade
+    from shared.queue import CeleryEnqueuer
+    from workers.celery_app import create_celery
+
+    upgrade(embedded_settings)
+    celery = create_celery(embedded_settings)
+    app = create_app(embedded_settings, enqueue=CeleryEnqueuer(celery))
+    with in_process_worker(celery):
+        check_clean_beats_skipped(app, readings)
+
+
+def test_cli_demo_prints_a_scored_result(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    env = {**os.environ, "RECITAL_HOME": str(tmp_path / "demo")}
+    for key in ("RECITAL_DATABASE_URL", "RECITAL_BROKER_URL", "RECITAL_STORAGE_URL"):
+        env.pop(key, None)
+    run = subprocess.run(
+        [sys.executable, "-m", "cli.main", "demo"], env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "accuracy" in run.stdout and ": done" in run.stdout, run.stdout

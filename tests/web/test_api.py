@@ -1,0 +1,170 @@
+"""The HTTP contract of API v1 on the embedded database: statuses, codes, headers.
+
+Task sending is captured here so each error path can be checked in isolation;
+the real Celery path is covered in tests/integration.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from shared.db.migrate import upgrade
+from shared.settings import Settings
+from tests.support.recitations import synthesise
+from web import create_app
+
+LEARNER = {"X-Learner-Id": "ada"}
+
+
+class SentTasks(list[uuid.UUID]):
+    def __init__(self, fail: bool = False) -> None:
+        super().__init__()
+        self.fail = fail
+
+    def __call__(self, attempt_id: uuid.UUID) -> None:
+        if self.fail:
+            raise ConnectionError("broker down")
+        self.append(attempt_id)
+
+
+@pytest.fixture
+def sent() -> SentTasks:
+    return SentTasks()
+
+
+@pytest.fixture
+def client(tmp_path: Path, sent: SentTasks) -> FlaskClient:
+    settings = Settings(home=tmp_path, max_upload_bytes=2 * 1024 * 1024)
+    upgrade(settings)
+    return create_app(settings, enqueue=sent).test_client()
+
+
+@pytest.fixture(scope="module")
+def wav(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return synthesise("The Lord is my shepherd", tmp_path_factory.mktemp("w") / "a.wav").read_bytes()
+
+
+def make_piece(client: FlaskClient) -> str:
+    response = client.post("/api/v1/pieces", json={"title": "Psalm", "text": "The Lord is my shepherd."})
+    assert response.status_code == 201
+    assert response.headers["Location"].endswith(response.get_json()["id"])
+    return str(response.get_json()["id"])
+
+
+def post_recording(client: FlaskClient, piece_id: str, body: bytes, **headers: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/pieces/{piece_id}/attempts",
+        data={"recording": (io.BytesIO(body), "x.wav")},
+        headers={**LEARNER, **headers},
+        content_type="multipart/form-data",
+    )
+
+
+def error_code(response) -> str:  # type: ignore[no-untyped-def]
+    return str(response.get_json()["error"]["code"])
+
+
+def test_pieces_are_created_listed_and_read(client: FlaskClient) -> None:
+    piece_id = make_piece(client)
+    listed = client.get("/api/v1/pieces?limit=1").get_json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == piece_id
+    assert client.get(f"/api/v1/pieces/{piece_id}").get_json()["word_count"] == 5
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [({"title": "", "text": "words"}, 422, "title_required"), ({"title": "t", "text": "..."}, 422, "text_required"),
+     ({"title": 3, "text": "x"}, 422, "invalid_piece"), ("not json", 400, "invalid_json")],
+)
+def test_bad_pieces_are_rejected_with_codes(client: FlaskClient, body: object, status: int, code: str) -> None:
+    response = client.post("/api/v1/pieces", json=body) if isinstance(body, dict) else client.post(
+        "/api/v1/pieces", data=body, content_type="text/plain")
+    assert (response.status_code, error_code(response)) == (status, code)
+
+
+def test_unknown_ids_are_404_json(client: FlaskClient) -> None:
+    for url in (f"/api/v1/pieces/{uuid.uuid4()}", "/api/v1/pieces/not-a-uuid"):
+        response = client.get(url)
+        assert response.status_code == 404 and error_code(response) == "piece_not_found"
+    response = client.get(f"/api/v1/attempts/{uuid.uuid4()}", headers=LEARNER)
+    assert response.status_code == 404 and error_code(response) == "attempt_not_found"
+    assert error_code(client.get("/nowhere")) == "not_found"
+
+
+def test_upload_is_stored_recorded_and_sent_after_commit(client: FlaskClient, wav: bytes, sent: SentTasks) -> None:
+    response = post_recording(client, make_piece(client), wav)
+    assert response.status_code == 202
+    attempt_id = response.get_json()["id"]
+    assert response.headers["Retry-After"] == "2"
+    assert sent == [uuid.UUID(attempt_id)]
+    view = client.get(f"/api/v1/attempts/{attempt_id}", headers=LEARNER).get_json()
+    assert view["status"] == "queued" and view["format"] == "wav" and view["size_bytes"] == len(wav)
+
+
+def test_upload_errors(client: FlaskClient, wav: bytes) -> None:
+    piece_id = make_piece(client)
+    no_learner = client.post(f"/api/v1/pieces/{piece_id}/attempts", data={})
+    assert (no_learner.status_code, error_code(no_learner)) == (400, "learner_required")
+    no_field = client.post(f"/api/v1/pieces/{piece_id}/attempts", headers=LEARNER, data={})
+    assert (no_field.status_code, error_code(no_field)) == (400, "recording_required")
+    text = post_recording(client, piece_id, b"hello, this is not audio at all" * 10)
+    assert (text.status_code, error_code(text)) == (415, "unsupported_format")
+    empty = post_recording(client, piece_id, b"")
+    assert (empty.status_code, error_code(empty)) == (400, "empty_recording")
+    huge = post_recording(client, piece_id, wav[:44] + b"\0" * (3 * 1024 * 1024))
+    assert huge.status_code == 413 and error_code(huge) == "recording_too_large"
+    other_piece = post_recording(client, str(uuid.uuid4()), wav)
+    assert other_piece.status_code == 404
+
+
+def test_idempotency_key_replays_the_first_attempt(client: FlaskClient, wav: bytes, sent: SentTasks) -> None:
+    piece_id = make_piece(client)
+    first = post_recording(client, piece_id, wav, **{"Idempotency-Key": "k1"}).get_json()
+    again = post_recording(client, piece_id, wav, **{"Idempotency-Key": "k1"}).get_json()
+    assert first["id"] == again["id"] and first["created"] and not again["created"]
+    assert len(sent) == 1
+
+
+def test_broker_down_still_accepts_the_upload(tmp_path: Path, wav: bytes) -> None:
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    client = create_app(settings, enqueue=SentTasks(fail=True)).test_client()
+    response = post_recording(client, make_piece(client), wav)
+    assert response.status_code == 202
+    view = client.get(f"/api/v1/attempts/{response.get_json()['id']}", headers=LEARNER).get_json()
+    assert view["status"] == "queued"
+
+
+def test_attempts_are_private_and_paginated(client: FlaskClient, wav: bytes) -> None:
+    piece_id = make_piece(client)
+    ids = [post_recording(client, piece_id, wav).get_json()["id"] for _ in range(3)]
+    page = client.get("/api/v1/attempts?limit=2", headers=LEARNER).get_json()
+    assert page["total"] == 3 and len(page["items"]) == 2
+    assert {i["id"] for i in page["items"]} <= set(ids)
+    stranger = {"X-Learner-Id": "mallory"}
+    assert client.get(f"/api/v1/attempts/{ids[0]}", headers=stranger).status_code == 404
+    assert client.get("/api/v1/attempts", headers=stranger).get_json()["total"] == 0
+    bad = client.get("/api/v1/attempts?limit=0", headers=LEARNER)
+    assert (bad.status_code, error_code(bad)) == (400, "invalid_page")
+
+
+def test_health_and_readiness(client: FlaskClient) -> None:
+    assert client.get("/health/").get_json() == {"status": "ok"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200 and ready.get_json()["checks"]["database"] == "ok"
+
+
+def test_database_down_is_503_with_retry_after(tmp_path: Path, sent: SentTasks) -> None:
+    from tests.conftest import free_port
+
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing"
+    client = create_app(Settings(home=tmp_path, database_url=url), enqueue=sent).test_client()
+    response = client.get("/api/v1/pieces")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert error_code(response) == "database_unavailable"
+    assert client.get("/ready").status_code == 503

@@ -13,8 +13,8 @@ import numpy.typing as npt
 # Width over which energy is averaged when looking for a lull: long enough to
 # ignore the gaps between plosives inside a word, short enough to fit a pause.
 QUIET_WINDOW_SECONDS = 0.2
-# How far before the target boundary to look for a lull. Bounded so a long
-# chunk does not shrink much, and so we never scan the whole signal.
+# How wide a stretch around each target boundary to search for a lull.
+# Bounded so chunks stay balanced and we never scan the whole signal.
 SEARCH_SECONDS = 30.0
 
 
@@ -25,18 +25,25 @@ def plan_chunks(
     search_seconds: float = SEARCH_SECONDS,
 ) -> list[tuple[int, int]]:
     """Half-open sample spans ``[start, end)`` covering ``samples``, each at most
-    ``max_samples`` long, cut at the quietest point near each boundary."""
+    ``max_samples`` long, cut at the quietest point near each boundary.
+
+    Boundaries aim at equal shares of what is left (25 min with a 10 min cap
+    gives ~8.3 min chunks, not 10+10+5): chunks run in parallel, so the
+    longest one sets the wall time.
+    """
     if max_samples <= 0:
         raise ValueError("max_samples must be positive")
     total = len(samples)
-    # At most half a chunk of search keeps every chunk at least half-full.
-    search = max(1, min(max_samples // 2, int(search_seconds * rate)))
+    # At most a quarter chunk either side keeps chunks balanced.
+    reach = max(1, min(max_samples // 4, int(search_seconds * rate / 2)))
     window = max(1, int(QUIET_WINDOW_SECONDS * rate))
     spans: list[tuple[int, int]] = []
     start = 0
     while total - start > max_samples:
-        target = start + max_samples
-        cut = quietest_point(samples, max(start + 1, target - search), target, window)
+        remaining = total - start
+        target = start + remaining // -(-remaining // max_samples)  # ceil division
+        hi = min(start + max_samples, target + reach)
+        cut = quietest_point(samples, max(start + 1, target - reach), hi, window)
         spans.append((start, cut))
         start = cut
     spans.append((start, total))

@@ -15,9 +15,8 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,10 +28,12 @@ from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.transcription.chunking import plan_chunks
 from shared.transcription.port import TranscriptionError
-from shared.transcription.retry import RetriesExhausted, RetryableError, RetryPolicy, parse_retry_after
-
-if TYPE_CHECKING:
-    from shared.settings import Settings
+from shared.transcription.retry import (
+    RetriesExhausted,
+    RetryableError,
+    RetryPolicy,
+    parse_retry_after,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,28 @@ DEFAULT_CHUNK_SECONDS = 600.0  # 10 min of 16-bit FLAC is < 20 MB even for noise
 DEFAULT_TIMEOUT_SECONDS = 120.0
 _SECRETISH = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-*]{6,}")
 Samples = npt.NDArray[np.float32]
+# A chunk's outcome: (start sample, words), or smaller spans to send instead.
+Piece = tuple[int, list[SpokenWord]] | list[tuple[int, int]]
+
+
+class _Secret(Protocol):
+    def get_secret_value(self) -> str: ...
+
+
+class OpenAISettings(Protocol):
+    """The part of ``shared.settings.Settings`` this engine reads (structural, so
+    this module does not depend on pydantic-settings)."""
+
+    @property
+    def openai_api_key(self) -> _Secret | None: ...
+    @property
+    def openai_base_url(self) -> str | None: ...
+    @property
+    def openai_model(self) -> str: ...
+    @property
+    def openai_max_request_bytes(self) -> int: ...
+    @property
+    def openai_concurrency(self) -> int: ...
 
 
 class OpenAITranscriber:
@@ -72,7 +95,7 @@ class OpenAITranscriber:
         self.word_times = model.startswith("whisper")
 
     @classmethod
-    def from_settings(cls, settings: Settings, **overrides: object) -> OpenAITranscriber:
+    def from_settings(cls, settings: OpenAISettings, **overrides: object) -> OpenAITranscriber:
         if settings.openai_api_key is None:
             raise TranscriptionError(
                 "engine_not_configured", "RECITAL_OPENAI_API_KEY is not set", retryable=False
@@ -92,39 +115,48 @@ class OpenAITranscriber:
         del reference_text
         if len(audio.samples) == 0:
             return Transcript((), self.engine, self.model, self._language or "en")
-        words: list[SpokenWord] = []
+        pieces = self._transcribe_all(audio.samples)
+        extra: dict[str, object] = {"chunks": len(pieces)}
+        if not self.word_times:
+            extra["word_times"] = "approximate"
+        return Transcript(
+            words=tuple(w for start in sorted(pieces) for w in pieces[start]),
+            engine=self.engine, model=self.model, language=self._language or "en", extra=extra,
+        )
+
+    def _transcribe_all(self, samples: Samples) -> dict[int, list[SpokenWord]]:
+        """Words per chunk start. Encoding happens in the pool too (libsndfile
+        releases the GIL), so the first request leaves without waiting for the
+        whole hour to be encoded and only ``concurrency`` chunks sit in memory."""
+        pieces: dict[int, list[SpokenWord]] = {}
         with ThreadPoolExecutor(max_workers=self._concurrency) as pool:
-            futures: list[Future[list[SpokenWord]]] = []
+            pending = {pool.submit(self._piece, samples, s, e)
+                       for s, e in plan_chunks(samples, TARGET_RATE, self._chunk_samples)}
             try:
-                for start, end, data in self._pieces(audio.samples):
-                    futures.append(pool.submit(self._transcribe_piece, data, start, end))
-                for future in futures:
-                    words.extend(future.result())
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        outcome = future.result()
+                        if isinstance(outcome, list):  # too big once encoded: split again
+                            pending |= {pool.submit(self._piece, samples, s, e)
+                                        for s, e in outcome}
+                        else:
+                            pieces[outcome[0]] = outcome[1]
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-        extra = {"chunks": len(futures)}
-        if not self.word_times:
-            extra["word_times"] = "approximate"  # type: ignore[assignment]
-        return Transcript(
-            words=tuple(words), engine=self.engine, model=self.model,
-            language=self._language or "en", extra=extra,
-        )
+        return pieces
 
-    def _pieces(self, samples: Samples) -> Iterator[tuple[int, int, bytes]]:
-        """Encoded chunks in order; a chunk whose FLAC is over the limit is split again."""
-        for start, end in plan_chunks(samples, TARGET_RATE, self._chunk_samples):
-            yield from self._fit(samples, start, end)
-
-    def _fit(self, samples: Samples, start: int, end: int) -> Iterator[tuple[int, int, bytes]]:
+    def _piece(self, samples: Samples, start: int, end: int) -> Piece:
+        """Transcribe one chunk, or return smaller spans if its FLAC is over the limit."""
         data = encode_flac(samples[start:end])
-        if len(data) <= self._max_bytes or end - start <= TARGET_RATE:
-            yield start, end, data  # a 1 s chunk over the limit: let the API say so
-            return
-        # Aim 10 % under the size the measured compression ratio suggests.
-        target = max(TARGET_RATE, int((end - start) * self._max_bytes / len(data) * 0.9))
-        for s, e in plan_chunks(samples[start:end], TARGET_RATE, target):
-            yield from self._fit(samples, start + s, start + e)
+        if len(data) > self._max_bytes and end - start > TARGET_RATE:
+            # Aim 10 % under the size the measured compression ratio suggests.
+            target = max(TARGET_RATE, int((end - start) * self._max_bytes / len(data) * 0.9))
+            return [(start + s, start + e)
+                    for s, e in plan_chunks(samples[start:end], TARGET_RATE, target)]
+        # (a 1 s chunk still over the limit is sent anyway: the API says why it is refused)
+        return start, self._transcribe_piece(data, start, end)
 
     def _transcribe_piece(self, data: bytes, start: int, end: int) -> list[SpokenWord]:
         offset, stop = start / TARGET_RATE, end / TARGET_RATE
@@ -194,7 +226,10 @@ def _error_message(exc: openai.APIStatusError) -> str:
 def encode_flac(samples: Samples) -> bytes:
     """16 kHz mono 16-bit FLAC: lossless for speech at about half the size of WAV."""
     buffer = io.BytesIO()
-    sf.write(buffer, np.clip(samples, -1.0, 1.0), TARGET_RATE, format="FLAC", subtype="PCM_16")
+    block = 10 * TARGET_RATE  # clip block by block: no full-size copy per chunk in flight
+    with sf.SoundFile(buffer, "w", TARGET_RATE, 1, "PCM_16", format="FLAC") as flac:
+        for at in range(0, len(samples), block):
+            flac.write(np.clip(samples[at : at + block], -1.0, 1.0))
     return buffer.getvalue()
 
 

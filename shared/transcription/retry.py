@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -64,9 +64,13 @@ class RetryPolicy:
     max_delay: float = 20.0
     # A server asking for minutes would hold a worker (and its lease) idle;
     # past this cap we wait the cap and let the bounded attempts decide.
-    max_retry_after: float = 60.0
+    max_retry_after: float = 30.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     rng: Callable[[], float] = field(default=random.random, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Wait before retry number ``attempt`` (0-based)."""

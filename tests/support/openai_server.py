@@ -9,7 +9,7 @@ word sits where and can check timestamps stitched across chunks; a test may
 plug in its own function instead.
 
 Every request and response is validated against OpenAI's published schemas
-(``/work/shared/openai/openapi.yaml``); violations are recorded and the fixture
+(``../shared/openai/openapi.yaml`` beside the repository); violations are recorded and the fixture
 fails the test at teardown. Faults are queued per request.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import socket
 import threading
 import time
@@ -36,10 +37,15 @@ import yaml
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
-OPENAPI_PATH = Path("/work/shared/openai/openapi.yaml")
+# ../shared/openai next to the repository (never copied into it); overridable.
+OPENAPI_PATH = Path(
+    os.environ.get("RECITAL_OPENAPI_PATH")
+    or Path(__file__).resolve().parents[3] / "shared" / "openai" / "openapi.yaml"
+)
 MAX_FILE_BYTES = 25 * 1024 * 1024
 EXTENSIONS = ("flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm")
 WORD_TIMESTAMP_MODELS = ("whisper-1",)
+API_KEY = "sk-recital-test-0123456789abcdefSECRET"  # what tests give the engine and server
 
 Word = tuple[str, float, float]
 Recogniser = Callable[[npt.NDArray[np.float32], int], list[Word]]
@@ -148,7 +154,7 @@ def tone_recording(
 
 
 class OpenAITestServer:
-    def __init__(self, schemas: OpenAPISchemas | None, api_key: str = "sk-test-key") -> None:
+    def __init__(self, schemas: OpenAPISchemas | None, api_key: str = API_KEY) -> None:
         self.schemas = schemas
         self.api_key = api_key
         self.recogniser: Recogniser = tone_words
@@ -182,6 +188,12 @@ class OpenAITestServer:
             self._server.server_close()
 
     def reset(self) -> None:
+        """Between tests: wake any request still sleeping in a fault, then forget all."""
+        self._stopping.set()
+        deadline = time.monotonic() + 2.0
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self._stopping = threading.Event()
         self.faults.clear()
         self.requests.clear()
         self.violations.clear()

@@ -9,9 +9,12 @@ import pytest
 
 from shared.transcription.openai_engine import OpenAITranscriber
 from shared.transcription.retry import RetryPolicy
-from tests.support.openai_server import OPENAPI_PATH, OpenAITestServer, OpenAPISchemas
-
-API_KEY = "sk-recital-test-0123456789abcdefSECRET"
+from tests.support.openai_server import (
+    API_KEY,
+    OPENAPI_PATH,
+    OpenAITestServer,
+    OpenAPISchemas,
+)
 
 
 @pytest.fixture(scope="session")

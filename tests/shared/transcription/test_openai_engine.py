@@ -17,8 +17,7 @@ from shared.transcription.chunking import plan_chunks
 from shared.transcription.openai_engine import OpenAITranscriber
 from shared.transcription.port import TranscriptionError
 from shared.transcription.retry import parse_retry_after
-from tests.shared.transcription.conftest import API_KEY
-from tests.support.openai_server import Fault, OpenAITestServer, tone_recording
+from tests.support.openai_server import API_KEY, Fault, OpenAITestServer, tone_recording
 
 MakeEngine = Callable[..., OpenAITranscriber]
 PITCHES = [400 + 50 * i for i in range(24)]
@@ -246,3 +245,11 @@ def _flac(samples: np.ndarray) -> bytes:
     from shared.transcription.openai_engine import encode_flac
 
     return encode_flac(samples)
+
+
+def test_chunks_are_balanced_so_parallel_wall_time_is_the_longest_chunk() -> None:
+    rate = 1_000  # plan_chunks is rate-agnostic; a low rate keeps this instant
+    silence = np.zeros(25 * 60 * rate, np.float32)
+    spans = plan_chunks(silence, rate, max_samples=10 * 60 * rate)
+    lengths = [b - a for a, b in spans]
+    assert len(lengths) == 3 and max(lengths) <= 9 * 60 * rate

@@ -52,7 +52,6 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "recital.rescore_*": {"queue": QUEUE_RESCORE},
         },
         "worker_send_task_events": True,
-        "task_send_sent_event": True,
         "beat_schedule": {
             "sweep-stuck-attempts": {"task": SWEEP, "schedule": settings.sweep_interval_seconds},
         },

@@ -6,9 +6,7 @@ sweeper re-sends it later, so the learner's recording is never lost.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,12 +22,12 @@ from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.learners import get_or_create_learner
 from shared.services.pieces import get_piece
+from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
 
 Enqueue = Callable[[uuid.UUID], None]
-CHUNK = 1024 * 1024
 SNIFF_BYTES = 64
 
 
@@ -47,14 +45,6 @@ class Submitted:
     created: bool  # False when an Idempotency-Key replayed an earlier upload
 
 
-@dataclass(frozen=True)
-class _Spooled:
-    file: BinaryIO
-    sha256: str
-    size: int
-    format: str
-
-
 def submit_attempt(
     uow: UnitOfWork, storage: Storage, enqueue: Enqueue, submission: Submission, max_bytes: int
 ) -> Submitted:
@@ -64,20 +54,21 @@ def submit_attempt(
         earlier = _find_by_idempotency(uow, learner.id, submission.idempotency_key)
         if earlier is not None:
             return Submitted(earlier, created=False)
-    spooled = _spool(submission.recording, max_bytes)
+    head = submission.recording.read(SNIFF_BYTES)
+    fmt = _sniff(head)
     attempt_id = uuid.uuid4()
-    key = f"attempts/{learner.id}/{attempt_id}.{EXTENSION_BY_FORMAT[spooled.format]}"
-    with spooled.file:
-        _store(storage, key, spooled)
+    key = f"attempts/{learner.id}/{attempt_id}.{EXTENSION_BY_FORMAT[fmt]}"
+    upload = CheckedUpload(head, submission.recording, max_bytes)
+    _store(storage, key, upload, fmt)
     attempt = models.Attempt(
         id=attempt_id,
         learner_id=learner.id,
         piece_id=piece.id,
         idempotency_key=submission.idempotency_key,
         storage_key=key,
-        sha256=spooled.sha256,
-        size_bytes=spooled.size,
-        format=spooled.format,
+        sha256=upload.sha256,
+        size_bytes=upload.size,
+        format=fmt,
     )
     uow.session.add(attempt)
     try:
@@ -108,38 +99,18 @@ def _find_by_idempotency(uow: UnitOfWork, learner_id: uuid.UUID, key: str) -> uu
     )
 
 
-def _spool(recording: BinaryIO, max_bytes: int) -> _Spooled:
-    """Copy the upload to a temporary file, hashing and checking it on the way."""
-    digest, size = hashlib.sha256(), 0
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115 - closed by caller
-    while chunk := recording.read(CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            spool.close()
-            raise ServiceError(
-                ErrorKind.TOO_LARGE,
-                "recording_too_large",
-                f"Recordings are limited to {max_bytes // (1024 * 1024)} MB.",
-            )
-        digest.update(chunk)
-        spool.write(chunk)
-    spool.seek(0)
-    head = spool.read(SNIFF_BYTES)
-    spool.seek(0)
-    if size == 0:
-        spool.close()
+def _sniff(head: bytes) -> str:
+    if not head:
         raise ServiceError(ErrorKind.INVALID, "empty_recording", "The recording is empty.")
     try:
-        fmt = sniff_format(head)
+        return sniff_format(head)
     except AudioError as exc:
-        spool.close()
         raise ServiceError(ErrorKind.UNSUPPORTED, exc.code, exc.message) from exc
-    return _Spooled(spool, digest.hexdigest(), size, fmt)  # type: ignore[arg-type]
 
 
-def _store(storage: Storage, key: str, spooled: _Spooled) -> None:
+def _store(storage: Storage, key: str, upload: CheckedUpload, fmt: str) -> None:
     try:
-        storage.put(key, spooled.file, content_type=f"audio/{spooled.format}")
+        storage.put(key, upload, content_type=f"audio/{fmt}")
     except StorageError as exc:
         raise ServiceError(
             ErrorKind.UNAVAILABLE, "storage_unavailable", "Recording storage is unavailable; try again."

@@ -1,0 +1,47 @@
+"""``make bench``: run every benchmark, print the table, write bench/results/."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from collections.abc import Callable
+
+from bench import table
+
+Suite = Callable[[], list[table.Figure]]
+
+
+def suites() -> dict[str, Suite]:
+    from bench import frontdoor
+
+    found: dict[str, Suite] = {"frontdoor": frontdoor.run}
+    for name in ("queue", "speed", "memory"):
+        try:
+            module = __import__(f"bench.{name}", fromlist=["run"])
+        except ImportError:
+            continue
+        found[name] = module.run
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("only", nargs="*", help="suites to run (default: all)")
+    args = parser.parse_args()
+    chosen = {k: v for k, v in suites().items() if not args.only or k in args.only}
+    figures: list[table.Figure] = []
+    started = time.monotonic()
+    for name, run in chosen.items():
+        print(f"running {name}…", flush=True)
+        figures += run()
+    meta = {"seconds": round(time.monotonic() - started, 1), "cpus": os.cpu_count(),
+            "python": platform.python_version(), "suites": list(chosen)}
+    table.print_table(figures)
+    table.write(figures, meta)
+    print(f"wrote bench/results/latest.md and latest.json in {meta['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

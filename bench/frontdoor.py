@@ -1,0 +1,85 @@
+"""Front door: 1 MB recordings accepted per second, 16 clients, against a bare
+Flask endpoint that only saves the body, both under the same gunicorn settings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import redis
+import soundfile as sf
+
+from bench.services import REDIS, ROOT, database, gunicorn
+from bench.table import Figure
+
+RUNS = 3
+REQUESTS = 400
+CONCURRENCY = 16
+
+
+def one_megabyte_wav(path: Path) -> Path:
+    seconds = (1024 * 1024 - 44) / 32000
+    t = np.arange(int(seconds * 16000)) / 16000
+    sf.write(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), 16000, subtype="PCM_16")
+    return path
+
+
+def load(port: int, path: str, audio: Path, requests: int = REQUESTS) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--port", str(port), "--path", path, "--audio", str(audio),
+         "--requests", str(requests), "--concurrency", str(CONCURRENCY)],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def create_piece(port: int) -> str:
+    body = json.dumps({"title": "bench", "text": "one two three"}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/pieces", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as response:
+        return str(json.loads(response.read())["id"])
+
+
+def run() -> list[Figure]:
+    from shared.db.migrate import upgrade
+    from shared.settings import Settings
+
+    base_runs: list[dict[str, float]] = []
+    real_runs: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp, database("recital_bench_frontdoor") as url:
+        audio = one_megabyte_wav(Path(tmp) / "one_mb.wav")
+        upgrade(Settings(database_url=url))
+        env = {"RECITAL_DATABASE_URL": url, "RECITAL_BROKER_URL": REDIS,
+               "RECITAL_STORAGE_URL": Path(tmp, "store").as_uri(), "BASELINE_DIR": f"{tmp}/baseline"}
+        with gunicorn("bench.baseline_app:app", env) as base_port, gunicorn("web.wsgi:app", env) as port:
+            path = f"/api/v1/pieces/{create_piece(port)}/attempts"
+            load(base_port, path, audio, 32), load(port, path, audio, 32)  # warm up
+            for _ in range(RUNS):
+                base_runs.append(load(base_port, path, audio))
+                real_runs.append(load(port, path, audio))
+        redis.Redis.from_url(REDIS).flushdb()
+    return _figures(base_runs, real_runs)
+
+
+def _figures(base: list[dict[str, float]], real: list[dict[str, float]]) -> list[Figure]:
+    throughput = Figure(
+        "front door: 1 MB uploads/s (16 clients)", "req/s", [r["throughput"] for r in real],
+        "bare Flask save", [b["throughput"] for b in base], "≥ 0.75 × baseline", "× baseline",
+    )
+    throughput.met = (throughput.ratio or 0) >= 0.75
+    p50 = Figure("front door p50 latency", "ms", [r["p50_ms"] for r in real], "bare Flask save",
+                 [b["p50_ms"] for b in base], "", "× baseline")
+    p99 = Figure("front door p99 latency", "ms", [r["p99_ms"] for r in real], "bare Flask save",
+                 [b["p99_ms"] for b in base], "≤ 1.5 × baseline", "× baseline")
+    p99.met = (p99.ratio or 99) <= 1.5
+    errors = sum(r["errors"] for r in real)
+    if errors:
+        throughput.target += f" ({errors} errors)"
+    return [throughput, p50, p99]

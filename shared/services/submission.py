@@ -15,7 +15,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shared.audio.sniff import EXTENSION_BY_FORMAT, sniff_format
+from shared.audio.sniff import EXTENSION_BY_FORMAT, SNIFF_BYTES, sniff_format
 from shared.audio.types import AudioError
 from shared.db import models
 from shared.db.uow import UnitOfWork
@@ -28,7 +28,6 @@ from shared.storage import Storage, StorageError
 log = logging.getLogger(__name__)
 
 Enqueue = Callable[[uuid.UUID], None]
-SNIFF_BYTES = 64
 
 
 @dataclass(frozen=True)

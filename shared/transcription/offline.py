@@ -65,6 +65,10 @@ class OfflineTranscriber:
         with self._lock:
             search = self._search_for(reference_text if self._use_piece else None)
             self._decoder.activate_search(search)
+            # Live CMN carries the previous recording's cepstral mean into the
+            # next (set_cmn alone does not reset its history, measured): a new
+            # feature front end gives every recording the same start.
+            self._decoder.reinit_feat()
             self._decoder.set_cmn(self._initial_cmn)
             try:
                 self._decoder.start_utt()
@@ -252,7 +256,8 @@ def _format_arpa(tables: list[dict[tuple[str, ...], float]], backoffs: list[Any]
 _DIGRAPHS = {
     "th": "TH", "sh": "SH", "ch": "CH", "ph": "F", "ng": "NG", "ee": "IY", "ea": "IY",
     "oo": "UW", "ou": "AW", "ow": "OW", "ai": "EY", "ay": "EY", "ck": "K", "qu": "K W",
-    "wh": "W", "gh": "G", "oa": "OW", "ie": "IY",
+    "wh": "W", "gh": "G", "oa": "OW", "ie": "IY", "or": "AO R", "er": "ER", "ar": "AA R",
+    "ir": "ER", "ur": "ER",
 }
 _LETTERS = {
     "a": "AE", "b": "B", "c": "K", "d": "D", "e": "EH", "f": "F", "g": "G", "h": "HH",
@@ -265,6 +270,8 @@ _LETTERS = {
 def letter_phones(word: str) -> str:
     phones: list[str] = []
     letters = word.replace("'", "")
+    archaic = letters.endswith("eth") and len(letters) > 4  # restoreth, leadeth
+    letters = letters[:-3] if archaic else letters
     i = 0
     while i < len(letters):
         pair = letters[i : i + 2]
@@ -275,4 +282,6 @@ def letter_phones(word: str) -> str:
         if letters[i] in _LETTERS and not (letters[i] == "e" and i == len(letters) - 1 and i):
             phones.append(_LETTERS[letters[i]])
         i += 1
+    if archaic:
+        phones.append("IH TH")
     return " ".join(phones) or "AH"

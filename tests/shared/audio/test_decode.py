@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from shared.audio.decode import decode_file, probe
+from shared.audio.sniff import sniff_format
+from shared.audio.types import TARGET_RATE, AudioError
+from tests.shared.audio.conftest import run
+
+SOX = "sox {src} -r {rate} -c {ch} {extra} {out}"
+FFMPEG = "ffmpeg -y -i {src} -ar {rate} -ac {ch} {extra} {out}"
+# (template, extra args, extension, rate, channels)
+MATRIX = [
+    (SOX, "-b 16", "wav", 8000, 1),
+    (SOX, "-b 24", "wav", 44100, 2),
+    (SOX, "-e floating-point -b 32", "wav", 22050, 1),
+    (SOX, "-b 8 -e unsigned-integer", "wav", 16000, 1),
+    (SOX, "", "flac", 44100, 2),
+    (SOX, "", "ogg", 32000, 1),
+    (FFMPEG, "-c:a libopus -b:a 24k", "opus", 48000, 1),
+    (FFMPEG, "-c:a libopus -b:a 12k", "webm", 48000, 2),
+    (FFMPEG, "-c:a libmp3lame", "mp3", 22050, 2),
+    (FFMPEG, "-c:a aac", "m4a", 44100, 2),
+    (FFMPEG, "-c:a aac", "m4a", 16000, 1),
+]
+
+
+@pytest.mark.parametrize(("template", "extra", "ext", "rate", "channels"), MATRIX)
+def test_format_matrix_decodes_to_16k_mono_float(
+    template: str, extra: str, ext: str, rate: int, channels: int, speech_wav: Path,
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / f"clip.{ext}"
+    run(*template.format(src=speech_wav, rate=rate, ch=channels, extra=extra, out=out).split())
+    fmt = sniff_format(out.read_bytes()[:4096])
+    info = probe(str(out), fmt)
+    assert (info.sample_rate, info.channels) == (rate, channels)
+
+    audio = decode_file(str(out), fmt)
+    original, _ = sf.read(speech_wav, dtype="float32")
+    assert audio.samples.dtype == np.float32 and audio.samples.ndim == 1
+    assert (audio.source_rate, audio.source_channels, audio.source_format) == (rate, channels, fmt)
+    assert abs(audio.duration - len(original) / TARGET_RATE) < 0.1
+    # Same loudness within 4 dB (ffmpeg's mono->stereo upmix costs 3 dB).
+    level = 10 * np.log10(np.mean(audio.samples**2) / np.mean(original**2))
+    assert abs(level) < 4.0
+    assert np.max(np.abs(audio.samples)) <= 1.0
+
+
+def _wav_header(channels: int, rate: int, data_bytes: int, body: int = 3200) -> bytes:
+    block = channels * 2
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * block, block, 16)
+    header = b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVE"
+    header += b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data_bytes)
+    return header + b"\0" * body
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        (_wav_header(96, 16000, 96 * 2 * 100), "too_many_channels"),
+        (_wav_header(1, 384000, 3200), "sample_rate_too_high"),
+        (_wav_header(1, 16000, 10 * 3600 * 32000), "implausible_header"),
+    ],
+)
+def test_hostile_wav_headers_rejected_before_decoding(
+    header: bytes, code: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.wav"
+    path.write_bytes(header)
+    for call in (probe, decode_file):
+        with pytest.raises(AudioError) as caught:
+            call(str(path), "wav")
+        assert caught.value.code == code
+        assert caught.value.message
+
+
+def test_recording_past_the_maximum_is_too_long(speech_wav: Path, tmp_path: Path) -> None:
+    for ext in ("wav", "opus"):
+        out = tmp_path / f"long.{ext}"
+        run("ffmpeg", "-y", "-i", str(speech_wav), str(out))
+        fmt = sniff_format(out.read_bytes()[:4096])
+        with pytest.raises(AudioError) as caught:
+            decode_file(str(out), fmt, max_seconds=2.0)
+        assert caught.value.code == "too_long"
+
+
+def test_webm_without_duration_is_capped_while_decoding(speech_wav: Path, tmp_path: Path) -> None:
+    # Live-recorded WebM (MediaRecorder) has no duration in its header, so only
+    # the cap inside the decode loop can stop it.
+    out = tmp_path / "live.webm"
+    run("ffmpeg", "-y", "-i", str(speech_wav), "-c:a", "libopus", "-live", "1", str(out))
+    with pytest.raises(AudioError) as caught:
+        decode_file(str(out), "webm", max_seconds=2.0)
+    assert caught.value.code == "too_long"
+
+
+@pytest.mark.parametrize("fmt", ["wav", "flac", "ogg", "mp3", "m4a", "webm", "opus"])
+def test_garbage_is_corrupt_audio(fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / "junk"
+    rng = np.random.default_rng(7)
+    path.write_bytes(rng.integers(0, 256, 20000, dtype=np.uint8).tobytes())
+    with pytest.raises(AudioError) as caught:
+        decode_file(str(path), fmt)
+    assert caught.value.code == "corrupt_audio"

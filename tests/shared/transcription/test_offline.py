@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shared.audio.decode import decode_file
+from shared.audio.types import DecodedAudio
+from shared.transcription.offline import OfflineTranscriber, piece_tokens
+
+PIECE = (
+    "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures: "
+    "he leadeth me beside the still waters. He restoreth my soul."
+)
+SKIPPED = "he leadeth me beside the still waters. "
+
+
+def _flite(text: str, path: Path) -> DecodedAudio:
+    if shutil.which("flite") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("flite is required under CI=true")
+        pytest.skip("flite is not installed")
+    subprocess.run(["flite", "-voice", "slt", "-t", text, "-o", str(path)], check=True)
+    return decode_file(str(path), "wav")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in piece_tokens(text) if w != "</s>"]
+
+
+def _matched(expected: list[str], heard: list[str]) -> int:
+    """Longest common subsequence: words heard in the right order."""
+    row = [0] * (len(heard) + 1)
+    for word in expected:
+        prev = 0
+        for j, other in enumerate(heard, 1):
+            prev, row[j] = row[j], prev + 1 if word == other else max(row[j], row[j - 1])
+    return row[-1]
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineTranscriber:
+    return OfflineTranscriber()
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> DecodedAudio:
+    return _flite(PIECE, tmp_path_factory.mktemp("offline") / "clean.wav")
+
+
+def test_clean_reading_is_recognised_with_times(
+    engine: OfflineTranscriber, clean: DecodedAudio
+) -> None:
+    transcript = engine.transcribe(clean, PIECE)
+    heard = [w.text for w in transcript.words]
+    expected = _words(PIECE)
+    assert _matched(expected, heard) >= 0.85 * len(expected)
+    assert len(heard) <= len(expected) + 3
+    assert (transcript.engine, transcript.model) == (engine.engine, engine.model)
+    assert not [w for w in heard if re.search(r"[<>\[\]()+]", w)]  # no fillers or (2)
+    times = [(w.start, w.end) for w in transcript.words]
+    assert all(0 <= s < e <= clean.duration + 0.05 for s, e in times)
+    assert all(a[1] <= b[0] + 1e-6 for a, b in zip(times, times[1:], strict=False))
+
+
+def test_piece_awareness_beats_the_generic_model(
+    engine: OfflineTranscriber, clean: DecodedAudio
+) -> None:
+    expected = _words(PIECE)
+    aware = _matched(expected, [w.text for w in engine.transcribe(clean, PIECE).words])
+    generic = _matched(expected, [w.text for w in engine.transcribe(clean).words])
+    assert aware >= generic
+
+
+def test_skipped_phrase_is_not_hallucinated(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    audio = _flite(PIECE.replace(SKIPPED, ""), tmp_path / "skip.wav")
+    heard = [w.text for w in engine.transcribe(audio, PIECE).words]
+    assert "beside" not in heard and "waters" not in heard
+    assert "restoreth" in heard and "pastures" in heard
+
+
+def test_same_recording_same_result_after_another(
+    engine: OfflineTranscriber, clean: DecodedAudio, tmp_path: Path
+) -> None:
+    other = _flite("Yea, though I walk through the valley of the shadow of death.",
+                   tmp_path / "other.wav")
+    first = engine.transcribe(clean, PIECE)
+    engine.transcribe(other, "Yea, though I walk through the valley of the shadow of death.")
+    engine.transcribe(DecodedAudio(other.samples * 0.2, "wav", 16000, 1))
+    again = engine.transcribe(clean, PIECE)
+    assert again.words == first.words
+    assert OfflineTranscriber().transcribe(clean, PIECE).words == first.words
+
+
+def test_words_missing_from_the_dictionary_are_accepted(
+    engine: OfflineTranscriber, clean: DecodedAudio
+) -> None:
+    transcript = engine.transcribe(clean, PIECE + " Zorblaxian quibbledorf.")
+    assert len(transcript.words) > 10

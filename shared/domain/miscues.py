@@ -1,0 +1,245 @@
+"""Turn an alignment into miscues a teacher would agree with.
+
+The edit alignment only knows match, substitution, deletion and insertion.
+These passes add what a reading tutor listens for:
+
+- repetition: an extra spoken copy of the word(s) just said is `repeated`,
+  not an error (insertions are first slid right over identical words so
+  the first utterance is the one counted correct);
+- self-correction: an extra word followed at once by the right word is
+  `self_corrected` on that reference word when it looks like an attempt at
+  it (see `_looks_like_attempt`);
+- near-homophones: a substitution the engine could not tell apart from the
+  expected word by sound is accepted, conservatively (see `_sounds_right`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from shared.domain.alignment import INS, MATCH, SUB, Link
+from shared.domain.lexicon import FUNCTION_WORDS, HOMOPHONES
+from shared.domain.result import WordStatus
+from shared.domain.transcript import SpokenWord
+
+HOMOPHONE_MIN_CONFIDENCE = 0.5  # true homophones (there/their): sound cannot differ
+NEAR_HOMOPHONE_MIN_CONFIDENCE = 0.9  # same sound key only; needs a sure engine
+SELF_CORRECTION_PAUSE = 0.3  # seconds between wrong and right word that signal a repair
+SELF_CORRECTION_SIMILARITY = 50.0  # rapidfuzz ratio: a misreading of the same word
+_MAX_WRONG_WORDS = 2  # longer extras before a word are insertions, not a repair
+_CONTEXT = 6  # matched words after a non-match that a pass may touch (slides, repairs)
+
+_SOUND_RULES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^kn", "n"), (r"^wr", "r"), (r"^ps", "s"), (r"mb$", "m"), (r"gh", ""),
+        (r"ph", "f"), (r"ck", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"q", "k"),
+        (r"x", "ks"), (r"z", "s"), (r"dg", "j"), (r"tch", "ch"), (r"^[aeiou]", "a"),
+        (r"(?<=.)[aeiouyhw]", ""), (r"(.)\1+", r"\1"),
+    )
+)
+
+
+Judgement = Link  # (status, ref, spoken) after the refinement passes
+
+
+def judge(
+    links: Sequence[Link],
+    keys: Sequence[str],
+    spoken: Sequence[SpokenWord],
+    ref_keys: Sequence[str],
+) -> list[Judgement]:
+    """Statuses for an alignment. ``keys`` are spoken words as compared.
+
+    The passes only ever change words near a non-match, so they run on
+    short windows around those (long pieces are mostly plain matches).
+    """
+    out = list(links)
+    odd = [k for k, link in enumerate(out) if link.status is not MATCH]
+    sounds: dict[str, str] = {}  # sound keys memoised for this call
+    for start, end in reversed(_windows(odd, len(out))):
+        out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, sounds)
+    return out
+
+
+def _windows(odd: list[int], size: int) -> list[tuple[int, int]]:
+    """Merged ranges [k, k + _CONTEXT] around each non-matching link."""
+    windows: list[tuple[int, int]] = []
+    for k in odd:
+        end = min(size, k + _CONTEXT + 1)
+        if windows and k <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((k, end))
+    return windows
+
+
+def _judge_window(
+    links: list[Link], keys: Sequence[str], spoken: Sequence[SpokenWord],
+    ref_keys: Sequence[str], sounds: dict[str, str],
+) -> list[Judgement]:
+    judged = _slide_insertions(links, keys)
+    for k, link in enumerate(judged):
+        if link.status == SUB and link.ref is not None:
+            heard = link.spoken[0]
+            if _sounds_right(ref_keys[link.ref], keys[heard], spoken[heard].confidence, sounds):
+                judged[k] = link._replace(status=WordStatus.CORRECT)
+    _mark_repetitions(judged, keys)
+    return _merge_self_corrections(judged, keys, spoken, ref_keys)
+
+
+def sound_key(word: str) -> str:
+    """A crude sound-alike key: silent letters, soft c, most vowels dropped."""
+    for pattern, replacement in _SOUND_RULES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _slide_insertions(links: Sequence[Link], keys: Sequence[str]) -> list[Link]:
+    """Move extra words right over identical matched words ("the the cat").
+
+    Equal-cost alignments may count either copy as the extra one; sliding
+    makes the first utterance the counted one and puts the copy after it.
+    """
+    out = list(links)
+    p = 0
+    while p < len(out):
+        if out[p].status != INS:
+            p += 1
+            continue
+        q = p
+        while q < len(out) and out[q].status == INS:
+            q += 1
+        nxt = out[q] if q < len(out) else None
+        if (nxt is not None and nxt.status == MATCH and len(nxt.spoken) == 1
+                and keys[out[p].spoken[0]] == keys[nxt.spoken[0]]
+                and not (q + 1 < len(out) and out[q + 1].spoken == nxt.spoken)):
+            out[p:q + 1] = [Link(MATCH, nxt.ref, out[p].spoken), *out[p + 1:q],
+                            Link(INS, None, nxt.spoken)]
+        p += 1
+    return out
+
+
+def _sounds_right(
+    expected: str, heard: str, confidence: float | None, sounds: dict[str, str]
+) -> bool:
+    """Accept a substitution only when the sound could not tell them apart.
+
+    True homophones (listed) pass unless the engine itself doubted the word.
+    Other sound-alikes pass only for content words of four letters or more,
+    with an equal sound key and an engine confidence of at least 0.9; words
+    without a confidence never pass this way. Function-word swaps (a/the)
+    are never excused.
+    """
+    if heard in HOMOPHONES.get(expected, ()):
+        return confidence is None or confidence >= HOMOPHONE_MIN_CONFIDENCE
+    if confidence is None or confidence < NEAR_HOMOPHONE_MIN_CONFIDENCE:
+        return False
+    if expected in FUNCTION_WORDS or heard in FUNCTION_WORDS:
+        return False
+    if min(len(expected), len(heard)) < 4:
+        return False
+    for word in (expected, heard):
+        if word not in sounds:
+            sounds[word] = sound_key(word)
+    return sounds[expected] == sounds[heard]
+
+
+def _mark_repetitions(judged: list[Judgement], keys: Sequence[str]) -> None:
+    """Extra words that copy the words just before them become `repeated`."""
+    p = 0
+    while p < len(judged):
+        if judged[p].status != WordStatus.INSERTED:
+            p += 1
+            continue
+        q = p
+        while q < len(judged) and judged[q].status == WordStatus.INSERTED:
+            q += 1
+        run = [judged[k].spoken[0] for k in range(p, q)]
+        for offset in _copied_positions(run, keys):
+            judged[p + offset] = judged[p + offset]._replace(status=WordStatus.REPEATED)
+        p = q
+
+
+def _copied_positions(run: list[int], keys: Sequence[str]) -> set[int]:
+    """Offsets in a run of extra words that repeat the words said before it.
+
+    A prefix of the run may copy the words just before it (a restart: "the
+    people, the people"), and so may a suffix (a restart after a slip:
+    "by the, of, by the people").
+    """
+    start = run[0]
+    before = [keys[j] for j in range(max(0, start - len(run)), start)]
+    words = [keys[j] for j in run]
+    copied: set[int] = set()
+    for size in range(min(len(run), len(before)), 0, -1):
+        if words[:size] == before[-size:]:
+            copied.update(range(size))
+            break
+    for size in range(min(len(run), len(before)), 0, -1):
+        if words[-size:] == before[-size:]:
+            copied.update(range(len(run) - size, len(run)))
+            break
+    return copied
+
+
+def _merge_self_corrections(
+    judged: list[Judgement], keys: Sequence[str], spoken: Sequence[SpokenWord],
+    ref_keys: Sequence[str],
+) -> list[Judgement]:
+    """Fold "wrong right" into one `self_corrected` reference word."""
+    out: list[Judgement] = []
+    extra = (WordStatus.INSERTED, WordStatus.REPEATED)
+    for item in judged:
+        if (out and out[-1].status in extra and item.status == WordStatus.CORRECT
+                and len(item.spoken) == 1):
+            merged = _try_merge(out, item, keys, spoken, ref_keys)
+            if merged is not None:
+                out.append(merged)
+                continue
+        out.append(item)
+    return out
+
+
+def _try_merge(
+    out: list[Judgement], item: Judgement, keys: Sequence[str],
+    spoken: Sequence[SpokenWord], ref_keys: Sequence[str],
+) -> Judgement | None:
+    """If ``out`` ends with a slip before ``item``, remove it and return the merge."""
+    k = len(out)
+    while k and out[k - 1].status == WordStatus.REPEATED:
+        k -= 1  # a restart between the slip and the right word
+    wrong_end = k
+    while k and out[k - 1].status == WordStatus.INSERTED and wrong_end - k < _MAX_WRONG_WORDS:
+        k -= 1
+    if k == wrong_end or (k and out[k - 1].status == WordStatus.INSERTED):
+        return None
+    wrong = [out[m].spoken[0] for m in range(k, wrong_end)]
+    assert item.ref is not None
+    restarted = wrong_end < len(out)
+    if not _looks_like_attempt(wrong, item.spoken[0], ref_keys[item.ref], keys, spoken,
+                               restarted):
+        return None
+    del out[k:wrong_end]
+    return Judgement(WordStatus.SELF_CORRECTED, item.ref, (*wrong, item.spoken[0]))
+
+
+def _looks_like_attempt(
+    wrong: list[int], right: int, expected: str, keys: Sequence[str],
+    spoken: Sequence[SpokenWord], restarted: bool,
+) -> bool:
+    """Is an extra word before a correct word a repaired slip, not an insertion?
+
+    Yes when the learner went back before repairing (a restart), when the
+    slip is a misreading of the same word (spelling similarity), when both
+    are function words (a/the), or when they paused before the repair.
+    """
+    slip = keys[wrong[-1]]
+    if restarted or fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY:
+        return True
+    if slip in FUNCTION_WORDS and expected in FUNCTION_WORDS:
+        return True
+    return spoken[right].start - spoken[wrong[-1]].end >= SELF_CORRECTION_PAUSE

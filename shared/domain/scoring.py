@@ -1,0 +1,205 @@
+"""Score a recitation: reference text + transcript -> the result contract.
+
+Scores (0-100, one decimal; formulas in docs/scoring.md):
+
+- accuracy = 100 * (correct + self_corrected) / reference words
+- completeness = 100 * (reference words not omitted) / reference words
+- fluency: see shared.domain.fluency
+- overall = 0.6 accuracy + 0.2 completeness + 0.2 fluency
+- wpm = spoken words (no fillers) per minute of speaking time
+- wcpm = (correct + self_corrected) reference words per minute of speaking time
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shared.domain.alignment import align_words
+from shared.domain.fluency import fluency_score, inner_silences, silences_between
+from shared.domain.lexicon import FILLERS
+from shared.domain.miscues import Judgement, judge
+from shared.domain.numbers import Forms
+from shared.domain.result import (
+    Hesitation,
+    ScoredAttempt,
+    Scores,
+    SectionScore,
+    WordResult,
+    WordStatus,
+)
+from shared.domain.text import ReferenceText, normalise_words, parse_reference
+from shared.domain.transcript import SpokenWord, Transcript
+
+SCORING_VERSION = "2026.11.1"
+OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
+_RIGHT = (WordStatus.CORRECT, WordStatus.SELF_CORRECTED)
+_SAID = (WordStatus.CORRECT, WordStatus.SELF_CORRECTED, WordStatus.SUBSTITUTED)
+
+
+@dataclass(frozen=True)
+class ScoringOptions:
+    hesitation_seconds: float = 1.0  # shortest silence reported as a hesitation
+    prompted_seconds: float = 3.0  # a hesitation this long marks the next word prompted
+
+
+DEFAULT_OPTIONS = ScoringOptions()
+
+
+@dataclass(slots=True)
+class _Spoken:
+    """The transcript split into words to align and fillers set apart."""
+
+    words: list[SpokenWord]
+    keys: list[str]
+    forms: list[Forms]
+    displays: list[str]  # each word as heard, without surrounding punctuation
+    fillers: int
+
+
+def score_recitation(
+    reference_text: str | ReferenceText,
+    transcript: Transcript,
+    options: ScoringOptions = DEFAULT_OPTIONS,
+    *,
+    pauses: Sequence[tuple[float, float]] | None = None,
+    duration: float | None = None,
+) -> ScoredAttempt:
+    """Compare what was said with the piece and score it.
+
+    ``pauses`` are silences from voice-activity detection (start, end in
+    seconds); without them the gaps between transcript words are used.
+    ``duration`` is the recording length; it bounds the speaking time.
+    A piece parsed once with ``parse_reference`` may be passed instead of its
+    text (batch re-scoring of one piece saves the parsing, about a fifth of
+    the time for a long piece). Raises ValueError when the text has no words.
+    """
+    reference = (reference_text if isinstance(reference_text, ReferenceText)
+                 else parse_reference(reference_text))
+    spoken = _split_fillers(transcript.words, reference)
+    ref_keys = reference.keys
+    starts = frozenset(s.first_word for s in reference.sections)
+    links = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
+    judged = judge(links, spoken.keys, spoken.words, ref_keys)
+    silences = (list(pauses) if pauses is not None
+                else silences_between(transcript.words, options.hesitation_seconds))
+    hesitations = _hesitations(judged, spoken.words, silences, options.hesitation_seconds)
+    prompted = {h.before_word for h in hesitations
+                if h.before_word is not None and h.duration >= options.prompted_seconds}
+    words = _word_results(judged, reference, spoken, prompted)
+    return ScoredAttempt(
+        scores=_scores(judged, reference, spoken, hesitations, duration),
+        words=words,
+        hesitations=tuple(hesitations),
+        sections=_sections(judged, reference),
+        transcript=transcript.text,
+        engine=transcript.engine,
+        model=transcript.model,
+        scoring_version=SCORING_VERSION,
+        fillers=spoken.fillers,
+    )
+
+
+def _split_fillers(words: Sequence[SpokenWord], reference: ReferenceText) -> _Spoken:
+    """Drop fillers (unless the piece itself has that word) and empty tokens."""
+    fillers = FILLERS - set(reference.keys)
+    tokens = normalise_words([w.text for w in words])
+    kept = [i for i, t in enumerate(tokens) if t.forms and t.key not in fillers]
+    filler_count = sum(1 for t in tokens if t.forms and t.key in fillers)
+    return _Spoken(
+        words=[words[i] for i in kept],
+        keys=[tokens[i].key for i in kept],
+        forms=[tokens[i].forms for i in kept],
+        displays=[tokens[i].display for i in kept],
+        fillers=filler_count,
+    )
+
+
+def _word_results(
+    judged: list[Judgement], reference: ReferenceText, spoken: _Spoken, prompted: set[int]
+) -> tuple[WordResult, ...]:
+    """One result per judgement, in order (a hot loop: 10,000 words in a few ms)."""
+    displays, heard_words, ref_displays = spoken.displays, spoken.words, reference.displays
+    results = []
+    for status, ref, heard in judged:
+        expected = None if ref is None else ref_displays[ref]
+        if not heard:
+            results.append(WordResult(expected, None, status, None, None, ref, False))
+            continue
+        text = (displays[heard[0]] if len(heard) == 1
+                else " ".join(displays[j] for j in heard))
+        is_prompted = ref in prompted and status in _SAID
+        results.append(WordResult(expected, text, status, heard_words[heard[0]].start,
+                                  heard_words[heard[-1]].end, ref, is_prompted))
+    return tuple(results)
+
+
+def _hesitations(
+    judged: list[Judgement], spoken: list[SpokenWord], silences: list[tuple[float, float]],
+    threshold: float,
+) -> list[Hesitation]:
+    """Long silences inside the recitation, each placed before the next word said.
+
+    ``before_word`` is the reference index of the first reference word spoken
+    after the silence's midpoint (extra words are skipped over); None if the
+    silence is followed only by extra words.
+    """
+    if len(spoken) < 2:
+        return []
+    inner = inner_silences(silences, spoken[0].end, spoken[-1].start, threshold)
+    if not inner:
+        return []
+    said = [(spoken[item.spoken[-1]].start, item.ref) for item in judged
+            if item.ref is not None and item.status in _SAID]
+    starts = [start for start, _ in said]
+    found = []
+    for start, end in inner:
+        k = bisect.bisect_left(starts, (start + end) / 2)
+        before = said[k][1] if k < len(said) else None
+        found.append(Hesitation(round(start, 3), round(end, 3), round(end - start, 3), before))
+    return found
+
+
+def _sections(judged: list[Judgement], reference: ReferenceText) -> tuple[SectionScore, ...]:
+    right = [0] * len(reference.sections)
+    for item in judged:
+        if item.ref is not None and item.status in _RIGHT:
+            right[reference.section_of[item.ref]] += 1
+    return tuple(
+        SectionScore(s.index, s.text, s.first_word, s.last_word,
+                     _percent(right[s.index], s.last_word - s.first_word + 1))
+        for s in reference.sections
+    )
+
+
+def _scores(
+    judged: list[Judgement], reference: ReferenceText, spoken: _Spoken,
+    hesitations: list[Hesitation], duration: float | None,
+) -> Scores:
+    total = len(reference)
+    right = sum(1 for j in judged if j.ref is not None and j.status in _RIGHT)
+    omitted = sum(1 for j in judged if j.status == WordStatus.OMITTED)
+    speaking = _speaking_time(spoken.words, duration)
+    minutes = speaking / 60.0
+    wpm = len(spoken.words) / minutes if minutes > 0 else 0.0
+    wcpm = right / minutes if minutes > 0 else 0.0
+    pause_time = sum(h.duration for h in hesitations)
+    fluency = fluency_score(wpm, pause_time, speaking, spoken.fillers, len(spoken.words))
+    accuracy, completeness = _percent(right, total), _percent(total - omitted, total)
+    w_acc, w_comp, w_flu = OVERALL_WEIGHTS
+    overall = w_acc * accuracy + w_comp * completeness + w_flu * fluency
+    return Scores(accuracy, completeness, round(fluency, 1), round(overall, 1),
+                  round(wpm, 1), round(wcpm, 1))
+
+
+def _speaking_time(words: list[SpokenWord], duration: float | None) -> float:
+    """Seconds from the first word's start to the last word's end (within duration)."""
+    if not words:
+        return 0.0
+    end = words[-1].end if duration is None else min(words[-1].end, duration)
+    return max(0.0, end - words[0].start)
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0

@@ -1,0 +1,243 @@
+"""Reference text: words as written, their sections, and comparable forms.
+
+Every written token gets *forms*: the word sequences a correct reading may
+produce, primary first. "1863" -> ("eighteen", "sixty", "three") or ("one",
+"thousand", ...); "well-known" -> ("well", "known") or ("wellknown",); "'Tis"
+-> ("tis",) or ("it", "is"). Spoken words from an engine go through the same
+function, so digits an engine writes compare equal to the reference.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, canonical_spelling
+from shared.domain.numbers import Forms, expand_number
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'",
+                         "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_EDGE = "\"'()[]{}<>«»,.;:!?*_~…¡¿/\\|-"
+_DISPLAY_EDGE = _EDGE.replace("'", "") + "\u201c\u201d\u2018\u2019\u2014\u2013"
+_CHUNK = re.compile(r"[^\s\u2013\u2014\u2015]+")
+_SIMPLE_EDGE = ",.;:!?\"'()"
+_LONG_DASH = re.compile(r"[\u2013\u2014\u2015]")
+_SENTENCE_END = re.compile(r"[.!?…]['\")\]\u201d\u2019]*$")
+_CLOSERS = frozenset(".!?…'\")]\u201d\u2019")
+_NOT_SENTENCE_END = frozenset("mr mrs ms dr st mt jr sr vs capt lt col gen gov prof rev".split())
+_JOINERS = re.compile(r"[-/]")
+_NON_WORD = re.compile(r"[^a-z0-9&]")
+_DIGIT_RUNS = re.compile(r"\d+|[a-z]+")
+_MAX_FORMS = 16  # cap on combined readings of one token (hyphenated numbers)
+
+
+class RefWord(NamedTuple):
+    """One word of the piece: as written (display), its section, its forms."""
+
+    display: str
+    section: int
+    forms: Forms
+    key: str  # primary reading run together: what the global alignment compares
+
+
+class Token(NamedTuple):
+    """A written or spoken token, normalised once."""
+
+    forms: Forms  # () when the token has no words (punctuation)
+    key: str
+    display: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A sentence or a line of the piece, with its word range (inclusive)."""
+
+    index: int
+    text: str
+    first_word: int
+    last_word: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceText:
+    """The parsed piece, stored by column: scoring reads whole columns at a time."""
+
+    displays: tuple[str, ...]
+    forms: tuple[Forms, ...]
+    keys: tuple[str, ...]
+    section_of: tuple[int, ...]  # section index of each word
+    sections: tuple[Section, ...]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def words(self) -> tuple[RefWord, ...]:
+        """The same words as rows (convenient, slower)."""
+        return tuple(map(RefWord, self.displays, self.section_of, self.forms, self.keys))
+
+
+def parse_reference(text: str) -> ReferenceText:
+    """Split a piece into words and sections (sentences, and lines of verse).
+
+    A section ends at a line break and after a sentence-final mark. Tokens
+    with nothing to say (a lone dash) stay in the section text but are not
+    words.
+    """
+    if not text or not text.strip():
+        raise ValueError("reference text is empty: there is nothing to score against")
+    tokens: list[Token] = []
+    section_of: list[int] = []
+    sections: list[Section] = []
+    cache: dict[str, Token] = {}
+    for section_text, chunks in _section_chunks(text):
+        first = len(tokens)
+        for chunk in chunks:
+            token = cache.get(chunk) or _cached_token(chunk, cache)
+            if token.forms:
+                tokens.append(token)
+        if len(tokens) > first:
+            section_of.extend([len(sections)] * (len(tokens) - first))
+            sections.append(Section(len(sections), section_text, first, len(tokens) - 1))
+    if not tokens:
+        raise ValueError("reference text has no words to recite (only punctuation)")
+    forms, keys, displays = zip(*tokens, strict=True)
+    return ReferenceText(displays, forms, keys, tuple(section_of), tuple(sections))
+
+
+def normalise_words(raw_words: Iterable[str]) -> list[Token]:
+    """Each spoken word normalised (same rules as the reference), memoised per call."""
+    cache: dict[str, Token] = {}
+    return [cache.get(raw) or _cached_token(raw, cache) for raw in raw_words]
+
+
+def compact(form: Sequence[str]) -> str:
+    """A reading as one string without spaces: "well known" == "wellknown"."""
+    return "".join(form)
+
+
+def display_form(chunk: str) -> str:
+    """The token as written, minus surrounding punctuation (keeps 'Tis)."""
+    stripped = chunk.strip(_DISPLAY_EDGE)
+    if stripped.endswith("'") and not stripped.startswith("'"):
+        stripped = stripped[:-1]  # plural possessive: fathers'
+    if stripped.startswith("'") and stripped.endswith("'") and len(stripped) > 2:
+        stripped = stripped[1:-1]  # 'quoted'
+    return stripped or chunk
+
+
+def normalise_token(raw: str) -> Forms:
+    """All readings of one written or spoken token; () when it has no words."""
+    core = raw.strip(_SIMPLE_EDGE)
+    if core.isalpha() and core.isascii():  # most tokens: a plain word, maybe punctuated
+        return _letters_forms(core.lower())
+    token = _clean(raw)
+    if not token:
+        return ()
+    numeric = expand_number(token)
+    if numeric is not None:
+        return numeric
+    parts = [p for p in _JOINERS.split(token) if p]
+    if len(parts) > 1:
+        return _joined_forms(parts)
+    return _word_forms(token)
+
+
+def _cached_token(raw: str, cache: dict[str, Token]) -> Token:
+    token = cache.get(raw)
+    if token is None:
+        core = raw.strip(_SIMPLE_EDGE)
+        if core == raw and core.isalpha() and core.isascii():  # fast path: a plain word
+            forms = _letters_forms(core.lower())
+            first = forms[0]
+            token = Token(forms, first[0] if len(first) == 1 else compact(first), core)
+        else:
+            forms = normalise_token(raw)
+            token = Token(forms, compact(forms[0]) if forms else "", display_form(raw.strip()))
+        cache[raw] = token
+    return token
+
+
+def _clean(raw: str) -> str:
+    """Lower case, plain quotes and dashes, no accents, no edge punctuation."""
+    text = raw.translate(_QUOTES).lower()
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = text.strip(_EDGE.replace(".", ""))
+    # A trailing full stop ends a sentence or an abbreviation; keep "a.m."-style
+    # inner dots and decimals ("3.5") but not "etc." or "Mr.".
+    return text.rstrip(".").strip(_EDGE)
+
+
+def _word_forms(token: str) -> Forms:
+    """Forms of a token without joiners: abbreviations, contractions, spelling."""
+    word = _NON_WORD.sub("", token.replace("'", "").replace(".", ""))
+    if not word:
+        return ()
+    if word in ABBREVIATIONS:
+        return ABBREVIATIONS[word]
+    if not word.isalpha() and not word == "&":
+        return _mixed_forms(word)
+    return _letters_forms(word)
+
+
+def _letters_forms(word: str) -> Forms:
+    """Forms of a lower-case word of letters only."""
+    if word in ABBREVIATIONS:
+        return ABBREVIATIONS[word]
+    word = canonical_spelling(word)
+    full = CONTRACTIONS.get(word)
+    return ((word,),) if full is None else ((word,), *full)
+
+
+def _mixed_forms(word: str) -> Forms:
+    """Letters and digits run together ("10am", "4x4"): read each run."""
+    parts: list[str] = []
+    for run in _DIGIT_RUNS.findall(word):
+        expanded = expand_number(run) if run[0].isdigit() else None
+        parts.extend(expanded[0] if expanded else (run,))
+    return (tuple(parts),) if parts else ()
+
+
+def _joined_forms(parts: Sequence[str]) -> Forms:
+    """Hyphenated or slashed compounds: each part's readings, plus run together."""
+    options = [normalise_token(p) or ((p,),) for p in parts]
+    combined: list[tuple[str, ...]] = []
+    for choice in itertools.islice(itertools.product(*options), _MAX_FORMS):
+        combined.append(tuple(itertools.chain.from_iterable(choice)))
+    if all(len(o) == 1 and len(o[0]) == 1 for o in options):
+        combined.append((compact(combined[0]),))
+    return tuple(dict.fromkeys(combined))
+
+
+def _section_chunks(text: str) -> Iterable[tuple[str, list[str]]]:
+    """Yield each section's text as written and its whitespace/dash-separated chunks."""
+    for line in text.splitlines():
+        raws = _CHUNK.findall(line) if _LONG_DASH.search(line) else line.split()
+        cursor, start, chunks = 0, 0, list[str]()
+        for raw in raws:
+            at = line.find(raw, cursor)  # raws hold no spaces or dashes: finds itself
+            if not chunks:
+                start = at
+            cursor = at + len(raw)
+            if "--" in raw:
+                chunks.extend(c for c in raw.split("--") if c)
+            else:
+                chunks.append(raw)
+            if raw[-1] in _CLOSERS and _ends_sentence(raw):
+                yield line[start:cursor], chunks
+                chunks = []
+        if chunks:
+            yield line[start:cursor], chunks
+
+
+def _ends_sentence(chunk: str) -> bool:
+    if not _SENTENCE_END.search(chunk):
+        return False
+    core = chunk.strip(_EDGE).lower()
+    return core not in _NOT_SENTENCE_END and not (len(core) == 1 and core.isalpha())

@@ -30,7 +30,7 @@ def in_process_worker(app: Celery, sweep_every: float | None = None) -> Iterator
         without_heartbeat=True,
         without_mingle=True,
         without_gossip=True,
-        ready_callback=ready.set,
+        ready_callback=lambda _consumer: ready.set(),
         loglevel="WARNING",
     )
     thread = threading.Thread(target=worker.start, name="celery-worker", daemon=True)

@@ -9,10 +9,12 @@ timeout, results ignored (Postgres holds them).
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from typing import Any
 
 from celery import Celery
+from kombu import Connection
 
 from shared.settings import Settings
 
@@ -24,12 +26,22 @@ QUEUE_RECORDINGS = "recordings"
 QUEUE_RESCORE = "rescore"
 QUEUE_MAINTENANCE = "maintenance"
 
+# A hung broker (connection open, nothing answering) must not block a
+# publish forever: kombu's Redis sockets have no timeout by default.
+BROKER_SOCKET_TIMEOUT_SECONDS = 10.0
+# The front door publishes with no connection retries and short socket
+# timeouts: a dead or hung broker costs an upload about two seconds at most,
+# and the sweeper re-sends the attempt later (its row is already committed).
+PUBLISH_TIMEOUT_SECONDS = 2.0
+
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     return {
         "broker_url": settings.broker_url,
         "broker_transport_options": {
             "visibility_timeout": settings.visibility_timeout_seconds,
+            "socket_timeout": BROKER_SOCKET_TIMEOUT_SECONDS,
+            "socket_connect_timeout": 3,
         },
         "broker_connection_retry_on_startup": True,
         "broker_connection_timeout": 3,
@@ -65,15 +77,50 @@ def build_celery(settings: Settings, name: str = "recital") -> Celery:
 
 
 class CeleryEnqueuer:
-    """Sends ``process_attempt`` by name; the web never imports task code."""
+    """Sends ``process_attempt`` by name; the web never imports task code.
 
-    def __init__(self, app: Celery) -> None:
+    A dead or hung broker must not stall the upload: each thread publishes on
+    its own connection with no connection retries and short socket timeouts,
+    so a send fails within ``PUBLISH_TIMEOUT_SECONDS`` and the caller leaves
+    the attempt to the sweeper. A failed connection is dropped and rebuilt on
+    the next send.
+    """
+
+    def __init__(self, app: Celery, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> None:
         self._app = app
+        self._options = {
+            "max_retries": 0, "socket_timeout": timeout, "socket_connect_timeout": timeout,
+        }
+        self._local = threading.local()
 
     def __call__(self, attempt_id: uuid.UUID) -> None:
-        self._app.send_task(
-            PROCESS_ATTEMPT,
-            args=[str(attempt_id)],
-            queue=QUEUE_RECORDINGS,
-            retry=False,  # a dead broker must not stall the upload; the sweeper re-sends
-        )
+        connection = self._connection()
+        try:
+            self._app.send_task(
+                PROCESS_ATTEMPT,
+                args=[str(attempt_id)],
+                queue=QUEUE_RECORDINGS,
+                retry=False,  # a dead broker must not stall the upload; the sweeper re-sends
+                connection=connection,
+            )
+        except Exception:
+            self._drop()
+            raise
+
+    def _connection(self) -> Connection | None:
+        if self._app.conf.broker_url.startswith("memory://"):
+            return None  # in-process broker: the app's own producer pool
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._app.connection_for_write(transport_options=self._options)
+            self._local.connection = connection
+        return connection
+
+    def _drop(self) -> None:
+        connection: Connection | None = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # already broken; nothing to release
+                log.debug("closing a failed broker connection", exc_info=True)

@@ -38,6 +38,12 @@ def redis_url() -> str:
     return redis_db_url(13)
 
 
+@pytest.fixture(scope="session")
+def second_redis_url() -> str:
+    """A separate broker db, so a second stack never shares workers with the first."""
+    return redis_db_url(14)
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """The same settings as environment variables, for subprocesses."""
     env = {

@@ -32,10 +32,12 @@ class CheckedUpload(io.RawIOBase):
         return self.size
 
     def read(self, size: int | None = -1) -> bytes:
-        if self._head:
-            chunk, self._head = self._head, b""
+        if size is None or size < 0:  # everything that is left
+            chunk, self._head = self._head + self._rest.read(), b""  # type: ignore[attr-defined]
+        elif self._head:
+            chunk, self._head = self._head[:size], self._head[size:]
         else:
-            chunk = self._rest.read(size if size and size > 0 else 1024 * 1024)  # type: ignore[attr-defined]
+            chunk = self._rest.read(size)  # type: ignore[attr-defined]
         self._count(chunk)
         return bytes(chunk)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -11,6 +13,8 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
 
 from shared.storage.port import StorageError
+
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
 
 class GcsStorage:
@@ -28,10 +32,16 @@ class GcsStorage:
         return self._bucket.blob(name)
 
     def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
-        try:
-            self._blob(key).upload_from_file(stream, content_type=content_type, rewind=True)
-        except gexc.GoogleAPIError as exc:
-            raise StorageError(f"upload to {self.url} failed: {exc}") from exc
+        # The client seeks to resume and to learn the size; an upload stream that is
+        # checked as it is read cannot seek, so it is spooled first.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+            shutil.copyfileobj(stream, spool, 1024 * 1024)
+            size = spool.tell()
+            spool.seek(0)
+            try:
+                self._blob(key).upload_from_file(spool, size=size, content_type=content_type)
+            except gexc.GoogleAPIError as exc:
+                raise StorageError(f"upload to {self.url} failed: {exc}") from exc
 
     def download_to(self, key: str, path: Path) -> None:
         try:

@@ -60,13 +60,15 @@ def test_postgres_redis_celery_local_storage(
 
 @pytest.fixture
 def gcs_stack(
-    stack_settings: Settings, gcs_emulator: str, tmp_path: Path
+    stack_settings: Settings, gcs_emulator: str, second_redis_url: str, tmp_path: Path
 ) -> Iterator[Settings]:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import storage
 
     storage.Client(project="recital-test", credentials=AnonymousCredentials()).create_bucket("recital-test")
-    settings = stack_settings.model_copy(update={"storage_url": "gs://recital-test/recordings"})
+    settings = stack_settings.model_copy(
+        update={"storage_url": "gs://recital-test/recordings", "broker_url": second_redis_url}
+    )
     env = {**settings_env(settings), "STORAGE_EMULATOR_HOST": gcs_emulator}
     worker = CeleryWorker(env, tmp_path / "gcs-worker.log")
     worker.wait_ready()

@@ -36,8 +36,12 @@ def main() -> None:
     for name, run in chosen.items():
         print(f"running {name}…", flush=True)
         figures += run()
-    meta = {"seconds": round(time.monotonic() - started, 1), "cpus": os.cpu_count(),
-            "python": platform.python_version(), "suites": list(chosen)}
+    meta = {
+        "seconds": round(time.monotonic() - started, 1),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "suites": list(chosen),
+    }
     table.print_table(figures)
     table.write(figures, meta)
     print(f"wrote bench/results/latest.md and latest.json in {meta['seconds']} s")

@@ -31,9 +31,26 @@ def one_megabyte_wav(path: Path) -> Path:
 
 def load(port: int, path: str, audio: Path, requests: int = REQUESTS) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, "-m", "bench.load", "--port", str(port), "--path", path, "--audio", str(audio),
-         "--requests", str(requests), "--concurrency", str(CONCURRENCY)],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            "--port",
+            str(port),
+            "--path",
+            path,
+            "--audio",
+            str(audio),
+            "--requests",
+            str(requests),
+            "--concurrency",
+            str(CONCURRENCY),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -56,9 +73,16 @@ def run() -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp, database("recital_bench_frontdoor") as url:
         audio = one_megabyte_wav(Path(tmp) / "one_mb.wav")
         upgrade(Settings(database_url=url))
-        env = {"RECITAL_DATABASE_URL": url, "RECITAL_BROKER_URL": REDIS,
-               "RECITAL_STORAGE_URL": Path(tmp, "store").as_uri(), "BASELINE_DIR": f"{tmp}/baseline"}
-        with gunicorn("bench.baseline_app:app", env) as base_port, gunicorn("web.wsgi:app", env) as port:
+        env = {
+            "RECITAL_DATABASE_URL": url,
+            "RECITAL_BROKER_URL": REDIS,
+            "RECITAL_STORAGE_URL": Path(tmp, "store").as_uri(),
+            "BASELINE_DIR": f"{tmp}/baseline",
+        }
+        with (
+            gunicorn("bench.baseline_app:app", env) as base_port,
+            gunicorn("web.wsgi:app", env) as port,
+        ):
             path = f"/api/v1/pieces/{create_piece(port)}/attempts"
             load(base_port, path, audio, 32), load(port, path, audio, 32)  # warm up
             for _ in range(RUNS):
@@ -70,14 +94,33 @@ def run() -> list[Figure]:
 
 def _figures(base: list[dict[str, float]], real: list[dict[str, float]]) -> list[Figure]:
     throughput = Figure(
-        "front door: 1 MB uploads/s (16 clients)", "req/s", [r["throughput"] for r in real],
-        "bare Flask save", [b["throughput"] for b in base], "≥ 0.75 × baseline", "× baseline",
+        "front door: 1 MB uploads/s (16 clients)",
+        "req/s",
+        [r["throughput"] for r in real],
+        "bare Flask save",
+        [b["throughput"] for b in base],
+        "≥ 0.75 × baseline",
+        "× baseline",
     )
     throughput.met = (throughput.ratio or 0) >= 0.75
-    p50 = Figure("front door p50 latency", "ms", [r["p50_ms"] for r in real], "bare Flask save",
-                 [b["p50_ms"] for b in base], "", "× baseline")
-    p99 = Figure("front door p99 latency", "ms", [r["p99_ms"] for r in real], "bare Flask save",
-                 [b["p99_ms"] for b in base], "≤ 1.5 × baseline", "× baseline")
+    p50 = Figure(
+        "front door p50 latency",
+        "ms",
+        [r["p50_ms"] for r in real],
+        "bare Flask save",
+        [b["p50_ms"] for b in base],
+        "",
+        "× baseline",
+    )
+    p99 = Figure(
+        "front door p99 latency",
+        "ms",
+        [r["p99_ms"] for r in real],
+        "bare Flask save",
+        [b["p99_ms"] for b in base],
+        "≤ 1.5 × baseline",
+        "× baseline",
+    )
     p99.met = (p99.ratio or 99) <= 1.5
     errors = sum(r["errors"] for r in real)
     if errors:

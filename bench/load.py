@@ -18,14 +18,25 @@ from pathlib import Path
 def multipart(audio: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"recording\"; filename=\"r.wav\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="recording"; filename="r.wav"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode()
-    return head + audio + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    return (
+        head + audio + f"\r\n--{boundary}--\r\n".encode(),
+        f"multipart/form-data; boundary={boundary}",
+    )
 
 
-def client(port: int, path: str, body: bytes, ctype: str, quota: list[int], lock: threading.Lock,
-           latencies: list[float], errors: list[int]) -> None:
+def client(
+    port: int,
+    path: str,
+    body: bytes,
+    ctype: str,
+    quota: list[int],
+    lock: threading.Lock,
+    latencies: list[float],
+    errors: list[int],
+) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Content-Type": ctype, "X-Learner-Id": "bench"}
     while True:
@@ -60,7 +71,9 @@ def main() -> None:
     body, ctype = multipart(Path(args.audio).read_bytes())
     quota, lock, latencies, errors = [args.requests], threading.Lock(), [], []  # type: ignore[var-annotated]
     threads = [
-        threading.Thread(target=client, args=(args.port, args.path, body, ctype, quota, lock, latencies, errors))
+        threading.Thread(
+            target=client, args=(args.port, args.path, body, ctype, quota, lock, latencies, errors)
+        )
         for _ in range(args.concurrency)
     ]
     started = time.perf_counter()
@@ -70,10 +83,18 @@ def main() -> None:
         t.join()
     seconds = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 2 else [0.0] * 99
-    print(json.dumps({
-        "requests": len(latencies), "errors": len(errors), "seconds": seconds,
-        "throughput": len(latencies) / seconds, "p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000,
-    }))
+    print(
+        json.dumps(
+            {
+                "requests": len(latencies),
+                "errors": len(errors),
+                "seconds": seconds,
+                "throughput": len(latencies) / seconds,
+                "p50_ms": cuts[49] * 1000,
+                "p99_ms": cuts[98] * 1000,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

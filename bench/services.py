@@ -16,7 +16,16 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("RECITAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("RECITAL_BENCH_REDIS", "redis://127.0.0.1:6379/12")
-GUNICORN_ARGS = ["--workers", "2", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"]
+GUNICORN_ARGS = [
+    "--workers",
+    "2",
+    "--threads",
+    "8",
+    "--worker-class",
+    "gthread",
+    "--log-level",
+    "warning",
+]
 
 
 def free_port() -> int:
@@ -42,7 +51,8 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[int]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}", app],
-        cwd=ROOT, env={**os.environ, **env},
+        cwd=ROOT,
+        env={**os.environ, **env},
     )
     try:
         wait_for_port(port)

@@ -64,7 +64,10 @@ def markdown(figures: list[Figure]) -> str:
 def write(figures: list[Figure], meta: dict[str, object]) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(markdown(figures))
-    payload = {"meta": meta, "figures": [asdict(f) | {"median": f.median, "ratio": f.ratio} for f in figures]}
+    payload = {
+        "meta": meta,
+        "figures": [asdict(f) | {"median": f.median, "ratio": f.ratio} for f in figures],
+    }
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2))
 
 

@@ -52,11 +52,24 @@ def worker(args: argparse.Namespace) -> int:
     """Exec a real Celery worker (prefork pool) built from the same settings."""
     settings = get_settings()
     if settings.embedded_broker:
-        print("recital worker needs a real broker: set RECITAL_BROKER_URL (e.g. redis://...)", file=sys.stderr)
+        print(
+            "recital worker needs a real broker: set RECITAL_BROKER_URL (e.g. redis://...)",
+            file=sys.stderr,
+        )
         return 2
     argv = [
-        sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker",
-        "-Q", args.queues, "-c", str(args.concurrency), "--loglevel", "INFO",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app:app",
+        "worker",
+        "-Q",
+        args.queues,
+        "-c",
+        str(args.concurrency),
+        "--loglevel",
+        "INFO",
     ]
     if args.beat:
         argv.append("--beat")
@@ -73,7 +86,9 @@ def sweep(args: argparse.Namespace) -> int:
     deps = Container(settings)
     with deps.uow() as uow:
         report = sweep_service(
-            uow, CeleryEnqueuer(build_celery(settings)), settings.stuck_queued_seconds,
+            uow,
+            CeleryEnqueuer(build_celery(settings)),
+            settings.stuck_queued_seconds,
             settings.max_deliveries,
         )
     print(f"resent {report.resent}, failed {report.failed}")

@@ -39,7 +39,9 @@ def print_result(result: dict[str, Any], console: Console | None = None) -> None
             f"hesitation {pause['duration']:.1f}s before word {pause['before_word']}"
             f" (at {pause['start']:.1f}s)"
         )
-    console.print(f"[dim]engine {result['engine']} / {result['model']}, scoring {result['scoring_version']}[/dim]")
+    console.print(
+        f"[dim]engine {result['engine']} / {result['model']}, scoring {result['scoring_version']}[/dim]"
+    )
 
 
 def _scores_table(result: dict[str, Any]) -> Table:
@@ -47,7 +49,9 @@ def _scores_table(result: dict[str, Any]) -> Table:
     table = Table(title="Scores")
     for name in ("accuracy", "completeness", "fluency", "overall", "wpm", "wcpm"):
         table.add_column(name, justify="right")
-    table.add_row(*(f"{scores[name]:.1f}" for name in ("accuracy", "completeness", "fluency", "overall", "wpm", "wcpm")))
+    table.add_row(
+        *(f"{scores[name]:.1f}" for name in ("accuracy", "completeness", "fluency", "overall", "wpm", "wcpm"))
+    )
     return table
 
 

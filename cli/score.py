@@ -55,4 +55,6 @@ def _score_audio(path: Path, reference: str, options: ScoringOptions, settings: 
         print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
         return None
     transcript = build_transcriber(settings).transcribe(audio, reference)
-    return score_recitation(reference, transcript, options, pauses=list(analysis.pauses), duration=analysis.duration)
+    return score_recitation(
+        reference, transcript, options, pauses=list(analysis.pauses), duration=analysis.duration
+    )

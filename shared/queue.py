@@ -89,7 +89,9 @@ class CeleryEnqueuer:
     def __init__(self, app: Celery, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> None:
         self._app = app
         self._options = {
-            "max_retries": 0, "socket_timeout": timeout, "socket_connect_timeout": timeout,
+            "max_retries": 0,
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
         }
         self._local = threading.local()
 

@@ -19,9 +19,7 @@ DEFAULT_HOME = Path(".recital")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True)
 
     home: Path = Field(DEFAULT_HOME, description="Folder for embedded data.")
     database_url: str = Field("", description="SQLAlchemy URL; empty: SQLite in home.")

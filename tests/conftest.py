@@ -68,7 +68,9 @@ def stack_settings(tmp_path_factory: pytest.TempPathFactory, pg_url: str, redis_
 
 
 @pytest.fixture(scope="session")
-def celery_worker(stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CeleryWorker]:
+def celery_worker(
+    stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CeleryWorker]:
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     worker = CeleryWorker(settings_env(stack_settings), log)
     worker.wait_ready()
@@ -90,7 +92,9 @@ def gcs_emulator() -> Iterator[str]:
     require(binary.exists(), "gcp-storage-emulator is not installed")
     process = subprocess.Popen(
         [str(binary), "start", "--host", "127.0.0.1", "--port", str(port), "--in-memory"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     host = f"http://127.0.0.1:{port}"
     _wait_for_port(port, process)

@@ -37,7 +37,9 @@ def list_pieces() -> Response:
     limit, offset = _page()
     with container().uow() as uow:
         items, total = pieces.list_pieces(uow, limit, offset)
-    return jsonify({"items": [_piece_json(p) for p in items], "total": total, "limit": limit, "offset": offset})
+    return jsonify(
+        {"items": [_piece_json(p) for p in items], "total": total, "limit": limit, "offset": offset}
+    )
 
 
 @api.get("/pieces/<piece_id>")
@@ -52,7 +54,9 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
     recording = request.files.get("recording")
     if recording is None:
         raise ServiceError(
-            ErrorKind.INVALID, "recording_required", "Upload the audio in a multipart field named 'recording'."
+            ErrorKind.INVALID,
+            "recording_required",
+            "Upload the audio in a multipart field named 'recording'.",
         )
     submission = Submission(
         learner=learner,
@@ -84,7 +88,9 @@ def list_attempts() -> Response:
     limit, offset = _page()
     status = request.args.get("status")
     if status not in (None, "queued", "processing", "done", "failed"):
-        raise ServiceError(ErrorKind.INVALID, "invalid_status", "status is queued, processing, done or failed.")
+        raise ServiceError(
+            ErrorKind.INVALID, "invalid_status", "status is queued, processing, done or failed."
+        )
     with container().uow() as uow:
         items, total = attempts.list_attempts(uow, learner, limit, offset, status)
     return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})

@@ -25,6 +25,8 @@ def current_learner() -> str:
     handle = request.headers.get(LEARNER_HEADER, "").strip()
     if not handle:
         raise ServiceError(
-            ErrorKind.INVALID, "learner_required", f"Send your learner id in the {LEARNER_HEADER} header."
+            ErrorKind.INVALID,
+            "learner_required",
+            f"Send your learner id in the {LEARNER_HEADER} header.",
         )
     return validate_handle(handle)

@@ -21,8 +21,12 @@ STATUS_BY_KIND = {
     ErrorKind.UNAVAILABLE: 503,
 }
 CODE_BY_STATUS = {
-    400: "bad_request", 404: "not_found", 405: "method_not_allowed",
-    413: "recording_too_large", 415: "unsupported_media_type", 429: "rate_limited",
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "recording_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
 }
 
 

@@ -32,7 +32,5 @@ def sweep() -> dict[str, int]:
     deps = container()
     enqueue = CeleryEnqueuer(process_attempt.app)
     with deps.uow() as uow:
-        report = sweep_service(
-            uow, enqueue, deps.settings.stuck_queued_seconds, deps.settings.max_deliveries
-        )
+        report = sweep_service(uow, enqueue, deps.settings.stuck_queued_seconds, deps.settings.max_deliveries)
     return {"resent": report.resent, "failed": report.failed}

@@ -56,6 +56,7 @@ def analyse(audio: DecodedAudio) -> Analysis:
 def speaking_rates(analysis: Analysis, word_count: int) -> dict[str, float | None]:
     """Words per minute over the whole recording and over speech time only
     (articulation rate), once a transcript says how many words there were."""
+
     def per_minute(seconds: float) -> float | None:
         return round(word_count * 60.0 / seconds, 1) if seconds > 0 else None
 
@@ -137,8 +138,12 @@ def _loudness(
 def _pitch(samples: npt.NDArray[np.float32], segments: Segments) -> dict[str, Any]:
     f0s = [f for chunk in _speech_chunks(samples, segments) for f in _yin(chunk)]
     if len(f0s) < 10:
-        return {"pitch_median_hz": None, "pitch_p10_hz": None, "pitch_p90_hz": None,
-                "pitch_range_semitones": None}
+        return {
+            "pitch_median_hz": None,
+            "pitch_p10_hz": None,
+            "pitch_p90_hz": None,
+            "pitch_range_semitones": None,
+        }
     f0 = np.asarray(f0s)
     p10, p50, p90 = np.percentile(f0, [10, 50, 90])
     return {
@@ -170,8 +175,9 @@ def _yin(chunk: npt.NDArray[np.float32]) -> list[float]:
     low = soxr.resample(chunk, TARGET_RATE, PITCH_RATE, quality="LQ")
     if len(low) < 512:
         return []
-    f0 = librosa.yin(low, fmin=F0_MIN, fmax=F0_MAX, sr=PITCH_RATE, frame_length=512,
-                     hop_length=256, center=False)
+    f0 = librosa.yin(
+        low, fmin=F0_MIN, fmax=F0_MAX, sr=PITCH_RATE, frame_length=512, hop_length=256, center=False
+    )
     # yin always answers; values pinned at the search limits are unvoiced frames.
     voiced = f0[(f0 > F0_MIN * 1.05) & (f0 < F0_MAX * 0.95)]
     return [float(v) for v in voiced]

@@ -44,9 +44,7 @@ class AudioInfo:
     channels: int
 
 
-def probe(
-    path: str | os.PathLike[str], fmt: str, max_seconds: float = DEFAULT_MAX_SECONDS
-) -> AudioInfo:
+def probe(path: str | os.PathLike[str], fmt: str, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
     """Header-only preflight; raises ``AudioError`` with a specific code."""
     path = os.fspath(path)
     size = os.path.getsize(path)
@@ -80,8 +78,7 @@ def _check_info(info: AudioInfo, size: int, max_seconds: float) -> None:
     if duration > _SLACK_SECONDS and size / duration < MIN_BYTES_PER_SECOND:
         raise AudioError(
             "implausible_header",
-            "This file says it is far longer than its size allows; it may be damaged. "
-            "Please record again.",
+            "This file says it is far longer than its size allows; it may be damaged. Please record again.",
         )
     if duration > max_seconds:
         raise _too_long(max_seconds)

@@ -27,8 +27,24 @@ SNIFF_BYTES = 4096
 
 # ISO-BMFF major/compatible brands that carry audio we can decode (AAC, ALAC).
 _MP4_BRANDS = (
-    b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso4", b"iso5", b"iso6",
-    b"3gp4", b"3gp5", b"3gp6", b"3g2a", b"dash", b"MSNV", b"avc1", b"qt  ", b"f4a ",
+    b"M4A ",
+    b"M4B ",
+    b"mp41",
+    b"mp42",
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"3gp4",
+    b"3gp5",
+    b"3gp6",
+    b"3g2a",
+    b"dash",
+    b"MSNV",
+    b"avc1",
+    b"qt  ",
+    b"f4a ",
 )
 
 _UNSUPPORTED = (

@@ -112,9 +112,7 @@ class Analysis(Base):
 
 class Score(Base):
     __tablename__ = "scores"
-    __table_args__ = (
-        UniqueConstraint("attempt_id", "scoring_version", name="uq_score_attempt_version"),
-    )
+    __table_args__ = (UniqueConstraint("attempt_id", "scoring_version", name="uq_score_attempt_version"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     attempt_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("attempts.id"))

@@ -45,8 +45,10 @@ class Link(NamedTuple):
 
 
 def align_words(
-    reference: Sequence[Forms], spoken: Sequence[Forms],
-    ref_keys: Sequence[str], spoken_keys: Sequence[str],
+    reference: Sequence[Forms],
+    spoken: Sequence[Forms],
+    ref_keys: Sequence[str],
+    spoken_keys: Sequence[str],
     boundaries: frozenset[int] = frozenset(),
 ) -> list[Link]:
     """Align reference words with spoken words, in order.
@@ -63,8 +65,10 @@ def align_words(
 
 
 def _align(
-    reference: Sequence[Forms], spoken: Sequence[Forms],
-    ref_keys: Sequence[str], spoken_keys: Sequence[str],
+    reference: Sequence[Forms],
+    spoken: Sequence[Forms],
+    ref_keys: Sequence[str],
+    spoken_keys: Sequence[str],
 ) -> list[Link]:
     new = tuple.__new__  # builds a Link without NamedTuple.__new__'s Python frame
     ids: dict[str, int] = {}
@@ -91,9 +95,7 @@ def _align(
     return links
 
 
-def _snap_omissions(
-    links: list[Link], keys: Sequence[str], boundaries: frozenset[int]
-) -> list[Link]:
+def _snap_omissions(links: list[Link], keys: Sequence[str], boundaries: frozenset[int]) -> list[Link]:
     # Shifting keeps the list's length, so positions found up front stay valid.
     omitted = [k for k, link in enumerate(links) if link.status is DEL]
     for n, p in enumerate(omitted):
@@ -112,23 +114,27 @@ def _plain_match(link: Link, ref: int) -> bool:
     return link.status == MATCH and link.ref == ref and len(link.spoken) == 1
 
 
-def _best_shift(
-    links: list[Link], p: int, q: int, keys: Sequence[str], boundaries: frozenset[int]
-) -> int:
+def _best_shift(links: list[Link], p: int, q: int, keys: Sequence[str], boundaries: frozenset[int]) -> int:
     """How far (in words, negative = earlier) to move omitted refs p..q-1 to meet a boundary."""
     first, last = links[p].ref, links[q - 1].ref
     assert first is not None and last is not None
     if first in boundaries or last + 1 in boundaries:
         return 0
     left = 0
-    while (p - left - 1 >= 0 and _plain_match(links[p - left - 1], first - left - 1)
-           and keys[first - left - 1] == keys[last - left]):
+    while (
+        p - left - 1 >= 0
+        and _plain_match(links[p - left - 1], first - left - 1)
+        and keys[first - left - 1] == keys[last - left]
+    ):
         left += 1
         if first - left in boundaries or last + 1 - left in boundaries:
             return -left
     right = 0
-    while (q + right < len(links) and _plain_match(links[q + right], last + right + 1)
-           and keys[first + right] == keys[last + right + 1]):
+    while (
+        q + right < len(links)
+        and _plain_match(links[q + right], last + right + 1)
+        and keys[first + right] == keys[last + right + 1]
+    ):
         right += 1
         if first + right in boundaries or last + 1 + right in boundaries:
             return right
@@ -143,16 +149,18 @@ def _shift_run(links: list[Link], p: int, q: int, shift: int) -> None:
         heard = [links[k].spoken for k in range(p + shift, p)]
         omitted = [Link(DEL, r, ()) for r in range(first + shift, last + 1 + shift)]
         matched = [Link(MATCH, last + 1 + shift + k, s) for k, s in enumerate(heard)]
-        links[p + shift:q] = omitted + matched
+        links[p + shift : q] = omitted + matched
     else:
         heard = [links[k].spoken for k in range(q, q + shift)]
         matched = [Link(MATCH, first + k, s) for k, s in enumerate(heard)]
         omitted = [Link(DEL, r, ()) for r in range(first + shift, last + 1 + shift)]
-        links[p:q + shift] = matched + omitted
+        links[p : q + shift] = matched + omitted
 
 
 def _resolve_region(
-    reference: Sequence[Forms], spoken: Sequence[Forms], ops: list[tuple[int, int, int, int]],
+    reference: Sequence[Forms],
+    spoken: Sequence[Forms],
+    ops: list[tuple[int, int, int, int]],
     budget: list[int],
 ) -> list[Link]:
     """Links for one region; ``budget`` holds the table cells still allowed this call."""
@@ -186,7 +194,8 @@ def _links_from_opcodes(
         for k in range(paired):
             ref_forms, spk_forms = reference[i0 + k], spoken[j0 + k]
             same = (len(ref_forms) > 1 or len(spk_forms) > 1) and bool(
-                readings(ref_forms) & readings(spk_forms))  # keys differ: only alternatives
+                readings(ref_forms) & readings(spk_forms)
+            )  # keys differ: only alternatives
             links.append(Link(MATCH if same else SUB, i0 + k, (j0 + k,)))
         links.extend(Link(DEL, i, ()) for i in range(i0 + paired, i1))
         links.extend(Link(INS, None, (j,)) for j in range(j0 + paired, j1))

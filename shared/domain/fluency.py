@@ -23,19 +23,22 @@ FILLER_WEIGHT = 5.0  # one filler in five words scores 0
 FLUENCY_WEIGHTS = (0.4, 0.4, 0.2)  # rate, pauses, fillers
 
 
-def silences_between(
-    words: Sequence[SpokenWord], shortest: float = 0.0
-) -> list[tuple[float, float]]:
+def silences_between(words: Sequence[SpokenWord], shortest: float = 0.0) -> list[tuple[float, float]]:
     """Gaps of at least ``shortest`` seconds between consecutive words.
 
     Used when no voice-activity pauses are given.
     """
-    return [(a.end, b.start) for a, b in zip(words, words[1:], strict=False)
-            if b.start - a.end >= shortest and b.start > a.end]
+    return [
+        (a.end, b.start)
+        for a, b in zip(words, words[1:], strict=False)
+        if b.start - a.end >= shortest and b.start > a.end
+    ]
 
 
 def inner_silences(
-    silences: Sequence[tuple[float, float]], first_end: float, last_start: float,
+    silences: Sequence[tuple[float, float]],
+    first_end: float,
+    last_start: float,
     threshold: float,
 ) -> list[tuple[float, float]]:
     """Silences of at least ``threshold`` seconds strictly inside the recitation.

@@ -35,10 +35,23 @@ _CONTEXT = 6  # matched words after a non-match that a pass may touch (slides, r
 _SOUND_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
-        (r"^kn", "n"), (r"^wr", "r"), (r"^ps", "s"), (r"mb$", "m"), (r"gh", ""),
-        (r"ph", "f"), (r"ck", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"q", "k"),
-        (r"x", "ks"), (r"z", "s"), (r"dg", "j"), (r"tch", "ch"), (r"^[aeiou]", "a"),
-        (r"(?<=.)[aeiouyhw]", ""), (r"(.)\1+", r"\1"),
+        (r"^kn", "n"),
+        (r"^wr", "r"),
+        (r"^ps", "s"),
+        (r"mb$", "m"),
+        (r"gh", ""),
+        (r"ph", "f"),
+        (r"ck", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"c", "k"),
+        (r"q", "k"),
+        (r"x", "ks"),
+        (r"z", "s"),
+        (r"dg", "j"),
+        (r"tch", "ch"),
+        (r"^[aeiou]", "a"),
+        (r"(?<=.)[aeiouyhw]", ""),
+        (r"(.)\1+", r"\1"),
     )
 )
 
@@ -78,8 +91,11 @@ def _windows(odd: list[int], size: int) -> list[tuple[int, int]]:
 
 
 def _judge_window(
-    links: list[Link], keys: Sequence[str], spoken: Sequence[SpokenWord],
-    ref_keys: Sequence[str], sounds: dict[str, str],
+    links: list[Link],
+    keys: Sequence[str],
+    spoken: Sequence[SpokenWord],
+    ref_keys: Sequence[str],
+    sounds: dict[str, str],
 ) -> list[Judgement]:
     judged = _slide_insertions(links, keys)
     for k, link in enumerate(judged):
@@ -114,18 +130,23 @@ def _slide_insertions(links: Sequence[Link], keys: Sequence[str]) -> list[Link]:
         while q < len(out) and out[q].status == INS:
             q += 1
         nxt = out[q] if q < len(out) else None
-        if (nxt is not None and nxt.status == MATCH and len(nxt.spoken) == 1
-                and keys[out[p].spoken[0]] == keys[nxt.spoken[0]]
-                and not (q + 1 < len(out) and out[q + 1].spoken == nxt.spoken)):
-            out[p:q + 1] = [Link(MATCH, nxt.ref, out[p].spoken), *out[p + 1:q],
-                            Link(INS, None, nxt.spoken)]
+        if (
+            nxt is not None
+            and nxt.status == MATCH
+            and len(nxt.spoken) == 1
+            and keys[out[p].spoken[0]] == keys[nxt.spoken[0]]
+            and not (q + 1 < len(out) and out[q + 1].spoken == nxt.spoken)
+        ):
+            out[p : q + 1] = [
+                Link(MATCH, nxt.ref, out[p].spoken),
+                *out[p + 1 : q],
+                Link(INS, None, nxt.spoken),
+            ]
         p += 1
     return out
 
 
-def _sounds_right(
-    expected: str, heard: str, confidence: float | None, sounds: dict[str, str]
-) -> bool:
+def _sounds_right(expected: str, heard: str, confidence: float | None, sounds: dict[str, str]) -> bool:
     """Accept a substitution only when the sound could not tell them apart.
 
     True homophones (listed) pass unless the engine itself doubted the word.
@@ -187,15 +208,16 @@ def _copied_positions(run: list[int], keys: Sequence[str]) -> set[int]:
 
 
 def _merge_self_corrections(
-    judged: list[Judgement], keys: Sequence[str], spoken: Sequence[SpokenWord],
+    judged: list[Judgement],
+    keys: Sequence[str],
+    spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
 ) -> list[Judgement]:
     """Fold "wrong right" into one `self_corrected` reference word."""
     out: list[Judgement] = []
     extra = (WordStatus.INSERTED, WordStatus.REPEATED)
     for item in judged:
-        if (out and out[-1].status in extra and item.status == WordStatus.CORRECT
-                and len(item.spoken) == 1):
+        if out and out[-1].status in extra and item.status == WordStatus.CORRECT and len(item.spoken) == 1:
             merged = _try_merge(out, item, keys, spoken, ref_keys)
             if merged is not None:
                 out.append(merged)
@@ -205,8 +227,11 @@ def _merge_self_corrections(
 
 
 def _try_merge(
-    out: list[Judgement], item: Judgement, keys: Sequence[str],
-    spoken: Sequence[SpokenWord], ref_keys: Sequence[str],
+    out: list[Judgement],
+    item: Judgement,
+    keys: Sequence[str],
+    spoken: Sequence[SpokenWord],
+    ref_keys: Sequence[str],
 ) -> Judgement | None:
     """If ``out`` ends with a slip before ``item``, remove it and return the merge."""
     k = len(out)
@@ -220,16 +245,19 @@ def _try_merge(
     wrong = [out[m].spoken[0] for m in range(k, wrong_end)]
     assert item.ref is not None
     restarted = wrong_end < len(out)
-    if not _looks_like_attempt(wrong, item.spoken[0], ref_keys[item.ref], keys, spoken,
-                               restarted):
+    if not _looks_like_attempt(wrong, item.spoken[0], ref_keys[item.ref], keys, spoken, restarted):
         return None
     del out[k:wrong_end]
     return Judgement(WordStatus.SELF_CORRECTED, item.ref, (*wrong, item.spoken[0]))
 
 
 def _looks_like_attempt(
-    wrong: list[int], right: int, expected: str, keys: Sequence[str],
-    spoken: Sequence[SpokenWord], restarted: bool,
+    wrong: list[int],
+    right: int,
+    expected: str,
+    keys: Sequence[str],
+    spoken: Sequence[SpokenWord],
+    restarted: bool,
 ) -> bool:
     """Is an extra word before a correct word a repaired slip, not an insertion?
 

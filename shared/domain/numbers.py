@@ -85,7 +85,7 @@ def _without_and(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _cardinal(n: int) -> list[tuple[str, ...]]:
-    """"one hundred and one", "one hundred one", "a hundred and one"."""
+    """ "one hundred and one", "one hundred one", "a hundred and one"."""
     full = cardinal_words(n)
     forms = [_without_and(full), full]
     if full[:1] == ("one",) and full[1:2] in (("hundred",), ("thousand",)):

@@ -20,8 +20,12 @@ from typing import NamedTuple
 from shared.domain.numbers import Forms
 from shared.domain.result import WordStatus
 
-MATCH, SUB, DEL, INS = (WordStatus.CORRECT, WordStatus.SUBSTITUTED, WordStatus.OMITTED,
-                        WordStatus.INSERTED)
+MATCH, SUB, DEL, INS = (
+    WordStatus.CORRECT,
+    WordStatus.SUBSTITUTED,
+    WordStatus.OMITTED,
+    WordStatus.INSERTED,
+)
 MAX_SPAN = 12  # spoken words one reference word may expand to (long numbers)
 _MAX_SPAN_READINGS = 16  # cap on combined readings of a span
 _MATCH_COST, _EDIT_COST = -1, 2
@@ -75,8 +79,9 @@ def realign(ref: Side, spk: Side) -> list[Step]:
             else:
                 best, move = above[j - 1] + _MATCH_COST, _DIAG_MATCH
             if spk.spans[j] or ref_spans:
-                best, move = _span_moves(cost, i, j, ref_readings, spk.spans[j], ref_spans,
-                                         spk.words[j - 1], best, move)
+                best, move = _span_moves(
+                    cost, i, j, ref_readings, spk.spans[j], ref_spans, spk.words[j - 1], best, move
+                )
             if above[j] + _EDIT_COST < best:
                 best, move = above[j] + _EDIT_COST, _UP
             if here[j - 1] + _EDIT_COST < best:
@@ -86,9 +91,15 @@ def realign(ref: Side, spk: Side) -> list[Step]:
 
 
 def _span_moves(
-    cost: list[list[int]], i: int, j: int, ref_readings: frozenset[str],
-    spk_spans: dict[str, int], ref_spans: dict[str, int], spk_readings: frozenset[str],
-    best: int, move: tuple[int, int, WordStatus],
+    cost: list[list[int]],
+    i: int,
+    j: int,
+    ref_readings: frozenset[str],
+    spk_spans: dict[str, int],
+    ref_spans: dict[str, int],
+    spk_readings: frozenset[str],
+    best: int,
+    move: tuple[int, int, WordStatus],
 ) -> tuple[int, tuple[int, int, WordStatus]]:
     """Better moves, if any, that match one word against a run on the other side."""
     for reading in ref_readings:  # one reference word, several spoken

@@ -75,18 +75,23 @@ def score_recitation(
     text (batch re-scoring of one piece saves the parsing, about a fifth of
     the time for a long piece). Raises ValueError when the text has no words.
     """
-    reference = (reference_text if isinstance(reference_text, ReferenceText)
-                 else parse_reference(reference_text))
+    reference = (
+        reference_text if isinstance(reference_text, ReferenceText) else parse_reference(reference_text)
+    )
     spoken = _split_fillers(transcript.words, reference)
     ref_keys = reference.keys
     starts = frozenset(s.first_word for s in reference.sections)
     links = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
     judged = judge(links, spoken.keys, spoken.words, ref_keys)
-    silences = (list(pauses) if pauses is not None
-                else silences_between(transcript.words, options.hesitation_seconds))
+    silences = (
+        list(pauses) if pauses is not None else silences_between(transcript.words, options.hesitation_seconds)
+    )
     hesitations = _hesitations(judged, spoken.words, silences, options.hesitation_seconds)
-    prompted = {h.before_word for h in hesitations
-                if h.before_word is not None and h.duration >= options.prompted_seconds}
+    prompted = {
+        h.before_word
+        for h in hesitations
+        if h.before_word is not None and h.duration >= options.prompted_seconds
+    }
     words = _word_results(judged, reference, spoken, prompted)
     return ScoredAttempt(
         scores=_scores(judged, reference, spoken, hesitations, duration),
@@ -127,16 +132,26 @@ def _word_results(
         if not heard:
             results.append(WordResult(expected, None, status, None, None, ref, False))
             continue
-        text = (displays[heard[0]] if len(heard) == 1
-                else " ".join(displays[j] for j in heard))
+        text = displays[heard[0]] if len(heard) == 1 else " ".join(displays[j] for j in heard)
         is_prompted = ref in prompted and status in _SAID
-        results.append(WordResult(expected, text, status, heard_words[heard[0]].start,
-                                  heard_words[heard[-1]].end, ref, is_prompted))
+        results.append(
+            WordResult(
+                expected,
+                text,
+                status,
+                heard_words[heard[0]].start,
+                heard_words[heard[-1]].end,
+                ref,
+                is_prompted,
+            )
+        )
     return tuple(results)
 
 
 def _hesitations(
-    judged: list[Judgement], spoken: list[SpokenWord], silences: list[tuple[float, float]],
+    judged: list[Judgement],
+    spoken: list[SpokenWord],
+    silences: list[tuple[float, float]],
     threshold: float,
 ) -> list[Hesitation]:
     """Long silences inside the recitation, each placed before the next word said.
@@ -150,8 +165,11 @@ def _hesitations(
     inner = inner_silences(silences, spoken[0].end, spoken[-1].start, threshold)
     if not inner:
         return []
-    said = [(spoken[item.spoken[-1]].start, item.ref) for item in judged
-            if item.ref is not None and item.status in _SAID]
+    said = [
+        (spoken[item.spoken[-1]].start, item.ref)
+        for item in judged
+        if item.ref is not None and item.status in _SAID
+    ]
     starts = [start for start, _ in said]
     found = []
     for start, end in inner:
@@ -167,15 +185,23 @@ def _sections(judged: list[Judgement], reference: ReferenceText) -> tuple[Sectio
         if item.ref is not None and item.status in _RIGHT:
             right[reference.section_of[item.ref]] += 1
     return tuple(
-        SectionScore(s.index, s.text, s.first_word, s.last_word,
-                     _percent(right[s.index], s.last_word - s.first_word + 1))
+        SectionScore(
+            s.index,
+            s.text,
+            s.first_word,
+            s.last_word,
+            _percent(right[s.index], s.last_word - s.first_word + 1),
+        )
         for s in reference.sections
     )
 
 
 def _scores(
-    judged: list[Judgement], reference: ReferenceText, spoken: _Spoken,
-    hesitations: list[Hesitation], duration: float | None,
+    judged: list[Judgement],
+    reference: ReferenceText,
+    spoken: _Spoken,
+    hesitations: list[Hesitation],
+    duration: float | None,
 ) -> Scores:
     total = len(reference)
     right = sum(1 for j in judged if j.ref is not None and j.status in _RIGHT)
@@ -189,8 +215,7 @@ def _scores(
     accuracy, completeness = _percent(right, total), _percent(total - omitted, total)
     w_acc, w_comp, w_flu = OVERALL_WEIGHTS
     overall = w_acc * accuracy + w_comp * completeness + w_flu * fluency
-    return Scores(accuracy, completeness, round(fluency, 1), round(overall, 1),
-                  round(wpm, 1), round(wcpm, 1))
+    return Scores(accuracy, completeness, round(fluency, 1), round(overall, 1), round(wpm, 1), round(wcpm, 1))
 
 
 def _speaking_time(words: list[SpokenWord], duration: float | None) -> float:

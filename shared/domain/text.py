@@ -19,8 +19,18 @@ from typing import NamedTuple
 from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, canonical_spelling
 from shared.domain.numbers import Forms, expand_number
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'",
-                         "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
 _EDGE = "\"'()[]{}<>«»,.;:!?*_~…¡¿/\\|-"
 _DISPLAY_EDGE = _EDGE.replace("'", "") + "\u201c\u201d\u2018\u2019\u2014\u2013"
 _CHUNK = re.compile(r"[^\s\u2013\u2014\u2015]+")

@@ -54,9 +54,7 @@ def _latest_result(uow: UnitOfWork, attempt_id: uuid.UUID) -> dict[str, Any] | N
 
 def _summary(attempt: models.Attempt) -> dict[str, Any]:
     error = (
-        {"code": attempt.error_code, "message": attempt.error_message}
-        if attempt.status == "failed"
-        else None
+        {"code": attempt.error_code, "message": attempt.error_message} if attempt.status == "failed" else None
     )
     return {
         "id": str(attempt.id),

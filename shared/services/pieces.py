@@ -32,7 +32,9 @@ def create_piece(uow: UnitOfWork, title: str, text: str) -> PieceView:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")
     if len(text) > MAX_TEXT_CHARS:
         raise ServiceError(
-            ErrorKind.UNPROCESSABLE, "text_too_long", f"Texts are limited to {MAX_TEXT_CHARS} characters."
+            ErrorKind.UNPROCESSABLE,
+            "text_too_long",
+            f"Texts are limited to {MAX_TEXT_CHARS} characters.",
         )
     piece = models.Piece(title=title[:300], text=text)
     uow.session.add(piece)

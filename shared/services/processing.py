@@ -106,15 +106,22 @@ def _score(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcome: Ou
     transcript = _transcript(uow, job, transcriber, cached, audio, timed)
     with timed("score"):
         result = score_recitation(
-            job.reference_text, transcript, _options(ctx.settings),
-            pauses=_pauses(analysis), duration=analysis.duration,
+            job.reference_text,
+            transcript,
+            _options(ctx.settings),
+            pauses=_pauses(analysis),
+            duration=analysis.duration,
         )
         stages.write_score(uow, job, result)
 
 
 def _transcript(
-    uow: UnitOfWork, job: stages.Job, transcriber: Transcriber, cached: object,
-    audio: DecodedAudio | None, timed: Callable[[str], AbstractContextManager[None]],
+    uow: UnitOfWork,
+    job: stages.Job,
+    transcriber: Transcriber,
+    cached: object,
+    audio: DecodedAudio | None,
+    timed: Callable[[str], AbstractContextManager[None]],
 ) -> Transcript:
     from shared.db import models
 
@@ -124,7 +131,9 @@ def _transcript(
         return Transcript.from_dict(cached.data)
     with timed("transcribe"):
         transcript = transcriber.transcribe(_need(audio), job.reference_text)
-    key = stages.context_key(transcriber, job.reference_text) if transcript.engine == transcriber.engine else ""
+    key = (
+        stages.context_key(transcriber, job.reference_text) if transcript.engine == transcriber.engine else ""
+    )
     stages.store_transcript(uow, job, transcript, key)
     return transcript
 

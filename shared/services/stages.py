@@ -43,8 +43,13 @@ def load_job(uow: UnitOfWork, attempt_id: uuid.UUID, delivery: int) -> Job:
     attempt = uow.session.get_one(models.Attempt, attempt_id)
     piece = uow.session.get_one(models.Piece, attempt.piece_id)
     return Job(
-        attempt_id, delivery, attempt.storage_key, attempt.format, attempt.sha256,
-        piece.text, attempt.transcript_id,
+        attempt_id,
+        delivery,
+        attempt.storage_key,
+        attempt.format,
+        attempt.sha256,
+        piece.text,
+        attempt.transcript_id,
     )
 
 
@@ -107,13 +112,16 @@ def cached_transcript(uow: UnitOfWork, job: Job, transcriber: Transcriber) -> mo
     )
 
 
-def store_transcript(
-    uow: UnitOfWork, job: Job, transcript: Transcript, key: str
-) -> None:
+def store_transcript(uow: UnitOfWork, job: Job, transcript: Transcript, key: str) -> None:
     values = {
-        "id": uuid.uuid4(), "audio_sha256": job.sha256, "engine": transcript.engine,
-        "model": transcript.model, "context_key": key, "text": transcript.text,
-        "data": transcript.to_dict(), "created_at": utcnow(),
+        "id": uuid.uuid4(),
+        "audio_sha256": job.sha256,
+        "engine": transcript.engine,
+        "model": transcript.model,
+        "context_key": key,
+        "text": transcript.text,
+        "data": transcript.to_dict(),
+        "created_at": utcnow(),
     }
     uow.session.execute(_insert(uow, models.Transcript).values(**values).on_conflict_do_nothing())
     stored_id = uow.session.scalar(
@@ -134,9 +142,16 @@ def write_score(uow: UnitOfWork, job: Job, result: ScoredAttempt) -> None:
     """Score row and ``done`` in one transaction; a duplicate delivery inserts nothing."""
     s = result.scores
     values = {
-        "id": uuid.uuid4(), "attempt_id": job.attempt_id, "scoring_version": result.scoring_version,
-        "accuracy": s.accuracy, "completeness": s.completeness, "fluency": s.fluency,
-        "overall": s.overall, "wpm": s.wpm, "wcpm": s.wcpm, "result": result.to_dict(),
+        "id": uuid.uuid4(),
+        "attempt_id": job.attempt_id,
+        "scoring_version": result.scoring_version,
+        "accuracy": s.accuracy,
+        "completeness": s.completeness,
+        "fluency": s.fluency,
+        "overall": s.overall,
+        "wpm": s.wpm,
+        "wcpm": s.wcpm,
+        "result": result.to_dict(),
         "created_at": utcnow(),
     }
     uow.session.execute(_insert(uow, models.Score).values(**values).on_conflict_do_nothing())

@@ -10,7 +10,6 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +23,7 @@ from shared.services.learners import get_or_create_learner
 from shared.services.pieces import get_piece
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
+from shared.storage.port import Readable
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ Enqueue = Callable[[uuid.UUID], None]
 class Submission:
     learner: str
     piece_id: uuid.UUID
-    recording: BinaryIO
+    recording: Readable
     idempotency_key: str | None = None
 
 
@@ -112,5 +112,7 @@ def _store(storage: Storage, key: str, upload: CheckedUpload, fmt: str) -> None:
         storage.put(key, upload, content_type=f"audio/{fmt}")
     except StorageError as exc:
         raise ServiceError(
-            ErrorKind.UNAVAILABLE, "storage_unavailable", "Recording storage is unavailable; try again."
+            ErrorKind.UNAVAILABLE,
+            "storage_unavailable",
+            "Recording storage is unavailable; try again.",
         ) from exc

@@ -10,10 +10,11 @@ import hashlib
 import io
 
 from shared.services.errors import ErrorKind, ServiceError
+from shared.storage.port import Readable
 
 
 class CheckedUpload(io.RawIOBase):
-    def __init__(self, head: bytes, rest: io.RawIOBase | io.BufferedIOBase | object, max_bytes: int) -> None:
+    def __init__(self, head: bytes, rest: Readable, max_bytes: int) -> None:
         super().__init__()
         self._head = head
         self._rest = rest
@@ -33,11 +34,11 @@ class CheckedUpload(io.RawIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:  # everything that is left
-            chunk, self._head = self._head + self._rest.read(), b""  # type: ignore[attr-defined]
+            chunk, self._head = self._head + self._rest.read(), b""
         elif self._head:
             chunk, self._head = self._head[:size], self._head[size:]
         else:
-            chunk = self._rest.read(size)  # type: ignore[attr-defined]
+            chunk = self._rest.read(size)
         self._count(chunk)
         return bytes(chunk)
 

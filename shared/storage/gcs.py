@@ -6,13 +6,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
 
 from google.api_core import exceptions as gexc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
 
-from shared.storage.port import StorageError
+from shared.storage.port import Readable, StorageError
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
@@ -31,7 +30,7 @@ class GcsStorage:
         name = f"{self._prefix}/{key}" if self._prefix else key
         return self._bucket.blob(name)
 
-    def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
+    def put(self, key: str, stream: Readable, content_type: str) -> None:
         # The client seeks to resume and to learn the size; an upload stream that is
         # checked as it is read cannot seek, so it is spooled first.
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:

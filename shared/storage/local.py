@@ -6,9 +6,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
 
-from shared.storage.port import StorageError
+from shared.storage.port import Readable, StorageError
 
 
 class LocalStorage:
@@ -22,7 +21,7 @@ class LocalStorage:
             raise StorageError(f"key escapes the storage root: {key!r}")
         return path
 
-    def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
+    def put(self, key: str, stream: Readable, content_type: str) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a crash never leaves a half-written recording.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 from urllib.parse import urlparse
 
 
@@ -11,10 +11,14 @@ class StorageError(Exception):
     """The storage backend failed (unreachable, missing object, …)."""
 
 
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class Storage(Protocol):
     url: str
 
-    def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
+    def put(self, key: str, stream: Readable, content_type: str) -> None:
         """Store ``stream`` under ``key`` (server-generated, never client-supplied)."""
         ...
 

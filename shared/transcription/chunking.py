@@ -50,9 +50,7 @@ def plan_chunks(
     return spans
 
 
-def quietest_point(
-    samples: npt.NDArray[np.float32], lo: int, hi: int, window: int
-) -> int:
+def quietest_point(samples: npt.NDArray[np.float32], lo: int, hi: int, window: int) -> int:
     """Middle of the lowest-energy ``window`` within ``[lo, hi)``; always in ``(lo, hi]``."""
     region = samples[lo:hi].astype(np.float64)
     if len(region) <= window:

@@ -116,8 +116,12 @@ class FallbackTranscriber:
                 self.breaker.release()
                 raise
             self.breaker.record_failure()
-            log.warning("%s engine failed (%s); using %s", self.primary.engine, exc.code,
-                        self.fallback.engine)
+            log.warning(
+                "%s engine failed (%s); using %s",
+                self.primary.engine,
+                exc.code,
+                self.fallback.engine,
+            )
             return self._use_fallback(audio, reference_text, reason=exc.code)
         except BaseException:
             self.breaker.release()
@@ -125,10 +129,11 @@ class FallbackTranscriber:
         self.breaker.record_success()
         return transcript
 
-    def _use_fallback(
-        self, audio: DecodedAudio, reference_text: str | None, reason: str
-    ) -> Transcript:
+    def _use_fallback(self, audio: DecodedAudio, reference_text: str | None, reason: str) -> Transcript:
         transcript = self.fallback.transcribe(audio, reference_text)
-        extra = {**transcript.extra, "fallback_from": self.primary.engine,
-                 "fallback_reason": reason}
+        extra = {
+            **transcript.extra,
+            "fallback_from": self.primary.engine,
+            "fallback_reason": reason,
+        }
         return dataclasses.replace(transcript, extra=extra)

@@ -176,9 +176,7 @@ def _generic_unigrams(decoder: Decoder) -> tuple[tuple[str, float], ...]:
     return _generic_cache(f"{model}/en-us/en-us.lm.bin")
 
 
-def piece_arpa(
-    sents: Sequence[Sequence[str]], generic: Sequence[tuple[str, float]], weight: float
-) -> str:
+def piece_arpa(sents: Sequence[Sequence[str]], generic: Sequence[tuple[str, float]], weight: float) -> str:
     """ARPA trigram text: absolute-discounted piece n-grams over an interpolated
     unigram (piece words mixed with the generic vocabulary)."""
     padded = [["<s>", *s, "</s>"] for s in sents]
@@ -254,16 +252,57 @@ def _format_arpa(tables: list[dict[tuple[str, ...], float]], backoffs: list[Any]
 # (names, archaic spellings). Digraphs first; good enough to give the word a
 # plausible acoustic shape.
 _DIGRAPHS = {
-    "th": "TH", "sh": "SH", "ch": "CH", "ph": "F", "ng": "NG", "ee": "IY", "ea": "IY",
-    "oo": "UW", "ou": "AW", "ow": "OW", "ai": "EY", "ay": "EY", "ck": "K", "qu": "K W",
-    "wh": "W", "gh": "G", "oa": "OW", "ie": "IY", "or": "AO R", "er": "ER", "ar": "AA R",
-    "ir": "ER", "ur": "ER",
+    "th": "TH",
+    "sh": "SH",
+    "ch": "CH",
+    "ph": "F",
+    "ng": "NG",
+    "ee": "IY",
+    "ea": "IY",
+    "oo": "UW",
+    "ou": "AW",
+    "ow": "OW",
+    "ai": "EY",
+    "ay": "EY",
+    "ck": "K",
+    "qu": "K W",
+    "wh": "W",
+    "gh": "G",
+    "oa": "OW",
+    "ie": "IY",
+    "or": "AO R",
+    "er": "ER",
+    "ar": "AA R",
+    "ir": "ER",
+    "ur": "ER",
 }
 _LETTERS = {
-    "a": "AE", "b": "B", "c": "K", "d": "D", "e": "EH", "f": "F", "g": "G", "h": "HH",
-    "i": "IH", "j": "JH", "k": "K", "l": "L", "m": "M", "n": "N", "o": "AA", "p": "P",
-    "q": "K", "r": "R", "s": "S", "t": "T", "u": "AH", "v": "V", "w": "W", "x": "K S",
-    "y": "Y", "z": "Z",
+    "a": "AE",
+    "b": "B",
+    "c": "K",
+    "d": "D",
+    "e": "EH",
+    "f": "F",
+    "g": "G",
+    "h": "HH",
+    "i": "IH",
+    "j": "JH",
+    "k": "K",
+    "l": "L",
+    "m": "M",
+    "n": "N",
+    "o": "AA",
+    "p": "P",
+    "q": "K",
+    "r": "R",
+    "s": "S",
+    "t": "T",
+    "u": "AH",
+    "v": "V",
+    "w": "W",
+    "x": "K S",
+    "y": "Y",
+    "z": "Z",
 }
 
 

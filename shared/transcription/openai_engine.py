@@ -83,9 +83,7 @@ class OpenAITranscriber:
     ) -> None:
         self.model = model
         self._key = api_key
-        self._client = openai.OpenAI(
-            api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout
-        )
+        self._client = openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
         self._max_bytes = max_request_bytes
         self._concurrency = max(1, concurrency)
         self._chunk_samples = max(1, int(chunk_seconds * TARGET_RATE))
@@ -121,7 +119,10 @@ class OpenAITranscriber:
             extra["word_times"] = "approximate"
         return Transcript(
             words=tuple(w for start in sorted(pieces) for w in pieces[start]),
-            engine=self.engine, model=self.model, language=self._language or "en", extra=extra,
+            engine=self.engine,
+            model=self.model,
+            language=self._language or "en",
+            extra=extra,
         )
 
     def _transcribe_all(self, samples: Samples) -> dict[int, list[SpokenWord]]:
@@ -130,16 +131,17 @@ class OpenAITranscriber:
         whole hour to be encoded and only ``concurrency`` chunks sit in memory."""
         pieces: dict[int, list[SpokenWord]] = {}
         with ThreadPoolExecutor(max_workers=self._concurrency) as pool:
-            pending = {pool.submit(self._piece, samples, s, e)
-                       for s, e in plan_chunks(samples, TARGET_RATE, self._chunk_samples)}
+            pending = {
+                pool.submit(self._piece, samples, s, e)
+                for s, e in plan_chunks(samples, TARGET_RATE, self._chunk_samples)
+            }
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
                         outcome = future.result()
                         if isinstance(outcome, list):  # too big once encoded: split again
-                            pending |= {pool.submit(self._piece, samples, s, e)
-                                        for s, e in outcome}
+                            pending |= {pool.submit(self._piece, samples, s, e) for s, e in outcome}
                         else:
                             pieces[outcome[0]] = outcome[1]
             except BaseException:
@@ -153,8 +155,7 @@ class OpenAITranscriber:
         if len(data) > self._max_bytes and end - start > TARGET_RATE:
             # Aim 10 % under the size the measured compression ratio suggests.
             target = max(TARGET_RATE, int((end - start) * self._max_bytes / len(data) * 0.9))
-            return [(start + s, start + e)
-                    for s, e in plan_chunks(samples[start:end], TARGET_RATE, target)]
+            return [(start + s, start + e) for s, e in plan_chunks(samples[start:end], TARGET_RATE, target)]
         # (a 1 s chunk still over the limit is sent anyway: the API says why it is refused)
         return start, self._transcribe_piece(data, start, end)
 
@@ -182,8 +183,11 @@ class OpenAITranscriber:
         try:
             if self.word_times:
                 return self._client.audio.transcriptions.create(
-                    file=file, model=self.model, language=language,
-                    response_format="verbose_json", timestamp_granularities=["word"],
+                    file=file,
+                    model=self.model,
+                    language=language,
+                    response_format="verbose_json",
+                    timestamp_granularities=["word"],
                 )
             return self._client.audio.transcriptions.create(
                 file=file, model=self.model, language=language, response_format="json"
@@ -205,7 +209,8 @@ class OpenAITranscriber:
             return RetryableError(f"HTTP {status}", parse_retry_after(headers))
         detail = "" if status in (401, 403) else f": {self._redact(_error_message(exc))}"
         return TranscriptionError(
-            "engine_rejected", f"OpenAI rejected the request (HTTP {status}){detail}",
+            "engine_rejected",
+            f"OpenAI rejected the request (HTTP {status}){detail}",
             retryable=False,
         )
 

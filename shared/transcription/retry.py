@@ -93,7 +93,11 @@ class RetryPolicy:
                 wait = self.delay(attempt, exc.retry_after)
                 log.warning(
                     "%s failed (%s), attempt %d/%d; retrying in %.2fs",
-                    label, exc.reason, attempt + 1, self.max_attempts, wait,
+                    label,
+                    exc.reason,
+                    attempt + 1,
+                    self.max_attempts,
+                    wait,
                 )
                 self.sleep(wait)
         assert last is not None  # max_attempts >= 1 guarantees one try

@@ -42,7 +42,10 @@ def check_clean_beats_skipped(app: Flask, readings: dict[str, Path]) -> None:
     assert skipped["status"] == "done", skipped
     clean_scores, skipped_scores = clean["result"]["scores"], skipped["result"]["scores"]
     assert clean_scores["accuracy"] >= 75, clean_scores
-    assert clean_scores["accuracy"] >= skipped_scores["accuracy"] + 30, (clean_scores, skipped_scores)
+    assert clean_scores["accuracy"] >= skipped_scores["accuracy"] + 30, (
+        clean_scores,
+        skipped_scores,
+    )
     assert clean_scores["completeness"] > skipped_scores["completeness"]
     words = PSALM_23.split()
     skipped_range = range(len(words) // 4, 3 * (len(words) // 4))
@@ -107,7 +110,11 @@ def test_cli_demo_prints_a_scored_result(tmp_path: Path) -> None:
     for key in ("RECITAL_DATABASE_URL", "RECITAL_BROKER_URL", "RECITAL_STORAGE_URL"):
         env.pop(key, None)
     run = subprocess.run(
-        [sys.executable, "-m", "cli.main", "demo"], env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "cli.main", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "accuracy" in run.stdout and ": done" in run.stdout, run.stdout

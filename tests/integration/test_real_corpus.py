@@ -69,7 +69,10 @@ def test_every_corpus_recording_decodes_and_scores_or_fails_clearly() -> None:
         try:
             check_quality(audio, analyse(audio))
         except AudioError as exc:  # isolated digits under a second of speech
-            assert exc.code == "too_short" and float(row["duration_s"]) < 1.0, (row["file"], exc.code)
+            assert exc.code == "too_short" and float(row["duration_s"]) < 1.0, (
+                row["file"],
+                exc.code,
+            )
             continue
         result = score_recitation(row["transcript"], engine.transcribe(audio, row["transcript"]))
         scored[row["file"]] = result.scores.accuracy

@@ -63,9 +63,7 @@ class OpenAPISchemas:
         resource = referencing.Resource.from_contents(
             document, default_specification=referencing.jsonschema.DRAFT202012
         )
-        self._registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-            self._URI, resource
-        )
+        self._registry: referencing.Registry[Any] = referencing.Registry().with_resource(self._URI, resource)
 
     def errors(self, name: str, instance: Any) -> list[str]:
         schema = {"$ref": f"{self._URI}#/components/schemas/{name}"}
@@ -205,9 +203,7 @@ class OpenAITestServer:
 
     def _build_app(self) -> Flask:
         app = Flask("openai-test-server")
-        app.add_url_rule(
-            "/v1/audio/transcriptions", "transcriptions", self._transcriptions, methods=["POST"]
-        )
+        app.add_url_rule("/v1/audio/transcriptions", "transcriptions", self._transcriptions, methods=["POST"])
         return app
 
     def _transcriptions(self) -> Response:
@@ -223,16 +219,22 @@ class OpenAITestServer:
     def _handle(self) -> Response:
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
             request.get_data()  # drain the upload so the client reads our answer
-            return self._error(401, "Incorrect API key provided.", "invalid_request_error",
-                               code="invalid_api_key")
+            return self._error(
+                401, "Incorrect API key provided.", "invalid_request_error", code="invalid_api_key"
+            )
         if (request.content_length or 0) > MAX_FILE_BYTES + 1024 * 1024:
             request.get_data()
-            return self._error(413, "Maximum content size limit (26214400) exceeded.",
-                               "invalid_request_error", param="file")
+            return self._error(
+                413,
+                "Maximum content size limit (26214400) exceeded.",
+                "invalid_request_error",
+                param="file",
+            )
         upload = request.files.get("file")
         data = upload.read() if upload is not None else b""
-        record = RecordedRequest(self._fields(), (upload.filename or "") if upload else "",
-                                 len(data), _duration(data))
+        record = RecordedRequest(
+            self._fields(), (upload.filename or "") if upload else "", len(data), _duration(data)
+        )
         with self._lock:
             self.requests.append(record)
         fault = self.faults.popleft() if self.faults else None
@@ -255,9 +257,11 @@ class OpenAITestServer:
 
     def _apply(self, fault: Fault) -> Response | None:
         if fault.kind == "status":
-            response = self._error(fault.status, f"Injected HTTP {fault.status}",
-                                   "server_error" if fault.status >= 500 else
-                                   "invalid_request_error")
+            response = self._error(
+                fault.status,
+                f"Injected HTTP {fault.status}",
+                "server_error" if fault.status >= 500 else "invalid_request_error",
+            )
             if fault.retry_after is not None:
                 response.headers["Retry-After"] = fault.retry_after
             return response
@@ -299,8 +303,7 @@ class OpenAITestServer:
                 instance["temperature"] = float(fields["temperature"])
             except ValueError:
                 return self._error(400, "temperature must be a number", param="temperature")
-        violations = self.schemas.errors("CreateTranscriptionRequest", instance) \
-            if self.schemas else []
+        violations = self.schemas.errors("CreateTranscriptionRequest", instance) if self.schemas else []
         if violations:
             self.violations.extend(f"request {v}" for v in violations)
             return self._error(400, "; ".join(violations))
@@ -310,24 +313,36 @@ class OpenAITestServer:
         if not data:
             return self._error(400, "Missing file", param="file")
         if len(data) > MAX_FILE_BYTES:
-            return self._error(413, f"Maximum content size limit ({MAX_FILE_BYTES}) exceeded.",
-                               param="file")
+            return self._error(413, f"Maximum content size limit ({MAX_FILE_BYTES}) exceeded.", param="file")
         if filename.rsplit(".", 1)[-1].lower() not in EXTENSIONS or "." not in filename:
-            return self._error(400, f"Invalid file format. Supported formats: {list(EXTENSIONS)}",
-                               param="file")
+            return self._error(
+                400, f"Invalid file format. Supported formats: {list(EXTENSIONS)}", param="file"
+            )
         response_format = fields.get("response_format", "json")
         if response_format not in ("json", "verbose_json", "text"):
-            return self._error(400, f"response_format {response_format!r} is not supported here",
-                               param="response_format")
+            return self._error(
+                400,
+                f"response_format {response_format!r} is not supported here",
+                param="response_format",
+            )
         if response_format == "verbose_json" and fields["model"] not in WORD_TIMESTAMP_MODELS:
-            return self._error(400, f"response_format 'verbose_json' is not compatible with "
-                               f"model '{fields['model']}'", param="response_format")
+            return self._error(
+                400,
+                f"response_format 'verbose_json' is not compatible with model '{fields['model']}'",
+                param="response_format",
+            )
         if fields.get("timestamp_granularities") and response_format != "verbose_json":
-            return self._error(400, "timestamp_granularities requires verbose_json",
-                               param="timestamp_granularities")
+            return self._error(
+                400,
+                "timestamp_granularities requires verbose_json",
+                param="timestamp_granularities",
+            )
         if _duration(data) is None:
-            return self._error(400, "The audio file could not be decoded or its format is not "
-                               "supported.", param="file")
+            return self._error(
+                400,
+                "The audio file could not be decoded or its format is not supported.",
+                param="file",
+            )
         return None
 
     def _json(self, schema: str, body: dict[str, Any]) -> Response:
@@ -335,8 +350,14 @@ class OpenAITestServer:
             self.violations.extend(f"response {v}" for v in self.schemas.errors(schema, body))
         return jsonify(body)
 
-    def _error(self, status: int, message: str, kind: str = "invalid_request_error",
-               param: str | None = None, code: str | None = None) -> Response:
+    def _error(
+        self,
+        status: int,
+        message: str,
+        kind: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+    ) -> Response:
         body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
         response = self._json("ErrorResponse", body)
         response.status_code = status
@@ -351,18 +372,29 @@ def _duration(data: bytes) -> float | None:
     return float(info.frames) / info.samplerate if info.samplerate else None
 
 
-def _verbose(words: list[Word], text: str, duration: float, granularities: list[str]
-             ) -> dict[str, Any]:
+def _verbose(words: list[Word], text: str, duration: float, granularities: list[str]) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "task": "transcribe", "language": "english", "duration": duration, "text": text,
+        "task": "transcribe",
+        "language": "english",
+        "duration": duration,
+        "text": text,
         "usage": {"type": "duration", "seconds": math.ceil(duration)},
     }
     if "word" in granularities:
         body["words"] = [{"word": w, "start": s, "end": e} for w, s, e in words]
     if "segment" in granularities or not granularities or "word" not in granularities:
-        body["segments"] = [{
-            "id": 0, "seek": 0, "start": 0.0, "end": duration, "text": " " + text,
-            "tokens": [50364, 50530], "temperature": 0.0, "avg_logprob": -0.2,
-            "compression_ratio": 1.2, "no_speech_prob": 0.01,
-        }]
+        body["segments"] = [
+            {
+                "id": 0,
+                "seek": 0,
+                "start": 0.0,
+                "end": duration,
+                "text": " " + text,
+                "tokens": [50364, 50530],
+                "temperature": 0.0,
+                "avg_logprob": -0.2,
+                "compression_ratio": 1.2,
+                "no_speech_prob": 0.01,
+            }
+        ]
     return body

@@ -75,15 +75,39 @@ def redis_db_url(db: int) -> str:
 class CeleryWorker:
     """A real ``celery worker`` subprocess (prefork pool) with its own log file."""
 
-    def __init__(self, env: dict[str, str], log: Path, queues: str = "recordings,maintenance",
-                 concurrency: int = 1, extra: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        queues: str = "recordings,maintenance",
+        concurrency: int = 1,
+        extra: tuple[str, ...] = (),
+    ) -> None:
         self.log = log
-        argv = [sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker",
-                "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO",
-                "-n", f"test-{uuid.uuid4().hex[:6]}@%h", *extra]
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.celery_app:app",
+            "worker",
+            "-Q",
+            queues,
+            "-c",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "-n",
+            f"test-{uuid.uuid4().hex[:6]}@%h",
+            *extra,
+        ]
         self._out = log.open("wb")
         self.process = subprocess.Popen(
-            argv, cwd=ROOT, env={**os.environ, **env}, stdout=self._out, stderr=subprocess.STDOUT,
+            argv,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 

@@ -78,12 +78,21 @@ def test_pieces_are_created_listed_and_read(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("body", "status", "code"),
-    [({"title": "", "text": "words"}, 422, "title_required"), ({"title": "t", "text": "..."}, 422, "text_required"),
-     ({"title": 3, "text": "x"}, 422, "invalid_piece"), ("not json", 400, "invalid_json")],
+    [
+        ({"title": "", "text": "words"}, 422, "title_required"),
+        ({"title": "t", "text": "..."}, 422, "text_required"),
+        ({"title": 3, "text": "x"}, 422, "invalid_piece"),
+        ("not json", 400, "invalid_json"),
+    ],
 )
-def test_bad_pieces_are_rejected_with_codes(client: FlaskClient, body: object, status: int, code: str) -> None:
-    response = client.post("/api/v1/pieces", json=body) if isinstance(body, dict) else client.post(
-        "/api/v1/pieces", data=body, content_type="text/plain")
+def test_bad_pieces_are_rejected_with_codes(
+    client: FlaskClient, body: object, status: int, code: str
+) -> None:
+    response = (
+        client.post("/api/v1/pieces", json=body)
+        if isinstance(body, dict)
+        else client.post("/api/v1/pieces", data=body, content_type="text/plain")
+    )
     assert (response.status_code, error_code(response)) == (status, code)
 
 
@@ -96,7 +105,9 @@ def test_unknown_ids_are_404_json(client: FlaskClient) -> None:
     assert error_code(client.get("/nowhere")) == "not_found"
 
 
-def test_upload_is_stored_recorded_and_sent_after_commit(client: FlaskClient, wav: bytes, sent: SentTasks) -> None:
+def test_upload_is_stored_recorded_and_sent_after_commit(
+    client: FlaskClient, wav: bytes, sent: SentTasks
+) -> None:
     response = post_recording(client, make_piece(client), wav)
     assert response.status_code == 202
     attempt_id = response.get_json()["id"]

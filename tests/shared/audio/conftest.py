@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-SENTENCE = (
-    "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures."
-)
+SENTENCE = "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures."
 
 
 def require_tool(name: str) -> str:

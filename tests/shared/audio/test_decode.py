@@ -32,7 +32,12 @@ MATRIX = [
 
 @pytest.mark.parametrize(("template", "extra", "ext", "rate", "channels"), MATRIX)
 def test_format_matrix_decodes_to_16k_mono_float(
-    template: str, extra: str, ext: str, rate: int, channels: int, speech_wav: Path,
+    template: str,
+    extra: str,
+    ext: str,
+    rate: int,
+    channels: int,
+    speech_wav: Path,
     tmp_path: Path,
 ) -> None:
     out = tmp_path / f"clip.{ext}"
@@ -68,9 +73,7 @@ def _wav_header(channels: int, rate: int, data_bytes: int, body: int = 3200) -> 
         (_wav_header(1, 16000, 10 * 3600 * 32000), "implausible_header"),
     ],
 )
-def test_hostile_wav_headers_rejected_before_decoding(
-    header: bytes, code: str, tmp_path: Path
-) -> None:
+def test_hostile_wav_headers_rejected_before_decoding(header: bytes, code: str, tmp_path: Path) -> None:
     path = tmp_path / "hostile.wav"
     path.write_bytes(header)
     for call in (probe, decode_file):

@@ -18,8 +18,10 @@ CASES = [
     (["ffmpeg", "-y", "-i", "{src}", "-c:a", "libopus", "{out}.opus"], "opus"),
     (["ffmpeg", "-y", "-i", "{src}", "-c:a", "libopus", "{out}.webm"], "webm"),
     (["ffmpeg", "-y", "-i", "{src}", "{out}.mp3"], "mp3"),
-    (["ffmpeg", "-y", "-i", "{src}", "-write_xing", "0", "-id3v2_version", "0", "{out}.mp3"],
-     "mp3"),
+    (
+        ["ffmpeg", "-y", "-i", "{src}", "-write_xing", "0", "-id3v2_version", "0", "{out}.mp3"],
+        "mp3",
+    ),
     (["ffmpeg", "-y", "-i", "{src}", "-c:a", "aac", "{out}.m4a"], "m4a"),
     (["ffmpeg", "-y", "-i", "{src}", "-c:a", "aac", "{out}.mp4"], "m4a"),
 ]
@@ -40,9 +42,7 @@ def test_real_files_are_recognised(
 
 
 def test_wave_format_extensible_is_wav() -> None:
-    fmt = struct.pack(
-        "<HHIIHHHHIH14s", 0xFFFE, 2, 48000, 48000 * 6, 6, 24, 22, 24, 3, 1, b"\0" * 14
-    )
+    fmt = struct.pack("<HHIIHHHHIH14s", 0xFFFE, 2, 48000, 48000 * 6, 6, 24, 22, 24, 3, 1, b"\0" * 14)
     head = b"RIFF" + struct.pack("<I", 100) + b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
     assert sniff_format(head) == "wav"
 

@@ -10,12 +10,19 @@ from shared.domain.result import WordStatus
 from shared.domain.text import normalise_words, parse_reference
 from shared.domain.transcript import SpokenWord
 
-OK, SUB, OMIT, INS, REP, FIX = (WordStatus.CORRECT, WordStatus.SUBSTITUTED, WordStatus.OMITTED,
-                    WordStatus.INSERTED, WordStatus.REPEATED, WordStatus.SELF_CORRECTED)
+OK, SUB, OMIT, INS, REP, FIX = (
+    WordStatus.CORRECT,
+    WordStatus.SUBSTITUTED,
+    WordStatus.OMITTED,
+    WordStatus.INSERTED,
+    WordStatus.REPEATED,
+    WordStatus.SELF_CORRECTED,
+)
 
 
-def spoken_words(text: str, gaps: dict[int, float] | None = None,
-                 confidence: float | None = None) -> list[SpokenWord]:
+def spoken_words(
+    text: str, gaps: dict[int, float] | None = None, confidence: float | None = None
+) -> list[SpokenWord]:
     """Words 0.3 s long, 0.05 s apart, with longer gaps before the given indices."""
     words, t = [], 0.0
     for i, w in enumerate(text.split()):
@@ -25,17 +32,28 @@ def spoken_words(text: str, gaps: dict[int, float] | None = None,
     return words
 
 
-def run(reference: str, said: str, gaps: dict[int, float] | None = None,
-        confidence: float | None = None) -> list[tuple[WordStatus, str | None, str | None]]:
+def run(
+    reference: str, said: str, gaps: dict[int, float] | None = None, confidence: float | None = None
+) -> list[tuple[WordStatus, str | None, str | None]]:
     """(status, expected, spoken) for each aligned step."""
     ref = parse_reference(reference).words
     heard = spoken_words(said, gaps, confidence)
     tokens = normalise_words(w.text for w in heard)
-    links = align_words([w.forms for w in ref], [t.forms for t in tokens],
-                        [w.key for w in ref], [t.key for t in tokens])
+    links = align_words(
+        [w.forms for w in ref],
+        [t.forms for t in tokens],
+        [w.key for w in ref],
+        [t.key for t in tokens],
+    )
     judged = judge(links, [t.key for t in tokens], heard, [w.key for w in ref])
-    return [(j.status, None if j.ref is None else ref[j.ref].display,
-             " ".join(heard[k].text for k in j.spoken) or None) for j in judged]
+    return [
+        (
+            j.status,
+            None if j.ref is None else ref[j.ref].display,
+            " ".join(heard[k].text for k in j.spoken) or None,
+        )
+        for j in judged
+    ]
 
 
 def statuses(reference: str, said: str, **kwargs: object) -> list[WordStatus]:
@@ -48,9 +66,11 @@ def test_exact_reading_is_all_correct() -> None:
 
 def test_number_read_either_way_is_one_correct_word() -> None:
     ref = "In 1863 the war went on."
-    for said in ["in eighteen sixty three the war went on",
-                 "in one thousand eight hundred and sixty three the war went on",
-                 "in 1863 the war went on"]:
+    for said in [
+        "in eighteen sixty three the war went on",
+        "in one thousand eight hundred and sixty three the war went on",
+        "in 1863 the war went on",
+    ]:
         result = run(ref, said)
         assert [s for s, _, _ in result] == [OK] * 6, said
     assert run(ref, "in eighteen sixty three the war went on")[1][2] == "eighteen sixty three"
@@ -71,8 +91,14 @@ def test_contraction_spoken_in_full() -> None:
 
 def test_omission_substitution_insertion() -> None:
     result = run("the quick brown fox jumps", "the quick red fox big jumps")
-    assert result == [(OK, "the", "the"), (OK, "quick", "quick"), (SUB, "brown", "red"),
-                      (OK, "fox", "fox"), (INS, None, "big"), (OK, "jumps", "jumps")]
+    assert result == [
+        (OK, "the", "the"),
+        (OK, "quick", "quick"),
+        (SUB, "brown", "red"),
+        (OK, "fox", "fox"),
+        (INS, None, "big"),
+        (OK, "jumps", "jumps"),
+    ]
     assert statuses("the quick brown fox", "the brown fox") == [OK, OMIT, OK, OK]
 
 
@@ -85,7 +111,8 @@ def test_repeated_word_is_not_an_error_and_first_copy_counts() -> None:
 def test_repeated_phrase() -> None:
     said = "of the people by the people by the people for the people"
     assert statuses("of the people by the people for the people", said) == (
-        [OK, OK, OK, OK, OK, OK, REP, REP, REP, OK, OK, OK])
+        [OK, OK, OK, OK, OK, OK, REP, REP, REP, OK, OK, OK]
+    )
 
 
 def test_restart_after_a_slip_is_a_self_correction() -> None:
@@ -125,11 +152,23 @@ def test_near_homophone_needs_a_confident_engine() -> None:
 def test_omitted_line_snaps_to_the_line_it_belongs_to() -> None:
     reference = parse_reference("He maketh me lie down.\nhe leadeth me.").words
     heard = normalise_words("he leadeth me".split())
-    args = ([w.forms for w in reference], [t.forms for t in heard],
-            [w.key for w in reference], [t.key for t in heard])
+    args = (
+        [w.forms for w in reference],
+        [t.forms for t in heard],
+        [w.key for w in reference],
+        [t.key for t in heard],
+    )
     snapped = align_words(*args, boundaries=frozenset({0, 5}))
     assert [(link.status, link.ref) for link in snapped] == [
-        (OMIT, 0), (OMIT, 1), (OMIT, 2), (OMIT, 3), (OMIT, 4), (OK, 5), (OK, 6), (OK, 7)]
+        (OMIT, 0),
+        (OMIT, 1),
+        (OMIT, 2),
+        (OMIT, 3),
+        (OMIT, 4),
+        (OK, 5),
+        (OK, 6),
+        (OK, 7),
+    ]
     assert snapped[5].spoken == (0,)
 
 

@@ -23,8 +23,13 @@ NUMBERS = (
 )
 
 
-def transcript(text: str, gaps: dict[int, float] | None = None, word: float = 0.3,
-               gap: float = 0.05, start: float = 0.5) -> Transcript:
+def transcript(
+    text: str,
+    gaps: dict[int, float] | None = None,
+    word: float = 0.3,
+    gap: float = 0.05,
+    start: float = 0.5,
+) -> Transcript:
     """Words ``word`` s long and ``gap`` s apart; longer gaps before given indices."""
     words, t = [], start
     for i, w in enumerate(text.split()):
@@ -35,9 +40,11 @@ def transcript(text: str, gaps: dict[int, float] | None = None, word: float = 0.
 
 
 def test_number_heavy_text_read_correctly_scores_100() -> None:
-    said = ("on the fourth of july seventeen seventy six fifty six men signed it "
-            "by eighteen sixty three at three thirty in the afternoon one thousand "
-            "soldiers had marched twenty one miles for five dollars a day")
+    said = (
+        "on the fourth of july seventeen seventy six fifty six men signed it "
+        "by eighteen sixty three at three thirty in the afternoon one thousand "
+        "soldiers had marched twenty one miles for five dollars a day"
+    )
     result = score_recitation(NUMBERS, transcript(said))
     assert result.scores.accuracy == 100.0
     assert result.scores.completeness == 100.0
@@ -45,9 +52,11 @@ def test_number_heavy_text_read_correctly_scores_100() -> None:
 
 
 def test_number_heavy_text_other_readings_and_digits_score_100() -> None:
-    said = ("on the 4th of july 1776 fifty-six men signed it by one thousand eight hundred "
-            "and sixty three at 3:30 in the afternoon a thousand soldiers had marched "
-            "21 miles for $5 a day")
+    said = (
+        "on the 4th of july 1776 fifty-six men signed it by one thousand eight hundred "
+        "and sixty three at 3:30 in the afternoon a thousand soldiers had marched "
+        "21 miles for $5 a day"
+    )
     assert score_recitation(NUMBERS, transcript(said)).scores.accuracy == 100.0
 
 
@@ -63,8 +72,7 @@ def test_fillers_are_counted_and_cost_no_accuracy() -> None:
     assert result.fillers == 3
     assert result.scores.accuracy == 100.0
     assert all(w.spoken not in {"um", "uh", "erm"} for w in result.words)
-    clean = score_recitation(PSALM.splitlines()[0], transcript("the lord is my shepherd i "
-                                                               "shall not want"))
+    clean = score_recitation(PSALM.splitlines()[0], transcript("the lord is my shepherd i shall not want"))
     assert result.scores.fluency < clean.scores.fluency
 
 
@@ -80,11 +88,16 @@ def test_miscues_in_words_and_accuracy() -> None:
     result = score_recitation(ref, transcript(said))
     rows = [(w.expected, w.spoken, w.status.value, w.index) for w in result.words]
     assert rows == [
-        ("The", "the", "correct", 0), ("Lord", "lord", "correct", 1),
-        ("is", "is", "correct", 2), ("my", "my", "correct", 3),
-        (None, "good", "inserted", None), ("shepherd", "shepherd", "correct", 4),
-        ("I", "i", "correct", 5), ("shall", "will", "substituted", 6),
-        ("not", "not", "correct", 7), ("want", None, "omitted", 8),
+        ("The", "the", "correct", 0),
+        ("Lord", "lord", "correct", 1),
+        ("is", "is", "correct", 2),
+        ("my", "my", "correct", 3),
+        (None, "good", "inserted", None),
+        ("shepherd", "shepherd", "correct", 4),
+        ("I", "i", "correct", 5),
+        ("shall", "will", "substituted", 6),
+        ("not", "not", "correct", 7),
+        ("want", None, "omitted", 8),
     ]
     assert result.scores.accuracy == round(100 * 7 / 9, 1)
     assert result.scores.completeness == round(100 * 8 / 9, 1)
@@ -115,8 +128,7 @@ def test_hesitation_is_placed_before_the_next_word_and_marks_prompted() -> None:
 def test_silence_before_first_and_after_last_word_is_not_a_hesitation() -> None:
     said = "the lord is my shepherd"
     tr = transcript(said, start=4.0)
-    result = score_recitation("The Lord is my shepherd", tr, pauses=[(0.0, 4.0), (5.7, 9.0)],
-                              duration=9.0)
+    result = score_recitation("The Lord is my shepherd", tr, pauses=[(0.0, 4.0), (5.7, 9.0)], duration=9.0)
     assert result.hesitations == ()
 
 
@@ -134,8 +146,7 @@ def test_vad_pauses_replace_word_gaps_and_thresholds_are_options() -> None:
 
 
 def test_sections_have_their_own_accuracy() -> None:
-    said = ("the lord is my shepherd i shall not want "
-            "he leadeth me beside the still waters")
+    said = "the lord is my shepherd i shall not want he leadeth me beside the still waters"
     result = score_recitation(PSALM, transcript(said))
     assert [s.accuracy for s in result.sections] == [100.0, 0.0, 100.0]
     assert result.sections[1].text == "He maketh me to lie down in green pastures:"
@@ -157,8 +168,14 @@ def test_empty_transcript_scores_zero() -> None:
     assert {w.status for w in result.words} == {WordStatus.OMITTED}
     assert len(result.words) == 25
     scores = result.scores
-    assert (scores.accuracy, scores.completeness, scores.fluency, scores.overall,
-            scores.wpm, scores.wcpm) == (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    assert (
+        scores.accuracy,
+        scores.completeness,
+        scores.fluency,
+        scores.overall,
+        scores.wpm,
+        scores.wcpm,
+    ) == (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def test_empty_reference_is_a_clear_error() -> None:
@@ -183,8 +200,7 @@ def test_result_dict_is_json_with_the_contract_keys() -> None:
     tr = transcript(said, gaps={4: 1.2})
     result = score_recitation(PSALM.splitlines()[0], tr)
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data["scores"]) == {"accuracy", "completeness", "fluency", "overall",
-                                   "wpm", "wcpm"}
+    assert set(data["scores"]) == {"accuracy", "completeness", "fluency", "overall", "wpm", "wcpm"}
     assert {"expected", "spoken", "status", "start", "end"} <= set(data["words"][0])
     assert {"start", "end", "duration", "before_word"} <= set(data["hesitations"][0])
     assert {"accuracy", "text"} <= set(data["sections"][0])

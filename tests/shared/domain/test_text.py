@@ -77,8 +77,14 @@ def test_engine_digits_normalise_like_the_reference() -> None:
 
 @pytest.mark.parametrize(
     ("written", "alternative"),
-    [("'Tis", "it is"), ("'twas", "it was"), ("ne'er", "never"), ("o'er", "over"),
-     ("e'er", "ever"), ("o'clock", "o clock")],
+    [
+        ("'Tis", "it is"),
+        ("'twas", "it was"),
+        ("ne'er", "never"),
+        ("o'er", "over"),
+        ("e'er", "ever"),
+        ("o'clock", "o clock"),
+    ],
 )
 def test_old_contractions(written: str, alternative: str) -> None:
     assert alternative in readings(written)
@@ -102,9 +108,17 @@ def test_hyphenated_word_reads_as_parts_or_one_word() -> None:
 
 @pytest.mark.parametrize(
     ("british", "american"),
-    [("defence", "defense"), ("colour", "color"), ("honoured", "honored"),
-     ("realise", "realize"), ("organisation", "organization"), ("centre", "center"),
-     ("travelled", "traveled"), ("grey", "gray"), ("favourite", "favorite")],
+    [
+        ("defence", "defense"),
+        ("colour", "color"),
+        ("honoured", "honored"),
+        ("realise", "realize"),
+        ("organisation", "organization"),
+        ("centre", "center"),
+        ("travelled", "traveled"),
+        ("grey", "gray"),
+        ("favourite", "favorite"),
+    ],
 )
 def test_spelling_variants_share_a_key(british: str, american: str) -> None:
     assert key(british) == key(american)
@@ -129,8 +143,7 @@ def test_fillers_and_punctuation_only_tokens() -> None:
 
 
 def test_sections_split_on_sentences_and_lines() -> None:
-    text = ("The Lord is my shepherd; I shall not want.\n"
-            "He maketh me to lie down\nin green pastures.")
+    text = "The Lord is my shepherd; I shall not want.\nHe maketh me to lie down\nin green pastures."
     ref = parse_reference(text)
     assert [s.text for s in ref.sections] == [
         "The Lord is my shepherd; I shall not want.",
@@ -138,8 +151,9 @@ def test_sections_split_on_sentences_and_lines() -> None:
         "in green pastures.",
     ]
     assert [(s.first_word, s.last_word) for s in ref.sections] == [(0, 8), (9, 14), (15, 17)]
-    assert all(ref.words[i].section == s.index
-               for s in ref.sections for i in range(s.first_word, s.last_word + 1))
+    assert all(
+        ref.words[i].section == s.index for s in ref.sections for i in range(s.first_word, s.last_word + 1)
+    )
 
 
 def test_abbreviation_does_not_end_a_sentence() -> None:
@@ -151,7 +165,14 @@ def test_abbreviation_does_not_end_a_sentence() -> None:
 def test_dashes_split_words_and_display_keeps_spelling() -> None:
     ref = parse_reference("\u201cLiberty\u2014and justice\u201d for all -- 'Tis well-known.")
     assert [w.display for w in ref.words] == [
-        "Liberty", "and", "justice", "for", "all", "'Tis", "well-known"]
+        "Liberty",
+        "and",
+        "justice",
+        "for",
+        "all",
+        "'Tis",
+        "well-known",
+    ]
 
 
 def test_empty_reference_is_rejected() -> None:

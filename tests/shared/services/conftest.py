@@ -25,8 +25,12 @@ def attempt_id(pg: Container) -> uuid.UUID:
         uow.session.add_all([learner, piece])
         uow.session.flush()
         attempt = models.Attempt(
-            learner_id=learner.id, piece_id=piece.id, storage_key="k", sha256="0" * 64,
-            size_bytes=1, format="wav",
+            learner_id=learner.id,
+            piece_id=piece.id,
+            storage_key="k",
+            sha256="0" * 64,
+            size_bytes=1,
+            format="wav",
         )
         uow.session.add(attempt)
         uow.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from shared.container import Container
 from shared.db import models
 from shared.domain.clock import utcnow
-from shared.domain.result import Scores, ScoredAttempt
+from shared.domain.result import ScoredAttempt, Scores
 from shared.services import claims, stages
 from shared.services.sweeper import sweep
 
@@ -49,8 +49,14 @@ def test_done_and_failed_attempts_are_never_claimed(pg: Container, attempt_id: u
 
 def _result(version: str) -> ScoredAttempt:
     return ScoredAttempt(
-        scores=Scores(90, 100, 80, 88, 120, 110), words=(), hesitations=(), sections=(),
-        transcript="", engine="offline", model="m", scoring_version=version,
+        scores=Scores(90, 100, 80, 88, 120, 110),
+        words=(),
+        hesitations=(),
+        sections=(),
+        transcript="",
+        engine="offline",
+        model="m",
+        scoring_version=version,
     )
 
 
@@ -78,7 +84,8 @@ class Sent(list[uuid.UUID]):
 def test_sweeper_resends_stuck_and_fails_exhausted(pg: Container, attempt_id: uuid.UUID) -> None:
     with pg.uow() as uow:
         uow.session.execute(
-            update(models.Attempt).where(models.Attempt.id == attempt_id)
+            update(models.Attempt)
+            .where(models.Attempt.id == attempt_id)
             .values(queued_at=utcnow() - timedelta(hours=1))
         )
         uow.commit()
@@ -91,8 +98,12 @@ def test_sweeper_resends_stuck_and_fails_exhausted(pg: Container, attempt_id: uu
     assert sent.count(attempt_id) == 1
     with pg.uow() as uow:
         uow.session.execute(
-            update(models.Attempt).where(models.Attempt.id == attempt_id).values(
-                status="processing", delivery_count=3, lease_expires_at=utcnow() - timedelta(seconds=1)
+            update(models.Attempt)
+            .where(models.Attempt.id == attempt_id)
+            .values(
+                status="processing",
+                delivery_count=3,
+                lease_expires_at=utcnow() - timedelta(seconds=1),
             )
         )
         uow.commit()

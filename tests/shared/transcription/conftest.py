@@ -50,7 +50,9 @@ def fast_retry() -> RetryPolicy:
 def make_engine(openai_server: OpenAITestServer, fast_retry: RetryPolicy):  # type: ignore[no-untyped-def]
     def make(**overrides: object) -> OpenAITranscriber:
         options: dict[str, object] = {
-            "base_url": openai_server.base_url, "retry": fast_retry, "timeout": 5.0,
+            "base_url": openai_server.base_url,
+            "retry": fast_retry,
+            "timeout": 5.0,
         }
         options.update(overrides)
         return OpenAITranscriber(API_KEY, **options)  # type: ignore[arg-type]

@@ -80,8 +80,9 @@ def test_success_resets_the_failure_count() -> None:
 
 def test_breaker_counts_failures_from_many_threads() -> None:
     breaker = CircuitBreaker(failure_threshold=400, clock=Clock())
-    threads = [threading.Thread(target=lambda: [breaker.record_failure() for _ in range(100)])
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: [breaker.record_failure() for _ in range(100)]) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -52,9 +52,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> DecodedAudio:
     return _flite(PIECE, tmp_path_factory.mktemp("offline") / "clean.wav")
 
 
-def test_clean_reading_is_recognised_with_times(
-    engine: OfflineTranscriber, clean: DecodedAudio
-) -> None:
+def test_clean_reading_is_recognised_with_times(engine: OfflineTranscriber, clean: DecodedAudio) -> None:
     transcript = engine.transcribe(clean, PIECE)
     heard = [w.text for w in transcript.words]
     expected = _words(PIECE)
@@ -67,18 +65,14 @@ def test_clean_reading_is_recognised_with_times(
     assert all(a[1] <= b[0] + 1e-6 for a, b in zip(times, times[1:], strict=False))
 
 
-def test_piece_awareness_beats_the_generic_model(
-    engine: OfflineTranscriber, clean: DecodedAudio
-) -> None:
+def test_piece_awareness_beats_the_generic_model(engine: OfflineTranscriber, clean: DecodedAudio) -> None:
     expected = _words(PIECE)
     aware = _matched(expected, [w.text for w in engine.transcribe(clean, PIECE).words])
     generic = _matched(expected, [w.text for w in engine.transcribe(clean).words])
     assert aware >= generic
 
 
-def test_skipped_phrase_is_not_hallucinated(
-    engine: OfflineTranscriber, tmp_path: Path
-) -> None:
+def test_skipped_phrase_is_not_hallucinated(engine: OfflineTranscriber, tmp_path: Path) -> None:
     audio = _flite(PIECE.replace(SKIPPED, ""), tmp_path / "skip.wav")
     heard = [w.text for w in engine.transcribe(audio, PIECE).words]
     assert "beside" not in heard and "waters" not in heard
@@ -88,8 +82,7 @@ def test_skipped_phrase_is_not_hallucinated(
 def test_same_recording_same_result_after_another(
     engine: OfflineTranscriber, clean: DecodedAudio, tmp_path: Path
 ) -> None:
-    other = _flite("Yea, though I walk through the valley of the shadow of death.",
-                   tmp_path / "other.wav")
+    other = _flite("Yea, though I walk through the valley of the shadow of death.", tmp_path / "other.wav")
     first = engine.transcribe(clean, PIECE)
     engine.transcribe(other, "Yea, though I walk through the valley of the shadow of death.")
     engine.transcribe(DecodedAudio(other.samples * 0.2, "wav", 16000, 1))

@@ -48,12 +48,9 @@ def test_verbose_json_words_become_spoken_words(
 
 
 def test_from_settings_builds_a_working_engine(openai_server: OpenAITestServer) -> None:
-    settings = Settings(
-        openai_api_key=API_KEY, openai_base_url=openai_server.base_url, openai_concurrency=2
-    )
+    settings = Settings(openai_api_key=API_KEY, openai_base_url=openai_server.base_url, openai_concurrency=2)
     samples, truth = tone_recording(PITCHES[:3])
-    assert_matches(OpenAITranscriber.from_settings(settings).transcribe(audio_of(samples)).words,
-                   truth)
+    assert_matches(OpenAITranscriber.from_settings(settings).transcribe(audio_of(samples)).words, truth)
 
 
 def test_large_recording_split_at_silences_under_the_byte_limit(
@@ -70,7 +67,8 @@ def test_large_recording_split_at_silences_under_the_byte_limit(
     starts = [w.start for w in transcript.words]
     assert starts == sorted(starts)
     assert sum(r.duration or 0 for r in openai_server.requests) == pytest.approx(
-        len(samples) / 16e3, abs=1e-3)
+        len(samples) / 16e3, abs=1e-3
+    )
 
 
 def test_long_recording_split_by_chunk_length(
@@ -114,18 +112,16 @@ def test_server_checks_auth_fields_and_formats(openai_server: OpenAITestServer) 
     with pytest.raises(openai.BadRequestError):
         client.audio.transcriptions.create(file=("a.txt", flac), model="whisper-1")
     with pytest.raises(openai.BadRequestError):
-        client.audio.transcriptions.create(file=("a.flac", flac), model="whisper-1",
-                                           extra_body={"bogus": "1"})
+        client.audio.transcriptions.create(
+            file=("a.flac", flac), model="whisper-1", extra_body={"bogus": "1"}
+        )
     assert openai_server.violations and "bogus" in openai_server.violations[0]
     openai_server.violations.clear()  # that violation was the point
-    text = client.audio.transcriptions.create(file=("a.wav", flac), model="whisper-1",
-                                              response_format="text")
+    text = client.audio.transcriptions.create(file=("a.wav", flac), model="whisper-1", response_format="text")
     assert text.strip() == "tone400"
 
 
-def test_429_retry_after_is_honoured(
-    make_engine: MakeEngine, openai_server: OpenAITestServer
-) -> None:
+def test_429_retry_after_is_honoured(make_engine: MakeEngine, openai_server: OpenAITestServer) -> None:
     openai_server.faults.append(Fault.rate_limited(retry_after="1"))
     samples, truth = tone_recording(PITCHES[:2])
     began = time.monotonic()
@@ -224,9 +220,7 @@ def test_gpt4o_family_gets_json_and_evenly_spread_times(
     assert [w.start for w in transcript.words] == pytest.approx([i * step for i in range(4)])
 
 
-def test_empty_audio_sends_nothing(
-    make_engine: MakeEngine, openai_server: OpenAITestServer
-) -> None:
+def test_empty_audio_sends_nothing(make_engine: MakeEngine, openai_server: OpenAITestServer) -> None:
     transcript = make_engine().transcribe(audio_of(np.zeros(0)))
     assert transcript.words == () and openai_server.requests == []
 

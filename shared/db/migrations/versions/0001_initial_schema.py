@@ -5,8 +5,8 @@ Revises:
 Create Date: 2026-11-28 18:44:41.308559
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0001"
@@ -93,9 +93,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("learner_id", "idempotency_key", name="uq_attempt_idempotency"),
     )
     with op.batch_alter_table("attempts", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_attempts_learner_created", ["learner_id", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_attempts_learner_created", ["learner_id", "created_at"], unique=False)
         batch_op.create_index("ix_attempts_status_queued", ["status", "queued_at"], unique=False)
 
     op.create_table(

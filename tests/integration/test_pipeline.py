@@ -7,7 +7,6 @@ everything runs embedded (SQLite, memory broker, in-process worker).
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,21 +99,3 @@ def test_embedded_defaults(embedded_settings: Settings, readings: dict[str, Path
     app = create_app(embedded_settings, enqueue=CeleryEnqueuer(celery))
     with in_process_worker(celery):
         check_clean_beats_skipped(app, readings)
-
-
-def test_cli_demo_prints_a_scored_result(tmp_path: Path) -> None:
-    import os
-    import sys
-
-    env = {**os.environ, "RECITAL_HOME": str(tmp_path / "demo")}
-    for key in ("RECITAL_DATABASE_URL", "RECITAL_BROKER_URL", "RECITAL_STORAGE_URL"):
-        env.pop(key, None)
-    run = subprocess.run(
-        [sys.executable, "-m", "cli.main", "demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert "accuracy" in run.stdout and ": done" in run.stdout, run.stdout

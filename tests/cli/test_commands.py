@@ -1,0 +1,180 @@
+"""The ``recital`` command as a user runs it: real subprocesses, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+from tests.support.recitations import synthesise
+
+SAMPLES = Path(__file__).resolve().parents[2] / "cli" / "samples"
+
+
+def recital(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        env=env or embedded_env(Path("/nonexistent")),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def embedded_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECITAL_")}
+    env["RECITAL_HOME"] = str(home)
+    return env
+
+
+def test_demo_prints_a_scored_result(tmp_path: Path) -> None:
+    run = recital("demo", env=embedded_env(tmp_path / "demo"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert ": done" in run.stdout and "accuracy" in run.stdout, run.stdout
+    assert "civil" in run.stdout and "hesitation" in run.stdout, run.stdout
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    run = recital("db", "upgrade", env=embedded_env(tmp_path))
+    assert run.returncode == 0, run.stderr
+    import sqlite3
+
+    tables = {
+        r[0] for r in sqlite3.connect(tmp_path / "recital.db").execute("select name from sqlite_master")
+    }
+    assert {"learners", "pieces", "attempts", "transcripts", "analyses", "scores"} <= tables
+
+
+def test_score_json_from_a_transcript(tmp_path: Path) -> None:
+    text = tmp_path / "piece.txt"
+    text.write_text("The Lord is my shepherd; I shall not want.")
+    words = [
+        ("the", 0.0, 0.2),
+        ("lord", 0.2, 0.5),
+        ("is", 0.5, 0.6),
+        ("my", 0.6, 0.8),
+        ("shepherd", 2.5, 3.0),
+        ("i", 3.0, 3.1),
+        ("shall", 3.1, 3.4),
+        ("want", 3.4, 3.8),
+    ]
+    given = tmp_path / "t.json"
+    given.write_text(json.dumps({"words": [{"text": w, "start": s, "end": e} for w, s, e in words]}))
+    run = recital(
+        "score",
+        "--transcript-json",
+        str(given),
+        "--text-file",
+        str(text),
+        "--json",
+        env=embedded_env(tmp_path),
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    statuses = [(w["expected"], w["status"]) for w in result["words"]]
+    assert ("not", "omitted") in statuses and ("shepherd", "correct") in statuses, statuses
+    assert result["hesitations"] and result["hesitations"][0]["before_word"] == 4
+    assert set(result["scores"]) == {"accuracy", "completeness", "fluency", "overall", "wpm", "wcpm"}
+
+
+def test_score_audio_with_the_offline_engine(tmp_path: Path) -> None:
+    text = tmp_path / "piece.txt"
+    text.write_text(
+        "Four score and seven years ago our fathers brought forth on this continent a new nation."
+    )
+    audio = synthesise(
+        "Four score and seven years ago our fathers brought forth a new nation.", tmp_path / "a.wav"
+    )
+    run = recital("score", str(audio), "--text-file", str(text), "--json", env=embedded_env(tmp_path))
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    omitted = [w["expected"] for w in result["words"] if w["status"] == "omitted"]
+    assert result["engine"] == "offline" and result["scores"]["accuracy"] < 90
+    assert {"continent", "this"} & {w.strip(".,").lower() for w in omitted}, result["words"]
+
+
+def test_score_rejects_a_non_audio_file(tmp_path: Path) -> None:
+    text = tmp_path / "piece.txt"
+    text.write_text("words")
+    run = recital("score", str(text), "--text-file", str(text), env=embedded_env(tmp_path))
+    assert run.returncode == 1 and "unsupported_format" in run.stderr
+
+
+def test_worker_refuses_the_in_process_broker(tmp_path: Path) -> None:
+    run = recital("worker", env=embedded_env(tmp_path), timeout=60)
+    assert run.returncode == 2 and "RECITAL_BROKER_URL" in run.stderr
+
+
+def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        env=embedded_env(tmp_path / "srv"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        wait_http(f"http://127.0.0.1:{port}/health/")
+        piece = post_json(f"{base}/pieces", {"title": "G", "text": (SAMPLES / "gettysburg.txt").read_text()})
+        attempt = upload(f"{base}/pieces/{piece['id']}/attempts", SAMPLES / "gettysburg_recitation.flac")
+        result = poll(f"{base}/attempts/{attempt['id']}")
+        assert result["status"] == "done" and result["result"]["scores"]["accuracy"] > 80, result
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    pytest.fail(f"{url} did not answer")
+
+
+def post_json(url: str, body: dict[str, str]) -> dict[str, str]:
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return dict(json.loads(response.read()))
+
+
+def upload(url: str, path: Path) -> dict[str, str]:
+    boundary = uuid.uuid4().hex
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="recording"; filename="x"\r\n\r\n'.encode()
+        + path.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Learner-Id": "cli-test"}
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 202
+        return dict(json.loads(response.read()))
+
+
+def poll(url: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(url, headers={"X-Learner-Id": "cli-test"})
+        with urllib.request.urlopen(request) as response:
+            body = json.loads(response.read())
+        if body["status"] in ("done", "failed"):
+            return dict(body)
+        time.sleep(0.3)
+    pytest.fail("attempt did not finish")

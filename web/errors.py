@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -45,7 +45,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
-        return error_response(status, CODE_BY_STATUS.get(status, "http_error"), exc.description or "")
+        message = exc.description or ""
+        if status == 413:  # raised by Werkzeug before our service sees the body
+            limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            message = f"Recordings are limited to about {limit} MB."
+        return error_response(status, CODE_BY_STATUS.get(status, "http_error"), message)
 
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError) -> tuple[Response, int]:

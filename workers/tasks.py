@@ -14,16 +14,24 @@ from workers.celery_app import container
 
 log = logging.getLogger("recital.tasks")
 
-# Retry back-off stays far below the broker's visibility timeout.
+# Back-off before the next delivery after a retryable failure. A countdown
+# message waits reserved (unacked) in a worker, so it must stay below the
+# broker's visibility timeout or Redis hands it out a second time.
 RETRY_BACKOFF_SECONDS = (5, 30, 120)
+
+
+def retry_countdown(delivery: int, visibility_timeout: float) -> float:
+    """Seconds before retrying after ``delivery``: the back-off, capped at half the visibility timeout."""
+    backoff = RETRY_BACKOFF_SECONDS[min(max(delivery, 1), len(RETRY_BACKOFF_SECONDS)) - 1]
+    return min(float(backoff), visibility_timeout / 2)
 
 
 @shared_task(bind=True, name=PROCESS_ATTEMPT, max_retries=None)
 def process_attempt(self: Task, attempt_id: str) -> str:
     outcome = process_attempt_service(uuid.UUID(attempt_id), container().processing_context())
     if outcome.status == "retry":
-        countdown = RETRY_BACKOFF_SECONDS[min(outcome.delivery, len(RETRY_BACKOFF_SECONDS)) - 1]
-        raise self.retry(countdown=countdown)
+        visibility = container().settings.visibility_timeout_seconds
+        raise self.retry(countdown=retry_countdown(outcome.delivery, visibility))
     return outcome.status
 
 

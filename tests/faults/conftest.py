@@ -7,16 +7,13 @@ import contextlib
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import Cluster, Counts, Recordings
+from tests.faults.harness import Cluster, Counts, MakeCluster, Recordings, Report
 from tests.support.openai_server import OpenAITestServer
-
-MakeCluster = Callable[..., Cluster]
-Report = Callable[..., None]
 
 
 def pytest_configure(config: pytest.Config) -> None:

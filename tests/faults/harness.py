@@ -99,8 +99,21 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
-        argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", str(self.folder), "--protected-mode", "no"]
+        argv = [
+            self.binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.folder),
+            "--protected-mode",
+            "no",
+        ]
         with (self.folder / "redis.log").open("ab") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
         wait_until(lambda: _port_open(self.port), 10, f"redis on {self.port}")
@@ -166,21 +179,43 @@ class PostgresServer:
         return log.read_text(errors="replace")[-2000:] if log.exists() else ""
 
     def init(self) -> PostgresServer:
-        self._run(self.initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                  "--no-sync", "-E", "UTF8")
+        self._run(
+            self.initdb,
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
         return self
 
     def start(self) -> PostgresServer:
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
-        self._run(self.pg_ctl, "-D", str(self.data), "-o", options, "-l",
-                  str(self.folder / "postgres.log"), "-w", "-t", "30", "start")
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+        self._run(
+            self.pg_ctl,
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
         return self
 
     def stop(self, mode: str = "fast") -> None:
-        self._run(self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop",
-                  check=False)
+        self._run(self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop", check=False)
 
     def restart(self, down_seconds: float = 0.0) -> None:
         self.stop("fast")
@@ -198,19 +233,47 @@ class PostgresServer:
 class Worker:
     """A real ``celery worker`` (prefork) in its own process group."""
 
-    def __init__(self, env: dict[str, str], log: Path, *, concurrency: int = 2,
-                 beat: bool = False, extra: Iterable[str] = (), app: str = WORKER_APP) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        *,
+        concurrency: int = 2,
+        beat: bool = False,
+        extra: Iterable[str] = (),
+        app: str = WORKER_APP,
+    ) -> None:
         self.log = log
         self.name = f"fault-{uuid.uuid4().hex[:6]}"
-        argv = [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", "recordings,maintenance",
-                "-c", str(concurrency), "--loglevel", "INFO", "-n", f"{self.name}@%h",
-                "--without-gossip", "--without-mingle", *extra]
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            app,
+            "worker",
+            "-Q",
+            "recordings,maintenance",
+            "-c",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "-n",
+            f"{self.name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            *extra,
+        ]
         if beat:
             argv += ["--beat", "-s", str(log.with_suffix(".schedule"))]
         self._out = log.open("ab")
         self.process = subprocess.Popen(
-            argv, cwd=ROOT, env={**os.environ, **env}, stdout=self._out,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            argv,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     @property
@@ -358,9 +421,11 @@ class Counts:
         return self.duplicate_scores + self.duplicate_calls
 
     def line(self) -> str:
-        return (f"submitted={self.submitted} done={self.done} failed={self.failed} "
-                f"lost={self.lost} duplicated={self.duplicated} "
-                f"(scores={self.duplicate_scores} calls={self.duplicate_calls})")
+        return (
+            f"submitted={self.submitted} done={self.done} failed={self.failed} "
+            f"lost={self.lost} duplicated={self.duplicated} "
+            f"(scores={self.duplicate_scores} calls={self.duplicate_calls})"
+        )
 
 
 # -- The cluster ------------------------------------------------------------------
@@ -369,8 +434,9 @@ class Counts:
 class Cluster:
     """Redis + PostgreSQL + workers + the Flask front door, for one scenario."""
 
-    def __init__(self, root: Path, engine_server: OpenAITestServer, recordings: Recordings,
-                 **knobs: Any) -> None:
+    def __init__(
+        self, root: Path, engine_server: OpenAITestServer, recordings: Recordings, **knobs: Any
+    ) -> None:
         self.root = root
         self.server = engine_server
         self.recordings = recordings
@@ -429,8 +495,15 @@ class Cluster:
         values = {f"RECITAL_{k.upper()}": str(v) for k, v in self._settings_values().items()}
         return {**values, **extra}
 
-    def add_worker(self, *, beat: bool = True, concurrency: int = 2, extra: Iterable[str] = (),
-                   wait: bool = True, **env: str) -> Worker:
+    def add_worker(
+        self,
+        *,
+        beat: bool = True,
+        concurrency: int = 2,
+        extra: Iterable[str] = (),
+        wait: bool = True,
+        **env: str,
+    ) -> Worker:
         log = self.root / f"worker-{len(self.workers)}.log"
         worker = Worker(self.env(**env), log, concurrency=concurrency, beat=beat, extra=extra)
         self.workers.append(worker)
@@ -450,7 +523,8 @@ class Cluster:
         response = self.client.post(
             f"/api/v1/pieces/{self.piece_id}/attempts",
             data={"recording": (io.BytesIO(self.recordings.wav(index)), "r.wav")},
-            headers=LEARNER, content_type="multipart/form-data",
+            headers=LEARNER,
+            content_type="multipart/form-data",
         )
         if response.status_code == 202:
             self.attempts[str(response.get_json()["id"])] = index
@@ -480,8 +554,12 @@ class Cluster:
 
     def processing(self) -> list[tuple[str, str, int]]:
         """(attempt id, worker id, delivery) of attempts a worker holds right now."""
-        return [(str(a), w, d) for a, w, d in self.query(
-            "SELECT id, worker_id, delivery_count FROM attempts WHERE status = 'processing'")]
+        return [
+            (str(a), w, d)
+            for a, w, d in self.query(
+                "SELECT id, worker_id, delivery_count FROM attempts WHERE status = 'processing'"
+            )
+        ]
 
     def processing_ids(self) -> list[str]:
         return [attempt for attempt, _, _ in self.processing()]
@@ -498,15 +576,25 @@ class Cluster:
 
     def counts(self) -> Counts:
         statuses = Counter(self.statuses().values())
-        codes = dict(self.query(
-            "SELECT error_code, count(*) FROM attempts WHERE status = 'failed' GROUP BY 1"))
+        codes = dict(
+            self.query("SELECT error_code, count(*) FROM attempts WHERE status = 'failed' GROUP BY 1")
+        )
         (dup_scores,) = self.query(
-            "SELECT count(*) - count(DISTINCT (attempt_id, scoring_version)) FROM scores")[0]
+            "SELECT count(*) - count(DISTINCT (attempt_id, scoring_version)) FROM scores"
+        )[0]
         dup_calls = sum(c - 1 for c in self.calls_per_attempt().values() if c > 1)
         submitted = len(self.attempts)
         done, failed = statuses.get("done", 0), statuses.get("failed", 0)
-        return Counts(submitted, done, failed, submitted - done - failed, int(dup_scores),
-                      dup_calls, dict(statuses), {str(k): int(v) for k, v in codes.items()})
+        return Counts(
+            submitted,
+            done,
+            failed,
+            submitted - done - failed,
+            int(dup_scores),
+            dup_calls,
+            dict(statuses),
+            {str(k): int(v) for k, v in codes.items()},
+        )
 
     def wait_final(self, timeout: float, settle: float = 0.0) -> Counts:
         """Until every submitted attempt is done or failed (or the time is up)."""
@@ -533,13 +621,22 @@ class Cluster:
         deps = Container(settings)
         try:
             with deps.uow() as uow:
-                return sweep(uow, CeleryEnqueuer(build_celery(settings, "fault-sweeper")),
-                             settings.stuck_queued_seconds, settings.max_deliveries)
+                return sweep(
+                    uow,
+                    CeleryEnqueuer(build_celery(settings, "fault-sweeper")),
+                    settings.stuck_queued_seconds,
+                    settings.max_deliveries,
+                )
         finally:
             deps.engine.dispose()
 
     def worker_logs(self) -> str:
         return "\n".join(w.text() for w in self.workers)
+
+
+# Fixture types the scenarios annotate with (see conftest.py).
+MakeCluster = Callable[..., Cluster]
+Report = Callable[..., None]
 
 
 # -- Fault helpers ----------------------------------------------------------------
@@ -562,8 +659,9 @@ def child_pid(worker_id: str) -> int:
     return int(worker_id.rsplit(":", 1)[1])
 
 
-def kill_children_mid_task(cluster: Cluster, worker: Worker, kills: int, timeout: float,
-                           spacing: float = 0.5) -> list[str]:
+def kill_children_mid_task(
+    cluster: Cluster, worker: Worker, kills: int, timeout: float, spacing: float = 0.5
+) -> list[str]:
     """``kill -9`` pool children while they hold an attempt; the attempts hit.
 
     Only first deliveries are targeted (so no attempt is pushed to the

@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from tests.faults.conftest import MakeCluster, Report
-from tests.faults.harness import engine_latency, wait_done, wait_until
+from tests.faults.harness import Cluster, MakeCluster, Report, engine_latency, wait_done, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration]
 
@@ -75,9 +74,9 @@ def test_redis_down_at_upload(make_cluster: MakeCluster, report: Report) -> None
     assert counts.duplicate_scores == 0, counts
 
 
-def _timed_upload(cluster: object) -> float:
+def _timed_upload(cluster: Cluster) -> float:
     started = time.monotonic()
-    response = cluster.upload()  # type: ignore[attr-defined]
+    response = cluster.upload()
     elapsed = time.monotonic() - started
     assert response.status_code == 202, response.get_json()
     return elapsed
@@ -88,15 +87,18 @@ def test_task_outliving_visibility_timeout(make_cluster: MakeCluster, report: Re
     """One engine call takes 12 s against a 4 s visibility timeout, so Redis
     hands the same message to the second pool child while the first still runs.
     The redelivery sees the live lease and does nothing: exactly one score and
-    exactly one transcription call. (The worker's time limit is raised on its
-    command line past the visibility timeout, the misconfiguration settings
-    refuse, to force the duplicate delivery.)"""
+    exactly one transcription call. (The test's worker app raises the task time
+    limit past the visibility timeout, the misconfiguration settings refuse,
+    to force the duplicate delivery.)"""
     cluster = make_cluster(
-        visibility_timeout_seconds=4, task_hard_time_limit_seconds=3,
-        task_soft_time_limit_seconds=2, lease_seconds=45, stuck_queued_seconds=60,
+        visibility_timeout_seconds=4,
+        task_hard_time_limit_seconds=3,
+        task_soft_time_limit_seconds=2,
+        lease_seconds=45,
+        stuck_queued_seconds=60,
     )
     cluster.engine.stall(0, seconds=12)
-    cluster.add_worker(beat=False, extra=["--time-limit", "30", "--soft-time-limit", "25"])
+    cluster.add_worker(beat=False, FAULTS_TIME_LIMIT="30")
     (slow,) = cluster.submit(1)
     wait_until(lambda: cluster.processing_ids() == [slow], 10, "the slow attempt to start")
     others = cluster.submit(5)

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from tests.faults.conftest import MakeCluster, Report
 from tests.faults.harness import (
+    MakeCluster,
+    Report,
     child_pid,
     engine_latency,
     kill_children_mid_task,
@@ -101,16 +102,18 @@ def test_warm_shutdown_under_load(make_cluster: MakeCluster, report: Report) -> 
 
 
 @pytest.mark.timeout(120)
-def test_poison_recording_fails_after_three_deliveries(
-    make_cluster: MakeCluster, report: Report
-) -> None:
+def test_poison_recording_fails_after_three_deliveries(make_cluster: MakeCluster, report: Report) -> None:
     """A recording whose engine call never returns, so the hard time limit kills
     the pool child on every delivery: it fails ``too_many_deliveries`` after at
     most three deliveries (three engine calls), while attempts submitted during
     its whole life keep being scored."""
     cluster = make_cluster(
-        task_hard_time_limit_seconds=4, task_soft_time_limit_seconds=3, lease_seconds=5,
-        visibility_timeout_seconds=30, sweep_interval_seconds=1, stuck_queued_seconds=30,
+        task_hard_time_limit_seconds=4,
+        task_soft_time_limit_seconds=3,
+        lease_seconds=5,
+        visibility_timeout_seconds=30,
+        sweep_interval_seconds=1,
+        stuck_queued_seconds=30,
     )
     cluster.engine.stall(0, seconds=300)
     engine_latency(cluster, 0.1)
@@ -124,14 +127,16 @@ def test_poison_recording_fails_after_three_deliveries(
     counts = cluster.wait_final(timeout=30)
     report(counts, f"poison_calls={cluster.calls_per_attempt()[poison]}")
     (row,) = cluster.query(
-        "SELECT status, error_code, delivery_count, finished_at FROM attempts WHERE id = %s", poison)
+        "SELECT status, error_code, delivery_count, finished_at FROM attempts WHERE id = %s", poison
+    )
     status, code, deliveries, poison_finished = row
     assert (status, code) == ("failed", "too_many_deliveries"), row
     assert deliveries <= 3 and cluster.calls_per_attempt()[poison] <= 3, row
     assert "Hard time limit" in cluster.worker_logs() or "TimeLimitExceeded" in cluster.worker_logs()
     assert counts.done == len(others) and counts.failed == 1 and counts.lost == 0, counts
     flowed = cluster.query(
-        "SELECT count(*) FROM attempts WHERE status = 'done' AND finished_at < %s", poison_finished)
+        "SELECT count(*) FROM attempts WHERE status = 'done' AND finished_at < %s", poison_finished
+    )
     assert flowed[0][0] >= 10, "other attempts did not flow while the poison was retried"
     assert counts.duplicate_scores == 0, counts
 

@@ -5,6 +5,8 @@ tasks and configuration, plus:
 
 - ``FAULTS_REJECT_ON_WORKER_LOST=false`` turns off ``task_reject_on_worker_lost``
   for the negative control that proves the tests detect a lost task;
+- ``FAULTS_TIME_LIMIT=<seconds>`` raises the task time limits past the
+  visibility timeout (which settings refuse), to force a duplicate delivery;
 - Redis's unacked-message restore is checked every second instead of
   kombu's default (about every 100 s), so a message whose visibility timeout
   expired comes back within a short test;
@@ -21,6 +23,12 @@ from workers.celery_app import app
 
 if os.environ.get("FAULTS_REJECT_ON_WORKER_LOST", "true").lower() == "false":
     app.conf.task_reject_on_worker_lost = False
+
+# Force the misconfiguration settings refuse (a time limit past the visibility
+# timeout), so a test can make Redis deliver a still-running task twice.
+if os.environ.get("FAULTS_TIME_LIMIT"):
+    app.conf.task_time_limit = float(os.environ["FAULTS_TIME_LIMIT"])
+    app.conf.task_soft_time_limit = float(os.environ["FAULTS_TIME_LIMIT"]) - 1
 
 app.conf.broker_transport_options = {
     **app.conf.broker_transport_options,

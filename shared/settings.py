@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     visibility_timeout_seconds: int = Field(3600, gt=0)
     task_hard_time_limit_seconds: int = Field(1800, gt=0)
     task_soft_time_limit_seconds: int = Field(1700, gt=0)
-    lease_seconds: int = Field(1900, gt=0)
+    # A worker renews its lease every lease_seconds / 4 while it works, so a
+    # dead worker's attempt is taken over within about one lease.
+    lease_seconds: int = Field(120, ge=4)
     max_deliveries: int = Field(3, ge=1)
     sweep_interval_seconds: float = Field(60.0, gt=0)
     stuck_queued_seconds: float = Field(120.0, gt=0)
@@ -48,7 +50,19 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     openai_model: str = "whisper-1"
     openai_max_request_bytes: int = Field(25 * 1024 * 1024, gt=0)
-    openai_concurrency: int = Field(4, ge=1)
+    # Requests in flight per recording. Chunks are planned in full rounds of
+    # this many, so the hour (8 x 7.5 min) is one round: wall time ~ one chunk.
+    openai_concurrency: int = Field(8, ge=1)
+    openai_chunk_seconds: float = Field(600.0, gt=0, description="Longest chunk sent in one request.")
+    openai_min_chunk_seconds: float = Field(
+        60.0, gt=0, description="Recordings are not cut shorter than this just to run in parallel."
+    )
+    openai_timeout_seconds: float = Field(120.0, gt=0, description="Per request.")
+    openai_max_attempts: int = Field(5, ge=1, description="Tries per chunk on 429, 5xx and timeouts.")
+    # After this many attempts in a row fail on a retryable error the breaker
+    # opens and attempts go straight to the fallback engine for the reset time.
+    openai_breaker_failures: int = Field(5, ge=1)
+    openai_breaker_reset_seconds: float = Field(60.0, ge=0)
 
     @model_validator(mode="after")
     def _time_limits_fit_visibility(self) -> Settings:

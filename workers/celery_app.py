@@ -21,23 +21,11 @@ _container: Container | None = None
 def create_celery(settings: Settings | None = None) -> Celery:
     global _container
     settings = settings or get_settings()
-    check_lease_outlasts_tasks(settings)
     _container = Container(settings)
     app = build_celery(settings)
     app.conf.update(include=["workers.tasks"])
     app.set_default()
     return app
-
-
-def check_lease_outlasts_tasks(settings: Settings) -> None:
-    """Refuse to start when a lease can expire under a task that is still running:
-    the sweeper would re-send it and a second worker would claim it and pay the
-    engine again."""
-    if settings.lease_seconds <= settings.task_hard_time_limit_seconds:
-        raise ValueError(
-            f"lease_seconds ({settings.lease_seconds}) must exceed "
-            f"task_hard_time_limit_seconds ({settings.task_hard_time_limit_seconds})"
-        )
 
 
 def container() -> Container:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from shared.queue import PROCESS_ATTEMPT, SWEEP, CeleryEnqueuer
 from shared.services.processing import process_attempt as process_attempt_service
 from shared.services.sweeper import sweep as sweep_service
 from workers.celery_app import container
+
+# Loaded here, in the worker's main process, so pool children forked after a
+# crash or a memory-cap recycle do not each pay seconds of librosa/scipy imports.
+import shared.audio.analysis  # noqa: E402,F401  isort: skip
+import shared.audio.decode  # noqa: E402,F401  isort: skip
+import shared.transcription.factory  # noqa: E402,F401  isort: skip
+from librosa import yin as _yin  # noqa: E402,F401  isort: skip - librosa loads lazily on first use
 
 log = logging.getLogger("recital.tasks")
 
@@ -28,10 +37,15 @@ def retry_countdown(delivery: int, visibility_timeout: float) -> float:
 
 @shared_task(bind=True, name=PROCESS_ATTEMPT, max_retries=None)
 def process_attempt(self: Task, attempt_id: str) -> str:
-    outcome = process_attempt_service(uuid.UUID(attempt_id), container().processing_context())
+    context = replace(container().processing_context(), interrupts=(SoftTimeLimitExceeded,))
+    outcome = process_attempt_service(uuid.UUID(attempt_id), context)
+    visibility = container().settings.visibility_timeout_seconds
     if outcome.status == "retry":
-        visibility = container().settings.visibility_timeout_seconds
         raise self.retry(countdown=retry_countdown(outcome.delivery, visibility))
+    if outcome.status == "busy" and outcome.retry_in is not None:
+        # Another worker holds a live lease. If it died, this look-again claims the
+        # attempt once the lease runs out, without waiting for the sweeper.
+        raise self.retry(countdown=min(outcome.retry_in, visibility / 2))
     return outcome.status
 
 

@@ -7,9 +7,9 @@ processing with an expired lease can be claimed again (the worker died).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, func, or_, select, update
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
@@ -37,6 +37,29 @@ def claim(uow: UnitOfWork, attempt_id: uuid.UUID, worker_id: str, lease_seconds:
     )
     uow.commit()
     return delivery
+
+
+def renew(uow: UnitOfWork, attempt_id: uuid.UUID, worker_id: str, lease_seconds: float) -> bool:
+    """Extend this worker's lease (its heartbeat); False when the attempt is no longer ours."""
+    changed = uow.session.execute(
+        update(A)
+        .where(A.id == attempt_id, A.worker_id == worker_id, A.status == "processing")
+        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    uow.commit()
+    return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+
+def lease_remaining(uow: UnitOfWork, attempt_id: uuid.UUID) -> float | None:
+    """Seconds left on another worker's live lease; None when the attempt is not being worked on."""
+    row = uow.session.execute(select(A.status, A.lease_expires_at).where(A.id == attempt_id)).one_or_none()
+    if row is None or row.status != "processing" or row.lease_expires_at is None:
+        return None
+    expires = row.lease_expires_at
+    if expires.tzinfo is None:  # SQLite returns naive UTC
+        expires = expires.replace(tzinfo=UTC)
+    return max(0.0, (expires - utcnow()).total_seconds())
 
 
 def set_stage(uow: UnitOfWork, attempt_id: uuid.UUID, stage: str) -> None:

@@ -14,6 +14,9 @@ MESSAGES: dict[str, str] = {
     ),
     "engine_rejected": "The transcription service could not read this recording. Please record it again.",
     "storage_unavailable": "We could not read your stored recording. Please try again later.",
+    "processing_timeout": (
+        "This recording took too long to score. Try a shorter recording, or submit it again later."
+    ),
     "processing_error": "Something went wrong while scoring this recording. Please record it again.",
 }
 

@@ -20,6 +20,7 @@ from shared.db.uow import UnitOfWork
 from shared.domain.scoring import ScoringOptions, score_recitation
 from shared.domain.transcript import Transcript
 from shared.services import claims, stages
+from shared.services.lease import LeaseHeartbeat
 from shared.services.messages import TOO_MANY_DELIVERIES, learner_message
 from shared.settings import Settings
 from shared.storage import Storage, StorageError
@@ -38,14 +39,18 @@ class ProcessingContext:
     transcriber: Callable[[], Transcriber]  # built lazily, once per worker process
     settings: Settings
     worker_id: str
+    # Exceptions the task runner raises inside a job to stop it (e.g. Celery's
+    # soft time limit): the attempt is released for another delivery.
+    interrupts: tuple[type[BaseException], ...] = ()
 
 
 @dataclass
 class Outcome:
     attempt_id: uuid.UUID
-    status: str  # done | failed | retry | skipped
+    status: str  # done | failed | retry | busy | skipped
     delivery: int = 0
     error_code: str | None = None
+    retry_in: float | None = None  # busy: seconds until the other worker's lease ends
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -58,16 +63,26 @@ def process_attempt(attempt_id: uuid.UUID, ctx: ProcessingContext) -> Outcome:
     outcome = Outcome(attempt_id, "skipped")
     with ctx.uow_factory() as uow:
         delivery = claims.claim(uow, attempt_id, ctx.worker_id, ctx.settings.lease_seconds)
-        if delivery is None:  # done, failed, or another worker holds a live lease
-            log.info(outcome.summary())
-            return outcome
-        outcome.delivery = delivery
-        if delivery > ctx.settings.max_deliveries:
+        if delivery is None:
+            _not_claimed(uow, outcome)
+        elif delivery > ctx.settings.max_deliveries:
+            outcome.delivery = delivery
             _fail(uow, outcome, TOO_MANY_DELIVERIES)
         else:
-            _run_stages(uow, stages.load_job(uow, attempt_id, delivery), ctx, outcome)
+            outcome.delivery = delivery
+            heartbeat = LeaseHeartbeat(ctx.uow_factory, attempt_id, ctx.worker_id, ctx.settings.lease_seconds)
+            with heartbeat:
+                _run_stages(uow, stages.load_job(uow, attempt_id, delivery), ctx, outcome)
     log.info(outcome.summary())
     return outcome
+
+
+def _not_claimed(uow: UnitOfWork, outcome: Outcome) -> None:
+    """Done or failed: nothing to do. Held by a live lease: look again when it ends,
+    in case its worker died (the message would otherwise be dropped)."""
+    remaining = claims.lease_remaining(uow, outcome.attempt_id)
+    if remaining is not None:
+        outcome.status, outcome.retry_in = "busy", remaining + 1.0
 
 
 def _run_stages(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcome: Outcome) -> None:
@@ -83,6 +98,8 @@ def _run_stages(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcom
         _retry_or_fail(uow, outcome, exc.code, exc.message, exc.retryable, ctx.settings)
     except StorageError as exc:
         _retry_or_fail(uow, outcome, "storage_unavailable", str(exc), True, ctx.settings)
+    except ctx.interrupts:
+        _retry_or_fail(uow, outcome, "processing_timeout", "", True, ctx.settings)
     except DBAPIError:
         raise  # the database is the record; let the delivery be retried
     except Exception:

@@ -48,7 +48,7 @@ def sweep(uow: UnitOfWork, enqueue: Enqueue, stuck_after: float, max_deliveries:
             failed += claims.fail(uow, attempt_id, TOO_MANY_DELIVERIES, learner_message(TOO_MANY_DELIVERIES))
         else:
             resend.append(attempt_id)
-    _touch_queued(uow, resend)
+    _requeue(uow, resend)
     for attempt_id in resend:
         send_after_commit(enqueue, attempt_id)
     report = SweepReport(resent=len(resend), failed=failed)
@@ -56,13 +56,16 @@ def sweep(uow: UnitOfWork, enqueue: Enqueue, stuck_after: float, max_deliveries:
     return report
 
 
-def _touch_queued(uow: UnitOfWork, ids: list[uuid.UUID]) -> None:
-    # Restart the "stuck" clock so the next sweep does not send them again at once.
+def _requeue(uow: UnitOfWork, ids: list[uuid.UUID]) -> None:
+    """Back to ``queued`` with the "stuck" clock restarted, so the next sweep does not
+    send them again at once (a dead worker's attempt included)."""
     if ids:
+        now = utcnow()
+        abandoned = or_(A.status == "queued", and_(A.status == "processing", A.lease_expires_at < now))
         uow.session.execute(
             update(A)
-            .where(A.id.in_(ids), A.status == "queued")
-            .values(queued_at=utcnow())
+            .where(A.id.in_(ids), abandoned)
+            .values(status="queued", queued_at=now, lease_expires_at=None, worker_id=None)
             .execution_options(synchronize_session=False)
         )
     uow.commit()

@@ -103,7 +103,10 @@ def test_task_outliving_visibility_timeout(make_cluster: MakeCluster, report: Re
     wait_until(lambda: cluster.processing_ids() == [slow], 10, "the slow attempt to start")
     others = cluster.submit(5)
     counts = cluster.wait_final(timeout=40)
-    redelivered = f"attempt={slow} status=skipped" in cluster.worker_logs()
+    logs = cluster.worker_logs()
+    # The second delivery found the first worker's live lease: it deferred
+    # (busy) to look again when the lease ends, when it finds the attempt done.
+    redelivered = f"attempt={slow} status=busy" in logs or f"attempt={slow} status=skipped" in logs
     calls = cluster.calls_per_attempt()
     (scores,) = cluster.query("SELECT count(*) FROM scores WHERE attempt_id = %s", slow)[0]
     report(counts, f"slow_calls={calls[slow]} slow_scores={scores} redelivered={redelivered}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from shared.settings import Settings
-from workers.celery_app import check_lease_outlasts_tasks
 from workers.tasks import RETRY_BACKOFF_SECONDS, retry_countdown
 
 pytestmark = pytest.mark.faults
@@ -21,16 +20,6 @@ def test_retry_backoff_stays_below_visibility_timeout(visibility: int) -> None:
 
 def test_production_backoff_is_unchanged() -> None:
     assert [retry_countdown(d, 3600) for d in (1, 2, 3, 4)] == [5, 30, 120, 120]
-
-
-def test_worker_refuses_a_lease_shorter_than_the_hard_time_limit() -> None:
-    """Otherwise the sweeper re-sends a task that is still running and a second
-    worker claims it (two engine calls for one recording)."""
-    with pytest.raises(ValueError, match="lease_seconds"):
-        check_lease_outlasts_tasks(
-            Settings(task_hard_time_limit_seconds=60, task_soft_time_limit_seconds=50, lease_seconds=60)
-        )
-    check_lease_outlasts_tasks(Settings())
 
 
 def test_settings_refuse_a_hard_limit_past_the_visibility_timeout() -> None:

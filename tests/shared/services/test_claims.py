@@ -109,3 +109,38 @@ def test_sweeper_resends_stuck_and_fails_exhausted(pg: Container, attempt_id: uu
         uow.commit()
         sweep(uow, sent, stuck_after=60, max_deliveries=3)
     assert status_of(pg, attempt_id) == ("failed", 3)
+
+
+def test_the_heartbeat_keeps_a_short_lease_alive(pg: Container, attempt_id: uuid.UUID) -> None:
+    from shared.services.lease import LeaseHeartbeat
+
+    with pg.uow() as uow:
+        claims.claim(uow, attempt_id, "w1", lease_seconds=0.4)
+    with LeaseHeartbeat(pg.uow, attempt_id, "w1", lease_seconds=0.4):
+        time.sleep(1.0)  # two and a half leases: only renewals keep it ours
+        with pg.uow() as uow:
+            assert claims.claim(uow, attempt_id, "w2", lease_seconds=60) is None
+            assert 0 < (claims.lease_remaining(uow, attempt_id) or 0) <= 0.4
+    time.sleep(0.5)  # the heartbeat stopped (the worker "died"): the lease runs out
+    with pg.uow() as uow:
+        assert claims.lease_remaining(uow, attempt_id) == 0
+        assert claims.claim(uow, attempt_id, "w2", lease_seconds=60) == 2
+
+
+def test_a_renewal_never_steals_another_workers_claim(pg: Container, attempt_id: uuid.UUID) -> None:
+    with pg.uow() as uow:
+        claims.claim(uow, attempt_id, "w1", lease_seconds=60)
+        assert not claims.renew(uow, attempt_id, "w2", lease_seconds=60)
+        assert claims.renew(uow, attempt_id, "w1", lease_seconds=60)
+
+
+def test_sweeper_requeues_a_dead_workers_attempt_once(pg: Container, attempt_id: uuid.UUID) -> None:
+    with pg.uow() as uow:
+        claims.claim(uow, attempt_id, "dead", lease_seconds=0.05)
+    time.sleep(0.1)
+    sent = Sent()
+    with pg.uow() as uow:
+        sweep(uow, sent, stuck_after=60, max_deliveries=3)
+        sweep(uow, sent, stuck_after=60, max_deliveries=3)
+    assert sent.count(attempt_id) == 1
+    assert status_of(pg, attempt_id) == ("queued", 1)

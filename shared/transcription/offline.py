@@ -25,6 +25,7 @@ import pocketsphinx
 from pocketsphinx import Decoder, NGramModel
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
+from shared.domain.text import normalise_token
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.transcription.port import TranscriptionError
 
@@ -37,6 +38,8 @@ FRAME_SECONDS = 0.01  # PocketSphinx frames are 10 ms
 GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000
 DISCOUNT = 0.5
+FILLER_WORDS = ("um", "uh")  # in the dictionary (AH M, AH)
+FILLER_WEIGHT = 0.005
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
@@ -127,25 +130,40 @@ def _to_int16(samples: np.ndarray) -> bytes:
 
 
 def _words(decoder: Decoder) -> Iterable[SpokenWord]:
-    logmath = decoder.logmath
     for seg in decoder.seg():
         word = re.sub(r"\(\d+\)$", "", seg.word)
         if _SPECIAL.match(word):
             continue  # <s>, </s>, <sil>, [NOISE] and friends are not words
         start = seg.start_frame * FRAME_SECONDS
         end = (seg.end_frame + 1) * FRAME_SECONDS  # end frame is inclusive
-        confidence = min(1.0, logmath.exp(seg.prob)) if seg.prob else None
+        # seg.prob is already a lattice posterior in [0, 1] (the binding
+        # converts it); exponentiating it again made every confidence 1.0.
+        confidence = max(0.0, min(1.0, seg.prob)) if seg.prob is not None else None
         yield SpokenWord(word, round(start, 2), round(end, 2), confidence)
 
 
 def piece_tokens(text: str) -> list[str]:
-    """Lower-case words with sentence breaks kept as "</s>" markers."""
+    """Lower-case words with sentence breaks kept as "</s>" markers.
+
+    Numbers, ordinals and times are read out as the scorer's first reading
+    ("1863" -> eighteen sixty three, "4th" -> fourth, "9:30" -> nine thirty):
+    left out, the model had no "fourth" or "thirty" to offer and heard "far"
+    and "to" (measured: a correct number-heavy reading scored 64-97).
+    """
     out: list[str] = []
-    for chunk in re.split(r"[.;:!?\n]+", text.lower().replace("\u2019", "'")):
-        words = _WORD.findall(chunk)
+    # A colon in a time or a point in a decimal is not a sentence break.
+    for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.lower().replace("\u2019", "'")):
+        words = [w for raw in chunk.split() for w in _token_words(raw)]
         if words:
             out.extend([*words, "</s>"])
     return out
+
+
+def _token_words(raw: str) -> list[str]:
+    if not any(ch.isdigit() for ch in raw):
+        return _WORD.findall(raw)
+    forms = normalise_token(raw)
+    return [w for w in forms[0] if _WORD.fullmatch(w)] if forms else []
 
 
 def sentences(tokens: Sequence[str]) -> list[list[str]]:
@@ -204,6 +222,10 @@ def _unigrams(
             probs[word] += (1 - weight) * count / piece_total
     for word, p in generic:
         probs[word] += weight * p
+    # Hesitation sounds get their own words, so "um" is heard as a filler (and
+    # set apart by the scorer) instead of as a piece word or "i'm".
+    for word in FILLER_WORDS:
+        probs[word] += FILLER_WEIGHT
     probs["<s>"] = 1e-99  # never predicted, only a history
     return dict(probs)
 

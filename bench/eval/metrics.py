@@ -1,0 +1,112 @@
+"""Compare a scored attempt with a case's truth and add up the figures.
+
+Per reference word a *miscue* is a word truly omitted or substituted; it is
+detected when the result does not count it right (omitted or substituted).
+Insertion and repetition events count as miscues too, detected when the
+result has an extra word (inserted or repeated) within one word of the true
+place. A *false alarm* is a truly right word (correct or self-corrected)
+reported omitted or substituted. F1 uses precision = detected / (detected +
+false alarms).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from bench.eval.cases import Truth
+
+WRONG = ("omitted", "substituted")
+RIGHT = ("correct", "self_corrected")
+
+
+def compare(truth: Truth, result: dict[str, Any]) -> Counter[str]:
+    """Counts for one case (all keys summable across cases)."""
+    words = [w for w in result["words"] if w["index"] is not None]
+    status = {w["index"]: w["status"] for w in words}
+    c: Counter[str] = Counter()
+    for i, true in enumerate(truth.statuses):
+        said = status.get(i, "omitted")
+        if true in WRONG:
+            c["miscues"] += 1
+            c["detected"] += said in WRONG
+        else:
+            c["right_words"] += 1
+            c["false_alarms"] += said in WRONG
+        if true == "self_corrected":
+            c["self_corrections"] += 1
+            c["self_corrections_found"] += said == "self_corrected"
+    _extras(truth, result, c)
+    _hesitations(truth, result, c)
+    c["accuracy_error_x10"] += round(10 * abs(result["scores"]["accuracy"] - truth.accuracy))
+    c["cases"] += 1
+    return c
+
+
+def _extras(truth: Truth, result: dict[str, Any], c: Counter[str]) -> None:
+    anchors, last = [], -1
+    for w in result["words"]:
+        if w["index"] is not None:
+            last = w["index"]
+        elif w["status"] in ("inserted", "repeated"):
+            anchors.append(last)
+    wrong = {w["index"] for w in result["words"] if w["index"] is not None and w["status"] in WRONG}
+    for anchor, kind in truth.extras:
+        near = any(abs(a - anchor) <= 1 for a in anchors)
+        if kind == "filler":
+            c["fillers"] += 1
+            # A filler costs accuracy if a right word beside it is marked wrong.
+            c["filler_costs"] += any(truth.statuses[i] in RIGHT and i in wrong for i in (anchor, anchor + 1))
+            continue
+        c["miscues"] += 1
+        c["detected"] += near
+        c[f"{kind}_events"] += 1
+        c[f"{kind}_found"] += near
+
+
+def _hesitations(truth: Truth, result: dict[str, Any], c: Counter[str]) -> None:
+    for start, end in truth.hesitations:
+        c["hesitations"] += 1
+        overlap = max(
+            (min(end, h["end"]) - max(start, h["start"]) for h in result["hesitations"]), default=0.0
+        )
+        c["hesitations_found"] += overlap >= 0.5 * (end - start)
+
+
+def summary(counts: Counter[str]) -> dict[str, Any]:
+    """Rates from summed counts (None where there was nothing to count)."""
+
+    def rate(part: str, whole: str) -> float | None:
+        return round(100.0 * counts[part] / counts[whole], 1) if counts[whole] else None
+
+    detected, alarms = counts["detected"], counts["false_alarms"]
+    recall = detected / counts["miscues"] if counts["miscues"] else 0.0
+    precision = detected / (detected + alarms) if detected + alarms else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "cases": counts["cases"],
+        "miscues": counts["miscues"],
+        "detection": rate("detected", "miscues"),
+        "false_alarm": rate("false_alarms", "right_words"),
+        "f1": round(100 * f1, 1),
+        "accuracy_mae": round(counts["accuracy_error_x10"] / 10 / counts["cases"], 2)
+        if counts["cases"]
+        else None,
+        "hesitations": _found(counts, "hesitations"),
+        "insertions": _found(counts, "inserted_events", "inserted_found"),
+        "repetitions": _found(counts, "repeated_events", "repeated_found"),
+        "self_corrections": _found(counts, "self_corrections"),
+        "filler_costs": f"{counts['filler_costs']} of {counts['fillers']}",
+    }
+
+
+def _found(counts: Counter[str], total: str, found: str | None = None) -> str:
+    return f"{counts[found or total + '_found']}/{counts[total]}"
+
+
+def add(items: Iterable[Counter[str]]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for item in items:
+        total.update(item)
+    return total

@@ -1,0 +1,128 @@
+"""Build the cases of one set and score each through the real pipeline.
+
+Each case is rendered once into the cache (audio after its condition plus
+the truth as JSON) and reused by later runs; recognition and scoring always
+run afresh. Work is spread over processes, each with one engine (the model
+is loaded once per process, as in a worker).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench.eval import corpus
+from bench.eval.audio import apply_condition, render
+from bench.eval.cases import CONDITIONS, KINDS, Case, Truth, build
+from bench.eval.texts import HELD_OUT, MAIN
+
+VOICES = {
+    "main": ("slt", "rms", "awb", "kal16", "hts", "kal"),
+    "held_out": ("rms:slow", "awb:fast", "kal16:slow", "slt:fast", "kal:slow", "hts"),
+}
+_ENGINE: Any = None
+
+
+def plan(held_out: bool, quick: bool) -> list[dict[str, Any]]:
+    """Every case of the set as plain data (picklable for the workers)."""
+    name = "held_out" if held_out else "main"
+    texts = HELD_OUT if held_out else MAIN
+    prose = [t for t in texts if not t.startswith("numbers")]
+    number_text = next(t for t in texts if t.startswith("numbers"))
+    seed0 = 7000 if held_out else 1000
+    items: list[dict[str, Any]] = []
+    for k, kind in enumerate((*KINDS, "numbers")):
+        conditions = [CONDITIONS[k % 6]] if quick else list(CONDITIONS)
+        for c, condition in enumerate(conditions):
+            n = len(items)
+            text = number_text if kind == "numbers" else prose[(k + c) % len(prose)]
+            items.append({"set": name, "type": "synth", "kind": kind, "text_name": text,
+                          "text": texts[text], "voice": VOICES[name][(k + 2 * c) % 6],
+                          "condition": condition, "seed": seed0 + n})  # fmt: skip
+    items += _corpus_plan(name, held_out, quick, seed0)
+    for item in items:
+        item["name"] = (
+            f"{item['kind']}-{item.get('text_name', item.get('file', ''))}-{item['condition']}-{item['seed']}"
+        )
+    return items
+
+
+def _corpus_plan(name: str, held_out: bool, quick: bool, seed0: int) -> list[dict[str, Any]]:
+    rows = corpus.recordings(held_out)
+    items: list[dict[str, Any]] = []
+    long_rows = [row["file"] for row in rows if len(row["transcript"].split()) >= 6]
+    for r, row in enumerate(rows):
+        long_enough = row["file"] in long_rows
+        kinds = ["read"] + (list(corpus.EDITS) if long_enough else [])
+        if quick:  # one edit on each of the first three long recordings
+            kinds = [corpus.EDITS[r % 3]] if row["file"] in long_rows[:3] else []
+        for e, kind in enumerate(kinds):
+            condition = "clean" if kind == "read" else CONDITIONS[(r + e) % 6]
+            items.append({"set": name, "type": "corpus", "kind": f"real_{kind}", "file": row["file"],
+                          "text": row["transcript"], "condition": condition,
+                          "seed": seed0 + 500 + 10 * r + e})  # fmt: skip
+    return items
+
+
+def materialise(item: dict[str, Any], cache: Path) -> tuple[Path, Truth]:
+    """The case's recording and truth, from the cache or freshly rendered."""
+    folder = cache / item["set"]
+    meta = folder / f"{item['name']}.json"
+    if meta.exists():
+        saved = json.loads(meta.read_text())
+        return folder / saved["audio"], Truth(**saved["truth"])
+    if item["type"] == "synth":
+        case = build(
+            Case(item["name"], item["text"], item["kind"], item["voice"], item["condition"], item["seed"])
+        )
+        samples, truth = render(case), case.truth
+    else:
+        samples, truth = _corpus_case(item, cache)
+    assert truth is not None
+    path = apply_condition(samples, item["condition"], item["seed"], folder, item["name"])
+    meta.write_text(json.dumps({"audio": path.name, "truth": asdict(truth)}))
+    return path, truth
+
+
+def _corpus_case(item: dict[str, Any], cache: Path) -> tuple[Any, Truth]:
+    from shared.domain.text import parse_reference
+
+    row = {"file": item["file"], "transcript": item["text"]}
+    samples = corpus.load(row)
+    keys = list(parse_reference(item["text"]).keys)
+    if item["kind"] == "real_read":
+        return samples, Truth(["correct"] * len(keys))
+    bounds = corpus.word_bounds(row, samples, cache / "corpus_align.json")
+    if bounds is None:
+        return samples, Truth(["correct"] * len(keys))
+    return corpus.edit(samples, bounds, keys, item["kind"].removeprefix("real_"), item["seed"])
+
+
+def score_case(item: dict[str, Any], cache: Path) -> dict[str, Any]:
+    """Recognise and score one case as `recital score` does."""
+    from shared.audio.analysis import analyse
+    from shared.audio.decode import decode_file
+    from shared.audio.sniff import sniff_format
+    from shared.domain.scoring import score_recitation
+
+    global _ENGINE
+    if _ENGINE is None:
+        from shared.transcription.offline import OfflineTranscriber
+
+        _ENGINE = OfflineTranscriber()
+    path, truth = materialise(item, cache)
+    with path.open("rb") as handle:
+        audio = decode_file(path, sniff_format(handle.read(64)))
+    analysis = analyse(audio)
+    cpu = time.process_time()
+    transcript = _ENGINE.transcribe(audio, item["text"])
+    cpu = time.process_time() - cpu
+    result = score_recitation(
+        item["text"], transcript, pauses=list(analysis.pauses), duration=analysis.duration
+    )
+    return {"item": item, "truth": asdict(truth), "result": result.to_dict(),
+            "heard": [asdict(w) for w in transcript.words],
+            "audio_seconds": audio.duration, "cpu_seconds": cpu}  # fmt: skip

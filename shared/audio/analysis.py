@@ -8,6 +8,7 @@ speech only, decimated to 8 kHz, in chunks so memory stays bounded.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import librosa
@@ -29,6 +30,7 @@ PITCH_RATE = 8000
 PITCH_CHUNK_SECONDS = 30
 F0_MIN, F0_MAX = 60.0, 400.0
 _FLOOR = 1e-10  # -100 dBFS, keeps logs finite on digital silence
+_BLOCK = 60 * TARGET_RATE  # samples per block where a whole-signal temporary would do
 
 Segments = list[tuple[float, float]]
 
@@ -124,7 +126,10 @@ def _loudness(
     snr = _db(speech_power) - _db(noise_power) if len(speech) else None
     # max/min and two counts instead of np.abs: no hour-long temporary copy.
     peak = max(float(samples.max()), -float(samples.min())) if len(samples) else 0.0
-    clipped = np.count_nonzero(samples >= CLIP_LEVEL) + np.count_nonzero(samples <= -CLIP_LEVEL)
+    clipped = sum(
+        np.count_nonzero(block >= CLIP_LEVEL) + np.count_nonzero(block <= -CLIP_LEVEL)
+        for block in (samples[at : at + _BLOCK] for at in range(0, len(samples), _BLOCK))
+    )  # a minute at a time: no hour-long boolean mask either
     return {
         "rms_dbfs": _db(float(energy.mean()) if n else 0.0),
         "speech_rms_dbfs": _db(speech_power) if len(speech) else None,
@@ -154,9 +159,9 @@ def _pitch(samples: npt.NDArray[np.float32], segments: Segments) -> dict[str, An
     }
 
 
-def _speech_chunks(samples: npt.NDArray[np.float32], segments: Segments) -> list[npt.NDArray[Any]]:
-    """Speech only, grouped into chunks of at most PITCH_CHUNK_SECONDS."""
-    chunks: list[npt.NDArray[Any]] = []
+def _speech_chunks(samples: npt.NDArray[np.float32], segments: Segments) -> Iterator[npt.NDArray[Any]]:
+    """Speech only, grouped into chunks of about PITCH_CHUNK_SECONDS, one at a
+    time: a list of them all would copy most of the signal (+190 MB for an hour)."""
     pending: list[npt.NDArray[np.float32]] = []
     length = 0
     for start, end in segments:
@@ -164,11 +169,10 @@ def _speech_chunks(samples: npt.NDArray[np.float32], segments: Segments) -> list
         pending.append(piece)
         length += len(piece)
         if length >= PITCH_CHUNK_SECONDS * TARGET_RATE:
-            chunks.append(np.concatenate(pending))
+            yield np.concatenate(pending)
             pending, length = [], 0
     if pending:
-        chunks.append(np.concatenate(pending))
-    return chunks
+        yield np.concatenate(pending)
 
 
 def _yin(chunk: npt.NDArray[np.float32]) -> list[float]:

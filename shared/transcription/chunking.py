@@ -18,14 +18,36 @@ QUIET_WINDOW_SECONDS = 0.2
 SEARCH_SECONDS = 30.0
 
 
+def chunk_count(total: int, max_samples: int, concurrency: int, min_samples: int) -> int:
+    """How many chunks to send so parallel requests finish together.
+
+    Chunks run ``concurrency`` at a time and the wall time is set by the
+    slowest *round*, so: as many chunks as requests in flight (when each is at
+    least ``min_samples`` long), and when the length cap needs more than that,
+    a whole number of full rounds. An hour with a 10 min cap and concurrency 8
+    is 8 chunks of 7.5 min (one round), never 7 (where 4 at a time is two
+    rounds of 10 min).
+    """
+    if total <= 0:
+        return 1
+    concurrency = max(1, concurrency)
+    needed = -(-total // max(1, max_samples))
+    if needed > concurrency:
+        return -(-needed // concurrency) * concurrency
+    parallel = min(concurrency, total // max(1, min_samples))
+    return max(1, needed, parallel)
+
+
 def plan_chunks(
     samples: npt.NDArray[np.float32],
     rate: int,
     max_samples: int,
     search_seconds: float = SEARCH_SECONDS,
+    min_count: int = 1,
 ) -> list[tuple[int, int]]:
     """Half-open sample spans ``[start, end)`` covering ``samples``, each at most
-    ``max_samples`` long, cut at the quietest point near each boundary.
+    ``max_samples`` long and at least ``min_count`` of them, cut at the
+    quietest point near each boundary.
 
     Boundaries aim at equal shares of what is left (25 min with a 10 min cap
     gives ~8.3 min chunks, not 10+10+5): chunks run in parallel, so the
@@ -34,14 +56,18 @@ def plan_chunks(
     if max_samples <= 0:
         raise ValueError("max_samples must be positive")
     total = len(samples)
-    # At most a quarter chunk either side keeps chunks balanced.
-    reach = max(1, min(max_samples // 4, int(search_seconds * rate / 2)))
     window = max(1, int(QUIET_WINDOW_SECONDS * rate))
     spans: list[tuple[int, int]] = []
     start = 0
-    while total - start > max_samples:
+    while True:
         remaining = total - start
-        target = start + remaining // -(-remaining // max_samples)  # ceil division
+        pieces = max(-(-remaining // max_samples), min_count - len(spans))
+        if pieces <= 1 or remaining <= pieces:
+            break
+        share = remaining // pieces
+        # At most a quarter chunk either side keeps chunks balanced.
+        reach = max(1, min(max_samples // 4, share // 4, int(search_seconds * rate / 2)))
+        target = start + share
         hi = min(start + max_samples, target + reach)
         cut = quietest_point(samples, max(start + 1, target - reach), hi, window)
         spans.append((start, cut))

@@ -17,4 +17,5 @@ def build_transcriber(settings: Settings) -> Transcriber:
     primary = OpenAITranscriber.from_settings(settings)
     if settings.fallback_transcriber == "none":
         return primary
-    return FallbackTranscriber(primary, OfflineTranscriber(), CircuitBreaker())
+    breaker = CircuitBreaker(settings.openai_breaker_failures, settings.openai_breaker_reset_seconds)
+    return FallbackTranscriber(primary, OfflineTranscriber(), breaker)

@@ -7,16 +7,21 @@ times are meant to come from alignment later.
 
 Long or large recordings are cut at quiet points into 16 kHz mono FLAC chunks
 under the request limit, sent in parallel (bounded), and stitched back with
-each chunk's offset. The SDK's own retries are off: :mod:`.retry` decides.
+each chunk's offset. The chunk count fills whole rounds of ``concurrency``
+requests (:func:`.chunking.chunk_count`), so the hour takes about as long as
+one of its chunks; chunks wait in temporary files, not in memory. The SDK's
+own retries are off: :mod:`.retry` decides.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
 import re
+import tempfile
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from typing import Protocol
+from typing import IO, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +31,7 @@ from openai.types.audio import Transcription, TranscriptionVerbose
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import SpokenWord, Transcript
-from shared.transcription.chunking import plan_chunks
+from shared.transcription.chunking import chunk_count, plan_chunks
 from shared.transcription.port import TranscriptionError
 from shared.transcription.retry import (
     RetriesExhausted,
@@ -38,6 +43,8 @@ from shared.transcription.retry import (
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SECONDS = 600.0  # 10 min of 16-bit FLAC is < 20 MB even for noise
+DEFAULT_MIN_CHUNK_SECONDS = 60.0  # shorter pieces are not worth a request of their own
+DEFAULT_CONCURRENCY = 8
 DEFAULT_TIMEOUT_SECONDS = 120.0
 _SECRETISH = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-*]{6,}")
 Samples = npt.NDArray[np.float32]
@@ -63,6 +70,14 @@ class OpenAISettings(Protocol):
     def openai_max_request_bytes(self) -> int: ...
     @property
     def openai_concurrency(self) -> int: ...
+    @property
+    def openai_chunk_seconds(self) -> float: ...
+    @property
+    def openai_min_chunk_seconds(self) -> float: ...
+    @property
+    def openai_timeout_seconds(self) -> float: ...
+    @property
+    def openai_max_attempts(self) -> int: ...
 
 
 class OpenAITranscriber:
@@ -75,8 +90,9 @@ class OpenAITranscriber:
         *,
         base_url: str | None = None,
         max_request_bytes: int = 25 * 1024 * 1024,
-        concurrency: int = 4,
+        concurrency: int = DEFAULT_CONCURRENCY,
         chunk_seconds: float = DEFAULT_CHUNK_SECONDS,
+        min_chunk_seconds: float = DEFAULT_MIN_CHUNK_SECONDS,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         language: str | None = None,
         retry: RetryPolicy | None = None,
@@ -87,6 +103,7 @@ class OpenAITranscriber:
         self._max_bytes = max_request_bytes
         self._concurrency = max(1, concurrency)
         self._chunk_samples = max(1, int(chunk_seconds * TARGET_RATE))
+        self._min_chunk_samples = max(1, int(min_chunk_seconds * TARGET_RATE))
         self._language = language
         self._retry = retry or RetryPolicy()
         # Only whisper returns word timestamps (verbose_json).
@@ -103,8 +120,14 @@ class OpenAITranscriber:
             settings.openai_model,
             base_url=settings.openai_base_url,
             max_request_bytes=settings.openai_max_request_bytes,
-            concurrency=settings.openai_concurrency,
-            **overrides,  # type: ignore[arg-type]
+            **{
+                "concurrency": settings.openai_concurrency,
+                "chunk_seconds": settings.openai_chunk_seconds,
+                "min_chunk_seconds": settings.openai_min_chunk_seconds,
+                "timeout": settings.openai_timeout_seconds,
+                "retry": RetryPolicy(max_attempts=settings.openai_max_attempts),
+                **overrides,
+            },  # type: ignore[arg-type]
         )
 
     def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
@@ -130,11 +153,9 @@ class OpenAITranscriber:
         releases the GIL), so the first request leaves without waiting for the
         whole hour to be encoded and only ``concurrency`` chunks sit in memory."""
         pieces: dict[int, list[SpokenWord]] = {}
+        spans = self.plan(samples)
         with ThreadPoolExecutor(max_workers=self._concurrency) as pool:
-            pending = {
-                pool.submit(self._piece, samples, s, e)
-                for s, e in plan_chunks(samples, TARGET_RATE, self._chunk_samples)
-            }
+            pending = {pool.submit(self._piece, samples, s, e) for s, e in spans}
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -149,17 +170,25 @@ class OpenAITranscriber:
                 raise
         return pieces
 
+    def plan(self, samples: Samples) -> list[tuple[int, int]]:
+        """The chunks this engine sends for ``samples``: full rounds of
+        ``concurrency`` balanced pieces, each under the length cap."""
+        count = chunk_count(len(samples), self._chunk_samples, self._concurrency, self._min_chunk_samples)
+        return plan_chunks(samples, TARGET_RATE, self._chunk_samples, min_count=count)
+
     def _piece(self, samples: Samples, start: int, end: int) -> Piece:
         """Transcribe one chunk, or return smaller spans if its FLAC is over the limit."""
-        data = encode_flac(samples[start:end])
-        if len(data) > self._max_bytes and end - start > TARGET_RATE:
-            # Aim 10 % under the size the measured compression ratio suggests.
-            target = max(TARGET_RATE, int((end - start) * self._max_bytes / len(data) * 0.9))
-            return [(start + s, start + e) for s, e in plan_chunks(samples[start:end], TARGET_RATE, target)]
-        # (a 1 s chunk still over the limit is sent anyway: the API says why it is refused)
-        return start, self._transcribe_piece(data, start, end)
+        with flac_file(samples[start:end]) as data:
+            size = os.fstat(data.fileno()).st_size
+            if size > self._max_bytes and end - start > TARGET_RATE:
+                # Aim 10 % under the size the measured compression ratio suggests.
+                target = max(TARGET_RATE, int((end - start) * self._max_bytes / size * 0.9))
+                spans = plan_chunks(samples[start:end], TARGET_RATE, target)
+                return [(start + s, start + e) for s, e in spans]
+            # (a 1 s chunk still over the limit is sent anyway: the API says why it is refused)
+            return start, self._transcribe_piece(data, start, end)
 
-    def _transcribe_piece(self, data: bytes, start: int, end: int) -> list[SpokenWord]:
+    def _transcribe_piece(self, data: IO[bytes], start: int, end: int) -> list[SpokenWord]:
         offset, stop = start / TARGET_RATE, end / TARGET_RATE
         try:
             result = self._retry.run(lambda: self._request(data), label="openai transcription")
@@ -177,7 +206,8 @@ class OpenAITranscriber:
             ]
         return spread_words(result.text.split(), offset, stop)
 
-    def _request(self, data: bytes) -> Transcription | TranscriptionVerbose:
+    def _request(self, data: IO[bytes]) -> Transcription | TranscriptionVerbose:
+        data.seek(0)  # a retry sends the same file again
         file = ("audio.flac", data, "audio/flac")
         language = self._language if self._language else openai.omit
         try:
@@ -231,11 +261,29 @@ def _error_message(exc: openai.APIStatusError) -> str:
 def encode_flac(samples: Samples) -> bytes:
     """16 kHz mono 16-bit FLAC: lossless for speech at about half the size of WAV."""
     buffer = io.BytesIO()
+    _write_flac(buffer, samples)
+    return buffer.getvalue()
+
+
+def flac_file(samples: Samples) -> IO[bytes]:
+    """The FLAC of ``samples`` in an anonymous temporary file, rewound. The SDK
+    streams a file object to the socket, so the chunks in flight (8 x 7.5 min
+    for an hour, ~55 MB) stay on disk instead of in the worker's memory."""
+    handle = tempfile.TemporaryFile(prefix="recital-chunk-")
+    try:
+        _write_flac(handle, samples)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def _write_flac(target: IO[bytes], samples: Samples) -> None:
     block = 10 * TARGET_RATE  # clip block by block: no full-size copy per chunk in flight
-    with sf.SoundFile(buffer, "w", TARGET_RATE, 1, "PCM_16", format="FLAC") as flac:
+    with sf.SoundFile(target, "w", TARGET_RATE, 1, "PCM_16", format="FLAC") as flac:
         for at in range(0, len(samples), block):
             flac.write(np.clip(samples[at : at + block], -1.0, 1.0))
-    return buffer.getvalue()
 
 
 def spread_words(texts: list[str], start: float, end: float) -> list[SpokenWord]:

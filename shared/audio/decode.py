@@ -44,6 +44,11 @@ class AudioInfo:
     channels: int
 
 
+# Codecs add priming and padding (Opus: 6.5 ms), so a recording of exactly the
+# maximum length reads slightly longer; it must still be accepted.
+CODEC_SLACK_SECONDS = 1.0
+
+
 def probe(path: str | os.PathLike[str], fmt: str, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
     """Header-only preflight; raises ``AudioError`` with a specific code."""
     path = os.fspath(path)
@@ -80,7 +85,7 @@ def _check_info(info: AudioInfo, size: int, max_seconds: float) -> None:
             "implausible_header",
             "This file says it is far longer than its size allows; it may be damaged. Please record again.",
         )
-    if duration > max_seconds:
+    if duration > max_seconds + CODEC_SLACK_SECONDS:
         raise _too_long(max_seconds)
 
 
@@ -139,7 +144,7 @@ def decode_file(
     buffer = _Buffer(min(expected, int(max_seconds * TARGET_RATE) + TARGET_RATE))
     blocks = _soundfile_blocks(path) if fmt in SOUNDFILE_FORMATS else _av_blocks(path, fmt)
     resampler = soxr.ResampleStream(info.sample_rate, TARGET_RATE, 1, dtype="float32", quality="HQ")
-    limit = int(max_seconds * TARGET_RATE)
+    limit = int((max_seconds + CODEC_SLACK_SECONDS) * TARGET_RATE)
     try:
         for rate, block in blocks:
             if rate != info.sample_rate:

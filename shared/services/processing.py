@@ -148,10 +148,7 @@ def _transcript(
         return Transcript.from_dict(cached.data)
     with timed("transcribe"):
         transcript = transcriber.transcribe(_need(audio), job.reference_text)
-    key = (
-        stages.context_key(transcriber, job.reference_text) if transcript.engine == transcriber.engine else ""
-    )
-    stages.store_transcript(uow, job, transcript, key)
+    stages.store_transcript(uow, job, transcript, stages.stored_key(transcript, job.reference_text))
     return transcript
 
 

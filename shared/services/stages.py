@@ -92,11 +92,18 @@ def _with_warnings(analysis: Analysis, warnings: tuple[str, ...]) -> Analysis:
     return replace(analysis, warnings=tuple(dict.fromkeys(analysis.warnings + warnings)))
 
 
-def context_key(transcriber: Transcriber, reference_text: str) -> str:
+def context_key(biased: bool, reference_text: str) -> str:
     """Piece-biased engines hear differently per piece, so the piece joins the cache key."""
-    if getattr(transcriber, "uses_reference", False):
-        return hashlib.sha256(reference_text.encode()).hexdigest()
-    return ""
+    return hashlib.sha256(reference_text.encode()).hexdigest() if biased else ""
+
+
+def lookup_key(transcriber: Transcriber, reference_text: str) -> str:
+    return context_key(bool(getattr(transcriber, "uses_reference", False)), reference_text)
+
+
+def stored_key(transcript: Transcript, reference_text: str) -> str:
+    """From the transcript itself: a fallback engine may have produced it."""
+    return context_key(bool(transcript.extra.get("reference_biased", False)), reference_text)
 
 
 def cached_transcript(uow: UnitOfWork, job: Job, transcriber: Transcriber) -> models.Transcript | None:
@@ -107,7 +114,7 @@ def cached_transcript(uow: UnitOfWork, job: Job, transcriber: Transcriber) -> mo
             models.Transcript.audio_sha256 == job.sha256,
             models.Transcript.engine == transcriber.engine,
             models.Transcript.model == transcriber.model,
-            models.Transcript.context_key == context_key(transcriber, job.reference_text),
+            models.Transcript.context_key == lookup_key(transcriber, job.reference_text),
         )
     )
 

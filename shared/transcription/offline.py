@@ -50,6 +50,7 @@ class OfflineTranscriber:
 
     engine = "offline"
     model = MODEL_NAME
+    uses_reference = True  # piece-biased: its transcripts are cached per piece
 
     def __init__(self, *, generic_weight: float = GENERIC_WEIGHT, use_piece: bool = True) -> None:
         self._weight = generic_weight
@@ -80,7 +81,8 @@ class OfflineTranscriber:
             except RuntimeError as exc:
                 raise TranscriptionError("engine_failed", "Speech recognition failed.") from exc
             words = tuple(_words(self._decoder))
-        extra = {"search": "piece" if search != "_default" else "generic"}
+        biased = search != "_default"
+        extra = {"search": "piece" if biased else "generic", "reference_biased": biased}
         return Transcript(words=words, engine=self.engine, model=self.model, extra=extra)
 
     def _search_for(self, reference_text: str | None) -> str:

@@ -111,3 +111,13 @@ def test_garbage_is_corrupt_audio(fmt: str, tmp_path: Path) -> None:
     with pytest.raises(AudioError) as caught:
         decode_file(str(path), fmt)
     assert caught.value.code == "corrupt_audio"
+
+
+def test_a_recording_of_exactly_the_maximum_is_accepted(tmp_path: Path) -> None:
+    """Opus adds a few milliseconds of priming: exactly the limit must not be too long."""
+    wav = tmp_path / "five.wav"
+    sf.write(wav, (0.1 * np.sin(np.arange(5 * 16000) / 5)).astype(np.float32), 16000)
+    out = tmp_path / "five.opus"
+    run("ffmpeg", "-y", "-i", str(wav), "-c:a", "libopus", str(out))
+    audio = decode_file(str(out), "opus", max_seconds=5.0)
+    assert 4.99 <= audio.duration <= 5.02

@@ -1,0 +1,97 @@
+"""Processing one attempt on real Postgres and the real offline engine."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from shared.audio.types import DecodedAudio
+from shared.container import Container
+from shared.db import models
+from shared.domain.transcript import Transcript
+from shared.services.pieces import create_piece
+from shared.services.processing import process_attempt
+from shared.services.submission import Submission, submit_attempt
+from shared.transcription.offline import OfflineTranscriber
+from tests.support.recitations import synthesise
+
+TEXT = "The Lord is my shepherd; I shall not want."
+
+
+@dataclass
+class CountingEngine:
+    """The real offline engine, counting how often it is asked to transcribe."""
+
+    inner: OfflineTranscriber = field(default_factory=OfflineTranscriber)
+    calls: int = 0
+    engine: str = "offline"
+    model: str = OfflineTranscriber.model
+    uses_reference: bool = True
+
+    def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
+        self.calls += 1
+        return self.inner.transcribe(audio, reference_text)
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synthesise(TEXT, tmp_path_factory.mktemp("r") / "reading.wav")
+
+
+def submit(pg: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
+    with pg.uow() as uow, audio.open("rb") as recording:
+        submission = Submission(learner="proc", piece_id=piece_id, recording=recording)
+        return submit_attempt(uow, pg.storage, lambda _id: None, submission, 10**8).attempt_id
+
+
+def new_piece(pg: Container, text: str = TEXT) -> uuid.UUID:
+    with pg.uow() as uow:
+        return create_piece(uow, "Psalm", text).id
+
+
+def count(pg: Container, table: type[models.Base], **where: object) -> int:
+    with pg.uow() as uow:
+        query = select(func.count()).select_from(table).filter_by(**where)
+        return int(uow.session.scalar(query) or 0)
+
+
+def test_an_attempt_is_scored_once_and_redelivery_does_nothing(pg: Container, reading: Path) -> None:
+    engine = CountingEngine()
+    ctx = pg.processing_context()
+    ctx.transcriber = lambda: engine
+    attempt_id = submit(pg, new_piece(pg), reading)
+    assert process_attempt(attempt_id, ctx).status == "done"
+    assert process_attempt(attempt_id, ctx).status == "skipped"
+    assert engine.calls == 1 and count(pg, models.Score, attempt_id=attempt_id) == 1
+
+
+def test_transcripts_are_cached_per_audio_and_piece(pg: Container, reading: Path) -> None:
+    engine = CountingEngine()
+    ctx = pg.processing_context()
+    ctx.transcriber = lambda: engine
+    # Texts no other test uses: the cache is shared by every attempt in the database.
+    first_piece = new_piece(pg, TEXT + " Amen.")
+    other_piece = new_piece(pg, TEXT + " He maketh me to lie down.")
+    for piece in (first_piece, first_piece, other_piece):
+        assert process_attempt(submit(pg, piece, reading), ctx).status == "done"
+    # The same recording for the same piece reuses the transcript; for another
+    # piece the piece-biased engine must listen again.
+    assert engine.calls == 2
+
+
+def test_unusable_audio_fails_with_a_code_a_learner_can_act_on(pg: Container, tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    silent = tmp_path / "silent.wav"
+    sf.write(silent, np.zeros(16000 * 3, dtype=np.float32), 16000)
+    attempt_id = submit(pg, new_piece(pg), silent)
+    outcome = process_attempt(attempt_id, pg.processing_context())
+    assert (outcome.status, outcome.error_code) == ("failed", "no_speech")
+    with pg.uow() as uow:
+        attempt = uow.session.get_one(models.Attempt, attempt_id)
+        assert attempt.status == "failed" and "microphone" in (attempt.error_message or "")

@@ -57,22 +57,10 @@ def worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    argv = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "workers.celery_app:app",
-        "worker",
-        "-Q",
-        args.queues,
-        "-c",
-        str(args.concurrency),
-        "--loglevel",
-        "INFO",
-    ]
-    if args.beat:
-        argv.append("--beat")
+    argv = [sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker"]
+    argv += ["-Q", args.queues, "-c", str(args.concurrency), "--loglevel", "INFO"]
+    argv += ["--beat"] if args.beat else []
+    argv += ["-n", args.name] if args.name else []
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover - execv does not return
 

@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", "-Q", default="recordings,rescore,maintenance")
     worker.add_argument("--concurrency", "-c", type=int, default=1)
     worker.add_argument("--beat", action="store_true", help="also run the sweeper schedule")
+    worker.add_argument("--name", "-n", help="node name, e.g. recordings-1@%%h")
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade"])

@@ -73,7 +73,7 @@ def redis_db_url(db: int) -> str:
 
 
 class CeleryWorker:
-    """A real ``celery worker`` subprocess (prefork pool) with its own log file."""
+    """A real Celery worker subprocess (prefork pool) with its own log file."""
 
     def __init__(
         self,
@@ -81,26 +81,11 @@ class CeleryWorker:
         log: Path,
         queues: str = "recordings,maintenance",
         concurrency: int = 1,
-        extra: tuple[str, ...] = (),
     ) -> None:
         self.log = log
-        argv = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers.celery_app:app",
-            "worker",
-            "-Q",
-            queues,
-            "-c",
-            str(concurrency),
-            "--loglevel",
-            "INFO",
-            "-n",
-            f"test-{uuid.uuid4().hex[:6]}@%h",
-            *extra,
-        ]
+        # Through the ``recital worker`` command, so every integration test runs it.
+        argv = [sys.executable, "-m", "cli.main", "worker", "-Q", queues, "-c", str(concurrency)]
+        argv += ["--name", f"test-{uuid.uuid4().hex[:6]}@%h"]
         self._out = log.open("wb")
         self.process = subprocess.Popen(
             argv,

@@ -16,16 +16,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("RECITAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("RECITAL_BENCH_REDIS", "redis://127.0.0.1:6379/12")
-GUNICORN_ARGS = [
-    "--workers",
-    "2",
-    "--threads",
-    "8",
-    "--worker-class",
-    "gthread",
-    "--log-level",
-    "warning",
-]
+GUNICORN_ARGS = os.environ.get(
+    "RECITAL_BENCH_GUNICORN", "--workers 2 --threads 8 --worker-class gthread --log-level warning"
+).split()
 
 
 def free_port() -> int:

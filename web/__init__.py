@@ -9,6 +9,7 @@ from flask import Flask
 from shared.container import Container
 from shared.services.submission import Enqueue
 from shared.settings import Settings, get_settings
+from web.uploads import StagingRequest
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -17,6 +18,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     """Build the app. ``enqueue`` defaults to sending Celery tasks by name to the broker."""
     settings = settings or get_settings()
     app = Flask(__name__)
+    app.request_class = StagingRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + MULTIPART_OVERHEAD
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
     app.extensions["recital"] = Container(settings)

@@ -21,6 +21,7 @@ from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.learners import get_or_create_learner
 from shared.services.pieces import get_piece
+from shared.services.staged import StagedFile
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
 from shared.storage.port import Readable
@@ -53,21 +54,17 @@ def submit_attempt(
         earlier = _find_by_idempotency(uow, learner.id, submission.idempotency_key)
         if earlier is not None:
             return Submitted(earlier, created=False)
-    head = submission.recording.read(SNIFF_BYTES)
-    fmt = _sniff(head)
     attempt_id = uuid.uuid4()
-    key = f"attempts/{learner.id}/{attempt_id}.{EXTENSION_BY_FORMAT[fmt]}"
-    upload = CheckedUpload(head, submission.recording, max_bytes)
-    _store(storage, key, upload, fmt)
+    stored = _store_recording(storage, f"attempts/{learner.id}/{attempt_id}", submission.recording, max_bytes)
     attempt = models.Attempt(
         id=attempt_id,
         learner_id=learner.id,
         piece_id=piece.id,
         idempotency_key=submission.idempotency_key,
-        storage_key=key,
-        sha256=upload.sha256,
-        size_bytes=upload.size,
-        format=fmt,
+        storage_key=stored.key,
+        sha256=stored.sha256,
+        size_bytes=stored.size,
+        format=stored.format,
     )
     uow.session.add(attempt)
     try:
@@ -107,12 +104,33 @@ def _sniff(head: bytes) -> str:
         raise ServiceError(ErrorKind.UNSUPPORTED, exc.code, exc.message) from exc
 
 
-def _store(storage: Storage, key: str, upload: CheckedUpload, fmt: str) -> None:
+@dataclass(frozen=True)
+class _Stored:
+    key: str
+    format: str
+    sha256: str
+    size: int
+
+
+def _store_recording(storage: Storage, stem: str, recording: Readable, max_bytes: int) -> _Stored:
+    """Sniff the format, then store under a server-made key (never the client's filename)."""
+    if isinstance(recording, StagedFile):  # already hashed and counted as it arrived
+        fmt = _sniff(recording.head)
+        key = f"{stem}.{EXTENSION_BY_FORMAT[fmt]}"
+        _guard_storage(lambda: storage.adopt(key, recording.hand_over(), f"audio/{fmt}"))
+        return _Stored(key, fmt, recording.sha256, recording.size)
+    head = recording.read(SNIFF_BYTES)
+    fmt = _sniff(head)
+    key = f"{stem}.{EXTENSION_BY_FORMAT[fmt]}"
+    upload = CheckedUpload(head, recording, max_bytes)
+    _guard_storage(lambda: storage.put(key, upload, f"audio/{fmt}"))
+    return _Stored(key, fmt, upload.sha256, upload.size)
+
+
+def _guard_storage(store: Callable[[], None]) -> None:
     try:
-        storage.put(key, upload, content_type=f"audio/{fmt}")
+        store()
     except StorageError as exc:
         raise ServiceError(
-            ErrorKind.UNAVAILABLE,
-            "storage_unavailable",
-            "Recording storage is unavailable; try again.",
+            ErrorKind.UNAVAILABLE, "storage_unavailable", "Recording storage is unavailable; try again."
         ) from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 
-from shared.services.errors import ErrorKind, ServiceError
+from shared.services.staged import too_large
 from shared.storage.port import Readable
 
 
@@ -50,9 +50,5 @@ class CheckedUpload(io.RawIOBase):
     def _count(self, chunk: bytes) -> None:
         self.size += len(chunk)
         if self.size > self._max_bytes:
-            raise ServiceError(
-                ErrorKind.TOO_LARGE,
-                "recording_too_large",
-                f"Recordings are limited to {self._max_bytes // (1024 * 1024)} MB.",
-            )
+            raise too_large(self._max_bytes)
         self._digest.update(chunk)

@@ -42,6 +42,17 @@ class GcsStorage:
             except gexc.GoogleAPIError as exc:
                 raise StorageError(f"upload to {self.url} failed: {exc}") from exc
 
+    def adopt(self, key: str, path: Path, content_type: str) -> None:
+        try:
+            self._blob(key).upload_from_filename(str(path), content_type=content_type)
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"upload to {self.url} failed: {exc}") from exc
+        finally:
+            path.unlink(missing_ok=True)
+
+    def staging_folder(self) -> Path:
+        return Path(tempfile.gettempdir()) / "recital-staging"
+
     def download_to(self, key: str, path: Path) -> None:
         try:
             self._blob(key).download_to_filename(str(path))

@@ -34,6 +34,14 @@ class LocalStorage:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def adopt(self, key: str, path: Path, content_type: str) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)  # a rename on the same file system
+
+    def staging_folder(self) -> Path:
+        return self.root / ".staging"
+
     def download_to(self, key: str, path: Path) -> None:
         source = self._path(key)
         if not source.exists():

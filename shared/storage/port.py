@@ -22,6 +22,14 @@ class Storage(Protocol):
         """Store ``stream`` under ``key`` (server-generated, never client-supplied)."""
         ...
 
+    def adopt(self, key: str, path: Path, content_type: str) -> None:
+        """Store a finished local file under ``key``; storage owns (and removes) it."""
+        ...
+
+    def staging_folder(self) -> Path:
+        """Where the front door writes uploads before ``adopt`` (cheap to move from)."""
+        ...
+
     def download_to(self, key: str, path: Path) -> None:
         """Copy the object to a local file (workers decode from disk)."""
         ...

@@ -179,3 +179,22 @@ def test_database_down_is_503_with_retry_after(tmp_path: Path, sent: SentTasks) 
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert error_code(response) == "database_unavailable"
     assert client.get("/ready").status_code == 503
+
+
+def test_stored_recording_is_the_upload_and_nothing_is_left_staged(tmp_path: Path, wav: bytes) -> None:
+    import hashlib
+
+    settings = Settings(home=tmp_path, max_upload_bytes=2 * 1024 * 1024)
+    upgrade(settings)
+    client = create_app(settings, enqueue=SentTasks()).test_client()
+    piece_id = make_piece(client)
+    accepted = post_recording(client, piece_id, wav).get_json()
+    rejected = post_recording(client, piece_id, b"not audio" * 100)
+    # Past the service's limit but inside Werkzeug's multipart allowance: the staged file stops it.
+    too_big = post_recording(client, piece_id, wav[:44] + b"\0" * (2 * 1024 * 1024))
+    assert (rejected.status_code, too_big.status_code) == (415, 413)
+    view = client.get(f"/api/v1/attempts/{accepted['id']}", headers=LEARNER).get_json()
+    stored = list((tmp_path / "storage" / "attempts").rglob("*.wav"))
+    assert len(stored) == 1 and stored[0].read_bytes() == wav
+    assert view["sha256"] == hashlib.sha256(wav).hexdigest()
+    assert list((tmp_path / "storage" / ".staging").iterdir()) == []

@@ -19,8 +19,7 @@ from shared.audio.types import AudioError
 from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.learners import get_or_create_learner
-from shared.services.pieces import get_piece
+from shared.services.learners import get_or_create_learner, validate_handle
 from shared.services.staged import StagedFile
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
@@ -48,18 +47,17 @@ class Submitted:
 def submit_attempt(
     uow: UnitOfWork, storage: Storage, enqueue: Enqueue, submission: Submission, max_bytes: int
 ) -> Submitted:
-    piece = get_piece(uow, submission.piece_id)
-    learner = get_or_create_learner(uow, submission.learner)
+    piece_id, learner_id = _piece_and_learner(uow, submission)
     if submission.idempotency_key:
-        earlier = _find_by_idempotency(uow, learner.id, submission.idempotency_key)
+        earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key)
         if earlier is not None:
             return Submitted(earlier, created=False)
     attempt_id = uuid.uuid4()
-    stored = _store_recording(storage, f"attempts/{learner.id}/{attempt_id}", submission.recording, max_bytes)
+    stored = _store_recording(storage, f"attempts/{learner_id}/{attempt_id}", submission.recording, max_bytes)
     attempt = models.Attempt(
         id=attempt_id,
-        learner_id=learner.id,
-        piece_id=piece.id,
+        learner_id=learner_id,
+        piece_id=piece_id,
         idempotency_key=submission.idempotency_key,
         storage_key=stored.key,
         sha256=stored.sha256,
@@ -72,12 +70,28 @@ def submit_attempt(
     except IntegrityError:
         # Two retries of one upload raced; the first row wins.
         uow.rollback()
-        earlier = _find_by_idempotency(uow, learner.id, submission.idempotency_key or "")
+        earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key or "")
         if earlier is None:
             raise
         return Submitted(earlier, created=False)
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)
+
+
+def _piece_and_learner(uow: UnitOfWork, submission: Submission) -> tuple[uuid.UUID, uuid.UUID]:
+    """Both ids in one round trip (this runs on every upload); a learner's first
+    upload creates the learner."""
+    found = uow.session.execute(
+        select(models.Piece.id, models.Learner.id)
+        .outerjoin(models.Learner, models.Learner.handle == validate_handle(submission.learner))
+        .where(models.Piece.id == submission.piece_id)
+    ).one_or_none()
+    if found is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
+    piece_id, learner_id = found
+    if learner_id is None:
+        learner_id = get_or_create_learner(uow, submission.learner).id
+    return piece_id, learner_id
 
 
 def send_after_commit(enqueue: Enqueue, attempt_id: uuid.UUID) -> None:

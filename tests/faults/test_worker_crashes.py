@@ -57,6 +57,25 @@ def test_negative_control_detects_loss(make_cluster: MakeCluster, report: Report
     assert set(cluster.processing_ids()) == set(victims)
 
 
+@pytest.mark.timeout(90)
+def test_reject_on_worker_lost_alone_recovers_without_sweeper(
+    make_cluster: MakeCluster, report: Report
+) -> None:
+    """The same kills with reject-on-worker-lost on and still no sweeper: the
+    redelivered message finds the dead child's lease live, waits for it to run
+    out (no heartbeat renews it) and then claims the attempt. Nothing is lost."""
+    cluster = make_cluster(stuck_queued_seconds=60)
+    engine_latency(cluster, 0.15)
+    worker = cluster.add_worker(beat=False)
+    cluster.submit(40)
+    victims = kill_children_mid_task(cluster, worker, kills=5, timeout=30)
+    lease = cluster.knobs["lease_seconds"]
+    counts = cluster.wait_final(timeout=lease + 30)
+    report(counts, f"kills={len(victims)}")
+    assert victims, "no kill landed mid-task"
+    assert counts.done == 40 and counts.lost == 0 and counts.duplicate_scores == 0, counts
+
+
 @pytest.mark.timeout(120)
 def test_whole_worker_sigkill_then_new_worker(make_cluster: MakeCluster, report: Report) -> None:
     """``kill -9`` the whole worker (main process, pool children and beat) while

@@ -15,23 +15,22 @@ own retries are off: :mod:`.retry` decides.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import re
-import tempfile
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from typing import IO, Protocol
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 import openai
-import soundfile as sf
 from openai.types.audio import Transcription, TranscriptionVerbose
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import SpokenWord, Transcript
+from shared.settings import Settings
 from shared.transcription.chunking import chunk_count, plan_chunks
+from shared.transcription.flac import flac_file
 from shared.transcription.port import TranscriptionError
 from shared.transcription.retry import (
     RetriesExhausted,
@@ -50,34 +49,6 @@ _SECRETISH = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-*]{6,}")
 Samples = npt.NDArray[np.float32]
 # A chunk's outcome: (start sample, words), or smaller spans to send instead.
 Piece = tuple[int, list[SpokenWord]] | list[tuple[int, int]]
-
-
-class _Secret(Protocol):
-    def get_secret_value(self) -> str: ...
-
-
-class OpenAISettings(Protocol):
-    """The part of ``shared.settings.Settings`` this engine reads (structural, so
-    this module does not depend on pydantic-settings)."""
-
-    @property
-    def openai_api_key(self) -> _Secret | None: ...
-    @property
-    def openai_base_url(self) -> str | None: ...
-    @property
-    def openai_model(self) -> str: ...
-    @property
-    def openai_max_request_bytes(self) -> int: ...
-    @property
-    def openai_concurrency(self) -> int: ...
-    @property
-    def openai_chunk_seconds(self) -> float: ...
-    @property
-    def openai_min_chunk_seconds(self) -> float: ...
-    @property
-    def openai_timeout_seconds(self) -> float: ...
-    @property
-    def openai_max_attempts(self) -> int: ...
 
 
 class OpenAITranscriber:
@@ -110,7 +81,7 @@ class OpenAITranscriber:
         self.word_times = model.startswith("whisper")
 
     @classmethod
-    def from_settings(cls, settings: OpenAISettings, **overrides: object) -> OpenAITranscriber:
+    def from_settings(cls, settings: Settings, **overrides: object) -> OpenAITranscriber:
         if settings.openai_api_key is None:
             raise TranscriptionError(
                 "engine_not_configured", "RECITAL_OPENAI_API_KEY is not set", retryable=False
@@ -256,34 +227,6 @@ def _error_message(exc: openai.APIStatusError) -> str:
         if isinstance(message, str):
             return message[:300]
     return type(exc).__name__
-
-
-def encode_flac(samples: Samples) -> bytes:
-    """16 kHz mono 16-bit FLAC: lossless for speech at about half the size of WAV."""
-    buffer = io.BytesIO()
-    _write_flac(buffer, samples)
-    return buffer.getvalue()
-
-
-def flac_file(samples: Samples) -> IO[bytes]:
-    """The FLAC of ``samples`` in an anonymous temporary file, rewound. The SDK
-    streams a file object to the socket, so the chunks in flight (8 x 7.5 min
-    for an hour, ~55 MB) stay on disk instead of in the worker's memory."""
-    handle = tempfile.TemporaryFile(prefix="recital-chunk-")
-    try:
-        _write_flac(handle, samples)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    return handle
-
-
-def _write_flac(target: IO[bytes], samples: Samples) -> None:
-    block = 10 * TARGET_RATE  # clip block by block: no full-size copy per chunk in flight
-    with sf.SoundFile(target, "w", TARGET_RATE, 1, "PCM_16", format="FLAC") as flac:
-        for at in range(0, len(samples), block):
-            flac.write(np.clip(samples[at : at + block], -1.0, 1.0))
 
 
 def spread_words(texts: list[str], start: float, end: float) -> list[SpokenWord]:

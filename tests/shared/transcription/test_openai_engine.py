@@ -236,7 +236,7 @@ def test_chunk_cuts_land_in_silence() -> None:
 
 
 def _flac(samples: np.ndarray) -> bytes:
-    from shared.transcription.openai_engine import encode_flac
+    from shared.transcription.flac import encode_flac
 
     return encode_flac(samples)
 

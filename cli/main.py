@@ -44,8 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for chatty in ("alembic", "kombu", "celery", "numba"):
+    for chatty in ("alembic", "celery", "numba"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    # kombu warns that memory:// has no hostname, which is the point of it.
+    logging.getLogger("kombu").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     handler = _handlers()[args.command]
     return handler(args)

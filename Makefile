@@ -30,7 +30,7 @@ test-unit: venv
 
 lint: venv
 	$(BIN)/ruff check shared web workers cli tests
-	$(BIN)/mypy shared
+	$(BIN)/mypy shared web workers cli
 
 bench: venv system-deps
 	$(BIN)/python -m bench

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from shared.domain.result import ScoredAttempt
 from shared.domain.scoring import ScoringOptions, score_recitation
 from shared.domain.transcript import Transcript
 from shared.settings import Settings
@@ -15,6 +16,7 @@ from shared.settings import Settings
 def run_score(args: argparse.Namespace, settings: Settings) -> int:
     reference = Path(args.text_file).read_text(encoding="utf-8")
     options = ScoringOptions(settings.hesitation_seconds, settings.prompted_seconds)
+    result: ScoredAttempt | None
     if args.transcript_json:
         transcript = Transcript.from_dict(json.loads(Path(args.transcript_json).read_text()))
         result = score_recitation(reference, transcript, options)
@@ -34,7 +36,9 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _score_audio(path: Path, reference: str, options: ScoringOptions, settings: Settings, engine: str | None):  # type: ignore[no-untyped-def]
+def _score_audio(
+    path: Path, reference: str, options: ScoringOptions, settings: Settings, engine: str | None
+) -> ScoredAttempt | None:
     from shared.audio.analysis import analyse
     from shared.audio.decode import decode_file, probe
     from shared.audio.quality import check_quality

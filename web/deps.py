@@ -13,11 +13,11 @@ LEARNER_HEADER = "X-Learner-Id"
 
 
 def container() -> Container:
-    return current_app.extensions["recital"]  # type: ignore[no-any-return]
+    return current_app.extensions["recital"]
 
 
 def enqueuer() -> Enqueue:
-    return current_app.extensions["recital.enqueue"]  # type: ignore[no-any-return]
+    return current_app.extensions["recital.enqueue"]
 
 
 def current_learner() -> str:

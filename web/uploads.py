@@ -12,7 +12,7 @@ from shared.services.staged import StagedFile
 class StagingRequest(Request):
     """Werkzeug asks this for a file to write each uploaded file part into."""
 
-    def _get_file_stream(  # type: ignore[override]
+    def _get_file_stream(
         self,
         total_content_length: int | None,
         content_type: str | None,

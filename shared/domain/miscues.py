@@ -8,7 +8,7 @@ These passes add what a reading tutor listens for:
   the first utterance is the one counted correct);
 - self-correction: an extra word followed at once by the right word is
   `self_corrected` on that reference word when it looks like an attempt at
-  it (see `_looks_like_attempt`);
+  it (see `shared.domain.repairs`);
 - near-homophones: a substitution the engine could not tell apart from the
   expected word by sound is accepted, conservatively (see `_sounds_right`).
 """
@@ -18,18 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
-
 from shared.domain.alignment import INS, MATCH, SUB, Link
 from shared.domain.lexicon import FUNCTION_WORDS, HOMOPHONES
+from shared.domain.repairs import Pauses, merge_self_corrections
 from shared.domain.result import WordStatus
 from shared.domain.transcript import SpokenWord
 
 HOMOPHONE_MIN_CONFIDENCE = 0.5  # true homophones (there/their): sound cannot differ
 NEAR_HOMOPHONE_MIN_CONFIDENCE = 0.9  # same sound key only; needs a sure engine
-SELF_CORRECTION_PAUSE = 0.3  # seconds between wrong and right word that signal a repair
-SELF_CORRECTION_SIMILARITY = 50.0  # rapidfuzz ratio: a misreading of the same word
-_MAX_WRONG_WORDS = 2  # longer extras before a word are insertions, not a repair
 _CONTEXT = 6  # matched words after a non-match that a pass may touch (slides, repairs)
 
 _SOUND_RULES = tuple(
@@ -64,17 +60,21 @@ def judge(
     keys: Sequence[str],
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
+    pauses: Sequence[tuple[float, float]] = (),
 ) -> list[Judgement]:
     """Statuses for an alignment. ``keys`` are spoken words as compared.
 
+    ``pauses`` are voice-activity silences (start, end), used with the gaps
+    between word times to tell a repaired slip from an insertion.
     The passes only ever change words near a non-match, so they run on
     short windows around those (long pieces are mostly plain matches).
     """
+    silences = Pauses(pauses)
     out = list(links)
     odd = [k for k, link in enumerate(out) if link.status is not MATCH]
     sounds: dict[str, str] = {}  # sound keys memoised for this call
     for start, end in reversed(_windows(odd, len(out))):
-        out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, sounds)
+        out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, sounds, silences)
     return out
 
 
@@ -96,6 +96,7 @@ def _judge_window(
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
     sounds: dict[str, str],
+    silences: Pauses,
 ) -> list[Judgement]:
     judged = _slide_insertions(links, keys)
     for k, link in enumerate(judged):
@@ -104,7 +105,7 @@ def _judge_window(
             if _sounds_right(ref_keys[link.ref], keys[heard], spoken[heard].confidence, sounds):
                 judged[k] = link._replace(status=WordStatus.CORRECT)
     _mark_repetitions(judged, keys)
-    return _merge_self_corrections(judged, keys, spoken, ref_keys)
+    return merge_self_corrections(judged, keys, spoken, ref_keys, silences)
 
 
 def sound_key(word: str) -> str:
@@ -205,69 +206,3 @@ def _copied_positions(run: list[int], keys: Sequence[str]) -> set[int]:
             copied.update(range(len(run) - size, len(run)))
             break
     return copied
-
-
-def _merge_self_corrections(
-    judged: list[Judgement],
-    keys: Sequence[str],
-    spoken: Sequence[SpokenWord],
-    ref_keys: Sequence[str],
-) -> list[Judgement]:
-    """Fold "wrong right" into one `self_corrected` reference word."""
-    out: list[Judgement] = []
-    extra = (WordStatus.INSERTED, WordStatus.REPEATED)
-    for item in judged:
-        if out and out[-1].status in extra and item.status == WordStatus.CORRECT and len(item.spoken) == 1:
-            merged = _try_merge(out, item, keys, spoken, ref_keys)
-            if merged is not None:
-                out.append(merged)
-                continue
-        out.append(item)
-    return out
-
-
-def _try_merge(
-    out: list[Judgement],
-    item: Judgement,
-    keys: Sequence[str],
-    spoken: Sequence[SpokenWord],
-    ref_keys: Sequence[str],
-) -> Judgement | None:
-    """If ``out`` ends with a slip before ``item``, remove it and return the merge."""
-    k = len(out)
-    while k and out[k - 1].status == WordStatus.REPEATED:
-        k -= 1  # a restart between the slip and the right word
-    wrong_end = k
-    while k and out[k - 1].status == WordStatus.INSERTED and wrong_end - k < _MAX_WRONG_WORDS:
-        k -= 1
-    if k == wrong_end or (k and out[k - 1].status == WordStatus.INSERTED):
-        return None
-    wrong = [out[m].spoken[0] for m in range(k, wrong_end)]
-    assert item.ref is not None
-    restarted = wrong_end < len(out)
-    if not _looks_like_attempt(wrong, item.spoken[0], ref_keys[item.ref], keys, spoken, restarted):
-        return None
-    del out[k:wrong_end]
-    return Judgement(WordStatus.SELF_CORRECTED, item.ref, (*wrong, item.spoken[0]))
-
-
-def _looks_like_attempt(
-    wrong: list[int],
-    right: int,
-    expected: str,
-    keys: Sequence[str],
-    spoken: Sequence[SpokenWord],
-    restarted: bool,
-) -> bool:
-    """Is an extra word before a correct word a repaired slip, not an insertion?
-
-    Yes when the learner went back before repairing (a restart), when the
-    slip is a misreading of the same word (spelling similarity), when both
-    are function words (a/the), or when they paused before the repair.
-    """
-    slip = keys[wrong[-1]]
-    if restarted or fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY:
-        return True
-    if slip in FUNCTION_WORDS and expected in FUNCTION_WORDS:
-        return True
-    return spoken[right].start - spoken[wrong[-1]].end >= SELF_CORRECTION_PAUSE

@@ -32,7 +32,7 @@ from shared.domain.result import (
 from shared.domain.text import ReferenceText, normalise_words, parse_reference
 from shared.domain.transcript import SpokenWord, Transcript
 
-SCORING_VERSION = "2026.11.1"
+SCORING_VERSION = "2026.11.2"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 _RIGHT = (WordStatus.CORRECT, WordStatus.SELF_CORRECTED)
 _SAID = (WordStatus.CORRECT, WordStatus.SELF_CORRECTED, WordStatus.SUBSTITUTED)
@@ -82,7 +82,7 @@ def score_recitation(
     ref_keys = reference.keys
     starts = frozenset(s.first_word for s in reference.sections)
     links = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
-    judged = judge(links, spoken.keys, spoken.words, ref_keys)
+    judged = judge(links, spoken.keys, spoken.words, ref_keys, pauses or ())
     silences = (
         list(pauses) if pauses is not None else silences_between(transcript.words, options.hesitation_seconds)
     )

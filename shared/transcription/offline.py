@@ -27,7 +27,9 @@ from pocketsphinx import Decoder, NGramModel
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.text import normalise_token
 from shared.domain.transcript import SpokenWord, Transcript
+from shared.transcription.frontend import prepare
 from shared.transcription.port import TranscriptionError
+from shared.transcription.pronounce import pronounce
 
 MODEL_NAME = f"pocketsphinx-{getattr(pocketsphinx, '__version__', '5.1.1')}-en-us"
 FRAME_SECONDS = 0.01  # PocketSphinx frames are 10 ms
@@ -40,6 +42,7 @@ GENERIC_WORDS = 5000
 DISCOUNT = 0.5
 FILLER_WORDS = ("um", "uh")  # in the dictionary (AH M, AH)
 FILLER_WEIGHT = 0.005
+FILLERS_KEEP_CONTEXT = True  # see _filler_paths
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
@@ -65,7 +68,8 @@ class OfflineTranscriber:
     def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
         if audio.sample_rate != TARGET_RATE:
             raise TranscriptionError("bad_audio", "Audio must be 16 kHz mono.")
-        pcm = _to_int16(audio.samples)
+        samples, conditioning = prepare(audio.samples)
+        pcm = _to_int16(samples)
         with self._lock:
             search = self._search_for(reference_text if self._use_piece else None)
             self._decoder.activate_search(search)
@@ -104,7 +108,7 @@ class OfflineTranscriber:
     def _add_piece_lm(self, name: str, tokens: Sequence[str]) -> None:
         for word in sorted(set(tokens) - {"</s>"}):
             if self._decoder.lookup_word(word) is None:
-                self._decoder.add_word(word, letter_phones(word), True)
+                self._decoder.add_word(word, pronounce(word, self._decoder.lookup_word), True)
         generic = _generic_unigrams(self._decoder)
         arpa = piece_arpa(sentences(tokens), generic, self._weight)
         with tempfile.NamedTemporaryFile("w", suffix=".arpa", delete=False) as handle:
@@ -210,8 +214,25 @@ def piece_arpa(sents: Sequence[Sequence[str]], generic: Sequence[tuple[str, floa
     tables = [lower]
     for order in (2, 3):
         tables.append(_discounted(counts[order - 1], counts[order - 2], tables[-1]))
+    if FILLERS_KEEP_CONTEXT:
+        _filler_paths(tables)
     backoffs = [_backoffs(tables[i], tables[i + 1]) for i in range(2)]
     return _format_arpa(tables, backoffs)
+
+
+def _filler_paths(tables: list[dict[tuple[str, ...], float]]) -> None:
+    """Let a hesitation sound sit between two piece words without losing the context.
+
+    For every piece bigram (a, b): p(um | a) is the filler weight and
+    p(b | a, um) = p(b | a), so the word after "um" is still predicted from
+    the piece ("kept, um, so many") instead of from the unigram alone.
+    """
+    for (first, second), p in list(tables[1].items()):
+        if first == "<s>" or first in FILLER_WORDS:
+            continue
+        for filler in FILLER_WORDS:
+            tables[1].setdefault((first, filler), FILLER_WEIGHT)
+            tables[2][(first, filler, second)] = p
 
 
 def _unigrams(
@@ -270,81 +291,3 @@ def _format_arpa(tables: list[dict[tuple[str, ...], float]], backoffs: list[Any]
             lines.append(row)
     lines += ["", "\\end\\", ""]
     return "\n".join(lines)
-
-
-# Rough letter-to-phone fallback for piece words missing from the dictionary
-# (names, archaic spellings). Digraphs first; good enough to give the word a
-# plausible acoustic shape.
-_DIGRAPHS = {
-    "th": "TH",
-    "sh": "SH",
-    "ch": "CH",
-    "ph": "F",
-    "ng": "NG",
-    "ee": "IY",
-    "ea": "IY",
-    "oo": "UW",
-    "ou": "AW",
-    "ow": "OW",
-    "ai": "EY",
-    "ay": "EY",
-    "ck": "K",
-    "qu": "K W",
-    "wh": "W",
-    "gh": "G",
-    "oa": "OW",
-    "ie": "IY",
-    "or": "AO R",
-    "er": "ER",
-    "ar": "AA R",
-    "ir": "ER",
-    "ur": "ER",
-}
-_LETTERS = {
-    "a": "AE",
-    "b": "B",
-    "c": "K",
-    "d": "D",
-    "e": "EH",
-    "f": "F",
-    "g": "G",
-    "h": "HH",
-    "i": "IH",
-    "j": "JH",
-    "k": "K",
-    "l": "L",
-    "m": "M",
-    "n": "N",
-    "o": "AA",
-    "p": "P",
-    "q": "K",
-    "r": "R",
-    "s": "S",
-    "t": "T",
-    "u": "AH",
-    "v": "V",
-    "w": "W",
-    "x": "K S",
-    "y": "Y",
-    "z": "Z",
-}
-
-
-def letter_phones(word: str) -> str:
-    phones: list[str] = []
-    letters = word.replace("'", "")
-    archaic = letters.endswith("eth") and len(letters) > 4  # restoreth, leadeth
-    letters = letters[:-3] if archaic else letters
-    i = 0
-    while i < len(letters):
-        pair = letters[i : i + 2]
-        if pair in _DIGRAPHS:
-            phones.append(_DIGRAPHS[pair])
-            i += 2
-            continue
-        if letters[i] in _LETTERS and not (letters[i] == "e" and i == len(letters) - 1 and i):
-            phones.append(_LETTERS[letters[i]])
-        i += 1
-    if archaic:
-        phones.append("IH TH")
-    return " ".join(phones) or "AH"

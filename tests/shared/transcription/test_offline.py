@@ -121,3 +121,26 @@ def test_confidences_are_posteriors_not_all_one(engine: OfflineTranscriber, clea
     confidences = [w.confidence for w in engine.transcribe(clean, PIECE).words]
     assert all(c is not None and 0.0 <= c <= 1.0 for c in confidences)
     assert min(c for c in confidences if c is not None) < 1.0
+
+
+def test_a_filler_keeps_the_piece_context_for_the_next_word() -> None:
+    from shared.transcription.offline import FILLER_WORDS, piece_arpa, sentences
+
+    arpa = piece_arpa(sentences(piece_tokens("that kept so many warm")), [("the", 1.0)], 0.2)
+    bigrams = arpa.split("\\2-grams:")[1].split("\\3-grams:")[0]
+    trigrams = arpa.split("\\3-grams:")[1]
+    kept_so = float(re.search(r"\n(-?[\d.]+)\tkept so\t", bigrams).group(1))  # type: ignore[union-attr]
+    for word in FILLER_WORDS:
+        assert re.search(rf"\tkept {word}\t", bigrams)
+        after = re.search(rf"\n(-?[\d.]+)\tkept {word} so\n", trigrams)
+        assert after is not None and float(after.group(1)) == kept_so
+
+
+def test_piece_compound_missing_from_the_dictionary_is_pronounced_from_its_parts(
+    engine: OfflineTranscriber,
+) -> None:
+    from shared.transcription.pronounce import pronounce
+
+    decoder = engine._decoder  # noqa: SLF001 - the dictionary the engine adds piece words to
+    assert decoder.lookup_word("thereunder") is None
+    assert pronounce("thereunder", decoder.lookup_word) == "DH EH R AH N D ER"

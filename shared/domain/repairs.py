@@ -1,0 +1,145 @@
+"""Self-corrections: a slip the learner repaired is not an error.
+
+Three shapes of repair are recognised, after repetitions are marked:
+
+- slip, right word: "the wrong, right" -> the right word `self_corrected`
+  (also across a restart: "by the, of, by the people");
+- slip heard in the place of the word before: the alignment may pair the
+  slip with the previous reference word and leave that word's own sound as
+  an extra word ("sake, yea, market ... though": extra "yea" heard as "day",
+  "market" substituted for "yea"); when the slip is followed by a pause and
+  the right word, the pairs are swapped back;
+- slip, the right word cut short, a pause, the right word again ("that
+  brought that ... that"): the second copy is the repair, not a repetition.
+
+A pause counts when the gap between the words' times is long enough or when
+voice-activity detection found a silence between them: engines often stretch
+a word over the silence after it, so word times alone miss the pause.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from shared.domain.alignment import Link
+from shared.domain.lexicon import FUNCTION_WORDS
+from shared.domain.result import WordStatus
+from shared.domain.transcript import SpokenWord
+
+SELF_CORRECTION_PAUSE = 0.3  # seconds between wrong and right word that signal a repair
+VAD_PAUSE = 0.25  # shortest voice-activity silence taken as a repair pause
+SELF_CORRECTION_SIMILARITY = 50.0  # rapidfuzz ratio: a misreading of the same word
+_MAX_WRONG_WORDS = 2  # longer extras before a word are insertions, not a repair
+_EXTRA = (WordStatus.INSERTED, WordStatus.REPEATED)
+_INS, _SUB, _OK = WordStatus.INSERTED, WordStatus.SUBSTITUTED, WordStatus.CORRECT
+
+
+class Pauses:
+    """Voice-activity silences, for "was there a pause between these words"."""
+
+    def __init__(self, pauses: Sequence[tuple[float, float]] = ()) -> None:
+        self._mids = sorted((s + e) / 2 for s, e in pauses if e - s >= VAD_PAUSE)
+
+    def between(self, first: SpokenWord, second: SpokenWord) -> bool:
+        """A pause from the first word's middle to the second's, or a gap in word times."""
+        if second.start - first.end >= SELF_CORRECTION_PAUSE:
+            return True
+        if not self._mids:
+            return False
+        low, high = (first.start + first.end) / 2, (second.start + second.end) / 2
+        k = bisect.bisect_right(self._mids, low)
+        return k < len(self._mids) and self._mids[k] < high
+
+
+def merge_self_corrections(
+    judged: Sequence[Link],
+    keys: Sequence[str],
+    spoken: Sequence[SpokenWord],
+    ref_keys: Sequence[str],
+    pauses: Pauses,
+) -> list[Link]:
+    """Fold "wrong right" into one `self_corrected` reference word."""
+    out: list[Link] = []
+    for item in judged:
+        merged = None
+        if out and item.status == _OK and len(item.spoken) == 1:
+            if out[-1].status in _EXTRA:
+                merged = _try_merge(out, item, keys, spoken, ref_keys, pauses)
+            elif out[-1].status == _SUB:
+                merged = _try_swap(out, item, spoken, pauses)
+        elif item.status == WordStatus.REPEATED and out and out[-1].status == _OK:
+            merged = _try_restart(out, item, keys, spoken, pauses)
+        out.append(item if merged is None else merged)
+    return out
+
+
+def _try_merge(
+    out: list[Link],
+    item: Link,
+    keys: Sequence[str],
+    spoken: Sequence[SpokenWord],
+    ref_keys: Sequence[str],
+    pauses: Pauses,
+) -> Link | None:
+    """If ``out`` ends with a slip before ``item``, remove it and return the merge."""
+    k = len(out)
+    while k and out[k - 1].status == WordStatus.REPEATED:
+        k -= 1  # a restart between the slip and the right word
+    wrong_end = k
+    while k and out[k - 1].status == _INS and wrong_end - k < _MAX_WRONG_WORDS:
+        k -= 1
+    if k == wrong_end or (k and out[k - 1].status == _INS):
+        return None
+    wrong = [out[m].spoken[0] for m in range(k, wrong_end)]
+    assert item.ref is not None
+    restarted = wrong_end < len(out)
+    slip, right = keys[wrong[-1]], item.spoken[0]
+    if not (restarted or _looks_like_attempt(slip, ref_keys[item.ref])):
+        if not pauses.between(spoken[wrong[-1]], spoken[right]):
+            return None
+    del out[k:wrong_end]
+    return Link(WordStatus.SELF_CORRECTED, item.ref, (*wrong, right))
+
+
+def _try_swap(out: list[Link], item: Link, spoken: Sequence[SpokenWord], pauses: Pauses) -> Link | None:
+    """[extra x][y for word r][right word r+1], a pause before the right word:
+    x was word r (misheard) and y a slip before r+1."""
+    sub = out[-1]
+    if len(out) < 2 or out[-2].status != _INS or len(sub.spoken) != 1:
+        return None
+    if len(out) > 2 and out[-3].status in _EXTRA:
+        return None  # a longer run of extra words is not one slip
+    slip, right = sub.spoken[0], item.spoken[0]
+    if not pauses.between(spoken[slip], spoken[right]):
+        return None
+    out[-2:] = [Link(_SUB, sub.ref, out[-2].spoken)]
+    return Link(WordStatus.SELF_CORRECTED, item.ref, (slip, right))
+
+
+def _try_restart(
+    out: list[Link], item: Link, keys: Sequence[str], spoken: Sequence[SpokenWord], pauses: Pauses
+) -> Link | None:
+    """[slip][word r][pause][word r again]: the slip and a false start, then the word."""
+    said, again = out[-1].spoken, item.spoken[0]
+    if len(said) != 1 or keys[said[0]] != keys[again] or len(out) < 2 or out[-2].status != _INS:
+        return None
+    if (len(out) > 2 and out[-3].status == _INS) or not pauses.between(spoken[said[0]], spoken[again]):
+        return None
+    slip = out[-2].spoken
+    ref = out[-1].ref
+    del out[-2:]
+    return Link(WordStatus.SELF_CORRECTED, ref, (*slip, said[0], again))
+
+
+def _looks_like_attempt(slip: str, expected: str) -> bool:
+    """A misreading of the same word (spelling similarity), or both function words (a/the).
+
+    Otherwise an extra word before a correct word is a repaired slip only
+    after a restart or with a pause before the repair (see ``_try_merge``).
+    """
+    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY:
+        return True
+    return slip in FUNCTION_WORDS and expected in FUNCTION_WORDS

@@ -1,0 +1,73 @@
+"""Self-corrections judged from voice-activity pauses as well as word times."""
+
+from __future__ import annotations
+
+from shared.domain.result import WordStatus
+from shared.domain.scoring import score_recitation
+from shared.domain.transcript import SpokenWord, Transcript
+
+FIX, SUB, INS, REP = (
+    WordStatus.SELF_CORRECTED,
+    WordStatus.SUBSTITUTED,
+    WordStatus.INSERTED,
+    WordStatus.REPEATED,
+)
+
+
+def _transcript(timed: list[tuple[str, float, float]]) -> Transcript:
+    return Transcript.of((SpokenWord(w, s, e) for w, s, e in timed), "test", "test")
+
+
+def _statuses(reference: str, timed: list[tuple[str, float, float]], pauses: list[tuple[float, float]]):
+    result = score_recitation(reference, _transcript(timed), pauses=pauses)
+    return [(w.expected, w.spoken, w.status) for w in result.words]
+
+
+# "the wrong path": the engine stretched "market" over the silence before "path".
+SLIP = [("walk", 0.0, 0.3), ("the", 0.3, 0.4), ("market", 0.4, 1.2), ("path", 1.2, 1.6), ("home", 1.6, 2.0)]
+
+
+def test_a_vad_pause_absorbed_into_word_times_still_marks_a_self_correction() -> None:
+    words = _statuses("walk the path home", SLIP, pauses=[(0.8, 1.15)])
+    assert ("path", "market path", FIX) in words
+
+
+def test_without_any_pause_an_unrelated_extra_word_stays_an_insertion() -> None:
+    words = _statuses("walk the path home", SLIP, pauses=[])
+    assert (None, "market", INS) in words
+    assert ("path", "path", WordStatus.CORRECT) in words
+
+
+def test_a_pause_before_the_slip_is_not_a_repair_pause() -> None:
+    timed = [("walk", 0.0, 0.3), ("the", 0.3, 0.4), ("market", 0.9, 1.3), ("path", 1.3, 1.6)]
+    words = _statuses("walk the path", timed, pauses=[(0.4, 0.85)])
+    assert (None, "market", INS) in words
+
+
+def test_slip_paired_with_the_word_before_is_swapped_back() -> None:
+    # "sake, yea, [market], though": "yea" heard as "day", the slip "market"
+    # aligned to "yea", then a pause and "though".
+    timed = [
+        ("sake", 0.0, 0.4),
+        ("day", 0.4, 0.8),
+        ("market", 0.9, 1.5),
+        ("though", 2.0, 2.3),
+        ("i", 2.3, 2.4),
+    ]
+    words = _statuses("sake yea though i", timed, pauses=[])
+    assert ("yea", "day", SUB) in words
+    assert ("though", "market though", FIX) in words
+    assert not any(status == INS for _, _, status in words)
+
+
+def test_slip_then_false_start_then_the_word_is_one_self_correction() -> None:
+    timed = [("the", 0.0, 0.2), ("proposition", 0.2, 0.9), ("brought", 0.9, 1.1), ("that", 1.2, 1.4),
+             ("that", 1.9, 2.1), ("all", 2.1, 2.3)]  # fmt: skip
+    words = _statuses("the proposition that all", timed, pauses=[(1.45, 1.85)])
+    assert ("that", "brought that that", FIX) in words
+
+
+def test_a_plain_repetition_with_a_pause_stays_a_repetition() -> None:
+    timed = [("the", 0.0, 0.2), ("people", 0.2, 0.6), ("people", 1.2, 1.6), ("shall", 1.6, 1.9)]
+    words = _statuses("the people shall", timed, pauses=[(0.65, 1.15)])
+    assert (None, "people", REP) in words

@@ -48,6 +48,9 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
 
 
+PCM_BLOCK = 60 * TARGET_RATE
+
+
 class OfflineTranscriber:
     """Transcriber protocol implementation; create one per worker process."""
 
@@ -86,7 +89,7 @@ class OfflineTranscriber:
                 raise TranscriptionError("engine_failed", "Speech recognition failed.") from exc
             words = tuple(_words(self._decoder))
         biased = search != "_default"
-        extra = {"search": "piece" if biased else "generic", "reference_biased": biased}
+        extra = {"search": "piece" if biased else "generic", "reference_biased": biased, **conditioning}
         return Transcript(words=words, engine=self.engine, model=self.model, extra=extra)
 
     def _search_for(self, reference_text: str | None) -> str:
@@ -131,8 +134,14 @@ def _new_decoder() -> Decoder:
     )
 
 
-def _to_int16(samples: np.ndarray) -> bytes:
-    return bytes((np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16).tobytes())
+def _to_int16(samples: np.ndarray) -> np.ndarray:
+    """16-bit PCM as a byte view (what process_raw takes), converted a block at a
+    time: an hour would otherwise hold four full-length copies (~460 MB)."""
+    pcm = np.empty(len(samples), dtype=np.int16)
+    for at in range(0, len(samples), PCM_BLOCK):
+        block = np.clip(samples[at : at + PCM_BLOCK], -1.0, 1.0)
+        pcm[at : at + PCM_BLOCK] = block * 32767.0
+    return pcm.view(np.uint8)
 
 
 def _words(decoder: Decoder) -> Iterable[SpokenWord]:

@@ -26,6 +26,25 @@ def too_large(max_bytes: int) -> ServiceError:
     )
 
 
+class UploadMeter:
+    """Hash, count and cap the bytes of one upload as they pass."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._digest = hashlib.sha256()
+        self._max_bytes = max_bytes
+        self.size = 0
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    def add(self, chunk: bytes | memoryview) -> None:
+        self.size += len(chunk)
+        if self.size > self._max_bytes:
+            raise too_large(self._max_bytes)
+        self._digest.update(chunk)
+
+
 class StagedFile(io.RawIOBase):
     def __init__(self, folder: Path, max_bytes: int) -> None:
         super().__init__()
@@ -33,15 +52,9 @@ class StagedFile(io.RawIOBase):
         fd, name = tempfile.mkstemp(dir=folder, prefix=".staged-")
         self.path = Path(name)
         self._file = os.fdopen(fd, "w+b")
-        self._digest = hashlib.sha256()
-        self._max_bytes = max_bytes
         self._handed_over = False
-        self.size = 0
+        self.meter = UploadMeter(max_bytes)
         self.head = b""
-
-    @property
-    def sha256(self) -> str:
-        return self._digest.hexdigest()
 
     def readable(self) -> bool:
         return True
@@ -54,12 +67,9 @@ class StagedFile(io.RawIOBase):
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         chunk = memoryview(data).cast("B")
-        self.size += len(chunk)
-        if self.size > self._max_bytes:
-            raise too_large(self._max_bytes)
+        self.meter.add(chunk)
         if len(self.head) < SNIFF_BYTES:
             self.head += bytes(chunk[: SNIFF_BYTES - len(self.head)])
-        self._digest.update(chunk)
         return self._file.write(chunk)
 
     def read(self, size: int | None = -1) -> bytes:

@@ -132,13 +132,13 @@ def _store_recording(storage: Storage, stem: str, recording: Readable, max_bytes
         fmt = _sniff(recording.head)
         key = f"{stem}.{EXTENSION_BY_FORMAT[fmt]}"
         _guard_storage(lambda: storage.adopt(key, recording.hand_over(), f"audio/{fmt}"))
-        return _Stored(key, fmt, recording.sha256, recording.size)
+        return _Stored(key, fmt, recording.meter.sha256, recording.meter.size)
     head = recording.read(SNIFF_BYTES)
     fmt = _sniff(head)
     key = f"{stem}.{EXTENSION_BY_FORMAT[fmt]}"
     upload = CheckedUpload(head, recording, max_bytes)
     _guard_storage(lambda: storage.put(key, upload, f"audio/{fmt}"))
-    return _Stored(key, fmt, upload.sha256, upload.size)
+    return _Stored(key, fmt, upload.meter.sha256, upload.meter.size)
 
 
 def _guard_storage(store: Callable[[], None]) -> None:

@@ -6,10 +6,9 @@ to the speed of a bare "save the body" endpoint.
 
 from __future__ import annotations
 
-import hashlib
 import io
 
-from shared.services.staged import too_large
+from shared.services.staged import UploadMeter
 from shared.storage.port import Readable
 
 
@@ -18,19 +17,13 @@ class CheckedUpload(io.RawIOBase):
         super().__init__()
         self._head = head
         self._rest = rest
-        self._max_bytes = max_bytes
-        self._digest = hashlib.sha256()
-        self.size = 0
-
-    @property
-    def sha256(self) -> str:
-        return self._digest.hexdigest()
+        self.meter = UploadMeter(max_bytes)
 
     def readable(self) -> bool:
         return True
 
     def tell(self) -> int:
-        return self.size
+        return self.meter.size
 
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:  # everything that is left
@@ -39,16 +32,10 @@ class CheckedUpload(io.RawIOBase):
             chunk, self._head = self._head[:size], self._head[size:]
         else:
             chunk = self._rest.read(size)
-        self._count(chunk)
+        self.meter.add(chunk)
         return bytes(chunk)
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         chunk = self.read(len(buffer))
         buffer[: len(chunk)] = chunk
         return len(chunk)
-
-    def _count(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size > self._max_bytes:
-            raise too_large(self._max_bytes)
-        self._digest.update(chunk)

@@ -25,8 +25,8 @@ def test_reads_everything_once_and_hashes_it(size: int | None) -> None:
     while chunk := upload.read(size):
         parts.append(chunk)
     assert b"".join(parts) == DATA
-    assert upload.size == len(DATA) == upload.tell()
-    assert upload.sha256 == hashlib.sha256(DATA).hexdigest()
+    assert upload.meter.size == len(DATA) == upload.tell()
+    assert upload.meter.sha256 == hashlib.sha256(DATA).hexdigest()
 
 
 def test_stops_past_the_limit() -> None:

@@ -33,7 +33,7 @@ import numpy.typing as npt
 import soundfile as sf
 
 from tests.support.openai_server import API_KEY, OpenAITestServer
-from tests.support.stack import ROOT, require, require_tool
+from tests.support.stack import require, require_tool, spawn_logged
 
 LEARNER = {"X-Learner-Id": "fault-learner"}
 PIECE_TEXT = "The Lord is my shepherd; I shall not want."
@@ -267,14 +267,7 @@ class Worker:
         if beat:
             argv += ["--beat", "-s", str(log.with_suffix(".schedule"))]
         self._out = log.open("ab")
-        self.process = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.process = spawn_logged(argv, env, self._out)
 
     @property
     def pid(self) -> int:

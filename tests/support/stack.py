@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -72,6 +73,18 @@ def redis_db_url(db: int) -> str:
     return url
 
 
+def spawn_logged(argv: list[str], env: dict[str, str], out: IO[bytes]) -> subprocess.Popen[bytes]:
+    """A process in its own session (so its whole group can be signalled), output to ``out``."""
+    return subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 class CeleryWorker:
     """A real Celery worker subprocess (prefork pool) with its own log file."""
 
@@ -87,14 +100,7 @@ class CeleryWorker:
         argv = [sys.executable, "-m", "cli.main", "worker", "-Q", queues, "-c", str(concurrency)]
         argv += ["--name", f"test-{uuid.uuid4().hex[:6]}@%h"]
         self._out = log.open("wb")
-        self.process = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.process = spawn_logged(argv, env, self._out)
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

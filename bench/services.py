@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("RECITAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("RECITAL_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 GUNICORN_ARGS = os.environ.get(
-    "RECITAL_BENCH_GUNICORN", "--workers 2 --threads 8 --worker-class gthread --log-level warning"
+    "RECITAL_BENCH_GUNICORN", "--workers 4 --threads 4 --worker-class gthread --log-level warning"
 ).split()
 
 

@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +28,7 @@ from pocketsphinx import Decoder, NGramModel
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.text import normalise_token
 from shared.domain.transcript import SpokenWord, Transcript
+from shared.transcription.chunking import plan_chunks
 from shared.transcription.frontend import prepare
 from shared.transcription.port import TranscriptionError
 from shared.transcription.pronounce import pronounce
@@ -49,6 +51,7 @@ _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
 
 
 PCM_BLOCK = 60 * TARGET_RATE
+UTTERANCE_SAMPLES = 120 * TARGET_RATE
 
 
 class OfflineTranscriber:
@@ -72,7 +75,6 @@ class OfflineTranscriber:
         if audio.sample_rate != TARGET_RATE:
             raise TranscriptionError("bad_audio", "Audio must be 16 kHz mono.")
         samples, conditioning = prepare(audio.samples)
-        pcm = _to_int16(samples)
         with self._lock:
             search = self._search_for(reference_text if self._use_piece else None)
             self._decoder.activate_search(search)
@@ -81,16 +83,27 @@ class OfflineTranscriber:
             # feature front end gives every recording the same start.
             self._decoder.reinit_feat()
             self._decoder.set_cmn(self._initial_cmn)
-            try:
-                self._decoder.start_utt()
-                self._decoder.process_raw(pcm, full_utt=True)
-                self._decoder.end_utt()
-            except RuntimeError as exc:
-                raise TranscriptionError("engine_failed", "Speech recognition failed.") from exc
-            words = tuple(_words(self._decoder))
+            spans = _utterances(samples)
+            words = tuple(word for start, end in spans for word in self._decode(samples, start, end))
         biased = search != "_default"
-        extra = {"search": "piece" if biased else "generic", "reference_biased": biased, **conditioning}
+        extra = {
+            "search": "piece" if biased else "generic",
+            "reference_biased": biased,
+            "utterances": len(spans),
+            **conditioning,
+        }
         return Transcript(words=words, engine=self.engine, model=self.model, extra=extra)
+
+    def _decode(self, samples: np.ndarray, start: int, end: int) -> list[SpokenWord]:
+        """One utterance, with word times shifted to the recording's clock."""
+        try:
+            self._decoder.start_utt()
+            self._decoder.process_raw(_to_int16(samples[start:end]), full_utt=True)
+            self._decoder.end_utt()
+        except RuntimeError as exc:
+            raise TranscriptionError("engine_failed", "Speech recognition failed.") from exc
+        offset = start / TARGET_RATE
+        return [replace(w, start=w.start + offset, end=w.end + offset) for w in _words(self._decoder)]
 
     def _search_for(self, reference_text: str | None) -> str:
         tokens = piece_tokens(reference_text or "")
@@ -132,6 +145,14 @@ def _new_decoder() -> Decoder:
         samprate=TARGET_RATE,
         loglevel="FATAL",
     )
+
+
+def _utterances(samples: np.ndarray) -> list[tuple[int, int]]:
+    """Spans decoded as separate utterances. The search's memory grows with the
+    utterance, so long recordings are cut at lulls; short ones stay whole."""
+    if len(samples) <= UTTERANCE_SAMPLES:
+        return [(0, len(samples))]
+    return plan_chunks(samples, TARGET_RATE, UTTERANCE_SAMPLES)
 
 
 def _to_int16(samples: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.audio.decode import decode_file
-from shared.audio.types import DecodedAudio
+from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.transcription.offline import OfflineTranscriber, piece_tokens
 
 PIECE = (
@@ -144,3 +144,24 @@ def test_piece_compound_missing_from_the_dictionary_is_pronounced_from_its_parts
     decoder = engine._decoder  # noqa: SLF001 - the dictionary the engine adds piece words to
     assert decoder.lookup_word("thereunder") is None
     assert pronounce("thereunder", decoder.lookup_word) == "DH EH R AH N D ER"
+
+
+def test_a_long_recording_is_decoded_in_utterances_on_one_clock(
+    engine: OfflineTranscriber, clean: DecodedAudio
+) -> None:
+    """Past two minutes the search runs per utterance (bounded memory): every
+    reading of the piece is still recognised, at its own place in time."""
+    import numpy as np
+
+    gap = np.zeros(TARGET_RATE, dtype=np.float32)
+    copies = int(150 // (clean.duration + 1)) + 1
+    samples = np.concatenate([np.concatenate([clean.samples, gap]) for _ in range(copies)])
+    long = DecodedAudio(samples, "wav", TARGET_RATE, 1)
+    transcript = engine.transcribe(long, PIECE)
+    heard = [w.text for w in transcript.words]
+    expected = _words(PIECE) * copies
+    assert long.duration > 120 and transcript.extra["utterances"] >= 2
+    assert engine.transcribe(clean, PIECE).extra["utterances"] == 1
+    assert _matched(expected, heard) >= 0.85 * len(expected)
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts) and starts[-1] > long.duration - clean.duration - 2

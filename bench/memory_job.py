@@ -29,7 +29,7 @@ def _rss_mb() -> dict[str, float]:
 
 def run(path: str, fmt: str, text: str) -> dict[str, Any]:
     from shared.audio.analysis import analyse
-    from shared.audio.decode import decode_file, probe
+    from shared.audio.decode import decode_file
     from shared.audio.quality import check_quality
     from shared.domain.scoring import ScoringOptions, score_recitation
     from shared.settings import Settings
@@ -44,7 +44,6 @@ def run(path: str, fmt: str, text: str) -> dict[str, Any]:
         report["phases"][name] = {"seconds": round(time.perf_counter() - started, 2), **_rss_mb()}
 
     started = time.perf_counter()
-    probe(path, fmt, settings.max_duration_seconds)
     audio = decode_file(path, fmt, settings.max_duration_seconds)
     phase("decode", started)
     started = time.perf_counter()

@@ -40,7 +40,7 @@ def _score_audio(
     path: Path, reference: str, options: ScoringOptions, settings: Settings, engine: str | None
 ) -> ScoredAttempt | None:
     from shared.audio.analysis import analyse
-    from shared.audio.decode import decode_file, probe
+    from shared.audio.decode import decode_file
     from shared.audio.quality import check_quality
     from shared.audio.sniff import sniff_format
     from shared.audio.types import AudioError
@@ -51,7 +51,6 @@ def _score_audio(
     try:
         with path.open("rb") as handle:
             fmt = sniff_format(handle.read(64))
-        probe(path, fmt, settings.max_duration_seconds)
         audio = decode_file(path, fmt, settings.max_duration_seconds)
         analysis = analyse(audio)
         check_quality(audio, analysis)

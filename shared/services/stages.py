@@ -54,13 +54,12 @@ def load_job(uow: UnitOfWork, attempt_id: uuid.UUID, delivery: int) -> Job:
 
 
 def fetch_and_decode(storage: Storage, job: Job, max_seconds: float) -> DecodedAudio:
-    from shared.audio.decode import decode_file, probe
+    from shared.audio.decode import decode_file
 
     with tempfile.TemporaryDirectory(prefix="recital-") as folder:
         path = Path(folder) / f"recording.{job.format}"
         storage.download_to(job.storage_key, path)
-        probe(path, job.format, max_seconds)
-        return decode_file(path, job.format, max_seconds)
+        return decode_file(path, job.format, max_seconds)  # preflight (probe) included
 
 
 def stored_analysis(uow: UnitOfWork, attempt_id: uuid.UUID) -> Analysis | None:

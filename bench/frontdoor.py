@@ -92,35 +92,25 @@ def run() -> list[Figure]:
     return _figures(base_runs, real_runs)
 
 
+def _versus_bare_flask(
+    name: str,
+    unit: str,
+    key: str,
+    base: list[dict[str, float]],
+    real: list[dict[str, float]],
+    target: str = "",
+) -> Figure:
+    runs, baseline = [r[key] for r in real], [b[key] for b in base]
+    return Figure(name, unit, runs, "bare Flask save", baseline, target, "× baseline")
+
+
 def _figures(base: list[dict[str, float]], real: list[dict[str, float]]) -> list[Figure]:
-    throughput = Figure(
-        "front door: 1 MB uploads/s (16 clients)",
-        "req/s",
-        [r["throughput"] for r in real],
-        "bare Flask save",
-        [b["throughput"] for b in base],
-        "≥ 0.75 × baseline",
-        "× baseline",
+    throughput = _versus_bare_flask(
+        "front door: 1 MB uploads/s (16 clients)", "req/s", "throughput", base, real, "≥ 0.75 × baseline"
     )
     throughput.met = (throughput.ratio or 0) >= 0.75
-    p50 = Figure(
-        "front door p50 latency",
-        "ms",
-        [r["p50_ms"] for r in real],
-        "bare Flask save",
-        [b["p50_ms"] for b in base],
-        "",
-        "× baseline",
-    )
-    p99 = Figure(
-        "front door p99 latency",
-        "ms",
-        [r["p99_ms"] for r in real],
-        "bare Flask save",
-        [b["p99_ms"] for b in base],
-        "≤ 1.5 × baseline",
-        "× baseline",
-    )
+    p50 = _versus_bare_flask("front door p50 latency", "ms", "p50_ms", base, real)
+    p99 = _versus_bare_flask("front door p99 latency", "ms", "p99_ms", base, real, "≤ 1.5 × baseline")
     p99.met = (p99.ratio or 99) <= 1.5
     errors = sum(r["errors"] for r in real)
     if errors:

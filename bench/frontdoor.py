@@ -4,6 +4,8 @@ Flask endpoint that only saves the body, both under the same gunicorn settings."
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,7 +19,7 @@ import soundfile as sf
 from bench.services import REDIS, ROOT, database, gunicorn
 from bench.table import Figure
 
-RUNS = 3
+RUNS = 5
 REQUESTS = 400
 CONCURRENCY = 16
 
@@ -86,10 +88,22 @@ def run() -> list[Figure]:
             path = f"/api/v1/pieces/{create_piece(port)}/attempts"
             load(base_port, path, audio, 32), load(port, path, audio, 32)  # warm up
             for _ in range(RUNS):
+                _settle_disk(Path(tmp))
                 base_runs.append(load(base_port, path, audio))
+                _settle_disk(Path(tmp))
                 real_runs.append(load(port, path, audio))
         redis.Redis.from_url(REDIS).flushdb()
     return _figures(base_runs, real_runs)
+
+
+def _settle_disk(tmp: Path) -> None:
+    """Start each run with no earlier run's files waiting to be written back:
+    otherwise the kernel's writeback of hundreds of MB lands in whichever run
+    comes later and swamps the difference being measured."""
+    shutil.rmtree(tmp / "baseline", ignore_errors=True)
+    (tmp / "baseline").mkdir()
+    shutil.rmtree(tmp / "store" / "attempts", ignore_errors=True)
+    os.sync()
 
 
 def _versus_bare_flask(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.engine import build_engine, build_session_factory
 from shared.db.uow import UnitOfWork
+from shared.services.known_ids import KnownIds
 from shared.settings import Settings
 from shared.storage import Storage, build_storage
 
@@ -43,8 +44,19 @@ class Container:
     def storage(self) -> Storage:
         return build_storage(self.settings.resolved_storage_url)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+    @cached_property
+    def known_ids(self) -> KnownIds:
+        return KnownIds()
+
+    @cached_property
+    def _autocommit_engine(self) -> Engine:
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def uow(self, *, autocommit: bool = False) -> UnitOfWork:
+        """``autocommit``: every statement commits on its own. Only for services
+        whose each write is one statement (submitting an upload, on every
+        upload): it saves the BEGIN and COMMIT round trips."""
+        return UnitOfWork(self.session_factory, self._autocommit_engine if autocommit else None)
 
     def transcriber(self) -> Transcriber:
         """The engine, loaded on first use and kept for the life of the process."""

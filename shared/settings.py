@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     stuck_queued_seconds: float = Field(120.0, gt=0)
     worker_max_memory_per_child_kb: int = Field(3_000_000, gt=0)
     statement_timeout_ms: int = Field(30_000, gt=0)
+    # A pooled connection idle this long is pinged before use (it may have
+    # outlived a Postgres restart); a busy one is not, saving a round trip.
+    db_ping_idle_seconds: float = Field(10.0, ge=0)
 
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None

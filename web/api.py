@@ -65,8 +65,10 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         idempotency_key=request.headers.get("Idempotency-Key") or None,
     )
     deps = container()
-    with deps.uow() as uow:
-        submitted = submit_attempt(uow, deps.storage, enqueuer(), submission, deps.settings.max_upload_bytes)
+    with deps.uow(autocommit=True) as uow:  # each write in submitting is one statement
+        submitted = submit_attempt(
+            uow, deps.storage, enqueuer(), submission, deps.settings.max_upload_bytes, deps.known_ids
+        )
     location = url_for("api.get_attempt", attempt_id=submitted.attempt_id)
     body = {"id": str(submitted.attempt_id), "status_url": location, "created": submitted.created}
     headers = {"Location": location, "Retry-After": POLL_AFTER_SECONDS}

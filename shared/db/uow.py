@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    """``bind`` overrides the factory's engine: an AUTOCOMMIT engine makes each
+    statement its own transaction (see ``Container.uow``)."""
+
+    def __init__(self, session_factory: sessionmaker[Session], bind: Engine | None = None) -> None:
         self._session_factory = session_factory
+        self._bind = bind
         self._session: Session | None = None
 
     @property
@@ -19,7 +24,8 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> UnitOfWork:
-        self._session = self._session_factory()
+        factory = self._session_factory
+        self._session = factory() if self._bind is None else factory(bind=self._bind)
         return self
 
     def __exit__(

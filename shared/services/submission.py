@@ -2,6 +2,10 @@
 
 The attempt row commits before the task is sent; if sending fails the
 sweeper re-sends it later, so the learner's recording is never lost.
+
+Every write here is a single statement (the learner, then the attempt, each
+committed on its own), so it runs correctly in a unit of work with or without
+autocommit; the front door uses autocommit to save two round trips per upload.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.audio.sniff import EXTENSION_BY_FORMAT, SNIFF_BYTES, sniff_format
@@ -19,6 +23,7 @@ from shared.audio.types import AudioError
 from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.known_ids import KnownIds
 from shared.services.learners import get_or_create_learner, validate_handle
 from shared.services.staged import StagedFile
 from shared.services.upload import CheckedUpload
@@ -45,16 +50,24 @@ class Submitted:
 
 
 def submit_attempt(
-    uow: UnitOfWork, storage: Storage, enqueue: Enqueue, submission: Submission, max_bytes: int
+    uow: UnitOfWork,
+    storage: Storage,
+    enqueue: Enqueue,
+    submission: Submission,
+    max_bytes: int,
+    known: KnownIds | None = None,
 ) -> Submitted:
-    piece_id, learner_id = _piece_and_learner(uow, submission)
+    known = known or KnownIds()
+    piece_id, learner_id = _piece_and_learner(uow, submission, known)
     if submission.idempotency_key:
         earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key)
         if earlier is not None:
             return Submitted(earlier, created=False)
     attempt_id = uuid.uuid4()
     stored = _store_recording(storage, f"attempts/{learner_id}/{attempt_id}", submission.recording, max_bytes)
-    attempt = models.Attempt(
+    # A plain INSERT on the session's connection rather than the ORM's unit of
+    # work: this runs on every upload and nothing here needs the object.
+    new_attempt = insert(models.Attempt).values(
         id=attempt_id,
         learner_id=learner_id,
         piece_id=piece_id,
@@ -64,33 +77,42 @@ def submit_attempt(
         size_bytes=stored.size,
         format=stored.format,
     )
-    uow.session.add(attempt)
     try:
+        uow.session.connection().execute(new_attempt)
         uow.commit()
     except IntegrityError:
         # Two retries of one upload raced; the first row wins.
         uow.rollback()
         earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key or "")
         if earlier is None:
+            known.forget(piece_id, submission.learner)
+            _piece_and_learner(uow, submission, known)  # a piece gone since: 404
             raise
         return Submitted(earlier, created=False)
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)
 
 
-def _piece_and_learner(uow: UnitOfWork, submission: Submission) -> tuple[uuid.UUID, uuid.UUID]:
-    """Both ids in one round trip (this runs on every upload); a learner's first
-    upload creates the learner."""
+def _piece_and_learner(
+    uow: UnitOfWork, submission: Submission, known: KnownIds
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """Both ids from memory, or in one round trip; a learner's first upload
+    creates the learner."""
+    handle = validate_handle(submission.learner)
+    learner_id = known.learner_for(submission.piece_id, handle)
+    if learner_id is not None:
+        return submission.piece_id, learner_id
     found = uow.session.execute(
         select(models.Piece.id, models.Learner.id)
-        .outerjoin(models.Learner, models.Learner.handle == validate_handle(submission.learner))
+        .outerjoin(models.Learner, models.Learner.handle == handle)
         .where(models.Piece.id == submission.piece_id)
     ).one_or_none()
     if found is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     piece_id, learner_id = found
     if learner_id is None:
-        learner_id = get_or_create_learner(uow, submission.learner).id
+        learner_id = get_or_create_learner(uow, handle).id
+    known.remember(piece_id, handle, learner_id)
     return piece_id, learner_id
 
 

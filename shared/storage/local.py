@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from shared.storage.port import Readable, StorageError
 
@@ -16,10 +16,12 @@ class LocalStorage:
         self.url = root.as_uri()
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if not path.is_relative_to(self.root.resolve()):
+        # Checked by its words, not by resolving links on disk (a syscall per
+        # folder, on every upload): keys are relative and never climb out.
+        parts = PurePosixPath(key).parts
+        if not parts or key.startswith("/") or ".." in parts:
             raise StorageError(f"key escapes the storage root: {key!r}")
-        return path
+        return self.root.joinpath(*parts)
 
     def put(self, key: str, stream: Readable, content_type: str) -> None:
         path = self._path(key)

@@ -29,6 +29,7 @@ from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.text import normalise_token
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.transcription.chunking import plan_chunks
+from shared.transcription.confusions import add_swap_paths
 from shared.transcription.frontend import prepare
 from shared.transcription.port import TranscriptionError
 from shared.transcription.pronounce import pronounce
@@ -45,6 +46,7 @@ DISCOUNT = 0.5
 FILLER_WORDS = ("um", "uh")  # in the dictionary (AH M, AH)
 FILLER_WEIGHT = 0.005
 FILLERS_KEEP_CONTEXT = True  # see _filler_paths
+SWAP_SHARE = 0.05  # see confusions.py; 0.1 and 0.15 caught no more swaps here but raised false alarms
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
@@ -244,6 +246,8 @@ def piece_arpa(sents: Sequence[Sequence[str]], generic: Sequence[tuple[str, floa
     tables = [lower]
     for order in (2, 3):
         tables.append(_discounted(counts[order - 1], counts[order - 2], tables[-1]))
+    if SWAP_SHARE > 0:
+        add_swap_paths(tables, SWAP_SHARE)
     if FILLERS_KEEP_CONTEXT:
         _filler_paths(tables)
     backoffs = [_backoffs(tables[i], tables[i + 1]) for i in range(2)]

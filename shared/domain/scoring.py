@@ -134,17 +134,8 @@ def _word_results(
             continue
         text = displays[heard[0]] if len(heard) == 1 else " ".join(displays[j] for j in heard)
         is_prompted = ref in prompted and status in _SAID
-        results.append(
-            WordResult(
-                expected,
-                text,
-                status,
-                heard_words[heard[0]].start,
-                heard_words[heard[-1]].end,
-                ref,
-                is_prompted,
-            )
-        )
+        start, end = heard_words[heard[0]].start, heard_words[heard[-1]].end
+        results.append(WordResult(expected, text, status, start, end, ref, is_prompted))
     return tuple(results)
 
 

@@ -1,0 +1,74 @@
+"""Alignment and scoring of 10,000 words against difflib and jiwer, in one
+process (``python -m bench.alignment`` prints one JSON line of seconds per
+run); ``bench.speed`` pools several of these processes."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import random
+
+from bench.speed import timed
+
+
+def word_pair(n: int = 10_000, seed: int = 7) -> tuple[list[str], list[str]]:
+    from bench.speech import SENTENCES
+
+    rng = random.Random(seed)
+    pool = " ".join(SENTENCES).replace(";", "").replace(":", "").replace(",", "").replace(".", "").split()
+    vocabulary = sorted(set(w.lower() for w in pool))
+    reference = [rng.choice(pool) for _ in range(n)]
+    spoken = []
+    for word in reference:
+        roll = rng.random()
+        if roll < 0.03:
+            continue  # omitted
+        spoken.append(rng.choice(vocabulary) if roll < 0.06 else word.lower())
+        if roll > 0.98:
+            spoken.append(rng.choice(vocabulary))  # inserted
+    return reference, spoken[:n]
+
+
+def measure() -> dict[str, list[float]]:
+    import jiwer
+
+    from shared.domain.scoring import score_recitation
+    from shared.domain.transcript import SpokenWord, Transcript
+
+    reference, spoken = word_pair()
+    text = " ".join(reference)
+    words = (SpokenWord(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(spoken))
+    transcript = Transcript.of(words, "bench", "bench")
+    hyp = " ".join(spoken)
+    return {
+        "ours": timed(lambda: score_recitation(text, transcript), runs=5),
+        "alone": alignment_alone(text, spoken),
+        "jiwer": timed(lambda: jiwer.process_words(text.lower(), hyp), runs=1),
+        "difflib": timed(
+            lambda: difflib.SequenceMatcher(None, reference, spoken, autojunk=False).get_opcodes(), 1
+        ),
+    }
+
+
+def alignment_alone(text: str, spoken: list[str]) -> list[float]:
+    """The word alignment alone (what difflib does), on inputs normalised beforehand."""
+    from shared.domain.alignment import align_words
+    from shared.domain.miscues import judge
+    from shared.domain.text import normalise_words, parse_reference
+    from shared.domain.transcript import SpokenWord
+
+    reference = parse_reference(text)
+    tokens = normalise_words(spoken)
+    forms, keys = [t.forms for t in tokens], [t.key for t in tokens]
+    starts = frozenset(s.first_word for s in reference.sections)
+    heard = [SpokenWord(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(spoken)]
+
+    def align() -> None:
+        links = align_words(reference.forms, forms, reference.keys, keys, starts)
+        judge(links, keys, heard, reference.keys)
+
+    return timed(align, runs=5)
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -148,5 +147,3 @@ def run() -> list[Figure]:
         figures = audio_figures(Path(tmp))
     return figures + alignment_figures()
 
-
-__all__ = ["run", "statistics", "timed"]

@@ -18,6 +18,7 @@ from tests.support.stack import (
     CeleryWorker,
     create_database,
     drop_database,
+    free_port,
     redis_db_url,
     require,
 )
@@ -76,12 +77,6 @@ def celery_worker(
     worker.wait_ready()
     yield worker
     worker.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

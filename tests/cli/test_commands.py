@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
 from tests.support.recitations import synthesise
+from tests.support.stack import free_port
 
 SAMPLES = Path(__file__).resolve().parents[2] / "cli" / "samples"
 

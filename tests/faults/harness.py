@@ -33,7 +33,7 @@ import numpy.typing as npt
 import soundfile as sf
 
 from tests.support.openai_server import API_KEY, OpenAITestServer
-from tests.support.stack import require, require_tool, spawn_logged
+from tests.support.stack import free_port, require, require_tool, spawn_logged
 
 LEARNER = {"X-Learner-Id": "fault-learner"}
 PIECE_TEXT = "The Lord is my shepherd; I shall not want."
@@ -56,12 +56,6 @@ BASE_KNOBS: dict[str, Any] = {
     "fallback_transcriber": "none",
     "openai_concurrency": 1,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str, every: float = 0.2) -> None:

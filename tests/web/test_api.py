@@ -171,7 +171,7 @@ def test_health_and_readiness(client: FlaskClient) -> None:
 
 
 def test_database_down_is_503_with_retry_after(tmp_path: Path, sent: SentTasks) -> None:
-    from tests.conftest import free_port
+    from tests.support.stack import free_port
 
     url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing"
     client = create_app(Settings(home=tmp_path, database_url=url), enqueue=sent).test_client()

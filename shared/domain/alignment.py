@@ -18,7 +18,7 @@ Two stages, so that long pieces stay fast and short mistakes stay precise:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from rapidfuzz.distance import Levenshtein
 
@@ -34,6 +34,7 @@ _MAX_REGION_CELLS = 400  # larger regions keep the global alignment
 # 10,000-word transcript has hundreds of regions, so the total is capped too
 # (regions are taken in text order, so the result is still deterministic).
 _REALIGN_BUDGET = 20_000
+_Opcodes = list[tuple[str, int, int, int, int]]
 
 
 class Link(NamedTuple):
@@ -71,18 +72,18 @@ def _align(
     spoken_keys: Sequence[str],
 ) -> list[Link]:
     new = tuple.__new__  # builds a Link without NamedTuple.__new__'s Python frame
-    ids: dict[str, int] = {}
-    ref_ids = [ids.setdefault(key, len(ids)) for key in ref_keys]
-    spk_ids = [ids.setdefault(key, len(ids)) for key in spoken_keys]
+    ids = {key: n for n, key in enumerate(set(ref_keys).union(spoken_keys))}
+    ref_ids, spk_ids = list(map(ids.__getitem__, ref_keys)), list(map(ids.__getitem__, spoken_keys))
     links: list[Link] = []
     region: list[tuple[int, int, int, int]] = []  # non-equal opcodes waiting
     budget = [_REALIGN_BUDGET]
     # The hint only speeds rapidfuzz up (a band around the diagonal, widened
     # when too narrow); the alignment is the same.
     hint = max(64, abs(len(ref_ids) - len(spk_ids)) + (len(ref_ids) + len(spk_ids)) // 40)
-    for op in Levenshtein.opcodes(ref_ids, spk_ids, score_hint=hint):
-        i0, i1, j0, j1 = op.src_start, op.src_end, op.dest_start, op.dest_end
-        if op.tag != "equal":
+    # as_list() gives plain (tag, i0, i1, j0, j1) tuples, cheaper to read than Opcode objects.
+    opcodes = cast(_Opcodes, Levenshtein.opcodes(ref_ids, spk_ids, score_hint=hint).as_list())
+    for tag, i0, i1, j0, j1 in opcodes:
+        if tag != "equal":
             region.append((i0, i1, j0, j1))
             continue
         if region:
@@ -171,8 +172,7 @@ def _resolve_region(
     if j1 == j0:
         return [Link(DEL, i, ()) for i in range(i0, i1)]
     if i1 - i0 == 1 and j1 - j0 == 1:  # the common case: one word said for another
-        same = readings(reference[i0]) & readings(spoken[j0])
-        return [Link(MATCH if same else SUB, i0, (j0,))]
+        return [Link(MATCH if _alternative_match(reference[i0], spoken[j0]) else SUB, i0, (j0,))]
     cells = (i1 - i0) * (j1 - j0)
     if cells > _MAX_REGION_CELLS or cells > budget[0]:
         return _links_from_opcodes(reference, spoken, ops)
@@ -192,11 +192,15 @@ def _links_from_opcodes(
     for i0, i1, j0, j1 in ops:
         paired = min(i1 - i0, j1 - j0)
         for k in range(paired):
-            ref_forms, spk_forms = reference[i0 + k], spoken[j0 + k]
-            same = (len(ref_forms) > 1 or len(spk_forms) > 1) and bool(
-                readings(ref_forms) & readings(spk_forms)
-            )  # keys differ: only alternatives
+            same = _alternative_match(reference[i0 + k], spoken[j0 + k])
             links.append(Link(MATCH if same else SUB, i0 + k, (j0 + k,)))
         links.extend(Link(DEL, i, ()) for i in range(i0 + paired, i1))
         links.extend(Link(INS, None, (j,)) for j in range(j0 + paired, j1))
     return links
+
+
+def _alternative_match(ref_forms: Forms, spk_forms: Forms) -> bool:
+    """Whether two words whose keys differ share another reading ("tis" ~ "it is")."""
+    return (len(ref_forms) > 1 or len(spk_forms) > 1) and not readings(ref_forms).isdisjoint(
+        readings(spk_forms)
+    )

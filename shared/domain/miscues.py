@@ -26,7 +26,7 @@ from shared.domain.transcript import SpokenWord
 
 HOMOPHONE_MIN_CONFIDENCE = 0.5  # true homophones (there/their): sound cannot differ
 NEAR_HOMOPHONE_MIN_CONFIDENCE = 0.9  # same sound key only; needs a sure engine
-_CONTEXT = 6  # matched words after a non-match that a pass may touch (slides, repairs)
+_CONTEXT = 6  # links after an extra word that a pass may touch (slides, repairs)
 
 _SOUND_RULES = tuple(
     (re.compile(pattern), replacement)
@@ -66,22 +66,29 @@ def judge(
 
     ``pauses`` are voice-activity silences (start, end), used with the gaps
     between word times to tell a repaired slip from an insertion.
-    The passes only ever change words near a non-match, so they run on
-    short windows around those (long pieces are mostly plain matches).
+    The passes only ever change substitutions and words near an extra
+    word (long pieces are mostly plain matches).
     """
-    silences = Pauses(pauses)
     out = list(links)
-    odd = [k for k, link in enumerate(out) if link.status is not MATCH]
     sounds: dict[str, str] = {}  # sound keys memoised for this call
-    for start, end in reversed(_windows(odd, len(out))):
-        out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, sounds, silences)
+    for k, link in enumerate(out):
+        if link.status is SUB and link.ref is not None:
+            heard = link.spoken[0]
+            if _sounds_right(ref_keys[link.ref], keys[heard], spoken[heard].confidence, sounds):
+                out[k] = link._replace(status=WordStatus.CORRECT)
+    # Slides, repetitions and repairs all start from an extra word, so they
+    # run on short windows from each extra word on.
+    silences = Pauses(pauses)
+    extras = [k for k, link in enumerate(out) if link.status is INS]
+    for start, end in reversed(_windows(extras, len(out))):
+        out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, silences)
     return out
 
 
-def _windows(odd: list[int], size: int) -> list[tuple[int, int]]:
-    """Merged ranges [k, k + _CONTEXT] around each non-matching link."""
+def _windows(extras: list[int], size: int) -> list[tuple[int, int]]:
+    """Merged ranges [k, k + _CONTEXT] from each extra word."""
     windows: list[tuple[int, int]] = []
-    for k in odd:
+    for k in extras:
         end = min(size, k + _CONTEXT + 1)
         if windows and k <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
@@ -95,15 +102,9 @@ def _judge_window(
     keys: Sequence[str],
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
-    sounds: dict[str, str],
     silences: Pauses,
 ) -> list[Judgement]:
     judged = _slide_insertions(links, keys)
-    for k, link in enumerate(judged):
-        if link.status == SUB and link.ref is not None:
-            heard = link.spoken[0]
-            if _sounds_right(ref_keys[link.ref], keys[heard], spoken[heard].confidence, sounds):
-                judged[k] = link._replace(status=WordStatus.CORRECT)
     _mark_repetitions(judged, keys)
     return merge_self_corrections(judged, keys, spoken, ref_keys, silences)
 

@@ -13,11 +13,16 @@ Scores (0-100, one decimal; formulas in docs/scoring.md):
 from __future__ import annotations
 
 import bisect
+import operator
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import cast
 
 from shared.domain.alignment import align_words
 from shared.domain.fluency import fluency_score, inner_silences, silences_between
+from shared.domain.garbage import collector_paused
 from shared.domain.lexicon import FILLERS
 from shared.domain.miscues import Judgement, judge
 from shared.domain.numbers import Forms
@@ -29,12 +34,12 @@ from shared.domain.result import (
     WordResult,
     WordStatus,
 )
-from shared.domain.text import ReferenceText, normalise_words, parse_reference
+from shared.domain.text import ReferenceText, parse_reference, token_table
 from shared.domain.transcript import SpokenWord, Transcript
 
 SCORING_VERSION = "2026.11.2"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
-_RIGHT = (WordStatus.CORRECT, WordStatus.SELF_CORRECTED)
+_RIGHT = frozenset((WordStatus.CORRECT, WordStatus.SELF_CORRECTED))
 _SAID = (WordStatus.CORRECT, WordStatus.SELF_CORRECTED, WordStatus.SUBSTITUTED)
 
 
@@ -75,9 +80,19 @@ def score_recitation(
     text (batch re-scoring of one piece saves the parsing, about a fifth of
     the time for a long piece). Raises ValueError when the text has no words.
     """
-    reference = (
-        reference_text if isinstance(reference_text, ReferenceText) else parse_reference(reference_text)
-    )
+    with collector_paused():  # see shared.domain.garbage: a third of the time on long pieces
+        if not isinstance(reference_text, ReferenceText):
+            reference_text = parse_reference(reference_text)
+        return _score(reference_text, transcript, options, pauses, duration)
+
+
+def _score(
+    reference: ReferenceText,
+    transcript: Transcript,
+    options: ScoringOptions,
+    pauses: Sequence[tuple[float, float]] | None,
+    duration: float | None,
+) -> ScoredAttempt:
     spoken = _split_fillers(transcript.words, reference)
     ref_keys = reference.keys
     starts = frozenset(s.first_word for s in reference.sections)
@@ -93,11 +108,12 @@ def score_recitation(
         if h.before_word is not None and h.duration >= options.prompted_seconds
     }
     words = _word_results(judged, reference, spoken, prompted)
+    right_refs = _right_refs(judged)
     return ScoredAttempt(
-        scores=_scores(judged, reference, spoken, hesitations, duration),
+        scores=_scores(judged, len(right_refs), reference, spoken, hesitations, duration),
         words=words,
         hesitations=tuple(hesitations),
-        sections=_sections(judged, reference),
+        sections=_sections(right_refs, reference),
         transcript=transcript.text,
         engine=transcript.engine,
         model=transcript.model,
@@ -108,16 +124,21 @@ def score_recitation(
 
 def _split_fillers(words: Sequence[SpokenWord], reference: ReferenceText) -> _Spoken:
     """Drop fillers (unless the piece itself has that word) and empty tokens."""
-    fillers = FILLERS - set(reference.keys)
-    tokens = normalise_words([w.text for w in words])
-    kept = [i for i, t in enumerate(tokens) if t.forms and t.key not in fillers]
-    filler_count = sum(1 for t in tokens if t.forms and t.key in fillers)
+    texts = [word.text for word in words]
+    table = token_table(texts)
+    fillers = {t.key for t in table.values() if t.key in FILLERS}.difference(reference.keys)
+    dropped = {raw for raw, t in table.items() if not t.forms or t.key in fillers}
+    if not dropped:  # the usual case: every word is kept, so columns are taken whole
+        forms, keys, displays = zip(*map(table.__getitem__, texts), strict=True) if texts else ((), (), ())
+        return _Spoken(list(words), list(keys), list(forms), list(displays), 0)
+    kept = [i for i, raw in enumerate(texts) if raw not in dropped]
+    tokens = [table[texts[i]] for i in kept]
     return _Spoken(
         words=[words[i] for i in kept],
-        keys=[tokens[i].key for i in kept],
-        forms=[tokens[i].forms for i in kept],
-        displays=[tokens[i].display for i in kept],
-        fillers=filler_count,
+        keys=[t.key for t in tokens],
+        forms=[t.forms for t in tokens],
+        displays=[t.display for t in tokens],
+        fillers=sum(1 for raw in texts if raw in dropped and table[raw].forms),
     )
 
 
@@ -126,16 +147,17 @@ def _word_results(
 ) -> tuple[WordResult, ...]:
     """One result per judgement, in order (a hot loop: 10,000 words in a few ms)."""
     displays, heard_words, ref_displays = spoken.displays, spoken.words, reference.displays
+    new = tuple.__new__  # builds the named tuple without its __new__'s Python frame
     results = []
     for status, ref, heard in judged:
         expected = None if ref is None else ref_displays[ref]
         if not heard:
-            results.append(WordResult(expected, None, status, None, None, ref, False))
+            results.append(new(WordResult, (expected, None, status, None, None, ref, False)))
             continue
         text = displays[heard[0]] if len(heard) == 1 else " ".join(displays[j] for j in heard)
         is_prompted = ref in prompted and status in _SAID
         start, end = heard_words[heard[0]].start, heard_words[heard[-1]].end
-        results.append(WordResult(expected, text, status, start, end, ref, is_prompted))
+        results.append(new(WordResult, (expected, text, status, start, end, ref, is_prompted)))
     return tuple(results)
 
 
@@ -170,11 +192,18 @@ def _hesitations(
     return found
 
 
-def _sections(judged: list[Judgement], reference: ReferenceText) -> tuple[SectionScore, ...]:
-    right = [0] * len(reference.sections)
-    for item in judged:
-        if item.ref is not None and item.status in _RIGHT:
-            right[reference.section_of[item.ref]] += 1
+def _right_refs(judged: list[Judgement]) -> list[int]:
+    """Reference indices of the words said right (correct or self-corrected);
+    only extra words lack a reference index, and they are never right."""
+    return cast(list[int], [ref for status, ref, _ in judged if status in _RIGHT])
+
+
+def _sections(right_refs: list[int], reference: ReferenceText) -> tuple[SectionScore, ...]:
+    if len(reference.sections) == 1:
+        right = [len(right_refs)]
+    else:
+        per_section = Counter(map(reference.section_of.__getitem__, right_refs))
+        right = [per_section[s.index] for s in reference.sections]
     return tuple(
         SectionScore(
             s.index,
@@ -189,14 +218,14 @@ def _sections(judged: list[Judgement], reference: ReferenceText) -> tuple[Sectio
 
 def _scores(
     judged: list[Judgement],
+    right: int,
     reference: ReferenceText,
     spoken: _Spoken,
     hesitations: list[Hesitation],
     duration: float | None,
 ) -> Scores:
     total = len(reference)
-    right = sum(1 for j in judged if j.ref is not None and j.status in _RIGHT)
-    omitted = sum(1 for j in judged if j.status == WordStatus.OMITTED)
+    omitted = operator.countOf(map(itemgetter(0), judged), WordStatus.OMITTED)
     speaking = _speaking_time(spoken.words, duration)
     minutes = speaking / 60.0
     wpm = len(spoken.words) / minutes if minutes > 0 else 0.0

@@ -35,9 +35,10 @@ _EDGE = "\"'()[]{}<>«»,.;:!?*_~…¡¿/\\|-"
 _DISPLAY_EDGE = _EDGE.replace("'", "") + "\u201c\u201d\u2018\u2019\u2014\u2013"
 _CHUNK = re.compile(r"[^\s\u2013\u2014\u2015]+")
 _SIMPLE_EDGE = ",.;:!?\"'()"
-_LONG_DASH = re.compile(r"[\u2013\u2014\u2015]")
+_LONG_DASHES = ("\u2013", "\u2014", "\u2015")
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]\u201d\u2019]*$")
 _CLOSERS = frozenset(".!?…'\")]\u201d\u2019")
+_CLOSING_MARK = re.compile(r"[.!?…'\")\]\u201d\u2019](?!\S)")  # ends a chunk that may end a sentence
 _NOT_SENTENCE_END = frozenset("mr mrs ms dr st mt jr sr vs capt lt col gen gov prof rev".split())
 _JOINERS = re.compile(r"[-/]")
 _NON_WORD = re.compile(r"[^a-z0-9&]")
@@ -100,18 +101,19 @@ def parse_reference(text: str) -> ReferenceText:
     """
     if not text or not text.strip():
         raise ValueError("reference text is empty: there is nothing to score against")
+    chunked = list(_section_chunks(text))
+    table = token_table(itertools.chain.from_iterable(chunks for _, chunks in chunked))
+    silent = {raw for raw, token in table.items() if not token.forms}
     tokens: list[Token] = []
     section_of: list[int] = []
     sections: list[Section] = []
-    cache: dict[str, Token] = {}
-    for section_text, chunks in _section_chunks(text):
-        first = len(tokens)
-        for chunk in chunks:
-            token = cache.get(chunk) or _cached_token(chunk, cache)
-            if token.forms:
-                tokens.append(token)
-        if len(tokens) > first:
-            section_of.extend([len(sections)] * (len(tokens) - first))
+    for section_text, chunks in chunked:
+        if silent and not silent.isdisjoint(chunks):
+            chunks = [chunk for chunk in chunks if chunk not in silent]
+        if chunks:
+            first = len(tokens)
+            tokens.extend(map(table.__getitem__, chunks))
+            section_of.extend([len(sections)] * len(chunks))
             sections.append(Section(len(sections), section_text, first, len(tokens) - 1))
     if not tokens:
         raise ValueError("reference text has no words to recite (only punctuation)")
@@ -120,9 +122,17 @@ def parse_reference(text: str) -> ReferenceText:
 
 
 def normalise_words(raw_words: Iterable[str]) -> list[Token]:
-    """Each spoken word normalised (same rules as the reference), memoised per call."""
-    cache: dict[str, Token] = {}
-    return [cache.get(raw) or _cached_token(raw, cache) for raw in raw_words]
+    """Each spoken word normalised (same rules as the reference)."""
+    raws = list(raw_words)
+    return list(map(token_table(raws).__getitem__, raws))
+
+
+def token_table(raw_words: Iterable[str]) -> dict[str, Token]:
+    """Each distinct token normalised once: a long text repeats few distinct words."""
+    table: dict[str, Token] = {}
+    for raw in set(raw_words):
+        table[raw] = _token(raw)
+    return table
 
 
 def compact(form: Sequence[str]) -> str:
@@ -157,19 +167,14 @@ def normalise_token(raw: str) -> Forms:
     return _word_forms(token)
 
 
-def _cached_token(raw: str, cache: dict[str, Token]) -> Token:
-    token = cache.get(raw)
-    if token is None:
-        core = raw.strip(_SIMPLE_EDGE)
-        if core == raw and core.isalpha() and core.isascii():  # fast path: a plain word
-            forms = _letters_forms(core.lower())
-            first = forms[0]
-            token = Token(forms, first[0] if len(first) == 1 else compact(first), core)
-        else:
-            forms = normalise_token(raw)
-            token = Token(forms, compact(forms[0]) if forms else "", display_form(raw.strip()))
-        cache[raw] = token
-    return token
+def _token(raw: str) -> Token:
+    core = raw.strip(_SIMPLE_EDGE)
+    if core == raw and core.isalpha() and core.isascii():  # fast path: a plain word
+        forms = _letters_forms(core.lower())
+        first = forms[0]
+        return Token(forms, first[0] if len(first) == 1 else compact(first), core)
+    forms = normalise_token(raw)
+    return Token(forms, compact(forms[0]) if forms else "", display_form(raw.strip()))
 
 
 def _clean(raw: str) -> str:
@@ -228,22 +233,50 @@ def _joined_forms(parts: Sequence[str]) -> Forms:
 def _section_chunks(text: str) -> Iterable[tuple[str, list[str]]]:
     """Yield each section's text as written and its whitespace/dash-separated chunks."""
     for line in text.splitlines():
-        raws = _CHUNK.findall(line) if _LONG_DASH.search(line) else line.split()
-        cursor, start, chunks = 0, 0, list[str]()
-        for raw in raws:
-            at = line.find(raw, cursor)  # raws hold no spaces or dashes: finds itself
-            if not chunks:
-                start = at
-            cursor = at + len(raw)
-            if "--" in raw:
-                chunks.extend(c for c in raw.split("--") if c)
-            else:
-                chunks.append(raw)
-            if raw[-1] in _CLOSERS and _ends_sentence(raw):
-                yield line[start:cursor], chunks
-                chunks = []
-        if chunks:
+        if any(dash in line for dash in _LONG_DASHES):  # faster than a regex search
+            yield from _dashed_line_chunks(line)
+            continue
+        cursor = 0
+        for mark in _CLOSING_MARK.finditer(line):  # few words end in a closer: look only at those
+            end = mark.end()
+            if _ends_sentence(line[_chunk_start(line, end) : end]):
+                yield from _plain_chunks(line[cursor:end])
+                cursor = end
+        yield from _plain_chunks(line[cursor:])
+
+
+def _chunk_start(line: str, end: int) -> int:
+    """Where the whitespace-separated chunk ending at ``end`` starts."""
+    start = end
+    while start and not line[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def _plain_chunks(stretch: str) -> Iterable[tuple[str, list[str]]]:
+    """A stretch of a line without long dashes that holds at most one section."""
+    chunks = stretch.split()
+    if not chunks:
+        return
+    if "--" in stretch:
+        chunks = [piece for chunk in chunks for piece in chunk.split("--") if piece]
+    yield stretch.strip(), chunks
+
+
+def _dashed_line_chunks(line: str) -> Iterable[tuple[str, list[str]]]:
+    """A line with long dashes, which also separate chunks: found one at a time."""
+    cursor, start, chunks = 0, 0, list[str]()
+    for raw in _CHUNK.findall(line):
+        at = line.find(raw, cursor)  # raws hold no spaces or dashes: finds itself
+        if not chunks:
+            start = at
+        cursor = at + len(raw)
+        chunks.extend(c for c in raw.split("--") if c)
+        if raw[-1] in _CLOSERS and _ends_sentence(raw):
             yield line[start:cursor], chunks
+            chunks = []
+    if chunks:
+        yield line[start:cursor], chunks
 
 
 def _ends_sentence(chunk: str) -> bool:

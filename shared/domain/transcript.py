@@ -25,7 +25,7 @@ class Transcript:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])  # a list joins faster than a generator
 
     def to_dict(self) -> dict[str, Any]:
         return {

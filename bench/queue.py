@@ -29,9 +29,24 @@ ATTEMPTS = 15
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker", "-Q", "recordings",
-         "-c", "1", "--loglevel", "INFO"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.celery_app:app",
+            "worker",
+            "-Q",
+            "recordings",
+            "-c",
+            "1",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while b" ready." not in log.read_bytes():
@@ -74,8 +89,10 @@ def measure(app, audio: bytes, text: str, models) -> tuple[list[float], list[flo
     for i in range(ATTEMPTS + 1):  # the first warms the worker (model load), not counted
         unique = audio[:-2] + i.to_bytes(2, "little")  # a new sha256: no cached transcript
         response = client.post(
-            f"/api/v1/pieces/{piece}/attempts", data={"recording": (io.BytesIO(unique), "a.wav")},
-            headers={"X-Learner-Id": "bench"}, content_type="multipart/form-data",
+            f"/api/v1/pieces/{piece}/attempts",
+            data={"recording": (io.BytesIO(unique), "a.wav")},
+            headers={"X-Learner-Id": "bench"},
+            content_type="multipart/form-data",
         )
         attempt_id = response.get_json()["id"]
         wait_done(client, attempt_id)
@@ -84,8 +101,9 @@ def measure(app, audio: bytes, text: str, models) -> tuple[list[float], list[flo
     container = app.extensions["recital"]
     with container.uow() as uow:
         rows = uow.session.execute(
-            select(models.Attempt.created_at, models.Attempt.started_at, models.Attempt.finished_at)
-            .where(models.Attempt.id.in_(ids))
+            select(models.Attempt.created_at, models.Attempt.started_at, models.Attempt.finished_at).where(
+                models.Attempt.id.in_(ids)
+            )
         ).all()
     waits = [(s - c).total_seconds() * 1000 for c, s, _ in rows]
     runs = [(f - s).total_seconds() * 1000 for _, s, f in rows]

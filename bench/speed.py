@@ -109,20 +109,19 @@ def alignment_figures() -> list[Figure]:
         ours,
         "difflib SequenceMatcher",
         difflib_runs,
-        "≤ 0.05 s",
+        "≤ 0.05 s and ≥ 50× faster than difflib",
         "× difflib time",
     )
-    score.met = score.median <= 0.05
+    score.met = score.median <= 0.05 and (score.ratio or 1) <= 1 / 50
     alignment_alone = Figure(
         "alignment alone (align + judge), 10,000 words",
         "s",
         alone,
         "difflib SequenceMatcher",
         difflib_runs,
-        "≥ 50× faster than difflib",
+        "",
         "× difflib time",
     )
-    alignment_alone.met = (alignment_alone.ratio or 1) <= 1 / 50
     versus_jiwer = Figure(
         "alignment + scoring vs jiwer WER alone",
         "s",
@@ -146,4 +145,3 @@ def run() -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         figures = audio_figures(Path(tmp))
     return figures + alignment_figures()
-

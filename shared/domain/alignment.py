@@ -167,12 +167,14 @@ def _resolve_region(
     """Links for one region; ``budget`` holds the table cells still allowed this call."""
     i0, j0 = ops[0][0], ops[0][2]
     i1, j1 = ops[-1][1], ops[-1][3]
+    new = tuple.__new__  # as in _align: most regions are one of these three shapes
     if i1 == i0:
-        return [Link(INS, None, (j,)) for j in range(j0, j1)]
+        return [new(Link, (INS, None, (j,))) for j in range(j0, j1)]
     if j1 == j0:
-        return [Link(DEL, i, ()) for i in range(i0, i1)]
+        return [new(Link, (DEL, i, ())) for i in range(i0, i1)]
     if i1 - i0 == 1 and j1 - j0 == 1:  # the common case: one word said for another
-        return [Link(MATCH if _alternative_match(reference[i0], spoken[j0]) else SUB, i0, (j0,))]
+        status = MATCH if _alternative_match(reference[i0], spoken[j0]) else SUB
+        return [new(Link, (status, i0, (j0,)))]
     cells = (i1 - i0) * (j1 - j0)
     if cells > _MAX_REGION_CELLS or cells > budget[0]:
         return _links_from_opcodes(reference, spoken, ops)

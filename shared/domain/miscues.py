@@ -70,8 +70,10 @@ def judge(
     word (long pieces are mostly plain matches).
     """
     out = list(links)
+    odd = [k for k, link in enumerate(out) if link.status is not MATCH]
     sounds: dict[str, str] = {}  # sound keys memoised for this call
-    for k, link in enumerate(out):
+    for k in odd:
+        link = out[k]
         if link.status is SUB and link.ref is not None:
             heard = link.spoken[0]
             if _sounds_right(ref_keys[link.ref], keys[heard], spoken[heard].confidence, sounds):
@@ -79,7 +81,7 @@ def judge(
     # Slides, repetitions and repairs all start from an extra word, so they
     # run on short windows from each extra word on.
     silences = Pauses(pauses)
-    extras = [k for k, link in enumerate(out) if link.status is INS]
+    extras = [k for k in odd if out[k].status is INS]
     for start, end in reversed(_windows(extras, len(out))):
         out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, silences)
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -62,17 +61,15 @@ def test_settings_configure_the_chunk_policy(openai_server: OpenAITestServer) ->
     assert Settings().openai_concurrency == 8
 
 
-def test_parallel_chunks_finish_within_1_3_x_the_slowest(
+def test_parallel_chunks_are_all_in_flight_at_once(
     make_engine: MakeEngine, openai_server: OpenAITestServer
 ) -> None:
     # A scaled-down hour: the cap needs 6 chunks, concurrency 8 sends 8 in one round.
+    # How close the wall time comes to the slowest chunk is a timing figure, so
+    # it is measured by `make bench` (the OpenAI 60 min rows), not asserted here.
     openai_server.latency_per_audio_second = 0.5
     samples, truth = tone_recording(PITCHES)
     engine = make_engine(chunk_seconds=2.6, min_chunk_seconds=1.0, concurrency=8)
-    started = time.perf_counter()
     transcript = engine.transcribe(DecodedAudio(samples, "wav", 16_000, 1))
-    wall = time.perf_counter() - started
-    slowest = max(r.duration or 0.0 for r in openai_server.requests) * 0.5
     assert len(openai_server.requests) == 8 and openai_server.max_in_flight == 8
-    assert wall <= 1.3 * slowest, (wall, slowest)
     assert [w.text for w in transcript.words] == [t[0] for t in truth]

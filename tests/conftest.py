@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from tests.support.stack import (
     free_port,
     redis_db_url,
     require,
+    wait_for_port,
 )
 
 
@@ -92,7 +91,7 @@ def gcs_emulator() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     host = f"http://127.0.0.1:{port}"
-    _wait_for_port(port, process)
+    wait_for_port(port, process)
     previous = os.environ.get("STORAGE_EMULATOR_HOST")
     os.environ["STORAGE_EMULATOR_HOST"] = host
     yield host
@@ -100,16 +99,3 @@ def gcs_emulator() -> Iterator[str]:
         os.environ.pop("STORAGE_EMULATOR_HOST", None)
     process.terminate()
     process.wait(10)
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("emulator exited early")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on port {port}")

@@ -11,10 +11,8 @@ import http.client
 import json
 import random
 import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from gunicorn.http.unreader import SocketUnreader
 from shared.db.migrate import upgrade
 from shared.settings import Settings
 from tests.conftest import settings_env
-from tests.support.stack import free_port, spawn_logged
+from tests.support.stack import free_port, spawn_logged, wait_for_port
 from web import gunicorn_body
 
 BODY_BYTES = 1024 * 1024 + 123
@@ -118,25 +116,13 @@ def served(tmp_path: Path) -> Iterator[int]:
     argv += ["--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "web.wsgi:app"]
     process = spawn_logged(argv, settings_env(settings), log)
     try:
-        _wait_for(port, process)
+        wait_for_port(port, process, timeout=30)
         yield port
     finally:
         process.terminate()
         process.wait(20)
         log.close()
     assert b"keep gunicorn's own read step" not in (tmp_path / "gunicorn.log").read_bytes()
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "gunicorn exited early"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"gunicorn not listening on {port}")
 
 
 def test_uploads_through_gunicorn_arrive_whole(served: int, tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, canonical_spelling
+from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, EDGE_PUNCTUATION, canonical_spelling
 from shared.domain.numbers import Forms, expand_number
+from shared.domain.sentences import section_chunks
 
 _QUOTES = str.maketrans(
     {
@@ -31,15 +32,9 @@ _QUOTES = str.maketrans(
         "\u2014": "-",
     }
 )
-_EDGE = "\"'()[]{}<>«»,.;:!?*_~…¡¿/\\|-"
-_DISPLAY_EDGE = _EDGE.replace("'", "") + "\u201c\u201d\u2018\u2019\u2014\u2013"
-_CHUNK = re.compile(r"[^\s\u2013\u2014\u2015]+")
+
+_DISPLAY_EDGE = EDGE_PUNCTUATION.replace("'", "") + "\u201c\u201d\u2018\u2019\u2014\u2013"
 _SIMPLE_EDGE = ",.;:!?\"'()"
-_LONG_DASHES = ("\u2013", "\u2014", "\u2015")
-_SENTENCE_END = re.compile(r"[.!?…]['\")\]\u201d\u2019]*$")
-_CLOSERS = frozenset(".!?…'\")]\u201d\u2019")
-_CLOSING_MARK = re.compile(r"[.!?…'\")\]\u201d\u2019](?!\S)")  # ends a chunk that may end a sentence
-_NOT_SENTENCE_END = frozenset("mr mrs ms dr st mt jr sr vs capt lt col gen gov prof rev".split())
 _JOINERS = re.compile(r"[-/]")
 _NON_WORD = re.compile(r"[^a-z0-9&]")
 _DIGIT_RUNS = re.compile(r"\d+|[a-z]+")
@@ -101,7 +96,7 @@ def parse_reference(text: str) -> ReferenceText:
     """
     if not text or not text.strip():
         raise ValueError("reference text is empty: there is nothing to score against")
-    chunked = list(_section_chunks(text))
+    chunked = list(section_chunks(text))
     table = token_table(itertools.chain.from_iterable(chunks for _, chunks in chunked))
     silent = {raw for raw, token in table.items() if not token.forms}
     tokens: list[Token] = []
@@ -183,10 +178,10 @@ def _clean(raw: str) -> str:
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    text = text.strip(_EDGE.replace(".", ""))
+    text = text.strip(EDGE_PUNCTUATION.replace(".", ""))
     # A trailing full stop ends a sentence or an abbreviation; keep "a.m."-style
     # inner dots and decimals ("3.5") but not "etc." or "Mr.".
-    return text.rstrip(".").strip(_EDGE)
+    return text.rstrip(".").strip(EDGE_PUNCTUATION)
 
 
 def _word_forms(token: str) -> Forms:
@@ -228,59 +223,3 @@ def _joined_forms(parts: Sequence[str]) -> Forms:
     if all(len(o) == 1 and len(o[0]) == 1 for o in options):
         combined.append((compact(combined[0]),))
     return tuple(dict.fromkeys(combined))
-
-
-def _section_chunks(text: str) -> Iterable[tuple[str, list[str]]]:
-    """Yield each section's text as written and its whitespace/dash-separated chunks."""
-    for line in text.splitlines():
-        if any(dash in line for dash in _LONG_DASHES):  # faster than a regex search
-            yield from _dashed_line_chunks(line)
-            continue
-        cursor = 0
-        for mark in _CLOSING_MARK.finditer(line):  # few words end in a closer: look only at those
-            end = mark.end()
-            if _ends_sentence(line[_chunk_start(line, end) : end]):
-                yield from _plain_chunks(line[cursor:end])
-                cursor = end
-        yield from _plain_chunks(line[cursor:])
-
-
-def _chunk_start(line: str, end: int) -> int:
-    """Where the whitespace-separated chunk ending at ``end`` starts."""
-    start = end
-    while start and not line[start - 1].isspace():
-        start -= 1
-    return start
-
-
-def _plain_chunks(stretch: str) -> Iterable[tuple[str, list[str]]]:
-    """A stretch of a line without long dashes that holds at most one section."""
-    chunks = stretch.split()
-    if not chunks:
-        return
-    if "--" in stretch:
-        chunks = [piece for chunk in chunks for piece in chunk.split("--") if piece]
-    yield stretch.strip(), chunks
-
-
-def _dashed_line_chunks(line: str) -> Iterable[tuple[str, list[str]]]:
-    """A line with long dashes, which also separate chunks: found one at a time."""
-    cursor, start, chunks = 0, 0, list[str]()
-    for raw in _CHUNK.findall(line):
-        at = line.find(raw, cursor)  # raws hold no spaces or dashes: finds itself
-        if not chunks:
-            start = at
-        cursor = at + len(raw)
-        chunks.extend(c for c in raw.split("--") if c)
-        if raw[-1] in _CLOSERS and _ends_sentence(raw):
-            yield line[start:cursor], chunks
-            chunks = []
-    if chunks:
-        yield line[start:cursor], chunks
-
-
-def _ends_sentence(chunk: str) -> bool:
-    if not _SENTENCE_END.search(chunk):
-        return False
-    core = chunk.strip(_EDGE).lower()
-    return core not in _NOT_SENTENCE_END and not (len(core) == 1 and core.isalpha())

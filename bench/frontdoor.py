@@ -125,12 +125,12 @@ def _figures_versus_fast_body(fast: list[dict[str, float]], real: list[dict[str,
     """Information, no target: the front door against a baseline that also reads
     bodies in 64 KiB steps, i.e. the cost of everything but reading and saving."""
     name = "bare Flask save, 64 KiB reads"
+    uploads = "front door vs same-reads baseline: uploads/s"
+    p99 = "front door vs same-reads baseline: p99"
     return [
-        _versus_bare_flask("front door vs same-reads baseline: uploads/s", "req/s", "throughput", fast, real,
-                           baseline_name=name),
-        _versus_bare_flask("front door vs same-reads baseline: p99", "ms", "p99_ms", fast, real,
-                           baseline_name=name),
-    ]  # fmt: skip
+        _versus_bare_flask(uploads, "req/s", "throughput", fast, real, baseline_name=name),
+        _versus_bare_flask(p99, "ms", "p99_ms", fast, real, baseline_name=name),
+    ]
 
 
 def _figures(base: list[dict[str, float]], real: list[dict[str, float]]) -> list[Figure]:

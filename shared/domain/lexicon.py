@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-# Fillers: hesitation sounds that are not words of any piece. A filler that
-# is itself a word of the reference (a poem's "Ah") is kept for alignment.
 EDGE_PUNCTUATION = "\"'()[]{}<>«»,.;:!?*_~…¡¿/\\|-"  # stripped from the ends of tokens
 
+# Fillers: hesitation sounds that are not words of any piece. A filler that
+# is itself a word of the reference (a poem's "Ah") is kept for alignment.
 FILLERS = frozenset("um umm ummm uh uhh uhm er erm err ah ahh hmm hm hmmm mm mmm eh".split())
 
 # Abbreviations read as full words. Several readings: the first is primary.

@@ -14,6 +14,7 @@ Formulas (also in docs/scoring.md; change one => bump SCORING_VERSION):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from shared.domain.transcript import SpokenWord
 
@@ -28,11 +29,7 @@ def silences_between(words: Sequence[SpokenWord], shortest: float = 0.0) -> list
 
     Used when no voice-activity pauses are given.
     """
-    return [
-        (a.end, b.start)
-        for a, b in zip(words, words[1:], strict=False)
-        if b.start - a.end >= shortest and b.start > a.end
-    ]
+    return [(a.end, b.start) for a, b in pairwise(words) if b.start - a.end >= shortest and b.start > a.end]
 
 
 def inner_silences(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from shared.domain.alignment import INS, MATCH, SUB, Link
+from shared.domain.alignment import INS, MATCH, SUB, Alignment, Link
 from shared.domain.lexicon import FUNCTION_WORDS, HOMOPHONES
 from shared.domain.repairs import Pauses, merge_self_corrections
 from shared.domain.result import WordStatus
@@ -56,21 +56,21 @@ Judgement = Link  # (status, ref, spoken) after the refinement passes
 
 
 def judge(
-    links: Sequence[Link],
+    alignment: Alignment,
     keys: Sequence[str],
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
     pauses: Sequence[tuple[float, float]] = (),
 ) -> list[Judgement]:
-    """Statuses for an alignment. ``keys`` are spoken words as compared.
+    """Statuses for an alignment's links. ``keys`` are spoken words as compared.
 
     ``pauses`` are voice-activity silences (start, end), used with the gaps
     between word times to tell a repaired slip from an insertion.
     The passes only ever change substitutions and words near an extra
     word (long pieces are mostly plain matches).
     """
-    out = list(links)
-    odd = [k for k, link in enumerate(out) if link.status is not MATCH]
+    out = list(alignment.links)
+    odd = alignment.unmatched
     sounds: dict[str, str] = {}  # sound keys memoised for this call
     for k in odd:
         link = out[k]

@@ -13,12 +13,9 @@ Scores (0-100, one decimal; formulas in docs/scoring.md):
 from __future__ import annotations
 
 import bisect
-import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import cast
 
 from shared.domain.alignment import align_words
 from shared.domain.fluency import fluency_score, inner_silences, silences_between
@@ -31,16 +28,13 @@ from shared.domain.result import (
     ScoredAttempt,
     Scores,
     SectionScore,
-    WordResult,
-    WordStatus,
 )
 from shared.domain.text import ReferenceText, parse_reference, token_table
 from shared.domain.transcript import SpokenWord, Transcript
+from shared.domain.wordlist import SAID, WordList, word_list
 
 SCORING_VERSION = "2026.11.2"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
-_RIGHT = frozenset((WordStatus.CORRECT, WordStatus.SELF_CORRECTED))
-_SAID = (WordStatus.CORRECT, WordStatus.SELF_CORRECTED, WordStatus.SUBSTITUTED)
 
 
 @dataclass(frozen=True)
@@ -61,6 +55,7 @@ class _Spoken:
     forms: list[Forms]
     displays: list[str]  # each word as heard, without surrounding punctuation
     fillers: int
+    transcript: str  # every word as the engine wrote it, fillers too
 
 
 def score_recitation(
@@ -96,8 +91,8 @@ def _score(
     spoken = _split_fillers(transcript.words, reference)
     ref_keys = reference.keys
     starts = frozenset(s.first_word for s in reference.sections)
-    links = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
-    judged = judge(links, spoken.keys, spoken.words, ref_keys, pauses or ())
+    alignment = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
+    judged = judge(alignment, spoken.keys, spoken.words, ref_keys, pauses or ())
     silences = (
         list(pauses) if pauses is not None else silences_between(transcript.words, options.hesitation_seconds)
     )
@@ -107,14 +102,13 @@ def _score(
         for h in hesitations
         if h.before_word is not None and h.duration >= options.prompted_seconds
     }
-    words = _word_results(judged, reference, spoken, prompted)
-    right_refs = _right_refs(judged)
+    words = word_list(judged, reference.displays, spoken.displays, spoken.words, prompted)
     return ScoredAttempt(
-        scores=_scores(judged, len(right_refs), reference, spoken, hesitations, duration),
-        words=words,
+        scores=_scores(words, reference, spoken, hesitations, duration),
+        words=words.words,
         hesitations=tuple(hesitations),
-        sections=_sections(right_refs, reference),
-        transcript=transcript.text,
+        sections=_sections(words.right_refs, reference),
+        transcript=spoken.transcript,
         engine=transcript.engine,
         model=transcript.model,
         scoring_version=SCORING_VERSION,
@@ -130,7 +124,7 @@ def _split_fillers(words: Sequence[SpokenWord], reference: ReferenceText) -> _Sp
     dropped = {raw for raw, t in table.items() if not t.forms or t.key in fillers}
     if not dropped:  # the usual case: every word is kept, so columns are taken whole
         forms, keys, displays = zip(*map(table.__getitem__, texts), strict=True) if texts else ((), (), ())
-        return _Spoken(list(words), list(keys), list(forms), list(displays), 0)
+        return _Spoken(list(words), list(keys), list(forms), list(displays), 0, " ".join(texts))
     kept = [i for i, raw in enumerate(texts) if raw not in dropped]
     tokens = [table[texts[i]] for i in kept]
     return _Spoken(
@@ -139,26 +133,8 @@ def _split_fillers(words: Sequence[SpokenWord], reference: ReferenceText) -> _Sp
         forms=[t.forms for t in tokens],
         displays=[t.display for t in tokens],
         fillers=sum(1 for raw in texts if raw in dropped and table[raw].forms),
+        transcript=" ".join(texts),
     )
-
-
-def _word_results(
-    judged: list[Judgement], reference: ReferenceText, spoken: _Spoken, prompted: set[int]
-) -> tuple[WordResult, ...]:
-    """One result per judgement, in order (a hot loop: 10,000 words in a few ms)."""
-    displays, heard_words, ref_displays = spoken.displays, spoken.words, reference.displays
-    new = tuple.__new__  # builds the named tuple without its __new__'s Python frame
-    results = []
-    for status, ref, heard in judged:
-        expected = None if ref is None else ref_displays[ref]
-        if not heard:
-            results.append(new(WordResult, (expected, None, status, None, None, ref, False)))
-            continue
-        text = displays[heard[0]] if len(heard) == 1 else " ".join(displays[j] for j in heard)
-        is_prompted = ref in prompted and status in _SAID
-        start, end = heard_words[heard[0]].start, heard_words[heard[-1]].end
-        results.append(new(WordResult, (expected, text, status, start, end, ref, is_prompted)))
-    return tuple(results)
 
 
 def _hesitations(
@@ -181,7 +157,7 @@ def _hesitations(
     said = [
         (spoken[item.spoken[-1]].start, item.ref)
         for item in judged
-        if item.ref is not None and item.status in _SAID
+        if item.ref is not None and item.status in SAID
     ]
     starts = [start for start, _ in said]
     found = []
@@ -190,12 +166,6 @@ def _hesitations(
         before = said[k][1] if k < len(said) else None
         found.append(Hesitation(round(start, 3), round(end, 3), round(end - start, 3), before))
     return found
-
-
-def _right_refs(judged: list[Judgement]) -> list[int]:
-    """Reference indices of the words said right (correct or self-corrected);
-    only extra words lack a reference index, and they are never right."""
-    return cast(list[int], [ref for status, ref, _ in judged if status in _RIGHT])
 
 
 def _sections(right_refs: list[int], reference: ReferenceText) -> tuple[SectionScore, ...]:
@@ -217,15 +187,13 @@ def _sections(right_refs: list[int], reference: ReferenceText) -> tuple[SectionS
 
 
 def _scores(
-    judged: list[Judgement],
-    right: int,
+    words: WordList,
     reference: ReferenceText,
     spoken: _Spoken,
     hesitations: list[Hesitation],
     duration: float | None,
 ) -> Scores:
-    total = len(reference)
-    omitted = operator.countOf(map(itemgetter(0), judged), WordStatus.OMITTED)
+    total, right, omitted = len(reference), len(words.right_refs), words.omitted
     speaking = _speaking_time(spoken.words, duration)
     minutes = speaking / 60.0
     wpm = len(spoken.words) / minutes if minutes > 0 else 0.0

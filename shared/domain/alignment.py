@@ -91,7 +91,8 @@ def _align(
     region: list[tuple[int, int, int, int]] = []  # non-equal opcodes waiting
     budget = [_REALIGN_BUDGET]
     # The hint only speeds rapidfuzz up (a band around the diagonal, widened
-    # when too narrow); the alignment is the same.
+    # when too narrow, so sized for one word in ten differing); the
+    # alignment is the same.
     hint = max(64, abs(len(ref_ids) - len(spk_ids)) + (len(ref_ids) + len(spk_ids)) // 20)
     # as_list() gives plain (tag, i0, i1, j0, j1) tuples, cheaper to read than Opcode objects.
     opcodes = cast(_Opcodes, Levenshtein.opcodes(ref_ids, spk_ids, score_hint=hint).as_list())

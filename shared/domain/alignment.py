@@ -112,9 +112,14 @@ def _align(
 
 def _add(alignment: Alignment, steps: list[Link]) -> None:
     """Append a region's steps, noting where its non-matches land."""
-    start = len(alignment.links)
-    alignment.links.extend(steps)
-    alignment.unmatched.extend(start + k for k, link in enumerate(steps) if link.status is not MATCH)
+    links = alignment.links
+    start = len(links)
+    links += steps
+    if len(steps) == 1:  # most regions: one word said for another, or one extra
+        if steps[0].status is not MATCH:
+            alignment.unmatched.append(start)
+    else:
+        alignment.unmatched.extend([k for k in range(start, len(links)) if links[k].status is not MATCH])
 
 
 def _snap_omissions(alignment: Alignment, keys: Sequence[str], boundaries: frozenset[int]) -> Alignment:

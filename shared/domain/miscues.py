@@ -197,6 +197,8 @@ def _copied_positions(run: list[int], keys: Sequence[str]) -> set[int]:
     "by the, of, by the people").
     """
     start = run[0]
+    if len(run) == 1:  # the usual case, and the loops below reduce to this
+        return {0} if start and keys[start - 1] == keys[start] else set()
     before = [keys[j] for j in range(max(0, start - len(run)), start)]
     words = [keys[j] for j in run]
     copied: set[int] = set()

@@ -38,13 +38,6 @@ def word_list(
     right: list[int] = []
     omitted = 0
     for status, ref, heard in judged:
-        if status is _CORRECT and len(heard) == 1:  # most words: the shortest path
-            written = ref_displays[ref]  # type: ignore[index]  # correct words have a reference
-            said = heard_words[heard[0]]
-            row = (written, displays[heard[0]], status, said.start, said.end, ref, ref in prompted)
-            results.append(new(WordResult, row))
-            right.append(ref)  # type: ignore[arg-type]
-            continue
         expected = None if ref is None else ref_displays[ref]
         if status is _CORRECT or status is _FIXED:  # identity: a StrEnum hashes in Python
             right.append(ref)  # type: ignore[arg-type]  # said-right words always have a reference

@@ -44,7 +44,8 @@ def measure() -> dict[str, list[float]]:
     hyp = " ".join(spoken)
     # The baselines compare the words as scoring compares them: lower case
     # on both sides (the spoken words already are). Raw-case reference
-    # words would make every capitalised word a mismatch for them alone.
+    # words would make every capitalised word a mismatch for difflib, a
+    # different and easier alignment than the one scoring does.
     compared = [word.lower() for word in reference]
     # autojunk=False: by default difflib ignores every word making up more
     # than 1 % of a long sequence ("the", "and"), which takes 3 ms here but

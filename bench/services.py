@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+
+from tests.support.stack import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("RECITAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -19,12 +19,6 @@ REDIS = os.environ.get("RECITAL_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 GUNICORN_ARGS = os.environ.get(
     "RECITAL_BENCH_GUNICORN", "--workers 4 --threads 4 --worker-class gthread --log-level warning"
 ).split()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -48,19 +42,8 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[int]:
         env={**os.environ, **env},
     )
     try:
-        wait_for_port(port)
+        wait_for_port(port, process, timeout=30)
         yield port
     finally:
         process.terminate()
         process.wait(20)
-
-
-def wait_for_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing on port {port}")

@@ -84,4 +84,8 @@ def alignment_alone(text: str, spoken: list[str]) -> list[float]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure()))
+    from shared.domain import scoring
+
+    # Which build ran: python -m puts the working folder first on sys.path, so
+    # PYTHONPATH alone does not decide it; the caller checks.
+    print(json.dumps({**measure(), "scoring_module": scoring.__file__}))

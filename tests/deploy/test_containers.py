@@ -31,11 +31,24 @@ def test_dockerfiles_pass_hadolint(dockerfile: str) -> None:
 @pytest.mark.parametrize("dockerfile", ["Dockerfile.web", "Dockerfile.worker"])
 def test_dockerfiles_copy_what_exists_and_run_as_non_root(dockerfile: str) -> None:
     text = (ROOT / dockerfile).read_text()
-    for source in re.findall(r"^COPY\s+(.+?)\s+\S+$", text, flags=re.M):
+    stages = set(re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)$", text, flags=re.M))
+    for stage, source in re.findall(r"^COPY\s+(?:--from=(\S+)\s+)?(.+?)\s+\S+$", text, flags=re.M):
+        if stage:
+            assert stage in stages, f"{dockerfile} copies from an unknown stage {stage}"
+            continue
         for path in source.split():
             assert (ROOT / path).exists(), f"{dockerfile} copies missing {path}"
     assert re.search(r"^USER\s+\d+", text, flags=re.M), "containers must not run as root"
     assert "requirements/web.txt" in text if dockerfile.endswith("web") else "requirements/worker.txt" in text
+
+
+def test_worker_image_runs_the_compiled_scoring_code() -> None:
+    # setup.py compiles shared.domain only under this flag; the wheel built
+    # with it is the one the running stage installs.
+    text = (ROOT / "Dockerfile.worker").read_text()
+    assert re.search(r"^RUN RECITAL_COMPILE=1 pip wheel .*--wheel-dir /wheels", text, flags=re.M)
+    assert re.search(r"^COPY --from=build /wheels", text, flags=re.M)
+    assert "RECITAL_COMPILE" in (ROOT / "setup.py").read_text()
 
 
 def test_web_image_needs_no_audio_stack() -> None:

@@ -1,0 +1,73 @@
+"""``shared.domain`` compiled with mypyc, as the worker image runs it, behaves
+exactly as the Python source the rest of the suite runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.compiled import ROOT, compiled_tree, python_env
+
+DOMAIN = ROOT / "shared" / "domain"
+
+
+@pytest.fixture(scope="module")
+def tree() -> Path:
+    return compiled_tree()
+
+
+def run_python(code: str, tree: Path | None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tree or ROOT,  # python -c puts the working folder first on sys.path
+        env=python_env(tree),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_every_domain_module_is_an_extension_module(tree: Path) -> None:
+    code = (
+        "import importlib, json, pkgutil, shared.domain as d\n"
+        "names = [m.name for m in pkgutil.iter_modules(d.__path__)]\n"
+        "print(json.dumps({n: importlib.import_module('shared.domain.' + n).__file__ for n in names}))"
+    )
+    files = json.loads(run_python(code, tree))
+    assert set(files) == {p.stem for p in DOMAIN.glob("*.py")} - {"__init__"}
+    assert all(Path(f).is_relative_to(tree) and f.endswith(".so") for f in files.values()), files
+
+
+def test_compiled_and_source_score_random_recitations_alike(tree: Path) -> None:
+    code = (
+        "import json, shared.domain.scoring as s\n"
+        "from tests.support.compiled import sample_results\n"
+        "print(s.__file__)\n"
+        "print(json.dumps(sample_results(60, seed=5)))"
+    )
+    compiled_file, compiled = run_python(code, tree).split("\n", 1)
+    source_file, source = run_python(code, None).split("\n", 1)
+    assert compiled_file.endswith(".so") and source_file.endswith(".py")
+    compiled_results, source_results = json.loads(compiled), json.loads(source)
+    statuses = {w["status"] for r in source_results for w in r["words"]}
+    assert statuses >= {"correct", "substituted", "omitted", "inserted", "repeated", "self_corrected"}
+    assert compiled_results == source_results
+
+
+def test_domain_unit_tests_pass_against_the_compiled_modules(tree: Path) -> None:
+    # pytest's own ``pythonpath`` setting would put the source first: point it at the build.
+    code = (
+        "import sys, pytest, shared.domain.alignment as a\n"
+        "assert a.__file__.endswith('.so'), a.__file__\n"
+        f"sys.exit(pytest.main([{str(ROOT / 'tests' / 'shared' / 'domain')!r}, '-q',"
+        f" '-p', 'no:cacheprovider', '--rootdir', {str(ROOT)!r}, '-o', 'pythonpath={tree}',"
+        " '--deselect', 'tests/shared/domain/test_compiled.py']))"
+    )
+    output = run_python(code, tree)
+    assert " passed" in output and "failed" not in output, output[-2000:]

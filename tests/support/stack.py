@@ -6,6 +6,7 @@ Under CI=true a missing service fails the test; elsewhere it skips.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -64,9 +65,33 @@ def drop_database(url: str) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port free now, below the kernel's ephemeral range.
+
+    A port the kernel hands out for ``bind(0)`` comes from the range it also
+    uses for outgoing connections' source ports, so a client connecting in
+    the meantime can take it before the server binds it, or while a server
+    is restarted on it (seen: "could not bind ... Address already in use").
+    """
+    low = _ephemeral_ports_start()
+    for _ in range(100):
+        port = random.randrange(PORTS_FROM, low) if low > PORTS_FROM + 1000 else 0
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError("no free port below the ephemeral range")
+
+
+PORTS_FROM = 20_000
+
+
+def _ephemeral_ports_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 20) -> None:

@@ -28,6 +28,9 @@ def compiled_tree() -> Path:
     if (target / "shared" / "domain").is_dir():
         return target
     shutil.rmtree(BUILDS, ignore_errors=True)  # older builds: their sources are gone
+    # pip builds in the checkout's build/ folder, whose build/lib would keep
+    # the copy of a module since deleted, and ship it.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     staging = BUILDS / "staging"
     done = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]

@@ -16,8 +16,9 @@ import numpy as np
 import redis
 import soundfile as sf
 
-from bench.services import REDIS, ROOT, database, gunicorn
+from bench.services import REDIS, database, gunicorn
 from bench.table import Figure
+from tests.support.stack import ROOT
 
 RUNS = 5
 REQUESTS = 1000  # p99 then rests on the 10 slowest uploads of a run, not the 4 slowest

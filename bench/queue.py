@@ -20,9 +20,10 @@ from pathlib import Path
 import redis
 from sqlalchemy import select
 
-from bench.services import REDIS, ROOT, database
+from bench.services import REDIS, database
 from bench.speech import recitation
 from bench.table import Figure
+from tests.support.stack import ROOT
 
 ATTEMPTS = 15
 

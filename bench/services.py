@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg
 
-from tests.support.stack import free_port, wait_for_port
+from tests.support.stack import gunicorn_server
 
-ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("RECITAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("RECITAL_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 GUNICORN_ARGS = os.environ.get(
@@ -35,15 +31,5 @@ def database(name: str) -> Iterator[str]:
 
 @contextmanager
 def gunicorn(app: str, env: dict[str, str]) -> Iterator[int]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}", app],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    try:
-        wait_for_port(port, process, timeout=30)
+    with gunicorn_server(app, GUNICORN_ARGS, env) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(20)

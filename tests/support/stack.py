@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -119,16 +121,33 @@ def redis_db_url(db: int) -> str:
     return url
 
 
-def spawn_logged(argv: list[str], env: dict[str, str], out: IO[bytes]) -> subprocess.Popen[bytes]:
-    """A process in its own session (so its whole group can be signalled), output to ``out``."""
+def spawn_logged(argv: list[str], env: dict[str, str], out: IO[bytes] | None) -> subprocess.Popen[bytes]:
+    """A process in its own session (so its whole group can be signalled), output
+    to ``out`` (None: this process's own output)."""
     return subprocess.Popen(
         argv,
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=out,
-        stderr=subprocess.STDOUT,
+        stderr=None if out is None else subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+@contextmanager
+def gunicorn_server(
+    app: str, options: Sequence[str], env: dict[str, str], out: IO[bytes] | None = None
+) -> Iterator[int]:
+    """A real gunicorn serving ``app`` on a free port; yields the port once it accepts."""
+    port = free_port()
+    argv = [sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}", app]
+    process = spawn_logged(argv, env, out)
+    try:
+        wait_for_port(port, process, timeout=30)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(20)
 
 
 class CeleryWorker:

@@ -11,7 +11,6 @@ import http.client
 import json
 import random
 import socket
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from gunicorn.http.unreader import SocketUnreader
 from shared.db.migrate import upgrade
 from shared.settings import Settings
 from tests.conftest import settings_env
-from tests.support.stack import free_port, spawn_logged, wait_for_port
+from tests.support.stack import gunicorn_server
 from web import gunicorn_body
 
 BODY_BYTES = 1024 * 1024 + 123
@@ -110,18 +109,12 @@ def served(tmp_path: Path) -> Iterator[int]:
     """The real app under a real gunicorn, on the embedded database and broker."""
     settings = Settings(home=tmp_path / "home")
     upgrade(settings)
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("wb")
-    argv = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "2"]
-    argv += ["--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "web.wsgi:app"]
-    process = spawn_logged(argv, settings_env(settings), log)
-    try:
-        wait_for_port(port, process, timeout=30)
+    options = ["--workers", "1", "--threads", "2", "--worker-class", "gthread"]
+    with (
+        (tmp_path / "gunicorn.log").open("wb") as log,
+        gunicorn_server("web.wsgi:app", options, settings_env(settings), log) as port,
+    ):
         yield port
-    finally:
-        process.terminate()
-        process.wait(20)
-        log.close()
     assert b"keep gunicorn's own read step" not in (tmp_path / "gunicorn.log").read_bytes()
 
 

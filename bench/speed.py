@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import gc
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.services import ROOT
 from bench.speech import recitation
 from bench.table import Figure
 
@@ -139,16 +136,10 @@ def _pooled(samples: list[dict[str, list[float]]], key: str) -> list[float]:
 
 def _alignment_sample(tree: Path | None) -> dict[str, list[float]]:
     """One process's timings, importing shared.domain from ``tree`` (None: the source)."""
-    from tests.support.compiled import python_env
+    from tests.support.compiled import run_python
 
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.alignment"],
-        cwd=tree or ROOT,  # python -m puts the working folder first on sys.path
-        env=python_env(tree),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    out = run_python(["-m", "bench.alignment"], tree)
+    out.check_returncode()
     sample = json.loads(out.stdout.strip().splitlines()[-1])
     scoring_file = sample.pop("scoring_module")
     if (tree is not None) != scoring_file.endswith(".so"):

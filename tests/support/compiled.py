@@ -18,7 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.stack import ROOT
+
 BUILDS = ROOT / ".recital" / "compiled"
 
 
@@ -45,10 +46,23 @@ def compiled_tree() -> Path:
     return target
 
 
-def python_env(tree: Path | None) -> dict[str, str]:
-    """Environment for a subprocess importing from ``tree`` first (None: the source)."""
+def run_python(
+    args: list[str], tree: Path | None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` importing ``shared`` from ``tree`` (None: the source), output captured.
+
+    ``python -c`` and ``python -m`` put the working folder first on sys.path,
+    ahead of PYTHONPATH, so the process runs in ``tree`` itself.
+    """
     paths = [str(ROOT)] if tree is None else [str(tree), str(ROOT)]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=tree or ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _fingerprint() -> str:

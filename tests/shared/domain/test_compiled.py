@@ -4,13 +4,12 @@ exactly as the Python source the rest of the suite runs."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.compiled import ROOT, compiled_tree, python_env
+from tests.support.compiled import compiled_tree, run_python
+from tests.support.stack import ROOT
 
 DOMAIN = ROOT / "shared" / "domain"
 
@@ -20,15 +19,8 @@ def tree() -> Path:
     return compiled_tree()
 
 
-def run_python(code: str, tree: Path | None) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tree or ROOT,  # python -c puts the working folder first on sys.path
-        env=python_env(tree),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+def output_of(code: str, tree: Path | None) -> str:
+    done = run_python(["-c", code], tree, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -39,7 +31,7 @@ def test_every_domain_module_is_an_extension_module(tree: Path) -> None:
         "names = [m.name for m in pkgutil.iter_modules(d.__path__)]\n"
         "print(json.dumps({n: importlib.import_module('shared.domain.' + n).__file__ for n in names}))"
     )
-    files = json.loads(run_python(code, tree))
+    files = json.loads(output_of(code, tree))
     assert set(files) == {p.stem for p in DOMAIN.glob("*.py")} - {"__init__"}
     assert all(Path(f).is_relative_to(tree) and f.endswith(".so") for f in files.values()), files
 
@@ -51,8 +43,8 @@ def test_compiled_and_source_score_random_recitations_alike(tree: Path) -> None:
         "print(s.__file__)\n"
         "print(json.dumps(sample_results(60, seed=5)))"
     )
-    compiled_file, compiled = run_python(code, tree).split("\n", 1)
-    source_file, source = run_python(code, None).split("\n", 1)
+    compiled_file, compiled = output_of(code, tree).split("\n", 1)
+    source_file, source = output_of(code, None).split("\n", 1)
     assert compiled_file.endswith(".so") and source_file.endswith(".py")
     compiled_results, source_results = json.loads(compiled), json.loads(source)
     statuses = {w["status"] for r in source_results for w in r["words"]}
@@ -69,5 +61,5 @@ def test_domain_unit_tests_pass_against_the_compiled_modules(tree: Path) -> None
         f" '-p', 'no:cacheprovider', '--rootdir', {str(ROOT)!r}, '-o', 'pythonpath={tree}',"
         " '--deselect', 'tests/shared/domain/test_compiled.py']))"
     )
-    output = run_python(code, tree)
+    output = output_of(code, tree)
     assert " passed" in output and "failed" not in output, output[-2000:]

@@ -8,14 +8,22 @@ spoken word ("eighteen sixty-three" ~ "1863", "any more" ~ "anymore").
 Costs: a matched word -1, a substitution, omission or insertion +2. Edits
 dominate, and among alignments with equally few edits the one with more
 matched words wins (so "X A" against "A B" keeps A correct rather than two
-substitutions). The table is filled in plain Python, so callers only send
-small regions (see ``alignment``).
+substitutions). Among alignments still tied, the one pairing words that are
+spelled more alike wins: a substitution costs up to ``_UNLIKENESS`` more the
+less alike its words are, so "bond can is silver" against "born and a" pairs
+bond/born and can/and and leaves "silver" extra, not "bond". The weight is
+too small to outweigh one edit or one match (a region has at most
+``_MAX_PAIRS`` substitutions). Exact ties left after that put extra words as
+late as they can go. The table is filled in plain Python, so
+callers only send small regions (see ``alignment``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import NamedTuple
+
+from rapidfuzz.distance import Indel
 
 from shared.domain.numbers import Forms
 from shared.domain.result import WordStatus
@@ -28,7 +36,11 @@ MATCH, SUB, DEL, INS = (
 )
 MAX_SPAN = 12  # spoken words one reference word may expand to (long numbers)
 _MAX_SPAN_READINGS = 16  # cap on combined readings of a span
-_MATCH_COST, _EDIT_COST = -1, 2
+# Integer costs, so that equal alignments tie exactly (see the tie rule in realign).
+_UNIT = 1000
+_MATCH_COST, _EDIT_COST = -_UNIT, 2 * _UNIT
+_MAX_PAIRS = 20  # substitutions a region can hold: callers send at most 400 cells
+_UNLIKENESS = 45  # per substitution; 20 of them together stay under one unit
 _DIAG_MATCH, _DIAG_SUB, _UP, _LEFT = (1, 1, MATCH), (1, 1, SUB), (1, 0, DEL), (0, 1, INS)
 
 Step = tuple[WordStatus, int | None, tuple[int, ...]]  # (status, ref, spoken), region-relative
@@ -75,7 +87,7 @@ def realign(ref: Side, spk: Side) -> list[Step]:
         ref_readings, ref_spans = ref.words[i - 1], ref.spans[i]
         for j in range(1, cols + 1):
             if ref_readings.isdisjoint(spk.words[j - 1]):
-                best, move = above[j - 1] + _EDIT_COST, _DIAG_SUB
+                best, move = above[j - 1] + _substitution_cost(ref_readings, spk.words[j - 1]), _DIAG_SUB
             else:
                 best, move = above[j - 1] + _MATCH_COST, _DIAG_MATCH
             if spk.spans[j] or ref_spans:
@@ -84,10 +96,18 @@ def realign(ref: Side, spk: Side) -> list[Step]:
                 )
             if above[j] + _EDIT_COST < best:
                 best, move = above[j] + _EDIT_COST, _UP
-            if here[j - 1] + _EDIT_COST < best:
+            # "<=": of alignments that tie, the one with the extra word latest,
+            # just before the next matched word, where a slip before its repair stands.
+            if here[j - 1] + _EDIT_COST <= best:
                 best, move = here[j - 1] + _EDIT_COST, _LEFT
             here[j], moves[j] = best, move
     return _trace(back, rows, cols)
+
+
+def _substitution_cost(ref_readings: frozenset[str], spk_readings: frozenset[str]) -> int:
+    """One edit, plus a tie-breaker that grows as the words are spelled less alike."""
+    likeness = max(Indel.normalized_similarity(r, s) for r in ref_readings for s in spk_readings)
+    return _EDIT_COST + round(_UNLIKENESS * (1.0 - likeness))
 
 
 def _span_moves(

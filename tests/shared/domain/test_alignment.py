@@ -102,6 +102,22 @@ def test_omission_substitution_insertion() -> None:
     assert statuses("the quick brown fox", "the brown fox") == [OK, OMIT, OK, OK]
 
 
+def test_among_equally_few_edits_words_spelled_alike_are_paired() -> None:
+    # Three substitutions and one extra word either way; the extra word is
+    # the one least like any reference word, not simply the first.
+    assert run("to be born and a time", "to be bond can is silver time") == [
+        (OK, "to", "to"),
+        (OK, "be", "be"),
+        (SUB, "born", "bond"),
+        (SUB, "and", "can"),
+        (SUB, "a", "is"),
+        (INS, None, "silver"),
+        (OK, "time", "time"),
+    ]
+    assert run("walk home", "talk table home")[:2] == [(SUB, "walk", "talk"), (INS, None, "table")]
+    assert run("walk home", "table talk home")[:2] == [(INS, None, "table"), (SUB, "walk", "talk")]
+
+
 def test_repeated_word_is_not_an_error_and_first_copy_counts() -> None:
     result = run("the cat sat", "the the cat sat")
     assert [s for s, _, _ in result] == [OK, REP, OK, OK]

@@ -71,3 +71,13 @@ def test_a_plain_repetition_with_a_pause_stays_a_repetition() -> None:
     timed = [("the", 0.0, 0.2), ("people", 0.2, 0.6), ("people", 1.2, 1.6), ("shall", 1.6, 1.9)]
     words = _statuses("the people shall", timed, pauses=[(0.65, 1.15)])
     assert (None, "people", REP) in words
+
+
+def test_a_slip_among_misheard_words_is_still_seen_as_a_repair() -> None:
+    # "to be born, and a [silver] ... time" heard "to be bond can is silver ... time":
+    # the words spelled alike are paired, so the slip sits right before the repair.
+    timed = [("to", 0.0, 0.2), ("be", 0.2, 0.4), ("bond", 0.4, 0.8), ("can", 0.8, 1.0),
+             ("is", 1.0, 1.1), ("silver", 1.1, 1.6), ("time", 2.0, 2.3), ("to", 2.3, 2.4)]  # fmt: skip
+    words = _statuses("to be born and a time to", timed, pauses=[(1.62, 1.98)])
+    assert ("time", "silver time", FIX) in words
+    assert ("born", "bond", SUB) in words and not any(status == INS for _, _, status in words)

@@ -29,6 +29,12 @@ def score(args: argparse.Namespace) -> int:
     return run_score(args, get_settings())
 
 
+def rescore(args: argparse.Namespace) -> int:
+    from cli.rescore import run_rescore
+
+    return run_rescore(args, get_settings())
+
+
 def serve(args: argparse.Namespace) -> int:
     from cli.embedded import in_process_worker
     from shared.db.migrate import upgrade
@@ -83,4 +89,4 @@ def sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["db", "demo", "score", "serve", "worker", "sweep"]
+__all__ = ["db", "demo", "rescore", "score", "serve", "worker", "sweep"]

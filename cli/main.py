@@ -1,4 +1,4 @@
-"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep."""
+"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore."""
 
 from __future__ import annotations
 
@@ -39,7 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--engine", choices=["offline", "openai"], default=None)
     score.add_argument("--transcript-json", help="score this transcript instead of running an engine")
     score.add_argument("--json", action="store_true", help="print the result contract as JSON")
+
+    rescore = commands.add_parser("rescore", help="score done attempts again with the current scoring code")
+    rescore.add_argument("--piece", help="only this piece's attempts (its id)")
+    rescore.add_argument("--batch-size", type=_positive, default=200, help="attempts per task (default 200)")
+    rescore.add_argument("--limit", type=_positive, help="at most this many attempts, oldest first")
+    rescore.add_argument("--inline", action="store_true", help="score here instead of on rescore workers")
+    rescore.add_argument("--dry-run", action="store_true", help="only count the attempts to re-score")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +77,7 @@ def _handlers() -> dict[str, Handler]:
         "db": commands.db,
         "sweep": commands.sweep,
         "score": commands.score,
+        "rescore": commands.rescore,
     }
 
 

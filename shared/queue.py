@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 PROCESS_ATTEMPT = "recital.process_attempt"
 SWEEP = "recital.sweep"
+RESCORE_BATCH = "recital.rescore_batch"
 QUEUE_RECORDINGS = "recordings"
 QUEUE_RESCORE = "rescore"
 QUEUE_MAINTENANCE = "maintenance"
@@ -154,3 +155,16 @@ class CeleryEnqueuer:
                 connection.close()
             except Exception:  # already broken; nothing to release
                 log.debug("closing a failed broker connection", exc_info=True)
+
+
+class RescoreEnqueuer:
+    """Sends ``rescore_batch`` by name to the rescore queue, one message per batch.
+
+    For the admin's command, not the upload path: the send may retry and wait
+    for the broker, and a failure is raised to the caller."""
+
+    def __init__(self, app: Celery) -> None:
+        self._app = app
+
+    def __call__(self, attempt_ids: Sequence[uuid.UUID]) -> None:
+        self._app.send_task(RESCORE_BATCH, args=[[str(i) for i in attempt_ids]], queue=QUEUE_RESCORE)

@@ -72,7 +72,7 @@ def celery_worker(
     stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CeleryWorker]:
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    worker = CeleryWorker(settings_env(stack_settings), log)
+    worker = CeleryWorker(settings_env(stack_settings), log, queues="recordings,rescore,maintenance")
     worker.wait_ready()
     yield worker
     worker.stop()

@@ -9,8 +9,10 @@ from dataclasses import replace
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from shared.queue import PROCESS_ATTEMPT, SWEEP, CeleryEnqueuer
+from shared.queue import PROCESS_ATTEMPT, RESCORE_BATCH, SWEEP, CeleryEnqueuer
 from shared.services.processing import process_attempt as process_attempt_service
+from shared.services.rescoring import rescore_attempts
+from shared.services.stages import scoring_options
 from shared.services.sweeper import sweep as sweep_service
 from workers.celery_app import container
 
@@ -56,3 +58,17 @@ def sweep() -> dict[str, int]:
     with deps.uow() as uow:
         report = sweep_service(uow, enqueue, deps.settings.stuck_queued_seconds, deps.settings.max_deliveries)
     return {"resent": report.resent, "failed": report.failed}
+
+
+@shared_task(name=RESCORE_BATCH)
+def rescore_batch(attempt_ids: list[str]) -> dict[str, int]:
+    """Stored transcripts and analyses, scored again: no audio, no engine. A redelivered
+    batch (acks late) adds nothing, since score rows are unique per version."""
+    deps = container()
+    ids, options = [uuid.UUID(i) for i in attempt_ids], scoring_options(deps.settings)
+    with deps.uow() as uow:
+        # Past the soft time limit the batch fails whole, so the hard limit never
+        # kills it to be redelivered; its attempts stay pending for the next run.
+        report = rescore_attempts(uow, ids, options, interrupts=(SoftTimeLimitExceeded,))
+    log.info("rescore batch=%d %s", len(attempt_ids), report.summary())
+    return {"scored": report.scored, "skipped": report.skipped, "failed": len(report.failed)}

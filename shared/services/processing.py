@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError
 
 from shared.db.uow import UnitOfWork
-from shared.domain.scoring import ScoringOptions, score_recitation
+from shared.domain.scoring import score_recitation
 from shared.domain.transcript import Transcript
 from shared.services import claims, stages
 from shared.services.lease import LeaseHeartbeat
@@ -125,7 +125,7 @@ def _score(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcome: Ou
         result = score_recitation(
             job.reference_text,
             transcript,
-            _options(ctx.settings),
+            stages.scoring_options(ctx.settings),
             pauses=_pauses(analysis),
             duration=analysis.duration,
         )
@@ -154,12 +154,6 @@ def _transcript(
 
 def _pauses(analysis: Analysis) -> list[tuple[float, float]]:
     return list(analysis.pauses)
-
-
-def _options(settings: Settings) -> ScoringOptions:
-    return ScoringOptions(
-        hesitation_seconds=settings.hesitation_seconds, prompted_seconds=settings.prompted_seconds
-    )
 
 
 def _need(audio: DecodedAudio | None) -> DecodedAudio:

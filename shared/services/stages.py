@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +19,10 @@ from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt
+from shared.domain.scoring import ScoringOptions
 from shared.domain.transcript import Transcript
 from shared.services import claims
+from shared.settings import Settings
 from shared.storage import Storage
 
 if TYPE_CHECKING:  # audio code is heavy and lives only in the worker image
@@ -146,10 +150,27 @@ def store_transcript(uow: UnitOfWork, job: Job, transcript: Transcript, key: str
 
 def write_score(uow: UnitOfWork, job: Job, result: ScoredAttempt) -> None:
     """Score row and ``done`` in one transaction; a duplicate delivery inserts nothing."""
+    insert_scores(uow, [(job.attempt_id, result)])
+    claims.mark_done(uow, job.attempt_id, utcnow())
+    uow.commit()
+
+
+def insert_scores(uow: UnitOfWork, results: Sequence[tuple[uuid.UUID, ScoredAttempt]]) -> set[uuid.UUID]:
+    """One ``INSERT … ON CONFLICT DO NOTHING`` for these score rows (Postgres or SQLite);
+    returns the attempts that got a new row. The caller commits."""
+    if not results:
+        return set()
+    now = utcnow()
+    rows = [_score_row(attempt_id, result, now) for attempt_id, result in results]
+    statement = _insert(uow, models.Score).values(rows).on_conflict_do_nothing()
+    return set(uow.session.scalars(statement.returning(models.Score.attempt_id)))
+
+
+def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime) -> dict[str, Any]:
     s = result.scores
-    values = {
+    return {
         "id": uuid.uuid4(),
-        "attempt_id": job.attempt_id,
+        "attempt_id": attempt_id,
         "scoring_version": result.scoring_version,
         "accuracy": s.accuracy,
         "completeness": s.completeness,
@@ -158,11 +179,15 @@ def write_score(uow: UnitOfWork, job: Job, result: ScoredAttempt) -> None:
         "wpm": s.wpm,
         "wcpm": s.wcpm,
         "result": result.to_dict(),
-        "created_at": utcnow(),
+        "created_at": now,
     }
-    uow.session.execute(_insert(uow, models.Score).values(**values).on_conflict_do_nothing())
-    claims.mark_done(uow, job.attempt_id, utcnow())
-    uow.commit()
+
+
+def scoring_options(settings: Settings) -> ScoringOptions:
+    """The scoring knobs from settings: the same for processing and re-scoring."""
+    return ScoringOptions(
+        hesitation_seconds=settings.hesitation_seconds, prompted_seconds=settings.prompted_seconds
+    )
 
 
 def _insert(uow: UnitOfWork, table: type[models.Base]) -> Any:

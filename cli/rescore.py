@@ -24,11 +24,20 @@ Batch = list[uuid.UUID]
 
 
 def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     deps = Container(settings)
     try:
         pending = _pending(deps, args.piece, args.limit)
     except ServiceError as exc:
         print(f"--piece {args.piece}: {exc.message}", file=sys.stderr)
+        return 2
+    except (OperationalError, ProgrammingError) as exc:  # no such table, or no database at all
+        reason = str(exc.orig).strip().splitlines()[0]
+        print(
+            f"cannot read the attempts ({reason}); is the database set up? run: recital db upgrade",
+            file=sys.stderr,
+        )
         return 2
     if args.dry_run:
         print(f"{_count(len(pending), 'attempt')} would be re-scored at scoring version {SCORING_VERSION}")

@@ -135,3 +135,9 @@ def test_bad_input_is_refused_with_exit_2(home: Path, library: Library) -> None:
     zero = recital("rescore", "--batch-size", "0", env=env)
     assert zero.returncode == 2 and "at least 1" in zero.stderr
     assert versions(home) == {attempt: {OLD_VERSION} for attempt in library.attempts}
+
+
+def test_a_database_without_tables_is_a_clear_error(tmp_path: Path) -> None:
+    run = recital("rescore", "--dry-run", env=embedded_env(tmp_path / "empty-home"))
+    assert run.returncode == 2
+    assert "run: recital db upgrade" in run.stderr and "Traceback" not in run.stderr, run.stderr

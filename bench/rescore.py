@@ -1,0 +1,145 @@
+"""Batch re-scoring throughput: attempts re-scored per second by one process.
+
+One 60 s recitation is submitted and processed by the real pipeline (offline
+engine) on a throwaway Postgres database; its attempt, analysis and an old
+score row are then copied into ``ATTEMPTS`` done attempts that share its
+transcript, as a past term's attempts would be. Each round re-scores them all
+in batches of ``BATCH`` with ``rescore_attempts``, as a ``rescore`` worker
+does (load, score, one insert and commit per batch), then deletes the new
+rows for the next round. The baseline, measured in the same run, is scoring
+the same stored data with ``score_recitation`` alone, no database: the ratio
+is what the database work costs on top of scoring.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from bench.services import database
+from bench.speech import recitation
+from bench.table import Figure
+
+ATTEMPTS = 1000
+BATCH = 200
+ROUNDS = 5
+OLD_VERSION = "2000.01.1"
+
+
+def run() -> list[Figure]:
+    from shared.container import Container
+    from shared.db.migrate import upgrade
+    from shared.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp, database("recital_bench_rescore") as url:
+        audio, text = recitation(Path(tmp), 60, "minute")
+        deps = Container(Settings(home=Path(tmp), database_url=url))
+        upgrade(deps.settings)
+        ids = _past_attempts(deps, _processed(deps, audio, text))
+        rounds = [_rescore_round(deps, ids) for _ in range(ROUNDS)]
+        alone = [_score_alone(deps, ids[0], len(ids)) for _ in range(ROUNDS)]
+        deps.engine.dispose()
+    figure = Figure(
+        f"re-scoring, batches of {BATCH} (60 s recitations, Postgres)",
+        "attempts/s",
+        rounds,
+        baseline_name="score_recitation alone, same stored data, no database",
+        baseline_runs=alone,
+        ratio_note="× scoring alone",
+    )
+    return [figure]
+
+
+def _processed(deps: Any, audio: Path, text: str) -> uuid.UUID:
+    from shared.services.pieces import create_piece
+    from shared.services.processing import process_attempt
+    from shared.services.submission import Submission, submit_attempt
+
+    with deps.uow() as uow:
+        piece_id = create_piece(uow, "bench", text).id
+    with deps.uow() as uow, audio.open("rb") as recording:
+        submission = Submission(learner="bench", piece_id=piece_id, recording=recording)
+        attempt_id: uuid.UUID = submit_attempt(
+            uow, deps.storage, lambda _id: None, submission, 10**8
+        ).attempt_id
+    outcome = process_attempt(attempt_id, deps.processing_context())
+    if outcome.status != "done":
+        raise RuntimeError(f"the bench attempt was not scored: {outcome}")
+    return attempt_id
+
+
+def _past_attempts(deps: Any, source_id: uuid.UUID) -> list[uuid.UUID]:
+    """``ATTEMPTS`` copies of the processed attempt, each scored at an old version."""
+    from shared.db import models
+
+    with deps.uow() as uow:
+        attempt = _row(uow.session.get_one(models.Attempt, source_id))
+        analysis = uow.session.get_one(models.Analysis, source_id).data
+        score = _row(uow.session.scalars(select(models.Score).filter_by(attempt_id=source_id)).one())
+        ids = [uuid.uuid4() for _ in range(ATTEMPTS)]
+        copies = [{**attempt, "id": i, "idempotency_key": None} for i in ids]
+        uow.session.execute(insert(models.Attempt), copies)
+        uow.session.execute(insert(models.Analysis), [{"attempt_id": i, "data": analysis} for i in ids])
+        old = [{**score, "id": uuid.uuid4(), "attempt_id": i, "scoring_version": OLD_VERSION} for i in ids]
+        uow.session.execute(insert(models.Score), old)
+        uow.commit()
+    return ids
+
+
+def _row(instance: Any) -> dict[str, Any]:
+    return {column.key: getattr(instance, column.key) for column in instance.__table__.columns}
+
+
+def _rescore_round(deps: Any, ids: list[uuid.UUID]) -> float:
+    from shared.db import models
+    from shared.domain.scoring import SCORING_VERSION
+    from shared.services.rescoring import rescore_attempts
+    from shared.services.stages import scoring_options
+
+    options = scoring_options(deps.settings)
+    started = time.perf_counter()
+    scored = 0
+    for at in range(0, len(ids), BATCH):
+        with deps.uow() as uow:
+            scored += rescore_attempts(uow, ids[at : at + BATCH], options).scored
+    seconds = time.perf_counter() - started
+    if scored != len(ids):
+        raise RuntimeError(f"re-scored {scored} of {len(ids)}")
+    with deps.uow() as uow:
+        uow.session.execute(
+            delete(models.Score).where(
+                models.Score.attempt_id.in_(ids), models.Score.scoring_version == SCORING_VERSION
+            )
+        )
+        uow.commit()
+    return len(ids) / seconds
+
+
+def _score_alone(deps: Any, attempt_id: uuid.UUID, count: int) -> float:
+    from shared.audio.types import Analysis
+    from shared.db import models
+    from shared.domain.scoring import score_recitation
+    from shared.domain.text import parse_reference
+    from shared.domain.transcript import Transcript
+    from shared.services.stages import scoring_options
+
+    with deps.uow() as uow:
+        attempt = uow.session.get_one(models.Attempt, attempt_id)
+        text = uow.session.get_one(models.Piece, attempt.piece_id).text
+        stored = uow.session.get_one(models.Transcript, attempt.transcript_id).data
+        analysis_data = uow.session.get_one(models.Analysis, attempt_id).data
+    options = scoring_options(deps.settings)
+    reference = parse_reference(text)  # the service parses each piece once per batch too
+    started = time.perf_counter()
+    for _ in range(count):  # decoded from stored data each time, as the service does
+        analysis = Analysis.from_dict(analysis_data)
+        pauses = list(analysis.pauses)
+        score_recitation(
+            reference, Transcript.from_dict(stored), options, pauses=pauses, duration=analysis.duration
+        )
+    return count / (time.perf_counter() - started)

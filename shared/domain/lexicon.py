@@ -239,12 +239,3 @@ _HOMOPHONE_GROUPS = (
 HOMOPHONES = MappingProxyType(
     {word: frozenset(group.split()) for group in _HOMOPHONE_GROUPS for word in group.split()}
 )
-
-# Function words: swapping one for another ("a" for "the") is a real miscue
-# that near-homophone acceptance must never excuse.
-FUNCTION_WORDS = frozenset(
-    "a an the this that these those in on at of off to for from by with into onto "
-    "upon and but or nor so yet if as is was are were be been am he she it they "
-    "we you i me him her us them his its our their my your not no than then when "
-    "what who whom which there here".split()
-)

@@ -19,7 +19,8 @@ import re
 from collections.abc import Sequence
 
 from shared.domain.alignment import INS, MATCH, SUB, Alignment, Link
-from shared.domain.lexicon import FUNCTION_WORDS, HOMOPHONES
+from shared.domain.function_words import FUNCTION_WORDS
+from shared.domain.lexicon import HOMOPHONES
 from shared.domain.repairs import Pauses, merge_self_corrections
 from shared.domain.result import WordStatus
 from shared.domain.transcript import SpokenWord

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from shared.domain.alignment import Link
-from shared.domain.lexicon import FUNCTION_WORDS
+from shared.domain.function_words import CLASS_MATES
 from shared.domain.result import WordStatus
 from shared.domain.transcript import SpokenWord
 
@@ -135,11 +135,12 @@ def _try_restart(
 
 
 def _looks_like_attempt(slip: str, expected: str) -> bool:
-    """A misreading of the same word (spelling similarity), or both function words (a/the).
+    """A misreading of the same word (spelling similarity), or a function word of
+    the same class ("a" then "the", "in" then "on"; not "and" then "when").
 
     Otherwise an extra word before a correct word is a repaired slip only
     after a restart or with a pause before the repair (see ``_try_merge``).
     """
     if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY:
         return True
-    return slip in FUNCTION_WORDS and expected in FUNCTION_WORDS
+    return slip in CLASS_MATES.get(expected, ())

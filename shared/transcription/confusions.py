@@ -11,18 +11,10 @@ most of the mass. The classes are English grammar, not the evaluation texts.
 
 from __future__ import annotations
 
+from shared.domain.function_words import FUNCTION_CLASSES
+
 # Each word may be heard as any other word of its class.
-CLASSES: tuple[tuple[str, ...], ...] = (
-    ("a", "the"),  # not "an": a/an is pronunciation, not a miscue
-    ("in", "on", "at"),
-    ("of", "for", "from", "to", "by", "with"),
-    ("my", "thy", "our", "your", "his", "her", "their"),
-    ("he", "she", "they", "we", "i", "you"),
-    ("me", "us", "him", "them"),
-    ("is", "was", "are", "were"),
-    ("this", "that"),
-    ("and", "but", "or"),
-)
+CLASSES = FUNCTION_CLASSES
 ALTERNATIVES: dict[str, tuple[str, ...]] = {
     word: tuple(other for other in group if other != word) for group in CLASSES for word in group
 }

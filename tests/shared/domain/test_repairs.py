@@ -81,3 +81,12 @@ def test_a_slip_among_misheard_words_is_still_seen_as_a_repair() -> None:
     words = _statuses("to be born and a time to", timed, pauses=[(1.62, 1.98)])
     assert ("time", "silver time", FIX) in words
     assert ("born", "bond", SUB) in words and not any(status == INS for _, _, status in words)
+
+
+def test_a_function_word_of_another_class_before_a_word_is_an_insertion() -> None:
+    # "a" then "the" is an attempt at "the"; "and" then "when" is not an attempt at "when".
+    swap = [("under", 0.0, 0.3), ("a", 0.3, 0.4), ("the", 0.4, 0.5), ("heaven", 0.5, 0.9)]
+    assert ("the", "a the", FIX) in _statuses("under the heaven", swap, pauses=[])
+    other = [("alters", 0.0, 0.4), ("and", 0.4, 0.5), ("when", 0.5, 0.7), ("it", 0.7, 0.8)]
+    words = _statuses("alters when it", other, pauses=[])
+    assert (None, "and", INS) in words and ("when", "when", WordStatus.CORRECT) in words

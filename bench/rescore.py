@@ -99,9 +99,8 @@ def _rescore_round(deps: Any, ids: list[uuid.UUID]) -> float:
     from shared.db import models
     from shared.domain.scoring import SCORING_VERSION
     from shared.services.rescoring import rescore_attempts
-    from shared.services.stages import scoring_options
 
-    options = scoring_options(deps.settings)
+    options = deps.settings.scoring_options()
     started = time.perf_counter()
     scored = 0
     for at in range(0, len(ids), BATCH):
@@ -121,25 +120,18 @@ def _rescore_round(deps: Any, ids: list[uuid.UUID]) -> float:
 
 
 def _score_alone(deps: Any, attempt_id: uuid.UUID, count: int) -> float:
-    from shared.audio.types import Analysis
     from shared.db import models
-    from shared.domain.scoring import score_recitation
     from shared.domain.text import parse_reference
-    from shared.domain.transcript import Transcript
-    from shared.services.stages import scoring_options
+    from shared.services.rescoring import score_stored
 
     with deps.uow() as uow:
         attempt = uow.session.get_one(models.Attempt, attempt_id)
         text = uow.session.get_one(models.Piece, attempt.piece_id).text
         stored = uow.session.get_one(models.Transcript, attempt.transcript_id).data
         analysis_data = uow.session.get_one(models.Analysis, attempt_id).data
-    options = scoring_options(deps.settings)
+    options = deps.settings.scoring_options()
     reference = parse_reference(text)  # the service parses each piece once per batch too
     started = time.perf_counter()
     for _ in range(count):  # decoded from stored data each time, as the service does
-        analysis = Analysis.from_dict(analysis_data)
-        pauses = list(analysis.pauses)
-        score_recitation(
-            reference, Transcript.from_dict(stored), options, pauses=pauses, duration=analysis.duration
-        )
+        score_stored(stored, analysis_data, reference, options)
     return count / (time.perf_counter() - started)

@@ -17,7 +17,6 @@ from shared.domain.scoring import SCORING_VERSION
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.pieces import get_piece
 from shared.services.rescoring import RescoreReport, pending_attempts, rescore_attempts
-from shared.services.stages import scoring_options
 from shared.settings import Settings
 
 Batch = list[uuid.UUID]
@@ -71,7 +70,7 @@ def _score_here(deps: Container, batches: list[Batch]) -> int:
     from rich.progress import Progress
 
     total = RescoreReport()
-    options = scoring_options(deps.settings)
+    options = deps.settings.scoring_options()
     with Progress(console=Console(stderr=True), transient=True) as progress:
         bar = progress.add_task("re-scoring", total=sum(map(len, batches)))
         for batch in batches:

@@ -15,7 +15,7 @@ from shared.settings import Settings
 
 def run_score(args: argparse.Namespace, settings: Settings) -> int:
     reference = Path(args.text_file).read_text(encoding="utf-8")
-    options = ScoringOptions(settings.hesitation_seconds, settings.prompted_seconds)
+    options = settings.scoring_options()
     result: ScoredAttempt | None
     if args.transcript_json:
         transcript = Transcript.from_dict(json.loads(Path(args.transcript_json).read_text()))

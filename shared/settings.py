@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from shared.domain.scoring import ScoringOptions
 
 DEFAULT_HOME = Path(".recital")
 
@@ -88,6 +91,14 @@ class Settings(BaseSettings):
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url.startswith("memory://")
+
+    def scoring_options(self) -> ScoringOptions:
+        """The scoring knobs: the same for processing, re-scoring and ``recital score``."""
+        from shared.domain.scoring import ScoringOptions  # the web needs no scoring code
+
+        return ScoringOptions(
+            hesitation_seconds=self.hesitation_seconds, prompted_seconds=self.prompted_seconds
+        )
 
 
 @lru_cache(maxsize=1)

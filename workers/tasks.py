@@ -12,7 +12,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 from shared.queue import PROCESS_ATTEMPT, RESCORE_BATCH, SWEEP, CeleryEnqueuer
 from shared.services.processing import process_attempt as process_attempt_service
 from shared.services.rescoring import rescore_attempts
-from shared.services.stages import scoring_options
 from shared.services.sweeper import sweep as sweep_service
 from workers.celery_app import container
 
@@ -65,7 +64,7 @@ def rescore_batch(attempt_ids: list[str]) -> dict[str, int]:
     """Stored transcripts and analyses, scored again: no audio, no engine. A redelivered
     batch (acks late) adds nothing, since score rows are unique per version."""
     deps = container()
-    ids, options = [uuid.UUID(i) for i in attempt_ids], scoring_options(deps.settings)
+    ids, options = [uuid.UUID(i) for i in attempt_ids], deps.settings.scoring_options()
     with deps.uow() as uow:
         # Past the soft time limit the batch fails whole, so the hard limit never
         # kills it to be redelivered; its attempts stay pending for the next run.

@@ -16,8 +16,8 @@ FUNCTION_CLASSES: tuple[tuple[str, ...], ...] = (
     ("this", "that"),
     ("and", "but", "or"),
 )
-CLASS_MATES: dict[str, frozenset[str]] = {
-    word: frozenset(other for other in group if other != word) for group in FUNCTION_CLASSES for word in group
+CLASS_MATES: dict[str, tuple[str, ...]] = {
+    word: tuple(other for other in group if other != word) for group in FUNCTION_CLASSES for word in group
 }
 
 # Function words: swapping one for another ("a" for "the") is a real miscue

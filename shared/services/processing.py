@@ -125,7 +125,7 @@ def _score(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcome: Ou
         result = score_recitation(
             job.reference_text,
             transcript,
-            stages.scoring_options(ctx.settings),
+            ctx.settings.scoring_options(),
             pauses=_pauses(analysis),
             duration=analysis.duration,
         )

@@ -145,7 +145,8 @@ def _score_all(
         try:
             if item.piece_id not in parsed:
                 parsed[item.piece_id] = parse_reference(texts[item.piece_id])
-            results.append((item.attempt_id, _score(item, parsed[item.piece_id], options)))
+            scored = score_stored(item.transcript, item.analysis, parsed[item.piece_id], options)
+            results.append((item.attempt_id, scored))
         except interrupts:
             raise
         except Exception as exc:  # one bad attempt must not stop the batch
@@ -153,13 +154,19 @@ def _score_all(
     return results
 
 
-def _score(item: _Stored, reference: ReferenceText, options: ScoringOptions) -> ScoredAttempt:
+def score_stored(
+    transcript: dict[str, Any],
+    analysis_data: dict[str, Any],
+    reference: ReferenceText,
+    options: ScoringOptions,
+) -> ScoredAttempt:
+    """An attempt scored from its stored transcript and analysis rows."""
     from shared.audio.types import Analysis  # numpy: loaded only where scoring runs
 
-    analysis = Analysis.from_dict(item.analysis)
+    analysis = Analysis.from_dict(analysis_data)
     return score_recitation(
         reference,
-        Transcript.from_dict(item.transcript),
+        Transcript.from_dict(transcript),
         options,
         pauses=list(analysis.pauses),
         duration=analysis.duration,

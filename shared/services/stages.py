@@ -19,10 +19,8 @@ from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt
-from shared.domain.scoring import ScoringOptions
 from shared.domain.transcript import Transcript
 from shared.services import claims
-from shared.settings import Settings
 from shared.storage import Storage
 
 if TYPE_CHECKING:  # audio code is heavy and lives only in the worker image
@@ -181,13 +179,6 @@ def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime) -> d
         "result": result.to_dict(),
         "created_at": now,
     }
-
-
-def scoring_options(settings: Settings) -> ScoringOptions:
-    """The scoring knobs from settings: the same for processing and re-scoring."""
-    return ScoringOptions(
-        hesitation_seconds=settings.hesitation_seconds, prompted_seconds=settings.prompted_seconds
-    )
 
 
 def _insert(uow: UnitOfWork, table: type[models.Base]) -> Any:

@@ -11,13 +11,10 @@ most of the mass. The classes are English grammar, not the evaluation texts.
 
 from __future__ import annotations
 
-from shared.domain.function_words import FUNCTION_CLASSES
+from shared.domain.function_words import CLASS_MATES
 
 # Each word may be heard as any other word of its class.
-CLASSES = FUNCTION_CLASSES
-ALTERNATIVES: dict[str, tuple[str, ...]] = {
-    word: tuple(other for other in group if other != word) for group in CLASSES for word in group
-}
+ALTERNATIVES = CLASS_MATES
 
 Table = dict[tuple[str, ...], float]
 

@@ -21,7 +21,6 @@ from shared.domain.scoring import SCORING_VERSION, score_recitation
 from shared.domain.transcript import Transcript
 from shared.services.attempts import get_attempt
 from shared.services.rescoring import RescoreReport, pending_attempts, rescore_attempts
-from shared.services.stages import scoring_options
 from tests.support.attempts import OLD_VERSION, TEXT, new_piece, processed, scored_long_ago
 from tests.support.recitations import synthesise
 
@@ -38,7 +37,7 @@ def pending(pg: Container, piece_id: uuid.UUID | None = None, limit: int | None 
 
 def rescore(pg: Container, ids: list[uuid.UUID]) -> RescoreReport:
     with pg.uow() as uow:
-        return rescore_attempts(uow, ids, scoring_options(pg.settings))
+        return rescore_attempts(uow, ids, pg.settings.scoring_options())
 
 
 def scores(pg: Container, attempt_id: uuid.UUID) -> dict[str, dict[str, Any]]:
@@ -57,7 +56,7 @@ def scored_directly(pg: Container, attempt_id: uuid.UUID) -> dict[str, Any]:
         result = score_recitation(
             piece.text,
             Transcript.from_dict(transcript.data),
-            scoring_options(pg.settings),
+            pg.settings.scoring_options(),
             pauses=list(analysis.pauses),
             duration=analysis.duration,
         )
@@ -154,7 +153,7 @@ def test_an_attempt_that_cannot_be_scored_fails_alone(
         uow.session.execute(update(models.Piece).filter_by(id=bad_piece).values(text="— … !"))
         uow.commit()
     with pg.uow() as uow, pytest.raises(ValueError):  # as the worker's soft time limit would
-        rescore_attempts(uow, [good, bad], scoring_options(pg.settings), interrupts=(ValueError,))
+        rescore_attempts(uow, [good, bad], pg.settings.scoring_options(), interrupts=(ValueError,))
     assert set(scores(pg, good)) == {OLD_VERSION}  # an interrupted batch writes nothing
     report = rescore(pg, [bad, good])
     assert (report.scored, report.skipped) == (1, 0)

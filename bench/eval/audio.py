@@ -107,6 +107,12 @@ def apply_condition(samples: np.ndarray, condition: str, seed: int, folder: Path
     return _sox_or_ffmpeg(wav, condition, folder / stem)
 
 
+# sox dithers when it writes 16-bit samples, from a new random seed each run
+# unless told otherwise: the same case rendered twice differed, and so did the
+# evaluation's reverb figures on a fresh cache. -R fixes the seed.
+_REPEATABLE = ("-R",)
+
+
 def _sox_or_ffmpeg(wav: Path, condition: str, stem: Path) -> Path:
     if condition == "opus":
         out = stem.with_suffix(".webm")
@@ -125,10 +131,10 @@ def _sox_or_ffmpeg(wav: Path, condition: str, stem: Path) -> Path:
         ]
     elif condition == "phone":
         out = stem.with_name(stem.name + "_8k.wav")
-        cmd = ["sox", str(wav), "-r", "8000", str(out), "sinc", "300-3400"]
+        cmd = ["sox", *_REPEATABLE, str(wav), "-r", "8000", str(out), "sinc", "300-3400"]
     else:  # reverb: a medium room, wet and dry mixed
         out = stem.with_name(stem.name + "_rev.wav")
-        cmd = ["sox", str(wav), str(out), "gain", "-3", "reverb", "50", "50", "70", "100", "10"]
+        cmd = ["sox", *_REPEATABLE, str(wav), str(out), "gain", "-3", "reverb", "50", "50", "70", "100", "10"]
     subprocess.run(cmd, check=True, capture_output=True)
     wav.unlink()
     return out

@@ -10,27 +10,23 @@ the text forcing what should have been. docs/scoring.md gives the figures.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tempfile
 import threading
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import pocketsphinx
 from pocketsphinx import Decoder, NGramModel
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
-from shared.domain.text import normalise_token
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.transcription.chunking import plan_chunks
-from shared.transcription.confusions import add_swap_paths
 from shared.transcription.frontend import prepare
+from shared.transcription.piece_model import piece_arpa, piece_tokens, sentences
 from shared.transcription.port import TranscriptionError
 from shared.transcription.pronounce import pronounce
 
@@ -38,17 +34,10 @@ MODEL_NAME = f"pocketsphinx-{getattr(pocketsphinx, '__version__', '5.1.1')}-en-u
 FRAME_SECONDS = 0.01  # PocketSphinx frames are 10 ms
 
 # Tuned on synthesised readings (see docs/scoring.md): how much probability the
-# generic vocabulary keeps, how many generic words, and the absolute discount
-# that leaves room for skips.
+# generic vocabulary keeps and how many generic words it offers.
 GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000
-DISCOUNT = 0.5
-FILLER_WORDS = ("um", "uh")  # in the dictionary (AH M, AH)
-FILLER_WEIGHT = 0.02  # 0.005, 0.01, 0.05 tried on the main set: see docs/scoring.md
-FILLERS_KEEP_CONTEXT = True  # see _filler_paths
-SWAP_SHARE = 0.05  # see confusions.py; 0.1 and 0.15 caught no more swaps here but raised false alarms
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
 
 
@@ -180,40 +169,6 @@ def _words(decoder: Decoder) -> Iterable[SpokenWord]:
         yield SpokenWord(word, round(start, 2), round(end, 2), confidence)
 
 
-def piece_tokens(text: str) -> list[str]:
-    """Lower-case words with sentence breaks kept as "</s>" markers.
-
-    Numbers, ordinals and times are read out as the scorer's first reading
-    ("1863" -> eighteen sixty three, "4th" -> fourth, "9:30" -> nine thirty):
-    left out, the model had no "fourth" or "thirty" to offer and heard "far"
-    and "to" (measured: a correct number-heavy reading scored 64-97).
-    """
-    out: list[str] = []
-    # A colon in a time or a point in a decimal is not a sentence break.
-    for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.lower().replace("\u2019", "'")):
-        words = [w for raw in chunk.split() for w in _token_words(raw)]
-        if words:
-            out.extend([*words, "</s>"])
-    return out
-
-
-def _token_words(raw: str) -> list[str]:
-    if not any(ch.isdigit() for ch in raw):
-        return _WORD.findall(raw)
-    forms = normalise_token(raw)
-    return [w for w in forms[0] if _WORD.fullmatch(w)] if forms else []
-
-
-def sentences(tokens: Sequence[str]) -> list[list[str]]:
-    result: list[list[str]] = [[]]
-    for token in tokens:
-        if token == "</s>":
-            result.append([])
-        else:
-            result[-1].append(token)
-    return [s for s in result if s]
-
-
 @lru_cache(maxsize=1)
 def _generic_cache(path: str) -> tuple[tuple[str, float], ...]:
     decoder = _new_decoder()
@@ -230,98 +185,3 @@ def _generic_cache(path: str) -> tuple[tuple[str, float], ...]:
 def _generic_unigrams(decoder: Decoder) -> tuple[tuple[str, float], ...]:
     model = pocketsphinx.get_model_path()
     return _generic_cache(f"{model}/en-us/en-us.lm.bin")
-
-
-def piece_arpa(sents: Sequence[Sequence[str]], generic: Sequence[tuple[str, float]], weight: float) -> str:
-    """ARPA trigram text: absolute-discounted piece n-grams over an interpolated
-    unigram (piece words mixed with the generic vocabulary)."""
-    padded = [["<s>", *s, "</s>"] for s in sents]
-    counts: list[Counter[tuple[str, ...]]] = [Counter(), Counter(), Counter()]
-    for sent in padded:
-        for n in range(1, 4):
-            for i in range(len(sent) - n + 1):
-                counts[n - 1][tuple(sent[i : i + n])] += 1
-    uni = _unigrams(counts[0], generic, weight)
-    lower: dict[tuple[str, ...], float] = {(w,): p for w, p in uni.items()}
-    tables = [lower]
-    for order in (2, 3):
-        tables.append(_discounted(counts[order - 1], counts[order - 2], tables[-1]))
-    if SWAP_SHARE > 0:
-        add_swap_paths(tables, SWAP_SHARE)
-    if FILLERS_KEEP_CONTEXT:
-        _filler_paths(tables)
-    backoffs = [_backoffs(tables[i], tables[i + 1]) for i in range(2)]
-    return _format_arpa(tables, backoffs)
-
-
-def _filler_paths(tables: list[dict[tuple[str, ...], float]]) -> None:
-    """Let a hesitation sound sit between two piece words without losing the context.
-
-    For every piece bigram (a, b): p(um | a) is the filler weight and
-    p(b | a, um) = p(b | a), so the word after "um" is still predicted from
-    the piece ("kept, um, so many") instead of from the unigram alone.
-    """
-    for (first, second), p in list(tables[1].items()):
-        if first == "<s>" or first in FILLER_WORDS:
-            continue
-        for filler in FILLER_WORDS:
-            tables[1].setdefault((first, filler), FILLER_WEIGHT)
-            tables[2][(first, filler, second)] = p
-
-
-def _unigrams(
-    counts: Counter[tuple[str, ...]], generic: Sequence[tuple[str, float]], weight: float
-) -> dict[str, float]:
-    piece_total = sum(c for (w,), c in counts.items() if w != "<s>")
-    probs: dict[str, float] = defaultdict(float)
-    for (word,), count in counts.items():
-        if word != "<s>":
-            probs[word] += (1 - weight) * count / piece_total
-    for word, p in generic:
-        probs[word] += weight * p
-    # Hesitation sounds get their own words, so "um" is heard as a filler (and
-    # set apart by the scorer) instead of as a piece word or "i'm".
-    for word in FILLER_WORDS:
-        probs[word] += FILLER_WEIGHT
-    probs["<s>"] = 1e-99  # never predicted, only a history
-    return dict(probs)
-
-
-def _discounted(
-    grams: Counter[tuple[str, ...]],
-    histories: Counter[tuple[str, ...]],
-    lower: dict[tuple[str, ...], float],
-) -> dict[tuple[str, ...], float]:
-    # Absolute discounting interpolated with the lower order, so the piece's
-    # next word is likely but anything else remains possible via backoff.
-    types: Counter[tuple[str, ...]] = Counter(g[:-1] for g in grams)
-    out: dict[tuple[str, ...], float] = {}
-    for gram, count in grams.items():
-        hist = histories[gram[:-1]]
-        left = DISCOUNT * types[gram[:-1]] / hist
-        out[gram] = max(count - DISCOUNT, 0.0) / hist + left * lower.get(gram[1:], 1e-9)
-    return out
-
-
-def _backoffs(
-    lower: dict[tuple[str, ...], float], higher: dict[tuple[str, ...], float]
-) -> dict[tuple[str, ...], float]:
-    seen: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for gram, p in higher.items():
-        acc = seen[gram[:-1]]
-        acc[0] += p
-        acc[1] += lower.get(gram[1:], 0.0)
-    return {h: max(1e-9, 1 - a) / max(1e-9, 1 - b) for h, (a, b) in seen.items()}
-
-
-def _format_arpa(tables: list[dict[tuple[str, ...], float]], backoffs: list[Any]) -> str:
-    lines = ["\\data\\"] + [f"ngram {i + 1}={len(t)}" for i, t in enumerate(tables)]
-    for order, table in enumerate(tables):
-        lines += ["", f"\\{order + 1}-grams:"]
-        for gram, p in table.items():
-            row = f"{math.log10(max(p, 1e-99)):.4f}\t{' '.join(gram)}"
-            if order < len(backoffs):
-                row += f"\t{math.log10(backoffs[order].get(gram, 1.0)):.4f}"
-            lines.append(row)
-    lines += ["", "\\end\\", ""]
-    return "\n".join(lines)

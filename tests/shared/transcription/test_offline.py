@@ -10,7 +10,8 @@ import pytest
 
 from shared.audio.decode import decode_file
 from shared.audio.types import TARGET_RATE, DecodedAudio
-from shared.transcription.offline import OfflineTranscriber, piece_tokens
+from shared.transcription.offline import OfflineTranscriber
+from shared.transcription.piece_model import piece_tokens
 
 PIECE = (
     "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures: "
@@ -98,42 +99,10 @@ def test_words_missing_from_the_dictionary_are_accepted(
     assert len(transcript.words) > 10
 
 
-def test_numbers_in_the_piece_are_read_out_for_the_model() -> None:
-    # Digits left out of the piece model made a correct reading of "the 4th"
-    # come out as "the far" (measured in bench/eval, numbers text).
-    tokens = piece_tokens("On the 4th of July 1776, at 9:30. It cost 3.5 dollars.")
-    assert tokens[:8] == ["on", "the", "fourth", "of", "july", "seventeen", "seventy", "six"]
-    assert "nine" in tokens and "thirty" in tokens
-    assert ["three", "point", "five"] == tokens[tokens.index("cost") + 1 : tokens.index("cost") + 4]
-    assert tokens.count("</s>") == 2  # neither the time's colon nor the decimal point ends a sentence
-
-
-def test_piece_model_offers_filler_words() -> None:
-    from shared.transcription.offline import FILLER_WORDS, piece_arpa, sentences
-
-    arpa = piece_arpa(sentences(piece_tokens(PIECE)), [("the", 1.0)], 0.2)
-    unigrams = arpa.split("\\2-grams:")[0]
-    for word in FILLER_WORDS:
-        assert re.search(rf"\t{word}\t", unigrams)
-
-
 def test_confidences_are_posteriors_not_all_one(engine: OfflineTranscriber, clean: DecodedAudio) -> None:
     confidences = [w.confidence for w in engine.transcribe(clean, PIECE).words]
     assert all(c is not None and 0.0 <= c <= 1.0 for c in confidences)
     assert min(c for c in confidences if c is not None) < 1.0
-
-
-def test_a_filler_keeps_the_piece_context_for_the_next_word() -> None:
-    from shared.transcription.offline import FILLER_WORDS, piece_arpa, sentences
-
-    arpa = piece_arpa(sentences(piece_tokens("that kept so many warm")), [("the", 1.0)], 0.2)
-    bigrams = arpa.split("\\2-grams:")[1].split("\\3-grams:")[0]
-    trigrams = arpa.split("\\3-grams:")[1]
-    kept_so = float(re.search(r"\n(-?[\d.]+)\tkept so\t", bigrams).group(1))  # type: ignore[union-attr]
-    for word in FILLER_WORDS:
-        assert re.search(rf"\tkept {word}\t", bigrams)
-        after = re.search(rf"\n(-?[\d.]+)\tkept {word} so\n", trigrams)
-        assert after is not None and float(after.group(1)) == kept_so
 
 
 def test_piece_compound_missing_from_the_dictionary_is_pronounced_from_its_parts(

@@ -62,11 +62,13 @@ def judge(
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
     pauses: Sequence[tuple[float, float]] = (),
+    phrase_ends: frozenset[int] = frozenset(),
 ) -> list[Judgement]:
     """Statuses for an alignment's links. ``keys`` are spoken words as compared.
 
     ``pauses`` are voice-activity silences (start, end), used with the gaps
-    between word times to tell a repaired slip from an insertion.
+    between word times to tell a repaired slip from an insertion;
+    ``phrase_ends`` are the reference words a pause may naturally follow.
     The passes only ever change substitutions and words near an extra
     word (long pieces are mostly plain matches).
     """
@@ -81,7 +83,7 @@ def judge(
                 out[k] = link._replace(status=WordStatus.CORRECT)
     # Slides, repetitions and repairs all start from an extra word, so they
     # run on short windows from each extra word on.
-    silences = Pauses(pauses)
+    silences = Pauses(pauses, phrase_ends)
     extras = [k for k in odd if out[k].status is INS]
     for start, end in reversed(_windows(extras, len(out))):
         out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, silences)

@@ -10,7 +10,12 @@ Three shapes of repair are recognised, after repetitions are marked:
   "market" substituted for "yea"); when the slip is followed by a pause and
   the right word, the pairs are swapped back;
 - slip, the right word cut short, a pause, the right word again ("that
-  brought that ... that"): the second copy is the repair, not a repetition.
+  brought that ... that"): the second copy is the repair, not a repetition;
+- slip heard around a short word: "and a *ladder* … time" heard "and allowed
+  a … time". The function word right before the pause is the slip's tail
+  (or the slip swallowed it), not a word said after the slip: a pause after
+  a function word inside a phrase is where a learner stops to repair the
+  next word. The next word is the repaired one.
 
 A pause counts when the gap between the words' times is long enough or when
 voice-activity detection found a silence between them: engines often stretch
@@ -25,7 +30,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from shared.domain.alignment import Link
-from shared.domain.function_words import CLASS_MATES
+from shared.domain.function_words import CLASS_MATES, FUNCTION_WORDS
 from shared.domain.result import WordStatus
 from shared.domain.transcript import SpokenWord
 
@@ -35,13 +40,18 @@ SELF_CORRECTION_SIMILARITY = 50.0  # rapidfuzz ratio: a misreading of the same w
 _MAX_WRONG_WORDS = 2  # longer extras before a word are insertions, not a repair
 _EXTRA = (WordStatus.INSERTED, WordStatus.REPEATED)
 _INS, _SUB, _OK = WordStatus.INSERTED, WordStatus.SUBSTITUTED, WordStatus.CORRECT
+_FIXED = WordStatus.SELF_CORRECTED
 
 
 class Pauses:
-    """Voice-activity silences, for "was there a pause between these words"."""
+    """Voice-activity silences, for "was there a pause between these words",
+    and the reference words after which a pause is natural (punctuation)."""
 
-    def __init__(self, pauses: Sequence[tuple[float, float]] = ()) -> None:
+    def __init__(
+        self, pauses: Sequence[tuple[float, float]] = (), phrase_ends: frozenset[int] = frozenset()
+    ) -> None:
         self._mids = sorted((s + e) / 2 for s, e in pauses if e - s >= VAD_PAUSE)
+        self.phrase_ends = phrase_ends
 
     def between(self, first: SpokenWord, second: SpokenWord) -> bool:
         """A pause from the first word's middle to the second's, or a gap in word times."""
@@ -65,11 +75,13 @@ def merge_self_corrections(
     out: list[Link] = []
     for item in judged:
         merged = None
-        if out and item.status == _OK and len(item.spoken) == 1:
+        if out and item.status == _OK:  # a compound may be heard as two words
             if out[-1].status in _EXTRA:
                 merged = _try_merge(out, item, keys, spoken, ref_keys, pauses)
             elif out[-1].status == _SUB:
                 merged = _try_swap(out, item, spoken, pauses)
+            elif out[-1].status in (_OK, _FIXED):
+                merged = _try_tail(out, item, spoken, ref_keys, pauses)
         elif item.status == WordStatus.REPEATED and out and out[-1].status == _OK:
             merged = _try_restart(out, item, keys, spoken, pauses)
         out.append(item if merged is None else merged)
@@ -101,7 +113,7 @@ def _try_merge(
         if not pauses.between(spoken[wrong[-1]], spoken[right]):
             return None
     del out[k:wrong_end]
-    return Link(WordStatus.SELF_CORRECTED, item.ref, (*wrong, right))
+    return Link(WordStatus.SELF_CORRECTED, item.ref, (*wrong, *item.spoken))
 
 
 def _try_swap(out: list[Link], item: Link, spoken: Sequence[SpokenWord], pauses: Pauses) -> Link | None:
@@ -116,7 +128,7 @@ def _try_swap(out: list[Link], item: Link, spoken: Sequence[SpokenWord], pauses:
     if not pauses.between(spoken[slip], spoken[right]):
         return None
     out[-2:] = [Link(_SUB, sub.ref, out[-2].spoken)]
-    return Link(WordStatus.SELF_CORRECTED, item.ref, (slip, right))
+    return Link(WordStatus.SELF_CORRECTED, item.ref, (slip, *item.spoken))
 
 
 def _try_restart(
@@ -132,6 +144,37 @@ def _try_restart(
     ref = out[-1].ref
     del out[-2:]
     return Link(WordStatus.SELF_CORRECTED, ref, (*slip, said[0], again))
+
+
+def _try_tail(
+    out: list[Link], item: Link, spoken: Sequence[SpokenWord], ref_keys: Sequence[str], pauses: Pauses
+) -> Link | None:
+    """[slip][function word r][pause inside a phrase][word r+1]: r+1 was repaired.
+
+    The slip is the extra words before r, or the slip already folded into r
+    (as a repair of r) when there was no pause between them.
+    """
+    last = out[-1]
+    if last.ref is None or item.ref != last.ref + 1 or last.ref in pauses.phrase_ends:
+        return None
+    if ref_keys[last.ref] not in FUNCTION_WORDS or len(last.spoken) > _MAX_WRONG_WORDS + 1:
+        return None
+    word = last.spoken[-1]
+    if last.status == _FIXED:
+        slip, cut = list(last.spoken[:-1]), len(out) - 1
+    else:
+        cut = len(out) - 1
+        while cut and out[cut - 1].status == _INS and len(out) - 1 - cut < _MAX_WRONG_WORDS:
+            cut -= 1
+        if cut == len(out) - 1 or (cut and out[cut - 1].status == _INS):
+            return None
+        slip = [out[m].spoken[0] for m in range(cut, len(out) - 1)]
+    if not slip or pauses.between(spoken[slip[-1]], spoken[word]):
+        return None  # a pause before r: r itself was the repair
+    if not pauses.between(spoken[word], spoken[item.spoken[0]]):
+        return None
+    out[cut:] = [Link(_OK, last.ref, (word,))]
+    return Link(_FIXED, item.ref, (*slip, *item.spoken))
 
 
 def _looks_like_attempt(slip: str, expected: str) -> bool:

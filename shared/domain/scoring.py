@@ -33,7 +33,7 @@ from shared.domain.text import ReferenceText, parse_reference, token_table
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.domain.wordlist import SAID, WordList, word_list
 
-SCORING_VERSION = "2026.11.4"
+SCORING_VERSION = "2026.11.5"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
 
@@ -92,7 +92,7 @@ def _score(
     ref_keys = reference.keys
     starts = frozenset(s.first_word for s in reference.sections)
     alignment = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
-    judged = judge(alignment, spoken.keys, spoken.words, ref_keys, pauses or ())
+    judged = judge(alignment, spoken.keys, spoken.words, ref_keys, pauses or (), reference.phrase_ends)
     silences = (
         list(pauses) if pauses is not None else silences_between(transcript.words, options.hesitation_seconds)
     )

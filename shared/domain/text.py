@@ -38,6 +38,8 @@ _SIMPLE_EDGE = ",.;:!?\"'()"
 _JOINERS = re.compile(r"[-/]")
 _NON_WORD = re.compile(r"[^a-z0-9&]")
 _DIGIT_RUNS = re.compile(r"\d+|[a-z]+")
+# A word written with one of these after it ends a phrase: a pause there is natural.
+_PHRASE_END = re.compile(r"[,;:.!?\u2026][\"')\]\u201d\u2019]*$")
 _MAX_FORMS = 16  # cap on combined readings of one token (hyphenated numbers)
 
 
@@ -77,6 +79,7 @@ class ReferenceText:
     keys: tuple[str, ...]
     section_of: tuple[int, ...]  # section index of each word
     sections: tuple[Section, ...]
+    phrase_ends: frozenset[int] = frozenset()  # words followed by punctuation or a section end
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -102,6 +105,7 @@ def parse_reference(text: str) -> ReferenceText:
     tokens: list[Token] = []
     section_of: list[int] = []
     sections: list[Section] = []
+    phrase_ends: list[int] = []
     for section_text, chunks in chunked:
         if silent and not silent.isdisjoint(chunks):
             chunks = [chunk for chunk in chunks if chunk not in silent]
@@ -110,10 +114,12 @@ def parse_reference(text: str) -> ReferenceText:
             tokens.extend(map(table.__getitem__, chunks))
             section_of.extend([len(sections)] * len(chunks))
             sections.append(Section(len(sections), section_text, first, len(tokens) - 1))
+            phrase_ends.extend(first + i for i, chunk in enumerate(chunks) if _PHRASE_END.search(chunk))
+            phrase_ends.append(len(tokens) - 1)
     if not tokens:
         raise ValueError("reference text has no words to recite (only punctuation)")
     forms, keys, displays = zip(*tokens, strict=True)
-    return ReferenceText(displays, forms, keys, tuple(section_of), tuple(sections))
+    return ReferenceText(displays, forms, keys, tuple(section_of), tuple(sections), frozenset(phrase_ends))
 
 
 def normalise_words(raw_words: Iterable[str]) -> list[Token]:

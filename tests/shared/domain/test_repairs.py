@@ -90,3 +90,49 @@ def test_a_function_word_of_another_class_before_a_word_is_an_insertion() -> Non
     other = [("alters", 0.0, 0.4), ("and", 0.4, 0.5), ("when", 0.5, 0.7), ("it", 0.7, 0.8)]
     words = _statuses("alters when it", other, pauses=[])
     assert (None, "and", INS) in words and ("when", "when", WordStatus.CORRECT) in words
+
+
+def test_a_compound_heard_as_two_words_can_be_the_repair() -> None:
+    # "to be [market] ... self-evident": the repair is heard as "self evident".
+    timed = [("to", 0.0, 0.2), ("be", 0.2, 0.4), ("market", 0.4, 0.9), ("self", 1.4, 1.8),
+             ("evident", 1.8, 2.3), ("that", 2.3, 2.5)]  # fmt: skip
+    words = _statuses("to be self-evident, that", timed, pauses=[])
+    assert ("self-evident", "market self evident", FIX) in words
+
+
+# "and a [ladder] ... time" heard "and allowed a ... time": the slip swallowed
+# the "a" before it, and the engine put an "a" at its end.
+LADDER = [("mourn", 0.0, 0.4), ("and", 0.4, 0.55), ("allowed", 0.55, 0.85), ("a", 0.85, 0.95),
+          ("time", 1.5, 1.8), ("to", 1.8, 1.9), ("dance", 1.9, 2.4)]  # fmt: skip
+
+
+def test_a_slip_heard_around_a_short_word_before_a_pause_repairs_the_next_word() -> None:
+    words = _statuses("mourn, and a time to dance", LADDER, pauses=[])
+    assert ("a", "a", WordStatus.CORRECT) in words
+    assert ("time", "allowed time", FIX) in words
+    assert not any(status == INS for _, _, status in words)
+
+
+def test_a_pause_after_a_short_word_at_punctuation_is_not_a_repair() -> None:
+    # "I will lift up [extra] mine eyes, ... unto": a pause at the comma is natural.
+    timed = [("lift", 0.0, 0.3), ("up", 0.3, 0.5), ("bread", 0.5, 0.9), ("to", 0.9, 1.0),
+             ("unto", 1.6, 1.9), ("the", 1.9, 2.0)]  # fmt: skip
+    words = _statuses("lift up to, unto the", timed, pauses=[])
+    assert (None, "bread", INS) in words
+    assert ("unto", "unto", WordStatus.CORRECT) in words
+
+
+def test_a_content_word_before_the_pause_is_not_taken_for_a_slip_tail() -> None:
+    timed = [("mourn", 0.0, 0.4), ("and", 0.4, 0.55), ("allowed", 0.55, 0.85), ("house", 0.85, 1.2),
+             ("time", 1.8, 2.1)]  # fmt: skip
+    words = _statuses("mourn and house time", timed, pauses=[])
+    assert (None, "allowed", INS) in words
+    assert ("time", "time", WordStatus.CORRECT) in words
+
+
+def test_a_slip_with_a_pause_before_the_short_word_repairs_the_short_word() -> None:
+    # "and [that's] ... a ... time": the pause after the slip says "a" was the repair.
+    timed = [("and", 0.0, 0.2), ("that's", 0.2, 0.6), ("a", 1.1, 1.2), ("time", 1.7, 2.0)]
+    words = _statuses("and a time", timed, pauses=[])
+    assert ("a", "that's a", FIX) in words
+    assert ("time", "time", WordStatus.CORRECT) in words

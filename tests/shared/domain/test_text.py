@@ -180,3 +180,9 @@ def test_empty_reference_is_rejected() -> None:
         parse_reference("  \n ")
     with pytest.raises(ValueError, match="no words"):
         parse_reference("-- ... !")
+
+
+def test_phrase_ends_are_words_before_punctuation_or_a_section_end() -> None:
+    ref = parse_reference('A time to be born, and a time to die;\n"Yes," he said -- softly\nthe end')
+    ends = {ref.displays[i] for i in ref.phrase_ends}
+    assert ends == {"born", "die", "Yes", "softly", "end"}

@@ -1,4 +1,4 @@
-"""``python -m bench.eval [--quick] [--held-out]``: score the evaluation set.
+"""``python -m bench.eval [--quick] [--held-out] [--rounds N]``: score the evaluation set.
 
 Prints miscue detection, false alarms, F1, accuracy-score error,
 hesitations, insertions, repetitions, self-corrections and filler costs,
@@ -26,12 +26,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.eval")
     parser.add_argument("--quick", action="store_true", help="one condition per kind (about a minute)")
     parser.add_argument("--held-out", action="store_true", help="the held-out texts, voices and seeds")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="synthetic cases per kind and condition (other seeds, texts, voices)",
+    )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--cache", type=Path, default=ROOT / ".recital" / "eval")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--tag", default="", help="suffix for the result files (e.g. _baseline)")
     args = parser.parse_args()
-    items = plan(args.held_out, args.quick)
+    items = plan(args.held_out, args.quick, args.rounds)
     started = time.perf_counter()
     work = partial(score_case, cache=args.cache)
     if args.jobs > 1:
@@ -40,7 +46,8 @@ def main() -> None:
     else:
         rows = [work(item) for item in items]
     wall = time.perf_counter() - started
-    name = "eval" + ("_held_out" if args.held_out else "") + ("_quick" if args.quick else "") + args.tag
+    name = "eval" + ("_held_out" if args.held_out else "") + ("_quick" if args.quick else "")
+    name += (f"_x{args.rounds}" if args.rounds > 1 else "") + args.tag
     # Every case's result and engine words, for looking into single cases.
     args.cache.mkdir(parents=True, exist_ok=True)
     (args.cache / f"{name}_rows.json").write_text(json.dumps(rows))

@@ -11,6 +11,7 @@ false alarms).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -110,3 +111,27 @@ def add(items: Iterable[Counter[str]]) -> Counter[str]:
     for item in items:
         total.update(item)
     return total
+
+
+# Rates whose uncertainty is worth printing: (label, part, whole).
+_RATES = (
+    ("detection", "detected", "miscues"),
+    ("false alarms", "false_alarms", "right_words"),
+    ("hesitations", "hesitations_found", "hesitations"),
+    ("self-corrections", "self_corrections_found", "self_corrections"),
+    ("fillers costing accuracy", "filler_costs", "fillers"),
+)
+
+
+def intervals(counts: Counter[str]) -> dict[str, tuple[float, float]]:
+    """95 % Wilson score intervals (percent) of the main rates: with a dozen
+    events a rate is known only to some 30 points."""
+    return {label: wilson(counts[part], counts[whole]) for label, part, whole in _RATES if counts[whole]}
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of k successes in n trials, in percent."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return round(100 * max(0.0, centre - half), 1), round(100 * min(1.0, centre + half), 1)

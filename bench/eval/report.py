@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.eval.cases import CONDITIONS, Truth
-from bench.eval.metrics import add, compare, summary
+from bench.eval.metrics import add, compare, intervals, summary
 
 COLUMNS = ("cases", "miscues", "detection", "false_alarm", "f1", "accuracy_mae", "hesitations",
            "insertions", "repetitions", "self_corrections", "filler_costs")  # fmt: skip
@@ -22,8 +22,10 @@ def tables(rows: list[dict[str, Any]]) -> dict[str, Any]:
     audio = sum(r["audio_seconds"] for r in rows)
     cpu = sum(r["cpu_seconds"] for r in rows)
     reads = [r["result"]["scores"]["accuracy"] for r in rows if r["item"]["kind"] == "real_read"]
+    total = add(n for _, n in counts)
     return {
-        "overall": summary(add(n for _, n in counts)),
+        "overall": summary(total),
+        "intervals": intervals(total),
         "by_condition": by_condition,
         "by_kind": by_kind,
         "engine_rtf_cpu": round(cpu / audio, 3) if audio else None,
@@ -54,7 +56,9 @@ def markdown(data: dict[str, Any]) -> str:
     clean = data["real_clean_reads"]
     rtf = f"engine CPU real-time factor: {data['engine_rtf_cpu']} over {data['audio_seconds']} s of audio"
     reads = f"clean real recordings: {clean['count']}, lowest accuracy {clean['min_accuracy']}"
+    spread = ", ".join(f"{label} {low}–{high} %" for label, (low, high) in data["intervals"].items())
     lines += ["", f"{rtf}; wall {data['wall_seconds']} s", f"{reads}, below 95: {clean['below_95']}"]
+    lines += [f"95 % intervals (Wilson), overall: {spread}"]
     return "\n".join(lines) + "\n"
 
 

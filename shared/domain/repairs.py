@@ -76,11 +76,12 @@ def merge_self_corrections(
     for item in judged:
         merged = None
         if out and item.status == _OK:  # a compound may be heard as two words
-            if out[-1].status in _EXTRA:
+            before = out[-1].status
+            if before in _EXTRA:
                 merged = _try_merge(out, item, keys, spoken, ref_keys, pauses)
-            elif out[-1].status == _SUB:
+            elif before == _SUB:
                 merged = _try_swap(out, item, spoken, pauses)
-            elif out[-1].status in (_OK, _FIXED):
+            elif before == _FIXED or (before == _OK and len(out) > 1 and out[-2].status == _INS):
                 merged = _try_tail(out, item, spoken, ref_keys, pauses)
         elif item.status == WordStatus.REPEATED and out and out[-1].status == _OK:
             merged = _try_restart(out, item, keys, spoken, pauses)

@@ -40,6 +40,7 @@ _NON_WORD = re.compile(r"[^a-z0-9&]")
 _DIGIT_RUNS = re.compile(r"\d+|[a-z]+")
 # A word written with one of these after it ends a phrase: a pause there is natural.
 _PHRASE_END = re.compile(r"[,;:.!?\u2026][\"')\]\u201d\u2019]*$")
+_PHRASE_LAST = frozenset(",;:.!?\u2026\"')]\u201d\u2019")  # most words end in a letter: skip the regex
 _MAX_FORMS = 16  # cap on combined readings of one token (hyphenated numbers)
 
 
@@ -114,7 +115,8 @@ def parse_reference(text: str) -> ReferenceText:
             tokens.extend(map(table.__getitem__, chunks))
             section_of.extend([len(sections)] * len(chunks))
             sections.append(Section(len(sections), section_text, first, len(tokens) - 1))
-            phrase_ends.extend(first + i for i, chunk in enumerate(chunks) if _PHRASE_END.search(chunk))
+            marked = (i for i, chunk in enumerate(chunks) if chunk[-1] in _PHRASE_LAST)
+            phrase_ends.extend(first + i for i in marked if _PHRASE_END.search(chunks[i]))
             phrase_ends.append(len(tokens) - 1)
     if not tokens:
         raise ValueError("reference text has no words to recite (only punctuation)")

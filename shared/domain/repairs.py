@@ -1,6 +1,6 @@
 """Self-corrections: a slip the learner repaired is not an error.
 
-Three shapes of repair are recognised, after repetitions are marked:
+Four shapes of repair are recognised, after repetitions are marked:
 
 - slip, right word: "the wrong, right" -> the right word `self_corrected`
   (also across a restart: "by the, of, by the people");
@@ -163,6 +163,8 @@ def _try_tail(
     word = last.spoken[-1]
     if last.status == _FIXED:
         slip, cut = list(last.spoken[:-1]), len(out) - 1
+    elif len(last.spoken) != 1:
+        return None
     else:
         cut = len(out) - 1
         while cut and out[cut - 1].status == _INS and len(out) - 1 - cut < _MAX_WRONG_WORDS:

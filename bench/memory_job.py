@@ -31,7 +31,7 @@ def run(path: str, fmt: str, text: str) -> dict[str, Any]:
     from shared.audio.analysis import analyse
     from shared.audio.decode import decode_file
     from shared.audio.quality import check_quality
-    from shared.domain.scoring import ScoringOptions, score_recitation
+    from shared.services.recording_scores import score_recording
     from shared.settings import Settings
     from shared.transcription.factory import build_transcriber
 
@@ -54,9 +54,7 @@ def run(path: str, fmt: str, text: str) -> dict[str, Any]:
     transcript = transcriber.transcribe(audio, text)
     phase("transcribe", started)
     started = time.perf_counter()
-    result = score_recitation(
-        text, transcript, ScoringOptions(), pauses=analysis.pauses, duration=analysis.duration
-    )
+    result = score_recording(text, transcript, analysis)
     phase("score", started)
     report.update(
         seconds=round(audio.duration, 1),

@@ -70,13 +70,13 @@ def score_command_figure(path: Path, text: str, engine: object) -> Figure:
     """What ``recital score`` does for a 60 s recording, model already loaded."""
     from shared.audio.analysis import analyse
     from shared.audio.decode import decode_file
-    from shared.domain.scoring import score_recitation
+    from shared.services.recording_scores import score_recording
 
     def score() -> None:
         audio = decode_file(path, "wav")
         analysis = analyse(audio)
         transcript = engine.transcribe(audio, text)  # type: ignore[attr-defined]
-        score_recitation(text, transcript, pauses=analysis.pauses, duration=analysis.duration)
+        score_recording(text, transcript, analysis)
 
     seconds = decode_file(path, "wav").duration
     figure = Figure(

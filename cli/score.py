@@ -57,7 +57,7 @@ def _score_audio(
     except AudioError as exc:
         print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
         return None
+    from shared.services.recording_scores import score_recording
+
     transcript = build_transcriber(settings).transcribe(audio, reference)
-    return score_recitation(
-        reference, transcript, options, pauses=list(analysis.pauses), duration=analysis.duration
-    )
+    return score_recording(reference, transcript, analysis, options)

@@ -117,7 +117,7 @@ def score_case(item: dict[str, Any], cache: Path) -> dict[str, Any]:
     from shared.audio.analysis import analyse
     from shared.audio.decode import decode_file
     from shared.audio.sniff import sniff_format
-    from shared.domain.scoring import score_recitation
+    from shared.services.recording_scores import score_recording
 
     global _ENGINE
     if _ENGINE is None:
@@ -131,9 +131,7 @@ def score_case(item: dict[str, Any], cache: Path) -> dict[str, Any]:
     cpu = time.process_time()
     transcript = _ENGINE.transcribe(audio, item["text"])
     cpu = time.process_time() - cpu
-    result = score_recitation(
-        item["text"], transcript, pauses=list(analysis.pauses), duration=analysis.duration
-    )
+    result = score_recording(item["text"], transcript, analysis)
     return {"item": item, "truth": asdict(truth), "result": result.to_dict(),
             "heard": [asdict(w) for w in transcript.words],
             "audio_seconds": audio.duration, "cpu_seconds": cpu}  # fmt: skip

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError
 
 from shared.db.uow import UnitOfWork
-from shared.domain.scoring import score_recitation
 from shared.domain.transcript import Transcript
 from shared.services import claims, stages
 from shared.services.lease import LeaseHeartbeat
 from shared.services.messages import TOO_MANY_DELIVERIES, learner_message
+from shared.services.recording_scores import score_recording
 from shared.settings import Settings
 from shared.storage import Storage, StorageError
 
 if TYPE_CHECKING:
-    from shared.audio.types import Analysis, DecodedAudio
+    from shared.audio.types import DecodedAudio
     from shared.transcription.port import Transcriber
 
 log = logging.getLogger("recital.processing")
@@ -122,13 +122,7 @@ def _score(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcome: Ou
             analysis = stages.analyse_and_store(uow, job, _need(audio))
     transcript = _transcript(uow, job, transcriber, cached, audio, timed)
     with timed("score"):
-        result = score_recitation(
-            job.reference_text,
-            transcript,
-            ctx.settings.scoring_options(),
-            pauses=_pauses(analysis),
-            duration=analysis.duration,
-        )
+        result = score_recording(job.reference_text, transcript, analysis, ctx.settings.scoring_options())
         stages.write_score(uow, job, result)
 
 
@@ -150,10 +144,6 @@ def _transcript(
         transcript = transcriber.transcribe(_need(audio), job.reference_text)
     stages.store_transcript(uow, job, transcript, stages.stored_key(transcript, job.reference_text))
     return transcript
-
-
-def _pauses(analysis: Analysis) -> list[tuple[float, float]]:
-    return list(analysis.pauses)
 
 
 def _need(audio: DecodedAudio | None) -> DecodedAudio:

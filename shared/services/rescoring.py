@@ -20,11 +20,12 @@ from sqlalchemy import ColumnElement, and_, exists, select
 from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.domain.result import ScoredAttempt
-from shared.domain.scoring import SCORING_VERSION, ScoringOptions, score_recitation
+from shared.domain.scoring import SCORING_VERSION, ScoringOptions
 from shared.domain.text import ReferenceText, parse_reference
 from shared.domain.transcript import Transcript
 from shared.services import stages
 from shared.services.processing import PhaseTimer
+from shared.services.recording_scores import score_recording
 
 log = logging.getLogger("recital.rescoring")
 A = models.Attempt
@@ -163,14 +164,8 @@ def score_stored(
     """An attempt scored from its stored transcript and analysis rows."""
     from shared.audio.types import Analysis  # numpy: loaded only where scoring runs
 
-    analysis = Analysis.from_dict(analysis_data)
-    return score_recitation(
-        reference,
-        Transcript.from_dict(transcript),
-        options,
-        pauses=list(analysis.pauses),
-        duration=analysis.duration,
-    )
+    stored = Transcript.from_dict(transcript)
+    return score_recording(reference, stored, Analysis.from_dict(analysis_data), options)
 
 
 def _record_failure(report: RescoreReport, attempt_id: uuid.UUID, exc: Exception) -> None:

@@ -1,0 +1,41 @@
+"""Scoring with a recording's analysis: its pauses and its duration count."""
+
+from __future__ import annotations
+
+from shared.audio.types import Analysis
+from shared.domain.result import WordStatus
+from shared.domain.scoring import ScoringOptions
+from shared.domain.transcript import SpokenWord, Transcript
+from shared.services.recording_scores import score_recording
+
+# "walk the [market] path home": the engine stretched "market" over the silence.
+HEARD = Transcript.of(
+    (SpokenWord(w, s, e) for w, s, e in
+     [("walk", 0.0, 0.3), ("the", 0.3, 0.4), ("market", 0.4, 1.2), ("path", 1.2, 1.6), ("home", 1.6, 2.0)]),
+    "test", "test",
+)  # fmt: skip
+
+
+def _analysis(pauses: tuple[tuple[float, float], ...], duration: float) -> Analysis:
+    return Analysis(duration=duration, speech_duration=duration, speech_segments=(), pauses=pauses)
+
+
+def test_the_analysis_pauses_reach_the_repair_rules() -> None:
+    with_pause = score_recording("walk the path home", HEARD, _analysis(((0.8, 1.15),), 2.0))
+    without = score_recording("walk the path home", HEARD, _analysis((), 2.0))
+    assert WordStatus.SELF_CORRECTED in {w.status for w in with_pause.words}
+    assert WordStatus.SELF_CORRECTED not in {w.status for w in without.words}
+
+
+def test_the_recording_duration_bounds_the_speaking_time() -> None:
+    # The last word ends at 2.0 s; a recording of 1.0 s cuts the speaking time, so the rate rises.
+    whole = score_recording("walk the path home", HEARD, _analysis((), 60.0))
+    cut = score_recording("walk the path home", HEARD, _analysis((), 1.0))
+    assert cut.scores.wpm > whole.scores.wpm
+
+
+def test_the_options_decide_what_counts_as_a_hesitation() -> None:
+    pause = _analysis(((0.8, 1.15),), 2.0)
+    strict = score_recording("walk the path home", HEARD, pause, ScoringOptions(hesitation_seconds=0.3))
+    default = score_recording("walk the path home", HEARD, pause)
+    assert len(strict.hesitations) == 1 and not default.hesitations

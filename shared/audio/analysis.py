@@ -25,6 +25,7 @@ VAD_AGGRESSIVENESS = 2  # 3 drops soft word endings in quiet recordings
 MERGE_GAP_SECONDS = 0.3  # shorter gaps are within-phrase stops, not pauses
 MIN_SEGMENT_SECONDS = 0.12  # clicks and thumps are shorter than any word
 PAD_SECONDS = 0.06  # webrtcvad decides late on onsets and early on tails
+SILENCE_MIN_SECONDS = 0.2  # shorter runs of non-speech frames are stop closures
 CLIP_LEVEL = 0.999
 PITCH_RATE = 8000
 PITCH_CHUNK_SECONDS = 30
@@ -51,6 +52,7 @@ def analyse(audio: DecodedAudio) -> Analysis:
         speech_duration=round(speech, 3),
         speech_segments=tuple((round(a, 3), round(b, 3)) for a, b in segments),
         pauses=tuple((round(a, 3), round(b, 3)) for a, b in pauses),
+        silences=tuple((round(a, 3), round(b, 3)) for a, b in _silences(flags)),
         extra=extra,
     )
 
@@ -88,6 +90,17 @@ def _vad_flags(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
         for i, frame in enumerate(block):
             flags[first + i] = vad.is_speech(frame.tobytes(), TARGET_RATE)
     return flags
+
+
+def _silences(flags: npt.NDArray[np.bool_]) -> Segments:
+    """Runs of non-speech frames between two speech frames, as webrtcvad
+    marked them, of SILENCE_MIN_SECONDS or more."""
+    edges = np.diff(flags.astype(np.int8))
+    ends, starts = np.flatnonzero(edges == -1) + 1, np.flatnonzero(edges == 1) + 1
+    if len(starts) and len(ends) and starts[0] < ends[0]:
+        starts = starts[1:]  # the recording starts in silence: that is lead-in
+    runs = zip(ends * FRAME_SECONDS, starts * FRAME_SECONDS, strict=False)
+    return [(float(s), float(e)) for s, e in runs if e - s >= SILENCE_MIN_SECONDS - 1e-9]
 
 
 def _segments(flags: npt.NDArray[np.bool_]) -> Segments:

@@ -42,6 +42,10 @@ class Analysis:
     speech_duration: float
     speech_segments: tuple[tuple[float, float], ...]
     pauses: tuple[tuple[float, float], ...]  # silences between speech segments
+    # Every silence the voice-activity detector heard inside the speech, as it
+    # heard it (not padded or merged like the segments): a stop of a third of a
+    # second before a repair shows here even where the segments bridge it.
+    silences: tuple[tuple[float, float], ...] = ()
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # pitch, loudness, SNR, rates…
 
@@ -49,6 +53,7 @@ class Analysis:
         data = asdict(self)
         data["speech_segments"] = [list(s) for s in self.speech_segments]
         data["pauses"] = [list(p) for p in self.pauses]
+        data["silences"] = [list(s) for s in self.silences]
         data["warnings"] = list(self.warnings)
         return data
 
@@ -59,6 +64,9 @@ class Analysis:
             speech_duration=float(data["speech_duration"]),
             speech_segments=tuple((float(a), float(b)) for a, b in data["speech_segments"]),
             pauses=tuple((float(a), float(b)) for a, b in data["pauses"]),
+            # Analyses stored before silences were kept have none: their repairs
+            # are judged on the pauses alone, as when they were first scored.
+            silences=tuple((float(a), float(b)) for a, b in data.get("silences", ())),
             warnings=tuple(data.get("warnings", ())),
             extra=dict(data.get("extra", {})),
         )

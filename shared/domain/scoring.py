@@ -33,7 +33,7 @@ from shared.domain.text import ReferenceText, parse_reference, token_table
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.domain.wordlist import SAID, WordList, word_list
 
-SCORING_VERSION = "2026.11.5"
+SCORING_VERSION = "2026.11.6"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
 
@@ -65,11 +65,14 @@ def score_recitation(
     *,
     pauses: Sequence[tuple[float, float]] | None = None,
     duration: float | None = None,
+    silences: Sequence[tuple[float, float]] = (),
 ) -> ScoredAttempt:
     """Compare what was said with the piece and score it.
 
     ``pauses`` are silences from voice-activity detection (start, end in
     seconds); without them the gaps between transcript words are used.
+    ``silences`` are the detector's own silences, unmerged: with the pauses
+    they tell a repair's short stop (not used for hesitations).
     ``duration`` is the recording length; it bounds the speaking time.
     A piece parsed once with ``parse_reference`` may be passed instead of its
     text (batch re-scoring of one piece saves the parsing, about a fifth of
@@ -78,7 +81,7 @@ def score_recitation(
     with collector_paused():  # see shared.domain.garbage: a third of the time on long pieces
         if not isinstance(reference_text, ReferenceText):
             reference_text = parse_reference(reference_text)
-        return _score(reference_text, transcript, options, pauses, duration)
+        return _score(reference_text, transcript, options, pauses, duration, silences)
 
 
 def _score(
@@ -87,16 +90,19 @@ def _score(
     options: ScoringOptions,
     pauses: Sequence[tuple[float, float]] | None,
     duration: float | None,
+    silences: Sequence[tuple[float, float]],
 ) -> ScoredAttempt:
     spoken = _split_fillers(transcript.words, reference)
     ref_keys = reference.keys
     starts = frozenset(s.first_word for s in reference.sections)
     alignment = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
-    judged = judge(alignment, spoken.keys, spoken.words, ref_keys, pauses or (), reference.phrase_ends)
-    silences = (
-        list(pauses) if pauses is not None else silences_between(transcript.words, options.hesitation_seconds)
-    )
-    hesitations = _hesitations(judged, spoken.words, silences, options.hesitation_seconds)
+    stops = [*(pauses or ()), *silences]
+    judged = judge(alignment, spoken.keys, spoken.words, ref_keys, stops, reference.phrase_ends)
+    if pauses is not None:
+        gaps = list(pauses)
+    else:
+        gaps = silences_between(transcript.words, options.hesitation_seconds)
+    hesitations = _hesitations(judged, spoken.words, gaps, options.hesitation_seconds)
     prompted = {
         h.before_word
         for h in hesitations

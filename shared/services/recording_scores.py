@@ -2,7 +2,8 @@
 
 Processing a new attempt, re-scoring a stored one, ``recital score`` and the
 evaluation all score the same way: the transcript against the piece, with the
-recording's voice-activity pauses (repairs, hesitations) and its duration
+recording's voice-activity pauses (repairs, hesitations), its unmerged
+silences (repairs) and its duration
 (speaking rate). One call keeps them from drifting apart, so a re-score
 reproduces what processing wrote.
 """
@@ -26,11 +27,12 @@ def score_recording(
     analysis: Analysis,
     options: ScoringOptions | None = None,
 ) -> ScoredAttempt:
-    """``score_recitation`` with the analysis's pauses and duration."""
+    """``score_recitation`` with the analysis's pauses, silences and duration."""
     return score_recitation(
         reference,
         transcript,
         options or ScoringOptions(),
         pauses=analysis.pauses,
         duration=analysis.duration,
+        silences=analysis.silences,
     )

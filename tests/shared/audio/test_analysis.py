@@ -37,6 +37,29 @@ def test_pause_between_phrases_is_found(speech_wav: Path, tmp_path: Path) -> Non
     assert Analysis.from_dict(result.to_dict()) == result
 
 
+def test_a_short_stop_is_kept_as_a_silence_where_the_segments_bridge_it(speech_wav: Path) -> None:
+    audio = _load(speech_wav)
+    segments = analyse(audio).speech_segments
+    begin, end = int(segments[0][0] * 16000), int(segments[-1][1] * 16000)
+    stop = 0.3  # a learner's stop before a repair: shorter than the segments' bridge
+    silence = np.zeros(int(stop * 16000), np.float32)
+    samples = np.concatenate([audio.samples[:end], silence, audio.samples[begin:]])
+    result = analyse(DecodedAudio(samples, "wav", 16000, 1))
+    at = end / 16000
+    assert not any(s < at + stop and e > at for s, e in result.pauses)
+    found = [(s, e) for s, e in result.silences if s < at + stop and e > at]
+    assert len(found) == 1
+    start, finish = found[0]
+    assert start <= at + 0.05 and finish >= at + stop - 0.05 and finish - start <= stop + 0.2
+    assert all(e - s >= 0.2 for s, e in result.silences)
+    assert Analysis.from_dict(result.to_dict()) == result
+
+
+def test_an_analysis_stored_before_silences_were_kept_still_loads() -> None:
+    stored = {"duration": 2.0, "speech_duration": 1.5, "speech_segments": [[0.1, 1.6]], "pauses": []}
+    assert Analysis.from_dict(stored).silences == ()
+
+
 def test_pitch_tells_a_low_voice_from_a_high_one(speech_wav: Path, tmp_path: Path) -> None:
     low = tmp_path / "rms.wav"
     run("flite", "-voice", "rms", "-t", SENTENCE, "-o", str(low))

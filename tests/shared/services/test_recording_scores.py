@@ -16,8 +16,12 @@ HEARD = Transcript.of(
 )  # fmt: skip
 
 
-def _analysis(pauses: tuple[tuple[float, float], ...], duration: float) -> Analysis:
-    return Analysis(duration=duration, speech_duration=duration, speech_segments=(), pauses=pauses)
+def _analysis(
+    pauses: tuple[tuple[float, float], ...], duration: float, silences: tuple[tuple[float, float], ...] = ()
+) -> Analysis:
+    return Analysis(
+        duration=duration, speech_duration=duration, speech_segments=(), pauses=pauses, silences=silences
+    )
 
 
 def test_the_analysis_pauses_reach_the_repair_rules() -> None:
@@ -25,6 +29,15 @@ def test_the_analysis_pauses_reach_the_repair_rules() -> None:
     without = score_recording("walk the path home", HEARD, _analysis((), 2.0))
     assert WordStatus.SELF_CORRECTED in {w.status for w in with_pause.words}
     assert WordStatus.SELF_CORRECTED not in {w.status for w in without.words}
+
+
+def test_the_unmerged_silences_reach_the_repair_rules_but_not_the_hesitations() -> None:
+    # The segments bridged the stop after "market", so it is not a pause; the
+    # detector's own silence still shows the repair.
+    stop = _analysis((), 2.0, silences=((0.8, 1.15),))
+    result = score_recording("walk the path home", HEARD, stop, ScoringOptions(hesitation_seconds=0.3))
+    assert [w.status for w in result.words if w.expected == "path"] == [WordStatus.SELF_CORRECTED]
+    assert not result.hesitations
 
 
 def test_the_recording_duration_bounds_the_speaking_time() -> None:

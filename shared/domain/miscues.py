@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from shared.domain.alignment import INS, MATCH, SUB, Alignment, Link
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.lexicon import HOMOPHONES
-from shared.domain.repairs import Pauses, merge_self_corrections
+from shared.domain.repairs import Pauses, merge_self_corrections, merge_unlike_copies
 from shared.domain.result import WordStatus
 from shared.domain.transcript import SpokenWord
 
@@ -87,6 +87,8 @@ def judge(
     extras = [k for k in odd if out[k].status is INS]
     for start, end in reversed(_windows(extras, len(out))):
         out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, silences)
+    if extras and any(word.unlike_previous for word in spoken):
+        merge_unlike_copies(out, spoken, silences)
     return out
 
 

@@ -1,6 +1,6 @@
 """Self-corrections: a slip the learner repaired is not an error.
 
-Four shapes of repair are recognised, after repetitions are marked:
+Five shapes of repair are recognised, after repetitions are marked:
 
 - slip, right word: "the wrong, right" -> the right word `self_corrected`
   (also across a restart: "by the, of, by the people");
@@ -11,6 +11,9 @@ Four shapes of repair are recognised, after repetitions are marked:
   the right word, the pairs are swapped back;
 - slip, the right word cut short, a pause, the right word again ("that
   brought that ... that"): the second copy is the repair, not a repetition;
+- slip heard as the word itself: "can [pocket] ... can" heard "can ... can".
+  The engine marks a copy that does not sound like the word before it
+  (``SpokenWord.unlike_previous``); after a pause it is the repair;
 - slip heard around a short word: "and a *ladder* … time" heard "and allowed
   a … time". The function word right before the pause is the slip's tail
   (or the slip swallowed it), not a word said after the slip: a pause after
@@ -190,3 +193,26 @@ def _looks_like_attempt(slip: str, expected: str) -> bool:
     if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY:
         return True
     return slip in CLASS_MATES.get(expected, ())
+
+
+def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], pauses: Pauses) -> None:
+    """[word r][pause][word r again, not sounding like the first]: the first was
+    a slip heard as the word (the piece predicted it), the second its repair.
+
+    A learner repeating a word says it alike; the engine measured that
+    (``SpokenWord.unlike_previous``). Runs over the whole alignment, since the
+    word before the copy lies outside the copy's window.
+    """
+    k = 1
+    while k < len(links):
+        copy, first = links[k], links[k - 1]
+        if (
+            copy.status == WordStatus.REPEATED
+            and first.status == _OK
+            and len(copy.spoken) == 1
+            and len(first.spoken) == 1
+            and spoken[copy.spoken[0]].unlike_previous
+            and pauses.between(spoken[first.spoken[0]], spoken[copy.spoken[0]])
+        ):
+            links[k - 1 : k + 1] = [Link(_FIXED, first.ref, (first.spoken[0], copy.spoken[0]))]
+        k += 1

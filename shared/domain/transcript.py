@@ -13,6 +13,9 @@ class SpokenWord:
     start: float
     end: float
     confidence: float | None = None
+    # Set by the engine on a word that repeats the word before it but does not
+    # sound like it (shared.transcription.copies): a slip heard as the word.
+    unlike_previous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,7 @@ class Transcript:
             "model": self.model,
             "language": self.language,
             "text": self.text,
-            "words": [asdict(w) for w in self.words],
+            "words": [_word_dict(w) for w in self.words],
             "extra": dict(self.extra),
         }
 
@@ -57,6 +60,13 @@ class Transcript:
         return cls(words=tuple(words), engine=engine, model=model)
 
 
+def _word_dict(word: SpokenWord) -> dict[str, Any]:
+    data = asdict(word)
+    if not word.unlike_previous:
+        del data["unlike_previous"]  # the usual case: stored transcripts stay as they were
+    return data
+
+
 def _word_from(item: Mapping[str, Any]) -> SpokenWord:
     text = item.get("text", item.get("word"))
     if not isinstance(text, str):
@@ -65,4 +75,5 @@ def _word_from(item: Mapping[str, Any]) -> SpokenWord:
     if end < start:
         raise ValueError(f"transcript word ends before it starts: {item!r}")
     confidence = item.get("confidence")
-    return SpokenWord(text, start, end, None if confidence is None else float(confidence))
+    unlike = bool(item.get("unlike_previous", False))
+    return SpokenWord(text, start, end, None if confidence is None else float(confidence), unlike)

@@ -25,6 +25,7 @@ from pocketsphinx import Decoder, NGramModel
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.transcription.chunking import plan_chunks
+from shared.transcription.copies import mark_unlike_copies
 from shared.transcription.frontend import prepare
 from shared.transcription.piece_model import piece_arpa, piece_tokens, sentences
 from shared.transcription.port import TranscriptionError
@@ -75,7 +76,9 @@ class OfflineTranscriber:
             self._decoder.reinit_feat()
             self._decoder.set_cmn(self._initial_cmn)
             spans = _utterances(samples)
-            words = tuple(word for start, end in spans for word in self._decode(samples, start, end))
+            heard = [word for start, end in spans for word in self._decode(samples, start, end)]
+        # Copies are compared on the recording as it came, before the front end.
+        words = tuple(mark_unlike_copies(audio.samples, heard))
         biased = search != "_default"
         extra = {
             "search": "piece" if biased else "generic",

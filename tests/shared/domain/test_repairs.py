@@ -73,6 +73,34 @@ def test_a_plain_repetition_with_a_pause_stays_a_repetition() -> None:
     assert (None, "people", REP) in words
 
 
+def _unlike(timed: list[tuple[str, float, float]], marked: int) -> Transcript:
+    words = [SpokenWord(w, s, e, None, k == marked) for k, (w, s, e) in enumerate(timed)]
+    return Transcript.of(words, "test", "test")
+
+
+# "long [pocket] ... can long endure": the engine heard the slip as "can".
+CAN = [("so", 0.0, 0.3), ("can", 0.4, 0.6), ("can", 1.1, 1.3), ("long", 1.3, 1.6), ("endure", 1.6, 2.1)]
+
+
+def test_a_copy_that_sounds_unlike_the_word_after_a_pause_is_its_repair() -> None:
+    result = score_recitation("so can long endure", _unlike(CAN, marked=2), pauses=[(0.65, 1.05)])
+    words = [(w.expected, w.spoken, w.status) for w in result.words]
+    assert ("can", "can can", FIX) in words
+    assert not any(status == REP for _, _, status in words)
+    assert result.words[1].start == 0.4  # the repair starts where the slip did
+
+
+def test_a_copy_that_sounds_unlike_the_word_without_a_pause_stays_a_repetition() -> None:
+    timed = [("so", 0.0, 0.3), ("can", 0.4, 0.6), ("can", 0.6, 0.8), ("long", 0.8, 1.1)]
+    result = score_recitation("so can long", _unlike(timed, marked=2), pauses=[])
+    assert (None, "can", REP) in [(w.expected, w.spoken, w.status) for w in result.words]
+
+
+def test_a_copy_that_sounds_like_the_word_stays_a_repetition_after_a_pause() -> None:
+    result = score_recitation("so can long endure", _unlike(CAN, marked=-1), pauses=[(0.65, 1.05)])
+    assert (None, "can", REP) in [(w.expected, w.spoken, w.status) for w in result.words]
+
+
 def test_a_slip_among_misheard_words_is_still_seen_as_a_repair() -> None:
     # "to be born, and a [silver] ... time" heard "to be bond can is silver ... time":
     # the words spelled alike are paired, so the slip sits right before the repair.

@@ -211,6 +211,8 @@ def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], pauses:
             and first.status == _OK
             and len(copy.spoken) == 1
             and len(first.spoken) == 1
+            # the mark compares a word with the one said just before it
+            and copy.spoken[0] == first.spoken[0] + 1
             and spoken[copy.spoken[0]].unlike_previous
             and pauses.between(spoken[first.spoken[0]], spoken[copy.spoken[0]])
         ):

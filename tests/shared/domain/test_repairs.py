@@ -96,6 +96,18 @@ def test_a_copy_that_sounds_unlike_the_word_without_a_pause_stays_a_repetition()
     assert (None, "can", REP) in [(w.expected, w.spoken, w.status) for w in result.words]
 
 
+def test_a_marked_copy_is_only_judged_against_the_word_said_just_before_it() -> None:
+    # "time to [dance] to to pluck": the marked "to" differs from the "to" said
+    # just before it, not from the first "to", so the first is no slip.
+    timed = [("time", 0.0, 0.4), ("to", 0.5, 0.6), ("dance", 0.7, 1.0), ("to", 1.0, 1.2),
+             ("to", 1.6, 1.7), ("pluck", 1.7, 2.0)]  # fmt: skip
+    result = score_recitation("time to pluck", _unlike(timed, marked=4), pauses=[(1.2, 1.55)])
+    words = [(w.expected, w.spoken, w.status) for w in result.words]
+    assert ("to", "to", WordStatus.CORRECT) in words
+    spoken = [i for w in result.words for i in (w.spoken or "").split()]
+    assert len(spoken) == len(timed)  # every word heard is reported once
+
+
 def test_a_copy_that_sounds_like_the_word_stays_a_repetition_after_a_pause() -> None:
     result = score_recitation("so can long endure", _unlike(CAN, marked=-1), pauses=[(0.65, 1.05)])
     assert (None, "can", REP) in [(w.expected, w.spoken, w.status) for w in result.words]

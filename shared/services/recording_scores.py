@@ -3,9 +3,8 @@
 Processing a new attempt, re-scoring a stored one, ``recital score`` and the
 evaluation all score the same way: the transcript against the piece, with the
 recording's voice-activity pauses (repairs, hesitations), its unmerged
-silences (repairs) and its duration
-(speaking rate). One call keeps them from drifting apart, so a re-score
-reproduces what processing wrote.
+silences (repairs) and its duration (speaking rate). One call keeps them from
+drifting apart, so a re-score reproduces what processing wrote.
 """
 
 from __future__ import annotations

@@ -62,8 +62,7 @@ def _features(samples: npt.NDArray[np.float32], start: float, end: float) -> npt
     stretch = samples[int(start * TARGET_RATE) : int(end * TARGET_RATE)]
     if len(stretch) < _MIN_FRAMES * _HOP:
         return None
-    mfcc = librosa.feature.mfcc(
-        y=stretch.astype(np.float32), sr=TARGET_RATE, n_mfcc=13, n_fft=400, hop_length=_HOP, n_mels=40
-    )[1:]  # the first coefficient is loudness
+    mfcc = librosa.feature.mfcc(y=stretch, sr=TARGET_RATE, n_mfcc=13, n_fft=400, hop_length=_HOP, n_mels=40)
+    mfcc = mfcc[1:]  # the first coefficient is loudness
     mfcc = mfcc - mfcc.mean(axis=1, keepdims=True)
     return np.asarray(mfcc / (mfcc.std(axis=1, keepdims=True) + 1e-6), dtype=np.float64)

@@ -11,11 +11,9 @@ the text forcing what should have been. docs/scoring.md gives the figures.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -23,26 +21,22 @@ import pocketsphinx
 from pocketsphinx import Decoder, NGramModel
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
-from shared.domain.transcript import SpokenWord, Transcript
+from shared.domain.transcript import Transcript
 from shared.transcription.chunking import plan_chunks
 from shared.transcription.copies import mark_unlike_copies
 from shared.transcription.frontend import prepare
 from shared.transcription.piece_model import piece_arpa, piece_tokens, sentences
 from shared.transcription.port import TranscriptionError
 from shared.transcription.pronounce import pronounce
+from shared.transcription.sphinx_spans import decode_span
 
 MODEL_NAME = f"pocketsphinx-{getattr(pocketsphinx, '__version__', '5.1.1')}-en-us"
-FRAME_SECONDS = 0.01  # PocketSphinx frames are 10 ms
 
 # Tuned on synthesised readings (see docs/scoring.md): how much probability the
 # generic vocabulary keeps and how many generic words it offers.
 GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000
 
-_SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
-
-
-PCM_BLOCK = 60 * TARGET_RATE
 UTTERANCE_SAMPLES = 120 * TARGET_RATE
 
 
@@ -76,7 +70,7 @@ class OfflineTranscriber:
             self._decoder.reinit_feat()
             self._decoder.set_cmn(self._initial_cmn)
             spans = _utterances(samples)
-            heard = [word for start, end in spans for word in self._decode(samples, start, end)]
+            heard = [word for start, end in spans for word in decode_span(self._decoder, samples, start, end)]
         # Copies are compared on the recording as it came, before the front end.
         words = tuple(mark_unlike_copies(audio.samples, heard))
         biased = search != "_default"
@@ -87,17 +81,6 @@ class OfflineTranscriber:
             **conditioning,
         }
         return Transcript(words=words, engine=self.engine, model=self.model, extra=extra)
-
-    def _decode(self, samples: np.ndarray, start: int, end: int) -> list[SpokenWord]:
-        """One utterance, with word times shifted to the recording's clock."""
-        try:
-            self._decoder.start_utt()
-            self._decoder.process_raw(_to_int16(samples[start:end]), full_utt=True)
-            self._decoder.end_utt()
-        except RuntimeError as exc:
-            raise TranscriptionError("engine_failed", "Speech recognition failed.") from exc
-        offset = start / TARGET_RATE
-        return [replace(w, start=w.start + offset, end=w.end + offset) for w in _words(self._decoder)]
 
     def _search_for(self, reference_text: str | None) -> str:
         tokens = piece_tokens(reference_text or "")
@@ -147,29 +130,6 @@ def _utterances(samples: np.ndarray) -> list[tuple[int, int]]:
     if len(samples) <= UTTERANCE_SAMPLES:
         return [(0, len(samples))]
     return plan_chunks(samples, TARGET_RATE, UTTERANCE_SAMPLES)
-
-
-def _to_int16(samples: np.ndarray) -> np.ndarray:
-    """16-bit PCM as a byte view (what process_raw takes), converted a block at a
-    time: an hour would otherwise hold four full-length copies (~460 MB)."""
-    pcm = np.empty(len(samples), dtype=np.int16)
-    for at in range(0, len(samples), PCM_BLOCK):
-        block = np.clip(samples[at : at + PCM_BLOCK], -1.0, 1.0)
-        pcm[at : at + PCM_BLOCK] = block * 32767.0
-    return pcm.view(np.uint8)
-
-
-def _words(decoder: Decoder) -> Iterable[SpokenWord]:
-    for seg in decoder.seg():
-        word = re.sub(r"\(\d+\)$", "", seg.word)
-        if _SPECIAL.match(word):
-            continue  # <s>, </s>, <sil>, [NOISE] and friends are not words
-        start = seg.start_frame * FRAME_SECONDS
-        end = (seg.end_frame + 1) * FRAME_SECONDS  # end frame is inclusive
-        # seg.prob is already a lattice posterior in [0, 1] (the binding
-        # converts it); exponentiating it again made every confidence 1.0.
-        confidence = max(0.0, min(1.0, seg.prob)) if seg.prob is not None else None
-        yield SpokenWord(word, round(start, 2), round(end, 2), confidence)
 
 
 @lru_cache(maxsize=1)

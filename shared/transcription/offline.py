@@ -14,6 +14,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -21,9 +22,10 @@ import pocketsphinx
 from pocketsphinx import Decoder, NGramModel
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
-from shared.domain.transcript import Transcript
+from shared.domain.transcript import SpokenWord, Transcript
 from shared.transcription.chunking import plan_chunks
 from shared.transcription.copies import mark_unlike_copies
+from shared.transcription.filler_pass import recheck_fillers
 from shared.transcription.frontend import prepare
 from shared.transcription.piece_model import piece_arpa, piece_tokens, sentences
 from shared.transcription.port import TranscriptionError
@@ -71,16 +73,29 @@ class OfflineTranscriber:
             self._decoder.set_cmn(self._initial_cmn)
             spans = _utterances(samples)
             heard = [word for start, end in spans for word in decode_span(self._decoder, samples, start, end)]
-        # Copies are compared on the recording as it came, before the front end.
-        words = tuple(mark_unlike_copies(audio.samples, heard))
-        biased = search != "_default"
+            # Copies are compared on the recording as it came, before the front end.
+            words = mark_unlike_copies(audio.samples, heard)
+            biased = search != "_default"
+            if biased:
+                words = self._second_look(audio.samples, samples, words, reference_text or "")
         extra = {
             "search": "piece" if biased else "generic",
             "reference_biased": biased,
             "utterances": len(spans),
             **conditioning,
         }
-        return Transcript(words=words, engine=self.engine, model=self.model, extra=extra)
+        return Transcript(words=tuple(words), engine=self.engine, model=self.model, extra=extra)
+
+    def _second_look(
+        self, recording: np.ndarray, samples: np.ndarray, words: list[SpokenWord], reference_text: str
+    ) -> list[SpokenWord]:
+        """Decode again beside fillers and unlike copies (``filler_pass``); the
+        copies are judged afresh when any word changed."""
+        piece = [token for token in piece_tokens(reference_text) if token != "</s>"]
+        rechecked = recheck_fillers(self._decoder, samples, words, piece)
+        if rechecked == words:
+            return words
+        return mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
 
     def _search_for(self, reference_text: str | None) -> str:
         tokens = piece_tokens(reference_text or "")

@@ -1,0 +1,71 @@
+"""The offline engine's second look beside the fillers it heard.
+
+``filler_windows`` finds the stretches where the heard words lost piece
+words right beside a filler (or at a copy unlike the word it copies). Each
+is decoded again with a small grammar: the heard words on either side held
+fixed, and in between either what was heard or the piece's words with a
+filler allowed at every gap. With no language model pulling either way,
+the acoustics choose; when the learner really said something else, the
+heard words keep winning (tests; docs/scoring.md, "A second look beside
+fillers").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pocketsphinx import Decoder
+
+from shared.audio.types import TARGET_RATE
+from shared.domain.transcript import SpokenWord
+from shared.transcription.filler_windows import FillerWindow, filler_windows, window_grammar
+from shared.transcription.port import TranscriptionError
+from shared.transcription.sphinx_spans import decode_span
+
+CONTEXT_WORDS = 2  # heard words held fixed on each side of a window
+SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
+_SEARCH = "_filler_window"
+
+
+def recheck_fillers(
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], piece: list[str]
+) -> list[SpokenWord]:
+    """The heard words, with each stretch beside a filler decoded again.
+
+    Call right after the first pass: its cepstral mean (the recording's own)
+    is what every window starts from. Copies marked ``unlike_previous`` are
+    looked at too. Leaves a grammar search active.
+    """
+    unlike = [k for k, word in enumerate(heard) if word.unlike_previous]
+    windows = filler_windows([w.text for w in heard], piece, unlike)
+    if not windows:
+        return heard
+    cmn = decoder.get_cmn()
+    out = list(heard)
+    for window in reversed(windows):
+        out[window.first : window.last] = _decode_window(decoder, samples, out, window, cmn)
+    return out
+
+
+def _decode_window(
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], window: FillerWindow, cmn: str
+) -> list[SpokenWord]:
+    """The window's words as the grammar decodes them (what was heard if it fails)."""
+    before = [w.text for w in heard[max(0, window.first - CONTEXT_WORDS) : window.first]]
+    after = [w.text for w in heard[window.last : window.last + CONTEXT_WORDS]]
+    inside = heard[window.first : window.last]
+    start = max(0, int((heard[window.first - len(before)].start - SPAN_MARGIN) * TARGET_RATE))
+    end = min(len(samples), int((heard[window.last + len(after) - 1].end + SPAN_MARGIN) * TARGET_RATE))
+    try:
+        grammar = window_grammar(before, [w.text for w in inside], window.expected, after)
+        decoder.add_jsgf_string(_SEARCH, grammar)
+        decoder.activate_search(_SEARCH)
+        decoder.reinit_feat()
+        decoder.set_cmn(cmn)
+        words = decode_span(decoder, samples, start, end)
+    except (RuntimeError, TranscriptionError):
+        return inside  # e.g. the grammar could not be matched to the audio at all
+    texts = [w.text for w in words]
+    held = len(texts) >= len(before) + len(after) and texts[: len(before)] == before
+    if not held or texts[len(texts) - len(after) :] != after:
+        return inside  # the context words did not come back as they were
+    return words[len(before) : len(words) - len(after)]

@@ -1,0 +1,84 @@
+"""The second look beside a heard filler, on real synthesised speech.
+
+The first pass's mishearing is written into its words by hand (flite's
+clean speech is heard right the first time); the second pass must then
+hear what the audio holds: the piece's word where it was said, and the
+learner's own word where that was said instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from shared.audio.decode import decode_file
+from shared.audio.types import DecodedAudio
+from shared.domain.transcript import SpokenWord
+from shared.transcription.filler_pass import recheck_fillers
+from shared.transcription.frontend import prepare
+from shared.transcription.offline import OfflineTranscriber, _new_decoder
+from shared.transcription.piece_model import piece_tokens
+
+PIECE = "He maketh me to lie down in green pastures: he leadeth me beside the still waters."
+
+
+def _flite(text: str, path: Path) -> DecodedAudio:
+    if shutil.which("flite") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("flite is required under CI=true")
+        pytest.skip("flite is not installed")
+    subprocess.run(["flite", "-voice", "slt", "-t", text, "-o", str(path)], check=True)
+    return decode_file(str(path), "wav")
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineTranscriber:
+    return OfflineTranscriber()
+
+
+def _heard(engine: OfflineTranscriber, audio: DecodedAudio) -> list[SpokenWord]:
+    words = list(engine.transcribe(audio, PIECE).words)
+    assert "um" in [w.text for w in words]  # the filler itself is heard
+    return words
+
+
+def _second_pass(audio: DecodedAudio, heard: list[SpokenWord]) -> list[str]:
+    piece = [t for t in piece_tokens(PIECE) if t != "</s>"]
+    words = recheck_fillers(_new_decoder(), prepare(audio.samples)[0], heard, piece)
+    return [w.text for w in words]
+
+
+def _swap(words: list[SpokenWord], old: str, new: str) -> list[SpokenWord]:
+    return [replace(w, text=new) if w.text == old else w for w in words]
+
+
+def test_a_word_misheard_beside_a_filler_is_heard_again_as_said(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    audio = _flite("He maketh me to lie down, um, in green pastures.", tmp_path / "in.wav")
+    heard = _heard(engine, audio)
+    assert "in" in [w.text for w in heard]
+    misheard = _swap(heard, "in", "on")
+    again = _second_pass(audio, misheard)
+    assert again[again.index("um") + 1] == "in"
+    assert len(again) == len(heard)
+
+
+def test_a_different_word_beside_a_filler_is_not_turned_into_the_piece(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    audio = _flite("He maketh me to lie down, um, on green pastures.", tmp_path / "on.wav")
+    heard = _heard(engine, audio)
+    assert "on" in [w.text for w in heard]
+    assert _second_pass(audio, heard) == [w.text for w in heard]
+
+
+def test_words_away_from_fillers_are_left_alone(engine: OfflineTranscriber, tmp_path: Path) -> None:
+    audio = _flite("He maketh me to lie down, um, in green pastures.", tmp_path / "far.wav")
+    heard = _swap(_heard(engine, audio), "maketh", "makes")
+    assert _second_pass(audio, heard)[1] == "makes"

@@ -8,9 +8,6 @@ learner's own word where that was said instead.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,17 +20,13 @@ from shared.transcription.filler_pass import recheck_fillers
 from shared.transcription.frontend import prepare
 from shared.transcription.offline import OfflineTranscriber, _new_decoder
 from shared.transcription.piece_model import piece_tokens
+from tests.support.recitations import synthesise
 
 PIECE = "He maketh me to lie down in green pastures: he leadeth me beside the still waters."
 
 
 def _flite(text: str, path: Path) -> DecodedAudio:
-    if shutil.which("flite") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("flite is required under CI=true")
-        pytest.skip("flite is not installed")
-    subprocess.run(["flite", "-voice", "slt", "-t", text, "-o", str(path)], check=True)
-    return decode_file(str(path), "wav")
+    return decode_file(str(synthesise(text, path)), "wav")
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +9,7 @@ from shared.audio.decode import decode_file
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.piece_model import piece_tokens
+from tests.support.recitations import synthesise
 
 PIECE = (
     "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures: "
@@ -21,12 +19,7 @@ SKIPPED = "he leadeth me beside the still waters. "
 
 
 def _flite(text: str, path: Path) -> DecodedAudio:
-    if shutil.which("flite") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("flite is required under CI=true")
-        pytest.skip("flite is not installed")
-    subprocess.run(["flite", "-voice", "slt", "-t", text, "-o", str(path)], check=True)
-    return decode_file(str(path), "wav")
+    return decode_file(str(synthesise(text, path)), "wav")
 
 
 def _words(text: str) -> list[str]:

@@ -37,7 +37,8 @@ def filler_windows(
 ) -> list[FillerWindow]:
     """Stretches beside a heard filler, or at a copy that does not sound like
     the word it copies (heard indices), where piece words were lost."""
-    spoken = [k for k, word in enumerate(heard) if word not in FILLERS]
+    fillers = FILLERS.difference(piece)  # a poem's own "ah" is a word of the piece
+    spoken = [k for k, word in enumerate(heard) if word not in fillers]
     if len(spoken) == len(heard) and not unlike_copies:
         return []
     words = [heard[k] for k in spoken]
@@ -45,7 +46,7 @@ def filler_windows(
     windows: list[FillerWindow] = []
     place_of = {k: place for place, k in enumerate(spoken)}
     copies = [(place_of[k], (k, k + 1)) for k in unlike_copies if k in place_of]
-    for place, run in sorted(_filler_runs(heard) + copies, key=lambda found: found[1]):
+    for place, run in sorted(_filler_runs(heard, fillers) + copies, key=lambda found: found[1]):
         touching = [op for op in blocks if op.src_start <= place <= op.src_end]
         if not touching:
             continue
@@ -62,12 +63,12 @@ def filler_windows(
     return windows
 
 
-def _filler_runs(heard: Sequence[str]) -> list[tuple[int, tuple[int, int]]]:
+def _filler_runs(heard: Sequence[str], fillers: frozenset[str]) -> list[tuple[int, tuple[int, int]]]:
     """Each run of fillers: how many other words come before it, and its span."""
     runs: list[tuple[int, tuple[int, int]]] = []
     before = 0
     for k, word in enumerate(heard):
-        if word not in FILLERS:
+        if word not in fillers:
             before += 1
         elif runs and runs[-1][1][1] == k:
             runs[-1] = (runs[-1][0], (runs[-1][1][0], k + 1))

@@ -63,3 +63,9 @@ def test_an_unlike_copy_that_loses_no_piece_word_is_a_slip_left_to_the_scorer() 
     # "can [pocket] can long" heard "can can long": the repair shape.
     words = "we can can long endure".split()
     assert filler_windows(words, "we can long endure".split(), unlike_copies=[2]) == []
+
+
+def test_a_filler_that_is_a_word_of_the_piece_is_a_word() -> None:
+    piece = "ah what a time it was".split()
+    assert filler_windows("ah what a time it was".split(), piece) == []
+    assert filler_windows("ah what a dime it was".split(), piece) == []

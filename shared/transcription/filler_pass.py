@@ -16,12 +16,14 @@ import numpy as np
 from pocketsphinx import Decoder
 
 from shared.audio.types import TARGET_RATE
+from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.transcript import SpokenWord
 from shared.transcription.filler_windows import FillerWindow, filler_windows, window_grammar
 from shared.transcription.port import TranscriptionError
 from shared.transcription.sphinx_spans import decode_span
 
 CONTEXT_WORDS = 2  # heard words held fixed on each side of a window
+PAUSE_BESIDE = 0.15  # seconds between word times that make a short function word suspect
 SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
 _SEARCH = "_filler_window"
 
@@ -32,11 +34,12 @@ def recheck_fillers(
     """The heard words, with each stretch beside a filler decoded again.
 
     Call right after the first pass: its cepstral mean (the recording's own)
-    is what every window starts from. Copies marked ``unlike_previous`` are
-    looked at too. Leaves a grammar search active.
+    is what every window starts from. Copies marked ``unlike_previous`` and
+    short function words with a pause beside them are looked at too. Leaves
+    a grammar search active.
     """
     unlike = [k for k, word in enumerate(heard) if word.unlike_previous]
-    windows = filler_windows([w.text for w in heard], piece, unlike)
+    windows = filler_windows([w.text for w in heard], piece, unlike, _paused_function_words(heard))
     if not windows:
         return heard
     cmn = decoder.get_cmn()
@@ -44,6 +47,19 @@ def recheck_fillers(
     for window in reversed(windows):
         out[window.first : window.last] = _decode_window(decoder, samples, out, window, cmn)
     return out
+
+
+def _paused_function_words(heard: list[SpokenWord]) -> list[int]:
+    """Short function words ("a", "the", "of") with a pause on either side."""
+    found = []
+    for k, word in enumerate(heard):
+        if len(word.text) > 3 or word.text not in FUNCTION_WORDS:
+            continue
+        gap_before = word.start - heard[k - 1].end if k else 0.0
+        gap_after = heard[k + 1].start - word.end if k + 1 < len(heard) else 0.0
+        if max(gap_before, gap_after) >= PAUSE_BESIDE:
+            found.append(k)
+    return found
 
 
 def _decode_window(

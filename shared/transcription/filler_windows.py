@@ -8,8 +8,13 @@ does not sound like the first (``copies.py``). Around every filler and
 every such unlike copy, the words heard are compared with the piece; where
 they differ right there and piece words are missing, the stretch is a
 window to decode again, offering both what was heard and what the piece
-says (``filler_pass.py``). Pure text: heard words and piece words in,
-windows out.
+says (``filler_pass.py``). A filler said between pauses can also be heard
+as the short word it sounds like: "finish, uh, the work" came out "finish a
+work". So a short function word with a pause beside it, standing where the
+piece has another function word, gets the same look; only function words,
+since a content word the learner really changed must never be offered
+back as the piece's. Pure text: heard words and piece words in, windows
+out.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.lexicon import FILLERS
 
 FILLER_SOUNDS = ("um", "uh")  # the fillers in the recogniser's dictionary
@@ -33,20 +39,26 @@ class FillerWindow:
 
 
 def filler_windows(
-    heard: Sequence[str], piece: Sequence[str], unlike_copies: Sequence[int] = ()
+    heard: Sequence[str],
+    piece: Sequence[str],
+    unlike_copies: Sequence[int] = (),
+    paused_function_words: Sequence[int] = (),
 ) -> list[FillerWindow]:
-    """Stretches beside a heard filler, or at a copy that does not sound like
-    the word it copies (heard indices), where piece words were lost."""
+    """Stretches beside a heard filler, at a copy that does not sound like the
+    word it copies, or at a short function word with a pause beside it (heard
+    indices), where piece words were lost."""
     fillers = FILLERS.difference(piece)  # a poem's own "ah" is a word of the piece
     spoken = [k for k, word in enumerate(heard) if word not in fillers]
-    if len(spoken) == len(heard) and not unlike_copies:
+    if len(spoken) == len(heard) and not unlike_copies and not paused_function_words:
         return []
     words = [heard[k] for k in spoken]
     blocks = [op for op in Levenshtein.opcodes(words, list(piece)) if op.tag != "equal"]
     windows: list[FillerWindow] = []
     place_of = {k: place for place, k in enumerate(spoken)}
     copies = [(place_of[k], (k, k + 1)) for k in unlike_copies if k in place_of]
-    for place, run in sorted(_filler_runs(heard, fillers) + copies, key=lambda found: found[1]):
+    paused = {k for k in paused_function_words if k in place_of}
+    found = _filler_runs(heard, fillers) + copies + [(place_of[k], (k, k + 1)) for k in sorted(paused)]
+    for place, run in sorted(found, key=lambda item: item[1]):
         touching = [op for op in blocks if op.src_start <= place <= op.src_end]
         if not touching:
             continue
@@ -58,6 +70,8 @@ def filler_windows(
         if src[1] > src[0]:  # heard words that differ: cover them too
             first, last = min(first, spoken[src[0]]), max(last, spoken[src[1] - 1] + 1)
         window = FillerWindow(first, last, tuple(piece[ref[0] : ref[1]]))
+        if run[0] in paused and not FUNCTION_WORDS.issuperset(window.expected):
+            continue
         if not windows or window.first >= windows[-1].last:
             windows.append(window)
     return windows

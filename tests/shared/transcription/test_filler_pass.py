@@ -16,13 +16,14 @@ import pytest
 from shared.audio.decode import decode_file
 from shared.audio.types import DecodedAudio
 from shared.domain.transcript import SpokenWord
-from shared.transcription.filler_pass import recheck_fillers
+from shared.transcription.filler_pass import PAUSE_BESIDE, recheck_fillers
 from shared.transcription.frontend import prepare
 from shared.transcription.offline import OfflineTranscriber, _new_decoder
 from shared.transcription.piece_model import piece_tokens
 from tests.support.recitations import synthesise
 
 PIECE = "He maketh me to lie down in green pastures: he leadeth me beside the still waters."
+LINCOLN = "Let us strive on to finish the work we are in, to bind up the nation's wounds."
 
 
 def _flite(text: str, path: Path) -> DecodedAudio:
@@ -40,8 +41,8 @@ def _heard(engine: OfflineTranscriber, audio: DecodedAudio) -> list[SpokenWord]:
     return words
 
 
-def _second_pass(audio: DecodedAudio, heard: list[SpokenWord]) -> list[str]:
-    piece = [t for t in piece_tokens(PIECE) if t != "</s>"]
+def _second_pass(audio: DecodedAudio, heard: list[SpokenWord], text: str = PIECE) -> list[str]:
+    piece = [t for t in piece_tokens(text) if t != "</s>"]
     words = recheck_fillers(_new_decoder(), prepare(audio.samples)[0], heard, piece)
     return [w.text for w in words]
 
@@ -75,3 +76,23 @@ def test_words_away_from_fillers_are_left_alone(engine: OfflineTranscriber, tmp_
     audio = _flite("He maketh me to lie down, um, in green pastures.", tmp_path / "far.wav")
     heard = _swap(_heard(engine, audio), "maketh", "makes")
     assert _second_pass(audio, heard)[1] == "makes"
+
+
+def test_a_filler_heard_as_an_article_between_pauses_is_heard_again(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    """ "finish, uh, the work" heard "finish a work": a short function word with
+    a pause beside it, standing for the piece's "the"."""
+    audio = _flite("Let us strive on to finish, uh, the work we are in.", tmp_path / "the.wav")
+    heard = list(engine.transcribe(audio, LINCOLN).words)
+    assert [w.text for w in heard][5:8] == ["finish", "the", "work"]
+    again = _second_pass(audio, _swap(heard, "the", "a"), LINCOLN)
+    assert [w for w in again[6:] if w not in ("uh", "um")] == ["the", "work", "we", "are", "in"]
+
+
+def test_an_article_really_said_between_pauses_stays(engine: OfflineTranscriber, tmp_path: Path) -> None:
+    audio = _flite("Let us strive on to finish, a, work we are in.", tmp_path / "a.wav")
+    heard = list(engine.transcribe(audio, LINCOLN).words)
+    assert [w.text for w in heard][5:8] == ["finish", "a", "work"]
+    assert heard[7].start - heard[6].end >= PAUSE_BESIDE  # so it is looked at
+    assert _second_pass(audio, heard, LINCOLN) == [w.text for w in heard]

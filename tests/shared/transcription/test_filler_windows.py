@@ -69,3 +69,18 @@ def test_a_filler_that_is_a_word_of_the_piece_is_a_word() -> None:
     piece = "ah what a time it was".split()
     assert filler_windows("ah what a time it was".split(), piece) == []
     assert filler_windows("ah what a dime it was".split(), piece) == []
+
+
+def test_a_paused_function_word_for_another_function_word_is_looked_at() -> None:
+    # "finish, uh, the work" heard "finish a work".
+    words = "to finish a work we are in".split()
+    piece = "to finish the work we are in".split()
+    assert filler_windows(words, piece) == []
+    assert filler_windows(words, piece, paused_function_words=[2]) == [FillerWindow(2, 3, ("the",))]
+
+
+def test_a_paused_function_word_for_a_content_word_is_never_offered_back() -> None:
+    # A paraphrase heard as "the" must not come back as the piece's word.
+    words = "though i the through the valley".split()
+    piece = "though i walk through the valley".split()
+    assert filler_windows(words, piece, paused_function_words=[2]) == []

@@ -59,11 +59,11 @@ def word_bounds(row: dict[str, str], samples: np.ndarray, cache: Path) -> list[t
 
 def _align(text: str, samples: np.ndarray) -> list[list[int]] | None:
     from shared.transcription.offline import _new_decoder
-    from shared.transcription.sphinx_spans import to_int16 as _to_int16
+    from shared.transcription.sphinx_spans import to_int16
 
     words = list(parse_reference(text).keys)
     decoder = _new_decoder()
-    pcm = _to_int16(samples)
+    pcm = to_int16(samples)
     try:
         decoder.set_align_text(" ".join(words))
         for _ in range(2):  # first pass: words; second: phone-level alignment

@@ -63,8 +63,10 @@ class OfflineTranscriber:
         if audio.sample_rate != TARGET_RATE:
             raise TranscriptionError("bad_audio", "Audio must be 16 kHz mono.")
         samples, conditioning = prepare(audio.samples)
+        # The piece's words, read once: they name its search and guide the second look.
+        tokens = piece_tokens(reference_text or "") if self._use_piece else []
         with self._lock:
-            search = self._search_for(reference_text if self._use_piece else None)
+            search = self._search_for(tokens)
             self._decoder.activate_search(search)
             # Live CMN carries the previous recording's cepstral mean into the
             # next (set_cmn alone does not reset its history, measured): a new
@@ -77,7 +79,8 @@ class OfflineTranscriber:
             words = mark_unlike_copies(audio.samples, heard)
             biased = search != "_default"
             if biased:
-                words = self._second_look(audio.samples, samples, words, reference_text or "")
+                piece = [token for token in tokens if token != "</s>"]
+                words = self._second_look(audio.samples, samples, words, piece)
         extra = {
             "search": "piece" if biased else "generic",
             "reference_biased": biased,
@@ -87,18 +90,16 @@ class OfflineTranscriber:
         return Transcript(words=tuple(words), engine=self.engine, model=self.model, extra=extra)
 
     def _second_look(
-        self, recording: np.ndarray, samples: np.ndarray, words: list[SpokenWord], reference_text: str
+        self, recording: np.ndarray, samples: np.ndarray, words: list[SpokenWord], piece: list[str]
     ) -> list[SpokenWord]:
         """Decode again beside fillers and unlike copies (``filler_pass``); the
         copies are judged afresh when any word changed."""
-        piece = [token for token in piece_tokens(reference_text) if token != "</s>"]
         rechecked = recheck_fillers(self._decoder, samples, words, piece)
         if rechecked == words:
             return words
         return mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
 
-    def _search_for(self, reference_text: str | None) -> str:
-        tokens = piece_tokens(reference_text or "")
+    def _search_for(self, tokens: Sequence[str]) -> str:
         if not tokens:
             return "_default"
         key = " ".join(tokens)

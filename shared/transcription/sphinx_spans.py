@@ -49,7 +49,9 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
 
 
 def _words(decoder: Decoder) -> Iterable[SpokenWord]:
-    for seg in decoder.seg():
+    # No segments at all when a grammar search never reached its end (a
+    # forced reading longer than the audio holds): then no words were heard.
+    for seg in decoder.seg() or ():
         word = re.sub(r"\(\d+\)$", "", seg.word)
         if _SPECIAL.match(word):
             continue  # <s>, </s>, <sil>, [NOISE] and friends are not words

@@ -10,7 +10,9 @@ These passes add what a reading tutor listens for:
   `self_corrected` on that reference word when it looks like an attempt at
   it (see `shared.domain.repairs`);
 - near-homophones: a substitution the engine could not tell apart from the
-  expected word by sound is accepted, conservatively (see `_sounds_right`).
+  expected word by sound is accepted, conservatively (see `_sounds_right`),
+  and so is one where the engine found the expected word fits the
+  recording at least as well (``SpokenWord.sounds_like``; `_fits_expected`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.lexicon import HOMOPHONES
 from shared.domain.repairs import Pauses, merge_self_corrections, merge_unlike_copies
 from shared.domain.result import WordStatus
+from shared.domain.text import normalise_words
 from shared.domain.transcript import SpokenWord
 
 HOMOPHONE_MIN_CONFIDENCE = 0.5  # true homophones (there/their): sound cannot differ
@@ -79,7 +82,10 @@ def judge(
         link = out[k]
         if link.status is SUB and link.ref is not None:
             heard = link.spoken[0]
-            if _sounds_right(ref_keys[link.ref], keys[heard], spoken[heard].confidence, sounds):
+            expected = ref_keys[link.ref]
+            if _fits_expected(spoken[heard], expected) or _sounds_right(
+                expected, keys[heard], spoken[heard].confidence, sounds
+            ):
                 out[k] = link._replace(status=WordStatus.CORRECT)
     # Slides, repetitions and repairs all start from an extra word, so they
     # run on short windows from each extra word on.
@@ -153,6 +159,14 @@ def _slide_insertions(links: Sequence[Link], keys: Sequence[str]) -> list[Link]:
             ]
         p += 1
     return out
+
+
+def _fits_expected(word: SpokenWord, expected: str) -> bool:
+    """The engine found the recording fits the expected word at least as well
+    as the sound-alike it heard (``shared.transcription.homophone_check``)."""
+    if word.sounds_like is None:
+        return False
+    return [token.key for token in normalise_words([word.sounds_like])] == [expected]
 
 
 def _sounds_right(expected: str, heard: str, confidence: float | None, sounds: dict[str, str]) -> bool:

@@ -33,7 +33,7 @@ from shared.domain.text import ReferenceText, parse_reference, token_table
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.domain.wordlist import SAID, WordList, word_list
 
-SCORING_VERSION = "2026.11.7"
+SCORING_VERSION = "2026.11.8"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
 

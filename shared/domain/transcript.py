@@ -16,6 +16,10 @@ class SpokenWord:
     # Set by the engine on a word that repeats the word before it but does not
     # sound like it (shared.transcription.copies): a slip heard as the word.
     unlike_previous: bool = False
+    # Set by the engine on a word standing where the piece has a word that
+    # sounds like it, when the recording fits that word at least as well
+    # (shared.transcription.homophone_check): the piece's word the sounds support.
+    sounds_like: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +66,11 @@ class Transcript:
 
 def _word_dict(word: SpokenWord) -> dict[str, Any]:
     data = asdict(word)
+    # The usual case: stored transcripts stay as they were.
     if not word.unlike_previous:
-        del data["unlike_previous"]  # the usual case: stored transcripts stay as they were
+        del data["unlike_previous"]
+    if word.sounds_like is None:
+        del data["sounds_like"]
     return data
 
 
@@ -76,4 +83,12 @@ def _word_from(item: Mapping[str, Any]) -> SpokenWord:
         raise ValueError(f"transcript word ends before it starts: {item!r}")
     confidence = item.get("confidence")
     unlike = bool(item.get("unlike_previous", False))
-    return SpokenWord(text, start, end, None if confidence is None else float(confidence), unlike)
+    alike = item.get("sounds_like")
+    return SpokenWord(
+        text,
+        start,
+        end,
+        None if confidence is None else float(confidence),
+        unlike,
+        None if alike is None else str(alike),
+    )

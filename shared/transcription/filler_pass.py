@@ -78,8 +78,8 @@ def _decode_window(
         decoder.reinit_feat()
         decoder.set_cmn(cmn)
         words = decode_span(decoder, samples, start, end)
-    except (RuntimeError, TranscriptionError):
-        return inside  # e.g. the grammar could not be matched to the audio at all
+    except (RuntimeError, ValueError, TranscriptionError):
+        return inside  # a word the dictionary lacks, or no match to the audio at all
     texts = [w.text for w in words]
     held = len(texts) >= len(before) + len(after) and texts[: len(before)] == before
     if not held or texts[len(texts) - len(after) :] != after:

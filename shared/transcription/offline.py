@@ -27,6 +27,7 @@ from shared.transcription.chunking import plan_chunks
 from shared.transcription.copies import mark_unlike_copies
 from shared.transcription.filler_pass import recheck_fillers
 from shared.transcription.frontend import prepare
+from shared.transcription.homophone_check import mark_sound_alikes
 from shared.transcription.piece_model import piece_arpa, piece_tokens, sentences
 from shared.transcription.port import TranscriptionError
 from shared.transcription.pronounce import pronounce
@@ -92,12 +93,15 @@ class OfflineTranscriber:
     def _second_look(
         self, recording: np.ndarray, samples: np.ndarray, words: list[SpokenWord], piece: list[str]
     ) -> list[SpokenWord]:
-        """Decode again beside fillers and unlike copies (``filler_pass``); the
-        copies are judged afresh when any word changed."""
+        """Decode again beside fillers and unlike copies (``filler_pass``; the
+        copies are judged afresh when any word changed), then ask how well the
+        piece's word fits wherever a sound-alike of it was heard
+        (``homophone_check``). Both start from the first pass's cepstral mean."""
+        cmn = self._decoder.get_cmn()
         rechecked = recheck_fillers(self._decoder, samples, words, piece)
-        if rechecked == words:
-            return words
-        return mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
+        if rechecked != words:
+            words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
+        return mark_sound_alikes(self._decoder, samples, words, piece, cmn)
 
     def _search_for(self, tokens: Sequence[str]) -> str:
         if not tokens:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from shared.domain.alignment import align_words
 from shared.domain.miscues import judge, sound_key
@@ -33,11 +34,17 @@ def spoken_words(
 
 
 def run(
-    reference: str, said: str, gaps: dict[int, float] | None = None, confidence: float | None = None
+    reference: str,
+    said: str,
+    gaps: dict[int, float] | None = None,
+    confidence: float | None = None,
+    marks: dict[int, str] | None = None,
 ) -> list[tuple[WordStatus, str | None, str | None]]:
-    """(status, expected, spoken) for each aligned step."""
+    """(status, expected, spoken) for each aligned step; ``marks`` give heard
+    words the engine's ``sounds_like``."""
     ref = parse_reference(reference).words
     heard = spoken_words(said, gaps, confidence)
+    heard = [replace(w, sounds_like=(marks or {}).get(i)) for i, w in enumerate(heard)]
     tokens = normalise_words(w.text for w in heard)
     links = align_words(
         [w.forms for w in ref],
@@ -163,6 +170,17 @@ def test_near_homophone_needs_a_confident_engine() -> None:
     assert statuses("weary souls", "wary souls", confidence=0.6) == [SUB, OK]
     assert statuses("weary souls", "wary souls") == [SUB, OK]
     assert statuses("the heavens", "the heaven", confidence=0.99) == [OK, SUB]
+
+
+def test_a_sound_alike_the_engine_found_fits_the_expected_word_is_accepted() -> None:
+    assert statuses("restoreth my soul", "restoreth my sell", marks={2: "soul"}) == [OK, OK, OK]
+    # Marked with the piece's spelling of the word: case and punctuation do not matter.
+    assert statuses("The Lord is", "the large is", marks={1: "lord"}) == [OK, OK, OK]
+
+
+def test_a_sound_alike_without_the_engines_mark_or_marked_for_another_word_stays_wrong() -> None:
+    assert statuses("restoreth my soul", "restoreth my sell") == [OK, OK, SUB]
+    assert statuses("restoreth my soul", "restoreth my sell", marks={2: "sole"}) == [OK, OK, SUB]
 
 
 def test_omitted_line_snaps_to_the_line_it_belongs_to() -> None:

@@ -66,3 +66,11 @@ def test_the_mark_is_kept_when_a_transcript_is_stored() -> None:
     stored = Transcript(words=words, engine="offline", model="m").to_dict()
     assert "unlike_previous" not in stored["words"][0]  # unmarked words are stored as before
     assert Transcript.from_dict(stored).words == words
+
+
+def test_the_sound_alike_mark_is_kept_when_a_transcript_is_stored() -> None:
+    words = (SpokenWord("my", 0.1, 0.3), SpokenWord("sell", 0.4, 0.8, 0.6, sounds_like="soul"))
+    stored = Transcript(words=words, engine="offline", model="m").to_dict()
+    assert "sounds_like" not in stored["words"][0]  # unmarked words are stored as before
+    assert stored["words"][1]["sounds_like"] == "soul"
+    assert Transcript.from_dict(stored).words == words

@@ -1,0 +1,88 @@
+"""Ask the recording how well the piece's word fits where a sound-alike was heard.
+
+At each spot ``near_homophones`` finds, the stretch from two heard words
+before to two after is aligned twice with a one-path grammar: once with
+the heard word, once with the piece's word in its place. Each alignment's
+path score says how well the sounds fit that reading. When the piece's
+word fits at least as well, the heard word is marked ``sounds_like`` the
+piece's word and the scorer does not
+count it a substitution. The words themselves are never changed: the
+transcript still says what the engine heard. Measured on the six-round
+sets, docs/scoring.md ("Eleventh round").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from pocketsphinx import Decoder
+
+from shared.audio.types import TARGET_RATE
+from shared.domain.transcript import SpokenWord
+from shared.transcription.near_homophones import SoundAlike, sound_alikes
+from shared.transcription.port import TranscriptionError
+from shared.transcription.sphinx_spans import decode_span
+
+CONTEXT_WORDS = 2  # heard words aligned on each side of the word
+SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
+# How much worse the piece's word may fit than the heard word, in the
+# decoder's path-score units (log base 1.0001 of its scaled scores): none.
+# A sound-alike really said fits only 50-300 better than the piece's word
+# on flite's voices ("large" for "lord", "sell" for "soul"), so any
+# tolerance would excuse real slips; the engine's confusions where the
+# piece's word fits better are search errors of the first pass.
+MAX_SCORE_GAP = 0
+_SEARCH = "_sound_alike"
+
+
+def mark_sound_alikes(
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], piece: list[str], cmn: str
+) -> list[SpokenWord]:
+    """The heard words, each sound-alike where the recording fits the piece's
+    word at least as well marked ``sounds_like``. ``cmn`` is the cepstral mean to
+    start from (the first pass's). Leaves a grammar search active."""
+    spots = sound_alikes([w.text for w in heard], piece, decoder.lookup_word)
+    out = list(heard)
+    for spot in spots:
+        gap = _score_gap(decoder, samples, heard, spot, cmn)
+        if gap is not None and gap <= MAX_SCORE_GAP:
+            out[spot.heard] = replace(heard[spot.heard], sounds_like=spot.expected)
+    return out
+
+
+def _score_gap(
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], spot: SoundAlike, cmn: str
+) -> int | None:
+    """How much better the heard word fits than the piece's word (None if
+    either reading could not be aligned)."""
+    k = spot.heard
+    before = [w.text for w in heard[max(0, k - CONTEXT_WORDS) : k]]
+    after = [w.text for w in heard[k + 1 : k + 1 + CONTEXT_WORDS]]
+    start = max(0, int((heard[k - len(before)].start - SPAN_MARGIN) * TARGET_RATE))
+    end = min(len(samples), int((heard[k + len(after)].end + SPAN_MARGIN) * TARGET_RATE))
+    scores = [
+        _path_score(decoder, samples, start, end, [*before, word, *after], cmn)
+        for word in (heard[k].text, spot.expected)
+    ]
+    if scores[0] is None or scores[1] is None:
+        return None
+    return scores[0] - scores[1]
+
+
+def _path_score(
+    decoder: Decoder, samples: np.ndarray, start: int, end: int, words: list[str], cmn: str
+) -> int | None:
+    grammar = f"#JSGF V1.0;\ngrammar reading;\npublic <reading> = {' '.join(words)};\n"
+    try:
+        decoder.add_jsgf_string(_SEARCH, grammar)
+        decoder.activate_search(_SEARCH)
+        decoder.reinit_feat()
+        decoder.set_cmn(cmn)
+        decode_span(decoder, samples, start, end)
+    except (RuntimeError, ValueError, TranscriptionError):
+        return None  # ValueError: a word the dictionary lacks
+    hypothesis = decoder.hyp()
+    if hypothesis is None or hypothesis.score <= 0.0 or hypothesis.hypstr.split() != words:
+        return None  # the reading could not be matched to the audio
+    return int(decoder.logmath.log(hypothesis.score))

@@ -5,10 +5,9 @@ before to two after is aligned twice with a one-path grammar: once with
 the heard word, once with the piece's word in its place. Each alignment's
 path score says how well the sounds fit that reading. When the piece's
 word fits at least as well, the heard word is marked ``sounds_like`` the
-piece's word and the scorer does not
-count it a substitution. The words themselves are never changed: the
-transcript still says what the engine heard. Measured on the six-round
-sets, docs/scoring.md ("Eleventh round").
+piece's word and the scorer does not count it a substitution. The words
+themselves are never changed: the transcript still says what the engine
+heard. Measured on the six-round sets: docs/scoring.md, "Eleventh round".
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ CONTEXT_WORDS = 2  # heard words aligned on each side of the word
 SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
 # How much worse the piece's word may fit than the heard word, in the
 # decoder's path-score units (log base 1.0001 of its scaled scores): none.
-# A sound-alike really said fits only 50-300 better than the piece's word
+# A sound-alike really said fits only 50-850 better than the piece's word
 # on flite's voices ("large" for "lord", "sell" for "soul"), so any
 # tolerance would excuse real slips; the engine's confusions where the
 # piece's word fits better are search errors of the first pass.

@@ -15,34 +15,29 @@ from __future__ import annotations
 import numpy as np
 from pocketsphinx import Decoder
 
-from shared.audio.types import TARGET_RATE
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.transcript import SpokenWord
 from shared.transcription.filler_windows import FillerWindow, filler_windows, window_grammar
-from shared.transcription.port import TranscriptionError
-from shared.transcription.sphinx_spans import decode_span
+from shared.transcription.sphinx_spans import context_of, decode_grammar
 
-CONTEXT_WORDS = 2  # heard words held fixed on each side of a window
 PAUSE_BESIDE = 0.15  # seconds between word times that make a short function word suspect
-SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
 _SEARCH = "_filler_window"
 
 
 def recheck_fillers(
-    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], piece: list[str]
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], piece: list[str], cmn: str
 ) -> list[SpokenWord]:
     """The heard words, with each stretch beside a filler decoded again.
 
-    Call right after the first pass: its cepstral mean (the recording's own)
-    is what every window starts from. Copies marked ``unlike_previous`` and
-    short function words with a pause beside them are looked at too. Leaves
-    a grammar search active.
+    ``cmn`` is the cepstral mean every window starts from: the first pass's
+    (the recording's own). Copies marked ``unlike_previous`` and short
+    function words with a pause beside them are looked at too. Leaves a
+    grammar search active.
     """
     unlike = [k for k, word in enumerate(heard) if word.unlike_previous]
     windows = filler_windows([w.text for w in heard], piece, unlike, _paused_function_words(heard))
     if not windows:
         return heard
-    cmn = decoder.get_cmn()
     out = list(heard)
     for window in reversed(windows):
         out[window.first : window.last] = _decode_window(decoder, samples, out, window, cmn)
@@ -66,19 +61,12 @@ def _decode_window(
     decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], window: FillerWindow, cmn: str
 ) -> list[SpokenWord]:
     """The window's words as the grammar decodes them (what was heard if it fails)."""
-    before = [w.text for w in heard[max(0, window.first - CONTEXT_WORDS) : window.first]]
-    after = [w.text for w in heard[window.last : window.last + CONTEXT_WORDS]]
+    context = context_of(heard, window.first, window.last, len(samples))
+    before, after = context.before, context.after
     inside = heard[window.first : window.last]
-    start = max(0, int((heard[window.first - len(before)].start - SPAN_MARGIN) * TARGET_RATE))
-    end = min(len(samples), int((heard[window.last + len(after) - 1].end + SPAN_MARGIN) * TARGET_RATE))
-    try:
-        grammar = window_grammar(before, [w.text for w in inside], window.expected, after)
-        decoder.add_jsgf_string(_SEARCH, grammar)
-        decoder.activate_search(_SEARCH)
-        decoder.reinit_feat()
-        decoder.set_cmn(cmn)
-        words = decode_span(decoder, samples, start, end)
-    except (RuntimeError, ValueError, TranscriptionError):
+    grammar = window_grammar(before, [w.text for w in inside], window.expected, after)
+    words = decode_grammar(decoder, _SEARCH, grammar, samples, context, cmn)
+    if words is None:
         return inside  # a word the dictionary lacks, or no match to the audio at all
     texts = [w.text for w in words]
     held = len(texts) >= len(before) + len(after) and texts[: len(before)] == before

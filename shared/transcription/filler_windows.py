@@ -47,8 +47,7 @@ def filler_windows(
     """Stretches beside a heard filler, at a copy that does not sound like the
     word it copies, or at a short function word with a pause beside it (heard
     indices), where piece words were lost."""
-    fillers = FILLERS.difference(piece)  # a poem's own "ah" is a word of the piece
-    spoken = [k for k, word in enumerate(heard) if word not in fillers]
+    spoken = spoken_places(heard, piece)
     if len(spoken) == len(heard) and not unlike_copies and not paused_function_words:
         return []
     words = [heard[k] for k in spoken]
@@ -57,7 +56,7 @@ def filler_windows(
     place_of = {k: place for place, k in enumerate(spoken)}
     copies = [(place_of[k], (k, k + 1)) for k in unlike_copies if k in place_of]
     paused = {k for k in paused_function_words if k in place_of}
-    found = _filler_runs(heard, fillers) + copies + [(place_of[k], (k, k + 1)) for k in sorted(paused)]
+    found = _filler_runs(len(heard), spoken) + copies + [(place_of[k], (k, k + 1)) for k in sorted(paused)]
     for place, run in sorted(found, key=lambda item: item[1]):
         touching = [op for op in blocks if op.src_start <= place <= op.src_end]
         if not touching:
@@ -77,12 +76,21 @@ def filler_windows(
     return windows
 
 
-def _filler_runs(heard: Sequence[str], fillers: frozenset[str]) -> list[tuple[int, tuple[int, int]]]:
-    """Each run of fillers: how many other words come before it, and its span."""
+def spoken_places(heard: Sequence[str], piece: Sequence[str]) -> list[int]:
+    """Indices of the heard words that are not fillers; a filler word the piece
+    itself contains (a poem's own "ah") is a word of the piece."""
+    fillers = FILLERS.difference(piece)
+    return [k for k, word in enumerate(heard) if word not in fillers]
+
+
+def _filler_runs(size: int, spoken: Sequence[int]) -> list[tuple[int, tuple[int, int]]]:
+    """Each run of fillers (the heard indices not in ``spoken``): how many other
+    words come before it, and its span."""
+    words = set(spoken)
     runs: list[tuple[int, tuple[int, int]]] = []
     before = 0
-    for k, word in enumerate(heard):
-        if word not in fillers:
+    for k in range(size):
+        if k in words:
             before += 1
         elif runs and runs[-1][1][1] == k:
             runs[-1] = (runs[-1][0], (runs[-1][1][0], k + 1))

@@ -17,14 +17,10 @@ from dataclasses import replace
 import numpy as np
 from pocketsphinx import Decoder
 
-from shared.audio.types import TARGET_RATE
 from shared.domain.transcript import SpokenWord
 from shared.transcription.near_homophones import SoundAlike, sound_alikes
-from shared.transcription.port import TranscriptionError
-from shared.transcription.sphinx_spans import decode_span
+from shared.transcription.sphinx_spans import Context, context_of, decode_grammar
 
-CONTEXT_WORDS = 2  # heard words aligned on each side of the word
-SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
 # How much worse the piece's word may fit than the heard word, in the
 # decoder's path-score units (log base 1.0001 of its scaled scores): none.
 # A sound-alike really said fits only 50-850 better than the piece's word
@@ -55,14 +51,10 @@ def _score_gap(
 ) -> int | None:
     """How much better the heard word fits than the piece's word (None if
     either reading could not be aligned)."""
-    k = spot.heard
-    before = [w.text for w in heard[max(0, k - CONTEXT_WORDS) : k]]
-    after = [w.text for w in heard[k + 1 : k + 1 + CONTEXT_WORDS]]
-    start = max(0, int((heard[k - len(before)].start - SPAN_MARGIN) * TARGET_RATE))
-    end = min(len(samples), int((heard[k + len(after)].end + SPAN_MARGIN) * TARGET_RATE))
+    context = context_of(heard, spot.heard, spot.heard + 1, len(samples))
     scores = [
-        _path_score(decoder, samples, start, end, [*before, word, *after], cmn)
-        for word in (heard[k].text, spot.expected)
+        _path_score(decoder, samples, context, [*context.before, word, *context.after], cmn)
+        for word in (heard[spot.heard].text, spot.expected)
     ]
     if scores[0] is None or scores[1] is None:
         return None
@@ -70,17 +62,11 @@ def _score_gap(
 
 
 def _path_score(
-    decoder: Decoder, samples: np.ndarray, start: int, end: int, words: list[str], cmn: str
+    decoder: Decoder, samples: np.ndarray, context: Context, words: list[str], cmn: str
 ) -> int | None:
     grammar = f"#JSGF V1.0;\ngrammar reading;\npublic <reading> = {' '.join(words)};\n"
-    try:
-        decoder.add_jsgf_string(_SEARCH, grammar)
-        decoder.activate_search(_SEARCH)
-        decoder.reinit_feat()
-        decoder.set_cmn(cmn)
-        decode_span(decoder, samples, start, end)
-    except (RuntimeError, ValueError, TranscriptionError):
-        return None  # ValueError: a word the dictionary lacks
+    if decode_grammar(decoder, _SEARCH, grammar, samples, context, cmn) is None:
+        return None  # a word the dictionary lacks, or the decoder failed
     hypothesis = decoder.hyp()
     if hypothesis is None or hypothesis.score <= 0.0 or hypothesis.hypstr.split() != words:
         return None  # the reading could not be matched to the audio

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from shared.domain.function_words import FUNCTION_WORDS
-from shared.domain.lexicon import FILLERS
+from shared.transcription.filler_windows import spoken_places
 
 # Share of phones two words must have in common (edit-distance similarity of
 # the phone strings): "lord" L AO R D / "large" L AA R JH is 0.5.
@@ -37,8 +37,7 @@ def sound_alikes(
 ) -> list[SoundAlike]:
     """Heard content words standing one for one where the piece has a
     different content word with mostly the same phones."""
-    fillers = FILLERS.difference(piece)
-    spoken = [k for k, word in enumerate(heard) if word not in fillers]
+    spoken = spoken_places(heard, piece)
     words = [heard[k] for k in spoken]
     found: list[SoundAlike] = []
     for op in Levenshtein.opcodes(words, list(piece)):

@@ -98,7 +98,7 @@ class OfflineTranscriber:
         piece's word fits wherever a sound-alike of it was heard
         (``homophone_check``). Both start from the first pass's cepstral mean."""
         cmn = self._decoder.get_cmn()
-        rechecked = recheck_fillers(self._decoder, samples, words, piece)
+        rechecked = recheck_fillers(self._decoder, samples, words, piece, cmn)
         if rechecked != words:
             words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
         return mark_sound_alikes(self._decoder, samples, words, piece, cmn)

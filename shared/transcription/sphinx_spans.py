@@ -1,14 +1,15 @@
-"""Decode a span of samples with PocketSphinx's active search into timed words.
+"""Decode a span of samples with PocketSphinx into timed words.
 
-Shared by the offline engine's first pass (whole utterances, piece model)
-and its second look beside fillers (short spans, a small grammar).
+Shared by the offline engine's first pass (whole utterances, piece model),
+its second look beside fillers and its sound-alike check (a few heard
+words with fixed context, a small grammar each).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pocketsphinx import Decoder
@@ -19,6 +20,8 @@ from shared.transcription.port import TranscriptionError
 
 FRAME_SECONDS = 0.01  # PocketSphinx frames are 10 ms
 PCM_BLOCK = 60 * TARGET_RATE
+CONTEXT_WORDS = 2  # heard words held fixed on each side of a stretch decoded again
+SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
 
 _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
 
@@ -36,6 +39,42 @@ def decode_span(decoder: Decoder, samples: np.ndarray, start: int, end: int) -> 
         replace(word, start=round(word.start + offset, 2), end=round(word.end + offset, 2))
         for word in _words(decoder)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The heard words around a stretch, and the samples they cover with it."""
+
+    before: list[str]
+    after: list[str]
+    start: int
+    end: int
+
+
+def context_of(heard: Sequence[SpokenWord], first: int, last: int, total: int) -> Context:
+    """Up to ``CONTEXT_WORDS`` heard words each side of ``heard[first:last]``,
+    and its sample span with them (``total`` samples in the recording)."""
+    before = [w.text for w in heard[max(0, first - CONTEXT_WORDS) : first]]
+    after = [w.text for w in heard[last : last + CONTEXT_WORDS]]
+    start = max(0, int((heard[first - len(before)].start - SPAN_MARGIN) * TARGET_RATE))
+    end = min(total, int((heard[last + len(after) - 1].end + SPAN_MARGIN) * TARGET_RATE))
+    return Context(before, after, start, end)
+
+
+def decode_grammar(
+    decoder: Decoder, search: str, grammar: str, samples: np.ndarray, context: Context, cmn: str
+) -> list[SpokenWord] | None:
+    """The context's span decoded with a JSGF grammar from the cepstral mean
+    ``cmn``; None when the grammar holds a word the dictionary lacks
+    (ValueError) or the decoder fails. Leaves that grammar search active."""
+    try:
+        decoder.add_jsgf_string(search, grammar)
+        decoder.activate_search(search)
+        decoder.reinit_feat()
+        decoder.set_cmn(cmn)
+        return decode_span(decoder, samples, context.start, context.end)
+    except (RuntimeError, ValueError, TranscriptionError):
+        return None
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+from shared.domain.transcript import SpokenWord
 from tests.support.stack import require_tool
 
 PSALM_23 = (
@@ -28,3 +30,10 @@ def skip_middle(text: str) -> str:
     words = text.split()
     quarter = len(words) // 4
     return " ".join(words[:quarter] + words[3 * quarter :])
+
+
+def swap_word(words: list[SpokenWord], old: str, new: str) -> list[SpokenWord]:
+    """The heard words with every ``old`` written as ``new``: a first pass's
+    mishearing set by hand (flite's clean speech is heard right)."""
+    assert old in [w.text for w in words]
+    return [replace(w, text=new) if w.text == old else w for w in words]

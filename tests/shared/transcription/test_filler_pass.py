@@ -8,7 +8,6 @@ learner's own word where that was said instead.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from shared.transcription.filler_pass import PAUSE_BESIDE, recheck_fillers
 from shared.transcription.frontend import prepare
 from shared.transcription.offline import OfflineTranscriber, _new_decoder
 from shared.transcription.piece_model import piece_tokens
-from tests.support.recitations import synthesise
+from tests.support.recitations import swap_word, synthesise
 
 PIECE = "He maketh me to lie down in green pastures: he leadeth me beside the still waters."
 LINCOLN = "Let us strive on to finish the work we are in, to bind up the nation's wounds."
@@ -43,12 +42,9 @@ def _heard(engine: OfflineTranscriber, audio: DecodedAudio) -> list[SpokenWord]:
 
 def _second_pass(audio: DecodedAudio, heard: list[SpokenWord], text: str = PIECE) -> list[str]:
     piece = [t for t in piece_tokens(text) if t != "</s>"]
-    words = recheck_fillers(_new_decoder(), prepare(audio.samples)[0], heard, piece)
+    decoder = _new_decoder()
+    words = recheck_fillers(decoder, prepare(audio.samples)[0], heard, piece, decoder.get_cmn())
     return [w.text for w in words]
-
-
-def _swap(words: list[SpokenWord], old: str, new: str) -> list[SpokenWord]:
-    return [replace(w, text=new) if w.text == old else w for w in words]
 
 
 def test_a_word_misheard_beside_a_filler_is_heard_again_as_said(
@@ -57,7 +53,7 @@ def test_a_word_misheard_beside_a_filler_is_heard_again_as_said(
     audio = _flite("He maketh me to lie down, um, in green pastures.", tmp_path / "in.wav")
     heard = _heard(engine, audio)
     assert "in" in [w.text for w in heard]
-    misheard = _swap(heard, "in", "on")
+    misheard = swap_word(heard, "in", "on")
     again = _second_pass(audio, misheard)
     assert again[again.index("um") + 1] == "in"
     assert len(again) == len(heard)
@@ -74,7 +70,7 @@ def test_a_different_word_beside_a_filler_is_not_turned_into_the_piece(
 
 def test_words_away_from_fillers_are_left_alone(engine: OfflineTranscriber, tmp_path: Path) -> None:
     audio = _flite("He maketh me to lie down, um, in green pastures.", tmp_path / "far.wav")
-    heard = _swap(_heard(engine, audio), "maketh", "makes")
+    heard = swap_word(_heard(engine, audio), "maketh", "makes")
     assert _second_pass(audio, heard)[1] == "makes"
 
 
@@ -86,7 +82,7 @@ def test_a_filler_heard_as_an_article_between_pauses_is_heard_again(
     audio = _flite("Let us strive on to finish, uh, the work we are in.", tmp_path / "the.wav")
     heard = list(engine.transcribe(audio, LINCOLN).words)
     assert [w.text for w in heard][5:8] == ["finish", "the", "work"]
-    again = _second_pass(audio, _swap(heard, "the", "a"), LINCOLN)
+    again = _second_pass(audio, swap_word(heard, "the", "a"), LINCOLN)
     assert [w for w in again[6:] if w not in ("uh", "um")] == ["the", "work", "we", "are", "in"]
 
 

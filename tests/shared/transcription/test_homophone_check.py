@@ -8,7 +8,6 @@ really said.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ from shared.transcription.frontend import prepare
 from shared.transcription.homophone_check import mark_sound_alikes
 from shared.transcription.offline import OfflineTranscriber, _new_decoder
 from shared.transcription.piece_model import piece_tokens
-from tests.support.recitations import synthesise
+from tests.support.recitations import swap_word, synthesise
 
 SHEPHERD = "The Lord is my shepherd, I shall not want."
 RESTORES = "He restores my soul and guides me along the right paths."
@@ -47,11 +46,6 @@ def _checked(audio: DecodedAudio, heard: list[SpokenWord], piece: str) -> dict[s
     return {w.text: w.sounds_like for w in words}
 
 
-def _swap(words: list[SpokenWord], old: str, new: str) -> list[SpokenWord]:
-    assert old in [w.text for w in words]
-    return [replace(w, text=new) if w.text == old else w for w in words]
-
-
 @pytest.mark.parametrize(
     ("piece", "word", "alike"), [(SHEPHERD, "lord", "large"), (RESTORES, "soul", "sell")]
 )
@@ -59,7 +53,7 @@ def test_the_piece_word_said_but_heard_as_a_sound_alike_is_marked(
     engine: OfflineTranscriber, tmp_path: Path, piece: str, word: str, alike: str
 ) -> None:
     audio, heard = _heard(engine, piece, piece, "awb", tmp_path / "said.wav")
-    assert _checked(audio, _swap(heard, word, alike), piece)[alike] == word
+    assert _checked(audio, swap_word(heard, word, alike), piece)[alike] == word
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,9 @@ class Transcript:
     model: str
     language: str = "en"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # The version of Recital's own recognition code that produced the words
+    # (beside the engine's model): a change to what the engine hears bumps it.
+    recognition_version: str = ""
 
     @property
     def text(self) -> str:
@@ -39,6 +42,7 @@ class Transcript:
             "engine": self.engine,
             "model": self.model,
             "language": self.language,
+            "recognition_version": self.recognition_version,
             "text": self.text,
             "words": [_word_dict(w) for w in self.words],
             "extra": dict(self.extra),
@@ -57,6 +61,7 @@ class Transcript:
             model=str(data.get("model", "given")),
             language=str(data.get("language", "en")),
             extra=dict(data.get("extra", {})),
+            recognition_version=str(data.get("recognition_version", "")),
         )
 
     @classmethod

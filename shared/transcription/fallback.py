@@ -105,6 +105,7 @@ class FallbackTranscriber:
         self.breaker = breaker or CircuitBreaker()
         self.engine = primary.engine
         self.model = primary.model
+        self.recognition_version = primary.recognition_version
         self.uses_reference = bool(getattr(primary, "uses_reference", False))
 
     def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:

@@ -41,6 +41,8 @@ GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000
 
 UTTERANCE_SAMPLES = 120 * TARGET_RATE
+# Bump with any change to what this engine hears (biasing, second looks).
+RECOGNITION_VERSION = "offline-2026.11.8"
 
 
 class OfflineTranscriber:
@@ -48,6 +50,7 @@ class OfflineTranscriber:
 
     engine = "offline"
     model = MODEL_NAME
+    recognition_version = RECOGNITION_VERSION
     uses_reference = True  # piece-biased: its transcripts are cached per piece
 
     def __init__(self, *, generic_weight: float = GENERIC_WEIGHT, use_piece: bool = True) -> None:
@@ -88,7 +91,13 @@ class OfflineTranscriber:
             "utterances": len(spans),
             **conditioning,
         }
-        return Transcript(words=tuple(words), engine=self.engine, model=self.model, extra=extra)
+        return Transcript(
+            words=tuple(words),
+            engine=self.engine,
+            model=self.model,
+            extra=extra,
+            recognition_version=RECOGNITION_VERSION,
+        )
 
     def _second_look(
         self, recording: np.ndarray, samples: np.ndarray, words: list[SpokenWord], piece: list[str]

@@ -51,8 +51,13 @@ Samples = npt.NDArray[np.float32]
 Piece = tuple[int, list[SpokenWord]] | list[tuple[int, int]]
 
 
+# Bump with any change to what this engine reports (chunking, prompts, word times).
+RECOGNITION_VERSION = "openai-2026.11.8"
+
+
 class OpenAITranscriber:
     engine = "openai"
+    recognition_version = RECOGNITION_VERSION
 
     def __init__(
         self,
@@ -106,7 +111,9 @@ class OpenAITranscriber:
         # expected words makes the model report them even when they were not said.
         del reference_text
         if len(audio.samples) == 0:
-            return Transcript((), self.engine, self.model, self._language or "en")
+            return Transcript(
+                (), self.engine, self.model, self._language or "en", recognition_version=RECOGNITION_VERSION
+            )
         pieces = self._transcribe_all(audio.samples)
         extra: dict[str, object] = {"chunks": len(pieces)}
         if not self.word_times:
@@ -117,6 +124,7 @@ class OpenAITranscriber:
             model=self.model,
             language=self._language or "en",
             extra=extra,
+            recognition_version=RECOGNITION_VERSION,
         )
 
     def _transcribe_all(self, samples: Samples) -> dict[int, list[SpokenWord]]:

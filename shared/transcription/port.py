@@ -21,6 +21,10 @@ class TranscriptionError(Exception):
 class Transcriber(Protocol):
     engine: str  # "offline" | "openai"
     model: str
+    # Version of Recital's own recognition code around the model (biasing,
+    # second looks, chunking): part of the transcript cache key, so a change
+    # to what the engine hears is never served from an old transcript.
+    recognition_version: str
 
     def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
         """Words with start/end seconds. ``reference_text`` may bias recognition

@@ -30,6 +30,7 @@ class CountingEngine:
     calls: int = 0
     engine: str = "offline"
     model: str = OfflineTranscriber.model
+    recognition_version: str = OfflineTranscriber.recognition_version
     uses_reference: bool = True
 
     def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:

@@ -30,6 +30,7 @@ class FixedTranscriber:
 
     engine = "offline"
     model = "fixed-test-model"
+    recognition_version = "fixed-test-1"
 
     def __init__(self) -> None:
         self.calls = 0

@@ -27,10 +27,12 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web import errors
     from web.api import api
     from web.health import health
+    from web.pages import pages
 
     errors.register(app)
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(health)
+    app.register_blueprint(pages)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app
 

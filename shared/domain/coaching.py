@@ -1,0 +1,94 @@
+"""A short, specific coaching note built by rules from one result's miscues and hesitations.
+
+Plain data in (the stored result's ``words`` and ``hesitations``), one or two
+sentences out. The note names the exact words and the move between them that
+went wrong, because "practise more" tells a learner nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Word = Mapping[str, Any]
+MAX_POINTS = 2
+QUOTE_WORDS = 6  # a longer skipped run is quoted by its first words
+
+
+@dataclass(frozen=True)
+class Point:
+    """One thing to say, with a weight that orders the points by how much they cost."""
+
+    weight: float
+    sentence: str
+
+
+def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]]) -> str:
+    reference = _reference_words(words)
+    points = _skips(words, reference) + _swaps(words, reference) + _pauses(hesitations, reference)
+    if not points:
+        return "Word-perfect and fluent. Next time, try it with the text hidden."
+    points.sort(key=lambda p: -p.weight)
+    return " ".join(p.sentence for p in points[:MAX_POINTS])
+
+
+def _reference_words(words: Sequence[Word]) -> dict[int, str]:
+    return {w["index"]: w["expected"] for w in words if w.get("index") is not None and w.get("expected")}
+
+
+def _skips(words: Sequence[Word], reference: Mapping[int, str]) -> list[Point]:
+    runs: list[list[int]] = []
+    for word in words:
+        if word["status"] != "omitted" or word.get("index") is None:
+            continue
+        if runs and runs[-1][-1] == word["index"] - 1:
+            runs[-1].append(word["index"])
+        else:
+            runs.append([word["index"]])
+    return [_skip_point(run, reference) for run in runs]
+
+
+def _skip_point(run: list[int], reference: Mapping[int, str]) -> Point:
+    phrase = " ".join(reference[i] for i in run[:QUOTE_WORDS]) + (" …" if len(run) > QUOTE_WORDS else "")
+    before = reference.get(run[0] - 1)
+    sentence = f"You skipped “{phrase}”"
+    if before:
+        sentence += f"; practise the move from “{before}” to “{reference[run[0]]}”."
+    else:
+        sentence += f"; practise how the piece opens, with “{reference[run[0]]}”."
+    return Point(2.0 * len(run), sentence)
+
+
+def _swaps(words: Sequence[Word], reference: Mapping[int, str]) -> list[Point]:
+    points = []
+    for word in words:
+        if word["status"] != "substituted":
+            continue
+        before = reference.get(word["index"] - 1) if word.get("index") is not None else None
+        where = f" after “{before}”" if before else ""
+        points.append(
+            Point(
+                1.5,
+                f"You said “{word['spoken']}” for “{word['expected']}”{where}; say that line aloud twice.",
+            )
+        )
+    return points
+
+
+def _pauses(hesitations: Sequence[Mapping[str, Any]], reference: Mapping[int, str]) -> list[Point]:
+    points = []
+    for pause in hesitations:
+        index = pause.get("before_word")
+        if index is None or index not in reference:
+            continue
+        before = reference.get(index - 1)
+        move = f"from “{before}” to “{reference[index]}”" if before else f"into “{reference[index]}”"
+        points.append(
+            Point(
+                float(pause["duration"]),
+                f"You paused {pause['duration']:.1f} s before “{reference[index]}”; "
+                f"practise the move {move}.",
+            )
+        )
+    return points

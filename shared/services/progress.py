@@ -1,0 +1,108 @@
+"""A learner's progress on one piece: accuracy over attempts, weakest sections, what next.
+
+Everything is computed from each attempt's newest score, so a re-score
+changes the chart, the weak spots and the FSRS schedule alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from shared.db import models
+from shared.db.uow import UnitOfWork
+from shared.domain.review import SectionReview, review_sections
+from shared.domain.schedule import Due, Review, schedule
+from shared.services.learners import find_learner
+
+WEAK_WINDOW = 5  # weakest sections are judged on the latest attempts only
+WEAKEST = 3
+NEXT = 3
+
+
+@dataclass(frozen=True)
+class AttemptPoint:
+    attempt_id: uuid.UUID
+    at: datetime
+    accuracy: float
+    overall: float
+    wpm: float
+
+
+@dataclass(frozen=True)
+class SectionStanding:
+    index: int
+    text: str
+    mean_accuracy: float
+    due: datetime | None = None
+    last_rating: int | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    points: list[AttemptPoint] = field(default_factory=list)
+    weakest: list[SectionStanding] = field(default_factory=list)
+    next_up: list[SectionStanding] = field(default_factory=list)
+
+
+def piece_progress(uow: UnitOfWork, learner: str, piece_id: uuid.UUID) -> Progress:
+    owner = find_learner(uow, learner)
+    if owner is None:
+        return Progress()
+    scored = _newest_scores(uow, owner.id, piece_id)
+    points = [AttemptPoint(a.id, _aware(a.created_at), s.accuracy, s.overall, s.wpm) for a, s in scored]
+    reviewed = [(_aware(a.created_at), review_sections(s.result)) for a, s in scored]
+    return Progress(points, _weakest(reviewed), _next_up(reviewed))
+
+
+def _newest_scores(
+    uow: UnitOfWork, learner_id: uuid.UUID, piece_id: uuid.UUID
+) -> list[tuple[models.Attempt, models.Score]]:
+    rows = uow.session.execute(
+        select(models.Attempt, models.Score)
+        .join(models.Score, models.Score.attempt_id == models.Attempt.id)
+        .where(models.Attempt.learner_id == learner_id, models.Attempt.piece_id == piece_id)
+        .order_by(models.Attempt.created_at, models.Score.created_at)
+    ).all()
+    newest: dict[uuid.UUID, tuple[models.Attempt, models.Score]] = {}
+    for attempt, score in rows:  # later scores of an attempt replace earlier ones
+        newest[attempt.id] = (attempt, score)
+    return list(newest.values())
+
+
+def _weakest(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:
+    totals: dict[int, list[float]] = {}
+    texts: dict[int, str] = {}
+    for _, sections in reviewed[-WEAK_WINDOW:]:
+        for s in sections:
+            totals.setdefault(s.index, []).append(s.accuracy)
+            texts[s.index] = s.text
+    standings = [SectionStanding(i, texts[i], sum(v) / len(v)) for i, v in totals.items()]
+    return sorted((s for s in standings if s.mean_accuracy < 100.0), key=lambda s: s.mean_accuracy)[:WEAKEST]
+
+
+def _next_up(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:
+    reviews = [Review(s.index, at, s.rating) for at, sections in reviewed for s in sections]
+    texts = {s.index: (s.text, s.accuracy) for _, sections in reviewed for s in sections}
+    plan: list[Due] = schedule(reviews)
+    return [
+        SectionStanding(d.section, texts[d.section][0], texts[d.section][1], d.due, d.last_rating)
+        for d in plan[:NEXT]
+    ]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def chart_series(progress: Progress) -> dict[str, Any]:
+    """The accuracy chart's data: seconds since the epoch and percentages (0-100)."""
+    return {
+        "t": [p.at.timestamp() for p in progress.points],
+        "accuracy": [p.accuracy for p in progress.points],
+        "overall": [p.overall for p in progress.points],
+    }

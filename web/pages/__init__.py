@@ -1,0 +1,5 @@
+"""Learner pages: server-rendered HTML over the same services as the JSON API."""
+
+from web.pages.routes import pages
+
+__all__ = ["pages"]

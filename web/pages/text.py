@@ -1,0 +1,79 @@
+"""Words for the templates: the practice text split for its three modes, and a
+result's words with their status label and non-colour cue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LABELS = {
+    "correct": "correct",
+    "substituted": "said something else",
+    "omitted": "missed",
+    "inserted": "added",
+    "repeated": "repeated",
+    "self_corrected": "corrected yourself",
+}
+
+
+@dataclass(frozen=True)
+class PracticeWord:
+    first: str  # shown in "first letters" mode
+    rest: str
+
+
+@dataclass(frozen=True)
+class MarkedWord:
+    text: str
+    status: str
+    label: str
+    said: str | None
+    start: float | None
+    end: float | None
+    prompted: bool
+    hesitation: float | None  # seconds of pause just before this word
+
+
+def practice_words(text: str) -> list[list[PracticeWord]]:
+    """Lines of words; the first letter is kept apart so CSS can hide the rest."""
+    lines = []
+    for line in text.splitlines():
+        words = [PracticeWord(*_split_first(w)) for w in line.split()]
+        lines.append(words)
+    return lines
+
+
+def _split_first(word: str) -> tuple[str, str]:
+    for i, ch in enumerate(word):
+        if ch.isalnum():
+            return word[: i + 1], word[i + 1 :]
+    return word, ""
+
+
+def marked_words(result: dict[str, Any] | None) -> list[MarkedWord]:
+    if not result:
+        return []
+    pauses = {
+        h["before_word"]: h["duration"]
+        for h in result.get("hesitations", [])
+        if h.get("before_word") is not None
+    }
+    marked = []
+    for w in result["words"]:
+        status = w["status"]
+        text = w["expected"] if w.get("expected") is not None else (w.get("spoken") or "")
+        said = w.get("spoken") if status == "substituted" else None
+        hesitation = pauses.get(w["index"]) if w.get("index") is not None and status != "inserted" else None
+        marked.append(
+            MarkedWord(
+                text,
+                status,
+                LABELS[status],
+                said,
+                w.get("start"),
+                w.get("end"),
+                bool(w.get("prompted")),
+                hesitation,
+            )
+        )
+    return marked

@@ -1,0 +1,66 @@
+// The result page: a waveform with speech and pauses, click a word to hear it,
+// the word being spoken highlighted, and arrow keys to move between words.
+import { pollAttempt } from "./api.js";
+import { drawWaveform } from "./waveform.js";
+
+const pending = document.getElementById("pending");
+if (pending) {
+  pollAttempt(pending.dataset.statusUrl, (view) => {
+    pending.textContent = view.status === "processing" ? `Scoring: ${view.stage}…` : `Your recording is ${view.status}.`;
+  }).then(() => window.location.reload());
+}
+
+const player = document.getElementById("player");
+const words = [...document.querySelectorAll("#words .w")];
+const timed = words.filter((w) => w.dataset.start !== undefined);
+const starts = timed.map((w) => parseFloat(w.dataset.start));
+let current = null;
+
+function wordAt(time) {
+  let lo = 0, hi = starts.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= time) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found >= 0 && time <= parseFloat(timed[found].dataset.end) + 0.15 ? timed[found] : null;
+}
+
+if (player) {
+  player.addEventListener("timeupdate", () => {
+    const word = wordAt(player.currentTime);
+    if (word === current) return;
+    if (current) current.classList.remove("now");
+    if (word) word.classList.add("now");
+    current = word;
+  });
+}
+
+const list = document.getElementById("words");
+if (list) {
+  list.addEventListener("click", (e) => {
+    const word = e.target.closest(".w");
+    if (!word || word.dataset.start === undefined || !player) return;
+    player.currentTime = parseFloat(word.dataset.start);
+    player.play();
+  });
+  list.addEventListener("keydown", (e) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    const at = words.indexOf(e.target.closest(".w"));
+    if (!step || at < 0) return;
+    const next = words[Math.min(words.length - 1, Math.max(0, at + step))];
+    words[at].tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+    e.preventDefault();
+  });
+}
+
+const canvas = document.getElementById("wave");
+if (canvas && player) {
+  drawWaveform(canvas, player.currentSrc || player.src, JSON.parse(canvas.dataset.speech));
+  canvas.addEventListener("click", (e) => {
+    if (!player.duration) return;
+    const box = canvas.getBoundingClientRect();
+    player.currentTime = ((e.clientX - box.left) / box.width) * player.duration;
+  });
+}

@@ -1,0 +1,56 @@
+"""The rule-built coaching note names the words and the move that went wrong."""
+
+from __future__ import annotations
+
+from shared.domain.coaching import coaching_note
+from tests.support.results import scored
+
+GETTYSBURG = (
+    "Four score and seven years ago our fathers brought forth on this continent a new nation. "
+    "Conceived in Liberty and dedicated to the proposition that all men are created equal."
+)
+
+
+def note(spoken: str, pauses: dict[int, float] | None = None) -> str:
+    result = scored(GETTYSBURG, spoken, pauses)
+    return coaching_note(result["words"], result["hesitations"])
+
+
+def test_a_skipped_phrase_is_quoted_with_the_move_into_it() -> None:
+    text = note(
+        "Four score and seven years ago our fathers brought forth on this continent a new nation "
+        "dedicated to the proposition that all men are created equal"
+    )
+    assert text.startswith("You skipped “Conceived in Liberty and”; practise the move from “nation” to “Conceived”.")
+
+
+def test_a_swap_says_what_was_said_instead() -> None:
+    text = note(
+        "Four score and seven years ago our fathers brought forth on this continent a new nation "
+        "conceived in liberty and dedicated to the proposition that all men are made equal"
+    )
+    assert "You said “made” for “created” after “are”" in text
+
+
+def test_a_long_pause_names_the_word_it_came_before() -> None:
+    spoken = (
+        "Four score and seven years ago our fathers brought forth on this continent a new nation "
+        "conceived in liberty and dedicated to the proposition that all men are created equal"
+    )
+    text = note(spoken, {21: 2.5})  # before the 22nd word, "to"
+    assert text.startswith("You paused 2.5 s before “to”; practise the move from “dedicated” to “to”.")
+
+
+def test_the_costliest_two_points_are_kept() -> None:
+    text = note(
+        "Four score and seven years ago our fathers brought forth on a new nation "
+        "conceived in liberty and dedicated to the proposition that all men are made equal",
+        {3: 1.5},
+    )
+    assert text.count("You ") == 2
+    assert text.startswith("You skipped “this continent”")  # two words lost outweigh one
+
+
+def test_a_perfect_recitation_is_told_what_to_try_next() -> None:
+    perfect = GETTYSBURG.replace(".", "").replace(",", "")
+    assert note(perfect) == "Word-perfect and fluent. Next time, try it with the text hidden."

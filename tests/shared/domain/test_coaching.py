@@ -21,7 +21,9 @@ def test_a_skipped_phrase_is_quoted_with_the_move_into_it() -> None:
         "Four score and seven years ago our fathers brought forth on this continent a new nation "
         "dedicated to the proposition that all men are created equal"
     )
-    assert text.startswith("You skipped “Conceived in Liberty and”; practise the move from “nation” to “Conceived”.")
+    assert text.startswith(
+        "You skipped “Conceived in Liberty and”; practise the move from “nation” to “Conceived”."
+    )
 
 
 def test_a_swap_says_what_was_said_instead() -> None:

@@ -1,0 +1,170 @@
+"""The learner pages on the embedded database, through Flask's test client: what each
+page shows, who may see it, and that pages and API read the same services."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from shared.db import models
+from shared.db.migrate import upgrade
+from shared.settings import Settings
+from tests.support.results import scored
+from web import create_app
+
+TEXT = "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures."
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    return create_app(settings, enqueue=lambda _id: None)
+
+
+def signed_in(app: Flask, handle: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/sign-in", data={"handle": handle, "next": "/library"})
+    assert response.status_code == 302 and response.headers["Location"] == "/library"
+    return client
+
+
+def add_piece(client: FlaskClient, title: str = "Psalm 23", text: str = TEXT) -> str:
+    response = client.post("/library", data={"title": title, "text": text})
+    assert response.status_code == 302
+    match = re.fullmatch(r"/pieces/([0-9a-f-]{36})/practice", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return match.group(1)
+
+
+def done_attempt(app: Flask, handle: str, piece_id: str, spoken: str, **pauses: float) -> uuid.UUID:
+    """An attempt scored by the real scorer from chosen words (no audio decode here)."""
+    container = app.extensions["recital"]
+    result = scored(TEXT, spoken, {int(k[1:]): v for k, v in pauses.items()})
+    with container.uow() as uow:
+        learner = uow.session.query(models.Learner).filter_by(handle=handle).one_or_none()
+        if learner is None:
+            learner = models.Learner(handle=handle)
+            uow.session.add(learner)
+            uow.session.flush()
+        attempt = models.Attempt(
+            learner_id=learner.id,
+            piece_id=uuid.UUID(piece_id),
+            status="done",
+            stage="scored",
+            storage_key="k",
+            sha256="0" * 64,
+            size_bytes=1,
+            format="wav",
+            warnings=["quiet"],
+        )
+        uow.session.add(attempt)
+        uow.session.flush()
+        s = result["scores"]
+        uow.session.add(
+            models.Score(
+                attempt_id=attempt.id,
+                scoring_version=result["scoring_version"],
+                result=result,
+                accuracy=s["accuracy"],
+                completeness=s["completeness"],
+                fluency=s["fluency"],
+                overall=s["overall"],
+                wpm=s["wpm"],
+                wcpm=s["wcpm"],
+            )
+        )
+        uow.commit()
+        return attempt.id
+
+
+def test_pages_send_a_visitor_to_sign_in_and_back(app: Flask) -> None:
+    client = app.test_client()
+    response = client.get("/library")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in?next=/library")
+    assert signed_in(app, "ada").get("/library").status_code == 200
+
+
+def test_sign_in_never_redirects_off_site(app: Flask) -> None:
+    response = app.test_client().post("/sign-in", data={"handle": "ada", "next": "//evil.example/"})
+    assert response.headers["Location"] == "/library"
+
+
+def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    add_piece(client)
+    add_piece(client, "Sonnet 18", "Shall I compare thee to a summer's day?")
+    assert "Psalm 23" in client.get("/library").text
+    found = client.get("/library?q=summer").text
+    assert "Sonnet 18" in found and "Psalm 23" not in found
+
+
+def test_a_piece_without_words_is_refused_with_the_reason(app: Flask) -> None:
+    response = signed_in(app, "ada").post("/library", data={"title": "Empty", "text": "  ..."})
+    assert response.status_code == 422 and "A piece needs some words." in response.text
+
+
+def test_practice_shows_each_word_split_at_its_first_letter(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    page = client.get(f"/pieces/{add_piece(client)}/practice").text
+    assert '<span class="f">s</span><span class="r">hepherd;</span>' in page
+    assert 'name="mode" value="letters"' in page and 'name="mode" value="hidden"' in page
+    assert "/api/v1/pieces/" in page  # the recorder uploads through the JSON API
+
+
+def test_the_result_marks_every_word_with_a_label_beyond_colour(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    spoken = "The Lord is my shepherd I shall not want He maketh me to lie down in great pastures"
+    attempt_id = done_attempt(app, "ada", piece_id, spoken, p5=2.0)  # a pause before "I"
+    page = client.get(f"/attempts/{attempt_id}").text
+    assert 'class="w s-substituted"' in page and "said “great”" in page
+    assert ", said something else</span>" in page and ", correct</span>" in page
+    assert "‖ 2.0 s" in page
+    assert "You said “great” for “green” after “in”" in page  # the coaching note
+    assert "try moving closer to the microphone" in page  # the quality warning in words
+    assert re.search(r'data-start="[0-9.]+" data-end="[0-9.]+"', page)
+
+
+def test_another_learner_gets_not_found_for_a_result(app: Flask) -> None:
+    owner = signed_in(app, "ada")
+    attempt_id = done_attempt(app, "ada", add_piece(owner), "The Lord is my shepherd")
+    other = signed_in(app, "bob")
+    assert other.get(f"/attempts/{attempt_id}").status_code == 404
+    assert other.get(f"/attempts/{attempt_id}/recording").status_code == 404
+    assert owner.get(f"/attempts/{uuid.uuid4()}").status_code == 404
+
+
+def test_history_charts_attempts_and_says_what_to_practise_next(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    done_attempt(app, "ada", piece_id, "The Lord is my shepherd I shall not want He maketh me")
+    done_attempt(app, "ada", piece_id, TEXT.replace(";", "").replace(":", "").replace(".", ""))
+    page = client.get(f"/pieces/{piece_id}/history").text
+    assert page.count('<tr><td><a href="/attempts/') == 2
+    assert "data-series=" in page and "uPlot.iife.min.js" in page
+    weakest = page.split('id="weak-h"')[1].split("</section>")[0]
+    assert "He maketh me to lie down" in weakest
+    next_up = page.split('id="next-up"')[1].split("</ol>")[0]
+    assert next_up.index("He maketh") < next_up.index("The Lord")  # the section lost comes first
+
+
+def test_pages_carry_no_inline_script_or_style(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    attempt_id = done_attempt(app, "ada", piece_id, "The Lord is my shepherd")
+    for path in (
+        "/library",
+        f"/pieces/{piece_id}/practice",
+        f"/attempts/{attempt_id}",
+        f"/pieces/{piece_id}/history",
+        "/sign-in",
+    ):
+        page = client.get(path).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
+        assert " style=" not in page and "<style" not in page and " on" + "click=" not in page, path

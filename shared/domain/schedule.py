@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
 
@@ -44,5 +44,6 @@ def schedule(reviews: Sequence[Review]) -> list[Due]:
 def _replay(section: int, history: list[Review]) -> Due:
     card = Card(card_id=section + 1)
     for review in history:
-        card, _ = _SCHEDULER.review_card(card, Rating(review.rating), review.at)
+        # fsrs wants UTC itself, not merely an aware time (Postgres gives a +00:00 offset).
+        card, _ = _SCHEDULER.review_card(card, Rating(review.rating), review.at.astimezone(UTC))
     return Due(section, card.due, len(history), history[-1].rating)

@@ -96,7 +96,7 @@ def _next_up(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[Secti
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def chart_series(progress: Progress) -> dict[str, Any]:

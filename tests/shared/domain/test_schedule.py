@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from shared.domain.review import AGAIN, EASY, GOOD, HARD
 from shared.domain.schedule import Review, schedule
@@ -32,3 +32,8 @@ def test_reviews_are_replayed_in_time_order_whatever_order_they_come_in() -> Non
 def test_the_plan_is_the_same_every_time() -> None:
     reviews = [Review(s, DAY1, HARD) for s in range(4)]
     assert schedule(reviews) == schedule(reviews)
+
+
+def test_times_in_any_zone_are_taken_as_the_same_instant() -> None:
+    plus_two = DAY1.astimezone(timezone(timedelta(hours=2)))
+    assert schedule([Review(0, plus_two, GOOD)]) == schedule([Review(0, DAY1, GOOD)])

@@ -1,0 +1,158 @@
+"""A learner in headless Chromium: sign in, add a piece, record from the fake
+microphone, send, watch the status, read the marked result, play a word, see
+their progress; another learner cannot open it; no console errors; axe-core
+finds no serious or critical violation; screenshots at desktop and phone width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, PIECE
+from tests.browser.learner import Learner, write_axe
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(scope="module")
+def ada(browser: Any, server: str) -> Any:
+    learner = Learner(browser, server, DESKTOP)
+    learner.sign_in("ada")
+    yield learner
+    learner.close()
+
+
+@pytest.fixture(scope="module")
+def recorded(ada: Learner, recitation: tuple[Path, float], artefacts: Path) -> dict[str, str]:
+    """Ada records the piece once; later tests read the result."""
+    axe: dict[str, Any] = {}
+    piece_id = ada.add_piece("Psalm 23", PIECE)
+    page = ada.page
+    assert not ada.axe(axe, "practice")
+    page.get_by_label("First letters").check()
+    assert not page.locator(".practice-text .r").first.is_visible()
+    page.get_by_label("In full").check()
+    page.get_by_role("button", name="Start recording").click()
+    page.wait_for_function("document.getElementById('level').value > 0.01", timeout=10_000)
+    page.wait_for_timeout(int(1000 * (recitation[1] + 0.8)))
+    assert page.locator("#timer").inner_text() != "0:00"
+    ada.shot(artefacts, "practice-recording-desktop")
+    page.get_by_role("button", name="Stop").click()
+    page.locator("#listen").wait_for(state="visible")  # listen back before sending
+    page.get_by_role("button", name="Send for scoring").click()
+    page.wait_for_url("**/attempts/*", timeout=120_000)
+    attempt_id = page.url.rsplit("/", 1)[1]
+    write_axe(artefacts, axe)
+    return {"piece": piece_id, "attempt": attempt_id}
+
+
+def test_the_result_marks_the_skipped_words_and_a_word_plays(ada: Learner, recorded: dict[str, str]) -> None:
+    page = ada.page
+    page.goto(f"/attempts/{recorded['attempt']}")
+    missed = page.locator("#words .s-omitted").all_inner_texts()
+    assert [m.split(",")[0].strip() for m in missed] == ["I", "shall", "not", "want"]
+    assert page.locator("#words .s-correct").count() >= 12
+    word = page.locator('#words .w[data-start]:has-text("green")').first
+    start = float(word.get_attribute("data-start") or 0)
+    word.click()
+    page.wait_for_function("!document.getElementById('player').paused", timeout=5000)
+    page.wait_for_function("document.querySelector('#words .w.now') !== null", timeout=5000)
+    assert abs(page.evaluate("document.getElementById('player').currentTime") - start) < 1.5
+    page.wait_for_selector("#wave[data-drawn]", timeout=10_000)
+    assert "Coach:" in page.locator("#coaching").inner_text()
+    assert not ada.errors
+
+
+def test_the_result_is_keyboard_operable(ada: Learner, recorded: dict[str, str]) -> None:
+    page = ada.page
+    page.goto(f"/attempts/{recorded['attempt']}")
+    page.locator("#words .w").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.startswith("is")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.getElementById('player').paused", timeout=5000)
+
+
+def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], artefacts: Path) -> None:
+    page = ada.page
+    page.goto(f"/pieces/{recorded['piece']}/history")
+    page.wait_for_selector("#chart[data-drawn] canvas", timeout=10_000)
+    ada.shot(artefacts, "history-after-recording-desktop")
+    assert "I shall not want" in page.locator("#next-up").inner_text()
+    assert not ada.errors
+
+
+@pytest.mark.parametrize(("width", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_every_page_passes_axe_and_fits_the_width(
+    browser: Any, server: str, recorded: dict[str, str], artefacts: Path, width: str, viewport: dict[str, int]
+) -> None:
+    learner = Learner(browser, server, viewport)
+    axe: dict[str, Any] = {}
+    pages = {
+        "sign-in": "/sign-in",
+        "library": "/library",
+        "practice": f"/pieces/{recorded['piece']}/practice",
+        "result": f"/attempts/{recorded['attempt']}",
+        "history": f"/pieces/{recorded['piece']}/history",
+    }
+    try:
+        for name, path in pages.items():
+            if name == "library":
+                learner.sign_in("ada")
+            learner.page.goto(path)
+            if name == "history":
+                learner.page.wait_for_selector("#chart[data-drawn]")
+            blocking = learner.axe(axe, f"{name}-{width}")
+            assert not blocking, (name, [(v["id"], v["impact"]) for v in blocking])
+            scroll = learner.page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= viewport["width"], (name, scroll)  # no sideways scrolling
+            learner.shot(artefacts, f"{name}-{width}")
+        assert not learner.errors
+    finally:
+        write_axe(artefacts, axe)
+        learner.close()
+
+
+def test_another_learner_cannot_open_the_result(browser: Any, server: str, recorded: dict[str, str]) -> None:
+    bob = Learner(browser, server, DESKTOP)
+    try:
+        bob.sign_in("bob")
+        response = bob.page.goto(f"/attempts/{recorded['attempt']}")
+        assert response is not None and response.status == 404
+        assert "Not found" in bob.page.locator("h1").inner_text()
+        assert bob.page.request.get(f"/attempts/{recorded['attempt']}/recording").status == 404
+    finally:
+        bob.close()
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        # A microphone, but no fake UI: the permission prompt is dismissed, as when a learner says no.
+        (["--use-fake-device-for-media-stream"], "Allow it in the browser's site settings"),
+        ([], "No microphone was found."),  # a machine with no microphone at all
+    ],
+    ids=["denied", "missing"],
+)
+def test_a_denied_or_missing_microphone_says_what_to_do(
+    playwright: Any, server: str, flags: list[str], message: str
+) -> None:
+    from tests.browser.conftest import CHROMIUM, FLAGS
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS + flags)
+    learner = Learner(browser, server, PHONE)
+    try:
+        learner.sign_in("cleo")
+        learner.add_piece("Short", "To be or not to be.")
+        learner.page.get_by_role("button", name="Start recording").click()
+        alert = learner.page.get_by_role("alert")
+        alert.wait_for()
+        assert message in alert.inner_text()
+        assert learner.page.get_by_role("button", name="Start recording").is_enabled()
+    finally:
+        learner.close()
+        browser.close()

@@ -1,0 +1,101 @@
+"""A learner's progress on a piece, on the real Postgres: each attempt's newest score
+counts, so re-scoring changes the chart, the weakest sections and the schedule."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from shared.container import Container
+from shared.db import models
+from shared.services.progress import chart_series, piece_progress
+from tests.support.results import scored
+
+TEXT = "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures."
+WHOLE = "The Lord is my shepherd I shall not want He maketh me to lie down in green pastures"
+FIRST_ONLY = "The Lord is my shepherd I shall not want"
+
+
+def setup(pg: Container, handle: str) -> uuid.UUID:
+    with pg.uow() as uow:
+        piece = models.Piece(title="Psalm", text=TEXT)
+        uow.session.add_all([models.Learner(handle=handle), piece])
+        uow.commit()
+        return piece.id
+
+
+def attempt(pg: Container, handle: str, piece_id: uuid.UUID, spoken: str, days_ago: float) -> uuid.UUID:
+    with pg.uow() as uow:
+        learner = uow.session.query(models.Learner).filter_by(handle=handle).one()
+        row = models.Attempt(
+            learner_id=learner.id,
+            piece_id=piece_id,
+            status="done",
+            storage_key="k",
+            sha256="0" * 64,
+            size_bytes=1,
+            format="wav",
+            created_at=datetime.now(UTC) - timedelta(days=days_ago),
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        add_score(uow, row.id, spoken, "v1")
+        uow.commit()
+        return row.id
+
+
+def add_score(uow, attempt_id: uuid.UUID, spoken: str, version: str) -> None:  # type: ignore[no-untyped-def]
+    result = scored(TEXT, spoken)
+    s = result["scores"]
+    uow.session.add(
+        models.Score(
+            attempt_id=attempt_id,
+            scoring_version=version,
+            result=result,
+            accuracy=s["accuracy"],
+            completeness=s["completeness"],
+            fluency=s["fluency"],
+            overall=s["overall"],
+            wpm=s["wpm"],
+            wcpm=s["wcpm"],
+            created_at=datetime.now(UTC),
+        )
+    )
+
+
+def test_progress_orders_attempts_and_puts_the_lost_section_first(pg: Container) -> None:
+    handle = f"p-{uuid.uuid4().hex[:8]}"
+    piece_id = setup(pg, handle)
+    attempt(pg, handle, piece_id, FIRST_ONLY, days_ago=2)
+    attempt(pg, handle, piece_id, WHOLE, days_ago=1)
+    with pg.uow() as uow:
+        progress = piece_progress(uow, handle, piece_id)
+    assert [p.accuracy for p in progress.points] == [50.0, 100.0]
+    assert chart_series(progress)["accuracy"] == [50.0, 100.0]
+    assert [s.index for s in progress.weakest] == [1]
+    assert progress.next_up[0].index == 1  # forgotten two days ago: due before the other
+
+
+def test_a_rescore_replaces_the_old_ratings(pg: Container) -> None:
+    handle = f"p-{uuid.uuid4().hex[:8]}"
+    piece_id = setup(pg, handle)
+    attempt_id = attempt(pg, handle, piece_id, FIRST_ONLY, days_ago=3)
+    with pg.uow() as uow:
+        before = piece_progress(uow, handle, piece_id)
+        add_score(uow, attempt_id, WHOLE, "v2")  # a new scoring version heard it all
+        uow.commit()
+    with pg.uow() as uow:
+        after = piece_progress(uow, handle, piece_id)
+    assert [p.accuracy for p in after.points] == [100.0]
+    assert after.weakest == [] and before.weakest[0].index == 1
+    assert after.next_up[0].due > before.next_up[0].due
+
+
+def test_someone_else_sees_no_progress_of_yours(pg: Container) -> None:
+    handle = f"p-{uuid.uuid4().hex[:8]}"
+    piece_id = setup(pg, handle)
+    attempt(pg, handle, piece_id, WHOLE, days_ago=1)
+    with pg.uow() as uow:
+        uow.session.add(models.Learner(handle=f"{handle}-other"))
+        uow.commit()
+        assert piece_progress(uow, f"{handle}-other", piece_id).points == []

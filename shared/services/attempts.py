@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
+from shared.domain.coaching import coaching_note
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.learners import find_learner
 
@@ -24,7 +25,8 @@ def get_attempt(uow: UnitOfWork, learner: str, attempt_id: uuid.UUID) -> dict[st
         raise ServiceError(ErrorKind.NOT_FOUND, "attempt_not_found", "No attempt with that id.")
     view = _summary(attempt)
     if attempt.status == "done":
-        view["result"] = _latest_result(uow, attempt.id)
+        result = view["result"] = _latest_result(uow, attempt.id)
+        view["coaching_note"] = coaching_note(result["words"], result["hesitations"]) if result else None
     return view
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
-from shared.domain.coaching import coaching_note
 from shared.services import attempts, pieces
 from shared.storage import Storage
 
@@ -28,8 +27,7 @@ def result_page(uow: UnitOfWork, learner: str, attempt_id: uuid.UUID) -> ResultP
     """One attempt of this learner with its piece; anyone else's is not found."""
     view = attempts.get_attempt(uow, learner, attempt_id)
     piece = pieces.get_piece(uow, uuid.UUID(view["piece_id"]))
-    result = view.get("result")
-    note = coaching_note(result["words"], result["hesitations"]) if result else None
+    note = view.get("coaching_note")
     analysis = uow.session.get(models.Analysis, attempt_id)
     speech = [list(s) for s in analysis.data.get("speech_segments", [])] if analysis else []
     return ResultPage(view, piece, note, speech, warning_sentences(view["warnings"]))

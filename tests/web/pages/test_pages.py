@@ -126,7 +126,9 @@ def test_the_result_marks_every_word_with_a_label_beyond_colour(app: Flask) -> N
     assert 'class="w s-substituted"' in page and "said “great”" in page
     assert ", said something else</span>" in page and ", correct</span>" in page
     assert "‖ 2.0 s" in page
-    assert "You said “great” for “green” after “in”" in page  # the coaching note
+    note = client.get(f"/api/v1/attempts/{attempt_id}", headers={"X-Learner-Id": "ada"}).json["coaching_note"]
+    assert "You said “great” for “green” after “in”" in note  # the API carries the note
+    assert note in page  # and the page shows the same one
     assert "try moving closer to the microphone" in page  # the quality warning in words
     assert re.search(r'data-start="[0-9.]+" data-end="[0-9.]+"', page)
 

@@ -154,6 +154,5 @@ def run() -> list[Figure]:
 
 if __name__ == "__main__":
     for figure in run():
-        print(
-            f"{figure.name}: median {figure.median:.1f} {figure.unit} (runs {[round(r) for r in figure.runs]})"
-        )
+        runs = [round(r) for r in figure.runs]
+        print(f"{figure.name}: median {figure.median:.1f} {figure.unit} (runs {runs})")

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 PROCESS_ATTEMPT = "recital.process_attempt"
 SWEEP = "recital.sweep"
 RESCORE_BATCH = "recital.rescore_batch"
+REWRITE_COACHING = "recital.rewrite_coaching"
 QUEUE_RECORDINGS = "recordings"
 QUEUE_RESCORE = "rescore"
 QUEUE_MAINTENANCE = "maintenance"
@@ -66,6 +67,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_routes": {
             PROCESS_ATTEMPT: {"queue": QUEUE_RECORDINGS},
             SWEEP: {"queue": QUEUE_MAINTENANCE},
+            REWRITE_COACHING: {"queue": QUEUE_MAINTENANCE},  # light: text only, no audio
             "recital.rescore_*": {"queue": QUEUE_RESCORE},
         },
         "worker_send_task_events": True,

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "whisper-1"
+    # With a key set, a chat model rewrites each result's rule-built coaching note
+    # after scoring (the text of the note only, never the audio).
+    openai_coaching_model: str = "gpt-4o-mini"
     openai_max_request_bytes: int = Field(25 * 1024 * 1024, gt=0)
     # Requests in flight per recording. Chunks are planned in full rounds of
     # this many, so the hour (8 x 7.5 min) is one round: wall time ~ one chunk.

@@ -9,7 +9,8 @@ from dataclasses import replace
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from shared.queue import PROCESS_ATTEMPT, RESCORE_BATCH, SWEEP, CeleryEnqueuer
+from shared.queue import PROCESS_ATTEMPT, RESCORE_BATCH, REWRITE_COACHING, SWEEP, CeleryEnqueuer
+from shared.services.coaching import rewrite_coaching as rewrite_coaching_service
 from shared.services.processing import process_attempt as process_attempt_service
 from shared.services.rescoring import rescore_attempts
 from shared.services.sweeper import sweep as sweep_service
@@ -47,7 +48,34 @@ def process_attempt(self: Task, attempt_id: str) -> str:
         # Another worker holds a live lease. If it died, this look-again claims the
         # attempt once the lease runs out, without waiting for the sweeper.
         raise self.retry(countdown=min(outcome.retry_in, visibility / 2))
+    if outcome.status == "done" and container().settings.openai_api_key is not None:
+        _ask_for_coaching(attempt_id)
     return outcome.status
+
+
+def _ask_for_coaching(attempt_id: str) -> None:
+    """Send the rewrite task; the score is stored already, so a failed send costs only the rewrite."""
+    try:
+        rewrite_coaching.delay(attempt_id)
+    except Exception:  # noqa: BLE001 - the broker's many errors all mean the same here
+        log.warning("coaching rewrite not sent attempt=%s", attempt_id, exc_info=True)
+
+
+@shared_task(name=REWRITE_COACHING)
+def rewrite_coaching(attempt_id: str) -> str:
+    """A chat model rewords the rule-built note. Its failure leaves the rule note in place."""
+    import openai
+
+    from shared.coaching.openai_writer import OpenAICoachWriter
+
+    deps = container()
+    try:
+        with deps.uow() as uow:
+            note = rewrite_coaching_service(uow, OpenAICoachWriter(deps.settings), uuid.UUID(attempt_id))
+    except openai.OpenAIError as exc:
+        log.warning("coaching rewrite failed attempt=%s error=%s", attempt_id, exc.__class__.__name__)
+        return "failed"
+    return "rewritten" if note else "kept"
 
 
 @shared_task(name=SWEEP)

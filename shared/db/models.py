@@ -125,3 +125,19 @@ class Score(Base):
     wcpm: Mapped[float] = mapped_column(Float)
     result: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CoachingNote(Base):
+    """A chat model's rewrite of a score's rule-built coaching note (optional, after scoring).
+
+    One per score version of an attempt: a re-score gets a new rule note and so
+    a new rewrite; until it exists the rule note is shown."""
+
+    __tablename__ = "coaching_notes"
+
+    attempt_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("attempts.id"), primary_key=True)
+    scoring_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    rule_note: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    model: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
-from shared.domain.coaching import coaching_note
+from shared.services.coaching import shown_note
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.learners import find_learner
 
@@ -26,7 +26,7 @@ def get_attempt(uow: UnitOfWork, learner: str, attempt_id: uuid.UUID) -> dict[st
     view = _summary(attempt)
     if attempt.status == "done":
         result = view["result"] = _latest_result(uow, attempt.id)
-        view["coaching_note"] = coaching_note(result["words"], result["hesitations"]) if result else None
+        view["coaching_note"] = shown_note(uow, attempt.id, result) if result else None
     return view
 
 

@@ -1,4 +1,5 @@
-"""A local OpenAI-compatible test server for ``POST /v1/audio/transcriptions``.
+"""A local OpenAI-compatible test server for ``POST /v1/audio/transcriptions`` (and
+``POST /v1/chat/completions``, in tests/support/openai_chat.py).
 
 It behaves like the real API where Recital depends on it: Bearer auth (401),
 multipart fields, the accepted file extensions, the 25 MB limit (413), OpenAI's
@@ -36,6 +37,8 @@ import soundfile as sf
 import yaml
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from tests.support.openai_chat import chat_completions, default_reply
 
 # ../shared/openai next to the repository (never copied into it); overridable.
 OPENAPI_PATH = Path(
@@ -156,6 +159,8 @@ class OpenAITestServer:
         self.schemas = schemas
         self.api_key = api_key
         self.recogniser: Recogniser = tone_words
+        self.chat_reply: Callable[[str], str] = default_reply
+        self.chat_requests: list[dict[str, Any]] = []
         self.faults: deque[Fault] = deque()
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
@@ -198,12 +203,15 @@ class OpenAITestServer:
         self.latency_per_audio_second = 0.0
         self.max_in_flight = 0
         self.recogniser = tone_words
+        self.chat_reply = default_reply
+        self.chat_requests.clear()
 
     # -- the endpoint ---------------------------------------------------------
 
     def _build_app(self) -> Flask:
         app = Flask("openai-test-server")
         app.add_url_rule("/v1/audio/transcriptions", "transcriptions", self._transcriptions, methods=["POST"])
+        app.add_url_rule("/v1/chat/completions", "chat", lambda: chat_completions(self), methods=["POST"])
         return app
 
     def _transcriptions(self) -> Response:

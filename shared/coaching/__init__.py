@@ -1,0 +1,1 @@
+"""Coaching-note writers: adapters that reword a rule-built note."""

@@ -11,6 +11,7 @@ module has its own Redis db (15) so no other test's worker takes these tasks.
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,7 @@ def openai_stack(stack_settings: Settings, tmp_path_factory: pytest.TempPathFact
         "RECITAL_OPENAI_TIMEOUT_SECONDS": "20",
     }
     log = folder / "worker.log"
-    worker = CeleryWorker(env, log, queues="recordings")
+    worker = CeleryWorker(env, log, queues="recordings,maintenance")  # maintenance: coaching rewrites
     try:
         worker.wait_ready()
         stack = OpenAIStack(create_app(settings).test_client(), server, scripts, clean, skipped, log)
@@ -172,6 +173,20 @@ def test_outage_falls_back_to_offline_then_breaker_skips_openai(stack: OpenAISta
     for result in results:
         assert result["engine"] == "offline" and result["model"].startswith("pocketsphinx")
         assert result["scores"]["accuracy"] >= 80, result["scores"]
+
+
+def test_a_chat_model_rewrites_the_coaching_note_after_the_score(stack: OpenAIStack) -> None:
+    piece_id = create_piece(stack.client, "Psalm 23 (coaching)", TEXT)
+    attempt_id = upload(stack.client, piece_id, stack.skipped)
+    body = poll(stack.client, attempt_id, timeout=120)
+    assert body["status"] == "done" and body["coaching_note"]  # the score never waits for the rewrite
+    deadline = time.monotonic() + 30
+    while not body["coaching_note"].startswith("Nice work.") and time.monotonic() < deadline:
+        time.sleep(0.3)
+        body = poll(stack.client, attempt_id)
+    assert body["coaching_note"].startswith("Nice work. You skipped"), body["coaching_note"]
+    sent = stack.server.chat_requests[-1]
+    assert [type(m["content"]) for m in sent["messages"]] == [str, str]  # the note's text, no audio
 
 
 def _tempo(source: Path, out: Path, factor: str) -> None:

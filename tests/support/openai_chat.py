@@ -34,7 +34,7 @@ def chat_completions(server: OpenAITestServer) -> Response:
             f"request {v}" for v in server.schemas.errors("CreateChatCompletionRequest", body)
         )
     server.chat_requests.append(body)
-    fault = server.faults.popleft() if server.faults else None
+    fault = server.chat_faults.popleft() if server.chat_faults else None
     if fault is not None:
         faulted = server._apply(fault)
         if faulted is not None:

@@ -161,6 +161,7 @@ class OpenAITestServer:
         self.recogniser: Recogniser = tone_words
         self.chat_reply: Callable[[str], str] = default_reply
         self.chat_requests: list[dict[str, Any]] = []
+        self.chat_faults: deque[Fault] = deque()
         self.faults: deque[Fault] = deque()
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
@@ -205,6 +206,7 @@ class OpenAITestServer:
         self.recogniser = tone_words
         self.chat_reply = default_reply
         self.chat_requests.clear()
+        self.chat_faults.clear()
 
     # -- the endpoint ---------------------------------------------------------
 

@@ -114,7 +114,7 @@ def test_a_failing_model_leaves_the_rule_note(
     pg: Container, chat: OpenAITestServer, writer: OpenAICoachWriter
 ) -> None:
     attempt_id = scored_attempt(pg)
-    chat.faults.extend([Fault.server_error(503)] * 3)  # the SDK tries three times
+    chat.chat_faults.extend([Fault.server_error(503)] * 3)  # the SDK tries three times
     with pg.uow() as uow, pytest.raises(openai.InternalServerError):
         rewrite_coaching(uow, writer, attempt_id)
     with pg.uow() as uow:

@@ -7,22 +7,22 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from shared.services import attempts, pieces
+from shared.services import attempts, idempotency, pieces
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.submission import Submission, submit_attempt
+from web.bodies import json_object
 from web.deps import container, current_learner, enqueuer
 
 api = Blueprint("api", __name__)
 
 POLL_AFTER_SECONDS = "2"
 MAX_PAGE = 100
+MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the client, would fail
 
 
 @api.post("/pieces")
 def create_piece() -> tuple[Response, int, dict[str, str]]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ServiceError(ErrorKind.INVALID, "invalid_json", "Send a JSON object with title and text.")
+    body = json_object("Send a JSON object with title and text.")
     title, text = body.get("title"), body.get("text")
     if not isinstance(title, str) or not isinstance(text, str):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_piece", "title and text must be strings.")
@@ -51,6 +51,8 @@ def get_piece(piece_id: str) -> Response:
 @api.post("/pieces/<piece_id>/attempts")
 def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
     learner = current_learner()
+    # Checked before the body is parsed, so a bad key stores nothing.
+    key = idempotency.validate_key(request.headers.get("Idempotency-Key") or None)
     recording = request.files.get("recording")
     if recording is None:
         raise ServiceError(
@@ -62,7 +64,7 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         learner=learner,
         piece_id=_uuid(piece_id, "piece"),
         recording=recording.stream,
-        idempotency_key=request.headers.get("Idempotency-Key") or None,
+        idempotency_key=key,
     )
     deps = container()
     with deps.uow(autocommit=True) as uow:  # each write in submitting is one statement
@@ -104,8 +106,10 @@ def _page() -> tuple[int, int]:
         offset = int(request.args.get("offset", 0))
     except ValueError:
         raise ServiceError(ErrorKind.INVALID, "invalid_page", "limit and offset must be integers.") from None
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise ServiceError(ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset ≥ 0.")
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+        raise ServiceError(
+            ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset 0-{MAX_OFFSET}."
+        )
     return limit, offset
 
 

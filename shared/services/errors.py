@@ -9,6 +9,7 @@ class ErrorKind(StrEnum):
     INVALID = "invalid"  # 400
     NOT_FOUND = "not_found"  # 404
     TOO_LARGE = "too_large"  # 413
+    CONFLICT = "conflict"  # 409
     UNSUPPORTED = "unsupported"  # 415
     UNPROCESSABLE = "unprocessable"  # 422
     UNAVAILABLE = "unavailable"  # 503

@@ -36,6 +36,10 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def delete(self, key: str) -> None:
+        """Remove the object under ``key``; a missing object is not an error."""
+        ...
+
     def check(self) -> None:
         """Raise StorageError when the backend is not usable (readiness probe)."""
         ...

@@ -7,6 +7,8 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
+
 from shared.settings import get_settings
 
 Handler = Callable[[argparse.Namespace], int]
@@ -64,7 +66,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("kombu").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     handler = _handlers()[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except ValidationError as exc:
+        print(settings_problem(exc), file=sys.stderr)
+        return 2
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """Which variables are wrong and why, never their values (they may be secrets)."""
+    lines = ["recital: invalid settings:"]
+    for error in exc.errors(include_input=False, include_url=False):
+        where = "_".join(str(part) for part in error["loc"]).upper()
+        lines.append(f"  RECITAL_{where}: {error['msg']}" if where else f"  {error['msg']}")
+    return "\n".join(lines)
 
 
 def _handlers() -> dict[str, Handler]:

@@ -22,7 +22,11 @@ DEFAULT_HOME = Path(".recital")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True)
+    # hide_input_in_errors: a validation error names the variable and the rule,
+    # never the value (a bad setting once printed the raw settings, API key included).
+    model_config = SettingsConfigDict(
+        env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     home: Path = Field(DEFAULT_HOME, description="Folder for embedded data.")
     database_url: str = Field("", description="SQLAlchemy URL; empty: SQLite in home.")
@@ -53,6 +57,11 @@ class Settings(BaseSettings):
     db_ping_idle_seconds: float = Field(10.0, ge=0)
 
     openai_api_key: SecretStr | None = None
+    # Signs short-lived recording links; set it in production (one random value
+    # shared by every web process). Empty: a random key per process.
+    signing_key: SecretStr | None = None
+    # "user:password" for Flower (`recital flower` refuses to start without it).
+    flower_basic_auth: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "whisper-1"
     openai_max_request_bytes: int = Field(25 * 1024 * 1024, gt=0)

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     fallback_transcriber: Literal["offline", "none"] = "offline"
 
     max_upload_bytes: int = Field(50 * 1024 * 1024, gt=0)
+    # Under gunicorn a request body must arrive within this base allowance plus
+    # its length at the minimum rate (50 MB: 30 s + 800 s), or it gets 408.
+    request_body_seconds: float = Field(30.0, gt=0)
+    request_body_min_bytes_per_second: int = Field(64 * 1024, gt=0)
     max_duration_seconds: float = Field(60 * 60, gt=0)
     hesitation_seconds: float = Field(1.0, gt=0)
     prompted_seconds: float = Field(3.0, gt=0)

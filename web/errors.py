@@ -26,6 +26,7 @@ CODE_BY_STATUS = {
     400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "recording_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",

@@ -31,12 +31,14 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web.api import api
     from web.bodies import limit_non_upload_bodies
     from web.health import health
+    from web.recordings import playback
     from web.security_headers import add_security_headers
 
     errors.register(app)
     app.before_request(limit_non_upload_bodies)
     app.after_request(add_security_headers)
     app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(playback, url_prefix="/api/v1")
     app.register_blueprint(health)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app

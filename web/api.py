@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -12,6 +11,7 @@ from shared.services.errors import ErrorKind, ServiceError
 from shared.services.submission import Submission, submit_attempt
 from web.bodies import json_object
 from web.deps import container, current_learner, enqueuer
+from web.ids import parse_uuid
 
 api = Blueprint("api", __name__)
 
@@ -45,7 +45,7 @@ def list_pieces() -> Response:
 @api.get("/pieces/<piece_id>")
 def get_piece(piece_id: str) -> Response:
     with container().uow() as uow:
-        return jsonify(_piece_json(pieces.get_piece(uow, _uuid(piece_id, "piece"))))
+        return jsonify(_piece_json(pieces.get_piece(uow, parse_uuid(piece_id, "piece"))))
 
 
 @api.post("/pieces/<piece_id>/attempts")
@@ -62,7 +62,7 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         )
     submission = Submission(
         learner=learner,
-        piece_id=_uuid(piece_id, "piece"),
+        piece_id=parse_uuid(piece_id, "piece"),
         recording=recording.stream,
         idempotency_key=key,
     )
@@ -81,7 +81,7 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
 def get_attempt(attempt_id: str) -> tuple[Response, int, dict[str, str]]:
     learner = current_learner()
     with container().uow() as uow:
-        view = attempts.get_attempt(uow, learner, _uuid(attempt_id, "attempt"))
+        view = attempts.get_attempt(uow, learner, parse_uuid(attempt_id, "attempt"))
     headers = {} if view["status"] in ("done", "failed") else {"Retry-After": POLL_AFTER_SECONDS}
     return jsonify(view), 200, headers
 
@@ -111,13 +111,6 @@ def _page() -> tuple[int, int]:
             ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset 0-{MAX_OFFSET}."
         )
     return limit, offset
-
-
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ServiceError(ErrorKind.NOT_FOUND, f"{what}_not_found", f"No {what} with that id.") from None
 
 
 def _piece_json(piece: pieces.PieceView) -> dict[str, Any]:

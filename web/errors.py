@@ -15,6 +15,7 @@ log = logging.getLogger("recital.web")
 
 STATUS_BY_KIND = {
     ErrorKind.INVALID: 400,
+    ErrorKind.FORBIDDEN: 403,
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.CONFLICT: 409,
     ErrorKind.TOO_LARGE: 413,

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class ErrorKind(StrEnum):
     INVALID = "invalid"  # 400
+    FORBIDDEN = "forbidden"  # 403
     NOT_FOUND = "not_found"  # 404
     TOO_LARGE = "too_large"  # 413
     CONFLICT = "conflict"  # 409

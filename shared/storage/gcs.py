@@ -6,12 +6,13 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import cast
 
 from google.api_core import exceptions as gexc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
 
-from shared.storage.port import Readable, StorageError
+from shared.storage.port import Readable, ReadableFile, StorageError
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
@@ -63,6 +64,16 @@ class GcsStorage:
 
     def exists(self, key: str) -> bool:
         return bool(self._blob(key).exists())
+
+    def open_read(self, key: str) -> ReadableFile:
+        blob = self._blob(key)
+        try:
+            blob.reload()  # fails now, not halfway through a response, if it is missing
+            return cast(ReadableFile, blob.open("rb", chunk_size=1024 * 1024))
+        except gexc.NotFound as exc:
+            raise StorageError(f"no recording stored under {key!r}") from exc
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"read from {self.url} failed: {exc}") from exc
 
     def delete(self, key: str) -> None:
         try:

@@ -15,6 +15,10 @@ class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
+class ReadableFile(Readable, Protocol):
+    def close(self) -> None: ...
+
+
 class Storage(Protocol):
     url: str
 
@@ -35,6 +39,10 @@ class Storage(Protocol):
         ...
 
     def exists(self, key: str) -> bool: ...
+
+    def open_read(self, key: str) -> ReadableFile:
+        """The object as a stream, for playback (StorageError when it is missing)."""
+        ...
 
     def delete(self, key: str) -> None:
         """Remove the object under ``key``; a missing object is not an error."""

@@ -1,4 +1,4 @@
-"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore."""
+"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore, flower."""
 
 from __future__ import annotations
 
@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
 
     commands.add_parser("sweep", help="re-send stuck attempts once")
+
+    flower = commands.add_parser("flower", help="Flower, always behind RECITAL_FLOWER_BASIC_AUTH")
+    flower.add_argument("--address", default="127.0.0.1")
+    flower.add_argument("--port", type=int, default=5555)
 
     score = commands.add_parser("score", help="score one recording offline (no server)")
     score.add_argument("audio", nargs="?", help="recording file (omit with --transcript-json)")
@@ -91,6 +95,7 @@ def _handlers() -> dict[str, Handler]:
         "worker": commands.worker,
         "db": commands.db,
         "sweep": commands.sweep,
+        "flower": commands.flower,
         "score": commands.score,
         "rescore": commands.rescore,
     }

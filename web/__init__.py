@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web import errors
     from web.api import api
     from web.bodies import limit_non_upload_bodies
+    from web.direct_uploads import uploads
     from web.health import health
     from web.recordings import playback
     from web.security_headers import add_security_headers
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.after_request(add_security_headers)
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(playback, url_prefix="/api/v1")
+    app.register_blueprint(uploads, url_prefix="/api/v1")
     app.register_blueprint(health)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app

@@ -8,9 +8,10 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from shared.services import attempts, idempotency, pieces
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.submission import Submission, submit_attempt
+from shared.services.submission import Submission, Submitted, submit_attempt
 from web.bodies import json_object
 from web.deps import container, current_learner, enqueuer
+from web.direct_uploads import complete_upload
 from web.ids import parse_uuid
 
 api = Blueprint("api", __name__)
@@ -50,6 +51,8 @@ def get_piece(piece_id: str) -> Response:
 
 @api.post("/pieces/<piece_id>/attempts")
 def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
+    if request.is_json:  # the completion of a direct upload (web/direct_uploads.py)
+        return _accepted(complete_upload(piece_id))
     learner = current_learner()
     # Checked before the body is parsed, so a bad key stores nothing.
     key = idempotency.validate_key(request.headers.get("Idempotency-Key") or None)
@@ -71,6 +74,10 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         submitted = submit_attempt(
             uow, deps.storage, enqueuer(), submission, deps.settings.max_upload_bytes, deps.known_ids
         )
+    return _accepted(submitted)
+
+
+def _accepted(submitted: Submitted) -> tuple[Response, int, dict[str, str]]:
     location = url_for("api.get_attempt", attempt_id=submitted.attempt_id)
     body = {"id": str(submitted.attempt_id), "status_url": location, "created": submitted.created}
     headers = {"Location": location, "Retry-After": POLL_AFTER_SECONDS}

@@ -23,14 +23,19 @@ _SALT = "recital.recording-link"
 log = logging.getLogger("recital.web")
 
 
-def serializer() -> URLSafeTimedSerializer:
-    found = current_app.extensions.get("recital.links")
+def serializer(salt: str = _SALT) -> URLSafeTimedSerializer:
+    """A signer for one purpose (``salt``), keyed by ``RECITAL_SIGNING_KEY``."""
+    return URLSafeTimedSerializer(_secret(), salt=salt)
+
+
+def _secret() -> str:
+    found: str | None = current_app.extensions.get("recital.signing_secret")
     if found is None:
         key = current_app.extensions["recital"].settings.signing_key
         if key is None:
-            log.warning("RECITAL_SIGNING_KEY is not set: recording links work only in this process")
-        secret = key.get_secret_value() if key is not None else secrets.token_hex(32)
-        found = current_app.extensions["recital.links"] = URLSafeTimedSerializer(secret, salt=_SALT)
+            log.warning("RECITAL_SIGNING_KEY is not set: signed links work only in this process")
+        found = key.get_secret_value() if key is not None else secrets.token_hex(32)
+        current_app.extensions["recital.signing_secret"] = found
     return found
 
 

@@ -66,7 +66,7 @@ def submit_attempt(
 ) -> Submitted:
     known = known or KnownIds()
     key = idempotency.validate_key(submission.idempotency_key)  # before anything is stored
-    piece_id, learner_id = _piece_and_learner(uow, submission, known)
+    piece_id, learner_id = piece_and_learner(uow, submission.learner, submission.piece_id, known)
     earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
     if earlier is not None:
         sha256 = _digest(submission.recording, max_bytes)
@@ -106,7 +106,7 @@ def _after_lost_race(
     earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
     if earlier is None:
         known.forget(submission.piece_id, submission.learner)
-        _piece_and_learner(uow, submission, known)  # a piece gone since: 404
+        piece_and_learner(uow, submission.learner, submission.piece_id, known)  # a piece gone since: 404
         return None
     return Submitted(idempotency.replay(earlier, submission.piece_id, sha256), created=False)
 
@@ -128,19 +128,19 @@ def _discard(storage: Storage, key: str) -> None:
         log.error("could not delete orphaned recording %s: %s", key, exc)
 
 
-def _piece_and_learner(
-    uow: UnitOfWork, submission: Submission, known: KnownIds
+def piece_and_learner(
+    uow: UnitOfWork, learner: str, piece_id: uuid.UUID, known: KnownIds
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """Both ids from memory, or in one round trip; a learner's first upload
     creates the learner."""
-    handle = validate_handle(submission.learner)
-    learner_id = known.learner_for(submission.piece_id, handle)
+    handle = validate_handle(learner)
+    learner_id = known.learner_for(piece_id, handle)
     if learner_id is not None:
-        return submission.piece_id, learner_id
+        return piece_id, learner_id
     found = uow.session.execute(
         select(models.Piece.id, models.Learner.id)
         .outerjoin(models.Learner, models.Learner.handle == handle)
-        .where(models.Piece.id == submission.piece_id)
+        .where(models.Piece.id == piece_id)
     ).one_or_none()
     if found is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.services.errors import ErrorKind, ServiceError
 
@@ -24,11 +25,15 @@ def is_upload() -> bool:
 def limit_non_upload_bodies() -> None:
     """A ``before_request`` hook: Werkzeug then refuses a larger body (413) as it reads."""
     if not is_upload():
-        request.max_content_length = MAX_JSON_BYTES
+        # One byte over, so json_object can tell a streamed (chunked) body that
+        # reached the limit (Werkzeug stops there silently) from one that fits.
+        request.max_content_length = MAX_JSON_BYTES + 1
 
 
 def json_object(message: str) -> dict[str, Any]:
     """The request's JSON object, or a 400 ``invalid_json`` saying what to send."""
+    if request.is_json and len(request.get_data(cache=True)) > MAX_JSON_BYTES:
+        raise RequestEntityTooLarge()
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # 5,000 nested arrays: the parser's stack, not our bug

@@ -155,3 +155,19 @@ def test_a_normal_upload_on_a_kept_alive_connection_still_works(served: int, tmp
             )
             sock.sendall(head.encode() + body)
             assert read_response(sock)[0] == 201
+
+
+def test_a_chunked_json_body_over_1mb_is_413_body_too_large(served: int) -> None:
+    # No Content-Length to refuse up front: the limit holds while the body streams in.
+    chunk = b"[" + b"1," * 32_000 + b"1]"
+    with socket.create_connection(("127.0.0.1", served), timeout=30) as sock:
+        head = b"POST /api/v1/pieces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+        try:
+            for _ in range(40):  # ~2.5 MB
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server may answer and close before the client is done
+        status, _, body = read_response(sock)
+    assert (status, json.loads(body)["error"]["code"]) == (413, "body_too_large"), body

@@ -132,7 +132,8 @@ def run() -> list[Figure]:
         upgrade(settings)
         attempt_id = seed(settings, Path(tmp))
         server = server_times(settings, attempt_id)
-        with gunicorn("web.wsgi:app", settings_env(settings)) as port:
+        env = {**settings_env(settings), "RECITAL_SIGNING_KEY": "bench-signing-key"}  # shared by workers
+        with gunicorn("web.wsgi:app", env) as port:
             browser = browser_times(f"http://127.0.0.1:{port}", attempt_id)
     return [
         Figure(

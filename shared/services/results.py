@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services import attempts, pieces
-from shared.storage import Storage
 
 
 @dataclass(frozen=True)
@@ -38,25 +36,3 @@ def warning_sentences(codes: list[str]) -> list[str]:
 
     return [WARNING_MESSAGES.get(code, code) for code in codes]
 
-
-CONTENT_TYPES = {
-    "wav": "audio/wav",
-    "flac": "audio/flac",
-    "ogg": "audio/ogg",
-    "opus": "audio/ogg",
-    "webm": "audio/webm",
-    "mp3": "audio/mpeg",
-    "m4a": "audio/mp4",
-}
-
-
-def recording_file(
-    uow: UnitOfWork, storage: Storage, learner: str, attempt_id: uuid.UUID, folder: Path
-) -> tuple[Path, str]:
-    """Copy this learner's recording to ``folder``; returns its path and content type."""
-    attempts.get_attempt(uow, learner, attempt_id)  # someone else's attempt: not found
-    attempt = uow.session.get(models.Attempt, attempt_id)
-    assert attempt is not None
-    path = folder / f"recording.{attempt.format}"
-    storage.download_to(attempt.storage_key, path)
-    return path, CONTENT_TYPES.get(attempt.format, "application/octet-stream")

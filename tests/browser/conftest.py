@@ -47,7 +47,9 @@ def server(
 ) -> Iterator[str]:
     log = (tmp_path_factory.mktemp("web") / "gunicorn.log").open("wb")
     options = ["--workers", "2", "--threads", "4"]
-    with gunicorn_server("web.wsgi:app", options, settings_env(stack_settings), log) as port:
+    # Every gunicorn worker must verify the playback links any other one signed.
+    env = {**settings_env(stack_settings), "RECITAL_SIGNING_KEY": "browser-tests-signing-key"}
+    with gunicorn_server("web.wsgi:app", options, env, log) as port:
         yield f"http://127.0.0.1:{port}"
     log.close()
 

@@ -35,7 +35,7 @@ def recorded(ada: Learner, recitation: tuple[Path, float], artefacts: Path) -> d
     assert not page.locator(".practice-text .r").first.is_visible()
     page.get_by_label("In full").check()
     page.get_by_role("button", name="Start recording").click()
-    page.wait_for_function("document.getElementById('level').value > 0.01", timeout=10_000)
+    page.wait_for_function("() => document.getElementById('level').value > 0.01", timeout=10_000)
     page.wait_for_timeout(int(1000 * (recitation[1] + 0.8)))
     assert page.locator("#timer").inner_text() != "0:00"
     ada.shot(artefacts, "practice-recording-desktop")
@@ -57,8 +57,8 @@ def test_the_result_marks_the_skipped_words_and_a_word_plays(ada: Learner, recor
     word = page.locator('#words .w[data-start]:has-text("green")').first
     start = float(word.get_attribute("data-start") or 0)
     word.click()
-    page.wait_for_function("!document.getElementById('player').paused", timeout=5000)
-    page.wait_for_function("document.querySelector('#words .w.now') !== null", timeout=5000)
+    page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
+    page.wait_for_function("() => document.querySelector('#words .w.now') !== null", timeout=5000)
     assert abs(page.evaluate("document.getElementById('player').currentTime") - start) < 1.5
     page.wait_for_selector("#wave[data-drawn]", timeout=10_000)
     assert "Coach:" in page.locator("#coaching").inner_text()
@@ -74,7 +74,7 @@ def test_the_result_is_keyboard_operable(ada: Learner, recorded: dict[str, str])
     focused = page.evaluate("document.activeElement.textContent")
     assert focused.startswith("is")
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.getElementById('player').paused", timeout=5000)
+    page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
 
 
 def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], artefacts: Path) -> None:

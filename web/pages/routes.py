@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from shared.services import pieces
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.progress import chart_series, piece_progress
-from shared.services.results import recording_file, result_page
+from shared.services.results import result_page
+from web import recording_links
 from web.deps import container
 from web.errors import STATUS_BY_KIND
 from web.pages.text import marked_words, practice_words
@@ -102,22 +100,9 @@ def result(attempt_id: str) -> PageResponse:
     with container().uow() as uow:
         page = result_page(uow, learner, _uuid(attempt_id, "attempt"))
     words = marked_words(page.attempt.get("result"))
-    return render_template("result.html", learner=learner, page=page, words=words)
-
-
-@pages.get("/attempts/<attempt_id>/recording")
-def recording(attempt_id: str) -> PageResponse:
-    learner = signed_in()
-    if learner is None:
-        return _to_sign_in()
-    deps = container()
-    with tempfile.TemporaryDirectory() as folder, deps.uow() as uow:
-        path, content_type = recording_file(
-            uow, deps.storage, learner, _uuid(attempt_id, "attempt"), Path(folder)
-        )
-        body = path.read_bytes()  # the folder goes when this block ends
-    # Ranges let the player seek (a click on a word) without fetching it all again.
-    return send_file(io.BytesIO(body), mimetype=content_type, conditional=True, max_age=0)
+    # The player gets a short-lived link, as the API would give (the ownership check is above).
+    audio = url_for("playback.play", token=recording_links.sign(uuid.UUID(page.attempt["id"])))
+    return render_template("result.html", learner=learner, page=page, words=words, audio=audio)
 
 
 @pages.get("/pieces/<piece_id>/history")

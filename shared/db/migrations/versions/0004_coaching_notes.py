@@ -1,6 +1,6 @@
 """coaching notes rewritten by a chat model
 
-Revision ID: 0002
+Revision ID: 0004_coaching_notes
 Revises: 0001
 Create Date: 2026-12-02 21:55:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-02 21:55:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "0004_coaching_notes"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -100,8 +100,9 @@ def _aware(moment: datetime) -> datetime:
 
 
 def chart_series(progress: Progress) -> dict[str, Any]:
-    """The accuracy chart's data: seconds since the epoch and percentages (0-100)."""
+    """The accuracy chart's data: attempt numbers, their times and percentages (0-100)."""
     return {
+        "attempt": list(range(1, len(progress.points) + 1)),
         "t": [p.at.timestamp() for p in progress.points],
         "accuracy": [p.accuracy for p in progress.points],
         "overall": [p.overall for p in progress.points],

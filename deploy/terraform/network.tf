@@ -62,3 +62,21 @@ resource "google_compute_router_nat" "recital" {
     filter = "ERRORS_ONLY"
   }
 }
+
+# Nothing outside reaches the VPC: nodes take no inbound traffic except what
+# GKE itself opens (its rules have priority 1000, above this one).
+resource "google_compute_firewall" "deny_ingress" {
+  name      = "recital-deny-ingress"
+  network   = google_compute_network.recital.name
+  direction = "INGRESS"
+  priority  = 65000
+
+  deny {
+    protocol = "all"
+  }
+  source_ranges = ["0.0.0.0/0"]
+
+  log_config {
+    metadata = "INCLUDE_ALL_METADATA"
+  }
+}

@@ -86,12 +86,13 @@ resource "google_project_iam_member" "nodes" {
   member  = google_service_account.role["nodes"].member
 }
 
+# (Cloud Run pulls with its own service agent, which may read this project's
+# registry already; only the GKE nodes need a grant.)
 resource "google_artifact_registry_repository_iam_member" "pull" {
-  for_each   = toset(["nodes", "web", "migrate"])
   repository = google_artifact_registry_repository.images.name
   location   = var.region
   role       = "roles/artifactregistry.reader"
-  member     = google_service_account.role[each.key].member
+  member     = google_service_account.role["nodes"].member
 }
 
 # Releases: push images, run the migration job, roll out the web and the
@@ -108,6 +109,12 @@ resource "google_project_iam_member" "build" {
   project  = var.project_id
   role     = each.value
   member   = google_service_account.role["build"].member
+}
+
+resource "google_storage_bucket_iam_member" "build_reads_sources" {
+  bucket = google_storage_bucket.build_sources.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.role["build"].member
 }
 
 resource "google_service_account_iam_member" "build_acts_as" {

@@ -28,7 +28,8 @@ output "migrate_job" {
   value       = google_cloud_run_v2_job.migrate.name
 }
 
-output "worker_image" {
-  description = "The first worker image reference (tag var.image_tag)."
-  value       = local.worker_image
+
+output "build_sources" {
+  description = "gcloud builds submit --gcs-source-staging-dir gs://<this>/source"
+  value       = google_storage_bucket.build_sources.name
 }

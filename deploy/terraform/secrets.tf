@@ -8,7 +8,7 @@ locals {
     "recital-redis-address"  = "Memorystore host:port, for KEDA's queue-length scaler."
     "recital-redis-password" = "Memorystore AUTH string, for KEDA's queue-length scaler."
     "recital-signing-key"    = "RECITAL_SIGNING_KEY: signs short-lived recording links."
-    "recital-openai-api-key" = "RECITAL_OPENAI_API_KEY: added by an operator (deploy/README.md, step 6)."
+    "recital-openai-api-key" = "RECITAL_OPENAI_API_KEY: added by an operator (deploy/README.md, step 5)."
   }
   generated = {
     "recital-database-url"   = local.database_url

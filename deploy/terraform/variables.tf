@@ -9,10 +9,10 @@ variable "region" {
   default     = "europe-west1"
 }
 
-variable "image_tag" {
-  description = "Tag of the first images Terraform deploys; later releases are rolled out by Cloud Build (deploy/cloudbuild.yaml)."
+variable "bootstrap_image" {
+  description = "Image the web service and migration job are created with, before the first release replaces it (deploy/cloudbuild.yaml); Terraform ignores the image after that."
   type        = string
-  default     = "bootstrap"
+  default     = "us-docker.pkg.dev/cloudrun/container/hello"
 }
 
 variable "web_min_instances" {

@@ -45,7 +45,7 @@ resource "google_cloud_run_v2_service" "web" {
     }
 
     containers {
-      image = local.web_image
+      image = var.bootstrap_image
 
       ports {
         container_port = 8000
@@ -104,7 +104,6 @@ resource "google_cloud_run_v2_service" "web" {
   depends_on = [
     google_secret_manager_secret_iam_member.readers,
     google_secret_manager_secret_version.generated,
-    google_artifact_registry_repository_iam_member.pull,
   ]
 }
 
@@ -133,7 +132,7 @@ resource "google_cloud_run_v2_job" "migrate" {
       }
 
       containers {
-        image   = local.web_image
+        image   = var.bootstrap_image
         command = ["recital"]
         args    = ["db", "upgrade"]
 
@@ -157,6 +156,5 @@ resource "google_cloud_run_v2_job" "migrate" {
   depends_on = [
     google_secret_manager_secret_iam_member.readers,
     google_secret_manager_secret_version.generated,
-    google_artifact_registry_repository_iam_member.pull,
   ]
 }

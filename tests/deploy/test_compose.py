@@ -24,9 +24,9 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "compose" / "compose-spec.json").read_text())
 CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
 ONE_OFF = {"migrate"}
-# Variables the issue 19 helpers add to Settings (signing key, Flower's basic
-# auth); the lead drops each from here once its setting is on main.
-PENDING_SETTINGS = {"RECITAL_SIGNING_KEY", "RECITAL_FLOWER_BASIC_AUTH", "RECITAL_TRUSTED_PROXIES"}
+# Variables the accounts helper adds to Settings (issue 19); the lead drops
+# each from here once its setting is on main.
+PENDING_SETTINGS = {"RECITAL_TRUSTED_PROXIES"}
 
 
 def settings_variables() -> set[str]:
@@ -104,7 +104,9 @@ def test_workers_beat_and_flower() -> None:
     assert beats == ["beat"] and SERVICES["beat"].get("deploy", {}).get("replicas", 1) == 1
     flower = SERVICES["flower"]
     assert all(str(port).startswith("127.0.0.1:") for port in flower["ports"]), flower["ports"]
-    assert "FLOWER_BASIC_AUTH" in flower["environment"] and ":?" in flower["environment"]["FLOWER_BASIC_AUTH"]
+    auth = flower["environment"]["RECITAL_FLOWER_BASIC_AUTH"]
+    assert auth.startswith("${RECITAL_FLOWER_BASIC_AUTH:?"), "Flower must not start without credentials"
+    assert command("flower")[:2] == ["recital", "flower"]
 
 
 def test_only_the_proxy_and_flower_publish_ports_and_only_on_localhost() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -131,6 +132,24 @@ def probe(role: str, wheel: Path, tmp_path: Path) -> dict[str, object]:
 @pytest.mark.timeout(1500)
 def test_web_runs_from_web_requirements_without_the_audio_stack(project_wheel: Path, tmp_path: Path) -> None:
     assert probe("web", project_wheel, tmp_path) == {"installed": [], "imported": []}
+
+
+@pytest.mark.timeout(1500)
+def test_the_web_image_command_loads_its_config_and_app(project_wheel: Path, tmp_path: Path) -> None:
+    # Dockerfile.web's CMD, from its working directory holding gunicorn.conf.py.
+    bin_dir, env = role_env("web", project_wheel, tmp_path)
+    shutil.copy(ROOT / "gunicorn.conf.py", tmp_path / "gunicorn.conf.py")
+    cmd = json.loads(re.findall(r"^CMD (\[.*\])$", (ROOT / "Dockerfile.web").read_text(), re.M)[-1])
+    assert cmd[0] == "gunicorn"
+    run = subprocess.run(
+        [str(bin_dir / "gunicorn"), "--check-config", *cmd[1:]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 @pytest.mark.timeout(1500)

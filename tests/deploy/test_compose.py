@@ -131,6 +131,20 @@ def test_proxy_buffers_bodies_and_bounds_headers() -> None:
     assert "server web:8000" in conf and "nginx.conf" in str(SERVICES["proxy"]["volumes"])
 
 
+def test_the_proxy_answers_its_own_errors_in_the_json_error_shape() -> None:
+    conf = (ROOT / "deploy" / "compose" / "nginx.conf").read_text()
+    pages = dict(re.findall(r"^\s*error_page ([\d ]+) = (@\w+);", conf, re.M))
+    covered = {int(code) for codes in pages for code in codes.split()}
+    assert covered >= {400, 408, 413, 414, 494, 502, 503, 504}
+    for name in pages.values():
+        block = re.search(rf"location {name} \{{(.*?)\n    \}}", conf, re.S)
+        assert block, name
+        assert "default_type application/json;" in block.group(1)
+        status, body = re.search(r"return (\d+) '(.*)';", block.group(1)).groups()  # type: ignore[union-attr]
+        error = json.loads(body)["error"]
+        assert error["code"] and error["message"] and 400 <= int(status) < 600
+
+
 def test_secrets_come_from_an_uncommitted_env_file() -> None:
     tracked = subprocess.run(
         ["git", "ls-files", ".env", ".env.example"], cwd=ROOT, capture_output=True, text=True

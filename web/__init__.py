@@ -25,11 +25,15 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.extensions["recital.enqueue"] = enqueue if enqueue is not None else _celery_enqueuer(settings)
 
     from web import errors
+    from web.admin import admin
     from web.api import api
+    from web.auth import auth
     from web.health import health
 
     errors.register(app)
     app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(auth, url_prefix="/api/v1/auth")
+    app.register_blueprint(admin, url_prefix="/api/v1/admin")
     app.register_blueprint(health)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app

@@ -3,9 +3,9 @@
 The attempt row commits before the task is sent; if sending fails the
 sweeper re-sends it later, so the learner's recording is never lost.
 
-Every write here is a single statement (the learner, then the attempt, each
-committed on its own), so it runs correctly in a unit of work with or without
-autocommit; the front door uses autocommit to save two round trips per upload.
+The one write here is a single statement (the attempt), so it runs correctly
+in a unit of work with or without autocommit; the front door uses autocommit
+to save two round trips per upload.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.audio.sniff import EXTENSION_BY_FORMAT, SNIFF_BYTES, sniff_format
@@ -25,7 +25,6 @@ from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
-from shared.services.learners import get_or_create_learner, validate_handle
 from shared.services.staged import StagedFile
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
@@ -43,7 +42,7 @@ _INSERT_ATTEMPT = insert(cast(Table, models.Attempt.__table__))
 
 @dataclass(frozen=True)
 class Submission:
-    learner: str
+    learner: uuid.UUID  # the signed-in user's id, never a client-sent value
     piece_id: uuid.UUID
     recording: Readable
     idempotency_key: str | None = None
@@ -62,13 +61,18 @@ def submit_attempt(
     submission: Submission,
     max_bytes: int,
     known: KnownIds | None = None,
+    max_queued: int | None = None,
 ) -> Submitted:
+    """``max_queued``: refuse (429) a learner who already has this many attempts
+    waiting or being scored, before anything is stored."""
     known = known or KnownIds()
-    piece_id, learner_id = _piece_and_learner(uow, submission, known)
+    piece_id, learner_id = _allowed_piece(uow, submission, known), submission.learner
     if submission.idempotency_key:
         earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key)
         if earlier is not None:
             return Submitted(earlier, created=False)
+    if max_queued is not None:
+        _check_queue_room(uow, learner_id, max_queued)
     attempt_id = uuid.uuid4()
     stored = _store_recording(storage, f"attempts/{learner_id}/{attempt_id}", submission.recording, max_bytes)
     row = {
@@ -89,35 +93,42 @@ def submit_attempt(
         uow.rollback()
         earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key or "")
         if earlier is None:
-            known.forget(piece_id, submission.learner)
-            _piece_and_learner(uow, submission, known)  # a piece gone since: 404
+            known.forget(piece_id)
+            _allowed_piece(uow, submission, known)  # a piece gone since: 404
             raise
         return Submitted(earlier, created=False)
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)
 
 
-def _piece_and_learner(
-    uow: UnitOfWork, submission: Submission, known: KnownIds
-) -> tuple[uuid.UUID, uuid.UUID]:
-    """Both ids from memory, or in one round trip; a learner's first upload
-    creates the learner."""
-    handle = validate_handle(submission.learner)
-    learner_id = known.learner_for(submission.piece_id, handle)
-    if learner_id is not None:
-        return submission.piece_id, learner_id
+def _allowed_piece(uow: UnitOfWork, submission: Submission, known: KnownIds) -> uuid.UUID:
+    """The piece, if it is the learner's own or public (from memory, or one round
+    trip); any other piece is reported exactly as an unknown one."""
+    if known.may_submit(submission.piece_id, submission.learner):
+        return submission.piece_id
     found = uow.session.execute(
-        select(models.Piece.id, models.Learner.id)
-        .outerjoin(models.Learner, models.Learner.handle == handle)
-        .where(models.Piece.id == submission.piece_id)
+        select(models.Piece.owner_id, models.Piece.visibility).where(models.Piece.id == submission.piece_id)
     ).one_or_none()
-    if found is None:
+    public = found is not None and found.visibility == "public"
+    if found is None or not (public or found.owner_id == submission.learner):
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
-    piece_id, learner_id = found
-    if learner_id is None:
-        learner_id = get_or_create_learner(uow, handle).id
-    known.remember(piece_id, handle, learner_id)
-    return piece_id, learner_id
+    known.remember(submission.piece_id, found.owner_id, public)
+    return submission.piece_id
+
+
+def _check_queue_room(uow: UnitOfWork, learner_id: uuid.UUID, max_queued: int) -> None:
+    # Two uploads racing may both fit under the cap: it bounds a learner's
+    # share of the queue, it is not an exact quota (the rate limit is exact).
+    A = models.Attempt
+    waiting = uow.session.scalar(
+        select(func.count()).where(A.learner_id == learner_id, A.status.in_(("queued", "processing")))
+    )
+    if (waiting or 0) >= max_queued:
+        raise ServiceError(
+            ErrorKind.TOO_MANY,
+            "too_many_queued_attempts",
+            f"You have {max_queued} recordings waiting to be scored; try again when one is done.",
+        )
 
 
 def send_after_commit(enqueue: Enqueue, attempt_id: uuid.UUID) -> None:

@@ -64,6 +64,14 @@ class GcsStorage:
     def exists(self, key: str) -> bool:
         return bool(self._blob(key).exists())
 
+    def delete(self, key: str) -> None:
+        try:
+            self._blob(key).delete()
+        except gexc.NotFound:
+            return
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"delete from {self.url} failed: {exc}") from exc
+
     def check(self) -> None:
         try:
             if not self._bucket.exists():

@@ -36,6 +36,10 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def delete(self, key: str) -> None:
+        """Remove the object; removing one that is already gone is not an error."""
+        ...
+
     def check(self) -> None:
         """Raise StorageError when the backend is not usable (readiness probe)."""
         ...

@@ -29,12 +29,17 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web.api import api
     from web.auth import auth
     from web.health import health
+    from web.openapi import openapi
 
     errors.register(app)
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(auth, url_prefix="/api/v1/auth")
     app.register_blueprint(admin, url_prefix="/api/v1/admin")
     app.register_blueprint(health)
+    app.register_blueprint(openapi)
+    from web import limits
+
+    app.extensions["recital.limiter"] = limits.install(app, settings)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app
 

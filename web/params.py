@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import request
 from shared.services.errors import ErrorKind, ServiceError
 
 MAX_PAGE = 100
+DIGITS = re.compile(r"[0-9]{1,12}")
 MAX_OFFSET = 2**31 - 1  # also keeps the number inside what the database takes
 
 
@@ -28,11 +30,10 @@ def string_field(body: dict[str, Any], name: str, code: str) -> str:
 
 
 def page_args() -> tuple[int, int]:
-    try:
-        limit = int(request.args.get("limit", 20))
-        offset = int(request.args.get("offset", 0))
-    except ValueError:
-        raise ServiceError(ErrorKind.INVALID, "invalid_page", "limit and offset must be integers.") from None
+    limit_text, offset_text = request.args.get("limit", "20"), request.args.get("offset", "0")
+    if not (DIGITS.fullmatch(limit_text) and DIGITS.fullmatch(offset_text)):  # int() takes " 5", "1_0"
+        raise ServiceError(ErrorKind.INVALID, "invalid_page", "limit and offset must be integers.")
+    limit, offset = int(limit_text), int(offset_text)
     if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
         raise ServiceError(
             ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset 0-{MAX_OFFSET}."

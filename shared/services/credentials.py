@@ -76,8 +76,7 @@ def end_session(uow: UnitOfWork, secret: str) -> None:
 
 def create_token(uow: UnitOfWork, user: UserView, name: str) -> tuple[TokenView, str]:
     """A new token and its secret, which is shown this once."""
-    name = name.strip()
-    if not 1 <= len(name) <= MAX_NAME:
+    if not 1 <= len(name.strip()) <= len(name) <= MAX_NAME:
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "invalid_token_name", f"Name the token (1-{MAX_NAME} characters)."
         )
@@ -87,7 +86,7 @@ def create_token(uow: UnitOfWork, user: UserView, name: str) -> tuple[TokenView,
             ErrorKind.CONFLICT, "too_many_tokens", f"Revoke a token first (at most {MAX_TOKENS})."
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = models.ApiToken(user_id=user.id, name=name, token_hash=digest(secret), prefix=secret[:12])
+    token = models.ApiToken(user_id=user.id, name=name.strip(), token_hash=digest(secret), prefix=secret[:12])
     uow.session.add(token)
     uow.commit()
     return _token_view(token), secret

@@ -17,6 +17,7 @@ from shared.services.errors import ErrorKind, ServiceError
 from shared.services.users import UserView
 
 MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 300
 Visibility = Literal["private", "public"]
 VISIBILITIES: tuple[Visibility, ...] = ("private", "public")
 P = models.Piece
@@ -36,20 +37,24 @@ class PieceView:
 def create_piece(
     uow: UnitOfWork, owner: UserView, title: str, text: str, visibility: str = "private"
 ) -> PieceView:
+    # Lengths as sent, before trimming, as the OpenAPI document says.
+    if len(title) > MAX_TITLE_CHARS:  # it was cut short silently before (found by schemathesis)
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE, "title_too_long", f"Titles are limited to {MAX_TITLE_CHARS} characters."
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE, "text_too_long", f"Texts are limited to {MAX_TEXT_CHARS} characters."
+        )
     title, text = title.strip(), text.strip()
     if not title:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")
+
     if not any(ch.isalnum() for ch in text):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")
-    if len(text) > MAX_TEXT_CHARS:
-        raise ServiceError(
-            ErrorKind.UNPROCESSABLE,
-            "text_too_long",
-            f"Texts are limited to {MAX_TEXT_CHARS} characters.",
-        )
     if visibility not in VISIBILITIES:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_visibility", "visibility is private or public.")
-    piece = P(title=title[:300], text=text, owner_id=owner.id, visibility=visibility)
+    piece = P(title=title, text=text, owner_id=owner.id, visibility=visibility)
     uow.session.add(piece)
     uow.commit()
     return _view(piece, owner)

@@ -16,7 +16,7 @@ from shared.db.uow import UnitOfWork
 from shared.services import passwords
 from shared.services.errors import ErrorKind, ServiceError
 
-HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,119}$")
+HANDLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,119}")
 Role = Literal["learner", "admin"]
 ROLES: tuple[Role, ...] = ("learner", "admin")
 
@@ -40,7 +40,7 @@ def view(user: models.User) -> UserView:
 
 
 def validate_handle(handle: str) -> str:
-    if not HANDLE.match(handle):
+    if not HANDLE.fullmatch(handle):  # match() would let a trailing newline through
         raise ServiceError(
             ErrorKind.UNPROCESSABLE,
             "invalid_handle",
@@ -81,7 +81,7 @@ def ensure_user(uow: UnitOfWork, handle: str) -> UserView:
 
 def authenticate(uow: UnitOfWork, handle: str, password: str) -> UserView:
     """The user whose password this is; one error for an unknown handle and a wrong password."""
-    user = _by_handle(uow, handle) if HANDLE.match(handle) else None
+    user = _by_handle(uow, handle) if HANDLE.fullmatch(handle) else None
     if not passwords.verify(user.password_hash if user else None, password) or user is None:
         raise ServiceError(ErrorKind.UNAUTHENTICATED, "invalid_credentials", "Wrong handle or password.")
     if user.password_hash and passwords.needs_rehash(user.password_hash):

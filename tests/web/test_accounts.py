@@ -191,3 +191,8 @@ def test_changing_the_password_ends_other_sessions(app: Flask) -> None:
     )
     old = app.test_client().post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD})
     assert old.status_code == 401
+
+
+def test_a_handle_with_a_trailing_newline_is_refused(app: Flask) -> None:
+    response = app.test_client().post("/api/v1/auth/sign-up", json={"handle": "ada\n", "password": PASSWORD})
+    assert (response.status_code, code(response)) == (422, "invalid_handle")

@@ -81,6 +81,7 @@ def test_pieces_are_created_listed_and_read(client: FlaskClient) -> None:
     ("body", "status", "code"),
     [
         ({"title": "", "text": "words"}, 422, "title_required"),
+        ({"title": "t" * 301, "text": "words"}, 422, "title_too_long"),
         ({"title": "t", "text": "..."}, 422, "text_required"),
         ({"title": 3, "text": "x"}, 422, "invalid_piece"),
         ("not json", 400, "invalid_json"),

@@ -8,7 +8,8 @@ from shared.services import erasure, users
 from web.auth import user_json
 from web.deps import container
 from web.identity import current_admin
-from web.params import page_args, parse_id
+from web.ids import parse_uuid
+from web.params import page_args
 
 admin = Blueprint("admin", __name__)
 
@@ -57,5 +58,5 @@ def delete_user(user_id: str) -> Response:
     current_admin()
     deps = container()
     with deps.uow() as uow:
-        erasure.delete_account(uow, deps.storage, parse_id(user_id, "user"))
+        erasure.delete_account(uow, deps.storage, parse_uuid(user_id, "user"))
     return make_response("", 204)

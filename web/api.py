@@ -10,12 +10,15 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, request, url_for
 
-from shared.services import attempts, erasure, pieces
+from shared.services import attempts, erasure, idempotency, pieces
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.submission import Submission, submit_attempt
+from shared.services.submission import Submission, Submitted, submit_attempt
+from web.bodies import json_object
 from web.deps import container, enqueuer
+from web.direct_uploads import complete_upload
 from web.identity import current_learner
-from web.params import json_object, page_args, parse_id
+from web.ids import parse_uuid
+from web.params import page_args
 
 api = Blueprint("api", __name__)
 
@@ -45,7 +48,7 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     owner = current_learner()
-    body = json_object("title and text")
+    body = json_object("Send a JSON object with title and text.")
     title, text = body.get("title"), body.get("text")
     visibility = body.get("visibility", "private")
     if not isinstance(title, str) or not isinstance(text, str) or not isinstance(visibility, str):
@@ -104,12 +107,12 @@ def get_piece(piece_id: str) -> Response:
     """
     viewer = current_learner()
     with container().uow() as uow:
-        return jsonify(_piece_json(pieces.get_piece(uow, viewer, parse_id(piece_id, "piece"))))
+        return jsonify(_piece_json(pieces.get_piece(uow, viewer, parse_uuid(piece_id, "piece"))))
 
 
 @api.post("/pieces/<piece_id>/attempts")
 def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
-    """Upload a recitation of the piece; it is stored and queued for scoring.
+    """Upload a recitation of the piece (or complete a direct upload); it is stored and queued.
     ---
     summary: Submit an attempt
     tags: [attempts]
@@ -125,6 +128,12 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
             required: [recording]
             properties:
               recording: {type: string, format: binary}
+        application/json:
+          schema:
+            type: object
+            required: [upload_id]
+            properties:
+              upload_id: {type: string, description: 'from POST /pieces/{piece_id}/uploads'}
     responses:
       202:
         description: Stored and queued; poll Location.
@@ -135,12 +144,18 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
+      409: {$ref: '#/components/responses/Conflict'}
       413: {$ref: '#/components/responses/TooLarge'}
       415: {$ref: '#/components/responses/Unsupported'}
+      422: {$ref: '#/components/responses/Unprocessable'}
       429: {$ref: '#/components/responses/TooMany'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
+    if request.is_json:  # the completion of a direct upload (web/direct_uploads.py)
+        return _accepted(complete_upload(piece_id))
     learner = current_learner()
+    # Checked before the body is parsed, so a bad key stores nothing.
+    key = idempotency.validate_key(request.headers.get("Idempotency-Key") or None)
     recording = request.files.get("recording")
     if recording is None:
         raise ServiceError(
@@ -150,9 +165,9 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         )
     submission = Submission(
         learner=learner.id,
-        piece_id=parse_id(piece_id, "piece"),
+        piece_id=parse_uuid(piece_id, "piece"),
         recording=recording.stream,
-        idempotency_key=request.headers.get("Idempotency-Key") or None,
+        idempotency_key=key,
     )
     deps = container()
     with deps.uow(autocommit=True) as uow:  # each write in submitting is one statement
@@ -165,6 +180,10 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
             deps.known_ids,
             max_queued=deps.settings.max_queued_attempts,
         )
+    return _accepted(submitted)
+
+
+def _accepted(submitted: Submitted) -> tuple[Response, int, dict[str, str]]:
     location = url_for("api.get_attempt", attempt_id=submitted.attempt_id)
     body = {"id": str(submitted.attempt_id), "status_url": location, "created": submitted.created}
     headers = {"Location": location, "Retry-After": POLL_AFTER_SECONDS}
@@ -190,7 +209,7 @@ def get_attempt(attempt_id: str) -> tuple[Response, int, dict[str, str]]:
     """
     learner = current_learner()
     with container().uow() as uow:
-        view = attempts.get_attempt(uow, learner, parse_id(attempt_id, "attempt"))
+        view = attempts.get_attempt(uow, learner, parse_uuid(attempt_id, "attempt"))
     headers = {} if view["status"] in ("done", "failed") else {"Retry-After": POLL_AFTER_SECONDS}
     return jsonify(view), 200, headers
 
@@ -213,7 +232,7 @@ def delete_attempt(attempt_id: str) -> Response:
     learner = current_learner()
     deps = container()
     with deps.uow() as uow:
-        erasure.delete_attempt(uow, deps.storage, learner, parse_id(attempt_id, "attempt"))
+        erasure.delete_attempt(uow, deps.storage, learner, parse_uuid(attempt_id, "attempt"))
     return make_response("", 204)
 
 

@@ -8,9 +8,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, make_response
 
 from shared.services import credentials, erasure, users
+from web.bodies import json_object
 from web.deps import container
 from web.identity import SESSION_COOKIE, current_learner, session_csrf_token, session_secret
-from web.params import json_object, parse_id, string_field
+from web.ids import parse_uuid
+from web.params import string_field
 
 auth = Blueprint("auth", __name__)
 
@@ -135,7 +137,7 @@ def change_password() -> Response:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     user = current_learner()
-    body = json_object("current_password and new_password")
+    body = json_object("Send a JSON object with current_password and new_password.")
     current = string_field(body, "current_password", "wrong_password")
     new = string_field(body, "new_password", "weak_password")
     with container().uow() as uow:
@@ -214,7 +216,7 @@ def create_token() -> tuple[Response, int]:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     user = current_learner()
-    name = string_field(json_object("a name"), "name", "invalid_token_name")
+    name = string_field(json_object("Send a JSON object with a name."), "name", "invalid_token_name")
     with container().uow() as uow:
         token, secret = credentials.create_token(uow, user, name)
     return jsonify({**_token_json(token), "token": secret}), 201
@@ -236,7 +238,7 @@ def revoke_token(token_id: str) -> Response:
     """
     user = current_learner()
     with container().uow() as uow:
-        credentials.revoke_token(uow, user, parse_id(token_id, "token"))
+        credentials.revoke_token(uow, user, parse_uuid(token_id, "token"))
     return make_response("", 204)
 
 
@@ -250,7 +252,7 @@ def user_json(user: users.UserView) -> dict[str, Any]:
 
 
 def _credentials() -> tuple[str, str]:
-    body = json_object("handle and password")
+    body = json_object("Send a JSON object with handle and password.")
     return string_field(body, "handle", "invalid_handle"), string_field(body, "password", "weak_password")
 
 

@@ -23,7 +23,8 @@ openapi = Blueprint("openapi", __name__)
 DOCUMENT_PATH = "/api/openapi.json"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 EVERYWHERE = {"429": "TooMany", "500": "Internal", "503": "Unavailable"}
-PUBLIC = {"auth.sign_up", "auth.sign_in", "health.live", "health.ready", "openapi.document"}
+# Routes anyone may call (a recording link carries its own signed proof).
+PUBLIC = {"auth.sign_up", "auth.sign_in", "health.live", "health.ready", "openapi.document", "playback.play"}
 
 
 class UndocumentedRoute(RuntimeError):
@@ -76,16 +77,24 @@ def _paths(app: Flask) -> dict[str, dict[str, Any]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        operation = load_yaml_from_docstring(app.view_functions[rule.endpoint].__doc__ or "")
-        if not operation.get("responses"):
-            raise UndocumentedRoute(f"{rule.rule} ({rule.endpoint}) has no OpenAPI YAML in its docstring")
-        operation.setdefault("operationId", rule.endpoint.replace(".", "_"))
-        responses = operation["responses"]
-        for status, ref in EVERYWHERE.items():
-            responses.setdefault(status, {"$ref": f"#/components/responses/{ref}"})
-        if rule.endpoint not in PUBLIC:
-            responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
+        described = load_yaml_from_docstring(app.view_functions[rule.endpoint].__doc__ or "")
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - IGNORED_METHODS):
-            paths.setdefault(path, {})[method.lower()] = {**operation}
+            # The operation itself, or keyed by method (apispec's docstring style).
+            operation = dict(described.get(method.lower(), described))
+            if not operation.get("responses"):
+                raise UndocumentedRoute(f"{rule.rule} ({rule.endpoint}) has no OpenAPI YAML in its docstring")
+            paths.setdefault(path, {})[method.lower()] = _completed(operation, rule.endpoint)
     return paths
+
+
+def _completed(operation: dict[str, Any], endpoint: str) -> dict[str, Any]:
+    operation.setdefault("operationId", endpoint.replace(".", "_"))
+    responses = operation["responses"] = dict(operation["responses"])
+    for status, ref in EVERYWHERE.items():
+        responses.setdefault(status, {"$ref": f"#/components/responses/{ref}"})
+    if endpoint in PUBLIC:
+        operation.setdefault("security", [])
+    else:
+        responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
+    return operation

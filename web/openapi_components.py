@@ -198,7 +198,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "in": "query",
         "name": "offset",
         "required": False,
-        "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647, "default": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": 9223372036854775807, "default": 0},
     },
 }
 SECURITY_SCHEMES: dict[str, dict[str, Any]] = {

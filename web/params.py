@@ -1,9 +1,9 @@
-"""Reading request bodies, query strings and path ids into plain values, with the API's error codes."""
+"""Fields of JSON bodies and paging query strings, with the API's error codes
+(bodies themselves: web/bodies.py; ids in paths: web/ids.py)."""
 
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from flask import request
@@ -11,15 +11,8 @@ from flask import request
 from shared.services.errors import ErrorKind, ServiceError
 
 MAX_PAGE = 100
-DIGITS = re.compile(r"[0-9]{1,12}")
-MAX_OFFSET = 2**31 - 1  # also keeps the number inside what the database takes
-
-
-def json_object(what: str) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ServiceError(ErrorKind.INVALID, "invalid_json", f"Send a JSON object with {what}.")
-    return body
+DIGITS = re.compile(r"[0-9]{1,30}")
+MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the client, would fail
 
 
 def string_field(body: dict[str, Any], name: str, code: str) -> str:
@@ -39,10 +32,3 @@ def page_args() -> tuple[int, int]:
             ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset 0-{MAX_OFFSET}."
         )
     return limit, offset
-
-
-def parse_id(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ServiceError(ErrorKind.NOT_FOUND, f"{what}_not_found", f"No {what} with that id.") from None

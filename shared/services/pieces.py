@@ -46,10 +46,9 @@ def create_piece(
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "text_too_long", f"Texts are limited to {MAX_TEXT_CHARS} characters."
         )
-    title, text = title.strip(), text.strip()
+    title, text = _storable(title.strip(), "title"), _storable(text.strip(), "text")
     if not title:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")
-
     if not any(ch.isalnum() for ch in text):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")
     if visibility not in VISIBILITIES:
@@ -58,6 +57,21 @@ def create_piece(
     uow.session.add(piece)
     uow.commit()
     return _view(piece, owner)
+
+
+def _storable(value: str, field: str) -> str:
+    """Text Postgres can hold: UTF-8 (no lone surrogates from JSON escapes) without NUL."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad_characters(field, "an unpaired surrogate (\\ud800-\\udfff)") from None
+    if "\x00" in value:
+        raise _bad_characters(field, "a NUL character")
+    return value
+
+
+def _bad_characters(field: str, what: str) -> ServiceError:
+    return ServiceError(ErrorKind.UNPROCESSABLE, "invalid_characters", f"The {field} contains {what}.")
 
 
 def get_piece(uow: UnitOfWork, viewer: UserView, piece_id: uuid.UUID) -> PieceView:

@@ -90,3 +90,27 @@ def http_sign_up_token(api_base: str, handle: str | None = None) -> str:
     )
     with urllib.request.urlopen(request) as response:
         return str(json.loads(response.read())["token"])
+
+
+_TOKENS: dict[tuple[str, str], str] = {}
+
+
+def bearer_for(settings: Settings, handle: str) -> dict[str, str]:
+    """Bearer headers for the user with this handle in this database, made through the
+    services on first use (no password) and kept for the rest of the session."""
+    key = (settings.resolved_database_url, handle)
+    if key not in _TOKENS:
+        deps = Container(settings)
+        try:
+            with deps.uow() as uow:
+                user = users.ensure_user(uow, handle)
+            with deps.uow() as uow:
+                _TOKENS[key] = credentials.create_token(uow, user, "tests")[1]
+        finally:
+            deps.engine.dispose()
+    return bearer(_TOKENS[key])
+
+
+def bearer_in(client: FlaskClient, handle: str) -> dict[str, str]:
+    """``bearer_for`` the database of the app behind ``client``."""
+    return bearer_for(client.application.extensions["recital"].settings, handle)

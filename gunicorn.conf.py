@@ -20,6 +20,7 @@ limit_request_field_size = 8190
 keepalive = 5
 
 gunicorn_errors.install()
+slow_bodies.install(get_settings().request_header_seconds)
 
 
 def pre_request(worker: Any, req: Any) -> None:

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # its length at the minimum rate (50 MB: 30 s + 800 s), or it gets 408.
     # How long a signed URL for a direct upload to GCS stays valid.
     direct_upload_seconds: int = Field(15 * 60, gt=0, le=7 * 24 * 3600)
+    # Under gunicorn the headers must arrive within this many seconds of the first byte.
+    request_header_seconds: float = Field(10.0, gt=0)
     request_body_seconds: float = Field(30.0, gt=0)
     request_body_min_bytes_per_second: int = Field(64 * 1024, gt=0)
     max_duration_seconds: float = Field(60 * 60, gt=0)

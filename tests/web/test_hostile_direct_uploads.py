@@ -80,6 +80,38 @@ def wav(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return synthesise("The Lord is my shepherd", tmp_path_factory.mktemp("w") / "a.wav").read_bytes()
 
 
+def signature_holds(url: str, headers: dict[str, str], key_file: Path) -> bool:
+    """Check a V4 signed URL against the headers a client would send, from GCS's
+    published algorithm (canonical request -> string to sign -> RSA-SHA256)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    parts = urllib.parse.urlsplit(url)
+    params = [p for p in parts.query.split("&") if not p.startswith("X-Goog-Signature=")]
+    query = urllib.parse.parse_qs(parts.query)
+    sent = {k.lower(): v.strip() for k, v in {**headers, "Host": parts.netloc}.items()}
+    signed = query["X-Goog-SignedHeaders"][0]
+    canonical_headers = "".join(f"{name}:{sent[name]}\n" for name in signed.split(";"))
+    request = "\n".join(
+        ["PUT", parts.path, "&".join(sorted(params)), canonical_headers, signed, "UNSIGNED-PAYLOAD"]
+    )
+    scope = query["X-Goog-Credential"][0].split("/", 1)[1]
+    to_sign = "\n".join(
+        ["GOOG4-RSA-SHA256", query["X-Goog-Date"][0], scope, hashlib.sha256(request.encode()).hexdigest()]
+    )
+    private = serialization.load_pem_private_key(
+        json.loads(key_file.read_text())["private_key"].encode(), None
+    )
+    try:
+        private.public_key().verify(  # type: ignore[union-attr, call-arg]
+            bytes.fromhex(query["X-Goog-Signature"][0]), to_sign.encode(), padding.PKCS1v15(), hashes.SHA256()
+        )
+    except InvalidSignature:
+        return False
+    return True
+
+
 def make_piece(client: FlaskClient) -> str:
     body = {"title": "Psalm", "text": "The Lord is my shepherd."}
     return str(client.post("/api/v1/pieces", json=body, headers=bearer_in(client, ADA)).get_json()["id"])
@@ -111,6 +143,18 @@ def complete(client: FlaskClient, piece_id: str, upload_id: object, learner: str
 
 def code_of(response) -> str:  # type: ignore[no-untyped-def]
     return str(response.get_json()["error"]["code"])
+
+
+def test_the_url_is_signed_for_exactly_this_type_and_size(app: Flask, wav: bytes, key_file: Path) -> None:
+    client = app.test_client()
+    grant = start(client, make_piece(client), wav).get_json()
+    headers = grant["headers"]
+    assert signature_holds(grant["url"], headers, key_file)
+    assert not signature_holds(grant["url"], {**headers, "Content-Type": "text/html"}, key_file)
+    bigger = {**headers, "x-goog-content-length-range": f"0,{50 << 20}"}
+    assert not signature_holds(grant["url"], bigger, key_file)
+    longer = grant["url"].replace("X-Goog-Expires=900", "X-Goog-Expires=604800")
+    assert not signature_holds(longer, headers, key_file)
 
 
 def test_signed_put_then_completion_queues_a_checked_attempt(

@@ -23,6 +23,7 @@ from tests.support.stack import gunicorn_server
 
 BODY_SECONDS = 2.0
 AUTH = {"header": ""}  # "Authorization: Bearer rct_…\r\n", set by the served fixture
+HEADER_SECONDS = 1.5
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[in
     settings = Settings(home=home, database_url=pg_url)
     env = settings_env(settings)
     env["RECITAL_REQUEST_BODY_SECONDS"] = str(BODY_SECONDS)
+    env["RECITAL_REQUEST_HEADER_SECONDS"] = str(HEADER_SECONDS)
     AUTH["header"] = f"Authorization: Bearer {token_for(settings)}\r\n"  # the body is read after auth
     options = ["--workers", "1", "--threads", "2", "--timeout", "120"]
     with (
@@ -176,3 +178,50 @@ def test_a_chunked_json_body_over_1mb_is_413_body_too_large(served: int) -> None
             pass  # the server may answer and close before the client is done
         status, _, body = read_response(sock)
     assert (status, json.loads(body)["error"]["code"]) == (413, "body_too_large"), body
+
+
+def test_slow_headers_get_408_and_free_their_thread(served: int) -> None:
+    # Slowloris: headers one byte at a time, on more connections than threads.
+    stop = threading.Event()
+    socks = [socket.create_connection(("127.0.0.1", served), timeout=10) for _ in range(4)]
+
+    def drip(sock: socket.socket) -> None:
+        for byte in b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200:
+            if stop.wait(0.2):
+                return
+            try:
+                sock.send(bytes([byte]))
+            except OSError:
+                return
+
+    for sock in socks:
+        threading.Thread(target=drip, args=(sock,), daemon=True).start()
+    started = time.monotonic()
+    answers = [read_response(sock) for sock in socks]
+    stop.set()
+    assert [status for status, _, _ in answers] == [408] * 4
+    assert json.loads(answers[0][2])["error"]["code"] == "request_timeout"
+    assert time.monotonic() - started < HEADER_SECONDS * 2 + 3
+    with socket.create_connection(("127.0.0.1", served), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_response(sock)[0] == 200
+    for sock in socks:
+        sock.close()
+
+
+def test_a_prompt_request_that_waited_for_a_busy_thread_is_served(served: int) -> None:
+    # Both threads are held by slow bodies for BODY_SECONDS, longer than the header
+    # deadline; a request sent whole meanwhile waits in the queue, then is answered.
+    stop = threading.Event()
+    slow = [slow_post(served, "/api/v1/pieces", 300, "application/json", stop) for _ in range(2)]
+    time.sleep(0.3)
+    with socket.create_connection(("127.0.0.1", served), timeout=15) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        started = time.monotonic()
+        status, _, _ = read_response(sock)
+        waited = time.monotonic() - started
+    stop.set()
+    assert status == 200 and waited > HEADER_SECONDS
+    assert [read_response(s)[0] for s in slow] == [408, 408]
+    for s in slow:
+        s.close()

@@ -91,7 +91,8 @@ def run() -> list[Figure]:
         token = bench_token(Settings(database_url=url))
         os.environ["RECITAL_BENCH_TOKEN"] = token  # bench.load sends it
         env = {
-            "RECITAL_RATE_LIMITS_ENABLED": "false",  # one learner's 1,000 uploads measure the door, not the limiter
+            # One learner's 1,000 uploads measure the door, not the limiter.
+            "RECITAL_RATE_LIMITS_ENABLED": "false",
             "RECITAL_DATABASE_URL": url,
             "RECITAL_BROKER_URL": REDIS,
             "RECITAL_STORAGE_URL": Path(tmp, "store").as_uri(),

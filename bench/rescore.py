@@ -59,7 +59,6 @@ def _processed(deps: Any, audio: Path, text: str) -> uuid.UUID:
     from shared.services.pieces import create_piece
     from shared.services.processing import process_attempt
     from shared.services.submission import Submission, submit_attempt
-
     from shared.services.users import ensure_user
 
     with deps.uow() as uow:

@@ -17,7 +17,7 @@ from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.domain.review import SectionReview, review_sections
 from shared.domain.schedule import Due, Review, schedule
-from shared.services.learners import find_learner
+from shared.services.users import UserView
 
 WEAK_WINDOW = 5  # weakest sections are judged on the latest attempts only
 WEAKEST = 3
@@ -49,11 +49,8 @@ class Progress:
     next_up: list[SectionStanding] = field(default_factory=list)
 
 
-def piece_progress(uow: UnitOfWork, learner: str, piece_id: uuid.UUID) -> Progress:
-    owner = find_learner(uow, learner)
-    if owner is None:
-        return Progress()
-    scored = _newest_scores(uow, owner.id, piece_id)
+def piece_progress(uow: UnitOfWork, learner: UserView, piece_id: uuid.UUID) -> Progress:
+    scored = _newest_scores(uow, learner.id, piece_id)
     points = [AttemptPoint(a.id, _aware(a.created_at), s.accuracy, s.overall, s.wpm) for a, s in scored]
     reviewed = [(_aware(a.created_at), review_sections(s.result)) for a, s in scored]
     return Progress(points, _weakest(reviewed), _next_up(reviewed))

@@ -10,6 +10,7 @@ from typing import Any
 from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services import attempts, pieces
+from shared.services.users import UserView
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,10 @@ class ResultPage:
     warnings: list[str] = field(default_factory=list)
 
 
-def result_page(uow: UnitOfWork, learner: str, attempt_id: uuid.UUID) -> ResultPage:
+def result_page(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> ResultPage:
     """One attempt of this learner with its piece; anyone else's is not found."""
     view = attempts.get_attempt(uow, learner, attempt_id)
-    piece = pieces.get_piece(uow, uuid.UUID(view["piece_id"]))
+    piece = pieces.get_piece(uow, learner, uuid.UUID(view["piece_id"]))
     note = view.get("coaching_note")
     analysis = uow.session.get(models.Analysis, attempt_id)
     speech = [list(s) for s in analysis.data.get("speech_segments", [])] if analysis else []
@@ -35,4 +36,3 @@ def warning_sentences(codes: list[str]) -> list[str]:
     from shared.audio.quality import WARNING_MESSAGES  # numpy only; no decoder
 
     return [WARNING_MESSAGES.get(code, code) for code in codes]
-

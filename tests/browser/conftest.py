@@ -48,7 +48,11 @@ def server(
     log = (tmp_path_factory.mktemp("web") / "gunicorn.log").open("wb")
     options = ["--workers", "2", "--threads", "4"]
     # Every gunicorn worker must verify the playback links any other one signed.
-    env = {**settings_env(stack_settings), "RECITAL_SIGNING_KEY": "browser-tests-signing-key"}
+    env = {
+        **settings_env(stack_settings),
+        "RECITAL_SIGNING_KEY": "browser-tests-signing-key",
+        "RECITAL_ENVIRONMENT": "development",  # plain http on 127.0.0.1: no Secure cookie
+    }
     with gunicorn_server("web.wsgi:app", options, env, log) as port:
         yield f"http://127.0.0.1:{port}"
     log.close()

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.support.auth import PASSWORD
+
 AXE = "/static/vendor/axe-core/axe.min.js"
 BLOCKING = ("serious", "critical")
 
@@ -20,10 +22,20 @@ class Learner:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}"))
 
+    def sign_up(self, handle: str) -> None:
+        """Sign up as a person would: a page needing an account sends them to sign in, and on."""
+        self.page.goto("/library")
+        self.page.get_by_role("link", name="Create an account").click()
+        self._enter(handle, "Sign up")
+
     def sign_in(self, handle: str) -> None:
         self.page.goto("/library")
+        self._enter(handle, "Sign in")
+
+    def _enter(self, handle: str, button: str) -> None:
         self.page.get_by_label("Your name on Recital").fill(handle)
-        self.page.get_by_role("button", name="Sign in").click()
+        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_role("button", name=button).click()
         self.page.wait_for_url("**/library")
 
     def add_piece(self, title: str, text: str) -> str:

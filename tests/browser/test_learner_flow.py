@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 @pytest.fixture(scope="module")
 def ada(browser: Any, server: str) -> Any:
     learner = Learner(browser, server, DESKTOP)
-    learner.sign_in("ada")
+    learner.sign_up("ada")
     yield learner
     learner.close()
 
@@ -94,6 +94,7 @@ def test_every_page_passes_axe_and_fits_the_width(
     axe: dict[str, Any] = {}
     pages = {
         "sign-in": "/sign-in",
+        "sign-up": "/sign-up",
         "library": "/library",
         "practice": f"/pieces/{recorded['piece']}/practice",
         "result": f"/attempts/{recorded['attempt']}",
@@ -120,11 +121,11 @@ def test_every_page_passes_axe_and_fits_the_width(
 def test_another_learner_cannot_open_the_result(browser: Any, server: str, recorded: dict[str, str]) -> None:
     bob = Learner(browser, server, DESKTOP)
     try:
-        bob.sign_in("bob")
+        bob.sign_up("bob")
         response = bob.page.goto(f"/attempts/{recorded['attempt']}")
         assert response is not None and response.status == 404
         assert "Not found" in bob.page.locator("h1").inner_text()
-        assert bob.page.request.get(f"/attempts/{recorded['attempt']}/recording").status == 404
+        assert bob.page.request.get(f"/api/v1/attempts/{recorded['attempt']}/recording").status == 404
     finally:
         bob.close()
 
@@ -146,7 +147,7 @@ def test_a_denied_or_missing_microphone_says_what_to_do(
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS + flags)
     learner = Learner(browser, server, PHONE)
     try:
-        learner.sign_in("cleo")
+        learner.sign_up(f"cleo-{'-'.join(flags) or 'none'}")
         learner.add_piece("Short", "To be or not to be.")
         learner.page.get_by_role("button", name="Start recording").click()
         alert = learner.page.get_by_role("alert")

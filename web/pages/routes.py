@@ -3,141 +3,80 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response as BaseResponse
+from flask import redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from shared.services import pieces
-from shared.services.errors import ErrorKind, ServiceError
+from shared.services.errors import ServiceError
 from shared.services.progress import chart_series, piece_progress
 from shared.services.results import result_page
 from web import recording_links
 from web.deps import container
-from web.errors import STATUS_BY_KIND
+from web.identity import current_learner
+from web.ids import parse_uuid
+from web.pages.blueprint import pages, viewer
 from web.pages.text import marked_words, practice_words
-from web.pages.viewer import LEARNER_COOKIE, signed_in
 
-pages = Blueprint("pages", __name__, template_folder="../templates")
-
-PageResponse = str | BaseResponse | tuple[str, int]
-
-
-@pages.errorhandler(ServiceError)
-def _service_error(exc: ServiceError) -> tuple[str, int]:
-    status = STATUS_BY_KIND[exc.kind]
-    return render_template("error.html", status=status, message=exc.message, learner=signed_in()), status
+PageResponse = str | Response | tuple[str, int]
+LIBRARY_SIZE = 100
 
 
 @pages.get("/")
-def home() -> BaseResponse:
+def home() -> Response:
     return redirect(url_for("pages.library"))
 
 
-@pages.get("/sign-in")
-def sign_in() -> str:
-    return render_template("sign_in.html", learner=None, next=request.args.get("next", ""))
-
-
-@pages.post("/sign-in")
-def sign_in_submit() -> PageResponse:
-    handle = request.form.get("handle", "").strip()
-    from shared.services.learners import HANDLE
-
-    if not HANDLE.match(handle):
-        error = "Use 1-120 letters, digits, '.', '_', '@' or '-'."
-        return render_template("sign_in.html", learner=None, error=error, next=""), 422
-    response = redirect(_safe_next(request.form.get("next", "")))
-    response.set_cookie(LEARNER_COOKIE, handle, httponly=True, samesite="Lax")
-    return response
-
-
 @pages.get("/library")
-def library() -> PageResponse:
-    learner = signed_in()
-    if learner is None:
-        return _to_sign_in()
+def library() -> str:
+    user = viewer()
     query = request.args.get("q", "").strip()
     with container().uow() as uow:
-        items, _ = pieces.list_pieces(uow, 100, 0)
+        items, _ = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0)
     if query:
         items = [p for p in items if query.lower() in (p.title + " " + p.text).lower()]
-    return render_template("library.html", learner=learner, pieces=items, query=query)
+    return render_template("library.html", pieces=items, query=query)
 
 
 @pages.post("/library")
 def create_piece() -> PageResponse:
-    learner = signed_in()
-    if learner is None:
-        return _to_sign_in()
+    user = current_learner()  # a form post: checks the session's CSRF token
     title, text = request.form.get("title", ""), request.form.get("text", "")
+    visibility = request.form.get("visibility", "private")
     try:
         with container().uow() as uow:
-            piece = pieces.create_piece(uow, title, text)
+            piece = pieces.create_piece(uow, user, title, text, visibility)
     except ServiceError as exc:
         with container().uow() as uow:
-            items, _ = pieces.list_pieces(uow, 100, 0)
-        context: dict[str, Any] = {"title": title, "text": text, "error": exc.message}
-        return render_template("library.html", learner=learner, pieces=items, query="", **context), 422
+            items, _ = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0)
+        form = {"title": title, "text": text, "visibility": visibility, "error": exc.message}
+        return render_template("library.html", pieces=items, query="", **form), 422
     return redirect(url_for("pages.practice", piece_id=piece.id))
 
 
 @pages.get("/pieces/<piece_id>/practice")
-def practice(piece_id: str) -> PageResponse:
-    learner = signed_in()
-    if learner is None:
-        return _to_sign_in()
+def practice(piece_id: str) -> str:
+    user = viewer()
     with container().uow() as uow:
-        piece = pieces.get_piece(uow, _uuid(piece_id, "piece"))
-    return render_template("practice.html", learner=learner, piece=piece, words=practice_words(piece.text))
+        piece = pieces.get_piece(uow, user, parse_uuid(piece_id, "piece"))
+    return render_template("practice.html", piece=piece, words=practice_words(piece.text))
 
 
 @pages.get("/attempts/<attempt_id>")
-def result(attempt_id: str) -> PageResponse:
-    learner = signed_in()
-    if learner is None:
-        return _to_sign_in()
+def result(attempt_id: str) -> str:
+    user = viewer()
     with container().uow() as uow:
-        page = result_page(uow, learner, _uuid(attempt_id, "attempt"))
+        page = result_page(uow, user, parse_uuid(attempt_id, "attempt"))
     words = marked_words(page.attempt.get("result"))
     # The player gets a short-lived link, as the API would give (the ownership check is above).
     audio = url_for("playback.play", token=recording_links.sign(uuid.UUID(page.attempt["id"])))
-    return render_template("result.html", learner=learner, page=page, words=words, audio=audio)
+    return render_template("result.html", page=page, words=words, audio=audio)
 
 
 @pages.get("/pieces/<piece_id>/history")
-def history(piece_id: str) -> PageResponse:
-    learner = signed_in()
-    if learner is None:
-        return _to_sign_in()
+def history(piece_id: str) -> str:
+    user = viewer()
     with container().uow() as uow:
-        piece = pieces.get_piece(uow, _uuid(piece_id, "piece"))
-        progress = piece_progress(uow, learner, piece.id)
-    return render_template(
-        "history.html", learner=learner, piece=piece, progress=progress, series=chart_series(progress)
-    )
-
-
-@pages.get("/sign-out")
-def sign_out() -> BaseResponse:
-    response = redirect(url_for("pages.sign_in"))
-    response.delete_cookie(LEARNER_COOKIE)
-    return response
-
-
-def _to_sign_in() -> Response:
-    return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))  # type: ignore[return-value]
-
-
-def _safe_next(target: str) -> str:
-    """Only a path on this site: an open redirect would let a link send a learner anywhere."""
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("pages.library")
-
-
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ServiceError(ErrorKind.NOT_FOUND, f"{what}_not_found", f"No {what} with that id.") from None
+        piece = pieces.get_piece(uow, user, parse_uuid(piece_id, "piece"))
+        progress = piece_progress(uow, user, piece.id)
+    return render_template("history.html", piece=piece, progress=progress, series=chart_series(progress))

@@ -48,7 +48,7 @@ def writer(chat: OpenAITestServer, tmp_path: Path) -> OpenAICoachWriter:
 def scored_attempt(pg: Container, spoken: str = SPOKEN, version: str = "v1") -> uuid.UUID:
     with pg.uow() as uow:
         learner, piece = (
-            models.Learner(handle=f"c-{uuid.uuid4().hex[:8]}"),
+            models.User(handle=f"c-{uuid.uuid4().hex[:8]}"),
             models.Piece(title="Psalm 23", text=TEXT),
         )
         uow.session.add_all([learner, piece])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from shared.container import Container
 from shared.db import models
+from shared.services import users
 from shared.services.progress import chart_series, piece_progress
 from tests.support.results import scored
 
@@ -16,17 +17,21 @@ WHOLE = "The Lord is my shepherd I shall not want He maketh me to lie down in gr
 FIRST_ONLY = "The Lord is my shepherd I shall not want"
 
 
+def user(uow, handle: str) -> users.UserView:  # type: ignore[no-untyped-def]
+    return users.view(uow.session.query(models.User).filter_by(handle=handle).one())
+
+
 def setup(pg: Container, handle: str) -> uuid.UUID:
     with pg.uow() as uow:
         piece = models.Piece(title="Psalm", text=TEXT)
-        uow.session.add_all([models.Learner(handle=handle), piece])
+        uow.session.add_all([models.User(handle=handle), piece])
         uow.commit()
         return piece.id
 
 
 def attempt(pg: Container, handle: str, piece_id: uuid.UUID, spoken: str, days_ago: float) -> uuid.UUID:
     with pg.uow() as uow:
-        learner = uow.session.query(models.Learner).filter_by(handle=handle).one()
+        learner = uow.session.query(models.User).filter_by(handle=handle).one()
         row = models.Attempt(
             learner_id=learner.id,
             piece_id=piece_id,
@@ -69,7 +74,7 @@ def test_progress_orders_attempts_and_puts_the_lost_section_first(pg: Container)
     attempt(pg, handle, piece_id, FIRST_ONLY, days_ago=2)
     attempt(pg, handle, piece_id, WHOLE, days_ago=1)
     with pg.uow() as uow:
-        progress = piece_progress(uow, handle, piece_id)
+        progress = piece_progress(uow, user(uow, handle), piece_id)
     assert [p.accuracy for p in progress.points] == [50.0, 100.0]
     assert chart_series(progress)["accuracy"] == [50.0, 100.0]
     assert [s.index for s in progress.weakest] == [1]
@@ -81,11 +86,11 @@ def test_a_rescore_replaces_the_old_ratings(pg: Container) -> None:
     piece_id = setup(pg, handle)
     attempt_id = attempt(pg, handle, piece_id, FIRST_ONLY, days_ago=3)
     with pg.uow() as uow:
-        before = piece_progress(uow, handle, piece_id)
+        before = piece_progress(uow, user(uow, handle), piece_id)
         add_score(uow, attempt_id, WHOLE, "v2")  # a new scoring version heard it all
         uow.commit()
     with pg.uow() as uow:
-        after = piece_progress(uow, handle, piece_id)
+        after = piece_progress(uow, user(uow, handle), piece_id)
     assert [p.accuracy for p in after.points] == [100.0]
     assert after.weakest == [] and before.weakest[0].index == 1
     assert after.next_up[0].due > before.next_up[0].due
@@ -96,6 +101,6 @@ def test_someone_else_sees_no_progress_of_yours(pg: Container) -> None:
     piece_id = setup(pg, handle)
     attempt(pg, handle, piece_id, WHOLE, days_ago=1)
     with pg.uow() as uow:
-        uow.session.add(models.Learner(handle=f"{handle}-other"))
+        uow.session.add(models.User(handle=f"{handle}-other"))
         uow.commit()
-        assert piece_progress(uow, f"{handle}-other", piece_id).points == []
+        assert piece_progress(uow, user(uow, f"{handle}-other"), piece_id).points == []

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from shared.db import models
 from shared.db.migrate import upgrade
 from shared.settings import Settings
+from tests.support.auth import PASSWORD
 from tests.support.results import scored
 from web import create_app
 
@@ -22,20 +23,31 @@ TEXT = "The Lord is my shepherd; I shall not want. He maketh me to lie down in g
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
-    settings = Settings(home=tmp_path)
+    settings = Settings(home=tmp_path, environment="development")
     upgrade(settings)
     return create_app(settings, enqueue=lambda _id: None)
 
 
 def signed_in(app: Flask, handle: str) -> FlaskClient:
+    """A learner signed up through the sign-up page, as a person would."""
     client = app.test_client()
-    response = client.post("/sign-in", data={"handle": handle, "next": "/library"})
+    response = client.post("/sign-up", data={"handle": handle, "password": PASSWORD, "next": "/library"})
     assert response.status_code == 302 and response.headers["Location"] == "/library"
     return client
 
 
-def add_piece(client: FlaskClient, title: str = "Psalm 23", text: str = TEXT) -> str:
-    response = client.post("/library", data={"title": title, "text": text})
+def csrf(client: FlaskClient) -> str:
+    page = client.get("/library").text
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
+    assert match, "the page carries the session's CSRF token for its scripts"
+    return match.group(1)
+
+
+def add_piece(
+    client: FlaskClient, title: str = "Psalm 23", text: str = TEXT, visibility: str = "private"
+) -> str:
+    form = {"title": title, "text": text, "visibility": visibility, "csrf_token": csrf(client)}
+    response = client.post("/library", data=form)
     assert response.status_code == 302
     match = re.fullmatch(r"/pieces/([0-9a-f-]{36})/practice", response.headers["Location"])
     assert match, response.headers["Location"]
@@ -47,11 +59,7 @@ def done_attempt(app: Flask, handle: str, piece_id: str, spoken: str, **pauses: 
     container = app.extensions["recital"]
     result = scored(TEXT, spoken, {int(k[1:]): v for k, v in pauses.items()})
     with container.uow() as uow:
-        learner = uow.session.query(models.Learner).filter_by(handle=handle).one_or_none()
-        if learner is None:
-            learner = models.Learner(handle=handle)
-            uow.session.add(learner)
-            uow.session.flush()
+        learner = uow.session.query(models.User).filter_by(handle=handle).one()
         attempt = models.Attempt(
             learner_id=learner.id,
             piece_id=uuid.UUID(piece_id),
@@ -87,12 +95,31 @@ def test_pages_send_a_visitor_to_sign_in_and_back(app: Flask) -> None:
     client = app.test_client()
     response = client.get("/library")
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in?next=/library")
-    assert signed_in(app, "ada").get("/library").status_code == 200
+    signed_in(app, "ada").post("/sign-out", data={"csrf_token": "x"})  # a wrong token signs no one out
+    back = client.post("/sign-in", data={"handle": "ada", "password": PASSWORD, "next": "/library?q=x"})
+    assert back.status_code == 302 and back.headers["Location"] == "/library?q=x"
+    assert client.get("/library").status_code == 200
+    assert client.post("/sign-out", data={"csrf_token": csrf(client)}).headers["Location"] == "/sign-in"
+    assert client.get("/library").status_code == 302
+
+
+def test_a_wrong_password_is_refused_on_the_page(app: Flask) -> None:
+    signed_in(app, "ada")
+    response = app.test_client().post("/sign-in", data={"handle": "ada", "password": "not it at all"})
+    assert response.status_code == 401 and 'role="alert"' in response.text
 
 
 def test_sign_in_never_redirects_off_site(app: Flask) -> None:
-    response = app.test_client().post("/sign-in", data={"handle": "ada", "next": "//evil.example/"})
-    assert response.headers["Location"] == "/library"
+    signed_in(app, "ada")
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        form = {"handle": "ada", "password": PASSWORD, "next": target}
+        assert app.test_client().post("/sign-in", data=form).headers["Location"] == "/library"
+
+
+def test_a_form_without_the_csrf_token_is_refused(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    response = client.post("/library", data={"title": "T", "text": "Some words"})
+    assert response.status_code == 403 and "CSRF" in response.text
 
 
 def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -> None:
@@ -105,7 +132,8 @@ def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -
 
 
 def test_a_piece_without_words_is_refused_with_the_reason(app: Flask) -> None:
-    response = signed_in(app, "ada").post("/library", data={"title": "Empty", "text": "  ..."})
+    client = signed_in(app, "ada")
+    response = client.post("/library", data={"title": "Empty", "text": "  ...", "csrf_token": csrf(client)})
     assert response.status_code == 422 and "A piece needs some words." in response.text
 
 
@@ -126,7 +154,7 @@ def test_the_result_marks_every_word_with_a_label_beyond_colour(app: Flask) -> N
     assert 'class="w s-substituted"' in page and "said “great”" in page
     assert ", said something else</span>" in page and ", correct</span>" in page
     assert "‖ 2.0 s" in page
-    note = client.get(f"/api/v1/attempts/{attempt_id}", headers={"X-Learner-Id": "ada"}).json["coaching_note"]
+    note = client.get(f"/api/v1/attempts/{attempt_id}").json["coaching_note"]  # the session cookie
     assert "You said “great” for “green” after “in”" in note  # the API carries the note
     assert note in page  # and the page shows the same one
     assert "try moving closer to the microphone" in page  # the quality warning in words
@@ -138,10 +166,7 @@ def test_another_learner_gets_not_found_for_a_result(app: Flask) -> None:
     attempt_id = done_attempt(app, "ada", add_piece(owner), "The Lord is my shepherd")
     other = signed_in(app, "bob")
     assert other.get(f"/attempts/{attempt_id}").status_code == 404
-    assert (
-        other.get(f"/api/v1/attempts/{attempt_id}/recording", headers={"X-Learner-Id": "bob"}).status_code
-        == 404
-    )
+    assert other.get(f"/api/v1/attempts/{attempt_id}/recording").status_code == 404
     assert owner.get(f"/attempts/{uuid.uuid4()}").status_code == 404
 
 

@@ -1,11 +1,8 @@
-// Headers every call to the JSON API carries: who is asking (read from the page's meta tags).
+// Headers every call to the JSON API carries: the session cookie goes by itself; the
+// session's CSRF token (from the page's meta tag) must be sent on every unsafe request.
 export function apiHeaders() {
-  const headers = {};
   const csrf = document.querySelector('meta[name="csrf-token"]');
-  if (csrf) headers["X-CSRF-Token"] = csrf.content;
-  const learner = document.querySelector('meta[name="recital-learner"]');
-  if (learner) headers["X-Learner-Id"] = learner.content;
-  return headers;
+  return csrf ? { "X-CSRF-Token": csrf.content } : {};
 }
 
 // Poll an attempt until it is done or failed; onUpdate sees every status.

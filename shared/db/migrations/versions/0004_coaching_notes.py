@@ -1,7 +1,7 @@
 """coaching notes rewritten by a chat model
 
 Revision ID: 0004_coaching_notes
-Revises: 0001
+Revises: 0003_accounts
 Create Date: 2026-12-02 21:55:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_coaching_notes"
-down_revision = "0001"
+down_revision = "0003_accounts"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,54 @@
+"""The pages blueprint, what every page template is given, and how a page says "sign in"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from shared.services.errors import ServiceError
+from shared.services.users import UserView
+from web.errors import STATUS_BY_KIND
+from web.identity import optional_user, session_csrf_token
+
+pages = Blueprint("pages", __name__, template_folder="../templates")
+
+
+@pages.context_processor
+def _identity() -> dict[str, Any]:
+    """The signed-in user and the session's CSRF token (forms and the meta tag for JS)."""
+    try:
+        return {"learner": optional_user(), "csrf_token": session_csrf_token()}
+    except ServiceError:  # the error page of a refused request (a bad CSRF token, say)
+        return {"learner": None, "csrf_token": None}
+
+
+@pages.errorhandler(ServiceError)
+def _service_error(exc: ServiceError) -> tuple[str, int]:
+    status = STATUS_BY_KIND[exc.kind]
+    return render_template("error.html", status=status, message=exc.message), status
+
+
+class SignInFirst(Exception):
+    """Raised by a page that needs a user; answered with a redirect to sign in and back."""
+
+
+@pages.errorhandler(SignInFirst)
+def _to_sign_in(_exc: SignInFirst) -> Response:
+    return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
+
+
+def viewer() -> UserView:
+    """The signed-in user, or a redirect to the sign-in page (pages never answer 401)."""
+    user = optional_user()
+    if user is None:
+        raise SignInFirst()
+    return user
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: an open redirect would let a link send a learner anywhere."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.library")

@@ -36,6 +36,15 @@ PUBLIC_ENDPOINTS = {
     "openapi.document",
     "playback.play",
 }
+# The learner pages a visitor may open; every other page sends them to sign in (GET)
+# or refuses the form (401), as an HTML page rather than JSON.
+PUBLIC_PAGES = {
+    "pages.home",
+    "pages.sign_in",
+    "pages.sign_in_submit",
+    "pages.sign_up",
+    "pages.sign_up_submit",
+}
 
 
 @dataclass
@@ -185,14 +194,21 @@ def test_anonymous_callers_get_401_everywhere_but_the_public_routes(world: World
     for rule, endpoint, param in routes(world.app):
         path = rule.replace(f"<{param}>", world.b_ids.get(param.removesuffix("_id"), [str(uuid.uuid4())])[0])
         for verb in sorted(next(r.methods for r in world.app.url_map.iter_rules() if r.rule == rule) or ()):
-            if verb in ("HEAD", "OPTIONS") or endpoint in PUBLIC_ENDPOINTS:
+            if verb in ("HEAD", "OPTIONS") or endpoint in PUBLIC_ENDPOINTS | PUBLIC_PAGES:
                 continue
             response = call(world, anonymous, verb, path)
-            assert response.status_code == 401, (verb, rule)
-            assert response.get_json()["error"]["code"] == "authentication_required"
             assert_no_leak(world, response, f"anonymous {verb} {rule}")
             count += 1
-    print(f"anonymous: {count} requests, all 401")
+            if endpoint.startswith("pages.") and verb == "GET":
+                assert response.status_code == 302, (verb, rule)
+                assert response.headers["Location"].startswith("/sign-in?next="), (verb, rule)
+                continue
+            if endpoint.startswith("pages."):
+                assert response.status_code == 401, (verb, rule)
+                continue
+            assert response.status_code == 401, (verb, rule)
+            assert response.get_json()["error"]["code"] == "authentication_required"
+    print(f"anonymous: {count} requests, all 401 (pages: a redirect to sign in)")
     assert count > 10
 
 

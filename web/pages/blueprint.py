@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from shared.services.errors import ServiceError
@@ -36,7 +36,9 @@ class SignInFirst(Exception):
 
 @pages.errorhandler(SignInFirst)
 def _to_sign_in(_exc: SignInFirst) -> Response:
-    return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
+    # No body: the page asked for stays in the Location header only.
+    location = url_for("pages.sign_in", next=request.full_path.rstrip("?"))
+    return Response(status=302, headers={"Location": location})
 
 
 def viewer() -> UserView:

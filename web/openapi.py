@@ -72,10 +72,15 @@ def build(app: Flask) -> dict[str, Any]:
     return spec.to_dict()
 
 
+def is_api(endpoint: str) -> bool:
+    """Static files and the learner's HTML pages (docs/pages.md) are not the JSON API."""
+    return endpoint != "static" and not endpoint.startswith("pages.")
+
+
 def _paths(app: Flask) -> dict[str, dict[str, Any]]:
     paths: dict[str, dict[str, Any]] = {}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if not is_api(rule.endpoint):
             continue
         described = load_yaml_from_docstring(app.view_functions[rule.endpoint].__doc__ or "")
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)

@@ -150,6 +150,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "nullable": True,
                 "description": "the result contract (docs/scoring.md)",
             },
+            "coaching_note": {
+                "type": "string",
+                "nullable": True,
+                "description": "once done: a short, specific note on what to practise (docs/pages.md)",
+            },
         },
     },
     "Readiness": {

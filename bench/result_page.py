@@ -20,8 +20,10 @@ from bench.services import database, gunicorn
 from bench.table import Figure
 from shared.db import models
 from shared.db.migrate import upgrade
+from shared.services import users
 from shared.settings import Settings
 from tests.conftest import settings_env
+from tests.support.auth import PASSWORD
 from tests.support.recitations import PSALM_23
 from tests.support.results import scored
 from web import create_app
@@ -57,8 +59,9 @@ def seed(settings: Settings, folder: Path) -> uuid.UUID:
     app = create_app(settings, enqueue=lambda _id: None)
     container = app.extensions["recital"]
     with container.uow() as uow, recording.open("rb") as audio:
-        learner, piece = models.Learner(handle=LEARNER), models.Piece(title="Long psalm", text=text)
-        uow.session.add_all([learner, piece])
+        learner = users.sign_up(uow, LEARNER, PASSWORD)
+        piece = models.Piece(title="Long psalm", text=text, owner_id=learner.id)
+        uow.session.add(piece)
         uow.session.flush()
         key = f"attempts/{learner.id}/bench.wav"
         container.storage.put(key, audio, "audio/wav")
@@ -93,7 +96,7 @@ def seed(settings: Settings, folder: Path) -> uuid.UUID:
 
 def server_times(settings: Settings, attempt_id: uuid.UUID) -> list[float]:
     client = create_app(settings, enqueue=lambda _id: None).test_client()
-    client.post("/sign-in", data={"handle": LEARNER})
+    client.post("/sign-in", data={"handle": LEARNER, "password": PASSWORD})
     client.get(f"/attempts/{attempt_id}")  # warm: templates compiled, pool connected
     runs = []
     for _ in range(RUNS):
@@ -116,7 +119,9 @@ def browser_times(base: str, attempt_id: uuid.UUID) -> list[float]:
         page = context.new_page()
         page.goto("/sign-in")
         page.get_by_label("Your name on Recital").fill(LEARNER)
+        page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/library")
         page.goto(f"/attempts/{attempt_id}")  # warm the server and the static files
         for _ in range(BROWSER_RUNS):
             page.goto(f"/attempts/{attempt_id}")
@@ -128,11 +133,16 @@ def browser_times(base: str, attempt_id: uuid.UUID) -> list[float]:
 
 def run() -> list[Figure]:
     with database("recital_bench_pages") as url, tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=Path(tmp), database_url=url)
+        settings = Settings(home=Path(tmp), database_url=url, environment="development")
         upgrade(settings)
         attempt_id = seed(settings, Path(tmp))
         server = server_times(settings, attempt_id)
-        env = {**settings_env(settings), "RECITAL_SIGNING_KEY": "bench-signing-key"}  # shared by workers
+        env = {
+            **settings_env(settings),
+            "RECITAL_SIGNING_KEY": "bench-signing-key",  # shared by the gunicorn workers
+            "RECITAL_ENVIRONMENT": "development",  # plain http: no Secure cookie
+            "RECITAL_RATE_LIMITS_ENABLED": "false",
+        }
         with gunicorn("web.wsgi:app", env) as port:
             browser = browser_times(f"http://127.0.0.1:{port}", attempt_id)
     return [

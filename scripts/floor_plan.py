@@ -1,0 +1,80 @@
+"""The recognition folder's floor plan: its files and lines, and the files one
+recording visits on its way through the offline engine.
+
+    NUMBA_CACHE_DIR=/tmp/numba .venv/bin/python scripts/floor_plan.py [--package shared/transcription]
+
+A fixed flite recording (a filler, a repeated word and a sound-alike spot
+against a short psalm) is transcribed once with the piece after a warm-up
+run; ``sys.setprofile`` counts every entry into a file of the package from
+another file (a call crossing a file boundary). Fewer files and entries mean
+less to read when following one recording (issue #18's figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PIECE = "He restoreth my soul. Let us strive on to finish the work we are in."
+SAID = "He restoreth my sell. Let us strive on to to finish, uh, the work we are, uh, in."
+
+
+def count_lines(package: Path) -> tuple[int, int]:
+    """Python files under ``package`` and their lines."""
+    files = sorted(package.rglob("*.py"))
+    return len(files), sum(len(f.read_text().splitlines()) for f in files)
+
+
+def entries(package: Path) -> Counter[str]:
+    """Cross-file entries into the package while one recording is transcribed."""
+    sys.path.insert(0, str(ROOT))
+    from shared.audio.decode import decode_file
+    from shared.transcription.factory import build_transcriber
+    from shared.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "said.wav"
+        subprocess.run(["flite", "-voice", "slt", "-t", SAID, "-o", str(wav)], check=True)
+        audio = decode_file(str(wav), "wav")
+    engine = build_transcriber(Settings(transcriber="offline"))
+    engine.transcribe(audio, PIECE)  # warm-up: model loading is not the path of a recording
+    root = str(package.resolve())
+    seen: Counter[str] = Counter()
+
+    def profile(frame: FrameType, event: str, _arg: Any) -> None:
+        if event != "call":
+            return
+        callee = frame.f_code.co_filename
+        caller = frame.f_back.f_code.co_filename if frame.f_back else ""
+        if callee.startswith(root) and callee != caller:
+            seen[str(Path(callee).relative_to(root))] += 1
+
+    sys.setprofile(profile)
+    try:
+        engine.transcribe(audio, PIECE)
+    finally:
+        sys.setprofile(None)
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="scripts/floor_plan.py")
+    parser.add_argument("--package", type=Path, default=ROOT / "shared" / "transcription")
+    args = parser.parse_args()
+    files, lines = count_lines(args.package)
+    seen = entries(args.package)
+    print(f"{args.package.name}: {files} files, {lines} lines")
+    print(f"one recording: {len(seen)} files visited, {sum(seen.values())} entries")
+    for name, count in seen.most_common():
+        print(f"  {count:3d}  {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -36,8 +36,8 @@ def entries(package: Path) -> Counter[str]:
     """Cross-file entries into the package while one recording is transcribed."""
     sys.path.insert(0, str(ROOT))
     from shared.audio.decode import decode_file
-    from shared.transcription.factory import build_transcriber
     from shared.settings import Settings
+    from shared.transcription.factory import build_transcriber
 
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "said.wav"

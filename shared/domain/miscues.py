@@ -163,7 +163,7 @@ def _slide_insertions(links: Sequence[Link], keys: Sequence[str]) -> list[Link]:
 
 def _fits_expected(word: SpokenWord, expected: str) -> bool:
     """The engine found the recording fits the expected word at least as well
-    as the sound-alike it heard (``shared.transcription.homophone_check``)."""
+    as the sound-alike it heard (``shared.transcription.offline.second_look.sound_alikes``)."""
     if word.sounds_like is None:
         return False
     return [token.key for token in normalise_words([word.sounds_like])] == [expected]

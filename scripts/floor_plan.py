@@ -32,9 +32,10 @@ def count_lines(package: Path) -> tuple[int, int]:
     return len(files), sum(len(f.read_text().splitlines()) for f in files)
 
 
-def entries(package: Path) -> Counter[str]:
-    """Cross-file entries into the package while one recording is transcribed."""
-    sys.path.insert(0, str(ROOT))
+def entries(package: Path) -> Counter[tuple[str, str]]:
+    """Cross-file entries into the package while one recording is transcribed,
+    by (calling file, called file); a caller outside the package is "-"."""
+    sys.path.insert(0, str(package.resolve().parents[1]))  # the tree that holds the package
     from shared.audio.decode import decode_file
     from shared.settings import Settings
     from shared.transcription.factory import build_transcriber
@@ -46,7 +47,7 @@ def entries(package: Path) -> Counter[str]:
     engine = build_transcriber(Settings(transcriber="offline"))
     engine.transcribe(audio, PIECE)  # warm-up: model loading is not the path of a recording
     root = str(package.resolve())
-    seen: Counter[str] = Counter()
+    seen: Counter[tuple[str, str]] = Counter()
 
     def profile(frame: FrameType, event: str, _arg: Any) -> None:
         if event != "call":
@@ -54,7 +55,7 @@ def entries(package: Path) -> Counter[str]:
         callee = frame.f_code.co_filename
         caller = frame.f_back.f_code.co_filename if frame.f_back else ""
         if callee.startswith(root) and callee != caller:
-            seen[str(Path(callee).relative_to(root))] += 1
+            seen[_name(caller, root), _name(callee, root)] += 1
 
     sys.setprofile(profile)
     try:
@@ -64,16 +65,24 @@ def entries(package: Path) -> Counter[str]:
     return seen
 
 
+def _name(path: str, root: str) -> str:
+    return str(Path(path).relative_to(root)) if path.startswith(root) else "-"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/floor_plan.py")
     parser.add_argument("--package", type=Path, default=ROOT / "shared" / "transcription")
     args = parser.parse_args()
     files, lines = count_lines(args.package)
     seen = entries(args.package)
+    visited: Counter[str] = Counter()
+    for (_, callee), count in seen.items():
+        visited[callee] += count
     print(f"{args.package.name}: {files} files, {lines} lines")
-    print(f"one recording: {len(seen)} files visited, {sum(seen.values())} entries")
-    for name, count in seen.most_common():
-        print(f"  {count:3d}  {name}")
+    print(f"one recording: {len(visited)} files visited, {sum(seen.values())} entries, {len(seen)} edges")
+    for name, count in visited.most_common():
+        callers = ", ".join(sorted(caller for caller, callee in seen if callee == name))
+        print(f"  {count:3d}  {name}  <- {callers}")
 
 
 if __name__ == "__main__":

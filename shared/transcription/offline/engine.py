@@ -5,7 +5,7 @@ so that every transition may back off, and interpolated with the most common
 words of the generic English model. The piece's word order is cheap, but a
 skipped phrase (backing off past it) and a different word (a generic unigram)
 stay reachable, so the acoustics can say what was really spoken instead of
-the text forcing what should have been. docs/scoring.md gives the figures.
+the text forcing what should have been. docs/scoring-history.md gives the figures.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from shared.transcription.port import TranscriptionError
 
 MODEL_NAME = f"pocketsphinx-{getattr(pocketsphinx, '__version__', '5.1.1')}-en-us"
 
-# Tuned on synthesised readings (see docs/scoring.md): how much probability the
+# Tuned on synthesised readings (docs/scoring-history.md): how much probability the
 # generic vocabulary keeps and how many generic words it offers.
 GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000

@@ -22,7 +22,7 @@ from shared.domain.text import normalise_token
 from shared.transcription.offline.confusions import add_swap_paths
 
 DISCOUNT = 0.5  # absolute discount: leaves room for skips (docs/scoring.md)
-FILLER_WEIGHT = 0.02  # 0.005, 0.01, 0.05 tried on the main set: see docs/scoring.md
+FILLER_WEIGHT = 0.02  # 0.005, 0.01, 0.05 tried on the main set: see docs/scoring-history.md
 FILLERS_KEEP_CONTEXT = True  # see _filler_paths
 SWAP_SHARE = 0.05  # see confusions.py; 0.1 and 0.15 caught no more swaps here but raised false alarms
 

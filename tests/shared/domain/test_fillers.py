@@ -1,11 +1,10 @@
-"""One rule for fillers, used by scoring and by the offline engine's second look."""
+"""One rule for fillers, used by scoring and by the offline engine's second looks."""
 
 from __future__ import annotations
 
-from shared.domain.fillers import FILLER_SOUNDS, FILLERS, counted_fillers
+from shared.domain.fillers import FILLER_SOUNDS, FILLERS, counted_fillers, spoken_places
 from shared.domain.scoring import score_recitation
 from shared.domain.transcript import SpokenWord, Transcript
-from shared.transcription.offline.second_look.filler_spots import spoken_places
 
 
 def test_a_filler_counts_unless_the_piece_has_the_word() -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from shared.domain.fillers import FILLER_SOUNDS, counted_fillers
+from shared.domain.fillers import FILLER_SOUNDS, spoken_places
 from shared.domain.function_words import FUNCTION_WORDS
 
 MAX_WINDOW_WORDS = 3  # longer differences are skips or real misreadings, not a merged filler
@@ -73,12 +73,6 @@ def filler_windows(
         if not windows or window.first >= windows[-1].last:
             windows.append(window)
     return windows
-
-
-def spoken_places(heard: Sequence[str], piece: Sequence[str]) -> list[int]:
-    """Indices of the heard words that are not fillers (``counted_fillers``)."""
-    fillers = counted_fillers(heard, piece)
-    return [k for k, word in enumerate(heard) if word not in fillers]
 
 
 def _filler_runs(size: int, spoken: Sequence[int]) -> list[tuple[int, tuple[int, int]]]:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from shared.domain.fillers import spoken_places
 from shared.domain.function_words import FUNCTION_WORDS
-from shared.transcription.offline.second_look.filler_spots import spoken_places
 
 # Share of phones two words must have in common (edit-distance similarity of
 # the phone strings): "lord" L AO R D / "large" L AA R JH is 0.5.

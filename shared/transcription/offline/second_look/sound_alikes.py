@@ -7,7 +7,7 @@ path score says how well the sounds fit that reading. When the piece's
 word fits at least as well, the heard word is marked ``sounds_like`` the
 piece's word and the scorer does not count it a substitution. The words
 themselves are never changed: the transcript still says what the engine
-heard. Measured on the six-round sets: docs/scoring.md, "Eleventh round".
+heard. Measured on the six-round sets: docs/scoring-history.md, "Eleventh round".
 """
 
 from __future__ import annotations

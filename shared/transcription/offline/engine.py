@@ -38,7 +38,9 @@ GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000
 
 UTTERANCE_SAMPLES = 120 * TARGET_RATE
-# Bump with any change to what this engine hears (biasing, second looks).
+# Bump with any change to what this engine hears (biasing, front end, second
+# looks): transcripts are cached by it, and the golden test
+# (tests/shared/transcription/offline/test_golden.py) fails on a change without a bump.
 RECOGNITION_VERSION = "offline-2026.11.8"
 
 

@@ -89,4 +89,10 @@ def sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["db", "demo", "rescore", "score", "serve", "worker", "sweep"]
+def flower(args: argparse.Namespace) -> int:
+    from cli.flower import run_flower
+
+    return run_flower(args, get_settings())
+
+
+__all__ = ["db", "demo", "flower", "rescore", "score", "serve", "worker", "sweep"]

@@ -1,4 +1,4 @@
-"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore."""
+"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore, flower."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
 
 from shared.settings import get_settings
 
@@ -32,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
 
     commands.add_parser("sweep", help="re-send stuck attempts once")
+
+    flower = commands.add_parser("flower", help="Flower, always behind RECITAL_FLOWER_BASIC_AUTH")
+    flower.add_argument("--address", default="127.0.0.1")
+    flower.add_argument("--port", type=int, default=5555)
 
     score = commands.add_parser("score", help="score one recording offline (no server)")
     score.add_argument("audio", nargs="?", help="recording file (omit with --transcript-json)")
@@ -64,7 +70,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("kombu").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     handler = _handlers()[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except ValidationError as exc:
+        print(settings_problem(exc), file=sys.stderr)
+        return 2
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """Which variables are wrong and why, never their values (they may be secrets)."""
+    lines = ["recital: invalid settings:"]
+    for error in exc.errors(include_input=False, include_url=False):
+        where = "_".join(str(part) for part in error["loc"]).upper()
+        lines.append(f"  RECITAL_{where}: {error['msg']}" if where else f"  {error['msg']}")
+    return "\n".join(lines)
 
 
 def _handlers() -> dict[str, Handler]:
@@ -76,6 +95,7 @@ def _handlers() -> dict[str, Handler]:
         "worker": commands.worker,
         "db": commands.db,
         "sweep": commands.sweep,
+        "flower": commands.flower,
         "score": commands.score,
         "rescore": commands.rescore,
     }

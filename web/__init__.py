@@ -18,6 +18,9 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     """Build the app. ``enqueue`` defaults to sending Celery tasks by name to the broker."""
     settings = settings or get_settings()
     app = Flask(__name__)
+    # /health and /health/ both answer; no HTML 308 redirects for a missing or doubled slash.
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
     app.request_class = StagingRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + MULTIPART_OVERHEAD
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
@@ -26,10 +29,18 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
 
     from web import errors
     from web.api import api
+    from web.bodies import limit_non_upload_bodies
+    from web.direct_uploads import uploads
     from web.health import health
+    from web.recordings import playback
+    from web.security_headers import add_security_headers
 
     errors.register(app)
+    app.before_request(limit_non_upload_bodies)
+    app.after_request(add_security_headers)
     app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(playback, url_prefix="/api/v1")
+    app.register_blueprint(uploads, url_prefix="/api/v1")
     app.register_blueprint(health)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from shared.services import attempts, pieces
+from shared.services import attempts, idempotency, pieces
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.submission import Submission, submit_attempt
+from shared.services.submission import Submission, Submitted, submit_attempt
+from web.bodies import json_object
 from web.deps import container, current_learner, enqueuer
+from web.direct_uploads import complete_upload
+from web.ids import parse_uuid
 
 api = Blueprint("api", __name__)
 
 POLL_AFTER_SECONDS = "2"
 MAX_PAGE = 100
+MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the client, would fail
 
 
 @api.post("/pieces")
 def create_piece() -> tuple[Response, int, dict[str, str]]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ServiceError(ErrorKind.INVALID, "invalid_json", "Send a JSON object with title and text.")
+    body = json_object("Send a JSON object with title and text.")
     title, text = body.get("title"), body.get("text")
     if not isinstance(title, str) or not isinstance(text, str):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_piece", "title and text must be strings.")
@@ -45,12 +46,16 @@ def list_pieces() -> Response:
 @api.get("/pieces/<piece_id>")
 def get_piece(piece_id: str) -> Response:
     with container().uow() as uow:
-        return jsonify(_piece_json(pieces.get_piece(uow, _uuid(piece_id, "piece"))))
+        return jsonify(_piece_json(pieces.get_piece(uow, parse_uuid(piece_id, "piece"))))
 
 
 @api.post("/pieces/<piece_id>/attempts")
 def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
+    if request.is_json:  # the completion of a direct upload (web/direct_uploads.py)
+        return _accepted(complete_upload(piece_id))
     learner = current_learner()
+    # Checked before the body is parsed, so a bad key stores nothing.
+    key = idempotency.validate_key(request.headers.get("Idempotency-Key") or None)
     recording = request.files.get("recording")
     if recording is None:
         raise ServiceError(
@@ -60,15 +65,19 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         )
     submission = Submission(
         learner=learner,
-        piece_id=_uuid(piece_id, "piece"),
+        piece_id=parse_uuid(piece_id, "piece"),
         recording=recording.stream,
-        idempotency_key=request.headers.get("Idempotency-Key") or None,
+        idempotency_key=key,
     )
     deps = container()
     with deps.uow(autocommit=True) as uow:  # each write in submitting is one statement
         submitted = submit_attempt(
             uow, deps.storage, enqueuer(), submission, deps.settings.max_upload_bytes, deps.known_ids
         )
+    return _accepted(submitted)
+
+
+def _accepted(submitted: Submitted) -> tuple[Response, int, dict[str, str]]:
     location = url_for("api.get_attempt", attempt_id=submitted.attempt_id)
     body = {"id": str(submitted.attempt_id), "status_url": location, "created": submitted.created}
     headers = {"Location": location, "Retry-After": POLL_AFTER_SECONDS}
@@ -79,7 +88,7 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
 def get_attempt(attempt_id: str) -> tuple[Response, int, dict[str, str]]:
     learner = current_learner()
     with container().uow() as uow:
-        view = attempts.get_attempt(uow, learner, _uuid(attempt_id, "attempt"))
+        view = attempts.get_attempt(uow, learner, parse_uuid(attempt_id, "attempt"))
     headers = {} if view["status"] in ("done", "failed") else {"Retry-After": POLL_AFTER_SECONDS}
     return jsonify(view), 200, headers
 
@@ -104,16 +113,11 @@ def _page() -> tuple[int, int]:
         offset = int(request.args.get("offset", 0))
     except ValueError:
         raise ServiceError(ErrorKind.INVALID, "invalid_page", "limit and offset must be integers.") from None
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise ServiceError(ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset ≥ 0.")
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+        raise ServiceError(
+            ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset 0-{MAX_OFFSET}."
+        )
     return limit, offset
-
-
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ServiceError(ErrorKind.NOT_FOUND, f"{what}_not_found", f"No {what} with that id.") from None
 
 
 def _piece_json(piece: pieces.PieceView) -> dict[str, Any]:

@@ -7,8 +7,10 @@ from enum import StrEnum
 
 class ErrorKind(StrEnum):
     INVALID = "invalid"  # 400
+    FORBIDDEN = "forbidden"  # 403
     NOT_FOUND = "not_found"  # 404
     TOO_LARGE = "too_large"  # 413
+    CONFLICT = "conflict"  # 409
     UNSUPPORTED = "unsupported"  # 415
     UNPROCESSABLE = "unprocessable"  # 422
     UNAVAILABLE = "unavailable"  # 503

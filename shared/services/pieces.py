@@ -25,7 +25,7 @@ class PieceView:
 
 
 def create_piece(uow: UnitOfWork, title: str, text: str) -> PieceView:
-    title, text = title.strip(), text.strip()
+    title, text = _storable(title.strip(), "title"), _storable(text.strip(), "text")
     if not title:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")
     if not any(ch.isalnum() for ch in text):
@@ -40,6 +40,21 @@ def create_piece(uow: UnitOfWork, title: str, text: str) -> PieceView:
     uow.session.add(piece)
     uow.commit()
     return _view(piece)
+
+
+def _storable(value: str, field: str) -> str:
+    """Text Postgres can hold: UTF-8 (no lone surrogates from JSON escapes) without NUL."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad_characters(field, "an unpaired surrogate (\\ud800-\\udfff)") from None
+    if "\x00" in value:
+        raise _bad_characters(field, "a NUL character")
+    return value
+
+
+def _bad_characters(field: str, what: str) -> ServiceError:
+    return ServiceError(ErrorKind.UNPROCESSABLE, "invalid_characters", f"The {field} contains {what}.")
 
 
 def get_piece(uow: UnitOfWork, piece_id: uuid.UUID) -> PieceView:

@@ -26,7 +26,7 @@ from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
 from shared.services.learners import get_or_create_learner, validate_handle
-from shared.services.staged import StagedFile
+from shared.services.staged_upload import StagedFile
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
 from shared.storage.port import Readable

@@ -1,4 +1,4 @@
-"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore."""
+"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore, flower, users."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
 
 from shared.settings import get_settings
 
@@ -33,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("sweep", help="re-send stuck attempts once")
 
+    flower = commands.add_parser("flower", help="Flower, always behind RECITAL_FLOWER_BASIC_AUTH")
+    flower.add_argument("--address", default="127.0.0.1")
+    flower.add_argument("--port", type=int, default=5555)
+
     score = commands.add_parser("score", help="score one recording offline (no server)")
     score.add_argument("audio", nargs="?", help="recording file (omit with --transcript-json)")
     score.add_argument("--text-file", required=True, help="the piece's text")
@@ -46,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     rescore.add_argument("--limit", type=_positive, help="at most this many attempts, oldest first")
     rescore.add_argument("--inline", action="store_true", help="score here instead of on rescore workers")
     rescore.add_argument("--dry-run", action="store_true", help="only count the attempts to re-score")
+
+    from cli.users import add_parser as add_users
+
+    add_users(commands)
     return parser
 
 
@@ -64,7 +74,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("kombu").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     handler = _handlers()[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except ValidationError as exc:
+        print(settings_problem(exc), file=sys.stderr)
+        return 2
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """Which variables are wrong and why, never their values (they may be secrets)."""
+    lines = ["recital: invalid settings:"]
+    for error in exc.errors(include_input=False, include_url=False):
+        where = "_".join(str(part) for part in error["loc"]).upper()
+        lines.append(f"  RECITAL_{where}: {error['msg']}" if where else f"  {error['msg']}")
+    return "\n".join(lines)
 
 
 def _handlers() -> dict[str, Handler]:
@@ -76,8 +99,10 @@ def _handlers() -> dict[str, Handler]:
         "worker": commands.worker,
         "db": commands.db,
         "sweep": commands.sweep,
+        "flower": commands.flower,
         "score": commands.score,
         "rescore": commands.rescore,
+        "users": commands.users,
     }
 
 

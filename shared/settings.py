@@ -22,7 +22,11 @@ DEFAULT_HOME = Path(".recital")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True)
+    # hide_input_in_errors: a validation error names the variable and the rule,
+    # never the value (a bad setting once printed the raw settings, API key included).
+    model_config = SettingsConfigDict(
+        env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     home: Path = Field(DEFAULT_HOME, description="Folder for embedded data.")
     database_url: str = Field("", description="SQLAlchemy URL; empty: SQLite in home.")
@@ -32,6 +36,14 @@ class Settings(BaseSettings):
     fallback_transcriber: Literal["offline", "none"] = "offline"
 
     max_upload_bytes: int = Field(50 * 1024 * 1024, gt=0)
+    # Under gunicorn a request body must arrive within this base allowance plus
+    # its length at the minimum rate (50 MB: 30 s + 800 s), or it gets 408.
+    # How long a signed URL for a direct upload to GCS stays valid.
+    direct_upload_seconds: int = Field(15 * 60, gt=0, le=7 * 24 * 3600)
+    # Under gunicorn the headers must arrive within this many seconds of the first byte.
+    request_header_seconds: float = Field(10.0, gt=0)
+    request_body_seconds: float = Field(30.0, gt=0)
+    request_body_min_bytes_per_second: int = Field(64 * 1024, gt=0)
     max_duration_seconds: float = Field(60 * 60, gt=0)
     hesitation_seconds: float = Field(1.0, gt=0)
     prompted_seconds: float = Field(3.0, gt=0)
@@ -52,7 +64,29 @@ class Settings(BaseSettings):
     # outlived a Postgres restart); a busy one is not, saving a round trip.
     db_ping_idle_seconds: float = Field(10.0, ge=0)
 
+    # Accounts (docs/accounts.md). Session cookies are Secure except in development.
+    environment: Literal["development", "production"] = "production"
+    session_days: float = Field(14.0, gt=0, description="A browser stays signed in this long.")
+
+    # Rate limits (web/limits.py), in the `limits` notation: "20 per minute; 300 per day"
+    # (checked when the web app is built; workers never read them).
+    rate_limits_enabled: bool = True
+    rate_limit_storage_url: str = Field("", description="Empty: the broker's Redis, or memory.")
+    # Proxies in front of the web that append to X-Forwarded-For (Cloud Run's
+    # front end: 1). Only that many hops are believed; 0 believes none.
+    trusted_proxies: int = Field(0, ge=0)
+    rate_limit_per_ip: str = "600 per minute"
+    rate_limit_sign_in: str = "10 per minute"  # per IP, on sign-in and sign-up
+    rate_limit_uploads: str = "20 per minute; 300 per day"  # per learner
+    rate_limit_writes: str = "60 per minute"  # per learner: pieces, tokens, deletions
+    max_queued_attempts: int = Field(10, ge=1, description="Per learner, queued or processing.")
+
     openai_api_key: SecretStr | None = None
+    # Signs short-lived recording links; set it in production (one random value
+    # shared by every web process). Empty: a random key per process.
+    signing_key: SecretStr | None = None
+    # "user:password" for Flower (`recital flower` refuses to start without it).
+    flower_basic_auth: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "whisper-1"
     openai_max_request_bytes: int = Field(25 * 1024 * 1024, gt=0)
@@ -87,6 +121,12 @@ class Settings(BaseSettings):
     @property
     def resolved_storage_url(self) -> str:
         return self.storage_url or (self.home / "storage").resolve().as_uri()
+
+    @property
+    def resolved_rate_limit_storage_url(self) -> str:
+        if self.rate_limit_storage_url:
+            return self.rate_limit_storage_url
+        return self.broker_url if self.broker_url.startswith(("redis://", "rediss://")) else "memory://"
 
     @property
     def embedded_broker(self) -> bool:

@@ -18,6 +18,9 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     """Build the app. ``enqueue`` defaults to sending Celery tasks by name to the broker."""
     settings = settings or get_settings()
     app = Flask(__name__)
+    # /health and /health/ both answer; no HTML 308 redirects for a missing or doubled slash.
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
     app.request_class = StagingRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + MULTIPART_OVERHEAD
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
@@ -25,12 +28,29 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.extensions["recital.enqueue"] = enqueue if enqueue is not None else _celery_enqueuer(settings)
 
     from web import errors
+    from web.admin import admin
     from web.api import api
+    from web.auth import auth
+    from web.bodies import limit_non_upload_bodies
+    from web.direct_uploads import uploads
     from web.health import health
+    from web.openapi import openapi
+    from web.recordings import playback
+    from web.security_headers import add_security_headers
 
     errors.register(app)
+    app.before_request(limit_non_upload_bodies)
+    app.after_request(add_security_headers)
     app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(auth, url_prefix="/api/v1/auth")
+    app.register_blueprint(admin, url_prefix="/api/v1/admin")
+    app.register_blueprint(playback, url_prefix="/api/v1")
+    app.register_blueprint(uploads, url_prefix="/api/v1")
     app.register_blueprint(health)
+    app.register_blueprint(openapi)
+    from web import limits
+
+    app.extensions["recital.limiter"] = limits.install(app, settings)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app
 

@@ -5,28 +5,36 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, current_app, jsonify
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from shared.services.errors import ErrorKind, ServiceError
+from web.bodies import MAX_JSON_BYTES, is_upload
 
 log = logging.getLogger("recital.web")
 
 STATUS_BY_KIND = {
     ErrorKind.INVALID: 400,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
     ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
     ErrorKind.TOO_LARGE: 413,
     ErrorKind.UNSUPPORTED: 415,
     ErrorKind.UNPROCESSABLE: 422,
+    ErrorKind.TOO_MANY: 429,
     ErrorKind.UNAVAILABLE: 503,
 }
 CODE_BY_STATUS = {
     400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "recording_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
+    431: "header_too_large",
+    500: "internal_error",
 }
 
 
@@ -34,6 +42,10 @@ def error_response(status: int, code: str, message: str) -> tuple[Response, int]
     response = jsonify({"error": {"code": code, "message": message}})
     if status == 503:
         response.headers["Retry-After"] = "5"
+    if status == 429:  # Flask-Limiter replaces it with the time its window frees up
+        response.headers["Retry-After"] = "30"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="recital"'
     return response, status
 
 
@@ -46,15 +58,25 @@ def register(app: Flask) -> None:
     def _http(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
         message = exc.description or ""
-        if status == 413:  # raised by Werkzeug before our service sees the body
+        code = CODE_BY_STATUS.get(status, "http_error")
+        if status == 413 and not is_upload():  # JSON and other bodies (web/bodies.py)
+            code, message = "body_too_large", f"Request bodies are limited to {MAX_JSON_BYTES // 1024} KB."
+        elif status == 413:  # raised by Werkzeug before our service sees the body
             limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             message = f"Recordings are limited to about {limit} MB."
-        return error_response(status, CODE_BY_STATUS.get(status, "http_error"), message)
+        elif status == 500:
+            message = "Something went wrong on our side."
+        return error_response(status, code, message)
 
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError) -> tuple[Response, int]:
-        log.warning("database unavailable: %s", exc.__class__.__name__)
-        return error_response(503, "database_unavailable", "The service is busy; try again shortly.")
+        # Only a lost or refused connection is worth a retry; any other database
+        # error is ours (input is validated before it gets there), so never 503.
+        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+            log.warning("database unavailable: %s", exc.__class__.__name__)
+            return error_response(503, "database_unavailable", "The service is busy; try again shortly.")
+        log.exception("database error")
+        return error_response(500, "internal_error", "Something went wrong on our side.")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[Response, int]:

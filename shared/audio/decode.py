@@ -22,8 +22,11 @@ import soxr
 
 from shared.audio.types import TARGET_RATE, AudioError, DecodedAudio
 
-MAX_CHANNELS = 8
-MAX_SAMPLE_RATE = 192_000
+# What phones and browsers record, and what the learner message promises:
+# 8-48 kHz, mono or stereo. Anything past it only costs decoding time.
+MAX_CHANNELS = 2
+MIN_SAMPLE_RATE = 8_000
+MAX_SAMPLE_RATE = 48_000
 DEFAULT_MAX_SECONDS = 60 * 60.0
 # A real recording never packs more than this much time into few bytes; the
 # lowest bitrate we accept (Opus at 6 kbit/s) is ~750 bytes per second.
@@ -66,26 +69,37 @@ def probe(path: str | os.PathLike[str], fmt: str, max_seconds: float = DEFAULT_M
     return info
 
 
+def decode_budget(max_seconds: float) -> float:
+    """Source samples (duration x rate x channels) one recording may cost to decode."""
+    return (max_seconds + CODEC_SLACK_SECONDS) * MAX_SAMPLE_RATE * MAX_CHANNELS
+
+
 def _check_info(info: AudioInfo, size: int, max_seconds: float) -> None:
     if info.channels > MAX_CHANNELS:
         raise AudioError(
             "too_many_channels",
             f"This recording has {info.channels} channels; please record in mono or stereo.",
         )
-    if info.sample_rate > MAX_SAMPLE_RATE or info.sample_rate <= 0:
+    if info.sample_rate > MAX_SAMPLE_RATE:
         raise AudioError(
             "sample_rate_too_high",
             "This recording's sample rate is not supported; please record at 48 kHz or lower.",
         )
+    if info.sample_rate < MIN_SAMPLE_RATE:
+        raise AudioError(
+            "sample_rate_too_low",
+            "This recording's sample rate is not supported; please record at 8 kHz or higher.",
+        )
     duration = info.duration
     if duration is None:
-        return
+        return  # decode_file counts source samples against the budget as it goes
     if duration > _SLACK_SECONDS and size / duration < MIN_BYTES_PER_SECOND:
         raise AudioError(
             "implausible_header",
             "This file says it is far longer than its size allows; it may be damaged. Please record again.",
         )
-    if duration > max_seconds + CODEC_SLACK_SECONDS:
+    too_costly = duration * info.sample_rate * info.channels > decode_budget(max_seconds)
+    if duration > max_seconds + CODEC_SLACK_SECONDS or too_costly:
         raise _too_long(max_seconds)
 
 
@@ -145,12 +159,16 @@ def decode_file(
     blocks = _soundfile_blocks(path) if fmt in SOUNDFILE_FORMATS else _av_blocks(path, fmt)
     resampler = soxr.ResampleStream(info.sample_rate, TARGET_RATE, 1, dtype="float32", quality="HQ")
     limit = int((max_seconds + CODEC_SLACK_SECONDS) * TARGET_RATE)
+    budget, spent = decode_budget(max_seconds), 0
     try:
         for rate, block in blocks:
             if rate != info.sample_rate:
                 raise _corrupt()  # a mid-stream rate change is not something phones produce
+            spent += len(block) * info.channels
+            if not np.isfinite(block).all():  # NaN/Inf floats: damage, not a crash later
+                raise _corrupt()
             buffer.append(resampler.resample_chunk(block, last=False))
-            if buffer.size > limit:
+            if buffer.size > limit or spent > budget:
                 raise _too_long(max_seconds)
         buffer.append(resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
     except AudioError:

@@ -16,17 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.audio.sniff import EXTENSION_BY_FORMAT, SNIFF_BYTES, sniff_format
 from shared.audio.types import AudioError
 from shared.db import models
 from shared.db.uow import UnitOfWork
+from shared.services import idempotency
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
-from shared.services.learners import get_or_create_learner, validate_handle
-from shared.services.staged_upload import StagedFile
+from shared.services.staged_upload import StagedFile, UploadMeter
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
 from shared.storage.port import Readable
@@ -43,7 +43,7 @@ _INSERT_ATTEMPT = insert(cast(Table, models.Attempt.__table__))
 
 @dataclass(frozen=True)
 class Submission:
-    learner: str
+    learner: uuid.UUID  # the signed-in user's id, never a client-sent value
     piece_id: uuid.UUID
     recording: Readable
     idempotency_key: str | None = None
@@ -62,20 +62,27 @@ def submit_attempt(
     submission: Submission,
     max_bytes: int,
     known: KnownIds | None = None,
+    max_queued: int | None = None,
 ) -> Submitted:
+    """``max_queued``: refuse (429) a learner who already has this many attempts
+    waiting or being scored, before anything is stored."""
     known = known or KnownIds()
-    piece_id, learner_id = _piece_and_learner(uow, submission, known)
-    if submission.idempotency_key:
-        earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key)
-        if earlier is not None:
-            return Submitted(earlier, created=False)
+    key = idempotency.validate_key(submission.idempotency_key)  # before anything is stored
+    learner_id = submission.learner
+    piece_id = allowed_piece(uow, learner_id, submission.piece_id, known)
+    earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
+    if earlier is not None:
+        sha256 = _digest(submission.recording, max_bytes)
+        return Submitted(idempotency.replay(earlier, piece_id, sha256), created=False)
+    if max_queued is not None:
+        _check_queue_room(uow, learner_id, max_queued)
     attempt_id = uuid.uuid4()
     stored = _store_recording(storage, f"attempts/{learner_id}/{attempt_id}", submission.recording, max_bytes)
     row = {
         "id": attempt_id,
         "learner_id": learner_id,
         "piece_id": piece_id,
-        "idempotency_key": submission.idempotency_key,
+        "idempotency_key": key,
         "storage_key": stored.key,
         "sha256": stored.sha256,
         "size_bytes": stored.size,
@@ -85,39 +92,75 @@ def submit_attempt(
         uow.session.connection().execute(_INSERT_ATTEMPT, row)
         uow.commit()
     except IntegrityError:
-        # Two retries of one upload raced; the first row wins.
         uow.rollback()
-        earlier = _find_by_idempotency(uow, learner_id, submission.idempotency_key or "")
-        if earlier is None:
-            known.forget(piece_id, submission.learner)
-            _piece_and_learner(uow, submission, known)  # a piece gone since: 404
+        _discard(storage, stored.key)  # the loser of a race leaves no orphaned object
+        replayed = _after_lost_race(uow, submission, known, learner_id, stored.sha256)
+        if replayed is None:
             raise
-        return Submitted(earlier, created=False)
+        return replayed
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)
 
 
-def _piece_and_learner(
-    uow: UnitOfWork, submission: Submission, known: KnownIds
-) -> tuple[uuid.UUID, uuid.UUID]:
-    """Both ids from memory, or in one round trip; a learner's first upload
-    creates the learner."""
-    handle = validate_handle(submission.learner)
-    learner_id = known.learner_for(submission.piece_id, handle)
-    if learner_id is not None:
-        return submission.piece_id, learner_id
+def _after_lost_race(
+    uow: UnitOfWork, submission: Submission, known: KnownIds, learner_id: uuid.UUID, sha256: str
+) -> Submitted | None:
+    """Two uploads with one key raced and the other row won: replay it (or 409).
+    None when no row holds the key: the insert failed for another reason."""
+    key = submission.idempotency_key
+    earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
+    if earlier is None:
+        known.forget(submission.piece_id)
+        allowed_piece(uow, learner_id, submission.piece_id, known)  # a piece gone since: 404
+        return None
+    return Submitted(idempotency.replay(earlier, submission.piece_id, sha256), created=False)
+
+
+def _digest(recording: Readable, max_bytes: int) -> str:
+    """The recording's sha256, without storing it (a replay compares, then drops it)."""
+    if isinstance(recording, StagedFile):  # hashed as it arrived
+        return recording.meter.sha256
+    meter = UploadMeter(max_bytes)
+    while chunk := recording.read(1024 * 1024):
+        meter.add(chunk)
+    return meter.sha256
+
+
+def _discard(storage: Storage, key: str) -> None:
+    try:
+        storage.delete(key)
+    except StorageError as exc:  # logged with the key, so ops can remove it by hand
+        log.error("could not delete orphaned recording %s: %s", key, exc)
+
+
+def allowed_piece(uow: UnitOfWork, learner_id: uuid.UUID, piece_id: uuid.UUID, known: KnownIds) -> uuid.UUID:
+    """The piece, if it is the learner's own or public (from memory, or one round
+    trip); any other piece is reported exactly as an unknown one."""
+    if known.may_submit(piece_id, learner_id):
+        return piece_id
     found = uow.session.execute(
-        select(models.Piece.id, models.Learner.id)
-        .outerjoin(models.Learner, models.Learner.handle == handle)
-        .where(models.Piece.id == submission.piece_id)
+        select(models.Piece.owner_id, models.Piece.visibility).where(models.Piece.id == piece_id)
     ).one_or_none()
-    if found is None:
+    public = found is not None and found.visibility == "public"
+    if found is None or not (public or found.owner_id == learner_id):
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
-    piece_id, learner_id = found
-    if learner_id is None:
-        learner_id = get_or_create_learner(uow, handle).id
-    known.remember(piece_id, handle, learner_id)
-    return piece_id, learner_id
+    known.remember(piece_id, found.owner_id, public)
+    return piece_id
+
+
+def _check_queue_room(uow: UnitOfWork, learner_id: uuid.UUID, max_queued: int) -> None:
+    # Two uploads racing may both fit under the cap: it bounds a learner's
+    # share of the queue, it is not an exact quota (the rate limit is exact).
+    A = models.Attempt
+    waiting = uow.session.scalar(
+        select(func.count()).where(A.learner_id == learner_id, A.status.in_(("queued", "processing")))
+    )
+    if (waiting or 0) >= max_queued:
+        raise ServiceError(
+            ErrorKind.TOO_MANY,
+            "too_many_queued_attempts",
+            f"You have {max_queued} recordings waiting to be scored; try again when one is done.",
+        )
 
 
 def send_after_commit(enqueue: Enqueue, attempt_id: uuid.UUID) -> None:
@@ -125,14 +168,6 @@ def send_after_commit(enqueue: Enqueue, attempt_id: uuid.UUID) -> None:
         enqueue(attempt_id)
     except Exception as exc:  # broker down: the row is safe, the sweeper re-sends
         log.warning("enqueue failed for attempt %s, sweeper will re-send: %s", attempt_id, exc)
-
-
-def _find_by_idempotency(uow: UnitOfWork, learner_id: uuid.UUID, key: str) -> uuid.UUID | None:
-    return uow.session.scalar(
-        select(models.Attempt.id).where(
-            models.Attempt.learner_id == learner_id, models.Attempt.idempotency_key == key
-        )
-    )
 
 
 def _sniff(head: bytes) -> str:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
+import google.auth.exceptions
 from google.api_core import exceptions as gexc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
 
-from shared.storage.port import Readable, StorageError
+from shared.storage.gcs_signing import signing_options
+from shared.storage.port import Readable, ReadableFile, SignedUpload, StorageError
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
@@ -24,6 +28,7 @@ class GcsStorage:
             client = gcs.Client(project="recital-local", credentials=AnonymousCredentials())
         else:
             client = gcs.Client()
+        self._client = client
         self._bucket = client.bucket(bucket)
 
     def _blob(self, key: str) -> gcs.Blob:
@@ -63,6 +68,45 @@ class GcsStorage:
 
     def exists(self, key: str) -> bool:
         return bool(self._blob(key).exists())
+
+    def sign_upload(self, key: str, content_type: str, size: int, seconds: int) -> SignedUpload:
+        # The size is bound by x-goog-content-length-range (GCS refuses any other
+        # length), the type by the signed Content-Type; both are signed headers.
+        headers = {"Content-Type": content_type, "x-goog-content-length-range": f"{size},{size}"}
+        options: dict[str, Any] = {}
+        if emulator := os.environ.get("STORAGE_EMULATOR_HOST"):
+            options["api_access_endpoint"] = emulator
+        try:
+            url = self._blob(key).generate_signed_url(
+                version="v4",
+                expiration=timedelta(seconds=seconds),
+                method="PUT",
+                content_type=content_type,
+                headers={"x-goog-content-length-range": headers["x-goog-content-length-range"]},
+                **options,
+                **signing_options(self._client),
+            )
+        except (gexc.GoogleAPIError, google.auth.exceptions.GoogleAuthError) as exc:
+            raise StorageError(f"could not sign an upload URL: {exc}") from exc
+        return SignedUpload(str(url), headers)
+
+    def open_read(self, key: str) -> ReadableFile:
+        blob = self._blob(key)
+        try:
+            blob.reload()  # fails now, not halfway through a response, if it is missing
+            return cast(ReadableFile, blob.open("rb", chunk_size=1024 * 1024))
+        except gexc.NotFound as exc:
+            raise StorageError(f"no recording stored under {key!r}") from exc
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"read from {self.url} failed: {exc}") from exc
+
+    def delete(self, key: str) -> None:
+        try:
+            self._blob(key).delete()
+        except gexc.NotFound:
+            return
+        except gexc.GoogleAPIError as exc:
+            raise StorageError(f"delete from {self.url} failed: {exc}") from exc
 
     def check(self) -> None:
         try:

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from shared.storage.port import Readable, StorageError
+from shared.storage.port import DirectUploadUnavailable, Readable, ReadableFile, SignedUpload, StorageError
 
 
 class LocalStorage:
@@ -52,6 +52,18 @@ class LocalStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
+
+    def sign_upload(self, key: str, content_type: str, size: int, seconds: int) -> SignedUpload:
+        raise DirectUploadUnavailable("local storage has no upload URLs; upload through the API")
+
+    def open_read(self, key: str) -> ReadableFile:
+        try:
+            return self._path(key).open("rb")
+        except FileNotFoundError as exc:
+            raise StorageError(f"no recording stored under {key!r}") from exc
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     def check(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
@@ -11,8 +12,22 @@ class StorageError(Exception):
     """The storage backend failed (unreachable, missing object, …)."""
 
 
+class DirectUploadUnavailable(Exception):
+    """This backend cannot hand a client a URL to upload to (local storage)."""
+
+
+@dataclass(frozen=True)
+class SignedUpload:
+    url: str
+    headers: dict[str, str]  # the client must send exactly these with its PUT
+
+
 class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
+
+
+class ReadableFile(Readable, Protocol):
+    def close(self) -> None: ...
 
 
 class Storage(Protocol):
@@ -35,6 +50,18 @@ class Storage(Protocol):
         ...
 
     def exists(self, key: str) -> bool: ...
+
+    def sign_upload(self, key: str, content_type: str, size: int, seconds: int) -> SignedUpload:
+        """A URL the client PUTs exactly ``size`` bytes of ``content_type`` to, for ``seconds``."""
+        ...
+
+    def open_read(self, key: str) -> ReadableFile:
+        """The object as a stream, for playback (StorageError when it is missing)."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove the object under ``key``; a missing object is not an error."""
+        ...
 
     def check(self) -> None:
         """Raise StorageError when the backend is not usable (readiness probe)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.auth import bearer, http_sign_up_token
 from tests.support.recitations import synthesise
 from tests.support.stack import free_port
 
@@ -53,7 +54,16 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     tables = {
         r[0] for r in sqlite3.connect(tmp_path / "recital.db").execute("select name from sqlite_master")
     }
-    assert {"learners", "pieces", "attempts", "transcripts", "analyses", "scores"} <= tables
+    assert {
+        "users",
+        "web_sessions",
+        "api_tokens",
+        "pieces",
+        "attempts",
+        "transcripts",
+        "analyses",
+        "scores",
+    } <= tables
 
 
 def test_score_json_from_a_transcript(tmp_path: Path) -> None:
@@ -154,9 +164,14 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
         wait_http(f"http://127.0.0.1:{port}/health/")
-        piece = post_json(f"{base}/pieces", {"title": "G", "text": (SAMPLES / "gettysburg.txt").read_text()})
-        attempt = upload(f"{base}/pieces/{piece['id']}/attempts", SAMPLES / "gettysburg_recitation.flac")
-        result = poll(f"{base}/attempts/{attempt['id']}")
+        token = http_sign_up_token(base, "cli-test")
+        piece = post_json(
+            f"{base}/pieces", {"title": "G", "text": (SAMPLES / "gettysburg.txt").read_text()}, token
+        )
+        attempt = upload(
+            f"{base}/pieces/{piece['id']}/attempts", SAMPLES / "gettysburg_recitation.flac", token
+        )
+        result = poll(f"{base}/attempts/{attempt['id']}", token)
         assert result["status"] == "done" and result["result"]["scores"]["accuracy"] > 80, result
     finally:
         server.terminate()
@@ -174,13 +189,14 @@ def wait_http(url: str, timeout: float = 60) -> None:
     pytest.fail(f"{url} did not answer")
 
 
-def post_json(url: str, body: dict[str, str]) -> dict[str, str]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+def post_json(url: str, body: dict[str, str], token: str) -> dict[str, str]:
+    headers = {"Content-Type": "application/json", **bearer(token)}
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers)
     with urllib.request.urlopen(request) as response:
         return dict(json.loads(response.read()))
 
 
-def upload(url: str, path: Path) -> dict[str, str]:
+def upload(url: str, path: Path, token: str) -> dict[str, str]:
     boundary = uuid.uuid4().hex
     body = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="recording"; filename="x"\r\n\r\n'.encode()
@@ -188,17 +204,17 @@ def upload(url: str, path: Path) -> dict[str, str]:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     request = urllib.request.Request(
-        url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Learner-Id": "cli-test"}
+        url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}", **bearer(token)}
     )
     with urllib.request.urlopen(request) as response:
         assert response.status == 202
         return dict(json.loads(response.read()))
 
 
-def poll(url: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
+def poll(url: str, token: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        request = urllib.request.Request(url, headers={"X-Learner-Id": "cli-test"})
+        request = urllib.request.Request(url, headers=bearer(token))
         with urllib.request.urlopen(request) as response:
             body = json.loads(response.read())
         if body["status"] in ("done", "failed"):

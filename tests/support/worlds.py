@@ -53,7 +53,7 @@ class PostgresWorld:
 
     def add_attempt(self, text: str = "one two three", **values: Any) -> uuid.UUID:
         with self.container.uow() as uow:
-            learner = models.Learner(handle=f"l-{uuid.uuid4().hex[:12]}")
+            learner = models.User(handle=f"l-{uuid.uuid4().hex[:12]}")
             piece = models.Piece(title="t", text=text)
             uow.session.add_all([learner, piece])
             uow.session.flush()

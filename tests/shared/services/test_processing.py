@@ -18,6 +18,7 @@ from shared.services.processing import run_attempt_job
 from shared.services.submission import Submission, submit_attempt
 from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.port import TranscriptionError
+from tests.support.attempts import learner
 from tests.support.recitations import synthesise
 
 TEXT = "The Lord is my shepherd; I shall not want."
@@ -46,13 +47,13 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def submit(pg: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
     with pg.uow() as uow, audio.open("rb") as recording:
-        submission = Submission(learner="proc", piece_id=piece_id, recording=recording)
+        submission = Submission(learner=learner(pg).id, piece_id=piece_id, recording=recording)
         return submit_attempt(uow, pg.storage, lambda _id: None, submission, 10**8).attempt_id
 
 
 def new_piece(pg: Container, text: str = TEXT) -> uuid.UUID:
     with pg.uow() as uow:
-        return create_piece(uow, "Psalm", text).id
+        return create_piece(uow, learner(pg), "Psalm", text).id
 
 
 def count(pg: Container, table: type[models.Base], **where: object) -> int:

@@ -1,0 +1,37 @@
+"""gunicorn settings for Recital's web processes (read from the working directory).
+
+Workers, threads and the bind address stay on the command line (Dockerfile.web,
+README); this file holds the hostile-input limits and hooks (issue 19).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.settings import get_settings
+from web import gunicorn_errors, slow_bodies
+
+# Request line and headers: gunicorn's defaults, stated so they are visible.
+# A larger header is refused with 431 header_too_large (JSON, web/gunicorn_errors.py).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+# An idle keep-alive connection is closed after this long.
+keepalive = 5
+
+gunicorn_errors.install()
+slow_bodies.install(get_settings().request_header_seconds)
+
+
+def pre_request(worker: Any, req: Any) -> None:
+    settings = get_settings()
+    slow_bodies.watch(
+        req,
+        settings.request_body_seconds,
+        settings.request_body_min_bytes_per_second,
+        settings.max_upload_bytes,
+    )
+
+
+def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    slow_bodies.unwatch(req)

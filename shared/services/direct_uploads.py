@@ -1,0 +1,150 @@
+"""Large recordings straight to GCS: a signed PUT URL, then a checked completion.
+
+``grant_upload`` fixes everything in advance (attempt id, server-made key,
+content type, exact size, sha256) and returns a V4 URL bound to the type and
+size. ``complete_upload`` reads the object back before anything is queued:
+its size and sha256 must be what was declared and its first bytes a format
+on the allow-list; otherwise the object is deleted and the client told why.
+Completing twice returns the same attempt.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
+
+from shared.audio.sniff import SNIFF_BYTES, sniff_format
+from shared.audio.types import AudioError
+from shared.db import models
+from shared.db.uow import UnitOfWork
+from shared.services.errors import ErrorKind, ServiceError
+from shared.services.known_ids import KnownIds
+from shared.services.staged_upload import UploadMeter, too_large
+from shared.services.submission import Enqueue, Submitted, allowed_piece, send_after_commit
+from shared.storage import Storage, StorageError
+from shared.storage.port import DirectUploadUnavailable, SignedUpload
+
+_CONTENT_TYPE = re.compile(r"audio/[a-z0-9.+-]{1,40}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_INSERT_ATTEMPT = insert(cast(Table, models.Attempt.__table__))
+
+
+@dataclass(frozen=True)
+class UploadGrant:
+    """What the client promised; signed by the front door into the ``upload_id``."""
+
+    attempt_id: uuid.UUID
+    learner: str  # the user's id (signed into the upload_id with the rest)
+    piece_id: uuid.UUID
+    key: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def grant_upload(
+    uow: UnitOfWork, storage: Storage, grant: UploadGrant, max_bytes: int, seconds: int, known: KnownIds
+) -> tuple[UploadGrant, SignedUpload]:
+    _check_promise(grant, max_bytes)
+    learner_id = uuid.UUID(grant.learner)
+    allowed_piece(uow, learner_id, grant.piece_id, known)
+    key = f"attempts/{learner_id}/{grant.attempt_id}.upload"
+    fixed = UploadGrant(
+        grant.attempt_id, grant.learner, grant.piece_id, key, grant.content_type, grant.size, grant.sha256
+    )
+    try:
+        return fixed, storage.sign_upload(key, grant.content_type, grant.size, seconds)
+    except DirectUploadUnavailable:
+        raise ServiceError(
+            ErrorKind.CONFLICT,
+            "direct_upload_unavailable",
+            "This server stores recordings locally; upload the file to /attempts instead.",
+        ) from None
+    except StorageError as exc:
+        raise _storage_unavailable() from exc
+
+
+def _check_promise(grant: UploadGrant, max_bytes: int) -> None:
+    if not _CONTENT_TYPE.fullmatch(grant.content_type):
+        raise ServiceError(
+            ErrorKind.UNSUPPORTED, "unsupported_media_type", "content_type must be audio/<type>."
+        )
+    if not _SHA256.fullmatch(grant.sha256):
+        raise ServiceError(
+            ErrorKind.INVALID, "invalid_sha256", "sha256 is the file's digest in 64 lowercase hex."
+        )
+    if grant.size < 1:
+        raise ServiceError(ErrorKind.INVALID, "empty_recording", "The recording is empty.")
+    if grant.size > max_bytes:
+        raise too_large(max_bytes)
+
+
+def complete_upload(
+    uow: UnitOfWork, storage: Storage, enqueue: Enqueue, grant: UploadGrant, known: KnownIds
+) -> Submitted:
+    learner_id = uuid.UUID(grant.learner)
+    allowed_piece(uow, learner_id, grant.piece_id, known)
+    if uow.session.get(models.Attempt, grant.attempt_id) is not None:
+        return Submitted(grant.attempt_id, created=False)  # completed before: replay
+    fmt = _check_object(storage, grant)
+    row = {
+        "id": grant.attempt_id,
+        "learner_id": learner_id,
+        "piece_id": grant.piece_id,
+        "storage_key": grant.key,
+        "sha256": grant.sha256,
+        "size_bytes": grant.size,
+        "format": fmt,
+    }
+    try:
+        uow.session.connection().execute(_INSERT_ATTEMPT, row)
+        uow.commit()
+    except IntegrityError:
+        uow.rollback()  # a concurrent completion of the same upload won
+        if uow.session.get(models.Attempt, grant.attempt_id) is None:
+            raise
+        return Submitted(grant.attempt_id, created=False)
+    send_after_commit(enqueue, grant.attempt_id)
+    return Submitted(grant.attempt_id, created=True)
+
+
+def _check_object(storage: Storage, grant: UploadGrant) -> str:
+    """The object's format, after its size, digest and first bytes are checked."""
+    try:
+        stream = storage.open_read(grant.key)
+    except StorageError:
+        raise ServiceError(
+            ErrorKind.CONFLICT, "upload_incomplete", "Nothing has been uploaded to the URL yet."
+        ) from None
+    meter, head = UploadMeter(grant.size), b""
+    try:
+        while chunk := stream.read(1024 * 1024):
+            head = head or chunk[:SNIFF_BYTES]
+            meter.add(chunk)
+    except ServiceError:  # more bytes than promised
+        return _reject(storage, grant, "The uploaded file is larger than declared.")
+    finally:
+        stream.close()
+    if meter.size != grant.size or meter.sha256 != grant.sha256:
+        return _reject(storage, grant, "The uploaded file's size or sha256 is not what was declared.")
+    try:
+        return sniff_format(head)
+    except AudioError as exc:
+        storage.delete(grant.key)
+        raise ServiceError(ErrorKind.UNSUPPORTED, exc.code, exc.message) from exc
+
+
+def _reject(storage: Storage, grant: UploadGrant, message: str) -> str:
+    storage.delete(grant.key)
+    raise ServiceError(ErrorKind.UNPROCESSABLE, "upload_mismatch", message + " Upload it again.")
+
+
+def _storage_unavailable() -> ServiceError:
+    return ServiceError(
+        ErrorKind.UNAVAILABLE, "storage_unavailable", "Recording storage is unavailable; try again."
+    )

@@ -1,0 +1,91 @@
+"""Playing a recording back: an ownership check issues a short-lived link; the link streams it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, jsonify, stream_with_context, url_for
+
+from shared.services import recordings
+from shared.services.errors import ErrorKind, ServiceError
+from shared.storage import StorageError
+from web import recording_links
+from web.deps import container
+from web.identity import current_learner
+from web.ids import parse_uuid
+
+playback = Blueprint("playback", __name__)
+
+CHUNK = 256 * 1024
+
+
+@playback.get("/attempts/<attempt_id>/recording")
+def recording_link(attempt_id: str) -> tuple[Response, int, dict[str, str]]:
+    """Issue a short-lived link to play back one of your recordings.
+    ---
+    get:
+      summary: A short-lived link to the attempt's recording
+      description: Issued only to the attempt's learner; another learner gets 404 as for an unknown id.
+      parameters:
+        - {in: path, name: attempt_id, required: true, schema: {type: string, format: uuid}}
+      responses:
+        200:
+          description: The link (valid for expires_in seconds) and the recording's format and size.
+        404:
+          description: "attempt_not_found: no attempt of yours with that id."
+    """
+    with container().uow() as uow:
+        stored = recordings.owned_recording(uow, current_learner(), parse_uuid(attempt_id, "attempt"))
+    url = url_for("playback.play", token=recording_links.sign(stored.attempt_id))
+    body = {
+        "url": url,
+        "expires_in": recording_links.LINK_SECONDS,
+        "format": stored.format,
+        "size_bytes": stored.size_bytes,
+    }
+    return jsonify(body), 200, {"Cache-Control": "no-store"}
+
+
+@playback.get("/recordings/<token>")
+def play(token: str) -> Response:
+    """Stream the recording a link names.
+    ---
+    get:
+      summary: The recording's bytes, through a link from GET /attempts/{attempt_id}/recording
+      parameters:
+        - {in: path, name: token, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: The audio, as uploaded.
+          content: {audio/*: {schema: {type: string, format: binary}}}
+        403:
+          description: "recording_link_expired or recording_link_invalid: ask for a new link."
+        404:
+          description: "attempt_not_found: the attempt is gone."
+        503:
+          description: "storage_unavailable: recording storage could not be read; try again."
+    """
+    attempt_id = recording_links.verify(token)
+    deps = container()
+    with deps.uow() as uow:
+        stored = recordings.linked_recording(uow, attempt_id)
+    try:
+        stream = deps.storage.open_read(stored.key)
+    except StorageError as exc:
+        raise ServiceError(
+            ErrorKind.UNAVAILABLE, "storage_unavailable", "Recording storage is unavailable; try again."
+        ) from exc
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+        finally:
+            stream.close()
+
+    headers = {
+        "Content-Length": str(stored.size_bytes),
+        "Cache-Control": "private, no-store",
+        "Content-Disposition": "inline",
+    }
+    return Response(stream_with_context(chunks()), mimetype=f"audio/{stored.format}", headers=headers)

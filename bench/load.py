@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import threading
 import time
@@ -38,7 +39,7 @@ def client(
     errors: list[int],
 ) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Content-Type": ctype, "X-Learner-Id": "bench"}
+    headers = {"Content-Type": ctype, "Authorization": f"Bearer {os.environ.get('RECITAL_BENCH_TOKEN', '')}"}
     while True:
         with lock:
             if quota[0] <= 0:

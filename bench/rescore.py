@@ -57,17 +57,20 @@ def run() -> list[Figure]:
 
 def _processed(deps: Any, audio: Path, text: str) -> uuid.UUID:
     from shared.services.pieces import create_piece
-    from shared.services.processing import process_attempt
+    from shared.services.processing import run_attempt_job
     from shared.services.submission import Submission, submit_attempt
+    from shared.services.users import ensure_user
 
     with deps.uow() as uow:
-        piece_id = create_piece(uow, "bench", text).id
+        learner = ensure_user(uow, "bench")
+    with deps.uow() as uow:
+        piece_id = create_piece(uow, learner, "bench", text).id
     with deps.uow() as uow, audio.open("rb") as recording:
-        submission = Submission(learner="bench", piece_id=piece_id, recording=recording)
+        submission = Submission(learner=learner.id, piece_id=piece_id, recording=recording)
         attempt_id: uuid.UUID = submit_attempt(
             uow, deps.storage, lambda _id: None, submission, 10**8
         ).attempt_id
-    outcome = process_attempt(attempt_id, deps.processing_context())
+    outcome = run_attempt_job(attempt_id, deps.processing_context())
     if outcome.status != "done":
         raise RuntimeError(f"the bench attempt was not scored: {outcome}")
     return attempt_id

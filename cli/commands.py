@@ -35,6 +35,12 @@ def rescore(args: argparse.Namespace) -> int:
     return run_rescore(args, get_settings())
 
 
+def users(args: argparse.Namespace) -> int:
+    from cli.users import run_users
+
+    return run_users(args, get_settings())
+
+
 def serve(args: argparse.Namespace) -> int:
     from cli.embedded import in_process_worker
     from shared.db.migrate import upgrade
@@ -43,6 +49,8 @@ def serve(args: argparse.Namespace) -> int:
     from workers.celery_app import create_celery
 
     settings = get_settings()
+    if "RECITAL_ENVIRONMENT" not in os.environ:  # a development server: cookies over plain http
+        settings = settings.model_copy(update={"environment": "development"})
     upgrade(settings)
     celery = create_celery(settings)
     app = create_app(settings, enqueue=CeleryEnqueuer(celery))
@@ -95,4 +103,4 @@ def flower(args: argparse.Namespace) -> int:
     return run_flower(args, get_settings())
 
 
-__all__ = ["db", "demo", "flower", "rescore", "score", "serve", "worker", "sweep"]
+__all__ = ["db", "demo", "flower", "rescore", "score", "serve", "worker", "sweep", "users"]

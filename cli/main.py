@@ -1,4 +1,4 @@
-"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore, flower."""
+"""The ``recital`` command: demo, serve, worker, db upgrade, score, sweep, rescore, flower, users."""
 
 from __future__ import annotations
 
@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     rescore.add_argument("--limit", type=_positive, help="at most this many attempts, oldest first")
     rescore.add_argument("--inline", action="store_true", help="score here instead of on rescore workers")
     rescore.add_argument("--dry-run", action="store_true", help="only count the attempts to re-score")
+
+    from cli.users import add_parser as add_users
+
+    add_users(commands)
     return parser
 
 
@@ -98,6 +102,7 @@ def _handlers() -> dict[str, Handler]:
         "flower": commands.flower,
         "score": commands.score,
         "rescore": commands.rescore,
+        "users": commands.users,
     }
 
 

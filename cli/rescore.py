@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from shared.container import Container
 from shared.domain.scoring import SCORING_VERSION
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.pieces import get_piece
+from shared.services.pieces import require_piece
 from shared.services.rescoring import RescoreReport, pending_attempts, rescore_attempts
 from shared.settings import Settings
 
@@ -49,7 +49,7 @@ def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
 
 def _pending(deps: Container, piece: str | None, limit: int | None) -> list[uuid.UUID]:
     with deps.uow() as uow:
-        piece_id = None if piece is None else get_piece(uow, _uuid(piece)).id
+        piece_id = None if piece is None else require_piece(uow, _uuid(piece))
         return pending_attempts(uow, SCORING_VERSION, piece_id=piece_id, limit=limit)
 
 

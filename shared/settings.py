@@ -64,6 +64,23 @@ class Settings(BaseSettings):
     # outlived a Postgres restart); a busy one is not, saving a round trip.
     db_ping_idle_seconds: float = Field(10.0, ge=0)
 
+    # Accounts (docs/accounts.md). Session cookies are Secure except in development.
+    environment: Literal["development", "production"] = "production"
+    session_days: float = Field(14.0, gt=0, description="A browser stays signed in this long.")
+
+    # Rate limits (web/limits.py), in the `limits` notation: "20 per minute; 300 per day"
+    # (checked when the web app is built; workers never read them).
+    rate_limits_enabled: bool = True
+    rate_limit_storage_url: str = Field("", description="Empty: the broker's Redis, or memory.")
+    # Proxies in front of the web that append to X-Forwarded-For (Cloud Run's
+    # front end: 1). Only that many hops are believed; 0 believes none.
+    trusted_proxies: int = Field(0, ge=0)
+    rate_limit_per_ip: str = "600 per minute"
+    rate_limit_sign_in: str = "10 per minute"  # per IP, on sign-in and sign-up
+    rate_limit_uploads: str = "20 per minute; 300 per day"  # per learner
+    rate_limit_writes: str = "60 per minute"  # per learner: pieces, tokens, deletions
+    max_queued_attempts: int = Field(10, ge=1, description="Per learner, queued or processing.")
+
     openai_api_key: SecretStr | None = None
     # Signs short-lived recording links; set it in production (one random value
     # shared by every web process). Empty: a random key per process.
@@ -104,6 +121,12 @@ class Settings(BaseSettings):
     @property
     def resolved_storage_url(self) -> str:
         return self.storage_url or (self.home / "storage").resolve().as_uri()
+
+    @property
+    def resolved_rate_limit_storage_url(self) -> str:
+        if self.rate_limit_storage_url:
+            return self.rate_limit_storage_url
+        return self.broker_url if self.broker_url.startswith(("redis://", "rediss://")) else "memory://"
 
     @property
     def embedded_broker(self) -> bool:

@@ -52,6 +52,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "RECITAL_BROKER_URL": settings.broker_url,
         "RECITAL_STORAGE_URL": settings.resolved_storage_url,
         "RECITAL_TRANSCRIBER": settings.transcriber,
+        "RECITAL_RATE_LIMITS_ENABLED": str(settings.rate_limits_enabled).lower(),
+        "RECITAL_MAX_QUEUED_ATTEMPTS": str(settings.max_queued_attempts),
     }
     return env
 
@@ -64,7 +66,15 @@ def embedded_settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def stack_settings(tmp_path_factory: pytest.TempPathFactory, pg_url: str, redis_url: str) -> Settings:
     home = tmp_path_factory.mktemp("stack")
-    return Settings(home=home, database_url=pg_url, broker_url=redis_url)
+    # These tests send one learner's dozens of uploads at once to measure the
+    # pipeline; the limits themselves are tested in tests/web/test_limits.py.
+    return Settings(
+        home=home,
+        database_url=pg_url,
+        broker_url=redis_url,
+        rate_limits_enabled=False,
+        max_queued_attempts=10_000,
+    )
 
 
 @pytest.fixture(scope="session")

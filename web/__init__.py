@@ -28,10 +28,13 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.extensions["recital.enqueue"] = enqueue if enqueue is not None else _celery_enqueuer(settings)
 
     from web import errors
+    from web.admin import admin
     from web.api import api
+    from web.auth import auth
     from web.bodies import limit_non_upload_bodies
     from web.direct_uploads import uploads
     from web.health import health
+    from web.openapi import openapi
     from web.recordings import playback
     from web.security_headers import add_security_headers
 
@@ -39,9 +42,15 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.before_request(limit_non_upload_bodies)
     app.after_request(add_security_headers)
     app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(auth, url_prefix="/api/v1/auth")
+    app.register_blueprint(admin, url_prefix="/api/v1/admin")
     app.register_blueprint(playback, url_prefix="/api/v1")
     app.register_blueprint(uploads, url_prefix="/api/v1")
     app.register_blueprint(health)
+    app.register_blueprint(openapi)
+    from web import limits
+
+    app.extensions["recital.limiter"] = limits.install(app, settings)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app
 

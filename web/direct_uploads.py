@@ -17,7 +17,8 @@ from shared.services import direct_uploads
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.submission import Submitted
 from web.bodies import json_object
-from web.deps import container, current_learner, enqueuer
+from web.deps import container, enqueuer
+from web.identity import current_learner
 from web.ids import parse_uuid
 from web.recording_links import serializer
 
@@ -61,6 +62,7 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
         415:
           description: "unsupported_media_type: content_type must be audio/<type>"
     """
+    learner = current_learner()  # who asks comes first: anonymous callers learn nothing else
     body = json_object("Send a JSON object with content_type, size_bytes and sha256.")
     content_type, size, sha256 = body.get("content_type"), body.get("size_bytes"), body.get("sha256")
     if not isinstance(content_type, str) or not isinstance(size, int) or not isinstance(sha256, str):
@@ -69,7 +71,13 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
         )
     deps = container()
     promise = direct_uploads.UploadGrant(
-        uuid.uuid4(), current_learner(), parse_uuid(piece_id, "piece"), "", content_type.lower(), size, sha256
+        uuid.uuid4(),
+        str(learner.id),
+        parse_uuid(piece_id, "piece"),
+        "",
+        content_type.lower(),
+        size,
+        sha256,
     )
     seconds = deps.settings.direct_upload_seconds
     with deps.uow(autocommit=True) as uow:
@@ -91,7 +99,7 @@ def complete_upload(piece_id: str) -> Submitted:
     """The second call (JSON ``{"upload_id": ...}`` to POST /pieces/{id}/attempts)."""
     body = json_object("Send a recording as multipart, or JSON with the upload_id of a direct upload.")
     grant = _verify(body.get("upload_id"))
-    if grant.learner != current_learner() or grant.piece_id != parse_uuid(piece_id, "piece"):
+    if grant.learner != str(current_learner().id) or grant.piece_id != parse_uuid(piece_id, "piece"):
         raise _unknown_upload()
     deps = container()
     with deps.uow(autocommit=True) as uow:

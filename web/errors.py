@@ -15,12 +15,14 @@ log = logging.getLogger("recital.web")
 
 STATUS_BY_KIND = {
     ErrorKind.INVALID: 400,
+    ErrorKind.UNAUTHENTICATED: 401,
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.CONFLICT: 409,
     ErrorKind.TOO_LARGE: 413,
     ErrorKind.UNSUPPORTED: 415,
     ErrorKind.UNPROCESSABLE: 422,
+    ErrorKind.TOO_MANY: 429,
     ErrorKind.UNAVAILABLE: 503,
 }
 CODE_BY_STATUS = {
@@ -40,6 +42,10 @@ def error_response(status: int, code: str, message: str) -> tuple[Response, int]
     response = jsonify({"error": {"code": code, "message": message}})
     if status == 503:
         response.headers["Retry-After"] = "5"
+    if status == 429:  # Flask-Limiter replaces it with the time its window frees up
+        response.headers["Retry-After"] = "30"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="recital"'
     return response, status
 
 

@@ -13,11 +13,40 @@ health = Blueprint("health", __name__)
 
 @health.get("/health/")
 def live() -> Response:
+    """Liveness: the process answers.
+    ---
+    summary: Liveness probe
+    tags: [probes]
+    security: []
+    responses:
+      200:
+        description: Alive.
+        content:
+          application/json:
+            schema: {type: object, required: [status], properties: {status: {type: string, enum: [ok]}}}
+    """
     return jsonify({"status": "ok"})
 
 
 @health.get("/ready")
 def ready() -> tuple[Response, int]:
+    """Readiness: the database, broker and storage all answer.
+    ---
+    summary: Readiness probe
+    tags: [probes]
+    security: []
+    responses:
+      200:
+        description: Ready.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Readiness'}
+      503:
+        description: Something it needs is down; checks says what.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Readiness'}
+    """
     checks = {"database": _database(), "broker": _broker(), "storage": _storage()}
     ok = all(v == "ok" for v in checks.values())
     return jsonify({"status": "ok" if ok else "unavailable", "checks": checks}), 200 if ok else 503

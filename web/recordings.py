@@ -10,7 +10,8 @@ from shared.services import recordings
 from shared.services.errors import ErrorKind, ServiceError
 from shared.storage import StorageError
 from web import recording_links
-from web.deps import container, current_learner
+from web.deps import container
+from web.identity import current_learner
 from web.ids import parse_uuid
 
 playback = Blueprint("playback", __name__)

@@ -4,6 +4,9 @@
 locals {
   web_env = {
     RECITAL_STORAGE_URL = "gs://${google_storage_bucket.recordings.name}"
+    # Google's front end appends the caller's address to X-Forwarded-For:
+    # the rate limits believe that one hop and nothing a client sends.
+    RECITAL_TRUSTED_PROXIES = "1"
   }
   web_secret_env = {
     RECITAL_DATABASE_URL = "recital-database-url"

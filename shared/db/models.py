@@ -34,18 +34,54 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-class Learner(Base):
-    __tablename__ = "learners"
+class User(Base):
+    """A learner or an admin. Learners carried over from before accounts have no
+    password until an operator sets one (``recital users set-password``)."""
+
+    __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     handle: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="learner")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    """A browser's signed-in session; the cookie holds the secret, the row its sha256."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A named, revocable token for programmatic clients; only its sha256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Piece(Base):
     __tablename__ = "pieces"
+    __table_args__ = (Index("ix_pieces_owner", "owner_id"), Index("ix_pieces_visibility", "visibility"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    # None: a piece from before accounts (carried over as public) or whose owner left.
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    visibility: Mapped[str] = mapped_column(String(10), default="private")
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -60,7 +96,7 @@ class Attempt(Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    learner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("learners.id"))
+    learner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     piece_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pieces.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="queued")
@@ -84,17 +120,22 @@ class Attempt(Base):
 
 
 class Transcript(Base):
-    """Cached by (audio, engine, model, context) so no recording is paid for twice."""
+    """Cached by (audio, engine, model, recognition version, context) so no recording
+    is paid for twice, and none is served words an older recognition heard."""
 
     __tablename__ = "transcripts"
     __table_args__ = (
-        UniqueConstraint("audio_sha256", "engine", "model", "context_key", name="uq_transcript"),
+        UniqueConstraint(
+            "audio_sha256", "engine", "model", "context_key", "recognition_version", name="uq_transcript"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     audio_sha256: Mapped[str] = mapped_column(String(64))
     engine: Mapped[str] = mapped_column(String(40))
     model: Mapped[str] = mapped_column(String(120))
+    # Recital's own recognition code around the model (Transcriber.recognition_version).
+    recognition_version: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Engines biased toward the piece give different words per piece.
     context_key: Mapped[str] = mapped_column(String(64), default="")
     text: Mapped[str] = mapped_column(Text)

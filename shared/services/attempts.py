@@ -11,17 +11,21 @@ from sqlalchemy import func, select
 from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.learners import find_learner
+from shared.services.users import UserView
 
 A = models.Attempt
 
 
-def get_attempt(uow: UnitOfWork, learner: str, attempt_id: uuid.UUID) -> dict[str, Any]:
-    """One attempt of this learner; another learner's attempt is reported as not found."""
-    owner = find_learner(uow, learner)
-    attempt = uow.session.get(A, attempt_id)
-    if attempt is None or owner is None or attempt.learner_id != owner.id:
+def owned_attempt(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> models.Attempt:
+    """One attempt of this learner; another learner's attempt is reported exactly as an unknown id."""
+    attempt = uow.session.scalar(select(A).where(A.id == attempt_id, A.learner_id == learner.id))
+    if attempt is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "attempt_not_found", "No attempt with that id.")
+    return attempt
+
+
+def get_attempt(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> dict[str, Any]:
+    attempt = owned_attempt(uow, learner, attempt_id)
     view = _summary(attempt)
     if attempt.status == "done":
         view["result"] = _latest_result(uow, attempt.id)
@@ -29,12 +33,9 @@ def get_attempt(uow: UnitOfWork, learner: str, attempt_id: uuid.UUID) -> dict[st
 
 
 def list_attempts(
-    uow: UnitOfWork, learner: str, limit: int, offset: int, status: str | None = None
+    uow: UnitOfWork, learner: UserView, limit: int, offset: int, status: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    owner = find_learner(uow, learner)
-    if owner is None:
-        return [], 0
-    where = [A.learner_id == owner.id] + ([A.status == status] if status else [])
+    where = [A.learner_id == learner.id] + ([A.status == status] if status else [])
     total = uow.session.scalar(select(func.count()).select_from(A).where(*where)) or 0
     rows = uow.session.scalars(
         select(A).where(*where).order_by(A.created_at.desc(), A.id).limit(limit).offset(offset)

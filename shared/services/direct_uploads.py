@@ -24,8 +24,8 @@ from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
-from shared.services.staged import UploadMeter, too_large
-from shared.services.submission import Enqueue, Submitted, piece_and_learner, send_after_commit
+from shared.services.staged_upload import UploadMeter, too_large
+from shared.services.submission import Enqueue, Submitted, allowed_piece, send_after_commit
 from shared.storage import Storage, StorageError
 from shared.storage.port import DirectUploadUnavailable, SignedUpload
 
@@ -39,7 +39,7 @@ class UploadGrant:
     """What the client promised; signed by the front door into the ``upload_id``."""
 
     attempt_id: uuid.UUID
-    learner: str
+    learner: str  # the user's id (signed into the upload_id with the rest)
     piece_id: uuid.UUID
     key: str
     content_type: str
@@ -51,7 +51,8 @@ def grant_upload(
     uow: UnitOfWork, storage: Storage, grant: UploadGrant, max_bytes: int, seconds: int, known: KnownIds
 ) -> tuple[UploadGrant, SignedUpload]:
     _check_promise(grant, max_bytes)
-    _, learner_id = piece_and_learner(uow, grant.learner, grant.piece_id, known)
+    learner_id = uuid.UUID(grant.learner)
+    allowed_piece(uow, learner_id, grant.piece_id, known)
     key = f"attempts/{learner_id}/{grant.attempt_id}.upload"
     fixed = UploadGrant(
         grant.attempt_id, grant.learner, grant.piece_id, key, grant.content_type, grant.size, grant.sha256
@@ -86,7 +87,8 @@ def _check_promise(grant: UploadGrant, max_bytes: int) -> None:
 def complete_upload(
     uow: UnitOfWork, storage: Storage, enqueue: Enqueue, grant: UploadGrant, known: KnownIds
 ) -> Submitted:
-    _, learner_id = piece_and_learner(uow, grant.learner, grant.piece_id, known)
+    learner_id = uuid.UUID(grant.learner)
+    allowed_piece(uow, learner_id, grant.piece_id, known)
     if uow.session.get(models.Attempt, grant.attempt_id) is not None:
         return Submitted(grant.attempt_id, created=False)  # completed before: replay
     fmt = _check_object(storage, grant)

@@ -7,12 +7,14 @@ from enum import StrEnum
 
 class ErrorKind(StrEnum):
     INVALID = "invalid"  # 400
+    UNAUTHENTICATED = "unauthenticated"  # 401
     FORBIDDEN = "forbidden"  # 403
     NOT_FOUND = "not_found"  # 404
-    TOO_LARGE = "too_large"  # 413
     CONFLICT = "conflict"  # 409
+    TOO_LARGE = "too_large"  # 413
     UNSUPPORTED = "unsupported"  # 415
     UNPROCESSABLE = "unprocessable"  # 422
+    TOO_MANY = "too_many"  # 429
     UNAVAILABLE = "unavailable"  # 503
 
 

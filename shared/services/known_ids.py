@@ -1,11 +1,11 @@
-"""What every upload would otherwise look up: does this piece exist, which
-learner is this handle.
+"""What every upload would otherwise look up: may this user submit to this piece.
 
-Both answers, once true, stay true: pieces and learners are never deleted and a
-handle never changes owner. The attempt row's foreign keys check both again
-on insert, so a remembered answer cannot attach an attempt to a missing row;
-it only saves the lookup query (a round trip per upload). One per database,
-kept by the container.
+A piece's visibility and owner never change (its owner leaving turns a public
+piece ownerless, still public), so a yes, once seen, stays a yes. A deleted
+piece or user is caught by the attempt row's foreign keys on insert, so a
+remembered answer cannot attach an attempt to a missing row; it only saves
+the lookup query (a round trip per upload). One per database, kept by the
+container.
 """
 
 from __future__ import annotations
@@ -14,32 +14,29 @@ import threading
 import uuid
 from collections import OrderedDict
 
+PUBLIC = uuid.UUID(int=0)
+
 
 class KnownIds:
     def __init__(self, capacity: int = 10_000) -> None:
         self._capacity = capacity
-        self._pieces: OrderedDict[uuid.UUID, None] = OrderedDict()
-        self._learners: OrderedDict[str, uuid.UUID] = OrderedDict()
+        self._owners: OrderedDict[uuid.UUID, uuid.UUID] = OrderedDict()  # piece -> owner, or PUBLIC
         self._lock = threading.Lock()
 
-    def learner_for(self, piece_id: uuid.UUID, handle: str) -> uuid.UUID | None:
-        """The learner's id if both the piece and the handle are known, else None."""
+    def may_submit(self, piece_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         with self._lock:
-            if piece_id not in self._pieces or handle not in self._learners:
-                return None
-            self._pieces.move_to_end(piece_id)
-            self._learners.move_to_end(handle)
-            return self._learners[handle]
+            owner = self._owners.get(piece_id)
+            if owner is None:
+                return False
+            self._owners.move_to_end(piece_id)
+            return owner in (PUBLIC, user_id)
 
-    def remember(self, piece_id: uuid.UUID, handle: str, learner_id: uuid.UUID) -> None:
+    def remember(self, piece_id: uuid.UUID, owner_id: uuid.UUID | None, public: bool) -> None:
         with self._lock:
-            self._pieces[piece_id] = None
-            self._learners[handle] = learner_id
-            for known in (self._pieces, self._learners):
-                while len(known) > self._capacity:
-                    known.popitem(last=False)
+            self._owners[piece_id] = PUBLIC if public or owner_id is None else owner_id
+            while len(self._owners) > self._capacity:
+                self._owners.popitem(last=False)
 
-    def forget(self, piece_id: uuid.UUID, handle: str) -> None:
+    def forget(self, piece_id: uuid.UUID) -> None:
         with self._lock:
-            self._pieces.pop(piece_id, None)
-            self._learners.pop(handle, None)
+            self._owners.pop(piece_id, None)

@@ -1,18 +1,26 @@
-"""Pieces: the texts learners memorise."""
+"""Pieces: the texts learners memorise. Each has an owner and a visibility:
+a private piece is seen by its owner alone (anyone else gets the 404 of an
+unknown id), a public one by every signed-in user."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.users import UserView
 
 MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 300
+Visibility = Literal["private", "public"]
+VISIBILITIES: tuple[Visibility, ...] = ("private", "public")
+P = models.Piece
 
 
 @dataclass(frozen=True)
@@ -22,24 +30,33 @@ class PieceView:
     text: str
     word_count: int
     created_at: datetime
+    visibility: str
+    owned: bool  # by the user who asked
 
 
-def create_piece(uow: UnitOfWork, title: str, text: str) -> PieceView:
+def create_piece(
+    uow: UnitOfWork, owner: UserView, title: str, text: str, visibility: str = "private"
+) -> PieceView:
+    # Lengths as sent, before trimming, as the OpenAPI document says.
+    if len(title) > MAX_TITLE_CHARS:  # it was cut short silently before (found by schemathesis)
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE, "title_too_long", f"Titles are limited to {MAX_TITLE_CHARS} characters."
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE, "text_too_long", f"Texts are limited to {MAX_TEXT_CHARS} characters."
+        )
     title, text = _storable(title.strip(), "title"), _storable(text.strip(), "text")
     if not title:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")
     if not any(ch.isalnum() for ch in text):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")
-    if len(text) > MAX_TEXT_CHARS:
-        raise ServiceError(
-            ErrorKind.UNPROCESSABLE,
-            "text_too_long",
-            f"Texts are limited to {MAX_TEXT_CHARS} characters.",
-        )
-    piece = models.Piece(title=title[:300], text=text)
+    if visibility not in VISIBILITIES:
+        raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_visibility", "visibility is private or public.")
+    piece = P(title=title, text=text, owner_id=owner.id, visibility=visibility)
     uow.session.add(piece)
     uow.commit()
-    return _view(piece)
+    return _view(piece, owner)
 
 
 def _storable(value: str, field: str) -> str:
@@ -57,20 +74,41 @@ def _bad_characters(field: str, what: str) -> ServiceError:
     return ServiceError(ErrorKind.UNPROCESSABLE, "invalid_characters", f"The {field} contains {what}.")
 
 
-def get_piece(uow: UnitOfWork, piece_id: uuid.UUID) -> PieceView:
-    piece = uow.session.get(models.Piece, piece_id)
+def get_piece(uow: UnitOfWork, viewer: UserView, piece_id: uuid.UUID) -> PieceView:
+    piece = uow.session.scalar(select(P).where(P.id == piece_id, visible_to(viewer.id)))
     if piece is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
-    return _view(piece)
+    return _view(piece, viewer)
 
 
-def list_pieces(uow: UnitOfWork, limit: int, offset: int) -> tuple[list[PieceView], int]:
-    total = uow.session.scalar(select(func.count()).select_from(models.Piece)) or 0
+def require_piece(uow: UnitOfWork, piece_id: uuid.UUID) -> uuid.UUID:
+    """For operators (``recital rescore --piece``): any piece, whoever owns it."""
+    if uow.session.get(P, piece_id) is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
+    return piece_id
+
+
+def list_pieces(uow: UnitOfWork, viewer: UserView, limit: int, offset: int) -> tuple[list[PieceView], int]:
+    """The viewer's own pieces and every public one."""
+    where = visible_to(viewer.id)
+    total = uow.session.scalar(select(func.count()).select_from(P).where(where)) or 0
     rows = uow.session.scalars(
-        select(models.Piece).order_by(models.Piece.created_at, models.Piece.id).limit(limit).offset(offset)
+        select(P).where(where).order_by(P.created_at, P.id).limit(limit).offset(offset)
     )
-    return [_view(p) for p in rows], total
+    return [_view(p, viewer) for p in rows], total
 
 
-def _view(piece: models.Piece) -> PieceView:
-    return PieceView(piece.id, piece.title, piece.text, len(piece.text.split()), piece.created_at)
+def visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:
+    return or_(P.owner_id == user_id, P.visibility == "public")
+
+
+def _view(piece: models.Piece, viewer: UserView) -> PieceView:
+    return PieceView(
+        piece.id,
+        piece.title,
+        piece.text,
+        len(piece.text.split()),
+        piece.created_at,
+        piece.visibility,
+        piece.owner_id == viewer.id,
+    )

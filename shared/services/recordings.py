@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
+from shared.services.attempts import owned_attempt
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.learners import find_learner
+from shared.services.users import UserView
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,9 @@ class StoredRecording:
     size_bytes: int
 
 
-def owned_recording(uow: UnitOfWork, learner: str, attempt_id: uuid.UUID) -> StoredRecording:
+def owned_recording(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> StoredRecording:
     """This learner's recording; another learner's is reported exactly as an unknown id."""
-    owner = find_learner(uow, learner)
-    attempt = uow.session.get(models.Attempt, attempt_id)
-    if attempt is None or owner is None or attempt.learner_id != owner.id:
-        raise _not_found()
-    return _stored(attempt)
+    return _stored(owned_attempt(uow, learner, attempt_id))
 
 
 def linked_recording(uow: UnitOfWork, attempt_id: uuid.UUID) -> StoredRecording:

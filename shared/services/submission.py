@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.audio.sniff import EXTENSION_BY_FORMAT, SNIFF_BYTES, sniff_format
@@ -26,8 +26,7 @@ from shared.db.uow import UnitOfWork
 from shared.services import idempotency
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
-from shared.services.learners import get_or_create_learner, validate_handle
-from shared.services.staged import StagedFile, UploadMeter
+from shared.services.staged_upload import StagedFile, UploadMeter
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
 from shared.storage.port import Readable
@@ -44,7 +43,7 @@ _INSERT_ATTEMPT = insert(cast(Table, models.Attempt.__table__))
 
 @dataclass(frozen=True)
 class Submission:
-    learner: str
+    learner: uuid.UUID  # the signed-in user's id, never a client-sent value
     piece_id: uuid.UUID
     recording: Readable
     idempotency_key: str | None = None
@@ -63,14 +62,20 @@ def submit_attempt(
     submission: Submission,
     max_bytes: int,
     known: KnownIds | None = None,
+    max_queued: int | None = None,
 ) -> Submitted:
+    """``max_queued``: refuse (429) a learner who already has this many attempts
+    waiting or being scored, before anything is stored."""
     known = known or KnownIds()
     key = idempotency.validate_key(submission.idempotency_key)  # before anything is stored
-    piece_id, learner_id = piece_and_learner(uow, submission.learner, submission.piece_id, known)
+    learner_id = submission.learner
+    piece_id = allowed_piece(uow, learner_id, submission.piece_id, known)
     earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
     if earlier is not None:
         sha256 = _digest(submission.recording, max_bytes)
         return Submitted(idempotency.replay(earlier, piece_id, sha256), created=False)
+    if max_queued is not None:
+        _check_queue_room(uow, learner_id, max_queued)
     attempt_id = uuid.uuid4()
     stored = _store_recording(storage, f"attempts/{learner_id}/{attempt_id}", submission.recording, max_bytes)
     row = {
@@ -105,8 +110,8 @@ def _after_lost_race(
     key = submission.idempotency_key
     earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
     if earlier is None:
-        known.forget(submission.piece_id, submission.learner)
-        piece_and_learner(uow, submission.learner, submission.piece_id, known)  # a piece gone since: 404
+        known.forget(submission.piece_id)
+        allowed_piece(uow, learner_id, submission.piece_id, known)  # a piece gone since: 404
         return None
     return Submitted(idempotency.replay(earlier, submission.piece_id, sha256), created=False)
 
@@ -128,27 +133,34 @@ def _discard(storage: Storage, key: str) -> None:
         log.error("could not delete orphaned recording %s: %s", key, exc)
 
 
-def piece_and_learner(
-    uow: UnitOfWork, learner: str, piece_id: uuid.UUID, known: KnownIds
-) -> tuple[uuid.UUID, uuid.UUID]:
-    """Both ids from memory, or in one round trip; a learner's first upload
-    creates the learner."""
-    handle = validate_handle(learner)
-    learner_id = known.learner_for(piece_id, handle)
-    if learner_id is not None:
-        return piece_id, learner_id
+def allowed_piece(uow: UnitOfWork, learner_id: uuid.UUID, piece_id: uuid.UUID, known: KnownIds) -> uuid.UUID:
+    """The piece, if it is the learner's own or public (from memory, or one round
+    trip); any other piece is reported exactly as an unknown one."""
+    if known.may_submit(piece_id, learner_id):
+        return piece_id
     found = uow.session.execute(
-        select(models.Piece.id, models.Learner.id)
-        .outerjoin(models.Learner, models.Learner.handle == handle)
-        .where(models.Piece.id == piece_id)
+        select(models.Piece.owner_id, models.Piece.visibility).where(models.Piece.id == piece_id)
     ).one_or_none()
-    if found is None:
+    public = found is not None and found.visibility == "public"
+    if found is None or not (public or found.owner_id == learner_id):
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
-    piece_id, learner_id = found
-    if learner_id is None:
-        learner_id = get_or_create_learner(uow, handle).id
-    known.remember(piece_id, handle, learner_id)
-    return piece_id, learner_id
+    known.remember(piece_id, found.owner_id, public)
+    return piece_id
+
+
+def _check_queue_room(uow: UnitOfWork, learner_id: uuid.UUID, max_queued: int) -> None:
+    # Two uploads racing may both fit under the cap: it bounds a learner's
+    # share of the queue, it is not an exact quota (the rate limit is exact).
+    A = models.Attempt
+    waiting = uow.session.scalar(
+        select(func.count()).where(A.learner_id == learner_id, A.status.in_(("queued", "processing")))
+    )
+    if (waiting or 0) >= max_queued:
+        raise ServiceError(
+            ErrorKind.TOO_MANY,
+            "too_many_queued_attempts",
+            f"You have {max_queued} recordings waiting to be scored; try again when one is done.",
+        )
 
 
 def send_after_commit(enqueue: Enqueue, attempt_id: uuid.UUID) -> None:

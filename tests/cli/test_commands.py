@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.auth import bearer, http_sign_up_token
 from tests.support.recitations import synthesise
 from tests.support.stack import free_port
 
@@ -53,7 +54,16 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     tables = {
         r[0] for r in sqlite3.connect(tmp_path / "recital.db").execute("select name from sqlite_master")
     }
-    assert {"learners", "pieces", "attempts", "transcripts", "analyses", "scores"} <= tables
+    assert {
+        "users",
+        "web_sessions",
+        "api_tokens",
+        "pieces",
+        "attempts",
+        "transcripts",
+        "analyses",
+        "scores",
+    } <= tables
 
 
 def test_score_json_from_a_transcript(tmp_path: Path) -> None:
@@ -104,6 +114,33 @@ def test_score_audio_with_the_offline_engine(tmp_path: Path) -> None:
     assert {"continent", "this"} & {w.strip(".,").lower() for w in omitted}, result["words"]
 
 
+def test_score_shows_the_quality_warnings_a_learner_would_get(tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    text = tmp_path / "piece.txt"
+    text.write_text("The Lord is my shepherd; I shall not want.")
+    samples, rate = sf.read(synthesise(text.read_text(), tmp_path / "loud.wav"), dtype="float32")
+    voiced = samples[np.abs(samples) > 0.01]
+    level = 20 * np.log10(np.sqrt(np.mean(voiced**2)))
+    quiet = tmp_path / "quiet.wav"  # speech near -47 dBFS: under the -40 warning, over the -55 refusal
+    sf.write(quiet, samples * 10 ** ((-47 - level) / 20), rate)
+    run = recital("score", str(quiet), "--text-file", str(text), "--json", env=embedded_env(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["warnings"] == ["quiet"]
+
+
+def test_warnings_are_shown_as_the_sentences_a_learner_reads() -> None:
+    from rich.console import Console
+
+    from cli.render import print_warnings
+
+    console = Console(record=True, width=200)
+    print_warnings(("quiet", "noisy"), console)
+    shown = console.export_text()
+    assert "warning quiet" in shown and "closer to the microphone" in shown and "background noise" in shown
+
+
 def test_score_rejects_a_non_audio_file(tmp_path: Path) -> None:
     text = tmp_path / "piece.txt"
     text.write_text("words")
@@ -127,9 +164,14 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
         wait_http(f"http://127.0.0.1:{port}/health/")
-        piece = post_json(f"{base}/pieces", {"title": "G", "text": (SAMPLES / "gettysburg.txt").read_text()})
-        attempt = upload(f"{base}/pieces/{piece['id']}/attempts", SAMPLES / "gettysburg_recitation.flac")
-        result = poll(f"{base}/attempts/{attempt['id']}")
+        token = http_sign_up_token(base, "cli-test")
+        piece = post_json(
+            f"{base}/pieces", {"title": "G", "text": (SAMPLES / "gettysburg.txt").read_text()}, token
+        )
+        attempt = upload(
+            f"{base}/pieces/{piece['id']}/attempts", SAMPLES / "gettysburg_recitation.flac", token
+        )
+        result = poll(f"{base}/attempts/{attempt['id']}", token)
         assert result["status"] == "done" and result["result"]["scores"]["accuracy"] > 80, result
     finally:
         server.terminate()
@@ -147,13 +189,14 @@ def wait_http(url: str, timeout: float = 60) -> None:
     pytest.fail(f"{url} did not answer")
 
 
-def post_json(url: str, body: dict[str, str]) -> dict[str, str]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+def post_json(url: str, body: dict[str, str], token: str) -> dict[str, str]:
+    headers = {"Content-Type": "application/json", **bearer(token)}
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers)
     with urllib.request.urlopen(request) as response:
         return dict(json.loads(response.read()))
 
 
-def upload(url: str, path: Path) -> dict[str, str]:
+def upload(url: str, path: Path, token: str) -> dict[str, str]:
     boundary = uuid.uuid4().hex
     body = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="recording"; filename="x"\r\n\r\n'.encode()
@@ -161,17 +204,17 @@ def upload(url: str, path: Path) -> dict[str, str]:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     request = urllib.request.Request(
-        url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Learner-Id": "cli-test"}
+        url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}", **bearer(token)}
     )
     with urllib.request.urlopen(request) as response:
         assert response.status == 202
         return dict(json.loads(response.read()))
 
 
-def poll(url: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
+def poll(url: str, token: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        request = urllib.request.Request(url, headers={"X-Learner-Id": "cli-test"})
+        request = urllib.request.Request(url, headers=bearer(token))
         with urllib.request.urlopen(request) as response:
             body = json.loads(response.read())
         if body["status"] in ("done", "failed"):

@@ -35,7 +35,7 @@ import soundfile as sf
 from tests.support.openai_server import API_KEY, OpenAITestServer
 from tests.support.stack import free_port, require, require_tool, spawn_logged
 
-LEARNER = {"X-Learner-Id": "fault-learner"}
+LEARNER: dict[str, str] = {}  # the test client carries a bearer token (tests.support.auth)
 PIECE_TEXT = "The Lord is my shepherd; I shall not want."
 WORKER_APP = "tests.faults.worker_app:app"
 RATE = 16_000
@@ -55,6 +55,9 @@ BASE_KNOBS: dict[str, Any] = {
     "transcriber": "openai",
     "fallback_transcriber": "none",
     "openai_concurrency": 1,
+    # One learner submits up to 200 at once here: these tests are about delivery, not limits.
+    "rate_limits_enabled": False,
+    "max_queued_attempts": 10_000,
 }
 
 
@@ -449,7 +452,9 @@ class Cluster:
         self.postgres.init().start()
         upgrade(self.settings())
         self._flask = create_app(self.settings())
-        self.client = self._flask.test_client()
+        from tests.support.auth import as_learner
+
+        self.client = as_learner(self._flask.test_client())
         self.piece_id = self._create_piece()
         return self
 

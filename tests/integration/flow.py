@@ -8,11 +8,21 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-LEARNER = {"X-Learner-Id": "learner-1"}
+from tests.support.auth import as_learner
+
+# Requests carry the client's bearer token (see signed_in); nothing else is needed.
+LEARNER: dict[str, str] = {}
+
+
+def signed_in(client: FlaskClient) -> FlaskClient:
+    """The client, signed in as a learner once (its token rides on every request)."""
+    if "HTTP_AUTHORIZATION" not in client.environ_base:
+        as_learner(client)
+    return client
 
 
 def create_piece(client: FlaskClient, title: str, text: str) -> str:
-    response = client.post("/api/v1/pieces", json={"title": title, "text": text})
+    response = signed_in(client).post("/api/v1/pieces", json={"title": title, "text": text})
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["id"])
 

@@ -12,6 +12,7 @@ from shared.container import Container
 from shared.db import models
 from shared.services.pieces import create_piece
 from shared.services.submission import Submission, submit_attempt
+from shared.services.users import UserView, ensure_user
 
 # No other test recites this: transcripts are cached per recording and text in a
 # database the whole session shares (tests/shared/services/test_processing.py
@@ -21,23 +22,29 @@ LEARNER = "proc"
 OLD_VERSION = "2000.01.1"
 
 
+def learner(deps: Container, handle: str = LEARNER) -> UserView:
+    """A user made through the services (no password: these tests never sign in)."""
+    with deps.uow() as uow:
+        return ensure_user(uow, handle)
+
+
 def new_piece(deps: Container, text: str = TEXT) -> uuid.UUID:
     with deps.uow() as uow:
-        return create_piece(uow, "Psalm", text).id
+        return create_piece(uow, learner(deps), "Psalm", text).id
 
 
 def submit(deps: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
     with deps.uow() as uow, audio.open("rb") as recording:
-        submission = Submission(learner=LEARNER, piece_id=piece_id, recording=recording)
+        submission = Submission(learner=learner(deps).id, piece_id=piece_id, recording=recording)
         return submit_attempt(uow, deps.storage, lambda _id: None, submission, 10**8).attempt_id
 
 
 def processed(deps: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
     """An attempt submitted and scored by the real pipeline, in this process."""
-    from shared.services.processing import process_attempt
+    from shared.services.processing import run_attempt_job
 
     attempt_id = submit(deps, piece_id, audio)
-    outcome = process_attempt(attempt_id, deps.processing_context())
+    outcome = run_attempt_job(attempt_id, deps.processing_context())
     assert outcome.status == "done", outcome
     return attempt_id
 

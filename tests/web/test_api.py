@@ -15,10 +15,11 @@ from flask.testing import FlaskClient
 
 from shared.db.migrate import upgrade
 from shared.settings import Settings
+from tests.support.auth import as_learner
 from tests.support.recitations import synthesise
 from web import create_app
 
-LEARNER = {"X-Learner-Id": "ada"}
+LEARNER: dict[str, str] = {}  # each client below carries its learner's bearer token
 
 
 class SentTasks(list[uuid.UUID]):
@@ -41,7 +42,7 @@ def sent() -> SentTasks:
 def client(tmp_path: Path, sent: SentTasks) -> FlaskClient:
     settings = Settings(home=tmp_path, max_upload_bytes=2 * 1024 * 1024)
     upgrade(settings)
-    return create_app(settings, enqueue=sent).test_client()
+    return as_learner(create_app(settings, enqueue=sent).test_client())
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +81,7 @@ def test_pieces_are_created_listed_and_read(client: FlaskClient) -> None:
     ("body", "status", "code"),
     [
         ({"title": "", "text": "words"}, 422, "title_required"),
+        ({"title": "t" * 301, "text": "words"}, 422, "title_too_long"),
         ({"title": "t", "text": "..."}, 422, "text_required"),
         ({"title": 3, "text": "x"}, 422, "invalid_piece"),
         ("not json", 400, "invalid_json"),
@@ -119,8 +121,8 @@ def test_upload_is_stored_recorded_and_sent_after_commit(
 
 def test_upload_errors(client: FlaskClient, wav: bytes) -> None:
     piece_id = make_piece(client)
-    no_learner = client.post(f"/api/v1/pieces/{piece_id}/attempts", data={})
-    assert (no_learner.status_code, error_code(no_learner)) == (400, "learner_required")
+    anonymous = client.application.test_client().post(f"/api/v1/pieces/{piece_id}/attempts", data={})
+    assert (anonymous.status_code, error_code(anonymous)) == (401, "authentication_required")
     no_field = client.post(f"/api/v1/pieces/{piece_id}/attempts", headers=LEARNER, data={})
     assert (no_field.status_code, error_code(no_field)) == (400, "recording_required")
     text = post_recording(client, piece_id, b"hello, this is not audio at all" * 10)
@@ -144,7 +146,7 @@ def test_idempotency_key_replays_the_first_attempt(client: FlaskClient, wav: byt
 def test_broker_down_still_accepts_the_upload(tmp_path: Path, wav: bytes) -> None:
     settings = Settings(home=tmp_path)
     upgrade(settings)
-    client = create_app(settings, enqueue=SentTasks(fail=True)).test_client()
+    client = as_learner(create_app(settings, enqueue=SentTasks(fail=True)).test_client())
     response = post_recording(client, make_piece(client), wav)
     assert response.status_code == 202
     view = client.get(f"/api/v1/attempts/{response.get_json()['id']}", headers=LEARNER).get_json()
@@ -157,9 +159,9 @@ def test_attempts_are_private_and_paginated(client: FlaskClient, wav: bytes) -> 
     page = client.get("/api/v1/attempts?limit=2", headers=LEARNER).get_json()
     assert page["total"] == 3 and len(page["items"]) == 2
     assert {i["id"] for i in page["items"]} <= set(ids)
-    stranger = {"X-Learner-Id": "mallory"}
-    assert client.get(f"/api/v1/attempts/{ids[0]}", headers=stranger).status_code == 404
-    assert client.get("/api/v1/attempts", headers=stranger).get_json()["total"] == 0
+    stranger = as_learner(client.application.test_client())
+    assert stranger.get(f"/api/v1/attempts/{ids[0]}").status_code == 404
+    assert stranger.get("/api/v1/attempts").get_json()["total"] == 0
     bad = client.get("/api/v1/attempts?limit=0", headers=LEARNER)
     assert (bad.status_code, error_code(bad)) == (400, "invalid_page")
 
@@ -175,7 +177,7 @@ def test_database_down_is_503_with_retry_after(tmp_path: Path, sent: SentTasks) 
 
     url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing"
     client = create_app(Settings(home=tmp_path, database_url=url), enqueue=sent).test_client()
-    response = client.get("/api/v1/pieces")
+    response = client.get("/api/v1/pieces", headers={"Authorization": "Bearer rct_anything"})
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert error_code(response) == "database_unavailable"
     assert client.get("/ready").status_code == 503
@@ -186,7 +188,7 @@ def test_stored_recording_is_the_upload_and_nothing_is_left_staged(tmp_path: Pat
 
     settings = Settings(home=tmp_path, max_upload_bytes=2 * 1024 * 1024)
     upgrade(settings)
-    client = create_app(settings, enqueue=SentTasks()).test_client()
+    client = as_learner(create_app(settings, enqueue=SentTasks()).test_client())
     piece_id = make_piece(client)
     accepted = post_recording(client, piece_id, wav).get_json()
     rejected = post_recording(client, piece_id, b"not audio" * 100)

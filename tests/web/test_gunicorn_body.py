@@ -25,6 +25,7 @@ from gunicorn.http.unreader import SocketUnreader
 from shared.db.migrate import upgrade
 from shared.settings import Settings
 from tests.conftest import settings_env
+from tests.support.auth import bearer, token_for
 from tests.support.stack import gunicorn_server
 from web import gunicorn_body
 
@@ -105,20 +106,22 @@ def test_installed_only_on_the_gunicorn_it_was_copied_from() -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[int]:
-    """The real app under a real gunicorn, on the embedded database and broker."""
+def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
+    """The real app under a real gunicorn, on the embedded database and broker; and a learner's token."""
     settings = Settings(home=tmp_path / "home")
     upgrade(settings)
+    token = token_for(settings)
     options = ["--workers", "1", "--threads", "2", "--worker-class", "gthread"]
     with (
         (tmp_path / "gunicorn.log").open("wb") as log,
         gunicorn_server("web.wsgi:app", options, settings_env(settings), log) as port,
     ):
-        yield port
+        yield port, token
     assert b"keep gunicorn's own read step" not in (tmp_path / "gunicorn.log").read_bytes()
 
 
-def test_uploads_through_gunicorn_arrive_whole(served: int, tmp_path: Path) -> None:
+def test_uploads_through_gunicorn_arrive_whole(served: tuple[int, str], tmp_path: Path) -> None:
+    port, token = served
     noise = np.random.default_rng(3).normal(0, 0.1, 34 * 16_000).astype(np.float32)
     sf.write(tmp_path / "noise.wav", noise, 16_000, subtype="PCM_16")  # a little over 1 MB
     audio = (tmp_path / "noise.wav").read_bytes()
@@ -131,9 +134,10 @@ def test_uploads_through_gunicorn_arrive_whole(served: int, tmp_path: Path) -> N
         + audio
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Learner-Id": "gunicorn"}
-    conn = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
-    piece = _json(conn, "POST", "/api/v1/pieces", {"title": "Noise", "text": "Nothing to say."}, 201)["id"]
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", **bearer(token)}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    new_piece = {"title": "Noise", "text": "Nothing to say."}
+    piece = _json(conn, "POST", "/api/v1/pieces", new_piece, 201, bearer(token))["id"]
 
     ids = []
     for chunked in (False, False, True):  # two on one kept-alive connection, then chunked
@@ -146,7 +150,7 @@ def test_uploads_through_gunicorn_arrive_whole(served: int, tmp_path: Path) -> N
         ids.append(answer["id"])
 
     for attempt_id in ids:
-        view = _json(conn, "GET", f"/api/v1/attempts/{attempt_id}", None, 200, {"X-Learner-Id": "gunicorn"})
+        view = _json(conn, "GET", f"/api/v1/attempts/{attempt_id}", None, 200, bearer(token))
         assert view["size_bytes"] == len(audio)
         assert view["sha256"] == hashlib.sha256(audio).hexdigest()
     conn.close()

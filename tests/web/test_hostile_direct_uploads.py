@@ -24,10 +24,11 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
 
 from shared.settings import Settings
+from tests.support.auth import bearer_in
 from tests.support.recitations import synthesise
 from web import create_app
 
-ADA, MALLORY = {"X-Learner-Id": "ada-direct"}, {"X-Learner-Id": "mallory-direct"}
+ADA, MALLORY = "ada-direct", "mallory-direct"  # handles; tokens from tests.support.auth
 EMAIL = "recital-test@recital-test.iam.gserviceaccount.com"
 
 
@@ -112,11 +113,8 @@ def signature_holds(url: str, headers: dict[str, str], key_file: Path) -> bool:
 
 
 def make_piece(client: FlaskClient) -> str:
-    return str(
-        client.post("/api/v1/pieces", json={"title": "Psalm", "text": "The Lord is my shepherd."}).get_json()[
-            "id"
-        ]
-    )
+    body = {"title": "Psalm", "text": "The Lord is my shepherd."}
+    return str(client.post("/api/v1/pieces", json=body, headers=bearer_in(client, ADA)).get_json()["id"])
 
 
 def start(client: FlaskClient, piece_id: str, body: bytes, **overrides: object):  # type: ignore[no-untyped-def]
@@ -125,7 +123,9 @@ def start(client: FlaskClient, piece_id: str, body: bytes, **overrides: object):
         "size_bytes": len(body),
         "sha256": hashlib.sha256(body).hexdigest(),
     }
-    return client.post(f"/api/v1/pieces/{piece_id}/uploads", json={**promise, **overrides}, headers=ADA)
+    return client.post(
+        f"/api/v1/pieces/{piece_id}/uploads", json={**promise, **overrides}, headers=bearer_in(client, ADA)
+    )
 
 
 def put(grant: dict[str, object], body: bytes) -> int:
@@ -136,8 +136,9 @@ def put(grant: dict[str, object], body: bytes) -> int:
         return int(response.status)
 
 
-def complete(client: FlaskClient, piece_id: str, upload_id: object, headers: dict[str, str] = ADA):  # type: ignore[no-untyped-def]
-    return client.post(f"/api/v1/pieces/{piece_id}/attempts", json={"upload_id": upload_id}, headers=headers)
+def complete(client: FlaskClient, piece_id: str, upload_id: object, learner: str = ADA):  # type: ignore[no-untyped-def]
+    url = f"/api/v1/pieces/{piece_id}/attempts"
+    return client.post(url, json={"upload_id": upload_id}, headers=bearer_in(client, learner))
 
 
 def code_of(response) -> str:  # type: ignore[no-untyped-def]
@@ -182,7 +183,7 @@ def test_signed_put_then_completion_queues_a_checked_attempt(
     assert done.status_code == 202 and done.get_json()["created"]
     attempt_id = done.get_json()["id"]
     assert sent == [uuid.UUID(attempt_id)]
-    view = client.get(f"/api/v1/attempts/{attempt_id}", headers=ADA).get_json()
+    view = client.get(f"/api/v1/attempts/{attempt_id}", headers=bearer_in(client, ADA)).get_json()
     assert (view["format"], view["size_bytes"], view["sha256"]) == (
         "wav",
         len(wav),
@@ -190,7 +191,11 @@ def test_signed_put_then_completion_queues_a_checked_attempt(
     )
     again = complete(client, piece_id, grant["upload_id"])
     assert again.get_json() == {**done.get_json(), "created": False} and len(sent) == 1
-    played = client.get(client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=ADA).get_json()["url"])
+    played = client.get(
+        client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA)).get_json()[
+            "url"
+        ]
+    )
     assert played.data == wav  # the worker and playback read the same object
 
 

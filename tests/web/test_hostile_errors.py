@@ -18,12 +18,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shared.settings import Settings
+from tests.support.auth import as_learner
 from tests.support.recitations import synthesise
 from web import create_app
 from web.bodies import MAX_JSON_BYTES
 from web.security_headers import HEADERS
 
-LEARNER = {"X-Learner-Id": "ada"}
+LEARNER: dict[str, str] = {}  # the client fixture carries a learner's bearer token
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def app(tmp_path: Path, pg_url: str) -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> Iterator[FlaskClient]:
-    yield app.test_client()
+    yield as_learner(app.test_client())
 
 
 @pytest.fixture(scope="module")

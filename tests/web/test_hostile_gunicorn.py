@@ -18,18 +18,22 @@ import pytest
 
 from shared.settings import Settings
 from tests.conftest import settings_env
+from tests.support.auth import token_for
 from tests.support.stack import gunicorn_server
 
 BODY_SECONDS = 2.0
+AUTH = {"header": ""}  # "Authorization: Bearer rct_…\r\n", set by the served fixture
 HEADER_SECONDS = 1.5
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[int]:
     home = tmp_path_factory.mktemp("gunicorn")
-    env = settings_env(Settings(home=home, database_url=pg_url))
+    settings = Settings(home=home, database_url=pg_url)
+    env = settings_env(settings)
     env["RECITAL_REQUEST_BODY_SECONDS"] = str(BODY_SECONDS)
     env["RECITAL_REQUEST_HEADER_SECONDS"] = str(HEADER_SECONDS)
+    AUTH["header"] = f"Authorization: Bearer {token_for(settings)}\r\n"  # the body is read after auth
     options = ["--workers", "1", "--threads", "2", "--timeout", "120"]
     with (
         (home / "gunicorn.log").open("wb") as log,
@@ -70,7 +74,7 @@ def slow_post(port: int, path: str, length: int, content_type: str, stop: thread
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     head = (
         f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {length}\r\nX-Learner-Id: slow\r\n\r\n"
+        f"Content-Length: {length}\r\n{AUTH['header']}\r\n"
     )
     sock.sendall(head.encode())
 
@@ -153,7 +157,7 @@ def test_a_normal_upload_on_a_kept_alive_connection_still_works(served: int, tmp
             body = json.dumps({"title": "t", "text": "some words"}).encode()
             head = (
                 "POST /api/v1/pieces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
+                f"Content-Length: {len(body)}\r\n{AUTH['header']}\r\n"
             )
             sock.sendall(head.encode() + body)
             assert read_response(sock)[0] == 201
@@ -164,6 +168,7 @@ def test_a_chunked_json_body_over_1mb_is_413_body_too_large(served: int) -> None
     chunk = b"[" + b"1," * 32_000 + b"1]"
     with socket.create_connection(("127.0.0.1", served), timeout=30) as sock:
         head = b"POST /api/v1/pieces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        head += AUTH["header"].encode()
         sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
         try:
             for _ in range(40):  # ~2.5 MB

@@ -22,6 +22,7 @@ from shared.db import models
 from shared.settings import Settings
 from shared.storage.local import LocalStorage
 from shared.storage.port import Readable
+from tests.support.auth import bearer_in
 from tests.support.recitations import synthesise
 from web import create_app
 
@@ -46,7 +47,9 @@ def wavs(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
 
 
 def make_piece(client: FlaskClient) -> str:
-    response = client.post("/api/v1/pieces", json={"title": "Psalm", "text": "The Lord is my shepherd."})
+    # Public, so every learner of these tests may recite it.
+    body = {"title": "Psalm", "text": "The Lord is my shepherd.", "visibility": "public"}
+    response = client.post("/api/v1/pieces", json=body, headers=bearer_in(client, "librarian"))
     return str(response.get_json()["id"])
 
 
@@ -54,7 +57,7 @@ def upload(client: FlaskClient, piece_id: str, body: bytes, learner: str, key: s
     return client.post(
         f"/api/v1/pieces/{piece_id}/attempts",
         data={"recording": (io.BytesIO(body), "x.wav")},
-        headers={"X-Learner-Id": learner, "Idempotency-Key": key},
+        headers={**bearer_in(client, learner), "Idempotency-Key": key},
         content_type="multipart/form-data",
     )
 

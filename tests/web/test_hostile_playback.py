@@ -14,10 +14,11 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from shared.settings import Settings
+from tests.support.auth import bearer_in
 from tests.support.recitations import synthesise
 from web import create_app, recording_links
 
-ADA, MALLORY = {"X-Learner-Id": "ada-playback"}, {"X-Learner-Id": "mallory-playback"}
+ADA, MALLORY = "ada-playback", "mallory-playback"  # handles; tokens from tests.support.auth
 
 
 @pytest.fixture
@@ -32,11 +33,15 @@ def wav(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 def submit(client: FlaskClient, wav: bytes) -> str:
-    piece = client.post("/api/v1/pieces", json={"title": "Psalm", "text": "The Lord is my shepherd."})
+    piece = client.post(
+        "/api/v1/pieces",
+        json={"title": "Psalm", "text": "The Lord is my shepherd."},
+        headers=bearer_in(client, ADA),
+    )
     response = client.post(
         f"/api/v1/pieces/{piece.get_json()['id']}/attempts",
         data={"recording": (io.BytesIO(wav), "a.wav")},
-        headers=ADA,
+        headers=bearer_in(client, ADA),
         content_type="multipart/form-data",
     )
     assert response.status_code == 202
@@ -50,7 +55,7 @@ def code_of(response) -> str:  # type: ignore[no-untyped-def]
 def test_the_owner_gets_a_short_lived_link_that_plays_the_upload(app: Flask, wav: bytes) -> None:
     client = app.test_client()
     attempt_id = submit(client, wav)
-    issued = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=ADA)
+    issued = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA))
     assert issued.status_code == 200 and issued.headers["Cache-Control"] == "no-store"
     link = issued.get_json()
     assert link["expires_in"] == recording_links.LINK_SECONDS <= 900
@@ -64,8 +69,8 @@ def test_the_owner_gets_a_short_lived_link_that_plays_the_upload(app: Flask, wav
 def test_another_learner_gets_404_exactly_as_for_an_unknown_id(app: Flask, wav: bytes) -> None:
     client = app.test_client()
     attempt_id = submit(client, wav)
-    theirs = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=MALLORY)
-    unknown = client.get(f"/api/v1/attempts/{uuid.uuid4()}/recording", headers=MALLORY)
+    theirs = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, MALLORY))
+    unknown = client.get(f"/api/v1/attempts/{uuid.uuid4()}/recording", headers=bearer_in(client, MALLORY))
     assert theirs.status_code == unknown.status_code == 404
     assert theirs.get_json() == unknown.get_json()
 
@@ -73,7 +78,9 @@ def test_another_learner_gets_404_exactly_as_for_an_unknown_id(app: Flask, wav: 
 def test_expired_forged_and_tampered_links_are_refused(app: Flask, wav: bytes) -> None:
     client = app.test_client()
     attempt_id = submit(client, wav)
-    url = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=ADA).get_json()["url"]
+    url = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA)).get_json()[
+        "url"
+    ]
     token = url.rsplit("/", 1)[1]
     tampered = client.get(url[:-2] + ("AA" if not url.endswith("AA") else "BB"))
     assert (tampered.status_code, code_of(tampered)) == (403, "recording_link_invalid")

@@ -20,7 +20,7 @@ def pg(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Container:
 def attempt_id(pg: Container) -> uuid.UUID:
     """A queued attempt with its learner and piece."""
     with pg.uow() as uow:
-        learner = models.Learner(handle=f"l-{uuid.uuid4().hex[:8]}")
+        learner = models.User(handle=f"l-{uuid.uuid4().hex[:8]}")
         piece = models.Piece(title="t", text="one two three")
         uow.session.add_all([learner, piece])
         uow.session.flush()

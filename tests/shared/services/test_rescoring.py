@@ -21,7 +21,7 @@ from shared.domain.scoring import SCORING_VERSION, score_recitation
 from shared.domain.transcript import Transcript
 from shared.services.attempts import get_attempt
 from shared.services.rescoring import RescoreReport, pending_attempts, rescore_attempts
-from tests.support.attempts import OLD_VERSION, TEXT, new_piece, processed, scored_long_ago
+from tests.support.attempts import OLD_VERSION, TEXT, learner, new_piece, processed, scored_long_ago
 from tests.support.recitations import synthesise
 
 
@@ -91,11 +91,11 @@ def test_an_old_score_is_rescored_once_and_kept(pg: Container, reading: Path) ->
 def test_the_result_served_is_the_newest_and_the_attempt_is_unchanged(pg: Container, reading: Path) -> None:
     attempt_id = scored_long_ago(pg, new_piece(pg), reading)
     with pg.uow() as uow:
-        before = get_attempt(uow, "proc", attempt_id)
+        before = get_attempt(uow, learner(pg), attempt_id)
     assert before["result"]["scoring_version"] == OLD_VERSION
     assert rescore(pg, [attempt_id]).scored == 1
     with pg.uow() as uow:
-        after = get_attempt(uow, "proc", attempt_id)
+        after = get_attempt(uow, learner(pg), attempt_id)
     assert after["result"]["scoring_version"] == SCORING_VERSION
     assert {k: v for k, v in after.items() if k != "result"} == {
         k: v for k, v in before.items() if k != "result"

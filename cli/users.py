@@ -1,0 +1,58 @@
+"""``recital users create|set-password|set-role``: what an operator does to accounts.
+
+Passwords are read from the terminal without echo (or one line of standard
+input with ``--password-stdin``), never from the command line, where every
+user of the machine could read them in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from shared.container import Container
+from shared.services import users
+from shared.services.errors import ErrorKind, ServiceError
+from shared.settings import Settings
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("users", help="create users, set passwords and roles")
+    actions = parser.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a new user with a password")
+    create.add_argument("handle")
+    create.add_argument("--role", choices=users.ROLES, default="learner")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    password = actions.add_parser("set-password", help="give a user (e.g. one carried over) a password")
+    password.add_argument("handle")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    role = actions.add_parser("set-role", help="make a user a learner or an admin")
+    role.add_argument("handle")
+    role.add_argument("role", choices=users.ROLES)
+
+
+def run_users(args: argparse.Namespace, settings: Settings) -> int:
+    deps = Container(settings)
+    try:
+        with deps.uow() as uow:
+            if args.action == "create":
+                user = users.sign_up(uow, args.handle, _password(args.password_stdin), args.role)
+            elif args.action == "set-password":
+                user = users.set_password(uow, args.handle, _password(args.password_stdin))
+            else:
+                user = users.set_role(uow, args.handle, args.role)
+    except ServiceError as exc:
+        print(f"recital users: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"{user.handle} ({user.role}) id {user.id}")
+    return 0
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise ServiceError(ErrorKind.UNPROCESSABLE, "password_mismatch", "The passwords differ.")
+    return first

@@ -1,0 +1,141 @@
+"""Users: learners and admins. Sign-up, sign-in, and what an operator changes."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import models
+from shared.db.uow import UnitOfWork
+from shared.services import passwords
+from shared.services.errors import ErrorKind, ServiceError
+
+HANDLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,119}")
+Role = Literal["learner", "admin"]
+ROLES: tuple[Role, ...] = ("learner", "admin")
+
+
+@dataclass(frozen=True)
+class UserView:
+    """Who is asking: what services take instead of reading a header."""
+
+    id: uuid.UUID
+    handle: str
+    role: str
+    created_at: datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def view(user: models.User) -> UserView:
+    return UserView(user.id, user.handle, user.role, user.created_at)
+
+
+def validate_handle(handle: str) -> str:
+    if not HANDLE.fullmatch(handle):  # match() would let a trailing newline through
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE,
+            "invalid_handle",
+            "A handle is 1-120 letters, digits, '.', '_', '@' or '-', starting with a letter or digit.",
+        )
+    return handle
+
+
+def sign_up(uow: UnitOfWork, handle: str, password: str, role: Role = "learner") -> UserView:
+    validate_handle(handle)
+    user = models.User(handle=handle, password_hash=passwords.hash_password(password), role=role)
+    uow.session.add(user)
+    try:
+        uow.commit()
+    except IntegrityError:
+        uow.rollback()
+        raise ServiceError(
+            ErrorKind.CONFLICT, "handle_taken", "That handle is taken; choose another."
+        ) from None
+    return view(user)
+
+
+def ensure_user(uow: UnitOfWork, handle: str) -> UserView:
+    """The user with this handle, created without a password if new (the demo's
+    learner; test fixtures). Safe when two callers race to create it."""
+    validate_handle(handle)
+    user = _by_handle(uow, handle)
+    if user is None:
+        try:
+            user = models.User(handle=handle)
+            uow.session.add(user)
+            uow.commit()
+        except IntegrityError:
+            uow.rollback()
+            user = _existing(uow, handle)
+    return view(user)
+
+
+def authenticate(uow: UnitOfWork, handle: str, password: str) -> UserView:
+    """The user whose password this is; one error for an unknown handle and a wrong password."""
+    user = _by_handle(uow, handle) if HANDLE.fullmatch(handle) else None
+    if not passwords.verify(user.password_hash if user else None, password) or user is None:
+        raise ServiceError(ErrorKind.UNAUTHENTICATED, "invalid_credentials", "Wrong handle or password.")
+    if user.password_hash and passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        uow.commit()
+    return view(user)
+
+
+def change_password(uow: UnitOfWork, who: UserView, current: str, new: str) -> UserView:
+    """The user's own change: the current password first. Every session ends."""
+    user = uow.session.get(models.User, who.id)
+    if user is None or not passwords.verify(user.password_hash, current):
+        raise ServiceError(ErrorKind.UNPROCESSABLE, "wrong_password", "The current password is wrong.")
+    return set_password(uow, user.handle, new)
+
+
+def set_password(uow: UnitOfWork, handle: str, password: str) -> UserView:
+    user = _existing(uow, handle)
+    user.password_hash = passwords.hash_password(password)
+    uow.session.execute(delete(models.WebSession).where(models.WebSession.user_id == user.id))
+    uow.commit()  # a new password signs every browser out
+    return view(user)
+
+
+def set_role(uow: UnitOfWork, handle: str, role: Role) -> UserView:
+    if role not in ROLES:
+        raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_role", "A role is learner or admin.")
+    user = _existing(uow, handle)
+    user.role = role
+    uow.commit()
+    return view(user)
+
+
+def get_user(uow: UnitOfWork, user_id: uuid.UUID) -> UserView:
+    user = uow.session.get(models.User, user_id)
+    if user is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")
+    return view(user)
+
+
+def list_users(uow: UnitOfWork, limit: int, offset: int) -> tuple[list[UserView], int]:
+    total = uow.session.scalar(select(func.count()).select_from(models.User)) or 0
+    rows = uow.session.scalars(
+        select(models.User).order_by(models.User.created_at, models.User.id).limit(limit).offset(offset)
+    )
+    return [view(u) for u in rows], total
+
+
+def _by_handle(uow: UnitOfWork, handle: str) -> models.User | None:
+    return uow.session.scalar(select(models.User).where(models.User.handle == handle))
+
+
+def _existing(uow: UnitOfWork, handle: str) -> models.User:
+    user = _by_handle(uow, handle)
+    if user is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", f"No user with the handle {handle!r}.")
+    return user

@@ -1,0 +1,48 @@
+"""``recital users`` as an operator runs it: create, set-password, set-role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.settings import Settings
+from tests.cli.test_commands import embedded_env
+from tests.support.auth import PASSWORD
+from web import create_app
+
+
+def users(home: Path, *args: str, password: str | None = None) -> tuple[int, str, str]:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "cli.main", "users", *args],
+        input=password,
+        capture_output=True,
+        text=True,
+        env=embedded_env(home),
+        timeout=120,
+    )
+    return run.returncode, run.stdout, run.stderr
+
+
+def test_an_operator_creates_an_admin_and_changes_roles(tmp_path: Path) -> None:
+    from shared.db.migrate import upgrade
+
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    code, out, _ = users(tmp_path, "create", "root", "--role", "admin", "--password-stdin", password=PASSWORD)
+    assert code == 0 and "root (admin)" in out
+    code, _, err = users(tmp_path, "create", "root", "--password-stdin", password=PASSWORD)
+    assert code == 1 and "taken" in err
+    code, _, err = users(tmp_path, "set-password", "ghost", "--password-stdin", password=PASSWORD)
+    assert code == 1 and "ghost" in err
+    code, _, err = users(tmp_path, "set-password", "root", "--password-stdin", password="short")
+    assert code == 1 and "characters" in err
+
+    client = create_app(settings, enqueue=lambda _id: None).test_client()
+    signed_in = client.post("/api/v1/auth/sign-in", json={"handle": "root", "password": PASSWORD})
+    assert signed_in.get_json()["user"]["role"] == "admin"
+    assert client.get("/api/v1/admin/users").status_code == 200
+    code, out, _ = users(tmp_path, "set-role", "root", "learner")
+    assert code == 0 and "root (learner)" in out
+    assert client.get("/api/v1/admin/users").status_code == 403

@@ -1,0 +1,198 @@
+"""Accounts through the HTTP API: sign-up, sign-in, cookie sessions with CSRF, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from shared.db import models
+from shared.db.migrate import upgrade
+from shared.settings import Settings
+from tests.support.auth import PASSWORD, as_learner, bearer, issue_token, new_handle, sign_up
+from web import create_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    return create_app(settings, enqueue=lambda _id: None)
+
+
+def code(response) -> str:  # type: ignore[no-untyped-def]
+    return str(response.get_json()["error"]["code"])
+
+
+def test_sign_up_signs_in_with_a_hardened_cookie(app: Flask) -> None:
+    client = app.test_client()
+    body = sign_up(client, "ada")
+    assert body["user"]["handle"] == "ada" and body["user"]["role"] == "learner" and body["csrf_token"]
+    cookie = client.get_cookie("recital_session")
+    assert cookie is not None and cookie.http_only and cookie.secure and cookie.same_site == "Lax"
+    assert client.get("/api/v1/auth/me").get_json()["user"]["handle"] == "ada"
+    with app.extensions["recital"].uow() as uow:  # argon2id, never the password itself
+        stored = uow.session.scalar(select(models.User.password_hash).where(models.User.handle == "ada"))
+    assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_cookies_are_not_secure_in_development(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, environment="development")
+    upgrade(settings)
+    client = create_app(settings, enqueue=lambda _id: None).test_client()
+    sign_up(client)
+    cookie = client.get_cookie("recital_session")
+    assert cookie is not None and not cookie.secure and cookie.http_only
+
+
+def test_sign_up_and_sign_in_errors(app: Flask) -> None:
+    client = app.test_client()
+    sign_up(client, "bob")
+    again = client.post("/api/v1/auth/sign-up", json={"handle": "bob", "password": PASSWORD})
+    assert (again.status_code, code(again)) == (409, "handle_taken")
+    weak = client.post("/api/v1/auth/sign-up", json={"handle": "carol", "password": "short"})
+    assert (weak.status_code, code(weak)) == (422, "weak_password")
+    bad_handle = client.post("/api/v1/auth/sign-up", json={"handle": "../x", "password": PASSWORD})
+    assert (bad_handle.status_code, code(bad_handle)) == (422, "invalid_handle")
+    wrong = client.post("/api/v1/auth/sign-in", json={"handle": "bob", "password": "not the password"})
+    unknown = client.post("/api/v1/auth/sign-in", json={"handle": "nobody", "password": PASSWORD})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_json() == unknown.get_json()  # no telling which handles exist
+    fresh = app.test_client()
+    right = fresh.post("/api/v1/auth/sign-in", json={"handle": "bob", "password": PASSWORD})
+    assert right.status_code == 200 and fresh.get("/api/v1/auth/me").status_code == 200
+
+
+def test_unsafe_requests_on_a_cookie_session_need_the_csrf_token(app: Flask) -> None:
+    client = app.test_client()
+    csrf = sign_up(client)["csrf_token"]
+    piece = {"title": "Psalm", "text": "The Lord is my shepherd."}
+    missing = client.post("/api/v1/pieces", json=piece)
+    forged = client.post("/api/v1/pieces", json=piece, headers={"X-CSRF-Token": "guess"})
+    assert (missing.status_code, code(missing)) == (403, "csrf_failed")
+    assert (forged.status_code, code(forged)) == (403, "csrf_failed")
+    assert client.post("/api/v1/pieces", json=piece, headers={"X-CSRF-Token": csrf}).status_code == 201
+    assert client.get("/api/v1/pieces").get_json()["total"] == 1  # safe methods need none
+    form = client.post("/api/v1/auth/sign-out", data={"csrf_token": csrf})  # a page's form field
+    assert form.status_code == 204
+
+
+def test_sign_out_ends_the_session_for_good(app: Flask) -> None:
+    client = app.test_client()
+    csrf = sign_up(client)["csrf_token"]
+    cookie = client.get_cookie("recital_session")
+    assert cookie is not None
+    assert client.post("/api/v1/auth/sign-out", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert client.get_cookie("recital_session") is None
+    replay = app.test_client()
+    replay.set_cookie("recital_session", cookie.value)
+    assert replay.get("/api/v1/auth/me").status_code == 401
+
+
+def test_api_tokens_are_shown_once_stored_hashed_and_revocable(app: Flask) -> None:
+    client = app.test_client()
+    csrf = sign_up(client)["csrf_token"]
+    secret = issue_token(client, csrf, name="laptop")
+    assert secret.startswith("rct_")
+    listed = client.get("/api/v1/auth/tokens").get_json()["items"]
+    assert [t["name"] for t in listed] == ["laptop"] and "token" not in listed[0]
+    assert listed[0]["last_used_at"] is None and secret.startswith(listed[0]["prefix"])
+    with app.extensions["recital"].uow() as uow:
+        stored = uow.session.scalars(select(models.ApiToken.token_hash)).all()
+    assert stored == [hashlib.sha256(secret.encode()).hexdigest()]
+
+    programmatic = app.test_client()  # no cookie, so no CSRF token needed
+    created = programmatic.post(
+        "/api/v1/pieces", json={"title": "T", "text": "Words."}, headers=bearer(secret)
+    )
+    assert created.status_code == 201
+    assert client.get("/api/v1/auth/tokens").get_json()["items"][0]["last_used_at"] is not None
+
+    revoked = client.delete(f"/api/v1/auth/tokens/{listed[0]['id']}", headers={"X-CSRF-Token": csrf})
+    assert revoked.status_code == 204
+    after = programmatic.get("/api/v1/pieces", headers=bearer(secret))
+    assert (after.status_code, code(after)) == (401, "invalid_token")
+    assert after.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.get("/api/v1/auth/tokens").get_json()["items"] == []
+
+
+def test_a_bad_token_is_refused_even_beside_a_good_cookie(app: Flask) -> None:
+    client = app.test_client()
+    sign_up(client)
+    response = client.get("/api/v1/pieces", headers=bearer("rct_not-a-real-token"))
+    assert (response.status_code, code(response)) == (401, "invalid_token")
+
+
+def test_x_learner_id_is_ignored(app: Flask) -> None:
+    ada = as_learner(app.test_client(), "ada")
+    bob = as_learner(app.test_client(), "bob")
+    piece = ada.post("/api/v1/pieces", json={"title": "Mine", "text": "Private words."}).get_json()["id"]
+    anonymous = app.test_client().get("/api/v1/pieces", headers={"X-Learner-Id": "ada"})
+    assert (anonymous.status_code, code(anonymous)) == (401, "authentication_required")
+    posing = bob.get(f"/api/v1/pieces/{piece}", headers={"X-Learner-Id": "ada"})
+    assert posing.status_code == 404
+    me = bob.get("/api/v1/auth/me", headers={"X-Learner-Id": "ada"}).get_json()
+    assert me["user"]["handle"] == "bob"
+
+
+def test_anonymous_requests_get_401_json(app: Flask) -> None:
+    client = app.test_client()
+    for method, url in [
+        ("GET", "/api/v1/pieces"),
+        ("POST", "/api/v1/pieces"),
+        ("GET", "/api/v1/attempts"),
+        ("GET", "/api/v1/auth/me"),
+        ("GET", "/api/v1/auth/tokens"),
+        ("GET", "/api/v1/admin/users"),
+    ]:
+        response = client.open(url, method=method)
+        assert (response.status_code, code(response)) == (401, "authentication_required"), url
+
+
+def test_handles_are_unique_under_a_race(app: Flask) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    handle = new_handle()
+
+    def attempt(_: int) -> int:
+        response = app.test_client().post(
+            "/api/v1/auth/sign-up", json={"handle": handle, "password": PASSWORD}
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(attempt, range(4)))
+    assert statuses == [201, 409, 409, 409]
+
+
+def test_changing_the_password_ends_other_sessions(app: Flask) -> None:
+    laptop, phone = app.test_client(), app.test_client()
+    handle = new_handle()
+    csrf = sign_up(laptop, handle)["csrf_token"]
+    phone.post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD})
+    new = "an even longer passphrase"
+    wrong = laptop.post(
+        "/api/v1/auth/password",
+        json={"current_password": "nope", "new_password": new},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert (wrong.status_code, code(wrong)) == (422, "wrong_password")
+    changed = laptop.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": new},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 200
+    assert (
+        laptop.get("/api/v1/auth/me").status_code == 200 and phone.get("/api/v1/auth/me").status_code == 401
+    )
+    old = app.test_client().post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD})
+    assert old.status_code == 401
+
+
+def test_a_handle_with_a_trailing_newline_is_refused(app: Flask) -> None:
+    response = app.test_client().post("/api/v1/auth/sign-up", json={"handle": "ada\n", "password": PASSWORD})
+    assert (response.status_code, code(response)) == (422, "invalid_handle")

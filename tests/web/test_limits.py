@@ -1,0 +1,149 @@
+"""Rate limits on real Redis, exact under a burst of three times the limit; the queued-attempts cap.
+
+Two app instances share one Redis, as two gunicorn processes do, and the
+burst is spread over both from eight threads.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from shared.db.migrate import upgrade
+from shared.settings import Settings
+from tests.support.auth import PASSWORD, bearer, token_for
+from tests.support.recitations import synthesise
+from tests.support.stack import free_port, redis_db_url
+from web import create_app
+
+LIMIT = 5
+
+
+@pytest.fixture
+def limits_redis() -> str:
+    return redis_db_url(10)  # flushed: every test starts with no counters
+
+
+def apps(tmp_path: Path, redis_url: str | None, **limits: Any) -> tuple[Flask, Flask]:
+    settings = Settings(home=tmp_path, rate_limit_storage_url=redis_url or "", **limits)
+    upgrade(settings)
+    return create_app(settings, enqueue=lambda _id: None), create_app(settings, enqueue=lambda _id: None)
+
+
+def burst(pair: tuple[Flask, Flask], n: int, method: str, url: str | list[str], **kwargs: Any) -> list[Any]:
+    urls = [url] if isinstance(url, str) else url
+
+    def one(i: int) -> Any:
+        return pair[i % 2].test_client().open(urls[i % len(urls)], method=method, **kwargs)
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def assert_exact(responses: list[Any], ok: int) -> None:
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {ok: LIMIT, 429: 2 * LIMIT}, statuses
+    for refused in (r for r in responses if r.status_code == 429):
+        assert refused.get_json()["error"]["code"] == "rate_limited"
+        assert 0 < int(refused.headers["Retry-After"]) <= 61  # the window is a minute
+
+
+def test_per_ip_limit_is_exact_across_processes(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_per_ip=f"{LIMIT} per minute")
+    token = token_for(pair[0].extensions["recital"].settings)
+    urls = ["/api/v1/pieces", "/api/v1/attempts", "/api/v1/auth/me"]  # one counter over every route
+    responses = burst(pair, 3 * LIMIT, "GET", urls, headers=bearer(token))
+    assert_exact(responses, 200)
+    assert pair[0].test_client().get("/health/").status_code == 200  # probes are never limited
+    assert pair[0].test_client().get("/ready").status_code == 200
+
+
+def test_per_learner_write_limit_counts_each_learner(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_writes=f"{LIMIT} per minute")
+    settings = pair[0].extensions["recital"].settings
+    piece = {"title": "T", "text": "Some words."}
+    for _learner in range(2):  # the second learner's counter is untouched by the first's burst
+        token = token_for(settings)
+        assert_exact(burst(pair, 3 * LIMIT, "POST", "/api/v1/pieces", json=piece, headers=bearer(token)), 201)
+
+
+def test_sign_in_is_limited_per_ip(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in=f"{LIMIT} per minute")
+    body = {"handle": "nobody", "password": PASSWORD}
+    assert_exact(burst(pair, 3 * LIMIT, "POST", "/api/v1/auth/sign-in", json=body), 401)
+
+
+def test_a_spoofed_forwarded_for_resets_nothing(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_per_ip=f"{LIMIT} per minute", trusted_proxies=1)
+    token = token_for(pair[0].extensions["recital"].settings)
+
+    def spoofed(real_ip: str) -> dict[str, str]:
+        # The client's own header, then what the one trusted proxy appended.
+        return {**bearer(token), "X-Forwarded-For": f"{uuid.uuid4().int % 256}.1.2.3, {real_ip}"}
+
+    responses = [
+        pair[i % 2].test_client().get("/api/v1/pieces", headers=spoofed("203.0.113.7")) for i in range(15)
+    ]
+    assert Counter(r.status_code for r in responses) == {200: LIMIT, 429: 2 * LIMIT}
+    other = pair[0].test_client().get("/api/v1/pieces", headers=spoofed("198.51.100.9"))
+    assert other.status_code == 200  # another real client has its own counter
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_per_ip=f"{LIMIT} per minute")
+    token = token_for(pair[0].extensions["recital"].settings)
+    responses = [
+        pair[0]
+        .test_client()
+        .get("/api/v1/pieces", headers={**bearer(token), "X-Forwarded-For": f"10.0.0.{i}"})
+        for i in range(15)
+    ]
+    assert Counter(r.status_code for r in responses) == {200: LIMIT, 429: 2 * LIMIT}
+
+
+def test_limits_hold_in_memory_while_redis_is_down(tmp_path: Path) -> None:
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    settings = Settings(home=tmp_path, rate_limit_storage_url=dead, rate_limit_per_ip=f"{LIMIT} per minute")
+    upgrade(settings)
+    app = create_app(settings, enqueue=lambda _id: None)
+    token = token_for(settings)
+    responses = [app.test_client().get("/api/v1/pieces", headers=bearer(token)) for _ in range(15)]
+    assert Counter(r.status_code for r in responses) == {200: LIMIT, 429: 2 * LIMIT}
+
+
+def test_a_learner_with_too_many_queued_attempts_is_told_to_wait(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, max_queued_attempts=2)
+    upgrade(settings)
+    app = create_app(settings, enqueue=lambda _id: None)
+    token = token_for(settings)
+    client = app.test_client()
+    piece = client.post("/api/v1/pieces", json={"title": "T", "text": "The Lord."}, headers=bearer(token))
+    wav = synthesise("The Lord", tmp_path / "a.wav").read_bytes()
+
+    def upload() -> Any:
+        data = {"recording": (io.BytesIO(wav), "a.wav")}
+        url = f"/api/v1/pieces/{piece.get_json()['id']}/attempts"
+        return client.post(url, data=data, content_type="multipart/form-data", headers=bearer(token))
+
+    assert [upload().status_code for _ in range(2)] == [202, 202]
+    refused = upload()
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "too_many_queued_attempts"
+    assert int(refused.headers["Retry-After"]) > 0
+    assert len(list((tmp_path / "storage" / "attempts").rglob("*.wav"))) == 2  # nothing stored for it
+    other = token_for(settings)  # another learner is not held up
+    data = {"recording": (io.BytesIO(wav), "a.wav")}
+    public = client.post(
+        "/api/v1/pieces",
+        json={"title": "P", "text": "The Lord.", "visibility": "public"},
+        headers=bearer(token),
+    ).get_json()["id"]
+    url = f"/api/v1/pieces/{public}/attempts"
+    response = client.post(url, data=data, content_type="multipart/form-data", headers=bearer(other))
+    assert response.status_code == 202

@@ -1,0 +1,289 @@
+"""/api/v1/auth: sign-up, sign-in, sign-out, the signed-in user, API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, make_response
+
+from shared.services import credentials, erasure, users
+from web.bodies import json_object
+from web.deps import container
+from web.identity import SESSION_COOKIE, current_learner, session_csrf_token, session_secret
+from web.ids import parse_uuid
+from web.params import string_field
+
+auth = Blueprint("auth", __name__)
+
+
+@auth.post("/sign-up")
+def sign_up() -> Response:
+    """Create a learner account and sign in (sets the session cookie).
+    ---
+    summary: Create an account
+    tags: [auth]
+    security: []
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Credentials'}
+    responses:
+      201:
+        description: Signed up and signed in; the session cookie is set.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SignedIn'}
+      400: {$ref: '#/components/responses/BadRequest'}
+      409: {$ref: '#/components/responses/Conflict'}
+      422: {$ref: '#/components/responses/Unprocessable'}
+    """
+    handle, password = _credentials()
+    with container().uow() as uow:
+        user = users.sign_up(uow, handle, password)
+    return _signed_in(user, 201)
+
+
+@auth.post("/sign-in")
+def sign_in() -> Response:
+    """Check a handle and password and start a browser session.
+    ---
+    summary: Sign in
+    tags: [auth]
+    security: []
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Credentials'}
+    responses:
+      200:
+        description: Signed in; the session cookie is set.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SignedIn'}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      422: {$ref: '#/components/responses/Unprocessable'}
+    """
+    handle, password = _credentials()
+    with container().uow() as uow:
+        user = users.authenticate(uow, handle, password)
+    return _signed_in(user, 200)
+
+
+@auth.post("/sign-out")
+def sign_out() -> Response:
+    """End this browser session (a no-op without one).
+    ---
+    summary: Sign out
+    tags: [auth]
+    responses:
+      204: {description: Signed out; the cookie is cleared.}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+    """
+    current_learner()  # with a cookie, this checks the CSRF token
+    secret = session_secret()
+    if secret:
+        with container().uow() as uow:
+            credentials.end_session(uow, secret)
+    return _without_cookie(make_response("", 204))
+
+
+@auth.get("/me")
+def me() -> Response:
+    """The signed-in user (and, for a cookie session, its CSRF token).
+    ---
+    summary: Who am I
+    tags: [auth]
+    responses:
+      200:
+        description: The user.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SignedIn'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+    """
+    return jsonify({"user": user_json(current_learner()), "csrf_token": session_csrf_token()})
+
+
+@auth.post("/password")
+def change_password() -> Response:
+    """Change the password (the current one first). Every session ends; this one starts anew.
+    ---
+    summary: Change my password
+    tags: [auth]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [current_password, new_password]
+            properties:
+              current_password: {type: string}
+              new_password: {type: string, minLength: 8, maxLength: 256}
+    responses:
+      200:
+        description: Changed; a new session cookie is set.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SignedIn'}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      422: {$ref: '#/components/responses/Unprocessable'}
+    """
+    user = current_learner()
+    body = json_object("Send a JSON object with current_password and new_password.")
+    current = string_field(body, "current_password", "wrong_password")
+    new = string_field(body, "new_password", "weak_password")
+    with container().uow() as uow:
+        user = users.change_password(uow, user, current, new)
+    return _signed_in(user, 200)
+
+
+@auth.delete("/me")
+def delete_me() -> Response:
+    """Delete the account: every attempt, recording, transcript and score, every token
+    and session, and the user's private pieces (public ones stay, without an owner).
+    ---
+    summary: Delete my account
+    tags: [auth]
+    responses:
+      204: {description: Deleted.}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    user = current_learner()
+    deps = container()
+    with deps.uow() as uow:
+        erasure.delete_account(uow, deps.storage, user.id)
+    return _without_cookie(make_response("", 204))
+
+
+@auth.get("/tokens")
+def list_tokens() -> Response:
+    """The user's live API tokens (never their secrets).
+    ---
+    summary: List API tokens
+    tags: [auth]
+    responses:
+      200:
+        description: Tokens, oldest first.
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [items]
+              properties:
+                items: {type: array, items: {$ref: '#/components/schemas/Token'}}
+      401: {$ref: '#/components/responses/Unauthorized'}
+    """
+    with container().uow() as uow:
+        tokens = credentials.list_tokens(uow, current_learner())
+    return jsonify({"items": [_token_json(t) for t in tokens]})
+
+
+@auth.post("/tokens")
+def create_token() -> tuple[Response, int]:
+    """Create a named API token. Its secret is in this response only.
+    ---
+    summary: Create an API token
+    tags: [auth]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [name]
+            properties:
+              name: {type: string, minLength: 1, maxLength: 100}
+    responses:
+      201:
+        description: The token; ``token`` is shown this once.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewToken'}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      409: {$ref: '#/components/responses/Conflict'}
+      422: {$ref: '#/components/responses/Unprocessable'}
+    """
+    user = current_learner()
+    name = string_field(json_object("Send a JSON object with a name."), "name", "invalid_token_name")
+    with container().uow() as uow:
+        token, secret = credentials.create_token(uow, user, name)
+    return jsonify({**_token_json(token), "token": secret}), 201
+
+
+@auth.delete("/tokens/<token_id>")
+def revoke_token(token_id: str) -> Response:
+    """Revoke one of the user's tokens; it stops working at once.
+    ---
+    summary: Revoke an API token
+    tags: [auth]
+    parameters:
+      - {in: path, name: token_id, required: true, schema: {type: string}}
+    responses:
+      204: {description: Revoked.}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+    """
+    user = current_learner()
+    with container().uow() as uow:
+        credentials.revoke_token(uow, user, parse_uuid(token_id, "token"))
+    return make_response("", 204)
+
+
+def user_json(user: users.UserView) -> dict[str, Any]:
+    return {
+        "id": str(user.id),
+        "handle": user.handle,
+        "role": user.role,
+        "created_at": user.created_at.isoformat(),
+    }
+
+
+def _credentials() -> tuple[str, str]:
+    body = json_object("Send a JSON object with handle and password.")
+    return string_field(body, "handle", "invalid_handle"), string_field(body, "password", "weak_password")
+
+
+def _signed_in(user: users.UserView, status: int) -> Response:
+    settings = container().settings
+    with container().uow() as uow:
+        session = credentials.start_session(uow, user, timedelta(days=settings.session_days))
+    response = make_response(jsonify({"user": user_json(user), "csrf_token": session.csrf_token}), status)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.secret,
+        max_age=int(settings.session_days * 86400),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.environment != "development",
+        path="/",
+    )
+    return response
+
+
+def _without_cookie(response: Response) -> Response:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
+    return response
+
+
+def _token_json(token: credentials.TokenView) -> dict[str, Any]:
+    last_used = token.last_used_at.isoformat() if token.last_used_at else None
+    return {
+        "id": str(token.id),
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at.isoformat(),
+        "last_used_at": last_used,
+    }

@@ -1,0 +1,103 @@
+"""Rate limits: Flask-Limiter on Redis, per client IP everywhere and per learner on writes.
+
+The client IP is the socket's peer, or, behind ``RECITAL_TRUSTED_PROXIES``
+proxies, the address the outermost trusted proxy saw (werkzeug's ProxyFix
+reads only that many hops from the right of X-Forwarded-For): a client that
+sends its own X-Forwarded-For changes nothing. Counters live in Redis (the
+broker's, unless ``RECITAL_RATE_LIMIT_STORAGE_URL`` says otherwise) with a
+moving window, so every web process shares them and a burst gets exactly the
+limit through. If Redis is down, each process counts in memory until it is
+back. A breach is ``429 rate_limited`` with ``Retry-After`` (seconds until
+the window lets the next request through).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any, cast
+
+from flask import Blueprint, Flask, Response, request
+from flask_limiter import ExemptionScope, Limiter, RateLimitExceeded
+from limits import parse_many
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from shared.settings import Settings
+from web.errors import error_response
+from web.identity import optional_user
+
+# endpoint -> which per-learner (or per-IP) limit applies on top of the per-IP one
+PER_LEARNER_UPLOADS = ("api.submit",)
+PER_LEARNER_WRITES = (
+    "api.create_piece",
+    "api.delete_attempt",
+    "auth.create_token",
+    "auth.revoke_token",
+    "auth.change_password",
+    "auth.delete_me",
+    "admin.delete_user",
+)
+PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up")
+UNLIMITED_BLUEPRINTS = ("health", "openapi")
+
+
+def client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def learner_or_ip() -> str:
+    user = optional_user()
+    return f"user:{user.id}" if user is not None else f"ip:{client_ip()}"
+
+
+def install(app: Flask, settings: Settings) -> Limiter:
+    if settings.trusted_proxies:
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    limits = (settings.rate_limit_per_ip, settings.rate_limit_sign_in)
+    for value in (*limits, settings.rate_limit_uploads, settings.rate_limit_writes):
+        parse_many(value)  # a typo fails at start, not on the first request
+    limiter = Limiter(
+        client_ip,
+        app=app,
+        application_limits=[settings.rate_limit_per_ip],  # one counter per IP over every route
+        storage_uri=settings.resolved_rate_limit_storage_url,
+        storage_options={"socket_connect_timeout": 1, "socket_timeout": 1},
+        strategy="moving-window",
+        # Off: the limiter would also rewrite the Retry-After that tells a client
+        # when to poll an attempt; a breach sets its own below.
+        headers_enabled=False,
+        in_memory_fallback_enabled=True,
+        key_prefix="recital",
+        enabled=settings.rate_limits_enabled,
+    )
+    app.register_error_handler(RateLimitExceeded, partial(_breached, limiter))
+    for name in UNLIMITED_BLUEPRINTS:
+        limiter.exempt(
+            cast(Blueprint, app.blueprints[name]), flags=ExemptionScope.APPLICATION | ExemptionScope.DEFAULT
+        )
+    _share(app, limiter, "uploads", PER_LEARNER_UPLOADS, settings.rate_limit_uploads, learner_or_ip)
+    _share(app, limiter, "writes", PER_LEARNER_WRITES, settings.rate_limit_writes, learner_or_ip)
+    _share(app, limiter, "sign-in", PER_IP_SIGN_IN, settings.rate_limit_sign_in, client_ip)
+    return limiter
+
+
+def _breached(limiter: Limiter, exc: RateLimitExceeded) -> tuple[Response, int]:
+    current = limiter.current_limit
+    wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    response, status = error_response(
+        429, "rate_limited", f"Too many requests ({exc.description}); slow down."
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response, status
+
+
+def _share(
+    app: Flask, limiter: Limiter, scope: str, endpoints: tuple[str, ...], value: str, key: Callable[[], str]
+) -> None:
+    """One counter per key shared by the endpoints, on top of the per-IP limit."""
+    shared = limiter.shared_limit(value, scope, key_func=key, override_defaults=False)
+    for endpoint in endpoints:
+        app.view_functions[endpoint] = cast(Any, shared(app.view_functions[endpoint]))

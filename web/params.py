@@ -1,0 +1,34 @@
+"""Fields of JSON bodies and paging query strings, with the API's error codes
+(bodies themselves: web/bodies.py; ids in paths: web/ids.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request
+
+from shared.services.errors import ErrorKind, ServiceError
+
+MAX_PAGE = 100
+DIGITS = re.compile(r"[0-9]{1,30}")
+MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the client, would fail
+
+
+def string_field(body: dict[str, Any], name: str, code: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str):
+        raise ServiceError(ErrorKind.UNPROCESSABLE, code, f"{name} must be a string.")
+    return value
+
+
+def page_args() -> tuple[int, int]:
+    limit_text, offset_text = request.args.get("limit", "20"), request.args.get("offset", "0")
+    if not (DIGITS.fullmatch(limit_text) and DIGITS.fullmatch(offset_text)):  # int() takes " 5", "1_0"
+        raise ServiceError(ErrorKind.INVALID, "invalid_page", "limit and offset must be integers.")
+    limit, offset = int(limit_text), int(offset_text)
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+        raise ServiceError(
+            ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset 0-{MAX_OFFSET}."
+        )
+    return limit, offset

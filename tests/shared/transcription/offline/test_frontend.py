@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, resample_poly, sosfilt
 
-from shared.transcription.frontend import DENOISE_BELOW_SNR_DB, high_band_db, prepare
-from shared.transcription.pronounce import compound_phones, pronounce
+from shared.transcription.offline.frontend import DENOISE_BELOW_SNR_DB, high_band_db, prepare
+from shared.transcription.offline.pronunciations import compound_phones, pronounce
 
 RATE = 16000
 

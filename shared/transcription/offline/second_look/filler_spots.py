@@ -4,11 +4,11 @@ A filler ("um", "uh") is a vowel the recogniser can merge with the words
 beside it: "born, um, and a time" comes out "born um to time", the "and a"
 lost between the filler and the next word. A filler can also be heard as a
 word: "to, uh, be born" came out "to to born", the second "to" a copy that
-does not sound like the first (``copies.py``). Around every filler and
+does not sound like the first (``copies``). Around every filler and
 every such unlike copy, the words heard are compared with the piece; where
 they differ right there and piece words are missing, the stretch is a
 window to decode again, offering both what was heard and what the piece
-says (``filler_pass.py``). A filler said between pauses can also be heard
+says (``fillers``). A filler said between pauses can also be heard
 as the short word it sounds like: "finish, uh, the work" came out "finish a
 work". So a short function word with a pause beside it, standing where the
 piece has another function word, gets the same look; only function words,
@@ -24,10 +24,9 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from shared.domain.fillers import FILLER_SOUNDS, spoken_places
 from shared.domain.function_words import FUNCTION_WORDS
-from shared.domain.lexicon import FILLERS
 
-FILLER_SOUNDS = ("um", "uh")  # the fillers in the recogniser's dictionary
 MAX_WINDOW_WORDS = 3  # longer differences are skips or real misreadings, not a merged filler
 
 
@@ -74,13 +73,6 @@ def filler_windows(
         if not windows or window.first >= windows[-1].last:
             windows.append(window)
     return windows
-
-
-def spoken_places(heard: Sequence[str], piece: Sequence[str]) -> list[int]:
-    """Indices of the heard words that are not fillers; a filler word the piece
-    itself contains (a poem's own "ah") is a word of the piece."""
-    fillers = FILLERS.difference(piece)
-    return [k for k, word in enumerate(heard) if word not in fillers]
 
 
 def _filler_runs(size: int, spoken: Sequence[int]) -> list[tuple[int, tuple[int, int]]]:

@@ -14,9 +14,9 @@ import pytest
 from shared.audio.types import DecodedAudio
 from shared.settings import Settings
 from shared.transcription.chunking import plan_chunks
-from shared.transcription.openai_engine import OpenAITranscriber
+from shared.transcription.openai.engine import OpenAITranscriber
+from shared.transcription.openai.retry import parse_retry_after
 from shared.transcription.port import TranscriptionError
-from shared.transcription.retry import parse_retry_after
 from tests.support.openai_server import API_KEY, Fault, OpenAITestServer, tone_recording
 
 MakeEngine = Callable[..., OpenAITranscriber]
@@ -236,7 +236,7 @@ def test_chunk_cuts_land_in_silence() -> None:
 
 
 def _flac(samples: np.ndarray) -> bytes:
-    from shared.transcription.flac import encode_flac
+    from shared.transcription.openai.flac import encode_flac
 
     return encode_flac(samples)
 

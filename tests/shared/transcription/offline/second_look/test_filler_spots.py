@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.transcription.filler_windows import FillerWindow, filler_windows, window_grammar
+from shared.transcription.offline.second_look.filler_spots import FillerWindow, filler_windows, window_grammar
 
 PIECE = "to be born and a time to die and a time to plant".split()
 

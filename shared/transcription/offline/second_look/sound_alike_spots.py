@@ -5,7 +5,7 @@ sounds, and does so again on every reading by the same voice: "soul" heard
 "sell", "lord" heard "large", "unalienable" heard "unbelievable". Each
 such word stands one for one where the piece has a content word whose
 dictionary phones are mostly the same. These spots are where the engine
-asks the recording how well the piece's word fits (``homophone_check.py``).
+asks the recording how well the piece's word fits (``sound_alikes``).
 Function words are left out: "a" for "the" is the very swap learners make,
 and it sounds alike by nature. Pure text: heard and piece words and a
 pronunciation lookup in, spots out.
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from shared.domain.fillers import spoken_places
 from shared.domain.function_words import FUNCTION_WORDS
-from shared.transcription.filler_windows import spoken_places
 
 # Share of phones two words must have in common (edit-distance similarity of
 # the phone strings): "lord" L AO R D / "large" L AA R JH is 0.5.

@@ -7,7 +7,13 @@ import re
 import pytest
 
 from shared.domain.function_words import CLASS_MATES
-from shared.transcription.piece_model import FILLER_WORDS, SWAP_SHARE, piece_arpa, piece_tokens, sentences
+from shared.transcription.offline.piece_model import (
+    FILLER_SOUNDS,
+    SWAP_SHARE,
+    piece_arpa,
+    piece_tokens,
+    sentences,
+)
 
 PIECE = (
     "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures: "
@@ -35,7 +41,7 @@ def test_numbers_in_the_piece_are_read_out_for_the_model() -> None:
 def test_piece_model_offers_filler_words() -> None:
     arpa = piece_arpa(sentences(piece_tokens(PIECE)), [("the", 1.0)], 0.2)
     unigrams = arpa.split("\\2-grams:")[0]
-    for word in FILLER_WORDS:
+    for word in FILLER_SOUNDS:
         assert re.search(rf"\t{word}\t", unigrams)
 
 
@@ -44,7 +50,7 @@ def test_a_filler_keeps_the_piece_context_for_the_next_word() -> None:
     bigrams = arpa.split("\\2-grams:")[1].split("\\3-grams:")[0]
     trigrams = arpa.split("\\3-grams:")[1]
     kept_so = float(re.search(r"\n(-?[\d.]+)\tkept so\t", bigrams).group(1))  # type: ignore[union-attr]
-    for word in FILLER_WORDS:
+    for word in FILLER_SOUNDS:
         assert re.search(rf"\tkept {word}\t", bigrams)
         after = re.search(rf"\n(-?[\d.]+)\tkept {word} so\n", trigrams)
         assert after is not None and float(after.group(1)) == kept_so

@@ -1,13 +1,13 @@
 """Ask the recording how well the piece's word fits where a sound-alike was heard.
 
-At each spot ``near_homophones`` finds, the stretch from two heard words
+At each spot ``sound_alike_spots`` finds, the stretch from two heard words
 before to two after is aligned twice with a one-path grammar: once with
 the heard word, once with the piece's word in its place. Each alignment's
 path score says how well the sounds fit that reading. When the piece's
 word fits at least as well, the heard word is marked ``sounds_like`` the
 piece's word and the scorer does not count it a substitution. The words
 themselves are never changed: the transcript still says what the engine
-heard. Measured on the six-round sets: docs/scoring.md, "Eleventh round".
+heard. Measured on the six-round sets: docs/scoring-history.md, "Eleventh round".
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import numpy as np
 from pocketsphinx import Decoder
 
 from shared.domain.transcript import SpokenWord
-from shared.transcription.near_homophones import SoundAlike, sound_alikes
-from shared.transcription.sphinx_spans import Context, context_of, decode_grammar
+from shared.transcription.offline.decoder import Context, context_of, decode_grammar
+from shared.transcription.offline.second_look.sound_alike_spots import SoundAlike, sound_alikes
 
 # How much worse the piece's word may fit than the heard word, in the
 # decoder's path-score units (log base 1.0001 of its scaled scores): none.

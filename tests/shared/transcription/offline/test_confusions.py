@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.transcription.confusions import ALTERNATIVES, add_swap_paths
+from shared.transcription.offline.confusions import ALTERNATIVES, add_swap_paths
 
 
 def test_share_moves_from_the_expected_word_to_its_class() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.transcription.near_homophones import SoundAlike, sound_alikes
+from shared.transcription.offline.second_look.sound_alike_spots import SoundAlike, sound_alikes
 
 PHONES = {
     "the": "DH AH",

@@ -1,8 +1,9 @@
-"""Decode a span of samples with PocketSphinx into timed words.
+"""The PocketSphinx decoder: made with the stock US English model, and used to
+decode a span of samples into timed words.
 
-Shared by the offline engine's first pass (whole utterances, piece model),
-its second look beside fillers and its sound-alike check (a few heard
-words with fixed context, a small grammar each).
+Shared by the offline engine's first pass (whole utterances, piece model)
+and its second looks beside fillers and at sound-alikes (a few heard words
+with fixed context, a small grammar each).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pocketsphinx
 from pocketsphinx import Decoder
 
 from shared.audio.types import TARGET_RATE
@@ -24,6 +26,18 @@ CONTEXT_WORDS = 2  # heard words held fixed on each side of a stretch decoded ag
 SPAN_MARGIN = 0.05  # seconds of audio kept beyond the context words
 
 _SPECIAL = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
+
+
+def new_decoder() -> Decoder:
+    """A decoder with the stock model, dictionary and generic language model."""
+    model = pocketsphinx.get_model_path()
+    return Decoder(
+        hmm=f"{model}/en-us/en-us",
+        lm=f"{model}/en-us/en-us.lm.bin",
+        dict=f"{model}/en-us/cmudict-en-us.dict",
+        samprate=TARGET_RATE,
+        loglevel="FATAL",
+    )
 
 
 def decode_span(decoder: Decoder, samples: np.ndarray, start: int, end: int) -> list[SpokenWord]:

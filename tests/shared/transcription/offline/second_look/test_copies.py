@@ -13,7 +13,11 @@ import pytest
 from shared.audio.decode import decode_file
 from shared.audio.types import TARGET_RATE
 from shared.domain.transcript import SpokenWord, Transcript
-from shared.transcription.copies import UNLIKE_DISTANCE, mark_unlike_copies, sound_distance
+from shared.transcription.offline.second_look.copies import (
+    UNLIKE_DISTANCE,
+    mark_unlike_copies,
+    sound_distance,
+)
 
 
 def _say(word: str, folder: Path, stretch: float = 1.0) -> np.ndarray:

@@ -5,7 +5,7 @@ Recognition is biased toward the piece without being forced to it
 so every transition can back off, the unigram mixes the piece's words with a
 generic vocabulary, and two kinds of path are added for what learners do:
 a filler between two piece words that keeps the piece's context, and a
-function word swapped for a class-mate (``confusions.py``). Pure text in,
+function word swapped for a class-mate (``confusions``). Pure text in,
 ARPA text out; the engine loads it into PocketSphinx.
 """
 
@@ -17,12 +17,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from shared.domain.fillers import FILLER_SOUNDS
 from shared.domain.text import normalise_token
-from shared.transcription.confusions import add_swap_paths
+from shared.transcription.offline.confusions import add_swap_paths
 
 DISCOUNT = 0.5  # absolute discount: leaves room for skips (docs/scoring.md)
-FILLER_WORDS = ("um", "uh")  # in the dictionary (AH M, AH)
-FILLER_WEIGHT = 0.02  # 0.005, 0.01, 0.05 tried on the main set: see docs/scoring.md
+FILLER_WEIGHT = 0.02  # 0.005, 0.01, 0.05 tried on the main set: see docs/scoring-history.md
 FILLERS_KEEP_CONTEXT = True  # see _filler_paths
 SWAP_SHARE = 0.05  # see confusions.py; 0.1 and 0.15 caught no more swaps here but raised false alarms
 
@@ -93,9 +93,9 @@ def _filler_paths(tables: list[dict[tuple[str, ...], float]]) -> None:
     the piece ("kept, um, so many") instead of from the unigram alone.
     """
     for (first, second), p in list(tables[1].items()):
-        if first == "<s>" or first in FILLER_WORDS:
+        if first == "<s>" or first in FILLER_SOUNDS:
             continue
-        for filler in FILLER_WORDS:
+        for filler in FILLER_SOUNDS:
             tables[1].setdefault((first, filler), FILLER_WEIGHT)
             tables[2][(first, filler, second)] = p
 
@@ -112,7 +112,7 @@ def _unigrams(
         probs[word] += weight * p
     # Hesitation sounds get their own words, so "um" is heard as a filler (and
     # set apart by the scorer) instead of as a piece word or "i'm".
-    for word in FILLER_WORDS:
+    for word in FILLER_SOUNDS:
         probs[word] += FILLER_WEIGHT
     probs["<s>"] = 1e-99  # never predicted, only a history
     return dict(probs)

@@ -8,7 +8,7 @@ import pytest
 from shared.audio.decode import decode_file
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.transcription.offline import OfflineTranscriber
-from shared.transcription.piece_model import piece_tokens
+from shared.transcription.offline.piece_model import piece_tokens
 from tests.support.recitations import synthesise
 
 PIECE = (
@@ -101,7 +101,7 @@ def test_confidences_are_posteriors_not_all_one(engine: OfflineTranscriber, clea
 def test_piece_compound_missing_from_the_dictionary_is_pronounced_from_its_parts(
     engine: OfflineTranscriber,
 ) -> None:
-    from shared.transcription.pronounce import pronounce
+    from shared.transcription.offline.pronunciations import pronounce
 
     decoder = engine._decoder  # noqa: SLF001 - the dictionary the engine adds piece words to
     assert decoder.lookup_word("thereunder") is None

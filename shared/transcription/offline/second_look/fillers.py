@@ -1,6 +1,6 @@
 """The offline engine's second look beside the fillers it heard.
 
-``filler_windows`` finds the stretches where the heard words lost piece
+``filler_spots`` finds the stretches where the heard words lost piece
 words right beside a filler (or at a copy unlike the word it copies). Each
 is decoded again with a small grammar: the heard words on either side held
 fixed, and in between either what was heard or the piece's words with a
@@ -17,8 +17,8 @@ from pocketsphinx import Decoder
 
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.transcript import SpokenWord
-from shared.transcription.filler_windows import FillerWindow, filler_windows, window_grammar
-from shared.transcription.sphinx_spans import context_of, decode_grammar
+from shared.transcription.offline.decoder import context_of, decode_grammar
+from shared.transcription.offline.second_look.filler_spots import FillerWindow, filler_windows, window_grammar
 
 PAUSE_BESIDE = 0.15  # seconds between word times that make a short function word suspect
 _SEARCH = "_filler_window"

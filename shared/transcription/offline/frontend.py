@@ -2,7 +2,7 @@
 
 The US English acoustic model was trained on clean wide-band speech. Two
 learner conditions made the piece-aware model hear short common words
-("sell", "bread", "into") in place of the piece's words (docs/scoring.md,
+("sell", "bread", "into") in place of the piece's words (docs/scoring-history.md,
 "Noise and phone-band input"):
 
 - *Background noise.* PocketSphinx's own noise removal leaves broadband

@@ -5,7 +5,7 @@ so that every transition may back off, and interpolated with the most common
 words of the generic English model. The piece's word order is cheap, but a
 skipped phrase (backing off past it) and a different word (a generic unigram)
 stay reachable, so the acoustics can say what was really spoken instead of
-the text forcing what should have been. docs/scoring.md gives the figures.
+the text forcing what should have been. docs/scoring-history.md gives the figures.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import os
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -22,26 +21,26 @@ import pocketsphinx
 from pocketsphinx import Decoder, NGramModel
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
-from shared.domain.transcript import SpokenWord, Transcript
+from shared.domain.transcript import Transcript
 from shared.transcription.chunking import plan_chunks
-from shared.transcription.copies import mark_unlike_copies
-from shared.transcription.filler_pass import recheck_fillers
-from shared.transcription.frontend import prepare
-from shared.transcription.homophone_check import mark_sound_alikes
-from shared.transcription.piece_model import piece_arpa, piece_tokens, sentences
+from shared.transcription.offline.decoder import decode_span, new_decoder
+from shared.transcription.offline.frontend import prepare
+from shared.transcription.offline.piece_model import piece_arpa, piece_tokens, sentences
+from shared.transcription.offline.pronunciations import pronounce
+from shared.transcription.offline.second_look import look_again
 from shared.transcription.port import TranscriptionError
-from shared.transcription.pronounce import pronounce
-from shared.transcription.sphinx_spans import decode_span
 
 MODEL_NAME = f"pocketsphinx-{getattr(pocketsphinx, '__version__', '5.1.1')}-en-us"
 
-# Tuned on synthesised readings (see docs/scoring.md): how much probability the
+# Tuned on synthesised readings (docs/scoring-history.md): how much probability the
 # generic vocabulary keeps and how many generic words it offers.
 GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000
 
 UTTERANCE_SAMPLES = 120 * TARGET_RATE
-# Bump with any change to what this engine hears (biasing, second looks).
+# Bump with any change to what this engine hears (biasing, front end, second
+# looks): transcripts are cached by it, and the golden test
+# (tests/shared/transcription/offline/test_golden.py) fails on a change without a bump.
 RECOGNITION_VERSION = "offline-2026.11.8"
 
 
@@ -56,7 +55,7 @@ class OfflineTranscriber:
     def __init__(self, *, generic_weight: float = GENERIC_WEIGHT, use_piece: bool = True) -> None:
         self._weight = generic_weight
         self._use_piece = use_piece
-        self._decoder = _new_decoder()
+        self._decoder = new_decoder()
         # The cepstral mean the model starts from; restored before every
         # recording so one recording's channel never shifts the next's result.
         self._initial_cmn = self._decoder.get_cmn()
@@ -79,12 +78,9 @@ class OfflineTranscriber:
             self._decoder.set_cmn(self._initial_cmn)
             spans = _utterances(samples)
             heard = [word for start, end in spans for word in decode_span(self._decoder, samples, start, end)]
-            # Copies are compared on the recording as it came, before the front end.
-            words = mark_unlike_copies(audio.samples, heard)
             biased = search != "_default"
-            if biased:
-                piece = [token for token in tokens if token != "</s>"]
-                words = self._second_look(audio.samples, samples, words, piece)
+            piece = [token for token in tokens if token != "</s>"] if biased else None
+            words = look_again(self._decoder, audio.samples, samples, heard, piece)
         extra = {
             "search": "piece" if biased else "generic",
             "reference_biased": biased,
@@ -98,19 +94,6 @@ class OfflineTranscriber:
             extra=extra,
             recognition_version=RECOGNITION_VERSION,
         )
-
-    def _second_look(
-        self, recording: np.ndarray, samples: np.ndarray, words: list[SpokenWord], piece: list[str]
-    ) -> list[SpokenWord]:
-        """Decode again beside fillers and unlike copies (``filler_pass``; the
-        copies are judged afresh when any word changed), then ask how well the
-        piece's word fits wherever a sound-alike of it was heard
-        (``homophone_check``). Both start from the first pass's cepstral mean."""
-        cmn = self._decoder.get_cmn()
-        rechecked = recheck_fillers(self._decoder, samples, words, piece, cmn)
-        if rechecked != words:
-            words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
-        return mark_sound_alikes(self._decoder, samples, words, piece, cmn)
 
     def _search_for(self, tokens: Sequence[str]) -> str:
         if not tokens:
@@ -142,17 +125,6 @@ class OfflineTranscriber:
             os.unlink(handle.name)
 
 
-def _new_decoder() -> Decoder:
-    model = pocketsphinx.get_model_path()
-    return Decoder(
-        hmm=f"{model}/en-us/en-us",
-        lm=f"{model}/en-us/en-us.lm.bin",
-        dict=f"{model}/en-us/cmudict-en-us.dict",
-        samprate=TARGET_RATE,
-        loglevel="FATAL",
-    )
-
-
 def _utterances(samples: np.ndarray) -> list[tuple[int, int]]:
     """Spans decoded as separate utterances. The search's memory grows with the
     utterance, so long recordings are cut at lulls; short ones stay whole."""
@@ -163,7 +135,7 @@ def _utterances(samples: np.ndarray) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _generic_cache(path: str) -> tuple[tuple[str, float], ...]:
-    decoder = _new_decoder()
+    decoder = new_decoder()
     lm = NGramModel(decoder.config, decoder.logmath, path)
     names = path.replace("en-us.lm.bin", "cmudict-en-us.dict")
     with open(names, encoding="utf-8") as handle:

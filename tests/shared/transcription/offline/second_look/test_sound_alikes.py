@@ -16,10 +16,11 @@ import pytest
 from shared.audio.decode import decode_file
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import SpokenWord
-from shared.transcription.frontend import prepare
-from shared.transcription.homophone_check import mark_sound_alikes
-from shared.transcription.offline import OfflineTranscriber, _new_decoder
-from shared.transcription.piece_model import piece_tokens
+from shared.transcription.offline import OfflineTranscriber
+from shared.transcription.offline.decoder import new_decoder
+from shared.transcription.offline.frontend import prepare
+from shared.transcription.offline.piece_model import piece_tokens
+from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
 from tests.support.recitations import swap_word, synthesise
 
 SHEPHERD = "The Lord is my shepherd, I shall not want."
@@ -39,7 +40,7 @@ def _heard(
 
 
 def _checked(audio: DecodedAudio, heard: list[SpokenWord], piece: str) -> dict[str, str | None]:
-    decoder = _new_decoder()
+    decoder = new_decoder()
     tokens = [t for t in piece_tokens(piece) if t != "</s>"]
     words = mark_sound_alikes(decoder, prepare(audio.samples)[0], heard, tokens, decoder.get_cmn())
     assert [w.text for w in words] == [w.text for w in heard]  # what was heard is never rewritten
@@ -74,7 +75,7 @@ def test_a_reading_heard_right_has_no_marks(engine: OfflineTranscriber, tmp_path
 
 def test_a_reading_that_cannot_be_aligned_leaves_the_word_unmarked() -> None:
     words = [SpokenWord(w, 0.05 + 0.06 * k, 0.1 + 0.06 * k) for k, w in enumerate("the large is my".split())]
-    decoder = _new_decoder()
+    decoder = new_decoder()
     silence = np.zeros(TARGET_RATE // 4, dtype=np.float32)
     marked = mark_sound_alikes(decoder, silence, words, ["the", "lord", "is", "my"], decoder.get_cmn())
     assert marked == words

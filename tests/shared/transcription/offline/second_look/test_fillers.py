@@ -15,10 +15,11 @@ import pytest
 from shared.audio.decode import decode_file
 from shared.audio.types import DecodedAudio
 from shared.domain.transcript import SpokenWord
-from shared.transcription.filler_pass import PAUSE_BESIDE, recheck_fillers
-from shared.transcription.frontend import prepare
-from shared.transcription.offline import OfflineTranscriber, _new_decoder
-from shared.transcription.piece_model import piece_tokens
+from shared.transcription.offline import OfflineTranscriber
+from shared.transcription.offline.decoder import new_decoder
+from shared.transcription.offline.frontend import prepare
+from shared.transcription.offline.piece_model import piece_tokens
+from shared.transcription.offline.second_look.fillers import PAUSE_BESIDE, recheck_fillers
 from tests.support.recitations import swap_word, synthesise
 
 PIECE = "He maketh me to lie down in green pastures: he leadeth me beside the still waters."
@@ -42,7 +43,7 @@ def _heard(engine: OfflineTranscriber, audio: DecodedAudio) -> list[SpokenWord]:
 
 def _second_pass(audio: DecodedAudio, heard: list[SpokenWord], text: str = PIECE) -> list[str]:
     piece = [t for t in piece_tokens(text) if t != "</s>"]
-    decoder = _new_decoder()
+    decoder = new_decoder()
     words = recheck_fillers(decoder, prepare(audio.samples)[0], heard, piece, decoder.get_cmn())
     return [w.text for w in words]
 

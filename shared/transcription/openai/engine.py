@@ -30,14 +30,14 @@ from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.settings import Settings
 from shared.transcription.chunking import chunk_count, plan_chunks
-from shared.transcription.flac import flac_file
-from shared.transcription.port import TranscriptionError
-from shared.transcription.retry import (
+from shared.transcription.openai.flac import flac_file
+from shared.transcription.openai.retry import (
     RetriesExhausted,
     RetryableError,
     RetryPolicy,
     parse_retry_after,
 )
+from shared.transcription.port import TranscriptionError
 
 log = logging.getLogger(__name__)
 

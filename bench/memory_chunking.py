@@ -21,7 +21,7 @@ CHUNK_LATENCY = 0.008
 
 def _timed_engine(base_url: str, concurrency: int) -> Any:
     """The real engine, timing each chunk from its encoding to its response."""
-    from shared.transcription.openai_engine import OpenAITranscriber
+    from shared.transcription.openai.engine import OpenAITranscriber
     from tests.support.openai_server import API_KEY
 
     class Timed(OpenAITranscriber):
@@ -48,7 +48,7 @@ def chunking_figures(server: Any) -> list[Figure]:
     sent on its own."""
     from shared.audio.decode import decode_file
     from shared.audio.types import DecodedAudio
-    from shared.transcription.openai_engine import DEFAULT_CONCURRENCY
+    from shared.transcription.openai.engine import DEFAULT_CONCURRENCY
 
     path, _ = memory_audio.recording(60, "wav")
     audio = decode_file(path, "wav")

@@ -3,8 +3,8 @@
     python -m bench.memory_job RECORDING FORMAT TEXT_FILE
 
 Probe and decode, analyse and quality-check, transcribe with the engine the
-``RECITAL_*`` environment names, score: the same functions
-``shared.services.processing`` calls, without the database and storage (they
+``RECITAL_*`` environment names, score: the ``shared.pipeline`` steps
+``shared.services.processing`` calls one by one, without the database and storage (they
 do not hold the signal). Prints one JSON line: seconds and the high-water RSS
 (VmHWM) after each phase, so the phase that sets the peak is visible.
 """
@@ -28,10 +28,7 @@ def _rss_mb() -> dict[str, float]:
 
 
 def run(path: str, fmt: str, text: str) -> dict[str, Any]:
-    from shared.audio.analysis import analyse
-    from shared.audio.decode import decode_file
-    from shared.audio.quality import check_quality
-    from shared.services.recording_scores import score_recording
+    from shared.pipeline import analyse_recording, decode_recording, score
     from shared.settings import Settings
     from shared.transcription.factory import build_transcriber
 
@@ -44,17 +41,16 @@ def run(path: str, fmt: str, text: str) -> dict[str, Any]:
         report["phases"][name] = {"seconds": round(time.perf_counter() - started, 2), **_rss_mb()}
 
     started = time.perf_counter()
-    audio = decode_file(path, fmt, settings.max_duration_seconds)
+    audio = decode_recording(path, fmt, settings.max_duration_seconds)
     phase("decode", started)
     started = time.perf_counter()
-    analysis = analyse(audio)
-    check_quality(audio, analysis)
+    analysis = analyse_recording(audio)
     phase("analyse", started)
     started = time.perf_counter()
     transcript = transcriber.transcribe(audio, text)
     phase("transcribe", started)
     started = time.perf_counter()
-    result = score_recording(text, transcript, analysis)
+    result = score(text, transcript, analysis)
     phase("score", started)
     report.update(
         seconds=round(audio.duration, 1),

@@ -57,7 +57,7 @@ def run() -> list[Figure]:
 
 def _processed(deps: Any, audio: Path, text: str) -> uuid.UUID:
     from shared.services.pieces import create_piece
-    from shared.services.processing import process_attempt
+    from shared.services.processing import run_attempt_job
     from shared.services.submission import Submission, submit_attempt
     from shared.services.users import ensure_user
 
@@ -70,7 +70,7 @@ def _processed(deps: Any, audio: Path, text: str) -> uuid.UUID:
         attempt_id: uuid.UUID = submit_attempt(
             uow, deps.storage, lambda _id: None, submission, 10**8
         ).attempt_id
-    outcome = process_attempt(attempt_id, deps.processing_context())
+    outcome = run_attempt_job(attempt_id, deps.processing_context())
     if outcome.status != "done":
         raise RuntimeError(f"the bench attempt was not scored: {outcome}")
     return attempt_id

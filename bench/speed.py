@@ -68,15 +68,11 @@ def audio_figures(folder: Path) -> list[Figure]:
 
 def score_command_figure(path: Path, text: str, engine: object) -> Figure:
     """What ``recital score`` does for a 60 s recording, model already loaded."""
-    from shared.audio.analysis import analyse
     from shared.audio.decode import decode_file
-    from shared.services.recording_scores import score_recording
+    from shared.pipeline import score_recording
 
     def score() -> None:
-        audio = decode_file(path, "wav")
-        analysis = analyse(audio)
-        transcript = engine.transcribe(audio, text)  # type: ignore[attr-defined]
-        score_recording(text, transcript, analysis)
+        score_recording(path, text, engine)  # type: ignore[arg-type]
 
     seconds = decode_file(path, "wav").duration
     figure = Figure(

@@ -44,6 +44,15 @@ def print_result(result: dict[str, Any], console: Console | None = None) -> None
     )
 
 
+def print_warnings(codes: tuple[str, ...], console: Console | None = None) -> None:
+    """The recording's quality warnings, in the sentences a learner is shown."""
+    from shared.audio.quality import WARNING_MESSAGES
+
+    console = console or Console()
+    for code in codes:
+        console.print(f"[yellow]warning {code}[/yellow]: {WARNING_MESSAGES.get(code, code)}")
+
+
 def _scores_table(result: dict[str, Any]) -> Table:
     scores = result["scores"]
     table = Table(title="Scores")

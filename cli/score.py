@@ -1,4 +1,8 @@
-"""``recital score``: one recording (or transcript) scored with no server, database or broker."""
+"""``recital score``: one recording (or transcript) scored with no server, database or broker.
+
+A recording goes through the worker's own pipeline (``shared.pipeline``):
+the same quality checks refuse it, and the same warnings are shown.
+"""
 
 from __future__ import annotations
 
@@ -6,58 +10,56 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from shared.domain.result import ScoredAttempt
-from shared.domain.scoring import ScoringOptions, score_recitation
+from shared.domain.scoring import score_recitation
 from shared.domain.transcript import Transcript
 from shared.settings import Settings
 
 
 def run_score(args: argparse.Namespace, settings: Settings) -> int:
     reference = Path(args.text_file).read_text(encoding="utf-8")
-    options = settings.scoring_options()
-    result: ScoredAttempt | None
+    warnings: tuple[str, ...] = ()
     if args.transcript_json:
         transcript = Transcript.from_dict(json.loads(Path(args.transcript_json).read_text()))
-        result = score_recitation(reference, transcript, options)
+        result = score_recitation(reference, transcript, settings.scoring_options()).to_dict()
     elif args.audio:
-        result = _score_audio(Path(args.audio), reference, options, settings, args.engine)
-        if result is None:
+        scored = _score_audio(Path(args.audio), reference, settings, args.engine)
+        if scored is None:
             return 1
+        result, warnings = scored
     else:
         print("give a recording, or --transcript-json", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        # Beside the result, as the API shows them beside an attempt's result.
+        print(json.dumps({**result, "warnings": list(warnings)}, indent=2, ensure_ascii=False))
     else:
-        from cli.render import print_result
+        from cli.render import print_result, print_warnings
 
-        print_result(result.to_dict())
+        print_result(result)
+        print_warnings(warnings)
     return 0
 
 
 def _score_audio(
-    path: Path, reference: str, options: ScoringOptions, settings: Settings, engine: str | None
-) -> ScoredAttempt | None:
-    from shared.audio.analysis import analyse
-    from shared.audio.decode import decode_file
-    from shared.audio.quality import check_quality
-    from shared.audio.sniff import sniff_format
+    path: Path, reference: str, settings: Settings, engine: str | None
+) -> tuple[dict[str, Any], tuple[str, ...]] | None:
     from shared.audio.types import AudioError
+    from shared.pipeline import score_recording
     from shared.transcription.factory import build_transcriber
 
     if engine:
         settings = settings.model_copy(update={"transcriber": engine})
     try:
-        with path.open("rb") as handle:
-            fmt = sniff_format(handle.read(64))
-        audio = decode_file(path, fmt, settings.max_duration_seconds)
-        analysis = analyse(audio)
-        check_quality(audio, analysis)
+        recognition, result = score_recording(
+            path,
+            reference,
+            build_transcriber(settings),
+            settings.scoring_options(),
+            settings.max_duration_seconds,
+        )
     except AudioError as exc:
         print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
         return None
-    from shared.services.recording_scores import score_recording
-
-    transcript = build_transcriber(settings).transcribe(audio, reference)
-    return score_recording(reference, transcript, analysis, options)
+    return result.to_dict(), recognition.analysis.warnings

@@ -1,7 +1,7 @@
 """Celery configuration from settings, shared by the web (which only sends
 tasks, by name) and the workers (which also register them).
 
-The settings here carry the delivery guarantees in DESIGN.md: acks late,
+The settings here carry the delivery guarantees of docs/architecture.md: acks late,
 reject on worker lost, prefetch 1, hard time limit below the visibility
 timeout, results ignored (Postgres holds them).
 """

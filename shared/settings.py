@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     hesitation_seconds: float = Field(1.0, gt=0)
     prompted_seconds: float = Field(3.0, gt=0)
 
-    # Delivery guarantees (see DESIGN.md, "Pipeline and its guarantees").
+    # Delivery guarantees (see docs/architecture.md, "Delivery guarantees").
     visibility_timeout_seconds: int = Field(3600, gt=0)
     task_hard_time_limit_seconds: int = Field(1800, gt=0)
     task_soft_time_limit_seconds: int = Field(1700, gt=0)

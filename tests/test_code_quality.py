@@ -33,22 +33,57 @@ def test_mypy_is_clean() -> None:
     assert run.returncode == 0, run.stdout[-4000:]
 
 
-def imported_roots(path: Path) -> set[str]:
+# What pure domain code may import besides the standard library and itself:
+# named pure-Python libraries only (numpy, a framework or an adapter fails).
+DOMAIN_ALLOWED = frozenset({"num2words", "rapidfuzz"})
+
+
+def python_files(folder: Path) -> list[Path]:
+    """The folder's Python files; a missing or empty folder fails, so a check
+    cannot pass vacuously after a move."""
+    files = sorted(folder.rglob("*.py"))
+    assert files, f"{folder.relative_to(ROOT)} is missing or empty: update the architecture test"
+    return files
+
+
+def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
-    roots = set()
+    modules = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
+            modules |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+            modules.add(node.module)
+    return modules
 
 
-def test_domain_code_imports_no_framework() -> None:
-    for path in (ROOT / "shared" / "domain").glob("*.py"):
+def imported_roots(path: Path) -> set[str]:
+    return {module.split(".")[0] for module in imported_modules(path)}
+
+
+def test_domain_code_imports_only_the_standard_library_and_named_pure_libraries() -> None:
+    for path in python_files(ROOT / "shared" / "domain"):
+        modules = imported_modules(path)
+        allowed = set(sys.stdlib_module_names) | DOMAIN_ALLOWED | {"shared"}
+        outside = {m.split(".")[0] for m in modules} - allowed
+        assert not outside, f"{path}: {sorted(outside)}"
+        own = {m for m in modules if m.split(".")[0] == "shared" and not m.startswith("shared.domain")}
+        assert not own, f"{path} imports outside the domain: {sorted(own)}"
         assert not imported_roots(path) & set(FRAMEWORKS), path
 
 
 def test_shared_never_imports_web_workers_or_cli() -> None:
-    for path in (ROOT / "shared").rglob("*.py"):
+    for path in python_files(ROOT / "shared"):
         assert not imported_roots(path) & {"web", "workers", "cli"}, path
+
+
+def test_each_engine_keeps_to_its_room() -> None:
+    """The engines share only the port, chunking and the domain: neither
+    imports the other, and the second looks import no engine."""
+    rooms = ROOT / "shared" / "transcription"
+    for engine, other in (("offline", "openai"), ("openai", "offline")):
+        for path in python_files(rooms / engine):
+            crossing = [m for m in imported_modules(path) if m.startswith(f"shared.transcription.{other}")]
+            assert not crossing, path
+    for path in python_files(rooms / "offline" / "second_look"):
+        assert "shared.transcription.offline.engine" not in imported_modules(path), path

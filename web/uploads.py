@@ -1,4 +1,4 @@
-"""Uploaded files go straight into a staged file beside storage (see shared/services/staged.py)."""
+"""Uploaded files go straight into a staged file beside storage (see shared/services/staged_upload.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import IO
 
 from flask import Request, current_app
 
-from shared.services.staged import StagedFile
+from shared.services.staged_upload import StagedFile
 
 
 class StagingRequest(Request):

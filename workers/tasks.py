@@ -11,7 +11,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from shared.queue import PROCESS_ATTEMPT, RESCORE_BATCH, REWRITE_COACHING, SWEEP, CeleryEnqueuer
 from shared.services.coaching import rewrite_coaching as rewrite_coaching_service
-from shared.services.processing import process_attempt as process_attempt_service
+from shared.services.processing import run_attempt_job
 from shared.services.rescoring import rescore_attempts
 from shared.services.sweeper import sweep as sweep_service
 from workers.celery_app import container
@@ -40,7 +40,7 @@ def retry_countdown(delivery: int, visibility_timeout: float) -> float:
 @shared_task(bind=True, name=PROCESS_ATTEMPT, max_retries=None)
 def process_attempt(self: Task, attempt_id: str) -> str:
     context = replace(container().processing_context(), interrupts=(SoftTimeLimitExceeded,))
-    outcome = process_attempt_service(uuid.UUID(attempt_id), context)
+    outcome = run_attempt_job(uuid.UUID(attempt_id), context)
     visibility = container().settings.visibility_timeout_seconds
     if outcome.status == "retry":
         raise self.retry(countdown=retry_countdown(outcome.delivery, visibility))

@@ -58,11 +58,10 @@ def word_bounds(row: dict[str, str], samples: np.ndarray, cache: Path) -> list[t
 
 
 def _align(text: str, samples: np.ndarray) -> list[list[int]] | None:
-    from shared.transcription.offline import _new_decoder
-    from shared.transcription.sphinx_spans import to_int16
+    from shared.transcription.offline.decoder import new_decoder, to_int16
 
     words = list(parse_reference(text).keys)
-    decoder = _new_decoder()
+    decoder = new_decoder()
     pcm = to_int16(samples)
     try:
         decoder.set_align_text(" ".join(words))

@@ -35,6 +35,9 @@ def tables(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "min_accuracy": min(reads, default=None),
             "below_95": sum(a < 95 for a in reads),
         },  # fmt: skip
+        # Cases the worker would refuse (too short, too quiet…): scored here all the
+        # same, so the figures cover every case; counted so the difference is visible.
+        "unusable": dict(Counter(r["unusable"] for r in rows if r.get("unusable"))),
         "cases": [_case_line(r, n) for r, n in counts],
     }
 
@@ -59,6 +62,12 @@ def markdown(data: dict[str, Any]) -> str:
     spread = ", ".join(f"{label} {low}–{high} %" for label, (low, high) in data["intervals"].items())
     lines += ["", f"{rtf}; wall {data['wall_seconds']} s", f"{reads}, below 95: {clean['below_95']}"]
     lines += [f"95 % intervals (Wilson), overall: {spread}"]
+    refused = data.get("unusable", {})
+    reasons = ", ".join(f"{code} {n}" for code, n in sorted(refused.items()))
+    lines += [
+        f"cases the worker would refuse, scored here: {sum(refused.values())}"
+        + (f" ({reasons})" if reasons else "")
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -113,25 +113,38 @@ def _corpus_case(item: dict[str, Any], cache: Path) -> tuple[Any, Truth]:
 
 
 def score_case(item: dict[str, Any], cache: Path) -> dict[str, Any]:
-    """Recognise and score one case as `recital score` does."""
-    from shared.audio.analysis import analyse
-    from shared.audio.decode import decode_file
-    from shared.audio.sniff import sniff_format
-    from shared.services.recording_scores import score_recording
+    """Recognise and score one case as `recital score` does (``shared.pipeline``),
+    except that a recording the worker would refuse is scored too (``unusable``
+    in the row names why), so every case counts in the figures."""
+    from shared.pipeline import decode_recording, recognise, score
 
     global _ENGINE
     if _ENGINE is None:
         from shared.transcription.offline import OfflineTranscriber
 
-        _ENGINE = OfflineTranscriber()
+        _ENGINE = _CpuTimed(OfflineTranscriber())
     path, truth = materialise(item, cache)
-    with path.open("rb") as handle:
-        audio = decode_file(path, sniff_format(handle.read(64)))
-    analysis = analyse(audio)
-    cpu = time.process_time()
-    transcript = _ENGINE.transcribe(audio, item["text"])
-    cpu = time.process_time() - cpu
-    result = score_recording(item["text"], transcript, analysis)
+    audio = decode_recording(path)
+    recognition = recognise(audio, item["text"], _ENGINE, keep_unusable=True)
+    transcript = recognition.transcript
+    result = score(item["text"], transcript, recognition.analysis)
     return {"item": item, "truth": asdict(truth), "result": result.to_dict(),
-            "heard": [asdict(w) for w in transcript.words],
-            "audio_seconds": audio.duration, "cpu_seconds": cpu}  # fmt: skip
+            "heard": [asdict(w) for w in transcript.words], "unusable": recognition.unusable,
+            "audio_seconds": audio.duration,
+            "cpu_seconds": _ENGINE.last_cpu}  # fmt: skip
+
+
+class _CpuTimed:
+    """The engine, with the CPU seconds of its last transcription (the RTF figure)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine, self.model, self.last_cpu = engine.engine, engine.model, 0.0
+        self.recognition_version = engine.recognition_version
+        self._inner = engine
+
+    def transcribe(self, audio: Any, reference_text: str | None = None) -> Any:
+        cpu = time.process_time()
+        try:
+            return self._inner.transcribe(audio, reference_text)
+        finally:
+            self.last_cpu = time.process_time() - cpu

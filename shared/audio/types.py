@@ -19,6 +19,11 @@ class AudioError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type[AudioError], tuple[str, str]]:
+        # Pickled by Celery and by process pools (the evaluation): rebuilt with
+        # both arguments, where Exception's default would pass the message alone.
+        return type(self), (self.code, self.message)
+
 
 @dataclass(frozen=True, slots=True)
 class DecodedAudio:

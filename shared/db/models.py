@@ -120,17 +120,22 @@ class Attempt(Base):
 
 
 class Transcript(Base):
-    """Cached by (audio, engine, model, context) so no recording is paid for twice."""
+    """Cached by (audio, engine, model, recognition version, context) so no recording
+    is paid for twice, and none is served words an older recognition heard."""
 
     __tablename__ = "transcripts"
     __table_args__ = (
-        UniqueConstraint("audio_sha256", "engine", "model", "context_key", name="uq_transcript"),
+        UniqueConstraint(
+            "audio_sha256", "engine", "model", "context_key", "recognition_version", name="uq_transcript"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     audio_sha256: Mapped[str] = mapped_column(String(64))
     engine: Mapped[str] = mapped_column(String(40))
     model: Mapped[str] = mapped_column(String(120))
+    # Recital's own recognition code around the model (Transcriber.recognition_version).
+    recognition_version: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Engines biased toward the piece give different words per piece.
     context_key: Mapped[str] = mapped_column(String(64), default="")
     text: Mapped[str] = mapped_column(Text)

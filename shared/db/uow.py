@@ -1,4 +1,11 @@
-"""Unit of work: one session scope per request or task; only services commit."""
+"""Unit of work: one session scope per request or task; only services commit.
+
+Use cases reach the database through its repositories (``attempts``,
+``results``) and decide where transactions end with ``commit``; nothing
+else commits. ``in_transaction`` tells whether a transaction is open (the
+session begins one on its first statement), so a use case can prove it holds
+none across slow work.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,17 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.db.repositories.attempts import SqlAttempts
+from shared.db.repositories.port import AttemptRepository, ResultRepository
+from shared.db.repositories.results import SqlResults
+
 
 class UnitOfWork:
     """``bind`` overrides the factory's engine: an AUTOCOMMIT engine makes each
     statement its own transaction (see ``Container.uow``)."""
+
+    attempts: AttemptRepository
+    results: ResultRepository
 
     def __init__(self, session_factory: sessionmaker[Session], bind: Engine | None = None) -> None:
         self._session_factory = session_factory
@@ -19,6 +33,7 @@ class UnitOfWork:
 
     @property
     def session(self) -> Session:
+        """For the services not yet behind repositories (reading attempts, pieces, learners)."""
         if self._session is None:
             raise RuntimeError("UnitOfWork used outside its 'with' block")
         return self._session
@@ -26,6 +41,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         factory = self._session_factory
         self._session = factory() if self._bind is None else factory(bind=self._bind)
+        self.attempts = SqlAttempts(self._session)
+        self.results = SqlResults(self._session)
         return self
 
     def __exit__(
@@ -46,3 +63,6 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def in_transaction(self) -> bool:
+        return self._session is not None and self._session.in_transaction()

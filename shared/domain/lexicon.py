@@ -13,10 +13,6 @@ from types import MappingProxyType
 
 EDGE_PUNCTUATION = "\"'()[]{}<>«»,.;:!?*_~…¡¿/\\|-"  # stripped from the ends of tokens
 
-# Fillers: hesitation sounds that are not words of any piece. A filler that
-# is itself a word of the reference (a poem's "Ah") is kept for alignment.
-FILLERS = frozenset("um umm ummm uh uhh uhm er erm err ah ahh hmm hm hmmm mm mmm eh".split())
-
 # Abbreviations read as full words. Several readings: the first is primary.
 ABBREVIATIONS = MappingProxyType(
     {

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from shared.domain.alignment import INS, MATCH, SUB, Alignment, Link
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.lexicon import HOMOPHONES
-from shared.domain.repairs import Pauses, merge_self_corrections, merge_unlike_copies
+from shared.domain.repairs import Stops, merge_self_corrections, merge_unlike_copies
 from shared.domain.result import WordStatus
 from shared.domain.text import normalise_words
 from shared.domain.transcript import SpokenWord
@@ -64,12 +64,12 @@ def judge(
     keys: Sequence[str],
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
-    pauses: Sequence[tuple[float, float]] = (),
+    stops: Sequence[tuple[float, float]] = (),
     phrase_ends: frozenset[int] = frozenset(),
 ) -> list[Judgement]:
     """Statuses for an alignment's links. ``keys`` are spoken words as compared.
 
-    ``pauses`` are voice-activity silences (start, end), used with the gaps
+    ``stops`` are voice-activity pauses and silences (start, end), used with the gaps
     between word times to tell a repaired slip from an insertion;
     ``phrase_ends`` are the reference words a pause may naturally follow.
     The passes only ever change substitutions and words near an extra
@@ -89,12 +89,12 @@ def judge(
                 out[k] = link._replace(status=WordStatus.CORRECT)
     # Slides, repetitions and repairs all start from an extra word, so they
     # run on short windows from each extra word on.
-    silences = Pauses(pauses, phrase_ends)
+    stopped = Stops(stops, phrase_ends)
     extras = [k for k in odd if out[k].status is INS]
     for start, end in reversed(_windows(extras, len(out))):
-        out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, silences)
+        out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, stopped)
     if extras and any(word.unlike_previous for word in spoken):
-        merge_unlike_copies(out, spoken, silences)
+        merge_unlike_copies(out, spoken, stopped)
     return out
 
 
@@ -115,11 +115,11 @@ def _judge_window(
     keys: Sequence[str],
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
-    silences: Pauses,
+    stops: Stops,
 ) -> list[Judgement]:
     judged = _slide_insertions(links, keys)
     _mark_repetitions(judged, keys)
-    return merge_self_corrections(judged, keys, spoken, ref_keys, silences)
+    return merge_self_corrections(judged, keys, spoken, ref_keys, stops)
 
 
 def sound_key(word: str) -> str:
@@ -163,7 +163,7 @@ def _slide_insertions(links: Sequence[Link], keys: Sequence[str]) -> list[Link]:
 
 def _fits_expected(word: SpokenWord, expected: str) -> bool:
     """The engine found the recording fits the expected word at least as well
-    as the sound-alike it heard (``shared.transcription.homophone_check``)."""
+    as the sound-alike it heard (``shared.transcription.offline.second_look.sound_alikes``)."""
     if word.sounds_like is None:
         return False
     return [token.key for token in normalise_words([word.sounds_like])] == [expected]

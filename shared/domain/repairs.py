@@ -46,14 +46,15 @@ _INS, _SUB, _OK = WordStatus.INSERTED, WordStatus.SUBSTITUTED, WordStatus.CORREC
 _FIXED = WordStatus.SELF_CORRECTED
 
 
-class Pauses:
-    """Voice-activity silences, for "was there a pause between these words",
-    and the reference words after which a pause is natural (punctuation)."""
+class Stops:
+    """Stops: the voice-activity pauses and the detector's silences, for "was
+    there a pause between these words", and the reference words after which
+    a pause is natural (punctuation)."""
 
     def __init__(
-        self, pauses: Sequence[tuple[float, float]] = (), phrase_ends: frozenset[int] = frozenset()
+        self, stops: Sequence[tuple[float, float]] = (), phrase_ends: frozenset[int] = frozenset()
     ) -> None:
-        self._mids = sorted((s + e) / 2 for s, e in pauses if e - s >= VAD_PAUSE)
+        self._mids = sorted((s + e) / 2 for s, e in stops if e - s >= VAD_PAUSE)
         self.phrase_ends = phrase_ends
 
     def between(self, first: SpokenWord, second: SpokenWord) -> bool:
@@ -72,7 +73,7 @@ def merge_self_corrections(
     keys: Sequence[str],
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
-    pauses: Pauses,
+    stops: Stops,
 ) -> list[Link]:
     """Fold "wrong right" into one `self_corrected` reference word."""
     out: list[Link] = []
@@ -81,13 +82,13 @@ def merge_self_corrections(
         if out and item.status == _OK:  # a compound may be heard as two words
             before = out[-1].status
             if before in _EXTRA:
-                merged = _try_merge(out, item, keys, spoken, ref_keys, pauses)
+                merged = _try_merge(out, item, keys, spoken, ref_keys, stops)
             elif before == _SUB:
-                merged = _try_swap(out, item, spoken, pauses)
+                merged = _try_swap(out, item, spoken, stops)
             elif before == _FIXED or (before == _OK and len(out) > 1 and out[-2].status == _INS):
-                merged = _try_tail(out, item, spoken, ref_keys, pauses)
+                merged = _try_tail(out, item, spoken, ref_keys, stops)
         elif item.status == WordStatus.REPEATED and out and out[-1].status == _OK:
-            merged = _try_restart(out, item, keys, spoken, pauses)
+            merged = _try_restart(out, item, keys, spoken, stops)
         out.append(item if merged is None else merged)
     return out
 
@@ -98,7 +99,7 @@ def _try_merge(
     keys: Sequence[str],
     spoken: Sequence[SpokenWord],
     ref_keys: Sequence[str],
-    pauses: Pauses,
+    stops: Stops,
 ) -> Link | None:
     """If ``out`` ends with a slip before ``item``, remove it and return the merge."""
     k = len(out)
@@ -114,13 +115,13 @@ def _try_merge(
     restarted = wrong_end < len(out)
     slip, right = keys[wrong[-1]], item.spoken[0]
     if not (restarted or _looks_like_attempt(slip, ref_keys[item.ref])):
-        if not pauses.between(spoken[wrong[-1]], spoken[right]):
+        if not stops.between(spoken[wrong[-1]], spoken[right]):
             return None
     del out[k:wrong_end]
     return Link(WordStatus.SELF_CORRECTED, item.ref, (*wrong, *item.spoken))
 
 
-def _try_swap(out: list[Link], item: Link, spoken: Sequence[SpokenWord], pauses: Pauses) -> Link | None:
+def _try_swap(out: list[Link], item: Link, spoken: Sequence[SpokenWord], stops: Stops) -> Link | None:
     """[extra x][y for word r][right word r+1], a pause before the right word:
     x was word r (misheard) and y a slip before r+1."""
     sub = out[-1]
@@ -129,20 +130,20 @@ def _try_swap(out: list[Link], item: Link, spoken: Sequence[SpokenWord], pauses:
     if len(out) > 2 and out[-3].status in _EXTRA:
         return None  # a longer run of extra words is not one slip
     slip, right = sub.spoken[0], item.spoken[0]
-    if not pauses.between(spoken[slip], spoken[right]):
+    if not stops.between(spoken[slip], spoken[right]):
         return None
     out[-2:] = [Link(_SUB, sub.ref, out[-2].spoken)]
     return Link(WordStatus.SELF_CORRECTED, item.ref, (slip, *item.spoken))
 
 
 def _try_restart(
-    out: list[Link], item: Link, keys: Sequence[str], spoken: Sequence[SpokenWord], pauses: Pauses
+    out: list[Link], item: Link, keys: Sequence[str], spoken: Sequence[SpokenWord], stops: Stops
 ) -> Link | None:
     """[slip][word r][pause][word r again]: the slip and a false start, then the word."""
     said, again = out[-1].spoken, item.spoken[0]
     if len(said) != 1 or keys[said[0]] != keys[again] or len(out) < 2 or out[-2].status != _INS:
         return None
-    if (len(out) > 2 and out[-3].status == _INS) or not pauses.between(spoken[said[0]], spoken[again]):
+    if (len(out) > 2 and out[-3].status == _INS) or not stops.between(spoken[said[0]], spoken[again]):
         return None
     slip = out[-2].spoken
     ref = out[-1].ref
@@ -151,7 +152,7 @@ def _try_restart(
 
 
 def _try_tail(
-    out: list[Link], item: Link, spoken: Sequence[SpokenWord], ref_keys: Sequence[str], pauses: Pauses
+    out: list[Link], item: Link, spoken: Sequence[SpokenWord], ref_keys: Sequence[str], stops: Stops
 ) -> Link | None:
     """[slip][function word r][pause inside a phrase][word r+1]: r+1 was repaired.
 
@@ -159,7 +160,7 @@ def _try_tail(
     (as a repair of r) when there was no pause between them.
     """
     last = out[-1]
-    if last.ref is None or item.ref != last.ref + 1 or last.ref in pauses.phrase_ends:
+    if last.ref is None or item.ref != last.ref + 1 or last.ref in stops.phrase_ends:
         return None
     if ref_keys[last.ref] not in FUNCTION_WORDS or len(last.spoken) > _MAX_WRONG_WORDS + 1:
         return None
@@ -175,9 +176,9 @@ def _try_tail(
         if cut == len(out) - 1 or (cut and out[cut - 1].status == _INS):
             return None
         slip = [out[m].spoken[0] for m in range(cut, len(out) - 1)]
-    if not slip or pauses.between(spoken[slip[-1]], spoken[word]):
+    if not slip or stops.between(spoken[slip[-1]], spoken[word]):
         return None  # a pause before r: r itself was the repair
-    if not pauses.between(spoken[word], spoken[item.spoken[0]]):
+    if not stops.between(spoken[word], spoken[item.spoken[0]]):
         return None
     out[cut:] = [Link(_OK, last.ref, (word,))]
     return Link(_FIXED, item.ref, (*slip, *item.spoken))
@@ -195,7 +196,7 @@ def _looks_like_attempt(slip: str, expected: str) -> bool:
     return slip in CLASS_MATES.get(expected, ())
 
 
-def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], pauses: Pauses) -> None:
+def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], stops: Stops) -> None:
     """[word r][pause][word r again, not sounding like the first]: the first was
     a slip heard as the word (the piece predicted it), the second its repair.
 
@@ -214,7 +215,7 @@ def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], pauses:
             # the mark compares a word with the one said just before it
             and copy.spoken[0] == first.spoken[0] + 1
             and spoken[copy.spoken[0]].unlike_previous
-            and pauses.between(spoken[first.spoken[0]], spoken[copy.spoken[0]])
+            and stops.between(spoken[first.spoken[0]], spoken[copy.spoken[0]])
         ):
             links[k - 1 : k + 1] = [Link(_FIXED, first.ref, (first.spoken[0], copy.spoken[0]))]
         k += 1

@@ -1,4 +1,4 @@
-"""The result contract: what a scored attempt says (DESIGN.md).
+"""The result contract: what a scored attempt says (docs/scoring.md).
 
 These types are what ``recital score --json`` prints and what the API
 returns for a done attempt; the pipeline stores ``ScoredAttempt.to_dict()``.

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shared.domain.alignment import align_words
+from shared.domain.fillers import counted_fillers
 from shared.domain.fluency import fluency_score, inner_silences, silences_between
 from shared.domain.garbage import collector_paused
-from shared.domain.lexicon import FILLERS
 from shared.domain.miscues import Judgement, judge
 from shared.domain.numbers import Forms
 from shared.domain.result import (
@@ -33,6 +33,8 @@ from shared.domain.text import ReferenceText, parse_reference, token_table
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.domain.wordlist import SAID, WordList, word_list
 
+# Bump with any change to what scoring says for the same input (docs/scoring.md,
+# "scoring_version policy"); tests/shared/domain/test_golden_scoring.py fails otherwise.
 SCORING_VERSION = "2026.11.8"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
@@ -126,7 +128,7 @@ def _split_fillers(words: Sequence[SpokenWord], reference: ReferenceText) -> _Sp
     """Drop fillers (unless the piece itself has that word) and empty tokens."""
     texts = [word.text for word in words]
     table = token_table(texts)
-    fillers = {t.key for t in table.values() if t.key in FILLERS}.difference(reference.keys)
+    fillers = counted_fillers([t.key for t in table.values()], reference.keys)
     dropped = {raw for raw, t in table.items() if not t.forms or t.key in fillers}
     if not dropped:  # the usual case: every word is kept, so columns are taken whole
         forms, keys, displays = zip(*map(table.__getitem__, texts), strict=True) if texts else ((), (), ())

@@ -1,4 +1,44 @@
-"""What an engine heard: words with times. The input to scoring."""
+"""What an engine heard: words with times. The input to scoring.
+
+The evidence contract between engines and scoring. Beside its text and
+times, a ``SpokenWord`` may carry evidence only the sound can give; scoring
+reads it, never the engine's internals. Each flag is optional: an engine
+that cannot measure it leaves the default, and scoring then judges from the
+text alone (what each default means is below). An engine never sets a flag
+it did not measure; scoring never asks which engine spoke.
+
+``unlike_previous`` (default False)
+    Meaning: this word repeats the word heard just before it, but does not
+    sound like it, so it is likely a slip the piece's model heard as the
+    word. Set by: the offline engine's second look
+    (``shared.transcription.offline.second_look.copies``). Scoring: after a
+    pause, the pair is one repaired word, ``self_corrected``
+    (``shared.domain.repairs.merge_unlike_copies``). Without it (the OpenAI
+    engine, a ``--transcript-json`` file): the copy is a repetition and the
+    slip is not seen.
+
+``sounds_like`` (default None)
+    Meaning: the piece's word (as the engine wrote it) that the
+    recording fits at least as well as the word heard (a sound-alike the
+    acoustic model confuses, "sell" for "soul"). The heard text is never
+    changed. Set by: the offline engine's second look
+    (``shared.transcription.offline.second_look.sound_alikes``). Scoring: a
+    substitution of exactly that word counts ``correct``
+    (``shared.domain.miscues``); any other word it stands against is judged
+    as before. Without it: the substitution is a miscue unless
+    ``confidence`` excuses it (below).
+
+``confidence`` (default None)
+    Meaning: the engine's posterior for the word, in [0, 1]. Set by: the
+    offline engine (its lattice posterior); the OpenAI engine gives none.
+    Scoring: a listed homophone passes unless the engine doubted it
+    (< 0.5); an unlisted sound-alike content word passes only with the same
+    sound key and >= 0.9 (``miscues._sounds_right``). Without it: listed
+    homophones pass, unlisted sound-alikes never do.
+
+Evidence is stored with the transcript (``to_dict``; the two flags are left
+out at their defaults), so re-scoring sees what the engine measured.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +52,10 @@ class SpokenWord:
     text: str
     start: float
     end: float
+    # The evidence flags below: see the contract in this module's docstring.
     confidence: float | None = None
-    # Set by the engine on a word that repeats the word before it but does not
-    # sound like it (shared.transcription.copies): a slip heard as the word.
-    unlike_previous: bool = False
-    # Set by the engine on a word standing where the piece has a word that
-    # sounds like it, when the recording fits that word at least as well
-    # (shared.transcription.homophone_check): the piece's word the sounds support.
-    sounds_like: str | None = None
+    unlike_previous: bool = False  # a copy of the word before that sounds unlike it
+    sounds_like: str | None = None  # the piece's word the recording fits as well
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
-from shared.services.staged import UploadMeter, too_large
+from shared.services.staged_upload import UploadMeter, too_large
 from shared.services.submission import Enqueue, Submitted, allowed_piece, send_after_commit
 from shared.storage import Storage, StorageError
 from shared.storage.port import DirectUploadUnavailable, SignedUpload

@@ -12,8 +12,8 @@ import uuid
 from collections.abc import Callable
 from types import TracebackType
 
-from shared.db.uow import UnitOfWork
-from shared.services import claims
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.domain.clock import utcnow
 
 log = logging.getLogger("recital.lease")
 
@@ -21,7 +21,7 @@ log = logging.getLogger("recital.lease")
 class LeaseHeartbeat:
     def __init__(
         self,
-        uow_factory: Callable[[], UnitOfWork],
+        uow_factory: Callable[[], UnitOfWorkPort],
         attempt_id: uuid.UUID,
         worker_id: str,
         lease_seconds: float,
@@ -47,7 +47,11 @@ class LeaseHeartbeat:
         while not self._stop.wait(self._lease_seconds / 4):
             try:
                 with self._uow_factory() as uow:
-                    if not claims.renew(uow, self._attempt_id, self._worker_id, self._lease_seconds):
+                    mine = uow.attempts.renew(
+                        self._attempt_id, self._worker_id, self._lease_seconds, utcnow()
+                    )
+                    uow.commit()
+                    if not mine:
                         return  # finished, or taken over after we stalled: nothing left to keep
             except Exception as exc:  # the database is down: try again on the next beat
                 log.warning("lease renewal for %s failed: %s", self._attempt_id, exc.__class__.__name__)

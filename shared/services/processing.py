@@ -2,6 +2,12 @@
 
 One call per delivery. Every outcome ends in Postgres: done, failed with a
 code a learner can act on, or released for a retry with its stages kept.
+
+Every commit of a job is written in ``run_attempt_job`` and ``_process``:
+the claim; the end of the read of what earlier deliveries stored; the
+analysis; the transcript; the score with ``done``; or a failure or release.
+No transaction is open while the recording is fetched, decoded, analysed or
+transcribed (seconds to minutes), so none holds a connection or row versions.
 """
 
 from __future__ import annotations
@@ -12,21 +18,24 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.domain.clock import utcnow
 from shared.domain.transcript import Transcript
-from shared.services import claims, stages
+from shared.services import claimed_job
+from shared.services.claimed_job import ClaimedJob
 from shared.services.lease import LeaseHeartbeat
 from shared.services.messages import TOO_MANY_DELIVERIES, learner_message
-from shared.services.recording_scores import score_recording
 from shared.settings import Settings
 from shared.storage import Storage, StorageError
 
 if TYPE_CHECKING:
-    from shared.audio.types import DecodedAudio
+    from shared.audio.types import Analysis, DecodedAudio
+    from shared.domain.result import ScoredAttempt
     from shared.transcription.port import Transcriber
 
 log = logging.getLogger("recital.processing")
@@ -34,7 +43,7 @@ log = logging.getLogger("recital.processing")
 
 @dataclass
 class ProcessingContext:
-    uow_factory: Callable[[], UnitOfWork]
+    uow_factory: Callable[[], UnitOfWorkPort]
     storage: Storage
     transcriber: Callable[[], Transcriber]  # built lazily, once per worker process
     settings: Settings
@@ -59,39 +68,59 @@ class Outcome:
         return f"attempt={self.attempt_id} status={self.status} delivery={self.delivery}{code} {phases}"
 
 
-def process_attempt(attempt_id: uuid.UUID, ctx: ProcessingContext) -> Outcome:
+def run_attempt_job(attempt_id: uuid.UUID, ctx: ProcessingContext) -> Outcome:
+    """One delivery of one attempt, start to end."""
     outcome = Outcome(attempt_id, "skipped")
+    settings = ctx.settings
     with ctx.uow_factory() as uow:
-        delivery = claims.claim(uow, attempt_id, ctx.worker_id, ctx.settings.lease_seconds)
+        delivery = uow.attempts.claim(attempt_id, ctx.worker_id, settings.lease_seconds, utcnow())
+        uow.commit()  # the claim: this worker now holds the lease
         if delivery is None:
             _not_claimed(uow, outcome)
-        elif delivery > ctx.settings.max_deliveries:
+        elif delivery > settings.max_deliveries:
             outcome.delivery = delivery
             _fail(uow, outcome, TOO_MANY_DELIVERIES)
         else:
             outcome.delivery = delivery
-            heartbeat = LeaseHeartbeat(ctx.uow_factory, attempt_id, ctx.worker_id, ctx.settings.lease_seconds)
-            with heartbeat:
-                _run_stages(uow, stages.load_job(uow, attempt_id, delivery), ctx, outcome)
+            with LeaseHeartbeat(ctx.uow_factory, attempt_id, ctx.worker_id, settings.lease_seconds):
+                _process_or_settle(uow, ctx, outcome)
+        uow.commit()  # a failure or release recorded above; otherwise it ends a read
     log.info(outcome.summary())
     return outcome
 
 
-def _not_claimed(uow: UnitOfWork, outcome: Outcome) -> None:
-    """Done or failed: nothing to do. Held by a live lease: look again when it ends,
-    in case its worker died (the message would otherwise be dropped)."""
-    remaining = claims.lease_remaining(uow, outcome.attempt_id)
-    if remaining is not None:
-        outcome.status, outcome.retry_in = "busy", remaining + 1.0
+def _process(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Outcome) -> None:
+    timed = PhaseTimer(outcome.timings).phase
+    transcriber = ctx.transcriber()
+    job = claimed_job.load(uow, outcome.attempt_id, outcome.delivery, transcriber)
+    uow.commit()  # ends the read: nothing stays open across decoding and transcription
+    analysis, audio = job.analysis, None
+    if analysis is None or job.cached is None:
+        with timed("decode"):
+            audio = claimed_job.fetch_and_decode(ctx.storage, job, ctx.settings.max_duration_seconds)
+    if analysis is None:
+        with timed("analyse"):
+            analysis = _analyse(_need(audio))
+        claimed_job.store_analysis(uow, job, analysis)
+        uow.commit()  # stage "analysed": a redelivery does not decode for it again
+    transcript = _transcript(job, transcriber, audio, timed)
+    if job.record.transcript_id is None:
+        claimed_job.store_transcript(uow, job, transcript)
+        uow.commit()  # stage "transcribed": a redelivery never pays the engine again
+    with timed("score"):
+        result = _score(job, transcript, analysis, ctx.settings)
+        claimed_job.store_score(uow, job, result)
+        uow.commit()  # the score row and "done", together
+    outcome.status = "done"
 
 
-def _run_stages(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcome: Outcome) -> None:
+def _process_or_settle(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Outcome) -> None:
+    """``_process``, with each failure recorded (the caller commits it)."""
     from shared.audio.types import AudioError
     from shared.transcription.port import TranscriptionError
 
     try:
-        _score(uow, job, ctx, outcome)
-        outcome.status = "done"
+        _process(uow, ctx, outcome)
     except AudioError as exc:
         _fail(uow, outcome, exc.code, exc.message)
     except TranscriptionError as exc:
@@ -104,46 +133,41 @@ def _run_stages(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcom
         raise  # the database is the record; let the delivery be retried
     except Exception:
         # A bug or input our code cannot handle: fail this attempt, keep the others flowing.
-        log.exception("processing attempt %s crashed", job.attempt_id)
+        log.exception("processing attempt %s crashed", outcome.attempt_id)
         _fail(uow, outcome, "processing_error")
 
 
-def _score(uow: UnitOfWork, job: stages.Job, ctx: ProcessingContext, outcome: Outcome) -> None:
-    timed = PhaseTimer(outcome.timings).phase
-    analysis = stages.stored_analysis(uow, job.attempt_id)
-    transcriber = ctx.transcriber()
-    cached = stages.cached_transcript(uow, job, transcriber)
-    audio: DecodedAudio | None = None
-    if analysis is None or cached is None:
-        with timed("decode"):
-            audio = stages.fetch_and_decode(ctx.storage, job, ctx.settings.max_duration_seconds)
-    if analysis is None:
-        with timed("analyse"):
-            analysis = stages.analyse_and_store(uow, job, _need(audio))
-    transcript = _transcript(uow, job, transcriber, cached, audio, timed)
-    with timed("score"):
-        result = score_recording(job.reference_text, transcript, analysis, ctx.settings.scoring_options())
-        stages.write_score(uow, job, result)
+def _not_claimed(uow: UnitOfWorkPort, outcome: Outcome) -> None:
+    """Done or failed: nothing to do. Held by a live lease: look again when it ends,
+    in case its worker died (the message would otherwise be dropped)."""
+    expires = uow.attempts.lease_expiry(outcome.attempt_id)
+    if expires is not None:
+        remaining = max(timedelta(0), expires - utcnow()).total_seconds()
+        outcome.status, outcome.retry_in = "busy", remaining + 1.0
+
+
+def _analyse(audio: DecodedAudio) -> Analysis:
+    from shared.pipeline import analyse_recording
+
+    return analyse_recording(audio)  # raises AudioError for unusable audio
 
 
 def _transcript(
-    uow: UnitOfWork,
-    job: stages.Job,
+    job: ClaimedJob,
     transcriber: Transcriber,
-    cached: object,
     audio: DecodedAudio | None,
     timed: Callable[[str], AbstractContextManager[None]],
 ) -> Transcript:
-    from shared.db import models
-
-    if isinstance(cached, models.Transcript):
-        if job.transcript_id is None:
-            stages.store_transcript(uow, job, Transcript.from_dict(cached.data), cached.context_key)
-        return Transcript.from_dict(cached.data)
+    if job.cached is not None:
+        return Transcript.from_dict(job.cached.data)
     with timed("transcribe"):
-        transcript = transcriber.transcribe(_need(audio), job.reference_text)
-    stages.store_transcript(uow, job, transcript, stages.stored_key(transcript, job.reference_text))
-    return transcript
+        return transcriber.transcribe(_need(audio), job.reference_text)
+
+
+def _score(job: ClaimedJob, transcript: Transcript, analysis: Analysis, settings: Settings) -> ScoredAttempt:
+    from shared.pipeline import score
+
+    return score(job.reference_text, transcript, analysis, settings.scoring_options())
 
 
 def _need(audio: DecodedAudio | None) -> DecodedAudio:
@@ -152,18 +176,18 @@ def _need(audio: DecodedAudio | None) -> DecodedAudio:
     return audio
 
 
-def _fail(uow: UnitOfWork, outcome: Outcome, code: str, message: str | None = None) -> None:
+def _fail(uow: UnitOfWorkPort, outcome: Outcome, code: str, message: str | None = None) -> None:
     uow.rollback()
-    claims.fail(uow, outcome.attempt_id, code, message or learner_message(code))
+    uow.attempts.fail(outcome.attempt_id, code, message or learner_message(code), utcnow())
     outcome.status, outcome.error_code = "failed", code
 
 
 def _retry_or_fail(
-    uow: UnitOfWork, outcome: Outcome, code: str, message: str, retryable: bool, settings: Settings
+    uow: UnitOfWorkPort, outcome: Outcome, code: str, message: str, retryable: bool, settings: Settings
 ) -> None:
     if retryable and outcome.delivery < settings.max_deliveries:
         uow.rollback()
-        claims.release(uow, outcome.attempt_id)
+        uow.attempts.release(outcome.attempt_id, utcnow())
         outcome.status, outcome.error_code = "retry", code
     else:
         _fail(uow, outcome, code, learner_message(code, default=message))

@@ -11,24 +11,20 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, select
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import StoredAttempt, UnitOfWorkPort
+from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt
 from shared.domain.scoring import SCORING_VERSION, ScoringOptions
 from shared.domain.text import ReferenceText, parse_reference
 from shared.domain.transcript import Transcript
-from shared.services import stages
+from shared.pipeline import score
 from shared.services.processing import PhaseTimer
-from shared.services.recording_scores import score_recording
 
 log = logging.getLogger("recital.rescoring")
-A = models.Attempt
 Interrupts = tuple[type[BaseException], ...]
 
 
@@ -53,28 +49,15 @@ class RescoreReport:
         return f"scored={self.scored} skipped={self.skipped} failed={len(self.failed)} {phases}"
 
 
-@dataclass(frozen=True)
-class _Stored:
-    attempt_id: uuid.UUID
-    piece_id: uuid.UUID
-    transcript: dict[str, Any]
-    analysis: dict[str, Any]
-
-
 def pending_attempts(
-    uow: UnitOfWork, version: str, *, piece_id: uuid.UUID | None = None, limit: int | None = None
+    uow: UnitOfWorkPort, version: str, *, piece_id: uuid.UUID | None = None, limit: int | None = None
 ) -> list[uuid.UUID]:
     """Done attempts with a transcript and an analysis but no score at ``version``, oldest first."""
-    query = select(A.id).where(_rescorable(), ~_scored_at(version)).order_by(A.created_at, A.id)
-    if piece_id is not None:
-        query = query.where(A.piece_id == piece_id)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(uow.session.scalars(query))
+    return uow.attempts.pending_rescore(version, piece_id, limit)
 
 
 def rescore_attempts(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     attempt_ids: Sequence[uuid.UUID],
     options: ScoringOptions,
     interrupts: Interrupts = (),
@@ -91,50 +74,19 @@ def rescore_attempts(
     report = RescoreReport()
     timed = PhaseTimer(report.timings).phase
     with timed("load"):
-        stored = _load(uow, ids)
-        texts = _piece_texts(uow, {item.piece_id for item in stored})
+        stored = uow.results.stored_for_rescoring(ids, SCORING_VERSION)
+        texts = uow.attempts.piece_texts({item.piece_id for item in stored})
     with timed("score"):
         results = _score_all(stored, texts, options, report, interrupts)
     with timed("write"):
-        report.scored = len(stages.insert_scores(uow, results))
+        report.scored = len(uow.results.add_scores(results, utcnow()))
         uow.commit()
     report.skipped = len(ids) - report.scored - len(report.failed)
     return report
 
 
-def _rescorable() -> ColumnElement[bool]:
-    has_analysis = exists().where(models.Analysis.attempt_id == A.id)
-    return and_(A.status == "done", A.transcript_id.is_not(None), has_analysis)
-
-
-def _scored_at(version: str) -> ColumnElement[bool]:
-    return exists().where(models.Score.attempt_id == A.id, models.Score.scoring_version == version)
-
-
-def _load(uow: UnitOfWork, ids: list[uuid.UUID]) -> list[_Stored]:
-    """The batch's attempts still to score, with their transcripts and analyses: one query."""
-    if not ids:
-        return []
-    rows = uow.session.execute(
-        select(A.id, A.piece_id, models.Transcript.data, models.Analysis.data)
-        .join(models.Transcript, models.Transcript.id == A.transcript_id)
-        .join(models.Analysis, models.Analysis.attempt_id == A.id)
-        .where(A.id.in_(ids), A.status == "done", ~_scored_at(SCORING_VERSION))
-        .order_by(A.created_at, A.id)
-    ).tuples()
-    return [_Stored(*row) for row in rows]
-
-
-def _piece_texts(uow: UnitOfWork, piece_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Each piece once, however many of its attempts the batch holds."""
-    if not piece_ids:
-        return {}
-    query = select(models.Piece.id, models.Piece.text).where(models.Piece.id.in_(piece_ids))
-    return {piece_id: text for piece_id, text in uow.session.execute(query)}
-
-
 def _score_all(
-    stored: list[_Stored],
+    stored: list[StoredAttempt],
     texts: dict[uuid.UUID, str],
     options: ScoringOptions,
     report: RescoreReport,
@@ -165,7 +117,7 @@ def score_stored(
     from shared.audio.types import Analysis  # numpy: loaded only where scoring runs
 
     stored = Transcript.from_dict(transcript)
-    return score_recording(reference, stored, Analysis.from_dict(analysis_data), options)
+    return score(reference, stored, Analysis.from_dict(analysis_data), options)
 
 
 def _record_failure(report: RescoreReport, attempt_id: uuid.UUID, exc: Exception) -> None:

@@ -26,7 +26,7 @@ from shared.db.uow import UnitOfWork
 from shared.services import idempotency
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
-from shared.services.staged import StagedFile, UploadMeter
+from shared.services.staged_upload import StagedFile, UploadMeter
 from shared.services.upload import CheckedUpload
 from shared.storage import Storage, StorageError
 from shared.storage.port import Readable

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from shared.services.staged import UploadMeter
+from shared.services.staged_upload import UploadMeter
 from shared.storage.port import Readable
 
 

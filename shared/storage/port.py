@@ -1,11 +1,10 @@
-"""The storage port and the factory that picks a backend from a URL."""
+"""The storage port: what the services need of a backend (``factory`` picks one)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlparse
 
 
 class StorageError(Exception):
@@ -66,16 +65,3 @@ class Storage(Protocol):
     def check(self) -> None:
         """Raise StorageError when the backend is not usable (readiness probe)."""
         ...
-
-
-def build_storage(url: str) -> Storage:
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        from shared.storage.local import LocalStorage
-
-        return LocalStorage(Path(parsed.path))
-    if parsed.scheme == "gs":
-        from shared.storage.gcs import GcsStorage
-
-        return GcsStorage(parsed.netloc, prefix=parsed.path.lstrip("/"))
-    raise ValueError(f"unsupported storage URL {url!r}: use file:///path or gs://bucket")

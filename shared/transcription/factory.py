@@ -12,7 +12,7 @@ def build_transcriber(settings: Settings) -> Transcriber:
     if settings.transcriber == "offline":
         return OfflineTranscriber()
     from shared.transcription.fallback import CircuitBreaker, FallbackTranscriber
-    from shared.transcription.openai_engine import OpenAITranscriber
+    from shared.transcription.openai import OpenAITranscriber
 
     primary = OpenAITranscriber.from_settings(settings)
     if settings.fallback_transcriber == "none":

@@ -114,6 +114,33 @@ def test_score_audio_with_the_offline_engine(tmp_path: Path) -> None:
     assert {"continent", "this"} & {w.strip(".,").lower() for w in omitted}, result["words"]
 
 
+def test_score_shows_the_quality_warnings_a_learner_would_get(tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    text = tmp_path / "piece.txt"
+    text.write_text("The Lord is my shepherd; I shall not want.")
+    samples, rate = sf.read(synthesise(text.read_text(), tmp_path / "loud.wav"), dtype="float32")
+    voiced = samples[np.abs(samples) > 0.01]
+    level = 20 * np.log10(np.sqrt(np.mean(voiced**2)))
+    quiet = tmp_path / "quiet.wav"  # speech near -47 dBFS: under the -40 warning, over the -55 refusal
+    sf.write(quiet, samples * 10 ** ((-47 - level) / 20), rate)
+    run = recital("score", str(quiet), "--text-file", str(text), "--json", env=embedded_env(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["warnings"] == ["quiet"]
+
+
+def test_warnings_are_shown_as_the_sentences_a_learner_reads() -> None:
+    from rich.console import Console
+
+    from cli.render import print_warnings
+
+    console = Console(record=True, width=200)
+    print_warnings(("quiet", "noisy"), console)
+    shown = console.export_text()
+    assert "warning quiet" in shown and "closer to the microphone" in shown and "background noise" in shown
+
+
 def test_score_rejects_a_non_audio_file(tmp_path: Path) -> None:
     text = tmp_path / "piece.txt"
     text.write_text("words")

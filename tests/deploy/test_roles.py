@@ -58,7 +58,7 @@ ROLES = {
             "workers.celery_app",
             "workers.tasks",
             "shared.transcription.offline",
-            "shared.transcription.openai_engine",
+            "shared.transcription.openai",
             "shared.audio.analysis",
             "cli.main",
             "flower",

@@ -46,7 +46,7 @@ def _preload() -> None:
     import shared.audio.decode  # noqa: F401
     import shared.audio.quality  # noqa: F401
     import shared.transcription.factory  # noqa: F401
-    import shared.transcription.openai_engine  # noqa: F401
+    import shared.transcription.openai.engine  # noqa: F401
     import workers.tasks  # noqa: F401
 
 

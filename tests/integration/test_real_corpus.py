@@ -49,11 +49,9 @@ def test_jfk_scores_high_through_the_pipeline(
 
 
 def test_every_corpus_recording_decodes_and_scores_or_fails_clearly() -> None:
-    from shared.audio.analysis import analyse
-    from shared.audio.decode import decode_file, probe
-    from shared.audio.quality import check_quality
+    from shared.audio.decode import probe
     from shared.audio.sniff import sniff_format
-    from shared.domain.scoring import score_recitation
+    from shared.pipeline import decode_recording, recognise, score
     from shared.transcription.offline import OfflineTranscriber
 
     rows = manifest()
@@ -64,17 +62,17 @@ def test_every_corpus_recording_decodes_and_scores_or_fails_clearly() -> None:
         fmt = sniff_format(path.read_bytes()[:4096])
         info = probe(path, fmt)
         assert info.channels == int(row["channels"]) and info.sample_rate == int(row["sample_rate"])
-        audio = decode_file(path, fmt)
+        audio = decode_recording(path, fmt)
         assert abs(audio.duration - float(row["duration_s"])) < 0.1, row["file"]
         try:
-            check_quality(audio, analyse(audio))
+            recognition = recognise(audio, row["transcript"], engine)
         except AudioError as exc:  # isolated digits under a second of speech
             assert exc.code == "too_short" and float(row["duration_s"]) < 1.0, (
                 row["file"],
                 exc.code,
             )
             continue
-        result = score_recitation(row["transcript"], engine.transcribe(audio, row["transcript"]))
+        result = score(row["transcript"], recognition.transcript, recognition.analysis)
         scored[row["file"]] = result.scores.accuracy
     sentences = {k: v for k, v in scored.items() if len(transcript_of(k).split()) >= 6}
     assert len(sentences) >= 9, scored

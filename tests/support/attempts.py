@@ -41,10 +41,10 @@ def submit(deps: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
 
 def processed(deps: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
     """An attempt submitted and scored by the real pipeline, in this process."""
-    from shared.services.processing import process_attempt
+    from shared.services.processing import run_attempt_job
 
     attempt_id = submit(deps, piece_id, audio)
-    outcome = process_attempt(attempt_id, deps.processing_context())
+    outcome = run_attempt_job(attempt_id, deps.processing_context())
     assert outcome.status == "done", outcome
     return attempt_id
 

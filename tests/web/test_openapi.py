@@ -62,6 +62,15 @@ def test_every_route_and_method_is_described(served: tuple[Flask, str]) -> None:
     assert set(document["components"]["securitySchemes"]) == {"token", "session"}
 
 
+def test_the_document_is_valid_openapi(api_schema: Any) -> None:
+    api_schema.validate()  # against the OpenAPI 3.0 meta-schema; raises on a malformed document
+    broken = schemathesis.openapi.from_dict(
+        {**api_schema.raw_schema, "paths": {"/x": {"get": {"responses": 1}}}}
+    )
+    with pytest.raises(Exception, match="responses"):
+        broken.validate()
+
+
 def test_a_route_without_a_description_is_refused(served: tuple[Flask, str]) -> None:
     app = Flask("bare")
 

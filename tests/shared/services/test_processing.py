@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from shared.audio.types import DecodedAudio
 from shared.container import Container
 from shared.db import models
 from shared.domain.transcript import Transcript
 from shared.services.pieces import create_piece
-from shared.services.processing import process_attempt
+from shared.services.processing import run_attempt_job
 from shared.services.submission import Submission, submit_attempt
 from shared.transcription.offline import OfflineTranscriber
+from shared.transcription.port import TranscriptionError
 from tests.support.attempts import learner
 from tests.support.recitations import synthesise
 
@@ -66,8 +67,8 @@ def test_an_attempt_is_scored_once_and_redelivery_does_nothing(pg: Container, re
     ctx = pg.processing_context()
     ctx.transcriber = lambda: engine
     attempt_id = submit(pg, new_piece(pg), reading)
-    assert process_attempt(attempt_id, ctx).status == "done"
-    assert process_attempt(attempt_id, ctx).status == "skipped"
+    assert run_attempt_job(attempt_id, ctx).status == "done"
+    assert run_attempt_job(attempt_id, ctx).status == "skipped"
     assert engine.calls == 1 and count(pg, models.Score, attempt_id=attempt_id) == 1
 
 
@@ -79,7 +80,7 @@ def test_transcripts_are_cached_per_audio_and_piece(pg: Container, reading: Path
     first_piece = new_piece(pg, TEXT + " Amen.")
     other_piece = new_piece(pg, TEXT + " He maketh me to lie down.")
     for piece in (first_piece, first_piece, other_piece):
-        assert process_attempt(submit(pg, piece, reading), ctx).status == "done"
+        assert run_attempt_job(submit(pg, piece, reading), ctx).status == "done"
     # The same recording for the same piece reuses the transcript; for another
     # piece the piece-biased engine must listen again.
     assert engine.calls == 2
@@ -92,8 +93,47 @@ def test_unusable_audio_fails_with_a_code_a_learner_can_act_on(pg: Container, tm
     silent = tmp_path / "silent.wav"
     sf.write(silent, np.zeros(16000 * 3, dtype=np.float32), 16000)
     attempt_id = submit(pg, new_piece(pg), silent)
-    outcome = process_attempt(attempt_id, pg.processing_context())
+    outcome = run_attempt_job(attempt_id, pg.processing_context())
     assert (outcome.status, outcome.error_code) == ("failed", "no_speech")
     with pg.uow() as uow:
         attempt = uow.session.get_one(models.Attempt, attempt_id)
         assert attempt.status == "failed" and "microphone" in (attempt.error_message or "")
+
+
+def open_transactions(pg: Container) -> int:
+    """Sessions of this database idling inside a transaction, as Postgres sees them."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND state LIKE 'idle in transaction%'"
+    )
+    with pg.engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+@dataclass
+class WatchingEngine(CountingEngine):
+    """Looks at Postgres from the moment transcription starts."""
+
+    pg: Container | None = None
+    seen_open: list[int] = field(default_factory=list)
+    fail_with: TranscriptionError | None = None
+
+    def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
+        assert self.pg is not None
+        self.seen_open.append(open_transactions(self.pg))
+        if self.fail_with is not None:
+            raise self.fail_with
+        return super().transcribe(audio, reference_text)
+
+
+def test_no_transaction_is_open_while_a_redelivery_transcribes(pg: Container, reading: Path) -> None:
+    """The case that used to hold one: the analysis stored, the transcript not yet."""
+    down = TranscriptionError("engine_unavailable", "down", retryable=True)
+    failing, engine = WatchingEngine(pg=pg, fail_with=down), WatchingEngine(pg=pg)
+    attempt_id = submit(pg, new_piece(pg, TEXT + " Surely goodness."), reading)
+    ctx = pg.processing_context()
+    ctx.transcriber = lambda: failing
+    assert run_attempt_job(attempt_id, ctx).status == "retry"
+    ctx.transcriber = lambda: engine
+    assert run_attempt_job(attempt_id, ctx).status == "done"
+    assert failing.seen_open == [0] and engine.seen_open == [0] and engine.calls == 1

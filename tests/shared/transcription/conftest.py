@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.transcription.openai_engine import OpenAITranscriber
-from shared.transcription.retry import RetryPolicy
+from shared.transcription.openai.engine import OpenAITranscriber
+from shared.transcription.openai.retry import RetryPolicy
 from tests.support.openai_server import (
     API_KEY,
     OPENAPI_PATH,

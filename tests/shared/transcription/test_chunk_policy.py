@@ -10,7 +10,7 @@ import pytest
 from shared.audio.types import DecodedAudio
 from shared.settings import Settings
 from shared.transcription.chunking import chunk_count, plan_chunks
-from shared.transcription.openai_engine import OpenAITranscriber
+from shared.transcription.openai.engine import OpenAITranscriber
 from tests.support.openai_server import API_KEY, OpenAITestServer, tone_recording
 
 MakeEngine = Callable[..., OpenAITranscriber]

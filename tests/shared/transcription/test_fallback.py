@@ -11,9 +11,9 @@ import pytest
 from shared.audio.types import DecodedAudio
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.transcription.fallback import CircuitBreaker, FallbackTranscriber
-from shared.transcription.openai_engine import OpenAITranscriber
+from shared.transcription.openai.engine import OpenAITranscriber
+from shared.transcription.openai.retry import RetryPolicy
 from shared.transcription.port import TranscriptionError
-from shared.transcription.retry import RetryPolicy
 from tests.support.openai_server import Fault, OpenAITestServer, tone_recording
 
 

@@ -1,0 +1,1 @@
+"""Repositories: what services ask of the database, as ports and SQLAlchemy adapters."""

@@ -1,0 +1,133 @@
+"""Attempts on SQLAlchemy: state transitions as single conditional statements.
+
+queued ──claim──> processing (lease, worker, delivery+1) ──> done | failed
+processing with an expired lease can be claimed again (the worker died).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from shared.db import models
+from shared.db.repositories.port import JobRecord
+
+A = models.Attempt
+
+
+class SqlAttempts:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def claim(self, attempt_id: uuid.UUID, worker_id: str, lease_seconds: float, now: datetime) -> int | None:
+        claimable = or_(A.status == "queued", and_(A.status == "processing", A.lease_expires_at < now))
+        return self._session.scalar(
+            update(A)
+            .where(A.id == attempt_id, claimable)
+            .values(
+                status="processing",
+                delivery_count=A.delivery_count + 1,
+                worker_id=worker_id,
+                lease_expires_at=now + timedelta(seconds=lease_seconds),
+                started_at=func.coalesce(A.started_at, now),
+            )
+            .returning(A.delivery_count)
+            .execution_options(synchronize_session=False)
+        )
+
+    def renew(self, attempt_id: uuid.UUID, worker_id: str, lease_seconds: float, now: datetime) -> bool:
+        mine = (A.id == attempt_id, A.worker_id == worker_id, A.status == "processing")
+        return self._update(mine, lease_expires_at=now + timedelta(seconds=lease_seconds))
+
+    def lease_expiry(self, attempt_id: uuid.UUID) -> datetime | None:
+        row = self._session.execute(
+            select(A.status, A.lease_expires_at).where(A.id == attempt_id)
+        ).one_or_none()
+        if row is None or row.status != "processing" or row.lease_expires_at is None:
+            return None
+        expires: datetime = row.lease_expires_at
+        return expires if expires.tzinfo else expires.replace(tzinfo=UTC)  # SQLite returns naive UTC
+
+    def job(self, attempt_id: uuid.UUID) -> JobRecord:
+        row = self._session.execute(
+            select(A.storage_key, A.format, A.sha256, models.Piece.text, A.transcript_id)
+            .join(models.Piece, models.Piece.id == A.piece_id)
+            .where(A.id == attempt_id)
+        ).one()
+        return JobRecord(attempt_id, *row)
+
+    def record_analysis(self, attempt_id: uuid.UUID, duration: float, warnings: Sequence[str]) -> None:
+        self._update(
+            (A.id == attempt_id,), duration_seconds=duration, warnings=list(warnings), stage="analysed"
+        )
+
+    def link_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None:
+        self._update((A.id == attempt_id,), transcript_id=transcript_id, stage="transcribed")
+
+    def release(self, attempt_id: uuid.UUID, now: datetime) -> None:
+        processing = (A.id == attempt_id, A.status == "processing")
+        self._update(processing, status="queued", lease_expires_at=None, worker_id=None, queued_at=now)
+
+    def fail(self, attempt_id: uuid.UUID, code: str, message: str, now: datetime) -> bool:
+        open_ = (A.id == attempt_id, A.status.in_(("queued", "processing")))
+        return self._update(
+            open_, status="failed", stage="failed", error_code=code, error_message=message,
+            lease_expires_at=None, finished_at=now,
+        )  # fmt: skip
+
+    def mark_done(self, attempt_id: uuid.UUID, now: datetime) -> None:
+        processing = (A.id == attempt_id, A.status == "processing")
+        self._update(processing, status="done", stage="done", lease_expires_at=None, finished_at=now)
+
+    def stuck(self, now: datetime, queued_before: datetime, limit: int) -> list[tuple[uuid.UUID, int]]:
+        stuck = or_(and_(A.status == "queued", A.queued_at < queued_before), _lease_expired(now))
+        rows = self._session.execute(
+            select(A.id, A.delivery_count).where(stuck).order_by(A.queued_at).limit(limit)
+        ).tuples()
+        return list(rows)
+
+    def requeue(self, attempt_ids: Collection[uuid.UUID], now: datetime) -> None:
+        if attempt_ids:
+            abandoned = or_(A.status == "queued", _lease_expired(now))
+            self._update(
+                (A.id.in_(attempt_ids), abandoned),
+                status="queued",
+                queued_at=now,
+                lease_expires_at=None,
+                worker_id=None,
+            )
+
+    def pending_rescore(
+        self, version: str, piece_id: uuid.UUID | None = None, limit: int | None = None
+    ) -> list[uuid.UUID]:
+        has_analysis = exists().where(models.Analysis.attempt_id == A.id)
+        rescorable = and_(A.status == "done", A.transcript_id.is_not(None), has_analysis)
+        query = select(A.id).where(rescorable, ~scored_at(version)).order_by(A.created_at, A.id)
+        if piece_id is not None:
+            query = query.where(A.piece_id == piece_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self._session.scalars(query))
+
+    def piece_texts(self, piece_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not piece_ids:
+            return {}
+        query = select(models.Piece.id, models.Piece.text).where(models.Piece.id.in_(piece_ids))
+        return {piece_id: text for piece_id, text in self._session.execute(query).tuples()}
+
+    def _update(self, where: Sequence[ColumnElement[bool]], **values: Any) -> bool:
+        statement = update(A).where(*where).values(**values).execution_options(synchronize_session=False)
+        return bool(self._session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def _lease_expired(now: datetime) -> ColumnElement[bool]:
+    return and_(A.status == "processing", A.lease_expires_at < now)
+
+
+def scored_at(version: str) -> ColumnElement[bool]:
+    return exists().where(models.Score.attempt_id == A.id, models.Score.scoring_version == version)

@@ -1,0 +1,152 @@
+"""The repository ports: what the use cases need from storage, in plain data.
+
+Services see only these; ``attempts.py`` and ``results.py`` implement them on
+SQLAlchemy (Postgres, SQLite embedded) and ``tests/support/fake_repositories.py``
+in memory. Nothing here commits: the unit of work does, where the service says.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from shared.domain.result import ScoredAttempt
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """What a worker needs to know about the attempt it claimed."""
+
+    attempt_id: uuid.UUID
+    storage_key: str
+    format: str
+    sha256: str
+    reference_text: str
+    transcript_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class TranscriptKey:
+    """The transcript cache key: the same audio heard by the same engine, model and
+    recognition code (and, for piece-biased engines, the same piece) gives the same words."""
+
+    audio_sha256: str
+    engine: str
+    model: str
+    recognition_version: str
+    context_key: str
+
+
+@dataclass(frozen=True)
+class StoredTranscript:
+    id: uuid.UUID
+    context_key: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredAttempt:
+    """A done attempt's stored transcript and analysis: all re-scoring needs besides the piece."""
+
+    attempt_id: uuid.UUID
+    piece_id: uuid.UUID
+    transcript: dict[str, Any]
+    analysis: dict[str, Any]
+
+
+class AttemptRepository(Protocol):
+    """Attempt state, changed by conditional updates: the database decides who works."""
+
+    def claim(self, attempt_id: uuid.UUID, worker_id: str, lease_seconds: float, now: datetime) -> int | None:
+        """queued, or processing with an expired lease → processing; the new delivery count."""
+        ...
+
+    def renew(self, attempt_id: uuid.UUID, worker_id: str, lease_seconds: float, now: datetime) -> bool: ...
+
+    def lease_expiry(self, attempt_id: uuid.UUID) -> datetime | None:
+        """When the lease of an attempt being processed ends; None when it is not being processed."""
+        ...
+
+    def job(self, attempt_id: uuid.UUID) -> JobRecord: ...
+
+    def record_analysis(self, attempt_id: uuid.UUID, duration: float, warnings: Sequence[str]) -> None: ...
+
+    def link_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None: ...
+
+    def release(self, attempt_id: uuid.UUID, now: datetime) -> None:
+        """processing → queued (a retryable failure); the stages are kept."""
+        ...
+
+    def fail(self, attempt_id: uuid.UUID, code: str, message: str, now: datetime) -> bool:
+        """queued or processing → failed; False when it had already ended."""
+        ...
+
+    def mark_done(self, attempt_id: uuid.UUID, now: datetime) -> None: ...
+
+    def stuck(self, now: datetime, queued_before: datetime, limit: int) -> list[tuple[uuid.UUID, int]]:
+        """(id, deliveries) of attempts queued before ``queued_before`` or whose lease expired."""
+        ...
+
+    def requeue(self, attempt_ids: Collection[uuid.UUID], now: datetime) -> None:
+        """Those still abandoned back to ``queued``, their queued clock restarted."""
+        ...
+
+    def pending_rescore(
+        self, version: str, piece_id: uuid.UUID | None = None, limit: int | None = None
+    ) -> list[uuid.UUID]:
+        """Done attempts with a transcript and an analysis but no score at ``version``, oldest first."""
+        ...
+
+    def piece_texts(self, piece_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]: ...
+
+
+class ResultRepository(Protocol):
+    """What processing produced: analyses, transcripts (a cache across attempts), scores."""
+
+    def analysis(self, attempt_id: uuid.UUID) -> dict[str, Any] | None: ...
+
+    def save_analysis(self, attempt_id: uuid.UUID, data: dict[str, Any]) -> None: ...
+
+    def transcript(self, transcript_id: uuid.UUID) -> StoredTranscript | None: ...
+
+    def find_transcript(self, key: TranscriptKey) -> StoredTranscript | None: ...
+
+    def save_transcript(
+        self, key: TranscriptKey, text: str, data: dict[str, Any], now: datetime
+    ) -> uuid.UUID:
+        """Insert unless the key is stored (a concurrent delivery); the stored row's id."""
+        ...
+
+    def add_scores(self, results: Sequence[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+        """One row per (attempt, scoring version), existing ones kept; the attempts given a new row."""
+        ...
+
+    def stored_for_rescoring(self, attempt_ids: Collection[uuid.UUID], version: str) -> list[StoredAttempt]:
+        """Of these, the done attempts not scored at ``version``, with their stored results, oldest first."""
+        ...
+
+
+class UnitOfWorkPort(Protocol):
+    """One session scope: the repositories, and the commits a use case makes.
+
+    ``in_transaction``: whether a transaction is open (one begins with the first
+    statement after a commit or rollback)."""
+
+    attempts: AttemptRepository
+    results: ResultRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def in_transaction(self) -> bool: ...

@@ -1,0 +1,95 @@
+"""Analyses, transcripts and scores on SQLAlchemy (Postgres, or SQLite embedded)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from shared.db import models
+from shared.db.repositories.attempts import scored_at
+from shared.db.repositories.port import StoredAttempt, StoredTranscript, TranscriptKey
+from shared.domain.result import ScoredAttempt
+
+A = models.Attempt
+T = models.Transcript
+
+
+class SqlResults:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def analysis(self, attempt_id: uuid.UUID) -> dict[str, Any] | None:
+        return self._session.scalar(
+            select(models.Analysis.data).where(models.Analysis.attempt_id == attempt_id)
+        )
+
+    def save_analysis(self, attempt_id: uuid.UUID, data: dict[str, Any]) -> None:
+        self._session.merge(models.Analysis(attempt_id=attempt_id, data=data))
+
+    def transcript(self, transcript_id: uuid.UUID) -> StoredTranscript | None:
+        return self._stored(T.id == transcript_id)
+
+    def find_transcript(self, key: TranscriptKey) -> StoredTranscript | None:
+        return self._stored(*_matches(key))
+
+    def save_transcript(
+        self, key: TranscriptKey, text: str, data: dict[str, Any], now: datetime
+    ) -> uuid.UUID:
+        values = {"id": uuid.uuid4(), **vars(key), "text": text, "data": data, "created_at": now}
+        self._session.execute(self._insert(T).values(**values).on_conflict_do_nothing())
+        return self._session.scalars(select(T.id).where(*_matches(key))).one()
+
+    def add_scores(self, results: Sequence[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+        """One ``INSERT … ON CONFLICT DO NOTHING`` for all the rows."""
+        if not results:
+            return set()
+        rows = [_score_row(attempt_id, result, now) for attempt_id, result in results]
+        statement = self._insert(models.Score).values(rows).on_conflict_do_nothing()
+        return set(self._session.scalars(statement.returning(models.Score.attempt_id)))
+
+    def stored_for_rescoring(self, attempt_ids: Collection[uuid.UUID], version: str) -> list[StoredAttempt]:
+        if not attempt_ids:
+            return []
+        rows = self._session.execute(
+            select(A.id, A.piece_id, T.data, models.Analysis.data)
+            .join(T, T.id == A.transcript_id)
+            .join(models.Analysis, models.Analysis.attempt_id == A.id)
+            .where(A.id.in_(attempt_ids), A.status == "done", ~scored_at(version))
+            .order_by(A.created_at, A.id)
+        ).tuples()
+        return [StoredAttempt(*row) for row in rows]
+
+    def _stored(self, *where: Any) -> StoredTranscript | None:
+        row = self._session.execute(select(T.id, T.context_key, T.data).where(*where)).tuples().one_or_none()
+        return StoredTranscript(*row) if row else None
+
+    def _insert(self, table: type[models.Base]) -> Any:
+        dialect = self._session.get_bind().dialect.name
+        return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+def _matches(key: TranscriptKey) -> list[Any]:
+    return [getattr(T, name) == value for name, value in vars(key).items()]
+
+
+def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime) -> dict[str, Any]:
+    s = result.scores
+    return {
+        "id": uuid.uuid4(),
+        "attempt_id": attempt_id,
+        "scoring_version": result.scoring_version,
+        "accuracy": s.accuracy,
+        "completeness": s.completeness,
+        "fluency": s.fluency,
+        "overall": s.overall,
+        "wpm": s.wpm,
+        "wcpm": s.wcpm,
+        "result": result.to_dict(),
+        "created_at": now,
+    }

@@ -1,0 +1,56 @@
+"""The offline engine's second looks: where the first pass may have heard
+something other than what was said, ask the recording again.
+
+One module per look, the pure-text half (where to look) named like the
+acoustic half (what the recording says there):
+
+- ``copies``: a word heard twice in a row that does not sound the same both
+  times is marked ``unlike_previous`` (a slip heard as the word).
+- ``filler_spots`` / ``fillers``: stretches beside a filler, an unlike copy
+  or a paused function word where piece words were lost are decoded again.
+- ``sound_alike_spots`` / ``sound_alikes``: a heard word standing where the
+  piece has a word of nearly the same sounds is marked ``sounds_like`` when
+  the recording fits the piece's word at least as well.
+
+The flags are the evidence contract of ``shared.domain.transcript``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from pocketsphinx import Decoder
+
+from shared.domain.transcript import SpokenWord
+from shared.transcription.offline.second_look.copies import mark_unlike_copies
+from shared.transcription.offline.second_look.fillers import recheck_fillers
+from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
+
+__all__ = ["look_again"]
+
+
+def look_again(
+    decoder: Decoder,
+    recording: np.ndarray,
+    samples: np.ndarray,
+    heard: list[SpokenWord],
+    piece: list[str] | None,
+) -> list[SpokenWord]:
+    """The first pass's words after every look.
+
+    ``recording`` is the audio as it came (copies are compared on it),
+    ``samples`` the front end's output the decoder heard; ``piece`` the
+    piece's words, or None when the engine decoded without the piece (then
+    only copies are marked). Call right after the first pass: the fillers and
+    sound-alikes start from the decoder's cepstral mean as that pass left it.
+    Leaves a grammar search active.
+    """
+    words = mark_unlike_copies(recording, heard)
+    if piece is None:
+        return words
+    cmn = decoder.get_cmn()
+    rechecked = recheck_fillers(decoder, samples, words, piece, cmn)
+    if rechecked != words:  # a word changed: its copies are judged afresh
+        words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
+    return mark_sound_alikes(decoder, samples, words, piece, cmn)

@@ -1,0 +1,59 @@
+"""Where the engine may have heard a piece word as a word that sounds like it.
+
+The acoustic model confuses some words with others of nearly the same
+sounds, and does so again on every reading by the same voice: "soul" heard
+"sell", "lord" heard "large", "unalienable" heard "unbelievable". Each
+such word stands one for one where the piece has a content word whose
+dictionary phones are mostly the same. These spots are where the engine
+asks the recording how well the piece's word fits (``sound_alikes``).
+Function words are left out: "a" for "the" is the very swap learners make,
+and it sounds alike by nature. Pure text: heard and piece words and a
+pronunciation lookup in, spots out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from shared.domain.fillers import spoken_places
+from shared.domain.function_words import FUNCTION_WORDS
+
+# Share of phones two words must have in common (edit-distance similarity of
+# the phone strings): "lord" L AO R D / "large" L AA R JH is 0.5.
+MIN_PHONE_SIMILARITY = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class SoundAlike:
+    heard: int  # index of the heard word
+    expected: str  # the piece word it stands for
+
+
+def sound_alikes(
+    heard: Sequence[str], piece: Sequence[str], phones: Callable[[str], str | None]
+) -> list[SoundAlike]:
+    """Heard content words standing one for one where the piece has a
+    different content word with mostly the same phones."""
+    spoken = spoken_places(heard, piece)
+    words = [heard[k] for k in spoken]
+    found: list[SoundAlike] = []
+    for op in Levenshtein.opcodes(words, list(piece)):
+        if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
+            continue
+        for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
+            if _alike(words[i], piece[j], phones):
+                found.append(SoundAlike(spoken[i], piece[j]))
+    return found
+
+
+def _alike(heard: str, expected: str, phones: Callable[[str], str | None]) -> bool:
+    if heard in FUNCTION_WORDS or expected in FUNCTION_WORDS:
+        return False
+    said, written = phones(heard), phones(expected)
+    if not said or not written:
+        return False
+    similarity = Levenshtein.normalized_similarity(said.split(), written.split())
+    return similarity >= MIN_PHONE_SIMILARITY

@@ -1,0 +1,51 @@
+"""Where the engine may have heard a piece word as a sound-alike (pure text)."""
+
+from __future__ import annotations
+
+from shared.transcription.offline.second_look.sound_alike_spots import SoundAlike, sound_alikes
+
+PHONES = {
+    "the": "DH AH",
+    "a": "AH",
+    "lord": "L AO R D",
+    "large": "L AA R JH",
+    "is": "IH Z",
+    "my": "M AY",
+    "shepherd": "SH EH P ER D",
+    "soul": "S OW L",
+    "sell": "S EH L",
+    "table": "T EY B AH L",
+    "temptation": "T EH M T EY SH AH N",
+    "and": "AH N D",
+    "um": "AH M",
+}
+PIECE = "the lord is my shepherd and my soul".split()
+
+
+def _spots(heard: str) -> list[SoundAlike]:
+    return sound_alikes(heard.split(), PIECE, PHONES.get)
+
+
+def test_a_content_word_heard_as_a_sound_alike_is_a_spot() -> None:
+    assert _spots("the large is my shepherd and my sell") == [SoundAlike(1, "lord"), SoundAlike(7, "soul")]
+
+
+def test_fillers_do_not_shift_the_spot() -> None:
+    assert _spots("the um large is my shepherd and my soul") == [SoundAlike(2, "lord")]
+
+
+def test_a_word_that_does_not_sound_alike_is_left_to_the_scorer() -> None:
+    piece = "lead us not into temptation".split()
+    assert sound_alikes("lead us not into table".split(), piece, PHONES.get) == []
+
+
+def test_function_word_swaps_are_never_spots() -> None:
+    assert _spots("a lord is my shepherd and my soul") == []
+
+
+def test_words_the_dictionary_lacks_are_skipped() -> None:
+    assert _spots("the lard is my shepherd and my soul") == []  # "lard" has no phones here
+
+
+def test_an_extra_word_beside_a_sound_alike_does_not_hide_it() -> None:
+    assert _spots("the large sell is my shepherd and my soul") == [SoundAlike(1, "lord")]

@@ -1,0 +1,81 @@
+"""Asking the recording whether the piece's word fits where a sound-alike was heard.
+
+On real synthesised speech. The first pass's confusion is written into
+its words by hand where flite's speech was heard right; the check must
+then find the piece's word fits, and must not where a sound-alike was
+really said.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from shared.audio.decode import decode_file
+from shared.audio.types import TARGET_RATE, DecodedAudio
+from shared.domain.transcript import SpokenWord
+from shared.transcription.offline import OfflineTranscriber
+from shared.transcription.offline.decoder import new_decoder
+from shared.transcription.offline.frontend import prepare
+from shared.transcription.offline.piece_model import piece_tokens
+from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
+from tests.support.recitations import swap_word, synthesise
+
+SHEPHERD = "The Lord is my shepherd, I shall not want."
+RESTORES = "He restores my soul and guides me along the right paths."
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineTranscriber:
+    return OfflineTranscriber()
+
+
+def _heard(
+    engine: OfflineTranscriber, said: str, piece: str, voice: str, path: Path
+) -> tuple[DecodedAudio, list[SpokenWord]]:
+    audio = decode_file(str(synthesise(said, path, voice)), "wav")
+    return audio, list(engine.transcribe(audio, piece).words)
+
+
+def _checked(audio: DecodedAudio, heard: list[SpokenWord], piece: str) -> dict[str, str | None]:
+    decoder = new_decoder()
+    tokens = [t for t in piece_tokens(piece) if t != "</s>"]
+    words = mark_sound_alikes(decoder, prepare(audio.samples)[0], heard, tokens, decoder.get_cmn())
+    assert [w.text for w in words] == [w.text for w in heard]  # what was heard is never rewritten
+    return {w.text: w.sounds_like for w in words}
+
+
+@pytest.mark.parametrize(
+    ("piece", "word", "alike"), [(SHEPHERD, "lord", "large"), (RESTORES, "soul", "sell")]
+)
+def test_the_piece_word_said_but_heard_as_a_sound_alike_is_marked(
+    engine: OfflineTranscriber, tmp_path: Path, piece: str, word: str, alike: str
+) -> None:
+    audio, heard = _heard(engine, piece, piece, "awb", tmp_path / "said.wav")
+    assert _checked(audio, swap_word(heard, word, alike), piece)[alike] == word
+
+
+@pytest.mark.parametrize(
+    ("piece", "word", "alike"), [(SHEPHERD, "Lord", "large"), (RESTORES, "soul", "sell")]
+)
+def test_a_sound_alike_really_said_is_not_marked(
+    engine: OfflineTranscriber, tmp_path: Path, piece: str, word: str, alike: str
+) -> None:
+    reading = piece.replace(word, alike)
+    audio, heard = _heard(engine, reading, piece, "slt", tmp_path / "slip.wav")
+    assert _checked(audio, heard, piece)[alike] is None
+
+
+def test_a_reading_heard_right_has_no_marks(engine: OfflineTranscriber, tmp_path: Path) -> None:
+    audio = decode_file(str(synthesise(RESTORES, tmp_path / "right.wav", "awb")), "wav")
+    assert not any(w.sounds_like for w in engine.transcribe(audio, RESTORES).words)
+
+
+def test_a_reading_that_cannot_be_aligned_leaves_the_word_unmarked() -> None:
+    words = [SpokenWord(w, 0.05 + 0.06 * k, 0.1 + 0.06 * k) for k, w in enumerate("the large is my".split())]
+    decoder = new_decoder()
+    silence = np.zeros(TARGET_RATE // 4, dtype=np.float32)
+    marked = mark_sound_alikes(decoder, silence, words, ["the", "lord", "is", "my"], decoder.get_cmn())
+    assert marked == words

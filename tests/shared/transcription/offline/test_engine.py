@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from shared.audio.decode import decode_file
+from shared.audio.types import TARGET_RATE, DecodedAudio
+from shared.transcription.offline import OfflineTranscriber
+from shared.transcription.offline.piece_model import piece_tokens
+from tests.support.recitations import synthesise
+
+PIECE = (
+    "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures: "
+    "he leadeth me beside the still waters. He restoreth my soul."
+)
+SKIPPED = "he leadeth me beside the still waters. "
+
+
+def _flite(text: str, path: Path) -> DecodedAudio:
+    return decode_file(str(synthesise(text, path)), "wav")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in piece_tokens(text) if w != "</s>"]
+
+
+def _matched(expected: list[str], heard: list[str]) -> int:
+    """Longest common subsequence: words heard in the right order."""
+    row = [0] * (len(heard) + 1)
+    for word in expected:
+        prev = 0
+        for j, other in enumerate(heard, 1):
+            prev, row[j] = row[j], prev + 1 if word == other else max(row[j], row[j - 1])
+    return row[-1]
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineTranscriber:
+    return OfflineTranscriber()
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> DecodedAudio:
+    return _flite(PIECE, tmp_path_factory.mktemp("offline") / "clean.wav")
+
+
+def test_clean_reading_is_recognised_with_times(engine: OfflineTranscriber, clean: DecodedAudio) -> None:
+    transcript = engine.transcribe(clean, PIECE)
+    heard = [w.text for w in transcript.words]
+    expected = _words(PIECE)
+    assert _matched(expected, heard) >= 0.85 * len(expected)
+    assert len(heard) <= len(expected) + 3
+    assert (transcript.engine, transcript.model) == (engine.engine, engine.model)
+    assert not [w for w in heard if re.search(r"[<>\[\]()+]", w)]  # no fillers or (2)
+    times = [(w.start, w.end) for w in transcript.words]
+    assert all(0 <= s < e <= clean.duration + 0.05 for s, e in times)
+    assert all(a[1] <= b[0] + 1e-6 for a, b in zip(times, times[1:], strict=False))
+
+
+def test_piece_awareness_beats_the_generic_model(engine: OfflineTranscriber, clean: DecodedAudio) -> None:
+    expected = _words(PIECE)
+    aware = _matched(expected, [w.text for w in engine.transcribe(clean, PIECE).words])
+    generic = _matched(expected, [w.text for w in engine.transcribe(clean).words])
+    assert aware >= generic
+
+
+def test_skipped_phrase_is_not_hallucinated(engine: OfflineTranscriber, tmp_path: Path) -> None:
+    audio = _flite(PIECE.replace(SKIPPED, ""), tmp_path / "skip.wav")
+    heard = [w.text for w in engine.transcribe(audio, PIECE).words]
+    assert "beside" not in heard and "waters" not in heard
+    assert "restoreth" in heard and "pastures" in heard
+
+
+def test_same_recording_same_result_after_another(
+    engine: OfflineTranscriber, clean: DecodedAudio, tmp_path: Path
+) -> None:
+    other = _flite("Yea, though I walk through the valley of the shadow of death.", tmp_path / "other.wav")
+    first = engine.transcribe(clean, PIECE)
+    engine.transcribe(other, "Yea, though I walk through the valley of the shadow of death.")
+    engine.transcribe(DecodedAudio(other.samples * 0.2, "wav", 16000, 1))
+    again = engine.transcribe(clean, PIECE)
+    assert again.words == first.words
+    assert OfflineTranscriber().transcribe(clean, PIECE).words == first.words
+
+
+def test_words_missing_from_the_dictionary_are_accepted(
+    engine: OfflineTranscriber, clean: DecodedAudio
+) -> None:
+    transcript = engine.transcribe(clean, PIECE + " Zorblaxian quibbledorf.")
+    assert len(transcript.words) > 10
+
+
+def test_confidences_are_posteriors_not_all_one(engine: OfflineTranscriber, clean: DecodedAudio) -> None:
+    confidences = [w.confidence for w in engine.transcribe(clean, PIECE).words]
+    assert all(c is not None and 0.0 <= c <= 1.0 for c in confidences)
+    assert min(c for c in confidences if c is not None) < 1.0
+
+
+def test_piece_compound_missing_from_the_dictionary_is_pronounced_from_its_parts(
+    engine: OfflineTranscriber,
+) -> None:
+    from shared.transcription.offline.pronunciations import pronounce
+
+    decoder = engine._decoder  # noqa: SLF001 - the dictionary the engine adds piece words to
+    assert decoder.lookup_word("thereunder") is None
+    assert pronounce("thereunder", decoder.lookup_word) == "DH EH R AH N D ER"
+
+
+def test_a_long_recording_is_decoded_in_utterances_on_one_clock(
+    engine: OfflineTranscriber, clean: DecodedAudio
+) -> None:
+    """Past two minutes the search runs per utterance (bounded memory): every
+    reading of the piece is still recognised, at its own place in time."""
+    import numpy as np
+
+    gap = np.zeros(TARGET_RATE, dtype=np.float32)
+    copies = int(150 // (clean.duration + 1)) + 1
+    samples = np.concatenate([np.concatenate([clean.samples, gap]) for _ in range(copies)])
+    long = DecodedAudio(samples, "wav", TARGET_RATE, 1)
+    transcript = engine.transcribe(long, PIECE)
+    heard = [w.text for w in transcript.words]
+    expected = _words(PIECE) * copies
+    assert long.duration > 120 and transcript.extra["utterances"] >= 2
+    assert engine.transcribe(clean, PIECE).extra["utterances"] == 1
+    assert _matched(expected, heard) >= 0.85 * len(expected)
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts) and starts[-1] > long.duration - clean.duration - 2

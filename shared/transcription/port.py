@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.audio.types import DecodedAudio
 from shared.domain.transcript import Transcript
@@ -16,6 +16,15 @@ class TranscriptionError(Exception):
         self.code = code
         self.message = message
         self.retryable = retryable
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by Celery and by process pools: rebuilt with every argument,
+        # where Exception's default would pass the message alone (and fail).
+        return _rebuild_transcription_error, (self.code, self.message, self.retryable)
+
+
+def _rebuild_transcription_error(code: str, message: str, retryable: bool) -> TranscriptionError:
+    return TranscriptionError(code, message, retryable=retryable)
 
 
 class Transcriber(Protocol):

@@ -24,9 +24,6 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "compose" / "compose-spec.json").read_text())
 CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
 ONE_OFF = {"migrate"}
-# Variables the accounts helper adds to Settings (issue 19); the lead drops
-# each from here once its setting is on main.
-PENDING_SETTINGS = {"RECITAL_TRUSTED_PROXIES"}
 
 
 def settings_variables() -> set[str]:
@@ -162,12 +159,12 @@ def test_secrets_come_from_an_uncommitted_env_file() -> None:
     )
     assert not any(value for key, value in example.items() if re.search("PASSWORD|KEY|AUTH", key))
     for variable in example:
-        used = f"${{{variable}" in text or variable in settings_variables() | PENDING_SETTINGS
+        used = f"${{{variable}" in text or variable in settings_variables()
         assert used, f".env.example sets {variable}, which nothing reads"
 
 
 def test_recital_variables_are_settings() -> None:
-    known = settings_variables() | PENDING_SETTINGS
+    known = settings_variables()
     for name, service in SERVICES.items():
         for variable in service.get("environment") or {}:
             if variable.startswith("RECITAL_"):

@@ -1,4 +1,4 @@
-"""Migration 0003 carries today's learners, pieces and attempts over to accounts (on Postgres),
+"""Migration 0002 carries today's learners, pieces and attempts over to accounts (on Postgres),
 and an operator then gives a carried-over learner a password to sign in with."""
 
 from __future__ import annotations

@@ -5,16 +5,16 @@ so a change to what the engine hears is never served from an old transcript.
 Rows stored before have the empty version: no engine asks for it, so they are
 never served again (the attempts that link them keep them for re-scoring).
 
-Revision ID: 0004
-Revises: 0003_accounts
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-02 21:45:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003_accounts"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

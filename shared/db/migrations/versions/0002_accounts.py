@@ -1,6 +1,6 @@
 """accounts: learners become users; sessions, API tokens; pieces get an owner and a visibility
 
-Revision ID: 0003_accounts
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-02 21:40:00
 
@@ -13,7 +13,7 @@ been readable by everyone, so it stays so: visibility ``public``, no owner.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_accounts"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

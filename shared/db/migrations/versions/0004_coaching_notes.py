@@ -1,15 +1,15 @@
 """coaching notes rewritten by a chat model
 
-Revision ID: 0005_coaching_notes
-Revises: 0004
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-02 21:55:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_coaching_notes"
-down_revision = "0004"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,9 @@
 
 Each file is decoded in a child process (so a crash of a C library shows as a
 dead child rather than killing pytest) with a 30 s watchdog; the child's peak
-memory is its ru_maxrss. Every file must end with a result or a specific
-``AudioError`` code: 0 crashes, 0 hangs, no file over 30 s, peak < 1 GB.
+memory is its own high-water mark (VmHWM; see tests/support/fuzz_decode.py).
+Every file must end with a result or a specific ``AudioError`` code: 0 crashes,
+0 hangs, no file over 30 s, peak < 1 GB.
 The counts are printed (``pytest -s``) for the issue's note.
 """
 

@@ -63,13 +63,15 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
 
 @api.get("/pieces")
 def list_pieces() -> Response:
-    """The caller's own pieces and every public piece, oldest first.
+    """The caller's own pieces and every public piece, oldest first; ``q`` keeps those
+    whose title or text contains it (any case).
     ---
     summary: List pieces
     tags: [pieces]
     parameters:
       - limit
       - offset
+      - {in: query, name: q, required: false, schema: {type: string, maxLength: 200}}
     responses:
       200:
         description: A page of pieces.
@@ -82,7 +84,7 @@ def list_pieces() -> Response:
     viewer = current_learner()
     limit, offset = page_args()
     with container().uow() as uow:
-        items, total = pieces.list_pieces(uow, viewer, limit, offset)
+        items, total = pieces.list_pieces(uow, viewer, limit, offset, search=request.args.get("q", ""))
     return jsonify(
         {"items": [_piece_json(p) for p in items], "total": total, "limit": limit, "offset": offset}
     )

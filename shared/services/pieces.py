@@ -4,12 +4,13 @@ unknown id), a public one by every signed-in user."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from shared.db import models
 from shared.db.uow import UnitOfWork
@@ -18,6 +19,8 @@ from shared.services.users import UserView
 
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 300
+MAX_SEARCH_CHARS = 200
+_LIKE_SPECIALS = re.compile(r"[\\%_]")  # LIKE wildcards and its escape, searched for as themselves
 Visibility = Literal["private", "public"]
 VISIBILITIES: tuple[Visibility, ...] = ("private", "public")
 P = models.Piece
@@ -70,6 +73,17 @@ def _storable(value: str, field: str) -> str:
     return value
 
 
+def _searchable(search: str) -> str:
+    """A query string is the caller's request, not stored text: its faults are 400s."""
+    if len(search) > MAX_SEARCH_CHARS:
+        message = f"Search for at most {MAX_SEARCH_CHARS} characters."
+        raise ServiceError(ErrorKind.INVALID, "search_too_long", message)
+    try:
+        return _storable(search, "search")
+    except ServiceError as exc:
+        raise ServiceError(ErrorKind.INVALID, "invalid_search", exc.message) from None
+
+
 def _bad_characters(field: str, what: str) -> ServiceError:
     return ServiceError(ErrorKind.UNPROCESSABLE, "invalid_characters", f"The {field} contains {what}.")
 
@@ -88,9 +102,15 @@ def require_piece(uow: UnitOfWork, piece_id: uuid.UUID) -> uuid.UUID:
     return piece_id
 
 
-def list_pieces(uow: UnitOfWork, viewer: UserView, limit: int, offset: int) -> tuple[list[PieceView], int]:
-    """The viewer's own pieces and every public one."""
+def list_pieces(
+    uow: UnitOfWork, viewer: UserView, limit: int, offset: int, search: str = ""
+) -> tuple[list[PieceView], int]:
+    """The viewer's own pieces and every public one; with ``search``, only those
+    whose title or text contains it (any case), counted and paged in the database."""
     where = visible_to(viewer.id)
+    if search := _searchable(search.strip()):
+        pattern = "%" + _LIKE_SPECIALS.sub(r"\\\g<0>", search) + "%"
+        where = and_(where, or_(P.title.ilike(pattern, escape="\\"), P.text.ilike(pattern, escape="\\")))
     total = uow.session.scalar(select(func.count()).select_from(P).where(where)) or 0
     rows = uow.session.scalars(
         select(P).where(where).order_by(P.created_at, P.id).limit(limit).offset(offset)

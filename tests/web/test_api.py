@@ -77,6 +77,44 @@ def test_pieces_are_created_listed_and_read(client: FlaskClient) -> None:
     assert client.get(f"/api/v1/pieces/{piece_id}").get_json()["word_count"] == 5
 
 
+def test_pieces_are_searched_in_title_and_text_in_the_database(client: FlaskClient) -> None:
+    def titles(query: str, limit: int = 50) -> tuple[list[str], int]:
+        page = client.get("/api/v1/pieces", query_string={"q": query, "limit": limit}).get_json()
+        return [item["title"] for item in page["items"]], page["total"]
+
+    for title, text in [
+        ("Psalm 23", "The Lord is my shepherd."),
+        ("Gettysburg", "Four score and seven years ago"),
+        ("Percent", "A 100% literal_match here."),
+        *[(f"Filler {n}", "nothing to see") for n in range(5)],
+        ("Ozymandias", "I met a traveller from an antique land"),
+    ]:
+        assert client.post("/api/v1/pieces", json={"title": title, "text": text}).status_code == 201
+    assert titles("SHEPHERD") == (["Psalm 23"], 1)  # text, any case
+    assert titles("gettys") == (["Gettysburg"], 1)  # title
+    assert titles("antique", limit=1) == (["Ozymandias"], 1)  # past the first page of all pieces
+    assert titles("100%") == (["Percent"], 1) and titles("%") == (["Percent"], 1)  # wildcards are literal
+    assert titles("t_r") == ([], 0) and titles("l_match") == (["Percent"], 1)  # "_" is no wildcard
+    assert titles("  ")[1] == 9  # blank: every piece
+    assert titles("no such words") == ([], 0)
+    response = client.get("/api/v1/pieces", query_string={"q": "x" * 201})
+    assert response.status_code == 400 and error_code(response) == "search_too_long"
+    response = client.get("/api/v1/pieces", query_string={"q": "a\x00b"})
+    assert response.status_code == 400 and error_code(response) == "invalid_search"
+
+
+def test_another_learners_private_piece_is_never_found_by_search(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    app = create_app(settings, enqueue=SentTasks())
+    owner, other = as_learner(app.test_client()), as_learner(app.test_client())
+    owner.post("/api/v1/pieces", json={"title": "Diary", "text": "secret words"})
+    shared = {"title": "Shared", "text": "secret but public", "visibility": "public"}
+    owner.post("/api/v1/pieces", json=shared)
+    found = other.get("/api/v1/pieces?q=secret").get_json()
+    assert [item["title"] for item in found["items"]] == ["Shared"] and found["total"] == 1
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [

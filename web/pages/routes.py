@@ -32,9 +32,7 @@ def library() -> str:
     user = viewer()
     query = request.args.get("q", "").strip()
     with container().uow() as uow:
-        items, _ = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0)
-    if query:
-        items = [p for p in items if query.lower() in (p.title + " " + p.text).lower()]
+        items, _ = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0, search=query)
     return render_template("library.html", pieces=items, query=query)
 
 

@@ -1,7 +1,7 @@
 """Unit of work: one session scope per request or task; only services commit.
 
 Use cases reach the database through its repositories (``attempts``,
-``results``) and decide where transactions end with ``commit``; nothing
+``results``, ``pieces``) and decide where transactions end with ``commit``; nothing
 else commits. ``in_transaction`` tells whether a transaction is open (the
 session begins one on its first statement), so a use case can prove it holds
 none across slow work.
@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.repositories.attempts import SqlAttempts
-from shared.db.repositories.port import AttemptRepository, ResultRepository
+from shared.db.repositories.pieces import SqlPieces
+from shared.db.repositories.port import AttemptRepository, PieceRepository, ResultRepository
 from shared.db.repositories.results import SqlResults
 
 
@@ -25,6 +26,7 @@ class UnitOfWork:
 
     attempts: AttemptRepository
     results: ResultRepository
+    pieces: PieceRepository
 
     def __init__(self, session_factory: sessionmaker[Session], bind: Engine | None = None) -> None:
         self._session_factory = session_factory
@@ -43,6 +45,7 @@ class UnitOfWork:
         self._session = factory() if self._bind is None else factory(bind=self._bind)
         self.attempts = SqlAttempts(self._session)
         self.results = SqlResults(self._session)
+        self.pieces = SqlPieces(self._session)
         return self
 
     def __exit__(

@@ -4,26 +4,21 @@ unknown id), a public one by every signed-in user."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import PieceRecord, UnitOfWorkPort
+from shared.domain.clock import utcnow
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.users import UserView
 
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 300
 MAX_SEARCH_CHARS = 200
-_LIKE_SPECIALS = re.compile(r"[\\%_]")  # LIKE wildcards and its escape, searched for as themselves
 Visibility = Literal["private", "public"]
 VISIBILITIES: tuple[Visibility, ...] = ("private", "public")
-P = models.Piece
 
 
 @dataclass(frozen=True)
@@ -38,7 +33,7 @@ class PieceView:
 
 
 def create_piece(
-    uow: UnitOfWork, owner: UserView, title: str, text: str, visibility: str = "private"
+    uow: UnitOfWorkPort, owner: UserView, title: str, text: str, visibility: str = "private"
 ) -> PieceView:
     # Lengths as sent, before trimming, as the OpenAPI document says.
     if len(title) > MAX_TITLE_CHARS:  # it was cut short silently before (found by schemathesis)
@@ -56,8 +51,7 @@ def create_piece(
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")
     if visibility not in VISIBILITIES:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_visibility", "visibility is private or public.")
-    piece = P(title=title, text=text, owner_id=owner.id, visibility=visibility)
-    uow.session.add(piece)
+    piece = uow.pieces.add(owner.id, title, text, visibility, utcnow())
     uow.commit()
     return _view(piece, owner)
 
@@ -88,41 +82,30 @@ def _bad_characters(field: str, what: str) -> ServiceError:
     return ServiceError(ErrorKind.UNPROCESSABLE, "invalid_characters", f"The {field} contains {what}.")
 
 
-def get_piece(uow: UnitOfWork, viewer: UserView, piece_id: uuid.UUID) -> PieceView:
-    piece = uow.session.scalar(select(P).where(P.id == piece_id, visible_to(viewer.id)))
+def get_piece(uow: UnitOfWorkPort, viewer: UserView, piece_id: uuid.UUID) -> PieceView:
+    piece = uow.pieces.visible(piece_id, viewer.id)
     if piece is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     return _view(piece, viewer)
 
 
-def require_piece(uow: UnitOfWork, piece_id: uuid.UUID) -> uuid.UUID:
+def require_piece(uow: UnitOfWorkPort, piece_id: uuid.UUID) -> uuid.UUID:
     """For operators (``recital rescore --piece``): any piece, whoever owns it."""
-    if uow.session.get(P, piece_id) is None:
+    if uow.pieces.get(piece_id) is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     return piece_id
 
 
 def list_pieces(
-    uow: UnitOfWork, viewer: UserView, limit: int, offset: int, search: str = ""
+    uow: UnitOfWorkPort, viewer: UserView, limit: int, offset: int, search: str = ""
 ) -> tuple[list[PieceView], int]:
     """The viewer's own pieces and every public one; with ``search``, only those
     whose title or text contains it (any case), counted and paged in the database."""
-    where = visible_to(viewer.id)
-    if search := _searchable(search.strip()):
-        pattern = "%" + _LIKE_SPECIALS.sub(r"\\\g<0>", search) + "%"
-        where = and_(where, or_(P.title.ilike(pattern, escape="\\"), P.text.ilike(pattern, escape="\\")))
-    total = uow.session.scalar(select(func.count()).select_from(P).where(where)) or 0
-    rows = uow.session.scalars(
-        select(P).where(where).order_by(P.created_at, P.id).limit(limit).offset(offset)
-    )
-    return [_view(p, viewer) for p in rows], total
+    records, total = uow.pieces.list_visible(viewer.id, limit, offset, _searchable(search.strip()))
+    return [_view(p, viewer) for p in records], total
 
 
-def visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:
-    return or_(P.owner_id == user_id, P.visibility == "public")
-
-
-def _view(piece: models.Piece, viewer: UserView) -> PieceView:
+def _view(piece: PieceRecord, viewer: UserView) -> PieceView:
     return PieceView(
         piece.id,
         piece.title,

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.db import models
 from shared.db.uow import UnitOfWork
 from shared.services import attempts, pieces
 from shared.services.users import UserView
@@ -27,8 +26,8 @@ def result_page(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> Re
     view = attempts.get_attempt(uow, learner, attempt_id)
     piece = pieces.get_piece(uow, learner, uuid.UUID(view["piece_id"]))
     note = view.get("coaching_note")
-    analysis = uow.session.get(models.Analysis, attempt_id)
-    speech = [list(s) for s in analysis.data.get("speech_segments", [])] if analysis else []
+    analysis = uow.results.analysis(attempt_id)
+    speech = [list(s) for s in analysis.get("speech_segments", [])] if analysis else []
     return ResultPage(view, piece, note, speech, warning_sentences(view["warnings"]))
 
 

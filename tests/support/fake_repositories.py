@@ -22,7 +22,7 @@ Row = dict[str, Any]
 
 @dataclass
 class Tables:
-    pieces: dict[uuid.UUID, str] = field(default_factory=dict)
+    pieces: dict[uuid.UUID, Row] = field(default_factory=dict)
     attempts: dict[uuid.UUID, Row] = field(default_factory=dict)
     analyses: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
     transcripts: dict[uuid.UUID, Row] = field(default_factory=dict)
@@ -62,7 +62,7 @@ class FakeAttempts:
         row = self._row(attempt_id)
         if row is None:
             raise LookupError(attempt_id)  # as the SQL adapter's .one() raises
-        text = self._tables().pieces[row["piece_id"]]
+        text = self._tables().pieces[row["piece_id"]]["text"]
         return JobRecord(
             attempt_id, row["storage_key"], row["format"], row["sha256"], text, row["transcript_id"]
         )
@@ -115,7 +115,7 @@ class FakeAttempts:
 
     def piece_texts(self, piece_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
         pieces = self._tables().pieces
-        return {piece_id: pieces[piece_id] for piece_id in piece_ids if piece_id in pieces}
+        return {piece_id: pieces[piece_id]["text"] for piece_id in piece_ids if piece_id in pieces}
 
     def _set(self, attempt_id: uuid.UUID, **values: Any) -> None:
         if (row := self._row(attempt_id)) is not None:

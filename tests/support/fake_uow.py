@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from shared.domain.clock import utcnow
+from tests.support.fake_pieces import FakePieces
 from tests.support.fake_repositories import FakeAttempts, FakeResults, Tables
 
 
@@ -29,7 +30,8 @@ class FakeDatabase:
     def add_attempt(self, text: str = "one two three", **values: Any) -> uuid.UUID:
         """A queued attempt on a new piece, committed (as submitting leaves it)."""
         piece_id, attempt_id, now = uuid.uuid4(), uuid.uuid4(), utcnow()
-        self.tables.pieces[piece_id] = text
+        self.tables.pieces[piece_id] = {"id": piece_id, "owner_id": None, "visibility": "public",
+                                        "title": "t", "text": text, "created_at": now}  # fmt: skip
         self.tables.attempts[attempt_id] = {
             "id": attempt_id, "piece_id": piece_id, "status": "queued", "stage": "uploaded",
             "storage_key": f"attempts/l/{attempt_id}.wav", "sha256": "0" * 64, "format": "wav",
@@ -52,6 +54,7 @@ class FakeUnitOfWork:
         self._working: Tables | None = None
         self.attempts = FakeAttempts(self._tables)
         self.results = FakeResults(self._tables)
+        self.pieces = FakePieces(self._tables)
 
     def _tables(self) -> Tables:
         if self._working is None:  # the first statement begins a transaction

@@ -22,6 +22,10 @@ class World(Protocol):
 
     def add_attempt(self, text: str = "one two three", **values: Any) -> uuid.UUID: ...
 
+    def add_user(self) -> uuid.UUID:
+        """A user to own pieces (the fakes keep no users: any id will do)."""
+        ...
+
     def set(self, attempt_id: uuid.UUID, **values: Any) -> None: ...
 
     def attempt(self, attempt_id: uuid.UUID) -> dict[str, Any]: ...
@@ -36,6 +40,9 @@ class FakeWorld:
 
     def add_attempt(self, text: str = "one two three", **values: Any) -> uuid.UUID:
         return self.db.add_attempt(text, **values)
+
+    def add_user(self) -> uuid.UUID:
+        return uuid.uuid4()
 
     def set(self, attempt_id: uuid.UUID, **values: Any) -> None:
         self.db.set(attempt_id, **values)
@@ -62,6 +69,13 @@ class PostgresWorld:
             uow.session.add(attempt)
             uow.commit()
             return attempt.id
+
+    def add_user(self) -> uuid.UUID:
+        with self.container.uow() as uow:
+            user = models.User(handle=f"u-{uuid.uuid4().hex[:12]}")
+            uow.session.add(user)
+            uow.commit()
+            return user.id
 
     def set(self, attempt_id: uuid.UUID, **values: Any) -> None:
         with self.container.uow() as uow:

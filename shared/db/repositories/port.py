@@ -58,6 +58,42 @@ class StoredAttempt:
     analysis: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class PieceRecord:
+    """A stored piece; ``owner_id`` is None for one from before accounts or whose owner left."""
+
+    id: uuid.UUID
+    owner_id: uuid.UUID | None
+    visibility: str
+    title: str
+    text: str
+    created_at: datetime
+
+
+class PieceRepository(Protocol):
+    """Pieces and who may see them: the owner, or anyone when public."""
+
+    def add(
+        self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime
+    ) -> PieceRecord: ...
+
+    def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
+        """Any piece, whoever owns it (operators)."""
+        ...
+
+    def visible(self, piece_id: uuid.UUID, viewer_id: uuid.UUID) -> PieceRecord | None:
+        """The piece if the viewer owns it or it is public; None as for an unknown id."""
+        ...
+
+    def list_visible(
+        self, viewer_id: uuid.UUID, limit: int, offset: int, search: str = ""
+    ) -> tuple[list[PieceRecord], int]:
+        """A page of the visible pieces, oldest first, and how many there are; with
+        ``search``, only those whose title or text contains it in any case (taken
+        literally: ``%``, ``_`` and ``\\`` are no wildcards)."""
+        ...
+
+
 class AttemptRepository(Protocol):
     """Attempt state, changed by conditional updates: the database decides who works."""
 
@@ -138,6 +174,7 @@ class UnitOfWorkPort(Protocol):
 
     attempts: AttemptRepository
     results: ResultRepository
+    pieces: PieceRepository
 
     def __enter__(self) -> Self: ...
 

@@ -10,31 +10,12 @@ therefore behaves the same on the database.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-
-from shared.container import Container
 from shared.db.repositories.port import TranscriptKey
 from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt, Scores
-from shared.settings import Settings
-from tests.support.worlds import FakeWorld, PostgresWorld, World
-
-
-@pytest.fixture(scope="module")
-def pg_container(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    container = Container(Settings(home=tmp_path_factory.mktemp("contract"), database_url=pg_url))
-    yield container
-    container.engine.dispose()
-
-
-@pytest.fixture(params=["fake", "postgres"])
-def world(request: pytest.FixtureRequest) -> World:
-    if request.param == "fake":
-        return FakeWorld()
-    return PostgresWorld(request.getfixturevalue("pg_container"))
+from tests.support.worlds import World
 
 
 def claim(world: World, attempt_id: uuid.UUID, worker: str, lease: float = 60) -> int | None:

@@ -1,0 +1,56 @@
+"""Pieces on SQLAlchemy: visibility and the library search as SQL, paged in the database."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from shared.db import models
+from shared.db.repositories.port import PieceRecord
+
+P = models.Piece
+_LIKE_SPECIALS = re.compile(r"[\\%_]")  # LIKE wildcards and its escape, searched for as themselves
+
+
+class SqlPieces:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime) -> PieceRecord:
+        piece = P(id=uuid.uuid4(), owner_id=owner_id, title=title, text=text, visibility=visibility,
+                  created_at=now)  # fmt: skip
+        self._session.add(piece)
+        return _record(piece)
+
+    def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
+        piece = self._session.get(P, piece_id)
+        return _record(piece) if piece else None
+
+    def visible(self, piece_id: uuid.UUID, viewer_id: uuid.UUID) -> PieceRecord | None:
+        piece = self._session.scalar(select(P).where(P.id == piece_id, _visible_to(viewer_id)))
+        return _record(piece) if piece else None
+
+    def list_visible(
+        self, viewer_id: uuid.UUID, limit: int, offset: int, search: str = ""
+    ) -> tuple[list[PieceRecord], int]:
+        where = _visible_to(viewer_id)
+        if search:
+            pattern = "%" + _LIKE_SPECIALS.sub(r"\\\g<0>", search) + "%"
+            where = and_(where, or_(P.title.ilike(pattern, escape="\\"), P.text.ilike(pattern, escape="\\")))
+        total = self._session.scalar(select(func.count()).select_from(P).where(where)) or 0
+        rows = self._session.scalars(
+            select(P).where(where).order_by(P.created_at, P.id).limit(limit).offset(offset)
+        )
+        return [_record(p) for p in rows], total
+
+
+def _visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:
+    return or_(P.owner_id == user_id, P.visibility == "public")
+
+
+def _record(piece: models.Piece) -> PieceRecord:
+    return PieceRecord(piece.id, piece.owner_id, piece.visibility, piece.title, piece.text, piece.created_at)

@@ -1,0 +1,90 @@
+"""The pieces repository's contract, on the in-memory fake and on Postgres.
+
+Postgres keeps the rows of earlier tests in this module, so each test names
+its pieces with a fresh token and searches for it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from shared.db.repositories.port import PieceRecord
+from shared.domain.clock import utcnow
+from tests.support.worlds import World
+
+
+def token() -> str:
+    return f"tok{uuid.uuid4().hex[:10]}"
+
+
+def add(world: World, owner: uuid.UUID, title: str, text: str = "one two", visibility: str = "private",
+        seconds: int = 0) -> PieceRecord:  # fmt: skip
+    with world.uow() as uow:
+        piece = uow.pieces.add(owner, title, text, visibility, utcnow() + timedelta(seconds=seconds))
+        uow.commit()
+        return piece
+
+
+def test_an_added_piece_is_read_back_as_stored(world: World) -> None:
+    owner = world.add_user()
+    added = add(world, owner, "Ozymandias", "I met a traveller", "public")
+    with world.uow() as uow:
+        assert uow.pieces.get(added.id) == added
+        assert uow.pieces.get(uuid.uuid4()) is None
+    assert (added.owner_id, added.title, added.text, added.visibility) == (
+        owner, "Ozymandias", "I met a traveller", "public",
+    )  # fmt: skip
+
+
+def test_an_uncommitted_piece_is_not_stored(world: World) -> None:
+    owner = world.add_user()
+    with world.uow() as uow:
+        piece = uow.pieces.add(owner, "t", "x", "private", utcnow())
+    with world.uow() as uow:
+        assert uow.pieces.get(piece.id) is None
+
+
+def test_a_private_piece_is_visible_to_its_owner_alone(world: World) -> None:
+    owner, other = world.add_user(), world.add_user()
+    private, public = add(world, owner, "mine"), add(world, owner, "ours", visibility="public")
+    with world.uow() as uow:
+        assert uow.pieces.visible(private.id, owner) == private
+        assert uow.pieces.visible(private.id, other) is None
+        assert uow.pieces.visible(public.id, other) == public
+        assert uow.pieces.visible(uuid.uuid4(), owner) is None
+
+
+def test_listing_shows_own_and_public_pieces_oldest_first_and_pages(world: World) -> None:
+    owner, other, tok = world.add_user(), world.add_user(), token()
+    mine = add(world, owner, f"{tok} a", seconds=2)
+    theirs_public = add(world, other, f"{tok} b", visibility="public", seconds=1)
+    add(world, other, f"{tok} c")  # private to someone else: never listed
+    with world.uow() as uow:
+        listed, total = uow.pieces.list_visible(owner, 10, 0, tok)
+        assert ([p.id for p in listed], total) == ([theirs_public.id, mine.id], 2)
+        page, total = uow.pieces.list_visible(owner, 1, 1, tok)
+        assert ([p.id for p in page], total) == ([mine.id], 2)
+
+
+def test_search_matches_title_or_text_in_any_case(world: World) -> None:
+    owner, tok = world.add_user(), token()
+    by_title = add(world, owner, f"The {tok.upper()} poem")
+    by_text = add(world, owner, "Untitled", f"lines with {tok} inside", seconds=1)
+    add(world, owner, "Unrelated", "nothing here", seconds=2)
+    with world.uow() as uow:
+        listed, total = uow.pieces.list_visible(owner, 10, 0, tok)
+        assert ([p.id for p in listed], total) == ([by_title.id, by_text.id], 2)
+
+
+def test_search_takes_like_wildcards_literally(world: World) -> None:
+    owner, tok = world.add_user(), token()
+    percent = add(world, owner, f"{tok} 100% sure")
+    add(world, owner, f"{tok} 100 x sure", seconds=1)
+    underscore = add(world, owner, f"{tok} a_b", seconds=2)
+    add(world, owner, f"{tok} axb", seconds=3)
+    backslash = add(world, owner, f"{tok} c\\d", seconds=4)
+    with world.uow() as uow:
+        for needle, expected in (("0% s", percent), ("a_b", underscore), ("c\\d", backslash)):
+            listed, total = uow.pieces.list_visible(owner, 10, 0, needle)
+            assert [p.id for p in listed if p.title.startswith(tok)] == [expected.id], needle

@@ -1,0 +1,88 @@
+"""Pieces on the in-memory unit of work: milliseconds, no database.
+
+The repository it uses keeps the contract
+tests/shared/db/test_piece_repository_contract.py checks on Postgres too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+from shared.domain.clock import utcnow
+from shared.services import pieces
+from shared.services.errors import ErrorKind, ServiceError
+from shared.services.users import UserView
+from tests.support.fake_uow import FakeDatabase
+
+
+def user(role: str = "learner") -> UserView:
+    return UserView(uuid.uuid4(), f"u-{uuid.uuid4().hex[:6]}", role, utcnow())
+
+
+def error(call: Callable[[], object]) -> tuple[ErrorKind, str]:
+    with pytest.raises(ServiceError) as raised:
+        call()
+    return raised.value.kind, raised.value.code
+
+
+def test_a_created_piece_is_trimmed_committed_and_counted() -> None:
+    db, owner = FakeDatabase(), user()
+    view = pieces.create_piece(db.uow(), owner, "  Sonnet 18 ", " Shall I compare thee \n", "public")
+    assert (view.title, view.text, view.word_count, view.visibility, view.owned) == (
+        "Sonnet 18", "Shall I compare thee", 4, "public", True,
+    )  # fmt: skip
+    assert db.commits == 1 and not db.open
+    assert pieces.get_piece(db.uow(), owner, view.id) == view
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "visibility", "code"),
+    [
+        ("x" * 301, "words", "private", "title_too_long"),
+        ("t", "x" * 200_001, "private", "text_too_long"),
+        ("   ", "words", "private", "title_required"),
+        ("t", " ... ", "private", "text_required"),
+        ("t", "words", "secret", "invalid_visibility"),
+        ("t", "a\x00b", "private", "invalid_characters"),
+        ("t\ud800", "words", "private", "invalid_characters"),
+    ],
+)
+def test_a_bad_piece_is_refused_unstored(title: str, text: str, visibility: str, code: str) -> None:
+    db = FakeDatabase()
+    kind = error(lambda: pieces.create_piece(db.uow(), user(), title, text, visibility))
+    assert kind == (ErrorKind.UNPROCESSABLE, code)
+    assert (db.commits, db.tables.pieces) == (0, {})
+
+
+def test_someone_elses_private_piece_is_an_unknown_id() -> None:
+    db, owner, other = FakeDatabase(), user(), user()
+    private = pieces.create_piece(db.uow(), owner, "Mine", "my words")
+    public = pieces.create_piece(db.uow(), owner, "Ours", "our words", "public")
+    assert error(lambda: pieces.get_piece(db.uow(), other, private.id)) == (
+        ErrorKind.NOT_FOUND, "piece_not_found",
+    )  # fmt: skip
+    seen = pieces.get_piece(db.uow(), other, public.id)
+    assert (seen.title, seen.owned) == ("Ours", False)
+    assert pieces.require_piece(db.uow(), private.id) == private.id  # operators see any piece
+    assert error(lambda: pieces.require_piece(db.uow(), uuid.uuid4()))[1] == "piece_not_found"
+
+
+def test_listing_searches_trimmed_and_pages() -> None:
+    db, owner, other = FakeDatabase(), user(), user()
+    for title in ("Daffodils", "The Raven", "Raven again"):
+        pieces.create_piece(db.uow(), owner, title, "some words")
+    pieces.create_piece(db.uow(), other, "Hidden raven", "private words")
+    listed, total = pieces.list_pieces(db.uow(), owner, 1, 1, "  RAVEN ")
+    assert ([p.title for p in listed], total) == (["Raven again"], 2)
+    everything, total = pieces.list_pieces(db.uow(), owner, 10, 0)
+    assert total == 3 and [p.title for p in everything] == ["Daffodils", "The Raven", "Raven again"]
+
+
+@pytest.mark.parametrize(("search", "code"), [("x" * 201, "search_too_long"), ("a\x00", "invalid_search")])
+def test_a_bad_search_is_the_callers_error(search: str, code: str) -> None:
+    assert error(lambda: pieces.list_pieces(FakeDatabase().uow(), user(), 10, 0, search)) == (
+        ErrorKind.INVALID, code,
+    )  # fmt: skip

@@ -1,0 +1,50 @@
+"""Pieces in memory, with the SQL adapter's visibility, search and order
+(``tests/shared/db/test_repository_contract.py`` checks both)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.db.repositories.port import PieceRecord
+
+if TYPE_CHECKING:
+    from tests.support.fake_repositories import Tables
+
+Row = dict[str, Any]
+
+
+class FakePieces:
+    def __init__(self, tables: Callable[[], Tables]) -> None:
+        self._tables = tables
+
+    def add(self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime) -> PieceRecord:
+        if "\x00" in title + text:
+            raise ValueError("PostgreSQL text cannot hold NUL")  # as psycopg refuses it
+        row = {"id": uuid.uuid4(), "owner_id": owner_id, "visibility": visibility, "title": title,
+               "text": text, "created_at": now}  # fmt: skip
+        self._tables().pieces[row["id"]] = row
+        return PieceRecord(**row)
+
+    def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
+        row = self._tables().pieces.get(piece_id)
+        return PieceRecord(**row) if row else None
+
+    def visible(self, piece_id: uuid.UUID, viewer_id: uuid.UUID) -> PieceRecord | None:
+        row = self._tables().pieces.get(piece_id)
+        return PieceRecord(**row) if row and _visible(row, viewer_id) else None
+
+    def list_visible(
+        self, viewer_id: uuid.UUID, limit: int, offset: int, search: str = ""
+    ) -> tuple[list[PieceRecord], int]:
+        needle = search.lower()  # ILIKE folds as lower() does, not casefold ("ß" stays)
+        rows = [r for r in self._tables().pieces.values() if _visible(r, viewer_id)
+                and (needle in r["title"].lower() or needle in r["text"].lower())]  # fmt: skip
+        rows.sort(key=lambda r: (r["created_at"], r["id"]))
+        return [PieceRecord(**r) for r in rows[offset : offset + limit]], len(rows)
+
+
+def _visible(row: Row, viewer_id: uuid.UUID) -> bool:
+    return bool(row["owner_id"] == viewer_id or row["visibility"] == "public")

@@ -6,26 +6,21 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import AttemptRecord, UnitOfWorkPort
 from shared.services.coaching import shown_note
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.users import UserView
 
-A = models.Attempt
 
-
-def owned_attempt(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> models.Attempt:
+def owned_attempt(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -> AttemptRecord:
     """One attempt of this learner; another learner's attempt is reported exactly as an unknown id."""
-    attempt = uow.session.scalar(select(A).where(A.id == attempt_id, A.learner_id == learner.id))
+    attempt = uow.attempts.owned(attempt_id, learner.id)
     if attempt is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "attempt_not_found", "No attempt with that id.")
     return attempt
 
 
-def get_attempt(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> dict[str, Any]:
+def get_attempt(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -> dict[str, Any]:
     attempt = owned_attempt(uow, learner, attempt_id)
     view = _summary(attempt)
     if attempt.status == "done":
@@ -35,27 +30,18 @@ def get_attempt(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> di
 
 
 def list_attempts(
-    uow: UnitOfWork, learner: UserView, limit: int, offset: int, status: str | None = None
+    uow: UnitOfWorkPort, learner: UserView, limit: int, offset: int, status: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    where = [A.learner_id == learner.id] + ([A.status == status] if status else [])
-    total = uow.session.scalar(select(func.count()).select_from(A).where(*where)) or 0
-    rows = uow.session.scalars(
-        select(A).where(*where).order_by(A.created_at.desc(), A.id).limit(limit).offset(offset)
-    )
-    return [_summary(a) for a in rows], total
+    records, total = uow.attempts.list_owned(learner.id, limit, offset, status)
+    return [_summary(a) for a in records], total
 
 
-def _latest_result(uow: UnitOfWork, attempt_id: uuid.UUID) -> dict[str, Any] | None:
-    score = uow.session.scalar(
-        select(models.Score)
-        .where(models.Score.attempt_id == attempt_id)
-        .order_by(models.Score.created_at.desc())
-        .limit(1)
-    )
+def _latest_result(uow: UnitOfWorkPort, attempt_id: uuid.UUID) -> dict[str, Any] | None:
+    score = uow.results.latest_score(attempt_id)
     return dict(score.result) if score else None
 
 
-def _summary(attempt: models.Attempt) -> dict[str, Any]:
+def _summary(attempt: AttemptRecord) -> dict[str, Any]:
     error = (
         {"code": attempt.error_code, "message": attempt.error_message} if attempt.status == "failed" else None
     )

@@ -10,11 +10,8 @@ import logging
 import uuid
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.domain.clock import utcnow
 from shared.domain.coaching import coaching_note
 
 log = logging.getLogger("recital.coaching")
@@ -27,42 +24,28 @@ class CoachWriter(Protocol):
     def rewrite(self, rule_note: str, piece_title: str) -> str: ...
 
 
-def shown_note(uow: UnitOfWork, attempt_id: uuid.UUID, result: dict[str, Any]) -> str:
+def shown_note(uow: UnitOfWorkPort, attempt_id: uuid.UUID, result: dict[str, Any]) -> str:
     """What the learner reads: the rewrite for this score, else the rule-built note."""
-    rewritten = uow.session.get(models.CoachingNote, (attempt_id, result["scoring_version"]))
-    return rewritten.note if rewritten else coaching_note(result["words"], result["hesitations"])
+    rewritten = uow.results.coaching_note(attempt_id, result["scoring_version"])
+    return rewritten if rewritten is not None else coaching_note(result["words"], result["hesitations"])
 
 
-def rewrite_coaching(uow: UnitOfWork, writer: CoachWriter, attempt_id: uuid.UUID) -> str | None:
+def rewrite_coaching(uow: UnitOfWorkPort, writer: CoachWriter, attempt_id: uuid.UUID) -> str | None:
     """Reword the newest score's note once; returns the stored rewrite, or None if kept as is."""
-    score = uow.session.scalar(
-        select(models.Score)
-        .where(models.Score.attempt_id == attempt_id)
-        .order_by(models.Score.created_at.desc())
-        .limit(1)
-    )
+    score = uow.results.latest_score(attempt_id)
     if score is None:
         return None
-    existing = uow.session.get(models.CoachingNote, (attempt_id, score.scoring_version))
+    existing = uow.results.coaching_note(attempt_id, score.scoring_version)
     if existing is not None:  # a redelivered task pays the model nothing
-        return existing.note
+        return existing
     rule = coaching_note(score.result["words"], score.result["hesitations"])
-    attempt = uow.session.get(models.Attempt, attempt_id)
-    piece = uow.session.get(models.Piece, attempt.piece_id) if attempt else None
+    attempt = uow.attempts.get(attempt_id)
+    piece = uow.pieces.get(attempt.piece_id) if attempt else None
     text = writer.rewrite(rule, piece.title if piece else "")
     if not text or len(text) > MAX_NOTE_CHARS:
         log.warning("coaching rewrite unusable attempt=%s chars=%d", attempt_id, len(text))
         return None
-    row = models.CoachingNote(
-        attempt_id=attempt_id,
-        scoring_version=score.scoring_version,
-        rule_note=rule,
-        note=text,
-        model=writer.model,
-    )
-    uow.session.add(row)
-    try:
-        uow.commit()
-    except IntegrityError:  # a concurrent delivery stored it first
-        uow.rollback()
+    # A concurrent delivery may have stored one first: its row stays, as the unique key kept it before.
+    uow.results.save_coaching_note(attempt_id, score.scoring_version, rule, text, writer.model, utcnow())
+    uow.commit()
     return text

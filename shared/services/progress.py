@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.review import SectionReview, review_sections
 from shared.domain.schedule import Due, Review, schedule
 from shared.services.users import UserView
@@ -49,26 +46,13 @@ class Progress:
     next_up: list[SectionStanding] = field(default_factory=list)
 
 
-def piece_progress(uow: UnitOfWork, learner: UserView, piece_id: uuid.UUID) -> Progress:
-    scored = _newest_scores(uow, learner.id, piece_id)
-    points = [AttemptPoint(a.id, _aware(a.created_at), s.accuracy, s.overall, s.wpm) for a, s in scored]
-    reviewed = [(_aware(a.created_at), review_sections(s.result)) for a, s in scored]
+def piece_progress(uow: UnitOfWorkPort, learner: UserView, piece_id: uuid.UUID) -> Progress:
+    scored = uow.results.newest_scores(learner.id, piece_id)
+    points = [
+        AttemptPoint(s.attempt_id, _aware(s.attempt_created_at), s.accuracy, s.overall, s.wpm) for s in scored
+    ]
+    reviewed = [(_aware(s.attempt_created_at), review_sections(s.result)) for s in scored]
     return Progress(points, _weakest(reviewed), _next_up(reviewed))
-
-
-def _newest_scores(
-    uow: UnitOfWork, learner_id: uuid.UUID, piece_id: uuid.UUID
-) -> list[tuple[models.Attempt, models.Score]]:
-    rows = uow.session.execute(
-        select(models.Attempt, models.Score)
-        .join(models.Score, models.Score.attempt_id == models.Attempt.id)
-        .where(models.Attempt.learner_id == learner_id, models.Attempt.piece_id == piece_id)
-        .order_by(models.Attempt.created_at, models.Score.created_at)
-    ).all()
-    newest: dict[uuid.UUID, tuple[models.Attempt, models.Score]] = {}
-    for attempt, score in rows:  # later scores of an attempt replace earlier ones
-        newest[attempt.id] = (attempt, score)
-    return list(newest.values())
 
 
 def _weakest(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import AttemptRecord, UnitOfWorkPort
 from shared.services.attempts import owned_attempt
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.users import UserView
@@ -20,20 +19,20 @@ class StoredRecording:
     size_bytes: int
 
 
-def owned_recording(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> StoredRecording:
+def owned_recording(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -> StoredRecording:
     """This learner's recording; another learner's is reported exactly as an unknown id."""
     return _stored(owned_attempt(uow, learner, attempt_id))
 
 
-def linked_recording(uow: UnitOfWork, attempt_id: uuid.UUID) -> StoredRecording:
+def linked_recording(uow: UnitOfWorkPort, attempt_id: uuid.UUID) -> StoredRecording:
     """The recording a verified link names (the link was issued after the ownership check)."""
-    attempt = uow.session.get(models.Attempt, attempt_id)
+    attempt = uow.attempts.get(attempt_id)
     if attempt is None:
         raise _not_found()
     return _stored(attempt)
 
 
-def _stored(attempt: models.Attempt) -> StoredRecording:
+def _stored(attempt: AttemptRecord) -> StoredRecording:
     return StoredRecording(attempt.id, attempt.storage_key, attempt.format, attempt.size_bytes)
 
 

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
 from shared.services import attempts, pieces
 from shared.services.users import UserView
 
@@ -21,7 +21,7 @@ class ResultPage:
     warnings: list[str] = field(default_factory=list)
 
 
-def result_page(uow: UnitOfWork, learner: UserView, attempt_id: uuid.UUID) -> ResultPage:
+def result_page(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -> ResultPage:
     """One attempt of this learner with its piece; anyone else's is not found."""
     view = attempts.get_attempt(uow, learner, attempt_id)
     piece = pieces.get_piece(uow, learner, uuid.UUID(view["piece_id"]))

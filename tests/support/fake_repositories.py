@@ -16,6 +16,7 @@ from typing import Any
 
 from shared.db.repositories.port import JobRecord, StoredAttempt, StoredTranscript, TranscriptKey
 from shared.domain.result import ScoredAttempt
+from tests.support.fake_reads import AttemptReads, ResultReads
 
 Row = dict[str, Any]
 
@@ -27,9 +28,10 @@ class Tables:
     analyses: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
     transcripts: dict[uuid.UUID, Row] = field(default_factory=dict)
     scores: dict[tuple[uuid.UUID, str], Row] = field(default_factory=dict)
+    coaching_notes: dict[tuple[uuid.UUID, str], Row] = field(default_factory=dict)
 
 
-class FakeAttempts:
+class FakeAttempts(AttemptReads):
     def __init__(self, tables: Callable[[], Tables]) -> None:
         self._tables = tables
 
@@ -122,7 +124,7 @@ class FakeAttempts:
             row.update(values)
 
 
-class FakeResults:
+class FakeResults(ResultReads):
     def __init__(self, tables: Callable[[], Tables]) -> None:
         self._tables = tables
 
@@ -156,7 +158,7 @@ class FakeResults:
             if attempt_id not in self._tables().attempts:
                 raise LookupError(attempt_id)  # the foreign key
             if (attempt_id, result.scoring_version) not in scores:
-                scores[(attempt_id, result.scoring_version)] = {"result": result.to_dict(), "created_at": now}
+                scores[(attempt_id, result.scoring_version)] = _score_row(attempt_id, result, now)
                 added.add(attempt_id)
         return added
 
@@ -167,6 +169,12 @@ class FakeResults:
         rows.sort(key=lambda r: (r["created_at"], r["id"]))
         return [StoredAttempt(r["id"], r["piece_id"], tables.transcripts[r["transcript_id"]]["data"],
                               tables.analyses[r["id"]]) for r in rows]  # fmt: skip
+
+
+def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime) -> Row:
+    s = result.scores
+    return {"attempt_id": attempt_id, "scoring_version": result.scoring_version, "accuracy": s.accuracy,
+            "overall": s.overall, "wpm": s.wpm, "result": result.to_dict(), "created_at": now}  # fmt: skip
 
 
 def _expired(row: Row, now: datetime) -> bool:

@@ -64,8 +64,9 @@ class PostgresWorld:
             piece = models.Piece(title="t", text=text)
             uow.session.add_all([learner, piece])
             uow.session.flush()
-            attempt = models.Attempt(learner_id=learner.id, piece_id=piece.id, storage_key="k",
-                                     sha256="0" * 64, size_bytes=1, format="wav", **values)  # fmt: skip
+            columns = {"learner_id": learner.id, "piece_id": piece.id, "storage_key": "k",
+                       "sha256": "0" * 64, "size_bytes": 1, "format": "wav"}  # fmt: skip
+            attempt = models.Attempt(**(columns | values))
             uow.session.add(attempt)
             uow.commit()
             return attempt.id

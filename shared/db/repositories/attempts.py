@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import models
-from shared.db.repositories.port import JobRecord
+from shared.db.repositories.port import AttemptRecord, JobRecord
 
 A = models.Attempt
 
@@ -120,6 +120,24 @@ class SqlAttempts:
         query = select(models.Piece.id, models.Piece.text).where(models.Piece.id.in_(piece_ids))
         return {piece_id: text for piece_id, text in self._session.execute(query).tuples()}
 
+    def get(self, attempt_id: uuid.UUID) -> AttemptRecord | None:
+        attempt = self._session.get(A, attempt_id)
+        return attempt_record(attempt) if attempt else None
+
+    def owned(self, attempt_id: uuid.UUID, learner_id: uuid.UUID) -> AttemptRecord | None:
+        attempt = self._session.scalar(select(A).where(A.id == attempt_id, A.learner_id == learner_id))
+        return attempt_record(attempt) if attempt else None
+
+    def list_owned(
+        self, learner_id: uuid.UUID, limit: int, offset: int, status: str | None = None
+    ) -> tuple[list[AttemptRecord], int]:
+        where = [A.learner_id == learner_id] + ([A.status == status] if status else [])
+        total = self._session.scalar(select(func.count()).select_from(A).where(*where)) or 0
+        rows = self._session.scalars(
+            select(A).where(*where).order_by(A.created_at.desc(), A.id).limit(limit).offset(offset)
+        )
+        return [attempt_record(a) for a in rows], total
+
     def _update(self, where: Sequence[ColumnElement[bool]], **values: Any) -> bool:
         statement = update(A).where(*where).values(**values).execution_options(synchronize_session=False)
         return bool(self._session.execute(statement).rowcount)  # type: ignore[attr-defined]
@@ -131,3 +149,11 @@ def _lease_expired(now: datetime) -> ColumnElement[bool]:
 
 def scored_at(version: str) -> ColumnElement[bool]:
     return exists().where(models.Score.attempt_id == A.id, models.Score.scoring_version == version)
+
+
+def attempt_record(a: models.Attempt) -> AttemptRecord:
+    return AttemptRecord(
+        a.id, a.learner_id, a.piece_id, a.status, a.stage, a.storage_key, a.format, a.size_bytes, a.sha256,
+        a.duration_seconds, a.delivery_count, list(a.warnings or []), a.error_code, a.error_message,
+        a.created_at, a.started_at, a.finished_at,
+    )  # fmt: skip

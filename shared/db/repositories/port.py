@@ -1,73 +1,29 @@
 """The repository ports: what the use cases need from storage, in plain data.
 
-Services see only these; ``attempts.py`` and ``results.py`` implement them on
-SQLAlchemy (Postgres, SQLite embedded) and ``tests/support/fake_repositories.py``
-in memory. Nothing here commits: the unit of work does, where the service says.
+Services see only these and the plain records of ``records.py``;
+``attempts.py``, ``results.py`` and ``pieces.py`` implement them on SQLAlchemy
+(Postgres, SQLite embedded) and ``tests/support/fake_*.py`` in memory.
+Nothing here commits: the unit of work does, where the service says.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from shared.db.repositories.records import (
+    AttemptRecord,
+    JobRecord,
+    PieceRecord,
+    ScoreRecord,
+    StoredAttempt,
+    StoredTranscript,
+    TranscriptKey,
+)
 from shared.domain.result import ScoredAttempt
-
-
-@dataclass(frozen=True)
-class JobRecord:
-    """What a worker needs to know about the attempt it claimed."""
-
-    attempt_id: uuid.UUID
-    storage_key: str
-    format: str
-    sha256: str
-    reference_text: str
-    transcript_id: uuid.UUID | None
-
-
-@dataclass(frozen=True)
-class TranscriptKey:
-    """The transcript cache key: the same audio heard by the same engine, model and
-    recognition code (and, for piece-biased engines, the same piece) gives the same words."""
-
-    audio_sha256: str
-    engine: str
-    model: str
-    recognition_version: str
-    context_key: str
-
-
-@dataclass(frozen=True)
-class StoredTranscript:
-    id: uuid.UUID
-    context_key: str
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class StoredAttempt:
-    """A done attempt's stored transcript and analysis: all re-scoring needs besides the piece."""
-
-    attempt_id: uuid.UUID
-    piece_id: uuid.UUID
-    transcript: dict[str, Any]
-    analysis: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class PieceRecord:
-    """A stored piece; ``owner_id`` is None for one from before accounts or whose owner left."""
-
-    id: uuid.UUID
-    owner_id: uuid.UUID | None
-    visibility: str
-    title: str
-    text: str
-    created_at: datetime
 
 
 class PieceRepository(Protocol):
@@ -139,6 +95,18 @@ class AttemptRepository(Protocol):
 
     def piece_texts(self, piece_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]: ...
 
+    def get(self, attempt_id: uuid.UUID) -> AttemptRecord | None: ...
+
+    def owned(self, attempt_id: uuid.UUID, learner_id: uuid.UUID) -> AttemptRecord | None:
+        """The attempt if this learner made it; None as for an unknown id."""
+        ...
+
+    def list_owned(
+        self, learner_id: uuid.UUID, limit: int, offset: int, status: str | None = None
+    ) -> tuple[list[AttemptRecord], int]:
+        """A page of the learner's attempts, newest first, and how many there are."""
+        ...
+
 
 class ResultRepository(Protocol):
     """What processing produced: analyses, transcripts (a cache across attempts), scores."""
@@ -163,6 +131,24 @@ class ResultRepository(Protocol):
 
     def stored_for_rescoring(self, attempt_ids: Collection[uuid.UUID], version: str) -> list[StoredAttempt]:
         """Of these, the done attempts not scored at ``version``, with their stored results, oldest first."""
+        ...
+
+    def latest_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
+        """The attempt's newest score row (a re-score's, once there is one)."""
+        ...
+
+    def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:
+        """Each scored attempt of the learner on the piece with its newest score, oldest attempt first."""
+        ...
+
+    def coaching_note(self, attempt_id: uuid.UUID, scoring_version: str) -> str | None:
+        """The chat model's rewrite of that score's note, if one is stored."""
+        ...
+
+    def save_coaching_note(
+        self, attempt_id: uuid.UUID, version: str, rule_note: str, note: str, model: str, now: datetime
+    ) -> None:
+        """Insert unless one is stored for that score (a concurrent delivery's stays)."""
         ...
 
 

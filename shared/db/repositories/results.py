@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from shared.db import models
 from shared.db.repositories.attempts import scored_at
-from shared.db.repositories.port import StoredAttempt, StoredTranscript, TranscriptKey
+from shared.db.repositories.port import ScoreRecord, StoredAttempt, StoredTranscript, TranscriptKey
 from shared.domain.result import ScoredAttempt
 
 A = models.Attempt
+S = models.Score
 T = models.Transcript
 
 
@@ -65,6 +66,36 @@ class SqlResults:
         ).tuples()
         return [StoredAttempt(*row) for row in rows]
 
+    def latest_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
+        row = (
+            self._session.execute(
+                _scores().where(S.attempt_id == attempt_id).order_by(S.created_at.desc()).limit(1)
+            )
+            .tuples()
+            .one_or_none()
+        )
+        return ScoreRecord(*row) if row else None
+
+    def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:
+        rows = self._session.execute(
+            _scores()
+            .where(A.learner_id == learner_id, A.piece_id == piece_id)
+            .order_by(A.created_at, S.created_at)
+        ).tuples()
+        newest = {row[0]: ScoreRecord(*row) for row in rows}  # later scores replace earlier ones
+        return list(newest.values())
+
+    def coaching_note(self, attempt_id: uuid.UUID, scoring_version: str) -> str | None:
+        row = self._session.get(models.CoachingNote, (attempt_id, scoring_version))
+        return row.note if row else None
+
+    def save_coaching_note(
+        self, attempt_id: uuid.UUID, version: str, rule_note: str, note: str, model: str, now: datetime
+    ) -> None:
+        values = {"attempt_id": attempt_id, "scoring_version": version, "rule_note": rule_note,
+                  "note": note, "model": model, "created_at": now}  # fmt: skip
+        self._session.execute(self._insert(models.CoachingNote).values(**values).on_conflict_do_nothing())
+
     def _stored(self, *where: Any) -> StoredTranscript | None:
         row = self._session.execute(select(T.id, T.context_key, T.data).where(*where)).tuples().one_or_none()
         return StoredTranscript(*row) if row else None
@@ -72,6 +103,11 @@ class SqlResults:
     def _insert(self, table: type[models.Base]) -> Any:
         dialect = self._session.get_bind().dialect.name
         return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+def _scores() -> Any:
+    return select(S.attempt_id, S.scoring_version, S.accuracy, S.overall, S.wpm, S.result, S.created_at,
+                  A.created_at).join(A, A.id == S.attempt_id)  # fmt: skip
 
 
 def _matches(key: TranscriptKey) -> list[Any]:

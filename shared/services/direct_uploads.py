@@ -13,15 +13,11 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from typing import cast
-
-from sqlalchemy import Table, insert
-from sqlalchemy.exc import IntegrityError
 
 from shared.audio.sniff import SNIFF_BYTES, sniff_format
 from shared.audio.types import AudioError
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.records import Conflict, NewAttempt
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
 from shared.services.staged_upload import UploadMeter, too_large
@@ -31,7 +27,6 @@ from shared.storage.port import DirectUploadUnavailable, SignedUpload
 
 _CONTENT_TYPE = re.compile(r"audio/[a-z0-9.+-]{1,40}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_INSERT_ATTEMPT = insert(cast(Table, models.Attempt.__table__))
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,7 @@ class UploadGrant:
 
 
 def grant_upload(
-    uow: UnitOfWork, storage: Storage, grant: UploadGrant, max_bytes: int, seconds: int, known: KnownIds
+    uow: UnitOfWorkPort, storage: Storage, grant: UploadGrant, max_bytes: int, seconds: int, known: KnownIds
 ) -> tuple[UploadGrant, SignedUpload]:
     _check_promise(grant, max_bytes)
     learner_id = uuid.UUID(grant.learner)
@@ -85,28 +80,20 @@ def _check_promise(grant: UploadGrant, max_bytes: int) -> None:
 
 
 def complete_upload(
-    uow: UnitOfWork, storage: Storage, enqueue: Enqueue, grant: UploadGrant, known: KnownIds
+    uow: UnitOfWorkPort, storage: Storage, enqueue: Enqueue, grant: UploadGrant, known: KnownIds
 ) -> Submitted:
     learner_id = uuid.UUID(grant.learner)
     allowed_piece(uow, learner_id, grant.piece_id, known)
-    if uow.session.get(models.Attempt, grant.attempt_id) is not None:
+    if uow.attempts.get(grant.attempt_id) is not None:
         return Submitted(grant.attempt_id, created=False)  # completed before: replay
     fmt = _check_object(storage, grant)
-    row = {
-        "id": grant.attempt_id,
-        "learner_id": learner_id,
-        "piece_id": grant.piece_id,
-        "storage_key": grant.key,
-        "sha256": grant.sha256,
-        "size_bytes": grant.size,
-        "format": fmt,
-    }
+    row = NewAttempt(grant.attempt_id, learner_id, grant.piece_id, grant.key, grant.sha256, grant.size, fmt)
     try:
-        uow.session.connection().execute(_INSERT_ATTEMPT, row)
+        uow.attempts.add(row)
         uow.commit()
-    except IntegrityError:
+    except Conflict:
         uow.rollback()  # a concurrent completion of the same upload won
-        if uow.session.get(models.Attempt, grant.attempt_id) is None:
+        if uow.attempts.get(grant.attempt_id) is None:
             raise
         return Submitted(grant.attempt_id, created=False)
     send_after_commit(enqueue, grant.attempt_id)

@@ -11,23 +11,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.records import KeyedAttempt
 from shared.services.errors import ErrorKind, ServiceError
 
 MAX_KEY_CHARS = 200  # the column's width (models.Attempt.idempotency_key)
 _KEY = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_CHARS}}}")  # visible ASCII: a UUID fits
 
 
-@dataclass(frozen=True)
-class Earlier:
-    attempt_id: uuid.UUID
-    piece_id: uuid.UUID
-    sha256: str
+Earlier = KeyedAttempt
 
 
 def validate_key(key: str | None) -> str | None:
@@ -43,13 +36,8 @@ def validate_key(key: str | None) -> str | None:
     return key
 
 
-def find_earlier(uow: UnitOfWork, learner_id: uuid.UUID, key: str) -> Earlier | None:
-    row = uow.session.execute(
-        select(models.Attempt.id, models.Attempt.piece_id, models.Attempt.sha256).where(
-            models.Attempt.learner_id == learner_id, models.Attempt.idempotency_key == key
-        )
-    ).one_or_none()
-    return None if row is None else Earlier(*row)
+def find_earlier(uow: UnitOfWorkPort, learner_id: uuid.UUID, key: str) -> Earlier | None:
+    return uow.attempts.keyed(learner_id, key)
 
 
 def replay(earlier: Earlier, piece_id: uuid.UUID, sha256: str) -> uuid.UUID:

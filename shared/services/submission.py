@@ -14,15 +14,11 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
-
-from sqlalchemy import Table, func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from shared.audio.sniff import EXTENSION_BY_FORMAT, SNIFF_BYTES, sniff_format
 from shared.audio.types import AudioError
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.records import Conflict, NewAttempt
 from shared.services import idempotency
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
@@ -34,11 +30,6 @@ from shared.storage.port import Readable
 log = logging.getLogger(__name__)
 
 Enqueue = Callable[[uuid.UUID], None]
-
-# One prepared INSERT on the session's connection rather than the ORM's unit
-# of work: it runs on every upload, nothing needs the object afterwards, and
-# building a new statement per upload cost a tenth of the request's CPU.
-_INSERT_ATTEMPT = insert(cast(Table, models.Attempt.__table__))
 
 
 @dataclass(frozen=True)
@@ -56,7 +47,7 @@ class Submitted:
 
 
 def submit_attempt(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     storage: Storage,
     enqueue: Enqueue,
     submission: Submission,
@@ -78,20 +69,13 @@ def submit_attempt(
         _check_queue_room(uow, learner_id, max_queued)
     attempt_id = uuid.uuid4()
     stored = _store_recording(storage, f"attempts/{learner_id}/{attempt_id}", submission.recording, max_bytes)
-    row = {
-        "id": attempt_id,
-        "learner_id": learner_id,
-        "piece_id": piece_id,
-        "idempotency_key": key,
-        "storage_key": stored.key,
-        "sha256": stored.sha256,
-        "size_bytes": stored.size,
-        "format": stored.format,
-    }
+    row = NewAttempt(
+        attempt_id, learner_id, piece_id, stored.key, stored.sha256, stored.size, stored.format, key
+    )
     try:
-        uow.session.connection().execute(_INSERT_ATTEMPT, row)
+        uow.attempts.add(row)
         uow.commit()
-    except IntegrityError:
+    except Conflict:
         uow.rollback()
         _discard(storage, stored.key)  # the loser of a race leaves no orphaned object
         replayed = _after_lost_race(uow, submission, known, learner_id, stored.sha256)
@@ -103,7 +87,7 @@ def submit_attempt(
 
 
 def _after_lost_race(
-    uow: UnitOfWork, submission: Submission, known: KnownIds, learner_id: uuid.UUID, sha256: str
+    uow: UnitOfWorkPort, submission: Submission, known: KnownIds, learner_id: uuid.UUID, sha256: str
 ) -> Submitted | None:
     """Two uploads with one key raced and the other row won: replay it (or 409).
     None when no row holds the key: the insert failed for another reason."""
@@ -133,14 +117,14 @@ def _discard(storage: Storage, key: str) -> None:
         log.error("could not delete orphaned recording %s: %s", key, exc)
 
 
-def allowed_piece(uow: UnitOfWork, learner_id: uuid.UUID, piece_id: uuid.UUID, known: KnownIds) -> uuid.UUID:
+def allowed_piece(
+    uow: UnitOfWorkPort, learner_id: uuid.UUID, piece_id: uuid.UUID, known: KnownIds
+) -> uuid.UUID:
     """The piece, if it is the learner's own or public (from memory, or one round
     trip); any other piece is reported exactly as an unknown one."""
     if known.may_submit(piece_id, learner_id):
         return piece_id
-    found = uow.session.execute(
-        select(models.Piece.owner_id, models.Piece.visibility).where(models.Piece.id == piece_id)
-    ).one_or_none()
+    found = uow.pieces.access(piece_id)
     public = found is not None and found.visibility == "public"
     if found is None or not (public or found.owner_id == learner_id):
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
@@ -148,14 +132,10 @@ def allowed_piece(uow: UnitOfWork, learner_id: uuid.UUID, piece_id: uuid.UUID, k
     return piece_id
 
 
-def _check_queue_room(uow: UnitOfWork, learner_id: uuid.UUID, max_queued: int) -> None:
+def _check_queue_room(uow: UnitOfWorkPort, learner_id: uuid.UUID, max_queued: int) -> None:
     # Two uploads racing may both fit under the cap: it bounds a learner's
     # share of the queue, it is not an exact quota (the rate limit is exact).
-    A = models.Attempt
-    waiting = uow.session.scalar(
-        select(func.count()).where(A.learner_id == learner_id, A.status.in_(("queued", "processing")))
-    )
-    if (waiting or 0) >= max_queued:
+    if uow.attempts.count_open(learner_id) >= max_queued:
         raise ServiceError(
             ErrorKind.TOO_MANY,
             "too_many_queued_attempts",

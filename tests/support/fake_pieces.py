@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.db.repositories.port import PieceRecord
+from shared.db.repositories.port import PieceAccess, PieceRecord
 
 if TYPE_CHECKING:
     from tests.support.fake_repositories import Tables
@@ -31,6 +31,10 @@ class FakePieces:
     def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
         row = self._tables().pieces.get(piece_id)
         return PieceRecord(**row) if row else None
+
+    def access(self, piece_id: uuid.UUID) -> PieceAccess | None:
+        row = self._tables().pieces.get(piece_id)
+        return PieceAccess(row["owner_id"], row["visibility"]) if row else None
 
     def visible(self, piece_id: uuid.UUID, viewer_id: uuid.UUID) -> PieceRecord | None:
         row = self._tables().pieces.get(piece_id)

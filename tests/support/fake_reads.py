@@ -9,7 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.db.repositories.records import AttemptRecord, ScoreRecord
+from shared.db.repositories.records import AttemptRecord, Conflict, KeyedAttempt, NewAttempt, ScoreRecord
+from shared.domain.clock import utcnow
 
 if TYPE_CHECKING:
     from tests.support.fake_repositories import Tables
@@ -24,6 +25,34 @@ class AttemptReads:
     def get(self, attempt_id: uuid.UUID) -> AttemptRecord | None:
         row = self._tables().attempts.get(attempt_id)
         return _attempt(row) if row else None
+
+    def add(self, attempt: NewAttempt) -> None:
+        tables, row = self._tables(), vars(attempt)
+        taken = attempt.id in tables.attempts or self._keyed_row(attempt.learner_id, attempt.idempotency_key)
+        if taken or attempt.piece_id not in tables.pieces:
+            raise Conflict(f"attempt {attempt.id}: key taken or piece missing")  # the keys the table has
+        now = utcnow()
+        tables.attempts[attempt.id] = row | {
+            "status": "queued", "stage": "uploaded", "delivery_count": 0, "worker_id": None,
+            "lease_expires_at": None, "transcript_id": None, "duration_seconds": None, "warnings": [],
+            "error_code": None, "error_message": None, "created_at": now, "queued_at": now,
+            "started_at": None, "finished_at": None,
+        }  # fmt: skip
+
+    def keyed(self, learner_id: uuid.UUID, key: str) -> KeyedAttempt | None:
+        row = self._keyed_row(learner_id, key)
+        return KeyedAttempt(row["id"], row["piece_id"], row["sha256"]) if row else None
+
+    def count_open(self, learner_id: uuid.UUID) -> int:
+        return sum(1 for r in self._tables().attempts.values()
+                   if r["learner_id"] == learner_id and r["status"] in ("queued", "processing"))  # fmt: skip
+
+    def _keyed_row(self, learner_id: uuid.UUID, key: str | None) -> Row | None:
+        if key is None:  # NULL keys never collide
+            return None
+        rows = [r for r in self._tables().attempts.values()
+                if r["learner_id"] == learner_id and r.get("idempotency_key") == key]  # fmt: skip
+        return rows[0] if rows else None
 
     def owned(self, attempt_id: uuid.UUID, learner_id: uuid.UUID) -> AttemptRecord | None:
         row = self._tables().attempts.get(attempt_id)

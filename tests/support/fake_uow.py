@@ -35,7 +35,7 @@ class FakeDatabase:
         self.tables.attempts[attempt_id] = {
             "id": attempt_id, "learner_id": uuid.uuid4(), "piece_id": piece_id, "status": "queued",
             "stage": "uploaded", "storage_key": f"attempts/l/{attempt_id}.wav", "sha256": "0" * 64,
-            "format": "wav", "size_bytes": 1,
+            "format": "wav", "size_bytes": 1, "idempotency_key": None,
             "delivery_count": 0, "worker_id": None, "lease_expires_at": None, "transcript_id": None,
             "duration_seconds": None, "warnings": [], "error_code": None, "error_message": None,
             "created_at": now, "queued_at": now, "started_at": None, "finished_at": None, **values,

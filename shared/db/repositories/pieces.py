@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared.db import models
-from shared.db.repositories.port import PieceRecord
+from shared.db.repositories.port import PieceAccess, PieceRecord
 
 P = models.Piece
 _LIKE_SPECIALS = re.compile(r"[\\%_]")  # LIKE wildcards and its escape, searched for as themselves
@@ -29,6 +29,11 @@ class SqlPieces:
     def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
         piece = self._session.get(P, piece_id)
         return _record(piece) if piece else None
+
+    def access(self, piece_id: uuid.UUID) -> PieceAccess | None:
+        row = self._session.execute(select(P.owner_id, P.visibility).where(P.id == piece_id)).tuples()
+        found = row.one_or_none()
+        return PieceAccess(*found) if found else None
 
     def visible(self, piece_id: uuid.UUID, viewer_id: uuid.UUID) -> PieceRecord | None:
         piece = self._session.scalar(select(P).where(P.id == piece_id, _visible_to(viewer_id)))

@@ -17,6 +17,9 @@ from typing import Any, Protocol, Self
 from shared.db.repositories.records import (
     AttemptRecord,
     JobRecord,
+    KeyedAttempt,
+    NewAttempt,
+    PieceAccess,
     PieceRecord,
     ScoreRecord,
     StoredAttempt,
@@ -35,6 +38,10 @@ class PieceRepository(Protocol):
 
     def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
         """Any piece, whoever owns it (operators)."""
+        ...
+
+    def access(self, piece_id: uuid.UUID) -> PieceAccess | None:
+        """Owner and visibility only: what every upload checks, without the text."""
         ...
 
     def visible(self, piece_id: uuid.UUID, viewer_id: uuid.UUID) -> PieceRecord | None:
@@ -96,6 +103,19 @@ class AttemptRepository(Protocol):
     def piece_texts(self, piece_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]: ...
 
     def get(self, attempt_id: uuid.UUID) -> AttemptRecord | None: ...
+
+    def add(self, attempt: NewAttempt) -> None:
+        """Insert it now (one statement); ``Conflict`` on a key reused by the learner,
+        an id taken, or a piece or learner that does not exist."""
+        ...
+
+    def keyed(self, learner_id: uuid.UUID, key: str) -> KeyedAttempt | None:
+        """The learner's attempt made with this idempotency key."""
+        ...
+
+    def count_open(self, learner_id: uuid.UUID) -> int:
+        """The learner's attempts queued or being processed."""
+        ...
 
     def owned(self, attempt_id: uuid.UUID, learner_id: uuid.UUID) -> AttemptRecord | None:
         """The attempt if this learner made it; None as for an unknown id."""

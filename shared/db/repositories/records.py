@@ -94,3 +94,38 @@ class PieceRecord:
     title: str
     text: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class NewAttempt:
+    """A submitted recording's attempt, queued as it is inserted."""
+
+    id: uuid.UUID
+    learner_id: uuid.UUID
+    piece_id: uuid.UUID
+    storage_key: str
+    sha256: str
+    size_bytes: int
+    format: str
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyedAttempt:
+    """The attempt an idempotency key first made: what a retry must repeat to replay it."""
+
+    attempt_id: uuid.UUID
+    piece_id: uuid.UUID
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PieceAccess:
+    """Who may submit to a piece: its owner, or anyone when public."""
+
+    owner_id: uuid.UUID | None
+    visibility: str
+
+
+class Conflict(Exception):
+    """A write broke a unique or foreign key (a race lost, a row gone); roll the unit of work back."""

@@ -64,6 +64,7 @@ def _delete_attempt_rows(uow: UnitOfWork, attempt_ids: Sequence[uuid.UUID]) -> N
     transcript_ids = [
         t for t in uow.session.scalars(select(A.transcript_id).where(A.id.in_(attempt_ids))) if t is not None
     ]
+    uow.session.execute(delete(models.CoachingNote).where(models.CoachingNote.attempt_id.in_(attempt_ids)))
     uow.session.execute(delete(models.Score).where(models.Score.attempt_id.in_(attempt_ids)))
     uow.session.execute(delete(models.Analysis).where(models.Analysis.attempt_id.in_(attempt_ids)))
     uow.session.execute(delete(A).where(A.id.in_(attempt_ids)))

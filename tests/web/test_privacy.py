@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from shared.db import models
 from shared.db.migrate import upgrade
+from shared.domain.clock import utcnow
 from shared.settings import Settings
 from tests.support.auth import as_learner, bearer, token_for
 from tests.support.recitations import synthesise
@@ -77,10 +79,25 @@ def test_a_learner_deletes_an_attempt_and_its_recording(app: Flask, wav: bytes) 
     assert len(recordings(app)) == 1 and ada.get(f"/api/v1/attempts/{kept}").status_code == 200
 
 
+def add_coaching_note(app: Flask, attempt_id: str) -> None:
+    """As the rewrite task stores one after scoring (it refers to the attempt)."""
+    with app.extensions["recital"].uow() as uow:
+        uow.results.save_coaching_note(uuid.UUID(attempt_id), "v1", "rule", "note", "model", utcnow())
+        uow.commit()
+
+
+def test_an_attempt_with_a_coaching_note_is_deleted_with_it(app: Flask, wav: bytes) -> None:
+    ada = as_learner(app.test_client())
+    attempt_id = upload(ada, piece(ada), wav).get_json()["id"]
+    add_coaching_note(app, attempt_id)
+    assert ada.delete(f"/api/v1/attempts/{attempt_id}").status_code == 204
+    assert count(app, models.CoachingNote) == 0 and count(app, models.Attempt) == 0
+
+
 def test_a_learner_deletes_their_account(app: Flask, wav: bytes) -> None:
     ada, bob = as_learner(app.test_client()), as_learner(app.test_client())
     private, public = piece(ada), piece(ada, "public")
-    upload(ada, private, wav)
+    add_coaching_note(app, upload(ada, private, wav).get_json()["id"])
     upload(bob, public, wav)
     token = ada.environ_base["HTTP_AUTHORIZATION"]
     assert ada.delete("/api/v1/auth/me").status_code == 204
@@ -89,6 +106,7 @@ def test_a_learner_deletes_their_account(app: Flask, wav: bytes) -> None:
     listed = bob.get("/api/v1/pieces").get_json()["items"]
     assert [(p["id"], p["owned"]) for p in listed] == [(public, False)]  # kept for bob, without an owner
     assert count(app, models.User) == 1 and count(app, models.Attempt) == 1
+    assert count(app, models.CoachingNote) == 0
 
 
 def test_admin_routes(app: Flask, wav: bytes) -> None:

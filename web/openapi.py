@@ -98,6 +98,9 @@ def _completed(operation: dict[str, Any], endpoint: str) -> dict[str, Any]:
     responses = operation["responses"] = dict(operation["responses"])
     for status, ref in EVERYWHERE.items():
         responses.setdefault(status, {"$ref": f"#/components/responses/{ref}"})
+    if "application/json" in operation.get("requestBody", {}).get("content", {}):
+        # Any JSON body over the limit is refused before it is read: 413 body_too_large.
+        responses.setdefault("413", {"$ref": "#/components/responses/TooLarge"})
     if endpoint in PUBLIC:
         operation.setdefault("security", [])
     else:

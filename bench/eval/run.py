@@ -26,19 +26,27 @@ VOICES = {
 _ENGINE: Any = None
 
 
-def plan(held_out: bool, quick: bool, rounds: int = 1) -> list[dict[str, Any]]:
+def plan(
+    held_out: bool, quick: bool, rounds: int = 1, conditions: tuple[str, ...] = CONDITIONS
+) -> list[dict[str, Any]]:
     """Every case of the set as plain data (picklable for the workers).
 
     ``rounds`` > 1 adds more synthetic cases of every kind and condition, each
     round with its own seeds and the texts and voices rotated one step: a
     rate measured on 12 events (two self-corrections per case, six
     conditions) has a 95 % interval some 30 points wide. Round 0 is the
-    standard set.
+    standard set. ``conditions`` replaces the six learner conditions the
+    cases rotate through (``--conditions faint``); the default keeps every
+    case of the standard sets as it was.
     """
     name = "held_out" if held_out else "main"
     seed0 = 7000 if held_out else 1000
-    items = [item for r in range(rounds) for item in _synth_plan(name, held_out, quick, seed0 + 10000 * r, r)]
-    items += _corpus_plan(name, held_out, quick, seed0)
+    items = [
+        item
+        for r in range(rounds)
+        for item in _synth_plan(name, held_out, quick, seed0 + 10000 * r, r, conditions)
+    ]
+    items += _corpus_plan(name, held_out, quick, seed0, conditions)
     for item in items:
         item["name"] = (
             f"{item['kind']}-{item.get('text_name', item.get('file', ''))}-{item['condition']}-{item['seed']}"
@@ -46,13 +54,15 @@ def plan(held_out: bool, quick: bool, rounds: int = 1) -> list[dict[str, Any]]:
     return items
 
 
-def _synth_plan(name: str, held_out: bool, quick: bool, seed0: int, shift: int) -> list[dict[str, Any]]:
+def _synth_plan(
+    name: str, held_out: bool, quick: bool, seed0: int, shift: int, rotation: tuple[str, ...]
+) -> list[dict[str, Any]]:
     texts = HELD_OUT if held_out else MAIN
     prose = [t for t in texts if not t.startswith("numbers")]
     number_text = next(t for t in texts if t.startswith("numbers"))
     items: list[dict[str, Any]] = []
     for k, kind in enumerate((*KINDS, "numbers")):
-        conditions = [CONDITIONS[k % 6]] if quick else list(CONDITIONS)
+        conditions = [rotation[k % len(rotation)]] if quick else list(rotation)
         for c, condition in enumerate(conditions):
             text = number_text if kind == "numbers" else prose[(k + c + shift) % len(prose)]
             items.append({"set": name, "type": "synth", "kind": kind, "text_name": text,
@@ -61,7 +71,9 @@ def _synth_plan(name: str, held_out: bool, quick: bool, seed0: int, shift: int) 
     return items
 
 
-def _corpus_plan(name: str, held_out: bool, quick: bool, seed0: int) -> list[dict[str, Any]]:
+def _corpus_plan(
+    name: str, held_out: bool, quick: bool, seed0: int, rotation: tuple[str, ...]
+) -> list[dict[str, Any]]:
     rows = corpus.recordings(held_out)
     items: list[dict[str, Any]] = []
     long_rows = [row["file"] for row in rows if len(row["transcript"].split()) >= 6]
@@ -71,7 +83,7 @@ def _corpus_plan(name: str, held_out: bool, quick: bool, seed0: int) -> list[dic
         if quick:  # one edit on each of the first three long recordings
             kinds = [corpus.EDITS[r % 3]] if row["file"] in long_rows[:3] else []
         for e, kind in enumerate(kinds):
-            condition = "clean" if kind == "read" else CONDITIONS[(r + e) % 6]
+            condition = "clean" if kind == "read" else rotation[(r + e) % len(rotation)]
             items.append({"set": name, "type": "corpus", "kind": f"real_{kind}", "file": row["file"],
                           "text": row["transcript"], "condition": condition,
                           "seed": seed0 + 500 + 10 * r + e})  # fmt: skip

@@ -12,11 +12,12 @@ from bench.eval.texts import HELD_OUT, MAIN
 
 
 def _built(split: str) -> list[Case]:
-    items = plan(split, False)
-    return [
-        build(Case(i["name"], i["text"], i["kind"], i["voice"], i["condition"], i["seed"], i["lexicon"]))
-        for i in items
-    ]
+    cases = []
+    for i in plan(split, False):
+        case = Case(i["name"], i["text"], i["kind"], i["voice"], i["condition"], i["seed"])
+        case.lexicon = i["lexicon"]
+        cases.append(build(case))
+    return cases
 
 
 def test_standard_splits_keep_their_cases() -> None:

@@ -147,6 +147,10 @@ class SqlAttempts:
         open_ = (A.learner_id == learner_id, A.status.in_(("queued", "processing")))
         return self._session.scalar(select(func.count()).where(*open_)) or 0
 
+    def count_by_status(self) -> dict[str, int]:
+        query = select(A.status, func.count()).group_by(A.status)
+        return {status: count for status, count in self._session.execute(query).tuples()}
+
     def owned(self, attempt_id: uuid.UUID, learner_id: uuid.UUID) -> AttemptRecord | None:
         attempt = self._session.scalar(select(A).where(A.id == attempt_id, A.learner_id == learner_id))
         return attempt_record(attempt) if attempt else None

@@ -123,6 +123,10 @@ class AttemptRepository(Protocol):
         """The learner's attempts queued or being processed."""
         ...
 
+    def count_by_status(self) -> dict[str, int]:
+        """How many attempts have each status (one index-only count, for the metrics)."""
+        ...
+
     def owned(self, attempt_id: uuid.UUID, learner_id: uuid.UUID) -> AttemptRecord | None:
         """The attempt if this learner made it; None as for an unknown id."""
         ...

@@ -20,6 +20,7 @@ from celery import Celery
 from kombu import Connection
 from kombu.transport import redis as kombu_redis
 
+from shared.observability.context import message_headers
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class CeleryEnqueuer:
                 queue=QUEUE_RECORDINGS,
                 retry=False,  # a dead broker must not stall the upload; the sweeper re-sends
                 connection=connection,
+                headers=message_headers(attempt_id),  # sent-at time (queue age), request id (logs)
             )
         except Exception:
             self._drop()
@@ -169,4 +171,9 @@ class RescoreEnqueuer:
         self._app = app
 
     def __call__(self, attempt_ids: Sequence[uuid.UUID]) -> None:
-        self._app.send_task(RESCORE_BATCH, args=[[str(i) for i in attempt_ids]], queue=QUEUE_RESCORE)
+        self._app.send_task(
+            RESCORE_BATCH,
+            args=[[str(i) for i in attempt_ids]],
+            queue=QUEUE_RESCORE,
+            headers=message_headers(),
+        )

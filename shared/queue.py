@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 PROCESS_ATTEMPT = "recital.process_attempt"
 SWEEP = "recital.sweep"
 RESCORE_BATCH = "recital.rescore_batch"
+RESCORE_PLAN = "recital.rescore_plan"
 REWRITE_COACHING = "recital.rewrite_coaching"
 QUEUE_RECORDINGS = "recordings"
 QUEUE_RESCORE = "rescore"
@@ -170,3 +171,12 @@ class RescoreEnqueuer:
 
     def __call__(self, attempt_ids: Sequence[uuid.UUID]) -> None:
         self._app.send_task(RESCORE_BATCH, args=[[str(i) for i in attempt_ids]], queue=QUEUE_RESCORE)
+
+    def batch(self, run_id: uuid.UUID, batch_no: int, attempt_ids: Sequence[uuid.UUID]) -> None:
+        """One batch of a run: the worker counts it into the run (once)."""
+        ids = [str(i) for i in attempt_ids]
+        self._app.send_task(RESCORE_BATCH, args=[ids, str(run_id), batch_no], queue=QUEUE_RESCORE)
+
+    def plan(self, run_id: uuid.UUID, batch_size: int) -> None:
+        """A worker pages through the run's attempts and sends its batches (the admin API)."""
+        self._app.send_task(RESCORE_PLAN, args=[str(run_id), batch_size], queue=QUEUE_RESCORE)

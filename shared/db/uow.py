@@ -18,6 +18,8 @@ from shared.db.repositories.attempts import SqlAttempts
 from shared.db.repositories.pieces import SqlPieces
 from shared.db.repositories.port import AttemptRepository, PieceRepository, ResultRepository
 from shared.db.repositories.results import SqlResults
+from shared.db.repositories.runs import SqlRuns
+from shared.db.repositories.runs_port import RunRepository
 
 
 class UnitOfWork:
@@ -27,6 +29,7 @@ class UnitOfWork:
     attempts: AttemptRepository
     results: ResultRepository
     pieces: PieceRepository
+    runs: RunRepository
 
     def __init__(self, session_factory: sessionmaker[Session], bind: Engine | None = None) -> None:
         self._session_factory = session_factory
@@ -46,6 +49,7 @@ class UnitOfWork:
         self.attempts = SqlAttempts(self._session)
         self.results = SqlResults(self._session)
         self.pieces = SqlPieces(self._session)
+        self.runs = SqlRuns(self._session)
         return self
 
     def __exit__(

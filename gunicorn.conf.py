@@ -35,3 +35,14 @@ def pre_request(worker: Any, req: Any) -> None:
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     slow_bodies.unwatch(req)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    # Under PROMETHEUS_MULTIPROC_DIR each web process counts into its own file;
+    # a dead one's live gauges must stop counting (docs/operations.md).
+    from shared.observability.exposition import multiprocess_dir
+
+    if multiprocess_dir() is not None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -71,6 +71,10 @@ def worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if settings.worker_metrics_port:
+        from shared.observability.exposition import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir()  # before exec: every pool process then counts into it
     argv = [sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker"]
     argv += ["-Q", args.queues, "-c", str(args.concurrency), "--loglevel", "INFO"]
     argv += ["--beat"] if args.beat else []

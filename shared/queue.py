@@ -20,6 +20,7 @@ from celery import Celery
 from kombu import Connection
 from kombu.transport import redis as kombu_redis
 
+from shared.observability.context import message_headers
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ class CeleryEnqueuer:
                 queue=QUEUE_RECORDINGS,
                 retry=False,  # a dead broker must not stall the upload; the sweeper re-sends
                 connection=connection,
+                headers=message_headers(attempt_id),  # sent-at time (queue age), request id (logs)
             )
         except Exception:
             self._drop()
@@ -170,13 +172,19 @@ class RescoreEnqueuer:
         self._app = app
 
     def __call__(self, attempt_ids: Sequence[uuid.UUID]) -> None:
-        self._app.send_task(RESCORE_BATCH, args=[[str(i) for i in attempt_ids]], queue=QUEUE_RESCORE)
+        self._app.send_task(
+            RESCORE_BATCH,
+            args=[[str(i) for i in attempt_ids]],
+            queue=QUEUE_RESCORE,
+            headers=message_headers(),
+        )
 
     def batch(self, run_id: uuid.UUID, batch_no: int, attempt_ids: Sequence[uuid.UUID]) -> None:
         """One batch of a run: the worker counts it into the run (once)."""
-        ids = [str(i) for i in attempt_ids]
-        self._app.send_task(RESCORE_BATCH, args=[ids, str(run_id), batch_no], queue=QUEUE_RESCORE)
+        args = [[str(i) for i in attempt_ids], str(run_id), batch_no]
+        self._app.send_task(RESCORE_BATCH, args=args, queue=QUEUE_RESCORE, headers=message_headers())
 
     def plan(self, run_id: uuid.UUID, batch_size: int) -> None:
         """A worker pages through the run's attempts and sends its batches (the admin API)."""
-        self._app.send_task(RESCORE_PLAN, args=[str(run_id), batch_size], queue=QUEUE_RESCORE)
+        args = [str(run_id), batch_size]
+        self._app.send_task(RESCORE_PLAN, args=args, queue=QUEUE_RESCORE, headers=message_headers())

@@ -87,6 +87,15 @@ class Settings(BaseSettings):
     signing_key: SecretStr | None = None
     # "user:password" for Flower (`recital flower` refuses to start without it).
     flower_basic_auth: SecretStr | None = None
+    # Flower's task history survives restarts in this file (Flower's --persistent).
+    flower_db: Path | None = Field(None, description="Empty: flower.db in home.")
+    # "user:password" for /metrics on the web and the worker exporter (401 without it).
+    metrics_basic_auth: SecretStr | None = None
+    # `recital worker` serves its metrics on this port (0: no exporter) and address.
+    worker_metrics_port: int = Field(0, ge=0, le=65535)
+    worker_metrics_address: str = "127.0.0.1"
+    # One JSON object per log line (production), or plain text; empty: text in development.
+    log_format: Literal["json", "text", ""] = ""
     openai_base_url: str | None = None
     openai_model: str = "whisper-1"
     # With a key set, a chat model rewrites each result's rule-built coaching note
@@ -130,6 +139,16 @@ class Settings(BaseSettings):
         if self.rate_limit_storage_url:
             return self.rate_limit_storage_url
         return self.broker_url if self.broker_url.startswith(("redis://", "rediss://")) else "memory://"
+
+    @property
+    def resolved_flower_db(self) -> Path:
+        return self.flower_db or self.home / "flower.db"
+
+    @property
+    def resolved_log_format(self) -> Literal["json", "text"]:
+        if self.log_format:
+            return self.log_format
+        return "text" if self.environment == "development" else "json"
 
     @property
     def embedded_broker(self) -> bool:

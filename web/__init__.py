@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web.bodies import limit_non_upload_bodies
     from web.direct_uploads import uploads
     from web.health import health
+    from web.metrics import metrics
     from web.openapi import openapi
     from web.pages import pages
     from web.recordings import playback
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.register_blueprint(playback, url_prefix="/api/v1")
     app.register_blueprint(uploads, url_prefix="/api/v1")
     app.register_blueprint(health)
+    app.register_blueprint(metrics)
     app.register_blueprint(pages)
     app.register_blueprint(openapi)
     from web import limits

@@ -74,8 +74,9 @@ def build(app: Flask) -> dict[str, Any]:
 
 
 def is_api(endpoint: str) -> bool:
-    """Static files and the learner's HTML pages (docs/pages.md) are not the JSON API."""
-    return endpoint != "static" and not endpoint.startswith("pages.")
+    """Static files, the learner's HTML pages (docs/pages.md) and Prometheus's ``/metrics``
+    (docs/operations.md) are not the JSON API."""
+    return endpoint not in ("static", "metrics.scrape") and not endpoint.startswith("pages.")
 
 
 def _paths(app: Flask) -> dict[str, dict[str, Any]]:

@@ -42,3 +42,5 @@ def _after_fork(**_: Any) -> None:
 
 
 app = create_celery()
+
+import workers.observability  # noqa: E402,F401  isort: skip - connects the metrics and log signals

@@ -9,6 +9,7 @@ from dataclasses import replace
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from shared.observability.metrics import record_job
 from shared.queue import (
     PROCESS_ATTEMPT,
     RESCORE_BATCH,
@@ -50,6 +51,7 @@ def retry_countdown(delivery: int, visibility_timeout: float) -> float:
 def process_attempt(self: Task, attempt_id: str) -> str:
     context = replace(container().processing_context(), interrupts=(SoftTimeLimitExceeded,))
     outcome = run_attempt_job(uuid.UUID(attempt_id), context)
+    record_job(outcome.status, outcome.error_code, outcome.timings)
     visibility = container().settings.visibility_timeout_seconds
     if outcome.status == "retry":
         raise self.retry(countdown=retry_countdown(outcome.delivery, visibility))

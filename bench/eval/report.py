@@ -38,6 +38,10 @@ def tables(rows: list[dict[str, Any]]) -> dict[str, Any]:
         # Cases the worker would refuse (too short, too quiet…): scored here all the
         # same, so the figures cover every case; counted so the difference is visible.
         "unusable": dict(Counter(r["unusable"] for r in rows if r.get("unusable"))),
+        "unusable_by_condition": {
+            c: sum(1 for r in rows if r.get("unusable") and r["item"]["condition"] == c) for c in CONDITIONS
+        },
+        "cases_by_condition": {c: sum(1 for r in rows if r["item"]["condition"] == c) for c in CONDITIONS},
         "cases": [_case_line(r, n) for r, n in counts],
     }
 

@@ -19,6 +19,7 @@ from typing import Literal
 
 from shared.audio.types import DecodedAudio
 from shared.domain.transcript import Transcript
+from shared.observability.metrics import BREAKER_OPEN, ENGINE_FALLBACKS
 from shared.transcription.port import Transcriber, TranscriptionError
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ class FallbackTranscriber:
                 self.breaker.release()
                 raise
             self.breaker.record_failure()
+            self._show_breaker()
             log.warning(
                 "%s engine failed (%s); using %s",
                 self.primary.engine,
@@ -129,9 +131,16 @@ class FallbackTranscriber:
             self.breaker.release()
             raise
         self.breaker.record_success()
+        self._show_breaker()
         return transcript
 
+    def _show_breaker(self) -> None:
+        # Set where the breaker changes (a failure, a success): while it stays
+        # open with no traffic the gauge keeps 1, "open or waiting for its probe".
+        BREAKER_OPEN.labels(self.primary.engine).set(0 if self.breaker.state == "closed" else 1)
+
     def _use_fallback(self, audio: DecodedAudio, reference_text: str | None, reason: str) -> Transcript:
+        ENGINE_FALLBACKS.labels(self.primary.engine, reason).inc()
         transcript = self.fallback.transcribe(audio, reference_text)
         extra = {
             **transcript.extra,

@@ -5,6 +5,7 @@ adapters' order and ownership rules (the contract tests check both)."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,9 @@ class AttemptReads:
     def count_open(self, learner_id: uuid.UUID) -> int:
         return sum(1 for r in self._tables().attempts.values()
                    if r["learner_id"] == learner_id and r["status"] in ("queued", "processing"))  # fmt: skip
+
+    def count_by_status(self) -> dict[str, int]:
+        return dict(Counter(r["status"] for r in self._tables().attempts.values()))
 
     def _keyed_row(self, learner_id: uuid.UUID, key: str | None) -> Row | None:
         if key is None:  # NULL keys never collide

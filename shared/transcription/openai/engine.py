@@ -28,6 +28,7 @@ from openai.types.audio import Transcription, TranscriptionVerbose
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import SpokenWord, Transcript
+from shared.observability.metrics import ENGINE_REQUESTS
 from shared.settings import Settings
 from shared.transcription.chunking import chunk_count, plan_chunks
 from shared.transcription.openai.flac import flac_file
@@ -170,7 +171,7 @@ class OpenAITranscriber:
     def _transcribe_piece(self, data: IO[bytes], start: int, end: int) -> list[SpokenWord]:
         offset, stop = start / TARGET_RATE, end / TARGET_RATE
         try:
-            result = self._retry.run(lambda: self._request(data), label="openai transcription")
+            result = self._retry.run(lambda: self._request(data), label=self.engine)
         except RetriesExhausted as exc:
             raise TranscriptionError(
                 "engine_unavailable",
@@ -186,6 +187,19 @@ class OpenAITranscriber:
         return spread_words(result.text.split(), offset, stop)
 
     def _request(self, data: IO[bytes]) -> Transcription | TranscriptionVerbose:
+        """One HTTP request, counted by outcome (``recital_engine_requests_total``)."""
+        try:
+            result = self._send(data)
+        except RetryableError:
+            ENGINE_REQUESTS.labels(self.engine, "retryable").inc()
+            raise
+        except Exception:
+            ENGINE_REQUESTS.labels(self.engine, "rejected").inc()
+            raise
+        ENGINE_REQUESTS.labels(self.engine, "ok").inc()
+        return result
+
+    def _send(self, data: IO[bytes]) -> Transcription | TranscriptionVerbose:
         data.seek(0)  # a retry sends the same file again
         file = ("audio.flac", data, "audio/flac")
         language = self._language if self._language else openai.omit

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import TypeVar
 
+from shared.observability.metrics import ENGINE_RETRIES
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,11 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
     return max(0.0, when.timestamp() - current)
 
 
+def retry_reason(reason: str) -> str:
+    """A bounded label: "HTTP 503", "timeout", "malformed response" (its detail dropped)."""
+    return reason.split(" (", 1)[0]
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 5
@@ -91,6 +98,7 @@ class RetryPolicy:
                 if attempt + 1 >= self.max_attempts:
                     break
                 wait = self.delay(attempt, exc.retry_after)
+                ENGINE_RETRIES.labels(label, retry_reason(exc.reason)).inc()
                 log.warning(
                     "%s failed (%s), attempt %d/%d; retrying in %.2fs",
                     label,

@@ -1,0 +1,106 @@
+"""What ``/metrics`` and the worker exporter serve, and the exporter's server.
+
+One process or many: under ``PROMETHEUS_MULTIPROC_DIR`` (gunicorn's workers,
+Celery's prefork children) every process writes its counters to files there
+and the page sums them (prometheus-client's multiprocess mode); otherwise it
+is this process's own registry. The web adds the scrape-time readings of
+the broker and the database (:mod:`.readings`); workers serve only what they
+counted.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from prometheus_client import REGISTRY, CollectorRegistry, make_wsgi_app
+from prometheus_client.core import Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+from pydantic import SecretStr
+
+from shared.observability.access import CHALLENGE, allowed
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) or None
+
+
+def prepare_multiprocess_dir() -> str:
+    """The folder for a worker's pool processes to count in, emptied of an earlier run's files
+    (a counter left from a dead worker would add to this one's). Set in the environment
+    before Celery starts: prometheus-client picks its storage when it is first imported."""
+    path = multiprocess_dir() or tempfile.mkdtemp(prefix="recital-metrics-")
+    os.makedirs(path, exist_ok=True)
+    for name in os.listdir(path):
+        if name.endswith(".db"):
+            os.remove(os.path.join(path, name))
+    os.environ[MULTIPROC_ENV] = path
+    return path
+
+
+class _ThisProcess(Collector):
+    """The default registry (this process's counters, process_* and python_* series)."""
+
+    def collect(self) -> Iterator[Metric]:
+        return iter(REGISTRY.collect())
+
+
+def registry(extra: Iterable[Collector] = ()) -> CollectorRegistry:
+    """A registry of what this process (or its siblings, in multiprocess mode) counted, plus ``extra``."""
+    served = CollectorRegistry(auto_describe=False)
+    path = multiprocess_dir()
+    if path:
+        MultiProcessCollector(served, path=path)
+    else:
+        served.register(_ThisProcess())
+    for collector in extra:
+        served.register(collector)
+    return served
+
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def protected(app: WsgiApp, secret: SecretStr | None) -> WsgiApp:
+    """``app`` behind the metrics credentials: anything else gets 401 and a basic-auth challenge."""
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if allowed(environ.get("HTTP_AUTHORIZATION"), secret):
+            return app(environ, start_response)
+        body = b'{"error": {"code": "unauthorised", "message": "metrics need the metrics credentials"}}'
+        start_response(
+            "401 Unauthorized",
+            [
+                ("Content-Type", "application/json"),
+                ("WWW-Authenticate", CHALLENGE),
+                ("Content-Length", str(len(body))),
+            ],
+        )
+        return [body]
+
+    return guarded
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """One line per scrape every few seconds is noise; failures show in Prometheus's ``up``."""
+
+
+def serve(address: str, port: int, secret: SecretStr | None) -> WSGIServer:
+    """Start the exporter on a daemon thread; the server is returned so tests can stop it."""
+    app = protected(make_wsgi_app(registry()), secret)
+    server = make_server(address, port, app, server_class=_Server, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name="metrics-exporter", daemon=True).start()
+    return server

@@ -1,0 +1,74 @@
+"""``/metrics``: refused without the metrics credentials; with them, Prometheus's page with
+the attempts in Postgres by status and the queues in Redis, read at scrape time."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
+
+from shared.db.migrate import upgrade
+from shared.queue import CeleryEnqueuer, build_celery
+from shared.settings import Settings
+from tests.support.stack import redis_db_url
+from web import create_app
+
+CREDENTIALS = "ops:a-long-metrics-password"
+
+
+def basic(credentials: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
+
+
+def values(text: str, name: str) -> dict[str, float]:
+    return {
+        ",".join(f"{k}={v}" for k, v in sorted(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+        if s.name == name
+    }
+
+
+def test_metrics_refuse_without_the_credentials(tmp_path: Path) -> None:
+    for configured in (None, SecretStr(CREDENTIALS)):
+        settings = Settings(home=tmp_path, metrics_basic_auth=configured, rate_limits_enabled=False)
+        upgrade(settings)
+        client = create_app(settings, enqueue=lambda _id: None).test_client()
+        for headers in ({}, basic("ops:wrong"), basic(CREDENTIALS + "x"), {"Authorization": "Bearer x"}):
+            response = client.get("/metrics", headers=headers)
+            assert response.status_code == 401, (configured, headers)
+            assert response.get_json()["error"]["code"] == "unauthorised"
+            assert response.headers["WWW-Authenticate"].startswith("Basic ")
+            assert "recital_" not in response.get_data(as_text=True)
+        if configured is None:  # no credentials set: even the right-looking ones are refused
+            assert client.get("/metrics", headers=basic(CREDENTIALS)).status_code == 401
+
+
+def test_metrics_show_attempts_by_status_and_the_queues(tmp_path: Path, pg_url: str) -> None:
+    broker = redis_db_url(10)
+    settings = Settings(
+        home=tmp_path,
+        database_url=pg_url,
+        broker_url=broker,
+        metrics_basic_auth=SecretStr(CREDENTIALS),
+        rate_limits_enabled=False,
+    )
+    client = create_app(settings, enqueue=lambda _id: None).test_client()
+    before = values(
+        client.get("/metrics", headers=basic(CREDENTIALS)).get_data(as_text=True), "recital_attempts"
+    )
+    enqueue = CeleryEnqueuer(build_celery(settings))
+    for _ in range(2):
+        enqueue(uuid.uuid4())
+    response = client.get("/metrics", headers=basic(CREDENTIALS))
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    attempts = values(text, "recital_attempts")
+    assert set(attempts) == {f"status={s}" for s in ("queued", "processing", "done", "failed")}
+    assert attempts == before  # Postgres's counts: the messages alone add no attempt
+    assert values(text, "recital_queue_messages")["queue=recordings"] == 2
+    assert values(text, "recital_queue_oldest_message_age_seconds")["queue=recordings"] >= 0

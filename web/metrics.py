@@ -1,0 +1,50 @@
+"""``GET /metrics``: Prometheus's page, behind the metrics credentials (docs/operations.md).
+
+Not part of the JSON API (it is Prometheus's text format, for a scraper), so
+it is left out of the OpenAPI document. The broker and database readings are
+taken at scrape time; the registry is built once per process.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.registry import Collector
+
+from shared.container import Container
+from shared.observability.access import CHALLENGE, allowed
+from shared.observability.exposition import registry
+from shared.observability.readings import DatabaseReadings, QueueReadings
+from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
+from shared.services.operations import attempt_counts
+from web.deps import container
+from web.errors import error_response
+
+metrics = Blueprint("metrics", __name__)
+
+QUEUES = (QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE)
+
+
+@metrics.get("/metrics")
+def scrape() -> Response | tuple[Response, int]:
+    if not allowed(request.headers.get("Authorization"), container().settings.metrics_basic_auth):
+        response, status = error_response(401, "unauthorised", "Metrics need the metrics credentials.")
+        response.headers["WWW-Authenticate"] = CHALLENGE
+        return response, status
+    return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _registry() -> CollectorRegistry:
+    served: CollectorRegistry | None = current_app.extensions.get("recital.metrics")
+    if served is None:
+        deps = container()
+        readings: list[Collector] = [DatabaseReadings(lambda: _attempts(deps))]
+        if deps.settings.broker_url.startswith(("redis://", "rediss://")):
+            readings.append(QueueReadings(deps.settings.broker_url, QUEUES))
+        served = current_app.extensions["recital.metrics"] = registry(readings)
+    return served
+
+
+def _attempts(deps: Container) -> dict[str, int]:
+    with deps.uow() as uow:
+        return attempt_counts(uow)

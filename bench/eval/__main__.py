@@ -1,4 +1,6 @@
-"""``python -m bench.eval [--split S] [--quick] [--held-out] [--rounds N]``: score the evaluation set.
+"""``python -m bench.eval [--split S] [--quick] [--held-out] [--rounds N] [--conditions a,b]``.
+
+Scores the evaluation set.
 
 With no ``--split`` (``make eval``) every split in turn: main, held_out,
 tune and final. For each, prints miscue detection, false alarms, F1,
@@ -20,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from bench.eval import report, summary
+from bench.eval.cases import ALL_CONDITIONS, CONDITIONS
 from bench.eval.run import SPLITS, plan, score_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,23 +45,33 @@ def main() -> None:
         default=1,
         help="synthetic cases per kind and condition (other seeds, texts, voices)",
     )
+    parser.add_argument(
+        "--conditions",
+        default=",".join(CONDITIONS),
+        help="comma-separated learner conditions the cases rotate through, of " + ", ".join(ALL_CONDITIONS),
+    )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--cache", type=Path, default=ROOT / ".recital" / "eval")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--tag", default="", help="suffix for the result files (e.g. _baseline)")
     args = parser.parse_args()
+    args.conditions = tuple(c.strip() for c in args.conditions.split(",") if c.strip())
+    unknown = sorted(set(args.conditions) - set(ALL_CONDITIONS))
+    if unknown or not args.conditions:
+        parser.error(f"unknown condition(s): {', '.join(unknown) or '(none given)'}")
     splits = args.split or (["held_out"] if args.held_out else list(SPLITS))
     for split in splits:
         print(f"== {split} ==")
         print(run_split(split, args))
-    tail = ("_quick" if args.quick else "") + (f"_x{args.rounds}" if args.rounds > 1 else "") + args.tag
+    tail = ("_quick" if args.quick else "") + (f"_x{args.rounds}" if args.rounds > 1 else "")
+    tail += _conditions_tag(args) + args.tag
     if not tail:
         print("Issue #23's figures, before (main at 3f0a1ce) and now:")
         print(summary.table(args.out, splits))
 
 
 def run_split(split: str, args: argparse.Namespace) -> str:
-    items = plan(split, args.quick, args.rounds)
+    items = plan(split, args.quick, args.rounds, args.conditions)
     started = time.perf_counter()
     work = partial(score_case, cache=args.cache)
     if args.jobs > 1:
@@ -68,11 +81,15 @@ def run_split(split: str, args: argparse.Namespace) -> str:
         rows = [work(item) for item in items]
     wall = time.perf_counter() - started
     name = summary.stem(split) + ("_quick" if args.quick else "")
-    name += (f"_x{args.rounds}" if args.rounds > 1 else "") + args.tag
+    name += (f"_x{args.rounds}" if args.rounds > 1 else "") + _conditions_tag(args) + args.tag
     # Every case's result and engine words, for looking into single cases.
     args.cache.mkdir(parents=True, exist_ok=True)
     (args.cache / f"{name}_rows.json").write_text(json.dumps(rows))
     return report.write(rows, wall, args.out / name)
+
+
+def _conditions_tag(args: argparse.Namespace) -> str:
+    return "" if args.conditions == CONDITIONS else "_" + "_".join(args.conditions)
 
 
 if __name__ == "__main__":

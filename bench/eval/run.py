@@ -34,20 +34,26 @@ SEEDS = {"main": 1000, "held_out": 7000, "tune": 40000, "final": 90000}
 _ENGINE: Any = None
 
 
-def plan(split: str | bool, quick: bool, rounds: int = 1) -> list[dict[str, Any]]:
+def plan(
+    split: str | bool, quick: bool, rounds: int = 1, conditions: tuple[str, ...] = CONDITIONS
+) -> list[dict[str, Any]]:
     """Every case of the split as plain data (picklable for the workers).
 
     ``rounds`` > 1 adds more synthetic cases of every kind and condition, each
     round with its own seeds and the texts and voices rotated one step: a
     rate measured on 12 events (two self-corrections per case, six
     conditions) has a 95 % interval some 30 points wide. Round 0 is the
-    standard set. ``split`` True/False is the old held-out flag.
+    standard set. ``split`` True/False is the old held-out flag. ``conditions``
+    replaces the six learner conditions the cases rotate through
+    (``--conditions faint``); the default keeps every case as it was.
     """
     name = ("held_out" if split else "main") if isinstance(split, bool) else split
     seed0 = SEEDS[name]
-    items = [item for r in range(rounds) for item in _synth_plan(name, quick, seed0 + 10000 * r, r)]
+    items = [
+        item for r in range(rounds) for item in _synth_plan(name, quick, seed0 + 10000 * r, r, conditions)
+    ]
     if name in ("main", "held_out"):
-        items += _corpus_plan(name, name == "held_out", quick, seed0)
+        items += _corpus_plan(name, name == "held_out", quick, seed0, conditions)
     for item in items:
         item["name"] = (
             f"{item['kind']}-{item.get('text_name', item.get('file', ''))}-{item['condition']}-{item['seed']}"
@@ -65,7 +71,9 @@ def _texts(name: str) -> dict[str, str]:
     return HELD_OUT if name == "held_out" else MAIN
 
 
-def _synth_plan(name: str, quick: bool, seed0: int, shift: int) -> list[dict[str, Any]]:
+def _synth_plan(
+    name: str, quick: bool, seed0: int, shift: int, rotation: tuple[str, ...]
+) -> list[dict[str, Any]]:
     texts = _texts(name)
     prose = [t for t in texts if not t.startswith("numbers")]
     if name in ("tune", "final"):
@@ -75,7 +83,7 @@ def _synth_plan(name: str, quick: bool, seed0: int, shift: int) -> list[dict[str
     step = 1 if name in ("tune", "final") else 2  # step 1: every kind in every voice
     items: list[dict[str, Any]] = []
     for k, kind in enumerate(kinds):
-        conditions = [CONDITIONS[k % len(CONDITIONS)]] if quick else list(CONDITIONS)
+        conditions = [rotation[k % len(rotation)]] if quick else list(rotation)
         for c, condition in enumerate(conditions):
             text = (
                 prose[(k + c + shift) % len(prose)]
@@ -89,7 +97,9 @@ def _synth_plan(name: str, quick: bool, seed0: int, shift: int) -> list[dict[str
     return items
 
 
-def _corpus_plan(name: str, held_out: bool, quick: bool, seed0: int) -> list[dict[str, Any]]:
+def _corpus_plan(
+    name: str, held_out: bool, quick: bool, seed0: int, rotation: tuple[str, ...]
+) -> list[dict[str, Any]]:
     rows = corpus.recordings(held_out)
     items: list[dict[str, Any]] = []
     long_rows = [row["file"] for row in rows if len(row["transcript"].split()) >= 6]
@@ -99,7 +109,7 @@ def _corpus_plan(name: str, held_out: bool, quick: bool, seed0: int) -> list[dic
         if quick:  # one edit on each of the first three long recordings
             kinds = [corpus.EDITS[r % 3]] if row["file"] in long_rows[:3] else []
         for e, kind in enumerate(kinds):
-            condition = "clean" if kind == "read" else CONDITIONS[(r + e) % 6]
+            condition = "clean" if kind == "read" else rotation[(r + e) % len(rotation)]
             items.append({"set": name, "type": "corpus", "kind": f"real_{kind}", "file": row["file"],
                           "text": row["transcript"], "condition": condition,
                           "seed": seed0 + 500 + 10 * r + e})  # fmt: skip

@@ -74,11 +74,15 @@ def rescore_attempts(
     report inside the batch's transaction (a run counts the batch there).
     """
     with collector_paused():  # a batch's results pile up: collections walked them again and again
-        return _rescore(uow, list(dict.fromkeys(attempt_ids)), options, interrupts)
+        return _rescore(uow, list(dict.fromkeys(attempt_ids)), options, interrupts, before_commit)
 
 
 def _rescore(
-    uow: UnitOfWorkPort, ids: list[uuid.UUID], options: ScoringOptions, interrupts: Interrupts
+    uow: UnitOfWorkPort,
+    ids: list[uuid.UUID],
+    options: ScoringOptions,
+    interrupts: Interrupts,
+    before_commit: Callable[[RescoreReport], None] | None,
 ) -> RescoreReport:
     report = RescoreReport()
     timed = PhaseTimer(report.timings).phase

@@ -99,7 +99,7 @@ class Attempt(Base):
         UniqueConstraint("learner_id", "idempotency_key", name="uq_attempt_idempotency"),
         Index("ix_attempts_learner_created", "learner_id", "created_at"),
         Index("ix_attempts_status_queued", "status", "queued_at"),
-        # The queued-attempts cap counts these on every upload (migration 0005).
+        # The queued-attempts cap counts these on every upload (migration 0006).
         Index(
             "ix_attempts_learner_open", "learner_id", postgresql_where=OPEN_STATUS, sqlite_where=OPEN_STATUS
         ),

@@ -1,7 +1,7 @@
 """an index of each learner's open attempts, for the queued-attempts cap
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03 02:55:00
 
 Every upload counts the learner's queued or processing attempts (at most the
@@ -12,8 +12,8 @@ learner ever made; this partial index holds only the open ones.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

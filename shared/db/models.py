@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -87,12 +88,21 @@ class Piece(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# Literal, not bound: a prepared statement's generic plan can use the partial
+# index only when the query states its predicate in the same constants.
+OPEN_STATUS = text("status IN ('queued', 'processing')")
+
+
 class Attempt(Base):
     __tablename__ = "attempts"
     __table_args__ = (
         UniqueConstraint("learner_id", "idempotency_key", name="uq_attempt_idempotency"),
         Index("ix_attempts_learner_created", "learner_id", "created_at"),
         Index("ix_attempts_status_queued", "status", "queued_at"),
+        # The queued-attempts cap counts these on every upload (migration 0006).
+        Index(
+            "ix_attempts_learner_open", "learner_id", postgresql_where=OPEN_STATUS, sqlite_where=OPEN_STATUS
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

@@ -1,7 +1,8 @@
 """A real Prometheus (Debian's binary) scrapes a real web (gunicorn, two processes in
 multiprocess mode) and a real worker (``recital worker`` with its exporter) behind the
 metrics credentials, with the alert rules loaded; after a real attempt is processed the
-series read back through Prometheus's HTTP API show it."""
+series read back through Prometheus's HTTP API show it. The same run's logs carry the
+upload's request id and attempt id from the web's request line to the worker's job line."""
 
 from __future__ import annotations
 
@@ -34,6 +35,20 @@ from tests.support.stack import (
 USER, PASSWORD = "ops", "a-long-metrics-password"
 TEXT = "Four score and seven years ago our fathers brought forth on this continent a new nation."
 SCRAPE_SECONDS = 1
+REQUEST_ID = "edge-7f3a9c"
+
+
+def json_lines(path: Path) -> list[dict[str, Any]]:
+    """The JSON log lines of a process's output (Celery's banner and gunicorn's own lines are not)."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.startswith("{")]
+
+
+def check_logs(web_log: Path, worker_log: Path, attempt: str) -> None:
+    uploads = [line for line in json_lines(web_log) if line.get("method") == "POST" and line["status"] == 202]
+    assert [(u["request_id"], u["attempt_id"]) for u in uploads] == [(REQUEST_ID, attempt)]
+    jobs = [line for line in json_lines(worker_log) if line["logger"] == "recital.processing"]
+    assert [(j["request_id"], j["attempt_id"], j["status"]) for j in jobs] == [(REQUEST_ID, attempt, "done")]
+    assert set(jobs[0]["timings"]) == {"decode", "analyse", "transcribe", "score"}
 
 
 @contextmanager
@@ -102,7 +117,11 @@ def upload(api: str, token: str, piece_id: str, recording: Path) -> str:
         "Content-Type: audio/wav\r\n\r\n"
     ).encode()
     body = head + recording.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
-    headers = {**bearer(token), "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    headers = {
+        **bearer(token),
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "X-Request-ID": REQUEST_ID,
+    }
     request = urllib.request.Request(f"{api}/pieces/{piece_id}/attempts", body, headers, method="POST")
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 202
@@ -168,5 +187,6 @@ def test_prometheus_reads_back_what_the_web_and_a_worker_expose(tmp_path: Path, 
                 "rules"
             ]
             assert len(rules) == len(written) and all(rule["health"] == "ok" for rule in rules), rules
+            check_logs(tmp_path / "web.log", tmp_path / "worker.log", attempt)
         finally:
             worker.stop()

@@ -2,8 +2,9 @@
 
 One 60 s recitation is submitted and processed by the real pipeline (offline
 engine) on a throwaway Postgres database; its attempt, analysis and an old
-score row are then copied into ``ATTEMPTS`` done attempts that share its
-transcript, as a past term's attempts would be. Each round re-scores them all
+score row are then copied into ``ATTEMPTS`` done attempts, each with its own copy of the
+transcript row, as a past term's attempts would be (distinct recordings never
+share a transcript, so nothing may be decoded once for many attempts). Each round re-scores them all
 in batches of ``BATCH`` with ``rescore_attempts``, as a ``rescore`` worker
 does (load, score, one insert and commit per batch), then deletes the new
 rows for the next round. The baseline, measured in the same run, is scoring
@@ -82,10 +83,18 @@ def _past_attempts(deps: Any, source_id: uuid.UUID) -> list[uuid.UUID]:
 
     with deps.uow() as uow:
         attempt = _row(uow.session.get_one(models.Attempt, source_id))
+        transcript = _row(uow.session.get_one(models.Transcript, attempt["transcript_id"]))
         analysis = uow.session.get_one(models.Analysis, source_id).data
         score = _row(uow.session.scalars(select(models.Score).filter_by(attempt_id=source_id)).one())
         ids = [uuid.uuid4() for _ in range(ATTEMPTS)]
-        copies = [{**attempt, "id": i, "idempotency_key": None} for i in ids]
+        transcripts = [
+            {**transcript, "id": uuid.uuid4(), "audio_sha256": f"{n:064x}"} for n in range(ATTEMPTS)
+        ]
+        uow.session.execute(insert(models.Transcript), transcripts)
+        copies = [
+            {**attempt, "id": i, "idempotency_key": None, "transcript_id": t["id"]}
+            for i, t in zip(ids, transcripts, strict=True)
+        ]
         uow.session.execute(insert(models.Attempt), copies)
         uow.session.execute(insert(models.Analysis), [{"attempt_id": i, "data": analysis} for i in ids])
         old = [{**score, "id": uuid.uuid4(), "attempt_id": i, "scoring_version": OLD_VERSION} for i in ids]

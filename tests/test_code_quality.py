@@ -4,6 +4,7 @@ dependencies pointing inward (domain code imports no framework)."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,14 @@ def test_each_engine_keeps_to_its_room() -> None:
             assert not crossing, path
     for path in python_files(rooms / "offline" / "second_look"):
         assert "shared.transcription.offline.engine" not in imported_modules(path), path
+
+
+def test_services_reach_the_database_only_through_repositories() -> None:
+    """Use cases take the unit of work's repositories: no SQLAlchemy, no raw session."""
+    for path in python_files(ROOT / "shared" / "services"):
+        assert not imported_roots(path) & {"sqlalchemy", "psycopg"}, path
+        text = path.read_text()
+        assert (
+            "shared.db.models" not in imported_modules(path) and "from shared.db import models" not in text
+        ), path
+        assert not re.search(r"\.session\b", text), f"{path} uses the unit of work's session"

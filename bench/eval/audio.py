@@ -101,8 +101,10 @@ def apply_condition(samples: np.ndarray, condition: str, seed: int, folder: Path
         samples = add_pink_noise(samples, 15.0, seed)
     elif condition == "quiet":
         samples = samples * 10 ** (-28 / 20)
+    elif condition == "faint":
+        samples = faint(samples, seed)
     sf.write(wav, samples, RATE, subtype="PCM_16")
-    if condition in ("clean", "noise", "quiet"):
+    if condition in ("clean", "noise", "quiet", "faint"):
         return wav
     return _sox_or_ffmpeg(wav, condition, folder / stem)
 
@@ -138,6 +140,30 @@ def _sox_or_ffmpeg(wav: Path, condition: str, stem: Path) -> Path:
     subprocess.run(cmd, check=True, capture_output=True)
     wav.unlink()
     return out
+
+
+FAINT_PEAK_DBFS = -36.0
+FAINT_FLOOR_DBFS = -70.0
+
+
+def faint(samples: np.ndarray, seed: int) -> np.ndarray:
+    """A microphone far away or turned down: peaks near -36 dBFS over a pink
+    noise floor at -70 dBFS RMS (a quiet room through a real preamp); the
+    16-bit file written after it quantises the result as a device would."""
+    peak = max(1e-9, float(np.abs(samples).max()))
+    speech = samples * (10 ** (FAINT_PEAK_DBFS / 20) / peak)
+    return (speech + pink_noise(len(samples), 10 ** (FAINT_FLOOR_DBFS / 20), seed)).astype(np.float32)
+
+
+def pink_noise(length: int, rms: float, seed: int) -> np.ndarray:
+    """Seeded pink (1/f) noise of the given RMS."""
+    rng = np.random.default_rng(seed)
+    spectrum = np.fft.rfft(rng.standard_normal(length))
+    freqs = np.fft.rfftfreq(length)
+    spectrum[1:] /= np.sqrt(freqs[1:])
+    spectrum[0] = 0
+    noise = np.fft.irfft(spectrum, length)
+    return (noise * (rms / np.sqrt(np.mean(noise**2)))).astype(np.float32)
 
 
 def add_pink_noise(samples: np.ndarray, snr_db: float, seed: int) -> np.ndarray:

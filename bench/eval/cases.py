@@ -20,6 +20,10 @@ KINDS = (
     "repeat", "filler", "self_correct", "hesitation", "stop_early",
 )  # fmt: skip
 CONDITIONS = ("clean", "phone", "opus", "reverb", "noise", "quiet")
+# Conditions only new splits and ``--conditions`` use: adding one to CONDITIONS
+# would change the main and held-out cases, whose figures are compared with history.
+EXTRA_CONDITIONS = ("faint",)  # peaks near -36 dBFS over a -70 dBFS pink floor, 16-bit
+ALL_CONDITIONS = CONDITIONS + EXTRA_CONDITIONS
 
 
 @dataclass
@@ -34,6 +38,10 @@ class Truth:
     statuses: list[str]  # per reference word: correct, omitted, substituted, self_corrected
     extras: list[tuple[int, str]] = field(default_factory=list)  # (after ref index, kind)
     hesitations: list[tuple[float, float]] = field(default_factory=list)  # filled by synthesis
+    # Self-corrections by shape: (ref index, timing none/short/pause, relation
+    # synonym/near_sound/function). Cases without it (the main and held-out
+    # self_correct kind) are all "pause".
+    repairs: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
@@ -51,6 +59,7 @@ class Case:
     seed: int
     tokens: list[Token] = field(default_factory=list)
     truth: Truth | None = None
+    lexicon: str = ""  # the tune and final splits: where their slips come from
 
 
 def reference_tokens(text: str) -> list[Token]:
@@ -81,9 +90,19 @@ def build(case: Case) -> Case:
     base = reference_tokens(case.text)
     rng = random.Random(case.seed)
     truth = Truth(["correct"] * len(base))
-    tokens = _EDITS[case.kind](base, truth, rng)
+    tokens = _edit(case)(base, truth, rng)
     case.tokens, case.truth = tokens, truth
     return case
+
+
+def _edit(case: Case):  # type: ignore[no-untyped-def]
+    from bench.eval.shapes import SHAPE_KINDS, shape_edit
+
+    if case.lexicon and case.kind in SHAPE_KINDS:
+        from bench.eval.lexicon import lexicon
+
+        return shape_edit(case.kind, lexicon(case.lexicon))
+    return _EDITS[case.kind]
 
 
 def _spots(tokens: list[Token], rng: random.Random, count: int, ok=lambda t: True) -> list[int]:  # type: ignore[no-untyped-def]

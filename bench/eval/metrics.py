@@ -26,6 +26,7 @@ def compare(truth: Truth, result: dict[str, Any]) -> Counter[str]:
     """Counts for one case (all keys summable across cases)."""
     words = [w for w in result["words"] if w["index"] is not None]
     status = {w["index"]: w["status"] for w in words}
+    shapes = {i: (timing, relation) for i, timing, relation in truth.repairs}
     c: Counter[str] = Counter()
     for i, true in enumerate(truth.statuses):
         said = status.get(i, "omitted")
@@ -38,6 +39,10 @@ def compare(truth: Truth, result: dict[str, Any]) -> Counter[str]:
         if true == "self_corrected":
             c["self_corrections"] += 1
             c["self_corrections_found"] += said == "self_corrected"
+            # By shape: the main and held-out sets' repairs all follow a pause.
+            for shape in shapes.get(i, ("pause", "other")):
+                c[f"sc_{shape}"] += 1
+                c[f"sc_{shape}_found"] += said == "self_corrected"
     _extras(truth, result, c)
     _hesitations(truth, result, c)
     c["accuracy_error_x10"] += round(10 * abs(result["scores"]["accuracy"] - truth.accuracy))
@@ -99,7 +104,16 @@ def summary(counts: Counter[str]) -> dict[str, Any]:
         "repetitions": _found(counts, "repeated_events", "repeated_found"),
         "self_corrections": _found(counts, "self_corrections"),
         "filler_costs": f"{counts['filler_costs']} of {counts['fillers']}",
+        "extras_reported": f"{counts['inserted_found'] + counts['repeated_found']}/"
+        f"{counts['inserted_events'] + counts['repeated_events']}",
+        "self_corrections_by_shape": {
+            shape: _found(counts, f"sc_{shape}") for shape in SHAPES if counts[f"sc_{shape}"]
+        },
     }
+
+
+# Self-correction shapes: timings, then what the slip is to the right word.
+SHAPES = ("pause", "none", "short", "synonym", "near_sound", "function", "other")
 
 
 def _found(counts: Counter[str], total: str, found: str | None = None) -> str:

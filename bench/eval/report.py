@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.eval.cases import CONDITIONS, Truth
+from bench.eval.cases import ALL_CONDITIONS, Truth
 from bench.eval.metrics import add, compare, intervals, summary
 
 COLUMNS = ("cases", "miscues", "detection", "false_alarm", "f1", "accuracy_mae", "hesitations",
@@ -16,7 +16,9 @@ COLUMNS = ("cases", "miscues", "detection", "false_alarm", "f1", "accuracy_mae",
 
 def tables(rows: list[dict[str, Any]]) -> dict[str, Any]:
     counts = [(row, compare(Truth(**row["truth"]), row["result"])) for row in rows]
-    by_condition = {c: summary(add(n for r, n in counts if r["item"]["condition"] == c)) for c in CONDITIONS}
+    present = {r["item"]["condition"] for r, _ in counts}
+    conditions = [c for c in ALL_CONDITIONS if c in present]
+    by_condition = {c: summary(add(n for r, n in counts if r["item"]["condition"] == c)) for c in conditions}
     kinds = sorted({r["item"]["kind"] for r, _ in counts})
     by_kind = {k: summary(add(n for r, n in counts if r["item"]["kind"] == k)) for k in kinds}
     audio = sum(r["audio_seconds"] for r in rows)
@@ -38,6 +40,10 @@ def tables(rows: list[dict[str, Any]]) -> dict[str, Any]:
         # Cases the worker would refuse (too short, too quiet…): scored here all the
         # same, so the figures cover every case; counted so the difference is visible.
         "unusable": dict(Counter(r["unusable"] for r in rows if r.get("unusable"))),
+        "unusable_by_condition": {
+            c: sum(1 for r in rows if r.get("unusable") and r["item"]["condition"] == c) for c in conditions
+        },
+        "cases_by_condition": {c: sum(1 for r in rows if r["item"]["condition"] == c) for c in conditions},
         "cases": [_case_line(r, n) for r, n in counts],
     }
 

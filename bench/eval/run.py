@@ -22,23 +22,38 @@ from bench.eval.texts import HELD_OUT, MAIN
 VOICES = {
     "main": ("slt", "rms", "awb", "kal16", "hts", "kal"),
     "held_out": ("rms:slow", "awb:fast", "kal16:slow", "slt:fast", "kal:slow", "hts"),
+    "tune": ("slt", "rms", "awb", "kal16", "hts", "kal"),
+    "final": ("awb:slow", "slt:slow", "kal:fast", "rms:fast", "hts", "kal16:fast"),
 }
+SPLITS = ("main", "held_out", "tune", "final")
+# The tune and final splits: issue #23's shapes beside the standard kinds that
+# guard them (uncorrected synonyms and function swaps, repeats, omissions).
+SHAPE_SPLIT_KINDS = ("clean", "sc_none", "sc_short", "sc_pause", "insert_before", "paraphrase",
+                     "function_swap", "repeat")  # fmt: skip
+SEEDS = {"main": 1000, "held_out": 7000, "tune": 40000, "final": 90000}
 _ENGINE: Any = None
 
 
-def plan(held_out: bool, quick: bool, rounds: int = 1) -> list[dict[str, Any]]:
-    """Every case of the set as plain data (picklable for the workers).
+def plan(
+    split: str | bool, quick: bool, rounds: int = 1, conditions: tuple[str, ...] = CONDITIONS
+) -> list[dict[str, Any]]:
+    """Every case of the split as plain data (picklable for the workers).
 
     ``rounds`` > 1 adds more synthetic cases of every kind and condition, each
     round with its own seeds and the texts and voices rotated one step: a
     rate measured on 12 events (two self-corrections per case, six
     conditions) has a 95 % interval some 30 points wide. Round 0 is the
-    standard set.
+    standard set. ``split`` True/False is the old held-out flag. ``conditions``
+    replaces the six learner conditions the cases rotate through
+    (``--conditions faint``); the default keeps every case as it was.
     """
-    name = "held_out" if held_out else "main"
-    seed0 = 7000 if held_out else 1000
-    items = [item for r in range(rounds) for item in _synth_plan(name, held_out, quick, seed0 + 10000 * r, r)]
-    items += _corpus_plan(name, held_out, quick, seed0)
+    name = ("held_out" if split else "main") if isinstance(split, bool) else split
+    seed0 = SEEDS[name]
+    items = [
+        item for r in range(rounds) for item in _synth_plan(name, quick, seed0 + 10000 * r, r, conditions)
+    ]
+    if name in ("main", "held_out"):
+        items += _corpus_plan(name, name == "held_out", quick, seed0, conditions)
     for item in items:
         item["name"] = (
             f"{item['kind']}-{item.get('text_name', item.get('file', ''))}-{item['condition']}-{item['seed']}"
@@ -46,22 +61,45 @@ def plan(held_out: bool, quick: bool, rounds: int = 1) -> list[dict[str, Any]]:
     return items
 
 
-def _synth_plan(name: str, held_out: bool, quick: bool, seed0: int, shift: int) -> list[dict[str, Any]]:
-    texts = HELD_OUT if held_out else MAIN
+def _texts(name: str) -> dict[str, str]:
+    if name == "final":
+        from bench.eval.final_texts import FINAL
+
+        return FINAL
+    if name == "tune":
+        return {k: v for k, v in {**MAIN, **HELD_OUT}.items() if not k.startswith("numbers")}
+    return HELD_OUT if name == "held_out" else MAIN
+
+
+def _synth_plan(
+    name: str, quick: bool, seed0: int, shift: int, rotation: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    texts = _texts(name)
     prose = [t for t in texts if not t.startswith("numbers")]
-    number_text = next(t for t in texts if t.startswith("numbers"))
+    if name in ("tune", "final"):
+        kinds: tuple[str, ...] = SHAPE_SPLIT_KINDS
+    else:
+        kinds = (*KINDS, "numbers")
+    step = 1 if name in ("tune", "final") else 2  # step 1: every kind in every voice
     items: list[dict[str, Any]] = []
-    for k, kind in enumerate((*KINDS, "numbers")):
-        conditions = [CONDITIONS[k % 6]] if quick else list(CONDITIONS)
+    for k, kind in enumerate(kinds):
+        conditions = [rotation[k % len(rotation)]] if quick else list(rotation)
         for c, condition in enumerate(conditions):
-            text = number_text if kind == "numbers" else prose[(k + c + shift) % len(prose)]
+            text = (
+                prose[(k + c + shift) % len(prose)]
+                if kind != "numbers"
+                else next(t for t in texts if t.startswith("numbers"))
+            )
             items.append({"set": name, "type": "synth", "kind": kind, "text_name": text,
-                          "text": texts[text], "voice": VOICES[name][(k + 2 * c + shift) % 6],
-                          "condition": condition, "seed": seed0 + len(items)})  # fmt: skip
+                          "text": texts[text], "voice": VOICES[name][(k + step * c + shift) % 6],
+                          "condition": condition, "seed": seed0 + len(items),
+                          "lexicon": name if name in ("tune", "final") else ""})  # fmt: skip
     return items
 
 
-def _corpus_plan(name: str, held_out: bool, quick: bool, seed0: int) -> list[dict[str, Any]]:
+def _corpus_plan(
+    name: str, held_out: bool, quick: bool, seed0: int, rotation: tuple[str, ...]
+) -> list[dict[str, Any]]:
     rows = corpus.recordings(held_out)
     items: list[dict[str, Any]] = []
     long_rows = [row["file"] for row in rows if len(row["transcript"].split()) >= 6]
@@ -71,7 +109,7 @@ def _corpus_plan(name: str, held_out: bool, quick: bool, seed0: int) -> list[dic
         if quick:  # one edit on each of the first three long recordings
             kinds = [corpus.EDITS[r % 3]] if row["file"] in long_rows[:3] else []
         for e, kind in enumerate(kinds):
-            condition = "clean" if kind == "read" else CONDITIONS[(r + e) % 6]
+            condition = "clean" if kind == "read" else rotation[(r + e) % len(rotation)]
             items.append({"set": name, "type": "corpus", "kind": f"real_{kind}", "file": row["file"],
                           "text": row["transcript"], "condition": condition,
                           "seed": seed0 + 500 + 10 * r + e})  # fmt: skip
@@ -87,7 +125,15 @@ def materialise(item: dict[str, Any], cache: Path) -> tuple[Path, Truth]:
         return folder / saved["audio"], Truth(**saved["truth"])
     if item["type"] == "synth":
         case = build(
-            Case(item["name"], item["text"], item["kind"], item["voice"], item["condition"], item["seed"])
+            Case(
+                item["name"],
+                item["text"],
+                item["kind"],
+                item["voice"],
+                item["condition"],
+                item["seed"],
+                lexicon=item.get("lexicon", ""),
+            )
         )
         samples, truth = render(case), case.truth
     else:
@@ -131,6 +177,10 @@ def score_case(item: dict[str, Any], cache: Path) -> dict[str, Any]:
     return {"item": item, "truth": asdict(truth), "result": result.to_dict(),
             "heard": [asdict(w) for w in transcript.words], "unusable": recognition.unusable,
             "audio_seconds": audio.duration,
+            # What scoring reads besides the words, so a rule change can be re-scored
+            # from the rows alone (``bench.eval.rescore``).
+            "analysis": {"pauses": recognition.analysis.pauses, "silences": recognition.analysis.silences,
+                         "duration": recognition.analysis.duration},
             "cpu_seconds": _ENGINE.last_cpu}  # fmt: skip
 
 

@@ -1,10 +1,10 @@
 """Unit of work: one session scope per request or task; only services commit.
 
 Use cases reach the database through its repositories (``attempts``,
-``results``, ``pieces``) and decide where transactions end with ``commit``; nothing
-else commits. ``in_transaction`` tells whether a transaction is open (the
-session begins one on its first statement), so a use case can prove it holds
-none across slow work.
+``results``, ``pieces``, ``users``, ``credentials``) and decide where
+transactions end with ``commit``; nothing else commits. ``in_transaction``
+tells whether a transaction is open (the session begins one on its first
+statement), so a use case can prove it holds none across slow work.
 """
 
 from __future__ import annotations
@@ -12,12 +12,21 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.repositories.attempts import SqlAttempts
+from shared.db.repositories.credentials import SqlCredentials
 from shared.db.repositories.pieces import SqlPieces
-from shared.db.repositories.port import AttemptRepository, PieceRepository, ResultRepository
+from shared.db.repositories.port import (
+    AttemptRepository,
+    CredentialRepository,
+    PieceRepository,
+    ResultRepository,
+    UserRepository,
+)
 from shared.db.repositories.results import SqlResults
+from shared.db.repositories.users import SqlUsers
 
 
 class UnitOfWork:
@@ -27,6 +36,9 @@ class UnitOfWork:
     attempts: AttemptRepository
     results: ResultRepository
     pieces: PieceRepository
+    users: UserRepository
+    credentials: CredentialRepository
+    database_errors: tuple[type[Exception], ...] = (DBAPIError,)
 
     def __init__(self, session_factory: sessionmaker[Session], bind: Engine | None = None) -> None:
         self._session_factory = session_factory
@@ -35,7 +47,7 @@ class UnitOfWork:
 
     @property
     def session(self) -> Session:
-        """For the services not yet behind repositories (reading attempts, pieces, learners)."""
+        """For tests and benches that set up rows; services use the repositories."""
         if self._session is None:
             raise RuntimeError("UnitOfWork used outside its 'with' block")
         return self._session
@@ -46,6 +58,8 @@ class UnitOfWork:
         self.attempts = SqlAttempts(self._session)
         self.results = SqlResults(self._session)
         self.pieces = SqlPieces(self._session)
+        self.users = SqlUsers(self._session)
+        self.credentials = SqlCredentials(self._session)
         return self
 
     def __exit__(

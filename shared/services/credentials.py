@@ -12,10 +12,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select, update
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.records import TokenRecord
 from shared.domain.clock import utcnow
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.users import UserView, view
@@ -39,104 +37,63 @@ class NewSession:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
-class TokenView:
-    id: uuid.UUID
-    name: str
-    prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
+TokenView = TokenRecord  # what the owner sees: never the secret, nor its hash
 
 
-def start_session(uow: UnitOfWork, user: UserView, lifetime: timedelta) -> NewSession:
+def start_session(uow: UnitOfWorkPort, user: UserView, lifetime: timedelta) -> NewSession:
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    expires = utcnow() + lifetime
-    uow.session.add(
-        models.WebSession(token_hash=digest(secret), user_id=user.id, csrf_token=csrf, expires_at=expires)
-    )
-    uow.session.execute(delete(models.WebSession).where(models.WebSession.expires_at < utcnow()))
+    now = utcnow()
+    expires = now + lifetime
+    uow.credentials.add_session(digest(secret), user.id, csrf, expires, now)
+    uow.credentials.end_expired_sessions(now)
     uow.commit()
     return NewSession(secret, csrf, expires)
 
 
-def session_user(uow: UnitOfWork, secret: str) -> tuple[UserView, str] | None:
+def session_user(uow: UnitOfWorkPort, secret: str) -> tuple[UserView, str] | None:
     """The session's user and CSRF token, or None if unknown or expired."""
-    found = uow.session.execute(
-        select(models.User, models.WebSession.csrf_token)
-        .join(models.WebSession, models.WebSession.user_id == models.User.id)
-        .where(models.WebSession.token_hash == digest(secret), models.WebSession.expires_at > utcnow())
-    ).one_or_none()
+    found = uow.credentials.session_user(digest(secret), utcnow())
     return None if found is None else (view(found[0]), found[1])
 
 
-def end_session(uow: UnitOfWork, secret: str) -> None:
-    uow.session.execute(delete(models.WebSession).where(models.WebSession.token_hash == digest(secret)))
+def end_session(uow: UnitOfWorkPort, secret: str) -> None:
+    uow.credentials.end_session(digest(secret))
     uow.commit()
 
 
-def create_token(uow: UnitOfWork, user: UserView, name: str) -> tuple[TokenView, str]:
+def create_token(uow: UnitOfWorkPort, user: UserView, name: str) -> tuple[TokenView, str]:
     """A new token and its secret, which is shown this once."""
     if not 1 <= len(name.strip()) <= len(name) <= MAX_NAME:
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "invalid_token_name", f"Name the token (1-{MAX_NAME} characters)."
         )
-    count = uow.session.scalar(select(func.count()).select_from(models.ApiToken).where(_live(user.id)))
-    if (count or 0) >= MAX_TOKENS:
+    if uow.credentials.count_live_tokens(user.id) >= MAX_TOKENS:
         raise ServiceError(
             ErrorKind.CONFLICT, "too_many_tokens", f"Revoke a token first (at most {MAX_TOKENS})."
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = models.ApiToken(user_id=user.id, name=name.strip(), token_hash=digest(secret), prefix=secret[:12])
-    uow.session.add(token)
+    token = uow.credentials.add_token(user.id, name.strip(), digest(secret), secret[:12], utcnow())
     uow.commit()
-    return _token_view(token), secret
+    return token, secret
 
 
-def list_tokens(uow: UnitOfWork, user: UserView) -> list[TokenView]:
-    rows = uow.session.scalars(
-        select(models.ApiToken).where(_live(user.id)).order_by(models.ApiToken.created_at, models.ApiToken.id)
-    )
-    return [_token_view(t) for t in rows]
+def list_tokens(uow: UnitOfWorkPort, user: UserView) -> list[TokenView]:
+    return uow.credentials.live_tokens(user.id)
 
 
-def revoke_token(uow: UnitOfWork, user: UserView, token_id: uuid.UUID) -> None:
-    done = uow.session.execute(
-        update(models.ApiToken)
-        .where(models.ApiToken.id == token_id, _live(user.id))
-        .values(revoked_at=utcnow())
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+def revoke_token(uow: UnitOfWorkPort, user: UserView, token_id: uuid.UUID) -> None:
+    if not uow.credentials.revoke_token(token_id, user.id, utcnow()):
         raise ServiceError(ErrorKind.NOT_FOUND, "token_not_found", "No token with that id.")
     uow.commit()
 
 
-def token_user(uow: UnitOfWork, secret: str) -> UserView | None:
+def token_user(uow: UnitOfWorkPort, secret: str) -> UserView | None:
     """The token's user if it is live; notes its use (at most once a minute)."""
-    found = uow.session.execute(
-        select(models.User, models.ApiToken.id, models.ApiToken.last_used_at)
-        .join(models.ApiToken, models.ApiToken.user_id == models.User.id)
-        .where(models.ApiToken.token_hash == digest(secret), models.ApiToken.revoked_at.is_(None))
-    ).one_or_none()
+    found = uow.credentials.token_use(digest(secret))
     if found is None:
         return None
-    user, token_id, last_used = found
     now = utcnow()
-    if last_used is None or _aware(last_used) < now - LAST_USED_EVERY:
-        uow.session.execute(
-            update(models.ApiToken).where(models.ApiToken.id == token_id).values(last_used_at=now)
-        )
+    if found.last_used_at is None or found.last_used_at < now - LAST_USED_EVERY:
+        uow.credentials.note_token_use(found.token_id, now)
         uow.commit()
-    return view(user)
-
-
-def _live(user_id: uuid.UUID) -> ColumnElement[bool]:
-    return (models.ApiToken.user_id == user_id) & models.ApiToken.revoked_at.is_(None)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they are UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
-
-def _token_view(token: models.ApiToken) -> TokenView:
-    return TokenView(token.id, token.name, token.prefix, token.created_at, token.last_used_at)
+    return view(found.user)

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError
-
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.clock import utcnow
 from shared.domain.transcript import Transcript
@@ -135,7 +133,7 @@ def _process_or_settle(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Out
         _retry_or_fail(uow, outcome, "storage_unavailable", str(exc), True, ctx.settings)
     except ctx.interrupts:
         _retry_or_fail(uow, outcome, "processing_timeout", "", True, ctx.settings)
-    except DBAPIError:
+    except uow.database_errors:
         raise  # the database is the record; let the delivery be retried
     except Exception:
         # A bug or input our code cannot handle: fail this attempt, keep the others flowing.

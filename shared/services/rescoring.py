@@ -17,6 +17,7 @@ from typing import Any
 
 from shared.db.repositories.port import StoredAttempt, UnitOfWorkPort
 from shared.domain.clock import utcnow
+from shared.domain.garbage import collector_paused
 from shared.domain.result import ScoredAttempt
 from shared.domain.scoring import SCORING_VERSION, ScoringOptions
 from shared.domain.text import ReferenceText, parse_reference
@@ -70,7 +71,13 @@ def rescore_attempts(
     task runner's soft time limit) are not an attempt's failure: they stop the
     batch, and nothing of it is written.
     """
-    ids = list(dict.fromkeys(attempt_ids))
+    with collector_paused():  # a batch's results pile up: collections walked them again and again
+        return _rescore(uow, list(dict.fromkeys(attempt_ids)), options, interrupts)
+
+
+def _rescore(
+    uow: UnitOfWorkPort, ids: list[uuid.UUID], options: ScoringOptions, interrupts: Interrupts
+) -> RescoreReport:
     report = RescoreReport()
     timed = PhaseTimer(report.timings).phase
     with timed("load"):

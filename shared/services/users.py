@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
-
-from shared.db import models
-from shared.db.uow import UnitOfWork
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.records import Conflict, UserRecord
+from shared.domain.clock import utcnow
 from shared.services import passwords
 from shared.services.errors import ErrorKind, ServiceError
 
@@ -35,7 +33,7 @@ class UserView:
         return self.role == "admin"
 
 
-def view(user: models.User) -> UserView:
+def view(user: UserRecord) -> UserView:
     return UserView(user.id, user.handle, user.role, user.created_at)
 
 
@@ -49,93 +47,84 @@ def validate_handle(handle: str) -> str:
     return handle
 
 
-def sign_up(uow: UnitOfWork, handle: str, password: str, role: Role = "learner") -> UserView:
+def sign_up(uow: UnitOfWorkPort, handle: str, password: str, role: Role = "learner") -> UserView:
     validate_handle(handle)
-    user = models.User(handle=handle, password_hash=passwords.hash_password(password), role=role)
-    uow.session.add(user)
     try:
-        uow.commit()
-    except IntegrityError:
+        user = uow.users.add(handle, passwords.hash_password(password), role, utcnow())
+    except Conflict:
         uow.rollback()
         raise ServiceError(
             ErrorKind.CONFLICT, "handle_taken", "That handle is taken; choose another."
         ) from None
+    uow.commit()
     return view(user)
 
 
-def ensure_user(uow: UnitOfWork, handle: str) -> UserView:
+def ensure_user(uow: UnitOfWorkPort, handle: str) -> UserView:
     """The user with this handle, created without a password if new (the demo's
     learner; test fixtures). Safe when two callers race to create it."""
     validate_handle(handle)
-    user = _by_handle(uow, handle)
+    user = uow.users.by_handle(handle)
     if user is None:
         try:
-            user = models.User(handle=handle)
-            uow.session.add(user)
+            user = uow.users.add(handle, None, "learner", utcnow())
             uow.commit()
-        except IntegrityError:
+        except Conflict:
             uow.rollback()
             user = _existing(uow, handle)
     return view(user)
 
 
-def authenticate(uow: UnitOfWork, handle: str, password: str) -> UserView:
+def authenticate(uow: UnitOfWorkPort, handle: str, password: str) -> UserView:
     """The user whose password this is; one error for an unknown handle and a wrong password."""
-    user = _by_handle(uow, handle) if HANDLE.fullmatch(handle) else None
+    user = uow.users.by_handle(handle) if HANDLE.fullmatch(handle) else None
     if not passwords.verify(user.password_hash if user else None, password) or user is None:
         raise ServiceError(ErrorKind.UNAUTHENTICATED, "invalid_credentials", "Wrong handle or password.")
     if user.password_hash and passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+        uow.users.set_password_hash(user.id, passwords.hash_password(password))
         uow.commit()
     return view(user)
 
 
-def change_password(uow: UnitOfWork, who: UserView, current: str, new: str) -> UserView:
+def change_password(uow: UnitOfWorkPort, who: UserView, current: str, new: str) -> UserView:
     """The user's own change: the current password first. Every session ends."""
-    user = uow.session.get(models.User, who.id)
+    user = uow.users.get(who.id)
     if user is None or not passwords.verify(user.password_hash, current):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "wrong_password", "The current password is wrong.")
     return set_password(uow, user.handle, new)
 
 
-def set_password(uow: UnitOfWork, handle: str, password: str) -> UserView:
+def set_password(uow: UnitOfWorkPort, handle: str, password: str) -> UserView:
     user = _existing(uow, handle)
-    user.password_hash = passwords.hash_password(password)
-    uow.session.execute(delete(models.WebSession).where(models.WebSession.user_id == user.id))
+    uow.users.set_password_hash(user.id, passwords.hash_password(password))
+    uow.credentials.end_sessions_of(user.id)
     uow.commit()  # a new password signs every browser out
     return view(user)
 
 
-def set_role(uow: UnitOfWork, handle: str, role: Role) -> UserView:
+def set_role(uow: UnitOfWorkPort, handle: str, role: Role) -> UserView:
     if role not in ROLES:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_role", "A role is learner or admin.")
     user = _existing(uow, handle)
-    user.role = role
+    uow.users.set_role(user.id, role)
     uow.commit()
-    return view(user)
+    return replace(view(user), role=role)
 
 
-def get_user(uow: UnitOfWork, user_id: uuid.UUID) -> UserView:
-    user = uow.session.get(models.User, user_id)
+def get_user(uow: UnitOfWorkPort, user_id: uuid.UUID) -> UserView:
+    user = uow.users.get(user_id)
     if user is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")
     return view(user)
 
 
-def list_users(uow: UnitOfWork, limit: int, offset: int) -> tuple[list[UserView], int]:
-    total = uow.session.scalar(select(func.count()).select_from(models.User)) or 0
-    rows = uow.session.scalars(
-        select(models.User).order_by(models.User.created_at, models.User.id).limit(limit).offset(offset)
-    )
+def list_users(uow: UnitOfWorkPort, limit: int, offset: int) -> tuple[list[UserView], int]:
+    rows, total = uow.users.page(limit, offset)
     return [view(u) for u in rows], total
 
 
-def _by_handle(uow: UnitOfWork, handle: str) -> models.User | None:
-    return uow.session.scalar(select(models.User).where(models.User.handle == handle))
-
-
-def _existing(uow: UnitOfWork, handle: str) -> models.User:
-    user = _by_handle(uow, handle)
+def _existing(uow: UnitOfWorkPort, handle: str) -> UserRecord:
+    user = uow.users.by_handle(handle)
     if user is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", f"No user with the handle {handle!r}.")
     return user

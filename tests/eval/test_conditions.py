@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from bench.eval.audio import RATE, apply_condition
-from bench.eval.cases import CONDITIONS
+from bench.eval.cases import ALL_CONDITIONS, CONDITIONS
+from bench.eval.run import plan
 from shared.audio.decode import decode_file
 from shared.audio.sniff import sniff_format
 
@@ -34,7 +35,7 @@ def _decoded(path: Path) -> np.ndarray:
         return decode_file(path, sniff_format(handle.read(64))).samples
 
 
-@pytest.mark.parametrize("condition", CONDITIONS)
+@pytest.mark.parametrize("condition", ALL_CONDITIONS)
 def test_condition_renders_identically_twice(condition: str, tmp_path: Path) -> None:
     needed = "ffmpeg" if condition == "opus" else "sox"
     if shutil.which(needed) is None:
@@ -47,3 +48,22 @@ def test_condition_renders_identically_twice(condition: str, tmp_path: Path) -> 
     heard = _decoded(first)
     assert len(heard) > RATE and float(np.abs(heard).max()) > 1e-3
     np.testing.assert_array_equal(heard, _decoded(second))
+
+
+def test_faint_peaks_near_minus_36_dbfs_over_a_minus_70_floor(tmp_path: Path) -> None:
+    samples = np.concatenate([np.zeros(RATE, np.float32), _voice_like(5)])
+    heard = _decoded(apply_condition(samples, "faint", 11, tmp_path, "case"))
+    peak = 20 * np.log10(float(np.abs(heard).max()))
+    floor = 10 * np.log10(float(np.mean(heard[: RATE // 2] ** 2)))
+    assert -37.0 < peak < -35.0
+    assert -72.0 < floor < -68.0
+    assert len(np.unique(heard)) < 2**16  # a 16-bit file: quantised like a device's
+
+
+def test_new_conditions_leave_the_standard_sets_unchanged() -> None:
+    for held_out in (False, True):
+        standard = plan(held_out, quick=False)
+        assert {item["condition"] for item in standard} == set(CONDITIONS)
+        assert standard == plan(held_out, quick=False, conditions=CONDITIONS)
+    faint = plan(False, quick=False, conditions=("faint",))
+    assert {item["condition"] for item in faint if item["kind"] != "real_read"} == {"faint"}

@@ -49,6 +49,14 @@ class FakePieces:
         rows.sort(key=lambda r: (r["created_at"], r["id"]))
         return [PieceRecord(**r) for r in rows[offset : offset + limit]], len(rows)
 
+    def release(self, owner_id: uuid.UUID) -> None:
+        pieces = self._tables().pieces
+        for piece_id, row in list(pieces.items()):
+            if row["owner_id"] == owner_id and row["visibility"] == "private":
+                del pieces[piece_id]
+            elif row["owner_id"] == owner_id:
+                row["owner_id"] = None
+
 
 def _visible(row: Row, viewer_id: uuid.UUID) -> bool:
     return bool(row["owner_id"] == viewer_id or row["visibility"] == "public")

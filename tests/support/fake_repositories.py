@@ -16,6 +16,7 @@ from typing import Any
 
 from shared.db.repositories.port import JobRecord, StoredAttempt, StoredTranscript, TranscriptKey
 from shared.domain.result import ScoredAttempt
+from tests.support.fake_accounts import AttemptErasure
 from tests.support.fake_reads import AttemptReads, ResultReads
 
 Row = dict[str, Any]
@@ -29,9 +30,12 @@ class Tables:
     transcripts: dict[uuid.UUID, Row] = field(default_factory=dict)
     scores: dict[tuple[uuid.UUID, str], Row] = field(default_factory=dict)
     coaching_notes: dict[tuple[uuid.UUID, str], Row] = field(default_factory=dict)
+    users: dict[uuid.UUID, Row] = field(default_factory=dict)
+    sessions: dict[str, Row] = field(default_factory=dict)  # by the secret's sha256
+    tokens: dict[uuid.UUID, Row] = field(default_factory=dict)
 
 
-class FakeAttempts(AttemptReads):
+class FakeAttempts(AttemptReads, AttemptErasure):
     def __init__(self, tables: Callable[[], Tables]) -> None:
         self._tables = tables
 

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from shared.domain.clock import utcnow
+from tests.support.fake_accounts import FakeCredentials, FakeUsers
 from tests.support.fake_pieces import FakePieces
 from tests.support.fake_repositories import FakeAttempts, FakeResults, Tables
 
@@ -49,13 +50,21 @@ class FakeDatabase:
         self.tables.attempts[attempt_id].update(values)
 
 
+class FakeDatabaseError(Exception):
+    """What a test raises to play a database failure (``database_errors``)."""
+
+
 class FakeUnitOfWork:
+    database_errors: tuple[type[Exception], ...] = (FakeDatabaseError,)
+
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
         self._working: Tables | None = None
         self.attempts = FakeAttempts(self._tables)
         self.results = FakeResults(self._tables)
         self.pieces = FakePieces(self._tables)
+        self.users = FakeUsers(self._tables)
+        self.credentials = FakeCredentials(self._tables)
 
     def _tables(self) -> Tables:
         if self._working is None:  # the first statement begins a transaction

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from shared.container import Container
 from shared.db import models
 from shared.db.repositories.port import UnitOfWorkPort
+from shared.domain.clock import utcnow
 from tests.support.fake_uow import FakeDatabase
 
 
@@ -23,7 +24,7 @@ class World(Protocol):
     def add_attempt(self, text: str = "one two three", **values: Any) -> uuid.UUID: ...
 
     def add_user(self) -> uuid.UUID:
-        """A user to own pieces (the fakes keep no users: any id will do)."""
+        """A user, committed, to own pieces, attempts and credentials."""
         ...
 
     def set(self, attempt_id: uuid.UUID, **values: Any) -> None: ...
@@ -42,7 +43,10 @@ class FakeWorld:
         return self.db.add_attempt(text, **values)
 
     def add_user(self) -> uuid.UUID:
-        return uuid.uuid4()
+        with self.db.uow() as uow:
+            user = uow.users.add(f"u-{uuid.uuid4().hex[:12]}", None, "learner", utcnow())
+            uow.commit()
+            return user.id
 
     def set(self, attempt_id: uuid.UUID, **values: Any) -> None:
         self.db.set(attempt_id, **values)

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -164,6 +164,25 @@ class SqlAttempts:
             select(A).where(*where).order_by(A.created_at.desc(), A.id).limit(limit).offset(offset)
         )
         return [attempt_record(a) for a in rows], total
+
+    def recordings_of(self, learner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        return list(
+            self._session.execute(select(A.id, A.storage_key).where(A.learner_id == learner_id)).tuples()
+        )
+
+    def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:
+        if not attempt_ids:
+            return
+        ids = list(attempt_ids)
+        transcript_ids = [t for t in self._session.scalars(select(A.transcript_id).where(A.id.in_(ids))) if t]
+        for child in (models.CoachingNote, models.Score, models.Analysis):  # no cascade on these keys
+            self._session.execute(delete(child).where(child.attempt_id.in_(ids)))
+        self._session.execute(delete(A).where(A.id.in_(ids)))
+        if transcript_ids:  # a transcript is what someone said: it goes unless another attempt shares it
+            T = models.Transcript
+            self._session.execute(
+                delete(T).where(T.id.in_(transcript_ids), ~exists().where(A.transcript_id == T.id))
+            )
 
     def _update(self, where: Sequence[ColumnElement[bool]], **values: Any) -> bool:
         statement = update(A).where(*where).values(**values).execution_options(synchronize_session=False)

@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import models
@@ -51,6 +51,10 @@ class SqlPieces:
             select(P).where(where).order_by(P.created_at, P.id).limit(limit).offset(offset)
         )
         return [_record(p) for p in rows], total
+
+    def release(self, owner_id: uuid.UUID) -> None:
+        self._session.execute(delete(P).where(P.owner_id == owner_id, P.visibility == "private"))
+        self._session.execute(update(P).where(P.owner_id == owner_id).values(owner_id=None))
 
 
 def _visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:

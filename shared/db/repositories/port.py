@@ -1,7 +1,8 @@
 """The repository ports: what the use cases need from storage, in plain data.
 
 Services see only these and the plain records of ``records.py``;
-``attempts.py``, ``results.py`` and ``pieces.py`` implement them on SQLAlchemy
+``attempts.py``, ``results.py``, ``pieces.py``, ``users.py`` and
+``credentials.py`` implement them on SQLAlchemy
 (Postgres, SQLite embedded) and ``tests/support/fake_*.py`` in memory.
 Nothing here commits: the unit of work does, where the service says.
 """
@@ -14,6 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from shared.db.repositories.account_port import CredentialRepository, UserRepository
 from shared.db.repositories.records import (
     AttemptRecord,
     JobRecord,
@@ -54,6 +56,10 @@ class PieceRepository(Protocol):
         """A page of the visible pieces, oldest first, and how many there are; with
         ``search``, only those whose title or text contains it in any case (taken
         literally: ``%``, ``_`` and ``\\`` are no wildcards)."""
+        ...
+
+    def release(self, owner_id: uuid.UUID) -> None:
+        """The owner leaves: their private pieces go, their public ones stay without an owner."""
         ...
 
 
@@ -131,6 +137,15 @@ class AttemptRepository(Protocol):
         """A page of the learner's attempts, newest first, and how many there are."""
         ...
 
+    def recordings_of(self, learner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        """(id, storage key) of each of the learner's attempts."""
+        ...
+
+    def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:
+        """The attempts with their analyses, scores and coaching notes, and their
+        transcripts unless another attempt shares one (a cached transcript)."""
+        ...
+
 
 class ResultRepository(Protocol):
     """What processing produced: analyses, transcripts (a cache across attempts), scores."""
@@ -185,6 +200,11 @@ class UnitOfWorkPort(Protocol):
     attempts: AttemptRepository
     results: ResultRepository
     pieces: PieceRepository
+    users: UserRepository
+    credentials: CredentialRepository
+    # What the database raises when it, not the input, fails: a delivery is
+    # retried on these rather than failed.
+    database_errors: tuple[type[Exception], ...]
 
     def __enter__(self) -> Self: ...
 

@@ -127,5 +127,36 @@ class PieceAccess:
     visibility: str
 
 
+@dataclass(frozen=True)
+class UserRecord:
+    """A user; ``password_hash`` is None for one made without a password (the demo's learner)."""
+
+    id: uuid.UUID
+    handle: str
+    role: str
+    password_hash: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """An API token as its owner sees it: never the secret, nor its hash."""
+
+    id: uuid.UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """A live token's user, and when the token was last noted as used."""
+
+    user: UserRecord
+    token_id: uuid.UUID
+    last_used_at: datetime | None
+
+
 class Conflict(Exception):
     """A write broke a unique or foreign key (a race lost, a row gone); roll the unit of work back."""

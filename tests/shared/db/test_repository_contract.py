@@ -9,12 +9,15 @@ therefore behaves the same on the database.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
 from shared.db.repositories.port import TranscriptKey
 from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt, Scores
+from shared.domain.scoring import score_recitation
+from shared.domain.transcript import SpokenWord, Transcript
 from tests.support.worlds import World
 
 
@@ -132,6 +135,28 @@ def test_a_duplicate_delivery_cannot_write_a_second_score(world: World) -> None:
     with world.uow() as uow:
         assert uow.results.add_scores([(attempt_id, result("v2"))], utcnow()) == {attempt_id}
         uow.commit()
+
+
+def test_a_stored_result_reads_back_as_the_contract_dict(world: World) -> None:
+    attempt_id = world.add_attempt()
+    words = tuple(
+        SpokenWord(w, k * 0.5, k * 0.5 + 0.4) for k, w in enumerate("the lord um is my sheep".split())
+    )
+    scored = score_recitation("The Lord is my shepherd.\n\nCafé — 1863.", Transcript.of(words, "e", "m"),
+                              pauses=[(0.9, 2.1)], duration=4.0)  # fmt: skip
+    with world.uow() as uow:
+        assert uow.results.add_scores([(attempt_id, scored)], utcnow()) == {attempt_id}
+        uow.commit()
+    with world.uow() as uow:
+        stored = uow.results.latest_score(attempt_id)
+    assert stored is not None and json.loads(json.dumps(stored.result)) == json.loads(
+        json.dumps(scored.to_dict())
+    )
+    assert (stored.accuracy, stored.overall, stored.wpm) == (
+        scored.scores.accuracy,
+        scored.scores.overall,
+        scored.scores.wpm,
+    )
 
 
 def test_stuck_attempts_are_found_and_requeued_once(world: World) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from argon2 import PasswordHasher
 
 from shared.container import Container
 from shared.db import models
+from shared.services import passwords
 from shared.settings import Settings
 
 
@@ -35,3 +37,13 @@ def attempt_id(pg: Container) -> uuid.UUID:
         uow.session.add(attempt)
         uow.commit()
         return attempt.id
+
+
+@pytest.fixture
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
+    """The same argon2id at its smallest cost: these tests are about the use
+    case, not the work factor (the web tests keep the real one)."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("dummy password"))
+    return hasher

@@ -26,7 +26,7 @@ from shared.settings import Settings
 from shared.storage.local import LocalStorage
 from shared.transcription.port import TranscriptionError
 from tests.support.fake_engine import ScriptedEngine
-from tests.support.fake_uow import FakeDatabase
+from tests.support.fake_uow import FakeDatabase, FakeDatabaseError
 from tests.support.recitations import synthesise
 
 TEXT = "The Lord is my shepherd; I shall not want."
@@ -183,3 +183,13 @@ def test_a_crash_in_our_code_fails_only_this_attempt(worker: Worker, reading: Pa
     outcome = run_attempt_job(attempt_id, worker.context())
     assert (outcome.status, outcome.error_code) == ("failed", "processing_error")
     assert worker.db.attempt(attempt_id)["stage"] == "failed" and not worker.db.tables.scores
+
+
+def test_a_database_failure_is_not_recorded_as_the_attempts_failure(worker: Worker, reading: Path) -> None:
+    def database_down() -> None:
+        raise FakeDatabaseError("connection lost")
+
+    attempt_id = worker.submit(reading)
+    with pytest.raises(FakeDatabaseError):  # the delivery is retried; the attempt is not failed
+        run_attempt_job(attempt_id, worker.context(ScriptedEngine(before=database_down)))
+    assert worker.db.attempt(attempt_id)["status"] == "processing"

@@ -1,0 +1,60 @@
+"""Users on SQLAlchemy."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shared.db import models
+from shared.db.repositories.records import Conflict, UserRecord
+
+U = models.User
+_INSERT = insert(cast(Table, U.__table__))
+
+
+class SqlUsers:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, handle: str, password_hash: str | None, role: str, now: datetime) -> UserRecord:
+        user = UserRecord(uuid.uuid4(), handle, role, password_hash, now)
+        try:  # inserted now, so a taken handle is known here rather than at commit
+            self._session.connection().execute(_INSERT, vars(user))
+        except IntegrityError as exc:
+            raise Conflict(str(exc.orig)) from exc
+        return user
+
+    def get(self, user_id: uuid.UUID) -> UserRecord | None:
+        return self._one(U.id == user_id)
+
+    def by_handle(self, handle: str) -> UserRecord | None:
+        return self._one(U.handle == handle)
+
+    def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
+        self._session.execute(update(U).where(U.id == user_id).values(password_hash=password_hash))
+
+    def set_role(self, user_id: uuid.UUID, role: str) -> None:
+        self._session.execute(update(U).where(U.id == user_id).values(role=role))
+
+    def page(self, limit: int, offset: int) -> tuple[list[UserRecord], int]:
+        total = self._session.scalar(select(func.count()).select_from(U)) or 0
+        rows = self._session.execute(_COLUMNS.order_by(U.created_at, U.id).limit(limit).offset(offset))
+        return [UserRecord(*row) for row in rows.tuples()], total
+
+    def delete(self, user_id: uuid.UUID) -> None:
+        try:
+            self._session.execute(delete(U).where(U.id == user_id))
+        except IntegrityError as exc:  # attempts or pieces still refer to the user
+            raise Conflict(str(exc.orig)) from exc
+
+    def _one(self, where: ColumnElement[bool]) -> UserRecord | None:
+        found = self._session.execute(_COLUMNS.where(where)).tuples().one_or_none()
+        return UserRecord(*found) if found else None
+
+
+_COLUMNS = select(U.id, U.handle, U.role, U.password_hash, U.created_at)  # UserRecord's order

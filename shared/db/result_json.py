@@ -1,0 +1,33 @@
+"""The stored result as JSON text, built in one pass for the write path.
+
+``ScoredAttempt.to_dict()`` is the contract; this is the same document
+written straight to JSON by orjson, without the intermediate dicts of
+``dataclasses.asdict`` and without the driver's ``json.dumps``: building and
+serialising the result dominated batch re-scoring. orjson writes the slotted
+dataclasses and the ``WordStatus`` enum itself; only the words (named tuples,
+which it would write as arrays) become dicts. The tests hold it equal to
+``to_dict()`` for every golden result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+import orjson
+
+from shared.domain.result import ScoredAttempt, WordResult
+
+_FIELDS = tuple(field.name for field in fields(ScoredAttempt))
+_WORD_FIELDS = WordResult._fields
+
+
+def result_json(result: ScoredAttempt) -> str:
+    """``result.to_dict()`` as JSON text (UTF-8, keys in the contract's order)."""
+    return orjson.dumps(_document(result)).decode()
+
+
+def _document(result: ScoredAttempt) -> dict[str, Any]:
+    document = {name: getattr(result, name) for name in _FIELDS}  # asdict's key order
+    document["words"] = [dict(zip(_WORD_FIELDS, word, strict=True)) for word in result.words]
+    return document

@@ -1,0 +1,169 @@
+"""The users and credentials repositories' contract, on the in-memory fake and on Postgres.
+
+Postgres keeps the rows of earlier tests, so each test makes its own users
+and reads only what they own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from shared.db.repositories.records import Conflict
+from shared.domain.clock import utcnow
+from tests.support.worlds import World
+
+
+def handle() -> str:
+    return f"h-{uuid.uuid4().hex[:12]}"
+
+
+def test_a_user_is_read_back_by_id_and_handle_and_a_taken_handle_conflicts(world: World) -> None:
+    name = handle()
+    with world.uow() as uow:
+        added = uow.users.add(name, "hash", "admin", utcnow())
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.users.get(added.id) == added == uow.users.by_handle(name)
+        assert (added.handle, added.role, added.password_hash) == (name, "admin", "hash")
+        assert uow.users.get(uuid.uuid4()) is None and uow.users.by_handle(handle()) is None
+        with pytest.raises(Conflict):
+            uow.users.add(name, None, "learner", utcnow())
+
+
+def test_an_uncommitted_user_is_not_stored(world: World) -> None:
+    with world.uow() as uow:
+        added = uow.users.add(handle(), None, "learner", utcnow())
+    with world.uow() as uow:
+        assert uow.users.get(added.id) is None
+
+
+def test_password_hash_and_role_changes_are_stored(world: World) -> None:
+    user_id = world.add_user()
+    with world.uow() as uow:
+        uow.users.set_password_hash(user_id, "new-hash")
+        uow.users.set_role(user_id, "admin")
+        uow.commit()
+    with world.uow() as uow:
+        user = uow.users.get(user_id)
+        assert user is not None and (user.password_hash, user.role) == ("new-hash", "admin")
+
+
+def test_users_page_oldest_first_with_the_total(world: World) -> None:
+    later = utcnow() + timedelta(days=3650)  # after every other test's users
+    with world.uow() as uow:
+        added = [uow.users.add(handle(), None, "learner", later + timedelta(seconds=s)) for s in (2, 0, 1)]
+        uow.commit()
+    with world.uow() as uow:
+        total = uow.users.page(1, 0)[1]
+        page, again = uow.users.page(2, total - 3)
+        assert again == total >= 3
+        assert [u.id for u in page] == [added[1].id, added[2].id]
+
+
+def test_a_user_with_attempts_cannot_be_deleted_until_they_are(world: World) -> None:
+    user_id = world.add_user()
+    attempt_id = world.add_attempt(learner_id=user_id)
+    with world.uow() as uow, pytest.raises(Conflict):
+        uow.users.delete(user_id)
+    with world.uow() as uow:
+        assert uow.attempts.recordings_of(user_id) == [(attempt_id, world.attempt(attempt_id)["storage_key"])]
+        uow.attempts.delete([attempt_id])
+        uow.users.delete(user_id)
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.users.get(user_id) is None and uow.attempts.get(attempt_id) is None
+
+
+def test_a_session_finds_its_user_until_it_expires_or_ends(world: World) -> None:
+    user_id, now = world.add_user(), utcnow()
+    with world.uow() as uow:
+        uow.credentials.add_session("a" * 64, user_id, "csrf-a", now + timedelta(hours=1), now)
+        uow.credentials.add_session("b" * 64, user_id, "csrf-b", now + timedelta(seconds=1), now)
+        uow.commit()
+    with world.uow() as uow:
+        found = uow.credentials.session_user("a" * 64, now)
+        assert found is not None and (found[0].id, found[1]) == (user_id, "csrf-a")
+        assert uow.credentials.session_user("b" * 64, now + timedelta(seconds=2)) is None  # expired
+        assert uow.credentials.session_user("c" * 64, now) is None
+        uow.credentials.end_expired_sessions(now + timedelta(seconds=2))
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.credentials.session_user("b" * 64, now) is None  # gone, not only expired
+        uow.credentials.end_session("a" * 64)
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.credentials.session_user("a" * 64, now) is None
+
+
+def test_ending_a_users_sessions_leaves_other_users_sessions(world: World) -> None:
+    mine, theirs, now = world.add_user(), world.add_user(), utcnow()
+    mine_hash, theirs_hash = uuid.uuid4().hex * 2, uuid.uuid4().hex * 2
+    with world.uow() as uow:
+        uow.credentials.add_session(mine_hash, mine, "x", now + timedelta(hours=1), now)
+        uow.credentials.add_session(theirs_hash, theirs, "y", now + timedelta(hours=1), now)
+        uow.credentials.end_sessions_of(mine)
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.credentials.session_user(mine_hash, now) is None
+        assert uow.credentials.session_user(theirs_hash, now) is not None
+
+
+def add_token(world: World, user_id: uuid.UUID, name: str, seconds: int = 0) -> tuple[uuid.UUID, str]:
+    token_hash = uuid.uuid4().hex * 2
+    with world.uow() as uow:
+        token = uow.credentials.add_token(
+            user_id, name, token_hash, "rct_abc", utcnow() + timedelta(seconds=seconds)
+        )
+        uow.commit()
+    return token.id, token_hash
+
+
+def test_live_tokens_list_oldest_first_and_a_revoked_one_finds_nobody(world: World) -> None:
+    user_id, other = world.add_user(), world.add_user()
+    second, _ = add_token(world, user_id, "second", seconds=1)
+    first, first_hash = add_token(world, user_id, "first")
+    with world.uow() as uow:
+        assert [(t.id, t.name, t.prefix) for t in uow.credentials.live_tokens(user_id)] == [
+            (first, "first", "rct_abc"), (second, "second", "rct_abc"),
+        ]  # fmt: skip
+        assert uow.credentials.count_live_tokens(user_id) == 2
+        use = uow.credentials.token_use(first_hash)
+        assert use is not None and (use.user.id, use.token_id, use.last_used_at) == (user_id, first, None)
+        assert not uow.credentials.revoke_token(first, other, utcnow())  # not theirs
+        assert uow.credentials.revoke_token(first, user_id, utcnow())
+        uow.commit()
+    with world.uow() as uow:
+        assert not uow.credentials.revoke_token(first, user_id, utcnow())  # already revoked
+        assert uow.credentials.token_use(first_hash) is None
+        assert [t.id for t in uow.credentials.live_tokens(user_id)] == [second]
+        assert uow.credentials.count_live_tokens(user_id) == 1
+
+
+def test_a_tokens_use_is_noted(world: World) -> None:
+    user_id = world.add_user()
+    token_id, token_hash = add_token(world, user_id, "t")
+    moment = utcnow()
+    with world.uow() as uow:
+        uow.credentials.note_token_use(token_id, moment)
+        uow.commit()
+    with world.uow() as uow:
+        use = uow.credentials.token_use(token_hash)
+        assert use is not None and use.last_used_at == moment
+        assert uow.credentials.live_tokens(user_id)[0].last_used_at == moment
+
+
+def test_forgetting_a_user_drops_their_sessions_and_tokens(world: World) -> None:
+    user_id, now = world.add_user(), utcnow()
+    _, token_hash = add_token(world, user_id, "t")
+    session_hash = uuid.uuid4().hex * 2
+    with world.uow() as uow:
+        uow.credentials.add_session(session_hash, user_id, "x", now + timedelta(hours=1), now)
+        uow.credentials.forget_user(user_id)
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.credentials.token_use(token_hash) is None
+        assert uow.credentials.session_user(session_hash, now) is None
+        assert uow.credentials.live_tokens(user_id) == []

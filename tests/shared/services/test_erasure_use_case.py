@@ -1,0 +1,73 @@
+"""Deleting an attempt or an account on the in-memory unit of work, with real local storage."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from shared.domain.clock import utcnow
+from shared.services import credentials, erasure, users
+from shared.services.errors import ServiceError
+from shared.storage import StorageError
+from shared.storage.local import LocalStorage
+from tests.support.fake_uow import FakeDatabase
+
+
+def stored_attempt(db: FakeDatabase, storage: LocalStorage, learner: uuid.UUID) -> uuid.UUID:
+    attempt_id = db.add_attempt(learner_id=learner)
+    storage.put(db.attempt(attempt_id)["storage_key"], io.BytesIO(b"RIFF"), "audio/wav")
+    return attempt_id
+
+
+def test_deleting_an_attempt_removes_its_recording_and_row_and_no_one_elses(tmp_path: Path) -> None:
+    db, storage = FakeDatabase(), LocalStorage(tmp_path)
+    ada, bob = users.ensure_user(db.uow(), "ada"), users.ensure_user(db.uow(), "bob")
+    mine, theirs = stored_attempt(db, storage, ada.id), stored_attempt(db, storage, bob.id)
+    key = db.attempt(mine)["storage_key"]
+    with pytest.raises(ServiceError) as raised:
+        erasure.delete_attempt(db.uow(), storage, ada, theirs)
+    assert raised.value.code == "attempt_not_found" and theirs in db.tables.attempts
+    erasure.delete_attempt(db.uow(), storage, ada, mine)
+    assert mine not in db.tables.attempts and not storage.exists(key)
+
+
+@pytest.mark.usefixtures("cheap_argon2")
+def test_deleting_an_account_removes_everything_but_its_public_pieces(tmp_path: Path) -> None:
+    db, storage = FakeDatabase(), LocalStorage(tmp_path)
+    ada = users.sign_up(db.uow(), "ada", "correct horse")
+    attempts = [stored_attempt(db, storage, ada.id) for _ in range(2)]
+    keys = [db.attempt(a)["storage_key"] for a in attempts]
+    with db.uow() as uow:
+        public = uow.pieces.add(ada.id, "ours", "a b", "public", utcnow())
+        private = uow.pieces.add(ada.id, "mine", "c d", "private", utcnow())
+        uow.commit()
+    session = credentials.start_session(db.uow(), ada, timedelta(hours=1))
+    _, token = credentials.create_token(db.uow(), ada, "ci")
+    assert erasure.delete_account(db.uow(), storage, ada.id) == 2
+    assert not any(storage.exists(k) for k in keys)
+    assert ada.id not in db.tables.users and not set(attempts) & set(db.tables.attempts)
+    assert private.id not in db.tables.pieces and db.tables.pieces[public.id]["owner_id"] is None
+    assert credentials.session_user(db.uow(), session.secret) is None
+    assert credentials.token_user(db.uow(), token) is None
+    with pytest.raises(ServiceError) as raised:
+        erasure.delete_account(db.uow(), storage, ada.id)
+    assert raised.value.code == "user_not_found"
+
+
+class BrokenStorage(LocalStorage):
+    def delete(self, key: str) -> None:
+        raise StorageError("bucket unreachable")
+
+
+def test_rows_stay_when_storage_is_down_so_deleting_again_finishes(tmp_path: Path) -> None:
+    db, storage = FakeDatabase(), BrokenStorage(tmp_path)
+    ada = users.ensure_user(db.uow(), "ada")
+    attempt_id = db.add_attempt(learner_id=ada.id)
+    with pytest.raises(ServiceError) as raised:
+        erasure.delete_account(db.uow(), storage, ada.id)
+    assert raised.value.code == "storage_unavailable"
+    assert attempt_id in db.tables.attempts and ada.id in db.tables.users

@@ -42,14 +42,18 @@ class Recognition:
 def decode_recording(
     path: str | os.PathLike[str], fmt: str | None = None, max_seconds: float | None = None
 ) -> DecodedAudio:
-    """16 kHz mono float32; the format sniffed from the bytes when not given."""
+    """16 kHz mono float32; the format sniffed from the bytes when not given. A
+    faint recording comes back raised to a usable level (``gain_db`` says how
+    far), so the analysis, the quality checks and every engine hear it alike."""
     from shared.audio.decode import DEFAULT_MAX_SECONDS, decode_file
+    from shared.audio.gain import normalised
     from shared.audio.sniff import SNIFF_BYTES, sniff_format
 
     if fmt is None:
         with open(path, "rb") as handle:
             fmt = sniff_format(handle.read(SNIFF_BYTES))
-    return decode_file(path, fmt, DEFAULT_MAX_SECONDS if max_seconds is None else max_seconds)
+    decoded = decode_file(path, fmt, DEFAULT_MAX_SECONDS if max_seconds is None else max_seconds)
+    return normalised(decoded, in_place=True)  # the buffer is ours: no hour-long copy
 
 
 def analyse_recording(audio: DecodedAudio) -> Analysis:

@@ -44,7 +44,7 @@ def analyse(audio: DecodedAudio) -> Analysis:
     pauses = [(a[1], b[0]) for a, b in zip(segments, segments[1:], strict=False)]
     speech = sum(end - start for start, end in segments)
     extra: dict[str, Any] = {}
-    extra.update(_loudness(samples, energy, flags))
+    extra.update(_loudness(samples, energy, flags, audio.gain_db))
     extra.update(_pitch(samples, segments))
     extra.update(_rhythm(audio.duration, segments, pauses))
     return Analysis(
@@ -127,7 +127,11 @@ def _loudness(
     samples: npt.NDArray[np.float32],
     energy: npt.NDArray[np.float32],
     flags: npt.NDArray[np.bool_],
+    gain_db: float = 0.0,
 ) -> dict[str, Any]:
+    """Levels as recorded (``gain_db`` taken back off), the SNR, clipping, and
+    the contrast: loud over quiet frames whatever the VAD said, which is how
+    far any sound stands out of the floor."""
     n = min(len(energy), len(flags))
     energy, flags = energy[:n], flags[:n]
     speech = energy[flags]
@@ -143,13 +147,16 @@ def _loudness(
         np.count_nonzero(block >= CLIP_LEVEL) + np.count_nonzero(block <= -CLIP_LEVEL)
         for block in (samples[at : at + _BLOCK] for at in range(0, len(samples), _BLOCK))
     )  # a minute at a time: no hour-long boolean mask either
+    loud, low = np.percentile(energy, [90, 10]) if n else (0.0, 0.0)
     return {
-        "rms_dbfs": _db(float(energy.mean()) if n else 0.0),
-        "speech_rms_dbfs": _db(speech_power) if len(speech) else None,
-        "noise_dbfs": _db(noise_power),
-        "peak_dbfs": _db(peak * peak),
+        "rms_dbfs": round(_db(float(energy.mean()) if n else 0.0) - gain_db, 1),
+        "speech_rms_dbfs": round(_db(speech_power) - gain_db, 1) if len(speech) else None,
+        "noise_dbfs": round(_db(noise_power) - gain_db, 1),
+        "peak_dbfs": round(_db(peak * peak) - gain_db, 1),
         "clipping_ratio": round(float(clipped) / max(1, len(samples)), 6),
         "snr_db": None if snr is None else round(snr, 1),
+        "contrast_db": round(_db(float(loud)) - _db(float(low)), 1),
+        "gain_db": round(gain_db, 1),
     }
 
 

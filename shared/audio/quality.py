@@ -4,19 +4,27 @@ Failures raise ``AudioError(code, message)`` and end the attempt with a sentence
 the learner can act on; warnings are returned as codes (``WARNING_MESSAGES``
 holds their sentences) and travel with the result.
 
+Audibility is judged by signal-to-noise, never by absolute level: a faint
+recording whose words stand well out of its floor is raised by the pipeline
+(``shared.audio.gain``) and scored, with the ``quiet`` warning.
+
 Failures — scoring would be meaningless:
+  * ``too_quiet``: nothing can be told from a quiet floor (under -50 dBFS):
+    digital silence (peaks under -80 dBFS, a muted input), or sound that
+    stands under 7 dB out of the floor (hiss alone, or speech at the noise:
+    loud over quiet frames), or speech under 3 dB SNR.
   * ``no_speech``: the voice-activity detector heard nothing.
   * ``too_short``: under 1 s of speech; no recitation is that short.
-  * ``too_quiet``: speech below -55 dBFS, where recognisers hear mostly noise.
-  * ``too_noisy``: estimated SNR under 3 dB; speech and noise are as loud.
+  * ``too_noisy``: the same over a loud floor; speech and noise are as loud.
   * ``heavily_clipped``: over 5 % of samples at full scale.
 Warnings — scoreable, but the learner should know why results may be off:
-  * ``quiet`` (speech under -40 dBFS; a phone held far away or a -28 dB
-    quiet speaker still scores), ``noisy`` (SNR under 10 dB), ``clipping``
-    (over 0.1 % of samples at full scale).
+  * ``quiet`` (speech under -40 dBFS as recorded; a phone held far away, a
+    -28 dB quiet speaker or peaks at -36 dBFS still score), ``noisy`` (SNR
+    under 10 dB), ``clipping`` (over 0.1 % of samples at full scale).
 Thresholds sit well outside the learner conditions the evaluation set uses
-(8 kHz phone band, Opus, reverb, pink noise at 15 dB SNR, -28 dB quiet), so
-realistic recordings are never rejected.
+(8 kHz phone band, Opus, reverb, pink noise at 15 dB SNR, -28 dB quiet,
+faint: -36 dBFS peaks over a -70 dBFS floor), so realistic recordings are
+never rejected.
 """
 
 from __future__ import annotations
@@ -26,7 +34,11 @@ from typing import Any, NoReturn
 from shared.audio.types import Analysis, AudioError, DecodedAudio
 
 MIN_SPEECH_SECONDS = 1.0
-QUIET_FAIL_DBFS = -55.0
+SILENT_PEAK_DBFS = -80.0  # a 16-bit input's last few steps: nothing was recorded
+# Loud over quiet 30 ms frames, whatever the VAD said: speech at 15 dB SNR
+# stands ~20 dB out, at 0 dB SNR 5-7 dB, hiss alone under 6 dB.
+CONTRAST_FAIL_DB = 7.0
+QUIET_FLOOR_DBFS = -50.0  # a floor under this is a quiet room, not a noisy one
 QUIET_WARN_DBFS = -40.0
 SNR_FAIL_DB = 3.0
 SNR_WARN_DB = 10.0
@@ -36,8 +48,9 @@ CLIP_WARN_RATIO = 0.001
 FAILURE_MESSAGES = {
     "no_speech": "We couldn't hear any speech — check that the right microphone is selected.",
     "too_short": "We heard less than a second of speech — please record the whole piece.",
-    "too_quiet": "The recording is too quiet to hear the words — move closer to the "
-    "microphone or turn its volume up, then record again.",
+    "too_quiet": "The recording is too quiet to tell the words from the background — check "
+    "that the right microphone is selected, move closer to it or turn its volume up, "
+    "then record again.",
     "too_noisy": "There is too much background noise to hear the words — find a quieter "
     "place and record again.",
     "heavily_clipped": "The recording is so loud that it is distorted — hold the microphone "
@@ -56,32 +69,45 @@ WARNING_MESSAGES = {
 
 def check_quality(audio: DecodedAudio, analysis: Analysis) -> tuple[str, ...]:
     """Raise ``AudioError`` for unusable recordings; return warning codes otherwise."""
+    extra = analysis.extra
+    if _unheard(_number(extra, "peak_dbfs"), _number(extra, "contrast_db")):
+        _fail(_unheard_code(_number(extra, "noise_dbfs")))
     if analysis.speech_duration <= 0 or not analysis.speech_segments:
         _fail("no_speech")
     if analysis.speech_duration < MIN_SPEECH_SECONDS:
         _fail("too_short")
-    extra = analysis.extra
     warnings = [
         *_level_warnings(_number(extra, "speech_rms_dbfs")),
-        *_noise_warnings(_number(extra, "snr_db")),
+        *_noise_warnings(_number(extra, "snr_db"), _number(extra, "noise_dbfs")),
         *_clipping_warnings(_number(extra, "clipping_ratio")),
     ]
     return tuple(warnings)
 
 
+def _unheard(peak_dbfs: float | None, contrast_db: float | None) -> bool:
+    """Nothing stands out of the floor: digital silence, or sound (hiss alone,
+    speech at the noise) less than ``CONTRAST_FAIL_DB`` over it. Analyses from
+    before the contrast was measured are judged by the SNR alone."""
+    if peak_dbfs is not None and peak_dbfs < SILENT_PEAK_DBFS:
+        return True
+    return contrast_db is not None and contrast_db < CONTRAST_FAIL_DB
+
+
+def _unheard_code(noise_dbfs: float | None) -> str:
+    """Words lost in a quiet floor are too quiet; in a loud one, too noisy."""
+    quiet_floor = noise_dbfs is None or noise_dbfs < QUIET_FLOOR_DBFS
+    return "too_quiet" if quiet_floor else "too_noisy"
+
+
 def _level_warnings(speech_dbfs: float | None) -> list[str]:
-    if speech_dbfs is None:
-        return []
-    if speech_dbfs < QUIET_FAIL_DBFS:
-        _fail("too_quiet")
-    return ["quiet"] if speech_dbfs < QUIET_WARN_DBFS else []
+    return ["quiet"] if speech_dbfs is not None and speech_dbfs < QUIET_WARN_DBFS else []
 
 
-def _noise_warnings(snr_db: float | None) -> list[str]:
+def _noise_warnings(snr_db: float | None, noise_dbfs: float | None) -> list[str]:
     if snr_db is None:
         return []
     if snr_db < SNR_FAIL_DB:
-        _fail("too_noisy")
+        _fail(_unheard_code(noise_dbfs))
     return ["noisy"] if snr_db < SNR_WARN_DB else []
 
 

@@ -31,6 +31,9 @@ class DecodedAudio:
     source_format: str  # from the allow-list: wav, flac, ogg, opus, webm, mp3, m4a
     source_rate: int
     source_channels: int
+    # How far the pipeline raised a faint recording (shared.audio.gain); levels
+    # the analysis reports are as recorded, so it subtracts this.
+    gain_db: float = 0.0
 
     @property
     def sample_rate(self) -> int:

@@ -16,7 +16,7 @@ from flask import Flask
 from shared.settings import Settings
 from tests.conftest import settings_env
 from tests.integration.flow import create_piece, poll, statuses, upload
-from tests.support.recitations import PSALM_23, skip_middle, synthesise
+from tests.support.recitations import PSALM_23, faint_copy, skip_middle, synthesise
 from tests.support.stack import CeleryWorker
 from web import create_app
 
@@ -58,6 +58,19 @@ def test_postgres_redis_celery_local_storage(
     stack_settings: Settings, celery_worker: CeleryWorker, readings: dict[str, Path]
 ) -> None:
     check_clean_beats_skipped(create_app(stack_settings), readings)
+
+
+def test_a_faint_recording_is_scored_with_the_quiet_warning(
+    stack_settings: Settings, celery_worker: CeleryWorker, readings: dict[str, Path], tmp_path: Path
+) -> None:
+    # Peaks near -36 dBFS over a -70 dBFS floor: the worker raises the gain,
+    # scores it, and the learner still reads "record closer next time".
+    client = create_app(stack_settings).test_client()
+    piece_id = create_piece(client, "Psalm 23", PSALM_23)
+    faint = poll(client, upload(client, piece_id, faint_copy(readings["clean"], tmp_path / "faint.wav")))
+    assert faint["status"] == "done", faint
+    assert "quiet" in faint["warnings"], faint
+    assert faint["result"]["scores"]["accuracy"] >= 75, faint["result"]["scores"]
 
 
 @pytest.fixture

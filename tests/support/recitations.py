@@ -6,6 +6,8 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from shared.domain.transcript import SpokenWord
 from tests.support.stack import require_tool
 
@@ -37,3 +39,16 @@ def swap_word(words: list[SpokenWord], old: str, new: str) -> list[SpokenWord]:
     mishearing set by hand (flite's clean speech is heard right)."""
     assert old in [w.text for w in words]
     return [replace(w, text=new) if w.text == old else w for w in words]
+
+
+def faint_copy(source: Path, out: Path, seed: int = 3) -> Path:
+    """``source`` as a microphone far away delivers it: peaks near -36 dBFS
+    over a -70 dBFS pink floor, 16-bit (the evaluation's ``faint`` condition)."""
+    import soundfile as sf
+
+    from bench.eval.audio import faint
+
+    samples, rate = sf.read(source, dtype="float32")
+    quiet_lead = np.zeros(rate // 2, dtype=np.float32)  # the floor alone before and after, as a room has
+    sf.write(out, faint(np.concatenate([quiet_lead, samples, quiet_lead]), seed), rate, subtype="PCM_16")
+    return out

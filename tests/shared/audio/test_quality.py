@@ -5,8 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.eval.audio import faint, pink_noise
 from shared.audio.analysis import analyse
 from shared.audio.decode import decode_file
+from shared.audio.gain import normalised
 from shared.audio.quality import FAILURE_MESSAGES, WARNING_MESSAGES, check_quality
 from shared.audio.types import AudioError, DecodedAudio
 
@@ -21,7 +23,12 @@ def _speech(path: Path, gain_db: float = 0.0) -> DecodedAudio:
 
 
 def _check(audio: DecodedAudio) -> tuple[str, ...]:
+    audio = normalised(audio)  # as the pipeline decodes it
     return check_quality(audio, analyse(audio))
+
+
+def _16_bit(samples: np.ndarray) -> np.ndarray:
+    return np.round(np.clip(samples, -1, 1) * 32767) / 32767
 
 
 def _failure(audio: DecodedAudio) -> AudioError:
@@ -35,16 +42,42 @@ def test_clean_speech_passes_without_warnings(speech_wav: Path) -> None:
     assert _check(_speech(speech_wav)) == ()
 
 
-def test_silence_is_no_speech() -> None:
+def test_digital_silence_is_too_quiet() -> None:
     error = _failure(_audio(np.zeros(16000 * 5)))
-    assert error.code == "no_speech"
+    assert error.code == "too_quiet"
     assert "microphone" in error.message
 
 
-def test_noise_alone_is_refused() -> None:
+def test_a_quiet_floor_alone_is_too_quiet() -> None:
+    # Hiss of a turned-down input: raised 40 dB it is still only hiss.
+    pink = pink_noise(16000 * 5, 10 ** (-70 / 20), 4)
+    white = np.random.default_rng(2).normal(0, 3e-4, 16000 * 5)
+    for floor in (pink, white):
+        assert _failure(_audio(_16_bit(floor))).code == "too_quiet"
+
+
+def test_loud_noise_alone_is_too_noisy() -> None:
     rng = np.random.default_rng(11)
-    error = _failure(_audio(rng.normal(0, 0.1, 16000 * 5)))
-    assert error.code in {"no_speech", "too_noisy"}
+    assert _failure(_audio(rng.normal(0, 0.1, 16000 * 5))).code == "too_noisy"
+    assert _failure(_audio(pink_noise(16000 * 5, 0.01, 5))).code == "too_noisy"
+
+
+def test_speech_at_a_quiet_floor_is_too_quiet(speech_wav: Path) -> None:
+    speech = _speech(speech_wav).samples
+    level = float(np.sqrt(np.mean(speech[speech != 0] ** 2)))
+    buried = speech * (10 ** (-72 / 20) / level) + pink_noise(len(speech), 10 ** (-70 / 20), 6)
+    assert _failure(_audio(_16_bit(buried))).code == "too_quiet"
+
+
+def test_faint_speech_over_a_quiet_floor_scores_with_the_quiet_warning(speech_wav: Path) -> None:
+    # Peaks at -36 dBFS, 16-bit, over a -70 dBFS floor: the words stand 20 dB
+    # out of the floor, so the level alone refuses nothing.
+    audio = _audio(_16_bit(faint(_speech(speech_wav).samples, 7)))
+    raised = normalised(audio)
+    analysis = analyse(raised)
+    assert check_quality(raised, analysis) == ("quiet",)
+    assert analysis.extra["gain_db"] > 15 and analysis.extra["speech_rms_dbfs"] < -45
+    assert analysis.extra["snr_db"] > 15
 
 
 def test_a_fraction_of_a_second_is_too_short(speech_wav: Path) -> None:
@@ -53,9 +86,9 @@ def test_a_fraction_of_a_second_is_too_short(speech_wav: Path) -> None:
     assert _failure(_audio(clip)).code == "too_short"
 
 
-def test_quiet_warns_and_inaudible_fails(speech_wav: Path) -> None:
+def test_quiet_warns_however_quiet_when_nothing_masks_it(speech_wav: Path) -> None:
     assert "quiet" in _check(_speech(speech_wav, -30))
-    assert _failure(_speech(speech_wav, -60)).code in {"too_quiet", "no_speech"}
+    assert "quiet" in _check(_speech(speech_wav, -50))  # -66 dBFS speech: refused too_quiet before
 
 
 def test_clipping_warns_and_heavy_clipping_fails(speech_wav: Path) -> None:

@@ -46,24 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--transcript-json", help="score this transcript instead of running an engine")
     score.add_argument("--json", action="store_true", help="print the result contract as JSON")
 
-    rescore = commands.add_parser("rescore", help="score done attempts again with the current scoring code")
-    rescore.add_argument("--piece", help="only this piece's attempts (its id)")
-    rescore.add_argument("--batch-size", type=_positive, default=200, help="attempts per task (default 200)")
-    rescore.add_argument("--limit", type=_positive, help="at most this many attempts, oldest first")
-    rescore.add_argument("--inline", action="store_true", help="score here instead of on rescore workers")
-    rescore.add_argument("--dry-run", action="store_true", help="only count the attempts to re-score")
-
+    from cli.rescore_args import add_parser as add_rescore
     from cli.users import add_parser as add_users
 
+    add_rescore(commands)
     add_users(commands)
     return parser
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,6 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", "-c", type=int, default=1)
     worker.add_argument("--beat", action="store_true", help="also run the sweeper schedule")
     worker.add_argument("--name", "-n", help="node name, e.g. recordings-1@%%h")
+    worker.add_argument(
+        "--nice",
+        type=int,
+        choices=range(20),
+        default=0,
+        metavar="0-19",
+        help="lower its CPU priority (the rescore worker runs at 19, beside live workers)",
+    )
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade"])

@@ -25,7 +25,7 @@ from shared.settings import Settings
 from tests.conftest import settings_env
 from tests.support.auth import PASSWORD
 from tests.support.recitations import PSALM_23
-from tests.support.results import scored
+from tests.support.results import scored_result, store_score
 from web import create_app
 
 RUNS = 20
@@ -51,9 +51,9 @@ def spoken_text(text: str) -> str:
 
 def seed(settings: Settings, folder: Path) -> uuid.UUID:
     text = piece_text()
-    result = scored(text, spoken_text(text), {i: 1.5 for i in range(25, WORDS, 90)})
+    result = scored_result(text, spoken_text(text), {i: 1.5 for i in range(25, WORDS, 90)})
     recording = folder / "r.wav"
-    seconds = max(w["end"] or 0 for w in result["words"]) + 1
+    seconds = max(w.end or 0 for w in result.words) + 1
     t = np.arange(int(seconds * 8000)) / 8000
     sf.write(recording, (0.2 * np.sin(2 * np.pi * 180 * t)).astype(np.float32), 8000, subtype="PCM_16")
     app = create_app(settings, enqueue=lambda _id: None)
@@ -76,20 +76,7 @@ def seed(settings: Settings, folder: Path) -> uuid.UUID:
         )
         uow.session.add(attempt)
         uow.session.flush()
-        s = result["scores"]
-        uow.session.add(
-            models.Score(
-                attempt_id=attempt.id,
-                scoring_version=result["scoring_version"],
-                result=result,
-                accuracy=s["accuracy"],
-                completeness=s["completeness"],
-                fluency=s["fluency"],
-                overall=s["overall"],
-                wpm=s["wpm"],
-                wcpm=s["wcpm"],
-            )
-        )
+        store_score(uow, attempt.id, result)
         uow.commit()
         return attempt.id
 

@@ -1,101 +1,149 @@
 """``recital rescore``: score done attempts again with the current scoring code.
 
-Finds the attempts with no score at the current ``SCORING_VERSION``. With a
-real broker it sends them in batches to the ``rescore`` queue, for workers;
-with ``--inline`` or the embedded broker it scores them here, batch by batch.
+Every run is a record (``rescore_runs``): the command starts one for the
+attempts matching its filter and no score at the current ``SCORING_VERSION``.
+With a real broker it sends them in batches to the ``rescore`` queue, for
+workers, and prints the run's id (``recital rescore status RUN`` follows it
+from any machine); with ``--inline`` or the embedded broker it scores them
+here, batch by batch. ``--dry-run`` scores a sample and reports, writing nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import socket
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable
+from typing import TypeVar
 
 from shared.container import Container
+from shared.db.repositories.runs_port import RunFilter
 from shared.domain.scoring import SCORING_VERSION
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.pieces import require_piece
-from shared.services.rescoring import RescoreReport, pending_attempts, rescore_attempts
+from shared.services.rescore_runs import find_learner, parse_moment
 from shared.settings import Settings
 
-Batch = list[uuid.UUID]
+T = TypeVar("T")
 
 
 def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from cli.rescore_status import cancel, follow
 
     deps = Container(settings)
     try:
-        pending = _pending(deps, args.piece, args.limit)
+        if args.action == "status":
+            return _database(lambda: follow(deps, args))
+        if args.action == "cancel":
+            return _database(lambda: cancel(deps, _uuid(args.run, "run")))
+        where = _database(lambda: _filter(deps, args))
+        if args.dry_run:
+            return _database(lambda: _dry_run(deps, where, args))
+        return _database(lambda: _start(deps, where, args))
     except ServiceError as exc:
-        print(f"--piece {args.piece}: {exc.message}", file=sys.stderr)
+        print(f"recital rescore: {exc.message}", file=sys.stderr)
         return 2
-    except (OperationalError, ProgrammingError) as exc:  # no such table, or no database at all
-        reason = str(exc.orig).strip().splitlines()[0]
+    except _NoDatabase as exc:
         print(
-            f"cannot read the attempts ({reason}); is the database set up? run: recital db upgrade",
+            f"cannot read the attempts ({exc}); is the database set up? run: recital db upgrade",
             file=sys.stderr,
         )
         return 2
-    if args.dry_run:
-        print(f"{_count(len(pending), 'attempt')} would be re-scored at scoring version {SCORING_VERSION}")
-        return 0
-    batches = list(_batches(pending, args.batch_size))
-    if args.inline or settings.embedded_broker:
-        return _score_here(deps, batches)
-    return _send(settings, batches)
 
 
-def _pending(deps: Container, piece: str | None, limit: int | None) -> list[uuid.UUID]:
+class _NoDatabase(Exception):
+    pass
+
+
+def _database(call: Callable[[], T]) -> T:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        return call()
+    except (OperationalError, ProgrammingError) as exc:  # no such table, or no database at all
+        raise _NoDatabase(str(exc.orig).strip().splitlines()[0]) from None
+
+
+def _filter(deps: Container, args: argparse.Namespace) -> RunFilter:
+    from shared.services.rescore_runs import check_filter
+
     with deps.uow() as uow:
-        piece_id = None if piece is None else require_piece(uow, _uuid(piece))
-        return pending_attempts(uow, SCORING_VERSION, piece_id=piece_id, limit=limit)
+        learner = None if args.learner is None else find_learner(uow, args.learner)
+        where = RunFilter(
+            piece_id=None if args.piece is None else _uuid(args.piece, "piece"),
+            learner_id=learner,
+            since=parse_moment(args.since, "since"),
+            until=parse_moment(args.until, "until"),
+            status=args.status,
+        )
+        check_filter(uow, where)
+    return where
 
 
-def _uuid(text: str) -> uuid.UUID:
+def _uuid(text: str, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(text)
     except ValueError:
-        raise ServiceError(ErrorKind.INVALID, "invalid_piece_id", "Not a piece id.") from None
+        raise ServiceError(ErrorKind.INVALID, f"invalid_{what}_id", f"Not a {what} id.") from None
 
 
-def _batches(ids: Sequence[uuid.UUID], size: int) -> Iterator[Batch]:
-    for start in range(0, len(ids), size):
-        yield list(ids[start : start + size])
+def _dry_run(deps: Container, where: RunFilter, args: argparse.Namespace) -> int:
+    from cli.rescore_status import print_report
+    from shared.services.rescore_reports import dry_run
+
+    with deps.uow() as uow:
+        found = dry_run(uow, where, deps.settings.scoring_options(), args.sample, args.seed)
+    if args.json:
+        print(json.dumps({"matching": found.matching, "sampled": found.sampled, "report": found.report}))
+        return 0
+    print(f"{_count(found.matching, 'attempt')} would be re-scored at scoring version {SCORING_VERSION}")
+    print(f"scored a sample of {found.sampled} (seed {args.seed}) without writing:")
+    for attempt_id, reason in found.failed:
+        print(f"would fail {attempt_id}: {reason}", file=sys.stderr)
+    print_report(found.report)
+    return 0
 
 
-def _score_here(deps: Container, batches: list[Batch]) -> int:
-    from rich.console import Console
-    from rich.progress import Progress
+def _start(deps: Container, where: RunFilter, args: argparse.Namespace) -> int:
+    from shared.services.rescore_runs import start_run
 
-    total = RescoreReport()
-    options = deps.settings.scoring_options()
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        bar = progress.add_task("re-scoring", total=sum(map(len, batches)))
-        for batch in batches:
-            with deps.uow() as uow:
-                total.add(rescore_attempts(uow, batch, options))
-            progress.advance(bar, len(batch))
-    counts = f"re-scored {total.scored}, skipped {total.skipped}, failed {len(total.failed)}"
-    print(f"{counts} at scoring version {SCORING_VERSION}")
-    for attempt_id, reason in total.failed:
-        print(f"failed {attempt_id}: {reason}", file=sys.stderr)
-    return 1 if total.failed else 0
+    with deps.uow() as uow:
+        run = start_run(uow, where, _who())
+    if args.inline or deps.settings.embedded_broker:
+        from cli.rescore_status import score_here
+
+        return score_here(deps, run.id, args.batch_size, args.limit)
+    return _send(deps, run.id, args.batch_size, args.limit)
 
 
-def _send(settings: Settings, batches: list[Batch]) -> int:
+def _who() -> str:
+    return f"cli:{getpass.getuser()}@{socket.gethostname()}"
+
+
+def _send(deps: Container, run_id: uuid.UUID, batch_size: int, limit: int | None) -> int:
     from shared.queue import RescoreEnqueuer, build_celery
+    from shared.services.rescore_runs import cancel_run, plan_run
 
-    send = RescoreEnqueuer(build_celery(settings))
-    for sent, batch in enumerate(batches):
-        try:
-            send(batch)
-        except Exception as exc:  # the broker is down: say how far we got
-            print(f"could not send batch {sent + 1} of {len(batches)}: {exc}", file=sys.stderr)
-            return 1
-    attempts = _count(sum(map(len, batches)), "attempt")
-    print(f"sent {attempts} in {_count(len(batches), 'batch')} to the rescore queue")
+    send = RescoreEnqueuer(build_celery(deps.settings))
+    batches = 0
+
+    def counted(run: uuid.UUID, batch_no: int, ids: list[uuid.UUID]) -> None:
+        nonlocal batches
+        send.batch(run, batch_no, ids)
+        batches += 1
+
+    try:
+        sent = plan_run(deps.uow, run_id, batch_size, counted, limit)
+    except Exception as exc:  # the broker is down: say how far we got, and stop the run
+        print(f"could not send batch {batches + 1}: {exc}", file=sys.stderr)
+        with deps.uow() as uow:
+            cancel_run(uow, run_id)
+        print(f"run {run_id} cancelled; start a new run to send the rest", file=sys.stderr)
+        return 1
+    print(f"sent {_count(sent, 'attempt')} in {_count(batches, 'batch')} to the rescore queue")
+    print(f"run {run_id}: follow it with: recital rescore status {run_id}")
     return 0
 
 

@@ -54,8 +54,9 @@ class Container:
 
     def uow(self, *, autocommit: bool = False) -> UnitOfWork:
         """``autocommit``: every statement commits on its own. Only for services
-        whose each write is one statement (submitting an upload, on every
-        upload): it saves the BEGIN and COMMIT round trips."""
+        whose each write is one statement (submitting an upload, an API
+        token's lookup, on every request): it saves the BEGIN and COMMIT (or
+        ROLLBACK) round trips."""
         return UnitOfWork(self.session_factory, self._autocommit_engine if autocommit else None)
 
     def transcriber(self) -> Transcriber:

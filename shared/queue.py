@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 PROCESS_ATTEMPT = "recital.process_attempt"
 SWEEP = "recital.sweep"
 RESCORE_BATCH = "recital.rescore_batch"
+RESCORE_PLAN = "recital.rescore_plan"
 REWRITE_COACHING = "recital.rewrite_coaching"
 QUEUE_RECORDINGS = "recordings"
 QUEUE_RESCORE = "rescore"
@@ -177,3 +178,13 @@ class RescoreEnqueuer:
             queue=QUEUE_RESCORE,
             headers=message_headers(),
         )
+
+    def batch(self, run_id: uuid.UUID, batch_no: int, attempt_ids: Sequence[uuid.UUID]) -> None:
+        """One batch of a run: the worker counts it into the run (once)."""
+        args = [[str(i) for i in attempt_ids], str(run_id), batch_no]
+        self._app.send_task(RESCORE_BATCH, args=args, queue=QUEUE_RESCORE, headers=message_headers())
+
+    def plan(self, run_id: uuid.UUID, batch_size: int) -> None:
+        """A worker pages through the run's attempts and sends its batches (the admin API)."""
+        args = [str(run_id), batch_size]
+        self._app.send_task(RESCORE_PLAN, args=args, queue=QUEUE_RESCORE, headers=message_headers())

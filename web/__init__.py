@@ -27,7 +27,10 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.extensions["recital"] = Container(settings)
     app.extensions["recital.enqueue"] = enqueue if enqueue is not None else _celery_enqueuer(settings)
 
-    from web import errors
+    from web import (
+        admin_rescores,  # noqa: F401 - its routes join the admin blueprint
+        errors,
+    )
     from web.admin import admin
     from web.api import api
     from web.auth import auth
@@ -55,6 +58,9 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web import limits
 
     app.extensions["recital.limiter"] = limits.install(app, settings)
+    from web import request_log
+
+    request_log.install(app)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app
 

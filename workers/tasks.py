@@ -10,9 +10,18 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from shared.observability.metrics import record_job
-from shared.queue import PROCESS_ATTEMPT, RESCORE_BATCH, REWRITE_COACHING, SWEEP, CeleryEnqueuer
+from shared.queue import (
+    PROCESS_ATTEMPT,
+    RESCORE_BATCH,
+    RESCORE_PLAN,
+    REWRITE_COACHING,
+    SWEEP,
+    CeleryEnqueuer,
+    RescoreEnqueuer,
+)
 from shared.services.coaching import rewrite_coaching as rewrite_coaching_service
 from shared.services.processing import run_attempt_job
+from shared.services.rescore_runs import plan_run, run_batch
 from shared.services.rescoring import rescore_attempts
 from shared.services.sweeper import sweep as sweep_service
 from workers.celery_app import container
@@ -90,14 +99,30 @@ def sweep() -> dict[str, int]:
 
 
 @shared_task(name=RESCORE_BATCH)
-def rescore_batch(attempt_ids: list[str]) -> dict[str, int]:
+def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: int = 0) -> dict[str, int]:
     """Stored transcripts and analyses, scored again: no audio, no engine. A redelivered
-    batch (acks late) adds nothing, since score rows are unique per version."""
+    batch (acks late) adds nothing, since score rows are unique per version, and a
+    run's batch is counted into its run once."""
     deps = container()
     ids, options = [uuid.UUID(i) for i in attempt_ids], deps.settings.scoring_options()
+    # Past the soft time limit the batch fails whole, so the hard limit never
+    # kills it to be redelivered; its attempts stay pending for the next run.
+    interrupts = (SoftTimeLimitExceeded,)
     with deps.uow() as uow:
-        # Past the soft time limit the batch fails whole, so the hard limit never
-        # kills it to be redelivered; its attempts stay pending for the next run.
-        report = rescore_attempts(uow, ids, options, interrupts=(SoftTimeLimitExceeded,))
+        if run_id is None:
+            report = rescore_attempts(uow, ids, options, interrupts=interrupts)
+        else:
+            found = run_batch(uow, uuid.UUID(run_id), batch_no, ids, options, interrupts)
+            if found is None:
+                log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
+                return {"scored": 0, "skipped": 0, "failed": 0}
+            report = found
     log.info("rescore batch=%d %s", len(attempt_ids), report.summary())
     return {"scored": report.scored, "skipped": report.skipped, "failed": len(report.failed)}
+
+
+@shared_task(name=RESCORE_PLAN)
+def rescore_plan(run_id: str, batch_size: int) -> int:
+    """Page through a run's attempts and send its batches (a run the admin API started)."""
+    send = RescoreEnqueuer(rescore_plan.app)
+    return plan_run(container().uow, uuid.UUID(run_id), batch_size, send.batch)

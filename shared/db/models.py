@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -87,12 +88,21 @@ class Piece(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# Literal, not bound: a prepared statement's generic plan can use the partial
+# index only when the query states its predicate in the same constants.
+OPEN_STATUS = text("status IN ('queued', 'processing')")
+
+
 class Attempt(Base):
     __tablename__ = "attempts"
     __table_args__ = (
         UniqueConstraint("learner_id", "idempotency_key", name="uq_attempt_idempotency"),
         Index("ix_attempts_learner_created", "learner_id", "created_at"),
         Index("ix_attempts_status_queued", "status", "queued_at"),
+        # The queued-attempts cap counts these on every upload (migration 0006).
+        Index(
+            "ix_attempts_learner_open", "learner_id", postgresql_where=OPEN_STATUS, sqlite_where=OPEN_STATUS
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -182,3 +192,46 @@ class CoachingNote(Base):
     note: Mapped[str] = mapped_column(Text)
     model: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RescoreRun(Base):
+    """One ``recital rescore`` (or admin API) run: its filter, target and counts.
+
+    Plain columns (ints, timestamps, text state) so dashboards can read them;
+    ``total`` is None until every batch has been sent (docs/rescoring.md)."""
+
+    __tablename__ = "rescore_runs"
+    __table_args__ = (Index("ix_rescore_runs_started", "started_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    scoring_version: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(20))  # rescore | retranscribe
+    piece_id: Mapped[uuid.UUID | None] = mapped_column()
+    learner_id: Mapped[uuid.UUID | None] = mapped_column()
+    since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))  # the attempts' status filter
+    state: Mapped[str] = mapped_column(String(20))  # running | cancelled | finished | paused
+    total: Mapped[int | None] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    started_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RescoreRunBatch(Base):
+    """A batch a run has counted: its row makes counting a redelivered batch a no-op."""
+
+    __tablename__ = "rescore_run_batches"
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("rescore_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    done: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[list[Any]] = mapped_column()  # [[attempt id, reason], …]
+    counted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

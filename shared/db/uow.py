@@ -26,6 +26,8 @@ from shared.db.repositories.port import (
     UserRepository,
 )
 from shared.db.repositories.results import SqlResults
+from shared.db.repositories.runs import SqlRuns
+from shared.db.repositories.runs_port import RunRepository
 from shared.db.repositories.users import SqlUsers
 
 
@@ -38,6 +40,7 @@ class UnitOfWork:
     pieces: PieceRepository
     users: UserRepository
     credentials: CredentialRepository
+    runs: RunRepository
     database_errors: tuple[type[Exception], ...] = (DBAPIError,)
 
     def __init__(self, session_factory: sessionmaker[Session], bind: Engine | None = None) -> None:
@@ -60,6 +63,7 @@ class UnitOfWork:
         self.pieces = SqlPieces(self._session)
         self.users = SqlUsers(self._session)
         self.credentials = SqlCredentials(self._session)
+        self.runs = SqlRuns(self._session)
         return self
 
     def __exit__(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,7 @@ def rescore_attempts(
     attempt_ids: Sequence[uuid.UUID],
     options: ScoringOptions,
     interrupts: Interrupts = (),
+    before_commit: Callable[[RescoreReport], None] | None = None,
 ) -> RescoreReport:
     """Score these attempts at the current version; one commit for the batch.
 
@@ -69,14 +70,19 @@ def rescore_attempts(
     are still written. Inserting is idempotent, so a repeated batch (a
     redelivered task, two admins at once) adds nothing. ``interrupts`` (the
     task runner's soft time limit) are not an attempt's failure: they stop the
-    batch, and nothing of it is written.
+    batch, and nothing of it is written. ``before_commit`` sees the finished
+    report inside the batch's transaction (a run counts the batch there).
     """
     with collector_paused():  # a batch's results pile up: collections walked them again and again
-        return _rescore(uow, list(dict.fromkeys(attempt_ids)), options, interrupts)
+        return _rescore(uow, list(dict.fromkeys(attempt_ids)), options, interrupts, before_commit)
 
 
 def _rescore(
-    uow: UnitOfWorkPort, ids: list[uuid.UUID], options: ScoringOptions, interrupts: Interrupts
+    uow: UnitOfWorkPort,
+    ids: list[uuid.UUID],
+    options: ScoringOptions,
+    interrupts: Interrupts,
+    before_commit: Callable[[RescoreReport], None] | None,
 ) -> RescoreReport:
     report = RescoreReport()
     timed = PhaseTimer(report.timings).phase
@@ -87,8 +93,10 @@ def _rescore(
         results = _score_all(stored, texts, options, report, interrupts)
     with timed("write"):
         report.scored = len(uow.results.add_scores(results, utcnow()))
+        report.skipped = len(ids) - report.scored - len(report.failed)
+        if before_commit is not None:
+            before_commit(report)
         uow.commit()
-    report.skipped = len(ids) - report.scored - len(report.failed)
     return report
 
 

@@ -135,7 +135,7 @@ def allowed_piece(
 def _check_queue_room(uow: UnitOfWorkPort, learner_id: uuid.UUID, max_queued: int) -> None:
     # Two uploads racing may both fit under the cap: it bounds a learner's
     # share of the queue, it is not an exact quota (the rate limit is exact).
-    if uow.attempts.count_open(learner_id) >= max_queued:
+    if uow.attempts.count_open(learner_id, at_most=max_queued) >= max_queued:
         raise ServiceError(
             ErrorKind.TOO_MANY,
             "too_many_queued_attempts",

@@ -7,6 +7,9 @@ tasks and configuration, plus:
   for the negative control that proves the tests detect a lost task;
 - ``FAULTS_TIME_LIMIT=<seconds>`` raises the task time limits past the
   visibility timeout (which settings refuse), to force a duplicate delivery;
+- ``FAULTS_RESCORE_PAUSE=<seconds>`` sleeps after each ``rescore_batch`` has
+  committed and before it is acknowledged, so a kill there leaves a counted
+  batch to be delivered again;
 - Redis's unacked-message restore is checked every second instead of
   kombu's default (about every 100 s), so a message whose visibility timeout
   expired comes back within a short test;
@@ -18,7 +21,12 @@ tasks and configuration, plus:
 from __future__ import annotations
 
 import os
+import time
+from typing import Any
 
+from celery.signals import task_postrun
+
+from shared.queue import RESCORE_BATCH
 from workers.celery_app import app
 
 if os.environ.get("FAULTS_REJECT_ON_WORKER_LOST", "true").lower() == "false":
@@ -29,6 +37,15 @@ if os.environ.get("FAULTS_REJECT_ON_WORKER_LOST", "true").lower() == "false":
 if os.environ.get("FAULTS_TIME_LIMIT"):
     app.conf.task_time_limit = float(os.environ["FAULTS_TIME_LIMIT"])
     app.conf.task_soft_time_limit = float(os.environ["FAULTS_TIME_LIMIT"]) - 1
+
+if os.environ.get("FAULTS_RESCORE_PAUSE"):
+    _PAUSE = float(os.environ["FAULTS_RESCORE_PAUSE"])
+
+    @task_postrun.connect
+    def _pause_after_rescore(sender: Any = None, **_: Any) -> None:
+        if sender is not None and sender.name == RESCORE_BATCH:
+            time.sleep(_PAUSE)
+
 
 app.conf.broker_transport_options = {
     **app.conf.broker_transport_options,

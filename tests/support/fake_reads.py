@@ -44,9 +44,10 @@ class AttemptReads:
         row = self._keyed_row(learner_id, key)
         return KeyedAttempt(row["id"], row["piece_id"], row["sha256"]) if row else None
 
-    def count_open(self, learner_id: uuid.UUID) -> int:
-        return sum(1 for r in self._tables().attempts.values()
-                   if r["learner_id"] == learner_id and r["status"] in ("queued", "processing"))  # fmt: skip
+    def count_open(self, learner_id: uuid.UUID, at_most: int) -> int:
+        found = sum(1 for r in self._tables().attempts.values()
+                    if r["learner_id"] == learner_id and r["status"] in ("queued", "processing"))  # fmt: skip
+        return min(found, at_most)
 
     def count_by_status(self) -> dict[str, int]:
         return dict(Counter(r["status"] for r in self._tables().attempts.values()))

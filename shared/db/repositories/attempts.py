@@ -11,7 +11,19 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +36,9 @@ A = models.Attempt
 # of work: it runs on every upload, nothing needs the object afterwards, and
 # building a new statement per upload cost a tenth of the request's CPU.
 _INSERT_ATTEMPT = insert(cast(Table, A.__table__))
+# Every upload counts, on ix_attempts_learner_open, stopping after at_most rows.
+_OPEN = select(A.id).where(A.learner_id == bindparam("learner_id"), models.OPEN_STATUS)
+_COUNT_OPEN = select(func.count()).select_from(_OPEN.limit(bindparam("at_most")).subquery())
 
 
 class SqlAttempts:
@@ -143,9 +158,8 @@ class SqlAttempts:
         found = row.one_or_none()
         return KeyedAttempt(*found) if found else None
 
-    def count_open(self, learner_id: uuid.UUID) -> int:
-        open_ = (A.learner_id == learner_id, A.status.in_(("queued", "processing")))
-        return self._session.scalar(select(func.count()).where(*open_)) or 0
+    def count_open(self, learner_id: uuid.UUID, at_most: int) -> int:
+        return self._session.scalar(_COUNT_OPEN, {"learner_id": learner_id, "at_most": at_most}) or 0
 
     def count_by_status(self) -> dict[str, int]:
         query = select(A.status, func.count()).group_by(A.status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import models
@@ -14,6 +14,12 @@ from shared.db.repositories.records import TokenRecord, TokenUse, UserRecord
 U, S, T = models.User, models.WebSession, models.ApiToken
 _USER = (U.id, U.handle, U.role, U.password_hash, U.created_at)  # UserRecord's order
 _TOKEN = (T.id, T.name, T.prefix, T.created_at, T.last_used_at)  # TokenRecord's order
+# Built once: it runs on every API request.
+_TOKEN_USE = (
+    select(*_USER, T.id, T.last_used_at)
+    .join(T, T.user_id == U.id)
+    .where(T.token_hash == bindparam("token_hash"), T.revoked_at.is_(None))
+)
 
 
 class SqlCredentials:
@@ -63,9 +69,7 @@ class SqlCredentials:
         return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def token_use(self, token_hash: str) -> TokenUse | None:
-        query = select(*_USER, T.id, T.last_used_at).join(T, T.user_id == U.id)
-        found = self._session.execute(query.where(T.token_hash == token_hash, T.revoked_at.is_(None)))
-        row = found.one_or_none()
+        row = self._session.execute(_TOKEN_USE, {"token_hash": token_hash}).one_or_none()
         return None if row is None else TokenUse(UserRecord(*row[:5]), row[5], _aware(row[6]))
 
     def note_token_use(self, token_id: uuid.UUID, now: datetime) -> None:

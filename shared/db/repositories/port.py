@@ -119,8 +119,8 @@ class AttemptRepository(Protocol):
         """The learner's attempt made with this idempotency key."""
         ...
 
-    def count_open(self, learner_id: uuid.UUID) -> int:
-        """The learner's attempts queued or being processed."""
+    def count_open(self, learner_id: uuid.UUID, at_most: int) -> int:
+        """The learner's attempts queued or being processed, counted no further than ``at_most``."""
         ...
 
     def count_by_status(self) -> dict[str, int]:

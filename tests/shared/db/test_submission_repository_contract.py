@@ -3,10 +3,13 @@ the insert and its keys, idempotency keys, the queue cap's count, piece access."
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
+from sqlalchemy import event, text
 
+from shared.container import Container
 from shared.db.repositories.records import Conflict, KeyedAttempt, NewAttempt, PieceAccess
 from shared.domain.clock import utcnow
 from tests.support.worlds import World
@@ -59,7 +62,7 @@ def test_a_reused_key_a_taken_id_or_a_missing_piece_conflicts(world: World) -> N
         with world.uow() as uow, pytest.raises(Conflict):
             uow.attempts.add(clash)
     with world.uow() as uow:
-        assert uow.attempts.count_open(learner) == 3
+        assert uow.attempts.count_open(learner, at_most=10) == 3
 
 
 def test_open_attempts_are_the_queued_and_processing_ones(world: World) -> None:
@@ -72,8 +75,9 @@ def test_open_attempts_are_the_queued_and_processing_ones(world: World) -> None:
     world.set(attempts[2].id, status="done")
     world.set(attempts[3].id, status="failed")
     with world.uow() as uow:
-        assert uow.attempts.count_open(learner) == 2
-        assert uow.attempts.count_open(world.add_user()) == 0
+        assert uow.attempts.count_open(learner, at_most=10) == 2
+        assert uow.attempts.count_open(learner, at_most=1) == 1  # counting stops there
+        assert uow.attempts.count_open(world.add_user(), at_most=10) == 0
 
 
 def test_piece_access_is_owner_and_visibility(world: World) -> None:
@@ -83,3 +87,30 @@ def test_piece_access_is_owner_and_visibility(world: World) -> None:
         assert uow.pieces.access(private) == PieceAccess(owner, "private")
         assert uow.pieces.access(public) == PieceAccess(owner, "public")
         assert uow.pieces.access(uuid.uuid4()) is None
+
+
+def test_counting_open_attempts_uses_the_partial_index_even_in_a_generic_plan(
+    pg_container: Container,
+) -> None:
+    """psycopg prepares a statement after five runs; its generic plan can use
+    ix_attempts_learner_open only if the count states the index's predicate in
+    the same constants (bound status values would hide it)."""
+    seen: list[str] = []
+    engine = pg_container.engine
+    listener = lambda conn, cursor, statement, *rest: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with pg_container.uow() as uow:
+            uow.attempts.count_open(uuid.uuid4(), at_most=10)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    names = iter(range(1, 10))
+    prepared = re.sub(r"%\(\w+\)s", lambda _: f"${next(names)}", seen[-1])
+    with pg_container.uow() as uow:
+        run = uow.session.execute
+        run(text(f"PREPARE open_count AS {prepared}"))
+        run(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+        run(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(run(text(f"EXPLAIN EXECUTE open_count('{uuid.uuid4()}', 10)")).scalars())
+        run(text("DEALLOCATE open_count"))
+    assert "ix_attempts_learner_open" in plan, plan

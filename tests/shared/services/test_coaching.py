@@ -13,11 +13,12 @@ import pytest
 from shared.coaching.openai_writer import OpenAICoachWriter
 from shared.container import Container
 from shared.db import models
+from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.coaching import coaching_note
 from shared.services.coaching import rewrite_coaching, shown_note
 from shared.settings import Settings
 from tests.support.openai_server import API_KEY, OPENAPI_PATH, Fault, OpenAITestServer, OpenAPISchemas
-from tests.support.results import scored
+from tests.support.results import scored_result, store_score
 from tests.support.stack import require
 
 TEXT = "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures."
@@ -69,27 +70,15 @@ def scored_attempt(pg: Container, spoken: str = SPOKEN, version: str = "v1") -> 
         return attempt.id
 
 
-def add_score(uow, attempt_id: uuid.UUID, spoken: str, version: str) -> None:  # type: ignore[no-untyped-def]
-    result = {**scored(TEXT, spoken), "scoring_version": version}
-    uow.session.add(
-        models.Score(
-            attempt_id=attempt_id,
-            scoring_version=version,
-            result=result,
-            accuracy=0,
-            completeness=0,
-            fluency=0,
-            overall=0,
-            wpm=0,
-            wcpm=0,
-        )
-    )
+def add_score(uow: UnitOfWorkPort, attempt_id: uuid.UUID, spoken: str, version: str) -> None:
+    store_score(uow, attempt_id, scored_result(TEXT, spoken), version)
 
 
 def result_of(pg: Container, attempt_id: uuid.UUID) -> dict:  # type: ignore[type-arg]
     with pg.uow() as uow:
-        scores = uow.session.query(models.Score).filter_by(attempt_id=attempt_id).all()
-        return dict(max(scores, key=lambda s: s.created_at).result)
+        newest = uow.results.latest_score(attempt_id)
+        assert newest is not None
+        return dict(newest.result)
 
 
 def test_the_rewrite_is_stored_once_and_shown_instead_of_the_rule_note(

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from shared.container import Container
 from shared.db import models
+from shared.db.repositories.port import UnitOfWorkPort
 from shared.services import users
 from shared.services.progress import chart_series, piece_progress
-from tests.support.results import scored
+from tests.support.results import scored_result, store_score
 
 TEXT = "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures."
 WHOLE = "The Lord is my shepherd I shall not want He maketh me to lie down in green pastures"
@@ -49,23 +50,8 @@ def attempt(pg: Container, handle: str, piece_id: uuid.UUID, spoken: str, days_a
         return row.id
 
 
-def add_score(uow, attempt_id: uuid.UUID, spoken: str, version: str) -> None:  # type: ignore[no-untyped-def]
-    result = scored(TEXT, spoken)
-    s = result["scores"]
-    uow.session.add(
-        models.Score(
-            attempt_id=attempt_id,
-            scoring_version=version,
-            result=result,
-            accuracy=s["accuracy"],
-            completeness=s["completeness"],
-            fluency=s["fluency"],
-            overall=s["overall"],
-            wpm=s["wpm"],
-            wcpm=s["wcpm"],
-            created_at=datetime.now(UTC),
-        )
-    )
+def add_score(uow: UnitOfWorkPort, attempt_id: uuid.UUID, spoken: str, version: str) -> None:
+    store_score(uow, attempt_id, scored_result(TEXT, spoken), version)
 
 
 def test_progress_orders_attempts_and_puts_the_lost_section_first(pg: Container) -> None:

@@ -15,7 +15,7 @@ from shared.db import models
 from shared.db.migrate import upgrade
 from shared.settings import Settings
 from tests.support.auth import PASSWORD
-from tests.support.results import scored
+from tests.support.results import scored_result, store_score
 from web import create_app
 
 TEXT = "The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures."
@@ -57,7 +57,7 @@ def add_piece(
 def done_attempt(app: Flask, handle: str, piece_id: str, spoken: str, **pauses: float) -> uuid.UUID:
     """An attempt scored by the real scorer from chosen words (no audio decode here)."""
     container = app.extensions["recital"]
-    result = scored(TEXT, spoken, {int(k[1:]): v for k, v in pauses.items()})
+    result = scored_result(TEXT, spoken, {int(k[1:]): v for k, v in pauses.items()})
     with container.uow() as uow:
         learner = uow.session.query(models.User).filter_by(handle=handle).one()
         attempt = models.Attempt(
@@ -73,20 +73,7 @@ def done_attempt(app: Flask, handle: str, piece_id: str, spoken: str, **pauses: 
         )
         uow.session.add(attempt)
         uow.session.flush()
-        s = result["scores"]
-        uow.session.add(
-            models.Score(
-                attempt_id=attempt.id,
-                scoring_version=result["scoring_version"],
-                result=result,
-                accuracy=s["accuracy"],
-                completeness=s["completeness"],
-                fluency=s["fluency"],
-                overall=s["overall"],
-                wpm=s["wpm"],
-                wcpm=s["wcpm"],
-            )
-        )
+        store_score(uow, attempt.id, result)
         uow.commit()
         return attempt.id
 

@@ -1,23 +1,22 @@
-"""/api/v1/auth: sign-up, sign-in, sign-out, the signed-in user, API tokens."""
+"""/api/v1/auth account routes: sign-up, sign-in, sign-out, the signed-in user,
+its password and its deletion; the browser session's cookie."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, jsonify, make_response
+from flask import Response, jsonify, make_response
 from werkzeug.wrappers import Response as BaseResponse
 
 from shared.services import credentials, erasure, users
+from web.auth.blueprint import auth
 from web.bodies import json_object
 from web.deps import container
 from web.identity import SESSION_COOKIE, current_learner, session_csrf_token, session_secret
-from web.ids import parse_uuid
 from web.params import string_field
 
 R = TypeVar("R", bound=BaseResponse)
-
-auth = Blueprint("auth", __name__)
 
 
 @auth.post("/sign-up")
@@ -164,83 +163,6 @@ def delete_me() -> Response:
     return _without_cookie(make_response("", 204))
 
 
-@auth.get("/tokens")
-def list_tokens() -> Response:
-    """The user's live API tokens (never their secrets).
-    ---
-    summary: List API tokens
-    tags: [auth]
-    responses:
-      200:
-        description: Tokens, oldest first.
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [items]
-              properties:
-                items: {type: array, items: {$ref: '#/components/schemas/Token'}}
-      401: {$ref: '#/components/responses/Unauthorized'}
-    """
-    with container().uow() as uow:
-        tokens = credentials.list_tokens(uow, current_learner())
-    return jsonify({"items": [_token_json(t) for t in tokens]})
-
-
-@auth.post("/tokens")
-def create_token() -> tuple[Response, int]:
-    """Create a named API token. Its secret is in this response only.
-    ---
-    summary: Create an API token
-    tags: [auth]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [name]
-            properties:
-              name: {type: string, minLength: 1, maxLength: 100}
-    responses:
-      201:
-        description: The token; ``token`` is shown this once.
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/NewToken'}
-      400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
-      403: {$ref: '#/components/responses/Forbidden'}
-      409: {$ref: '#/components/responses/Conflict'}
-      422: {$ref: '#/components/responses/Unprocessable'}
-    """
-    user = current_learner()
-    name = string_field(json_object("Send a JSON object with a name."), "name", "invalid_token_name")
-    with container().uow() as uow:
-        token, secret = credentials.create_token(uow, user, name)
-    return jsonify({**_token_json(token), "token": secret}), 201
-
-
-@auth.delete("/tokens/<token_id>")
-def revoke_token(token_id: str) -> Response:
-    """Revoke one of the user's tokens; it stops working at once.
-    ---
-    summary: Revoke an API token
-    tags: [auth]
-    parameters:
-      - {in: path, name: token_id, required: true, schema: {type: string}}
-    responses:
-      204: {description: Revoked.}
-      401: {$ref: '#/components/responses/Unauthorized'}
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
-    """
-    user = current_learner()
-    with container().uow() as uow:
-        credentials.revoke_token(uow, user, parse_uuid(token_id, "token"))
-    return make_response("", 204)
-
-
 def user_json(user: users.UserView) -> dict[str, Any]:
     return {
         "id": str(user.id),
@@ -293,14 +215,3 @@ def end_browser_session(response: R) -> R:
 def _without_cookie(response: R) -> R:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
     return response
-
-
-def _token_json(token: credentials.TokenView) -> dict[str, Any]:
-    last_used = token.last_used_at.isoformat() if token.last_used_at else None
-    return {
-        "id": str(token.id),
-        "name": token.name,
-        "prefix": token.prefix,
-        "created_at": token.created_at.isoformat(),
-        "last_used_at": last_used,
-    }

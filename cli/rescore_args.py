@@ -1,0 +1,43 @@
+"""The ``recital rescore`` arguments: a run's filter, and ``status``/``cancel`` of a run."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def add_parser(commands: Any) -> None:
+    rescore = commands.add_parser("rescore", help="score done attempts again with the current scoring code")
+    rescore.add_argument("--piece", help="only this piece's attempts (its id)")
+    rescore.add_argument("--learner", help="only this learner's attempts (id or handle)")
+    rescore.add_argument("--since", help="only attempts made at or after this ISO date/time (UTC)")
+    rescore.add_argument("--until", help="only attempts made before this ISO date/time (UTC)")
+    rescore.add_argument("--status", default="done", help="the attempts' status (default done, the only one)")
+    rescore.add_argument("--batch-size", type=positive, default=200, help="attempts per task (default 200)")
+    rescore.add_argument("--limit", type=positive, help="at most this many attempts, oldest first")
+    rescore.add_argument("--inline", action="store_true", help="score here instead of on rescore workers")
+    rescore.add_argument(
+        "--dry-run", action="store_true", help="score a sample without writing and report what would change"
+    )
+    rescore.add_argument(
+        "--sample", type=positive, default=500, help="dry run: attempts scored (default 500)"
+    )
+    rescore.add_argument("--seed", type=int, default=21, help="dry run: the sample's random seed")
+    rescore.add_argument("--json", action="store_true", help="dry run: print the report as JSON")
+    actions = rescore.add_subparsers(dest="action")
+    status = actions.add_parser(
+        "status", help="follow a run (the latest if no id): live progress, then its report"
+    )
+    status.add_argument("run", nargs="?", help="the run's id (default: the latest run)")
+    status.add_argument("--once", action="store_true", help="print the progress once and exit")
+    status.add_argument("--json", action="store_true", help="print the run (and report) as JSON, once")
+    status.add_argument("--interval", type=float, default=1.0, help="seconds between polls (default 1)")
+    cancel = actions.add_parser("cancel", help="cancel a run: batches scoring now finish, the rest stop")
+    cancel.add_argument("run", help="the run's id")

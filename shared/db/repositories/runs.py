@@ -1,0 +1,194 @@
+"""Re-scoring runs on SQLAlchemy: counters moved by single UPDATEs, pages by keyset."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from shared.db import models
+from shared.db.repositories.attempts import scored_at
+from shared.db.repositories.runs_port import (
+    BatchCount,
+    Cursor,
+    NewRun,
+    RunFilter,
+    RunRecord,
+    ScorePair,
+)
+
+A = models.Attempt
+R = models.RescoreRun
+S = models.Score
+FINAL_STATES = ("cancelled", "finished")
+
+
+class SqlRuns:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, run: NewRun) -> RunRecord:
+        row = R(
+            id=uuid.uuid4(), scoring_version=run.scoring_version, mode=run.mode, state="running",
+            started_by=run.started_by, started_at=run.started_at, done=0, failed=0, skipped=0,
+            **vars(run.filter),
+        )  # fmt: skip
+        self._session.add(row)
+        self._session.flush()
+        return _record(row)
+
+    def get(self, run_id: uuid.UUID) -> RunRecord | None:
+        row = self._session.execute(select(R).where(R.id == run_id)).scalar_one_or_none()
+        if row is not None:
+            self._session.refresh(row)  # a poller's session must see the workers' counts
+        return _record(row) if row else None
+
+    def latest(self) -> RunRecord | None:
+        row = self._session.scalars(select(R).order_by(R.started_at.desc(), R.id).limit(1)).first()
+        return self.get(row.id) if row else None
+
+    def newest(self, limit: int, offset: int) -> tuple[list[RunRecord], int]:
+        total = self._session.scalar(select(func.count()).select_from(R)) or 0
+        newest_first = select(R).order_by(R.started_at.desc(), R.id)
+        rows = self._session.scalars(newest_first.limit(limit).offset(offset))
+        return [_record(r) for r in rows], total
+
+    def change_state(self, run_id: uuid.UUID, to: str, from_states: Collection[str], now: datetime) -> bool:
+        values: dict[str, Any] = {"state": to}
+        if to in FINAL_STATES:
+            values["finished_at"] = now
+        statement = update(R).where(R.id == run_id, R.state.in_(from_states)).values(**values)
+        return bool(self._execute(statement).rowcount)
+
+    def set_total(self, run_id: uuid.UUID, total: int, now: datetime) -> None:
+        reached = and_(R.state == "running", R.done + R.failed + R.skipped >= total)
+        self._execute(
+            update(R).where(R.id == run_id).values(
+                total=total,
+                state=case((reached, "finished"), else_=R.state),
+                finished_at=case((reached, now), else_=R.finished_at),
+            )
+        )  # fmt: skip
+
+    def count_batch(self, count: BatchCount, now: datetime) -> bool:
+        failures = [[str(attempt_id), reason] for attempt_id, reason in count.failures]
+        marker = self._insert(models.RescoreRunBatch).values(
+            run_id=count.run_id, batch_no=count.batch_no, done=count.done, failed=count.failed,
+            skipped=count.skipped, failures=failures, counted_at=now,
+        )  # fmt: skip
+        marker = marker.on_conflict_do_nothing().returning(models.RescoreRunBatch.run_id)
+        inserted = self._session.scalar(marker)
+        if inserted is None:
+            return False  # a redelivered batch: counted when it first committed
+        counted = R.done + R.failed + R.skipped + count.done + count.failed + count.skipped
+        reached = and_(R.state == "running", R.total.is_not(None), counted >= R.total)
+        self._execute(
+            update(R).where(R.id == count.run_id).values(
+                done=R.done + count.done,
+                failed=R.failed + count.failed,
+                skipped=R.skipped + count.skipped,
+                state=case((reached, "finished"), else_=R.state),
+                finished_at=case((reached, now), else_=R.finished_at),
+            )
+        )  # fmt: skip
+        return True
+
+    def failures(self, run_id: uuid.UUID, limit: int) -> list[tuple[uuid.UUID, str]]:
+        query = (
+            select(models.RescoreRunBatch.failures)
+            .where(models.RescoreRunBatch.run_id == run_id, models.RescoreRunBatch.failed > 0)
+            .order_by(models.RescoreRunBatch.batch_no)
+        )
+        found: list[tuple[uuid.UUID, str]] = []
+        batches: list[list[Any]] = list(self._session.scalars(query))
+        for batch in batches:
+            found += [(uuid.UUID(str(item[0])), str(item[1])) for item in batch]
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def pending_page(self, where: RunFilter, version: str, after: Cursor | None, limit: int) -> list[Cursor]:
+        has_analysis = exists().where(models.Analysis.attempt_id == A.id)
+        query = (
+            select(A.created_at, A.id)
+            .where(*_matching(where, after), A.transcript_id.is_not(None), has_analysis, ~scored_at(version))
+            .order_by(A.created_at, A.id)
+            .limit(limit)
+        )
+        return [(created, attempt_id) for created, attempt_id in self._session.execute(query).tuples()]
+
+    def scored_page(
+        self, where: RunFilter, version: str, scored_since: datetime, after: Cursor | None, limit: int
+    ) -> tuple[list[ScorePair], Cursor | None]:
+        query = (
+            select(A.id, A.created_at, S.result, S.created_at)
+            .join(S, and_(S.attempt_id == A.id, S.scoring_version == version, S.created_at >= scored_since))
+            .where(*_matching(where, after))
+            .order_by(A.created_at, A.id)
+            .limit(limit)
+        )
+        rows = list(self._session.execute(query).tuples())
+        older = self._older_results({row[0]: row[3] for row in rows}, version)
+        pairs = [ScorePair(a, created, older[a], new) for a, created, new, _ in rows if a in older]
+        return pairs, ((rows[-1][1], rows[-1][0]) if rows else None)
+
+    def find_user(self, id_or_handle: str) -> uuid.UUID | None:
+        U = models.User
+        try:
+            by_id = U.id == uuid.UUID(id_or_handle)
+        except ValueError:
+            return self._session.scalar(select(U.id).where(U.handle == id_or_handle))
+        return self._session.scalar(select(U.id).where(or_(by_id, U.handle == id_or_handle)))
+
+    def _older_results(
+        self, scored: dict[uuid.UUID, datetime], version: str
+    ) -> dict[uuid.UUID, dict[str, Any]]:
+        """Each attempt's newest row from before its row at ``version``."""
+        if not scored:
+            return {}
+        query = (
+            select(S.attempt_id, S.result, S.created_at)
+            .where(S.attempt_id.in_(scored), S.scoring_version != version)
+            .order_by(S.created_at)
+        )
+        older: dict[uuid.UUID, dict[str, Any]] = {}
+        for attempt_id, result, created in self._session.execute(query).tuples():
+            if created <= scored[attempt_id]:
+                older[attempt_id] = result  # later rows replace earlier ones
+        return older
+
+    def _execute(self, statement: Any) -> Any:
+        return self._session.execute(statement.execution_options(synchronize_session=False))
+
+    def _insert(self, table: type[models.Base]) -> Any:
+        dialect = self._session.get_bind().dialect.name
+        return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+def _matching(where: RunFilter, after: Cursor | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [A.status == where.status]
+    if where.piece_id is not None:
+        clauses.append(A.piece_id == where.piece_id)
+    if where.learner_id is not None:
+        clauses.append(A.learner_id == where.learner_id)
+    if where.since is not None:
+        clauses.append(A.created_at >= where.since)
+    if where.until is not None:
+        clauses.append(A.created_at < where.until)
+    if after is not None:
+        # The row comparison keeps the (created_at, id) index usable on Postgres.
+        clauses.append(tuple_(A.created_at, A.id) > tuple_(*after))
+    return clauses
+
+
+def _record(row: models.RescoreRun) -> RunRecord:
+    where = RunFilter(row.piece_id, row.learner_id, row.since, row.until, row.status)
+    return RunRecord(
+        row.id, row.scoring_version, row.mode, where, row.state, row.total, row.done, row.failed,
+        row.skipped, row.started_by, row.started_at, row.finished_at,
+    )  # fmt: skip

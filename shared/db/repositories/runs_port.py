@@ -1,0 +1,133 @@
+"""Re-scoring runs: the port the run services use, and its plain records.
+
+Kept beside, not inside, ``port.py``: the in-memory fakes of the other
+repositories need not grow a runs repository, and run services take a
+``RunsUnitOfWork`` (the unit of work plus ``runs``), which only the
+SQLAlchemy unit of work provides.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from shared.db.repositories.port import UnitOfWorkPort
+
+RUN_STATES = ("running", "cancelled", "finished", "paused")
+RUN_MODES = ("rescore", "retranscribe")
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """Which attempts a run covers: all of these that are given (``until`` is exclusive)."""
+
+    piece_id: uuid.UUID | None = None
+    learner_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    status: str = "done"
+
+
+@dataclass(frozen=True)
+class NewRun:
+    scoring_version: str
+    mode: str
+    filter: RunFilter
+    started_by: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: uuid.UUID
+    scoring_version: str
+    mode: str
+    filter: RunFilter
+    state: str
+    total: int | None  # None until every batch has been sent
+    done: int
+    failed: int
+    skipped: int
+    started_by: str
+    started_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def counted(self) -> int:
+        return self.done + self.failed + self.skipped
+
+
+@dataclass(frozen=True)
+class BatchCount:
+    """What one batch did, counted into its run once."""
+
+    run_id: uuid.UUID
+    batch_no: int
+    done: int
+    failed: int
+    skipped: int
+    failures: Sequence[tuple[uuid.UUID, str]]
+
+
+Cursor = tuple[datetime, uuid.UUID]  # keyset position: (attempt created_at, attempt id)
+
+
+@dataclass(frozen=True)
+class ScorePair:
+    """An attempt's score before and after a run (the ``result`` JSON of each row)."""
+
+    attempt_id: uuid.UUID
+    created_at: datetime
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+
+class RunRepository(Protocol):
+    def add(self, run: NewRun) -> RunRecord: ...
+
+    def get(self, run_id: uuid.UUID) -> RunRecord | None: ...
+
+    def latest(self) -> RunRecord | None:
+        """The most recently started run."""
+        ...
+
+    def newest(self, limit: int, offset: int) -> tuple[list[RunRecord], int]:
+        """Newest first, and how many there are."""
+        ...
+
+    def change_state(self, run_id: uuid.UUID, to: str, from_states: Collection[str], now: datetime) -> bool:
+        """``from_states`` → ``to`` (a final state sets ``finished_at``); False when not in one."""
+        ...
+
+    def set_total(self, run_id: uuid.UUID, total: int, now: datetime) -> None:
+        """Every batch sent: the total, and finished now if all were counted already."""
+        ...
+
+    def count_batch(self, count: BatchCount, now: datetime) -> bool:
+        """Add the batch's counts to its run once (False: counted before), in the caller's
+        transaction; the run is finished when its total is known and reached."""
+        ...
+
+    def failures(self, run_id: uuid.UUID, limit: int) -> list[tuple[uuid.UUID, str]]: ...
+
+    def pending_page(self, where: RunFilter, version: str, after: Cursor | None, limit: int) -> list[Cursor]:
+        """The next page of attempts to (re)score, oldest first: matching, with a
+        transcript and an analysis, no score at ``version``."""
+        ...
+
+    def scored_page(
+        self, where: RunFilter, version: str, scored_since: datetime, after: Cursor | None, limit: int
+    ) -> tuple[list[ScorePair], Cursor | None]:
+        """The next page of matching attempts given a row at ``version`` since
+        ``scored_since``, each with its newest older row (those with one), and
+        where the next page starts (None: no more)."""
+        ...
+
+    def find_user(self, id_or_handle: str) -> uuid.UUID | None: ...
+
+
+class RunsUnitOfWork(UnitOfWorkPort, Protocol):
+    runs: RunRepository

@@ -1,0 +1,183 @@
+"""Re-scoring runs as records: start one, send its batches, count them, cancel it.
+
+A run's row holds its filter, target version and counts. ``plan_run`` pages
+through the matching attempts by keyset (never all in memory), sending one
+batch per page; each batch, in its own transaction, writes its score rows
+and adds what it did to the run's counters once (``RunRepository.count_batch``),
+so a redelivered batch counts nothing twice. A cancelled run's batches not
+yet started stop without scoring.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+
+from shared.db.repositories.runs_port import (
+    RUN_MODES,
+    BatchCount,
+    Cursor,
+    NewRun,
+    RunFilter,
+    RunRecord,
+    RunsUnitOfWork,
+)
+from shared.domain.clock import utcnow
+from shared.domain.scoring import SCORING_VERSION, ScoringOptions
+from shared.services.errors import ErrorKind, ServiceError
+from shared.services.pieces import require_piece
+from shared.services.rescoring import Interrupts, RescoreReport, rescore_attempts
+
+log = logging.getLogger("recital.rescore_runs")
+ATTEMPT_STATUSES = ("done",)  # only done attempts have a score to replace
+FAILURES_LISTED = 20
+SendBatch = Callable[[uuid.UUID, int, list[uuid.UUID]], None]
+UowFactory = Callable[[], AbstractContextManager[RunsUnitOfWork]]
+
+
+def check_filter(uow: RunsUnitOfWork, where: RunFilter, mode: str = "rescore") -> None:
+    """Refuse a filter that cannot match as meant: a clear 400/404 rather than an empty run."""
+    if mode not in RUN_MODES:
+        raise ServiceError(ErrorKind.INVALID, "invalid_mode", f"mode is one of {', '.join(RUN_MODES)}.")
+    if where.status not in ATTEMPT_STATUSES:
+        raise ServiceError(ErrorKind.INVALID, "invalid_status", "Only done attempts can be re-scored.")
+    if where.since and where.until and where.since >= where.until:
+        raise ServiceError(ErrorKind.INVALID, "invalid_range", "since must be before until.")
+    if where.piece_id is not None:
+        require_piece(uow, where.piece_id)
+
+
+def find_learner(uow: RunsUnitOfWork, learner: str) -> uuid.UUID:
+    """A learner by id or handle."""
+    found = uow.runs.find_user(learner.strip())
+    if found is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "learner_not_found", "No learner with that id or handle.")
+    return found
+
+
+def start_run(uow: RunsUnitOfWork, where: RunFilter, started_by: str, mode: str = "rescore") -> RunRecord:
+    check_filter(uow, where, mode)
+    run = uow.runs.add(NewRun(SCORING_VERSION, mode, where, started_by[:200], utcnow()))
+    uow.commit()
+    log.info("rescore run=%s started by=%s mode=%s", run.id, run.started_by, mode)
+    return run
+
+
+def plan_run(
+    new_uow: UowFactory, run_id: uuid.UUID, batch_size: int, send: SendBatch, limit: int | None = None
+) -> int:
+    """Send the run's batches, one keyset page each (at most ``limit`` attempts in all),
+    then its total. Stops early when the run is cancelled."""
+    sent, batch_no, after = 0, 0, None
+    while limit is None or sent < limit:
+        size = batch_size if limit is None else min(batch_size, limit - sent)
+        with new_uow() as uow:
+            run = require_run(uow, run_id)
+            if run.state != "running":
+                return sent
+            page = uow.runs.pending_page(run.filter, run.scoring_version, after, size)
+        if not page:
+            break
+        send(run_id, batch_no, [attempt_id for _, attempt_id in page])
+        sent, batch_no, after = sent + len(page), batch_no + 1, _last(page)
+    with new_uow() as uow:
+        uow.runs.set_total(run_id, sent, utcnow())
+        uow.commit()
+    return sent
+
+
+def _last(page: Sequence[Cursor]) -> Cursor:
+    return page[-1]
+
+
+def run_batch(
+    uow: RunsUnitOfWork,
+    run_id: uuid.UUID,
+    batch_no: int,
+    attempt_ids: Sequence[uuid.UUID],
+    options: ScoringOptions,
+    interrupts: Interrupts = (),
+) -> RescoreReport | None:
+    """Score one batch of a run and count it, in one transaction; None when the run
+    is no longer running (cancelled or paused: the batch stops without scoring)."""
+    run = uow.runs.get(run_id)
+    if run is None or run.state != "running":
+        return None
+    uow.rollback()  # the state read must not hold the transaction open while scoring
+
+    def count(report: RescoreReport) -> None:
+        done = BatchCount(run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed)
+        if not uow.runs.count_batch(done, utcnow()):
+            log.info("rescore run=%s batch=%d counted before (redelivered)", run_id, batch_no)
+
+    return rescore_attempts(uow, attempt_ids, options, interrupts, before_commit=count)
+
+
+def require_run(uow: RunsUnitOfWork, run_id: uuid.UUID) -> RunRecord:
+    run = uow.runs.get(run_id)
+    if run is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "rescore_not_found", "No re-scoring run with that id.")
+    return run
+
+
+def latest_run(uow: RunsUnitOfWork) -> RunRecord:
+    run = uow.runs.latest()
+    if run is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "rescore_not_found", "No re-scoring run has been started.")
+    return run
+
+
+def cancel_run(uow: RunsUnitOfWork, run_id: uuid.UUID) -> RunRecord:
+    """Running or paused → cancelled; batches already scoring finish, the rest stop."""
+    run = require_run(uow, run_id)
+    if not uow.runs.change_state(run_id, "cancelled", ("running", "paused"), utcnow()):
+        raise ServiceError(ErrorKind.CONFLICT, "rescore_not_running", f"The run is {run.state} already.")
+    uow.commit()
+    return require_run(uow, run_id)
+
+
+def failures(uow: RunsUnitOfWork, run_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    return uow.runs.failures(run_id, FAILURES_LISTED)
+
+
+def parse_moment(text: str | None, name: str) -> datetime | None:
+    """An ISO 8601 date or date and time (UTC unless it says otherwise) for ``since``/``until``."""
+    if text is None or text == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ServiceError(
+            ErrorKind.INVALID,
+            f"invalid_{name}",
+            f"{name} is an ISO 8601 date, e.g. 2026-11-30 or 2026-11-30T12:00Z.",
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run_json(run: RunRecord) -> dict[str, object]:
+    """A run as the admin API and ``recital rescore status --json`` give it."""
+    where = run.filter
+    return {
+        "id": str(run.id),
+        "scoring_version": run.scoring_version,
+        "mode": run.mode,
+        "filter": {
+            "piece_id": str(where.piece_id) if where.piece_id else None,
+            "learner_id": str(where.learner_id) if where.learner_id else None,
+            "since": where.since.isoformat() if where.since else None,
+            "until": where.until.isoformat() if where.until else None,
+            "status": where.status,
+        },
+        "state": run.state,
+        "total": run.total,
+        "done": run.done,
+        "failed": run.failed,
+        "skipped": run.skipped,
+        "started_by": run.started_by,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+    }

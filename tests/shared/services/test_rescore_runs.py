@@ -1,0 +1,167 @@
+"""Re-scoring runs as records on real Postgres: counted once, cancelled, filtered, reported."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from shared.container import Container
+from shared.db.repositories.runs_port import RunFilter, RunRecord
+from shared.domain.scoring import SCORING_VERSION
+from shared.domain.text import parse_reference
+from shared.services.errors import ServiceError
+from shared.services.rescore_reports import dry_run, run_report
+from shared.services.rescore_runs import cancel_run, plan_run, require_run, run_batch, start_run
+from shared.services.rescoring import score_stored
+from tests.support.attempts import OLD_VERSION, TEXT, new_piece, scored_long_ago
+from tests.support.recitations import synthesise
+from tests.support.runs import copy_attempts, score_rows
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+Batches = list[tuple[int, list[uuid.UUID]]]
+
+
+@pytest.fixture(scope="module")
+def source(pg: Container, tmp_path_factory: pytest.TempPathFactory) -> uuid.UUID:
+    reading = synthesise(TEXT, tmp_path_factory.mktemp("runs") / "reading.wav")
+    return scored_long_ago(pg, new_piece(pg), reading)
+
+
+def start(pg: Container, where: RunFilter) -> RunRecord:
+    with pg.uow() as uow:
+        return start_run(uow, where, "tests")
+
+
+def plan(pg: Container, run: RunRecord, batch_size: int) -> Batches:
+    batches: Batches = []
+    plan_run(pg.uow, run.id, batch_size, lambda _run, no, ids: batches.append((no, ids)))
+    return batches
+
+
+def score(pg: Container, run: RunRecord, batch_no: int, ids: list[uuid.UUID]) -> Any:
+    with pg.uow() as uow:
+        return run_batch(uow, run.id, batch_no, ids, pg.settings.scoring_options())
+
+
+def load(pg: Container, run: RunRecord) -> RunRecord:
+    with pg.uow() as uow:
+        return require_run(uow, run.id)
+
+
+def test_a_run_counts_each_batch_once_and_finishes(pg: Container, source: uuid.UUID) -> None:
+    made = copy_attempts(pg, source, 12, START, broken=2)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    batches = plan(pg, run, 5)
+    assert [(no, len(ids)) for no, ids in batches] == [(0, 5), (1, 5), (2, 2)]
+    assert [i for _, ids in batches for i in ids] == made.ids  # oldest first, by keyset pages
+    assert load(pg, run).total == 12 and load(pg, run).state == "running"
+    score(pg, run, *batches[0])
+    score(pg, run, *batches[1])
+    again = score(pg, run, *batches[0])  # a redelivered batch: scores nothing, counts nothing
+    assert (again.scored, again.skipped) == (0, 5)
+    assert (load(pg, run).done, load(pg, run).skipped) == (10, 0)
+    score(pg, run, *batches[2])
+    assert score(pg, run, *batches[2]) is None  # the run is finished: nothing more runs
+    finished = load(pg, run)
+    assert (finished.done, finished.failed, finished.skipped) == (10, 2, 0)
+    assert finished.state == "finished" and finished.finished_at is not None
+    assert score_rows(pg, made.ids) == {OLD_VERSION: 12, SCORING_VERSION: 10}
+
+    second = start(pg, RunFilter(learner_id=made.learner_id))
+    assert [(no, len(ids)) for no, ids in plan(pg, second, 5)] == [(0, 2)]  # only the two that failed
+    assert score_rows(pg, made.ids) == {OLD_VERSION: 12, SCORING_VERSION: 10}
+
+
+def test_an_empty_run_finishes_when_planned(pg: Container) -> None:
+    run = start(pg, RunFilter(since=START + timedelta(days=9000)))
+    assert plan(pg, run, 5) == []
+    assert (load(pg, run).state, load(pg, run).total) == ("finished", 0)
+
+
+def test_a_cancelled_run_stops_its_remaining_batches(pg: Container, source: uuid.UUID) -> None:
+    made = copy_attempts(pg, source, 9, START)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    batches = plan(pg, run, 3)
+    score(pg, run, *batches[0])
+    with pg.uow() as uow:
+        assert cancel_run(uow, run.id).state == "cancelled"
+    assert score(pg, run, *batches[1]) is None
+    cancelled = load(pg, run)
+    assert (cancelled.done, cancelled.state) == (3, "cancelled") and cancelled.finished_at is not None
+    assert score_rows(pg, made.ids) == {OLD_VERSION: 9, SCORING_VERSION: 3}
+    with pg.uow() as uow, pytest.raises(ServiceError) as refused:
+        cancel_run(uow, run.id)
+    assert refused.value.code == "rescore_not_running"
+
+
+def test_the_filter_narrows_by_learner_and_time(pg: Container, source: uuid.UUID) -> None:
+    made = copy_attempts(pg, source, 6, START)  # 09:00 … 09:05
+    where = RunFilter(learner_id=made.learner_id, since=START + timedelta(minutes=2),
+                      until=START + timedelta(minutes=5))  # fmt: skip
+    batches = plan(pg, start(pg, where), 10)
+    assert batches == [(0, made.ids[2:5])]
+
+
+def test_bad_filters_are_refused(pg: Container) -> None:
+    cases = {
+        "piece_not_found": RunFilter(piece_id=uuid.uuid4()),
+        "invalid_status": RunFilter(status="failed"),
+        "invalid_range": RunFilter(since=START, until=START),
+    }
+    for code, where in cases.items():
+        with pg.uow() as uow, pytest.raises(ServiceError) as refused:
+            start_run(uow, where, "tests")
+        assert refused.value.code == code
+
+
+def older_version_said(result: dict[str, Any]) -> dict[str, Any]:
+    """What an older scoring said of the same reading: word 1 substituted and an
+    extra word after it (a slip this version folds away), 10 points less accuracy."""
+    words = result["words"]
+    words[1] = {**words[1], "status": "substituted", "spoken": "restored"}
+    words.insert(2, {"expected": None, "spoken": "uh", "status": "inserted", "index": None,
+                     "start": None, "end": None, "prompted": False})  # fmt: skip
+    result["scores"] = {**result["scores"], "accuracy": result["scores"]["accuracy"] - 10}
+    return result
+
+
+def test_a_dry_run_reports_exactly_what_changes_and_writes_nothing(pg: Container, source: uuid.UUID) -> None:
+    made = copy_attempts(pg, source, 8, START, old_result=older_version_said)
+    where = RunFilter(learner_id=made.learner_id)
+    with pg.uow() as uow:
+        found = dry_run(uow, where, pg.settings.scoring_options(), sample=5, seed=7)
+    assert (found.matching, found.sampled, found.failed) == (8, 5, [])
+    report = found.report
+    assert report["attempts"] == 5 and report["mean_accuracy_change"] == 10
+    assert {b["bucket"]: b["count"] for b in report["histogram"]}["5 to 10"] == 0
+    assert {b["bucket"]: b["count"] for b in report["histogram"]}[">= 10"] == 5
+    assert report["word_transitions"] == [
+        {"from": "inserted", "to": "absent", "count": 5},
+        {"from": "substituted", "to": "correct", "count": 5},
+    ]
+    assert {c["attempt_id"] for c in report["largest_changes"]} <= {str(i) for i in made.ids}
+    assert score_rows(pg, made.ids) == {OLD_VERSION: 8}
+    with pg.uow() as uow:  # the same seed, the same sample
+        again = dry_run(uow, where, pg.settings.scoring_options(), sample=5, seed=7)
+    assert again.report == report
+
+    run = start(pg, where)
+    for batch in plan(pg, run, 3):
+        score(pg, run, *batch)
+    with pg.uow() as uow:
+        full = run_report(uow, load(pg, run))
+    assert full["attempts"] == 8 and full["mean_accuracy_change"] == 10
+    assert [t["count"] for t in full["word_transitions"]] == [8, 8]
+
+
+def test_the_new_score_is_what_scoring_the_stored_data_gives(pg: Container, source: uuid.UUID) -> None:
+    """The premise of the exact counts above: the copies score as the source would."""
+    with pg.uow() as uow:
+        stored = uow.results.stored_for_rescoring([source], SCORING_VERSION)
+        text = uow.attempts.piece_texts({stored[0].piece_id})[stored[0].piece_id]
+    options = pg.settings.scoring_options()
+    new = score_stored(stored[0].transcript, stored[0].analysis, parse_reference(text), options)
+    assert new.words[1].status == "correct" and new.words[2].index == 2  # no extra word after word 1

@@ -1,0 +1,115 @@
+"""/api/v1/pieces: create, list and read pieces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+
+from shared.services import pieces
+from shared.services.errors import ErrorKind, ServiceError
+from web.api.blueprint import api
+from web.bodies import json_object
+from web.deps import container
+from web.identity import current_learner
+from web.ids import parse_uuid
+from web.params import page_args
+
+
+@api.post("/pieces")
+def create_piece() -> tuple[Response, int, dict[str, str]]:
+    """Create a piece (private unless ``visibility`` is ``public``).
+    ---
+    summary: Create a piece
+    tags: [pieces]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/NewPiece'}
+    responses:
+      201:
+        description: Created; Location names it.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Piece'}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      422: {$ref: '#/components/responses/Unprocessable'}
+    """
+    owner = current_learner()
+    body = json_object("Send a JSON object with title and text.")
+    title, text = body.get("title"), body.get("text")
+    visibility = body.get("visibility", "private")
+    if not isinstance(title, str) or not isinstance(text, str) or not isinstance(visibility, str):
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE, "invalid_piece", "title, text and visibility must be strings."
+        )
+    with container().uow() as uow:
+        piece = pieces.create_piece(uow, owner, title, text, visibility)
+    location = url_for("api.get_piece", piece_id=piece.id)
+    return jsonify(_piece_json(piece)), 201, {"Location": location}
+
+
+@api.get("/pieces")
+def list_pieces() -> Response:
+    """The caller's own pieces and every public piece, oldest first; ``q`` keeps those
+    whose title or text contains it (any case).
+    ---
+    summary: List pieces
+    tags: [pieces]
+    parameters:
+      - limit
+      - offset
+      - {in: query, name: q, required: false, schema: {type: string, maxLength: 200}}
+    responses:
+      200:
+        description: A page of pieces.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PiecePage'}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+    """
+    viewer = current_learner()
+    limit, offset = page_args()
+    with container().uow() as uow:
+        items, total = pieces.list_pieces(uow, viewer, limit, offset, search=request.args.get("q", ""))
+    return jsonify(
+        {"items": [_piece_json(p) for p in items], "total": total, "limit": limit, "offset": offset}
+    )
+
+
+@api.get("/pieces/<piece_id>")
+def get_piece(piece_id: str) -> Response:
+    """One piece: the caller's own, or a public one (any other is 404, as an unknown id).
+    ---
+    summary: Read a piece
+    tags: [pieces]
+    parameters:
+      - {in: path, name: piece_id, required: true, schema: {type: string}}
+    responses:
+      200:
+        description: The piece.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Piece'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      404: {$ref: '#/components/responses/NotFound'}
+    """
+    viewer = current_learner()
+    with container().uow() as uow:
+        return jsonify(_piece_json(pieces.get_piece(uow, viewer, parse_uuid(piece_id, "piece"))))
+
+
+def _piece_json(piece: pieces.PieceView) -> dict[str, Any]:
+    return {
+        "id": str(piece.id),
+        "title": piece.title,
+        "text": piece.text,
+        "word_count": piece.word_count,
+        "visibility": piece.visibility,
+        "owned": piece.owned,
+        "created_at": piece.created_at.isoformat(),
+    }

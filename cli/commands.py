@@ -75,6 +75,10 @@ def worker(args: argparse.Namespace) -> int:
         from shared.observability.exposition import prepare_multiprocess_dir
 
         prepare_multiprocess_dir()  # before exec: every pool process then counts into it
+    if args.nice:
+        # Inherited by celery and its pool: live workers on the same cores run first
+        # (docs/operations.md, "Sharing the cores").
+        os.nice(args.nice)
     argv = [sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker"]
     argv += ["-Q", args.queues, "-c", str(args.concurrency), "--loglevel", "INFO"]
     argv += ["--beat"] if args.beat else []

@@ -5,7 +5,9 @@ Flower 2.2 checks basic auth only on handlers marked ``@authenticated``:
 a bare ``celery flower`` without ``--basic-auth`` serves the whole dashboard.
 This command refuses to start without ``RECITAL_FLOWER_BASIC_AUTH``
 ("user:password") and makes every handler check it before anything else.
-It binds to 127.0.0.1 unless told otherwise.
+It binds to 127.0.0.1 unless told otherwise, and keeps its task history in
+``RECITAL_FLOWER_DB`` (default ``flower.db`` in ``RECITAL_HOME``), saved every
+minute and on shutdown, so a restart does not forget what ran.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.settings import Settings
+
+# Flower saves its history on shutdown; a crash would lose everything since the
+# start without a periodic save too.
+SAVE_EVERY_MS = 60_000
 
 
 def credentials(settings: Settings) -> str | None:
@@ -80,5 +86,10 @@ def run_flower(args: argparse.Namespace, settings: Settings) -> int:
 
     app = create_celery(settings)
     # In-process, so the credentials never appear on a command line (ps, /proc).
-    app.start(["flower", f"--address={args.address}", f"--port={args.port}", f"--basic-auth={secret}"])
+    db = settings.resolved_flower_db
+    db.parent.mkdir(parents=True, exist_ok=True)
+    history = ["--persistent=True", f"--db={db}", f"--state_save_interval={SAVE_EVERY_MS}"]
+    app.start(
+        ["flower", f"--address={args.address}", f"--port={args.port}", f"--basic-auth={secret}", *history]
+    )
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -29,6 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", "-c", type=int, default=1)
     worker.add_argument("--beat", action="store_true", help="also run the sweeper schedule")
     worker.add_argument("--name", "-n", help="node name, e.g. recordings-1@%%h")
+    worker.add_argument(
+        "--nice",
+        type=int,
+        choices=range(20),
+        default=0,
+        metavar="0-19",
+        help="lower its CPU priority (the rescore worker runs at 19, beside live workers)",
+    )
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade"])
@@ -55,18 +64,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for chatty in ("alembic", "celery", "numba"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
-    # kombu warns that memory:// has no hostname, which is the point of it.
-    logging.getLogger("kombu").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     handler = _handlers()[args.command]
     try:
+        _configure_logging(args.command)
         return handler(args)
     except ValidationError as exc:
         print(settings_problem(exc), file=sys.stderr)
         return 2
+
+
+def _configure_logging(command: str) -> None:
+    """Recital's log format (docs/operations.md); ``recital serve`` is a development server."""
+    from shared.observability.logs import configure_logging
+
+    settings = get_settings()
+    development = command == "serve" and "RECITAL_ENVIRONMENT" not in os.environ and not settings.log_format
+    configure_logging("text" if development else settings.resolved_log_format)
+    for chatty in ("alembic", "celery", "numba"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    # kombu warns that memory:// has no hostname, which is the point of it.
+    logging.getLogger("kombu").setLevel(logging.ERROR)
 
 
 def settings_problem(exc: ValidationError) -> str:

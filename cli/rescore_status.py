@@ -147,7 +147,8 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
 
 
 def _table(title: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
-    table = Table(title=title, title_justify="left")
+    # A narrow table would wrap its title over several lines.
+    table = Table(title=title, title_justify="left", min_width=len(title) + 4)
     for header in headers:
         table.add_column(header)
     for row in rows:

@@ -58,6 +58,9 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web import limits
 
     app.extensions["recital.limiter"] = limits.install(app, settings)
+    from web import request_log
+
+    request_log.install(app)
     logging.getLogger("recital").setLevel(logging.INFO)
     return app
 

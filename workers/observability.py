@@ -8,6 +8,9 @@ Connected to Celery's signals when ``workers.celery_app`` is imported:
   ``PROMETHEUS_MULTIPROC_DIR`` (``recital worker`` prepares that folder).
 - ``worker_process_shutdown`` (a pool child): its live gauges stop counting.
 - ``task_postrun`` of a re-scoring batch: counted once per batch.
+- ``setup_logging``: Recital's log format (JSON lines, or text in development)
+  instead of Celery's; ``task_prerun`` binds each job's request id (from the
+  task's headers, as the web sent it) and attempt id to its log lines.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ import logging
 import os
 from typing import Any
 
-from celery.signals import task_postrun, worker_process_shutdown, worker_ready
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_process_shutdown, worker_ready
 
-from shared.observability import exposition
+from shared.observability import context, exposition
+from shared.observability.logs import configure_logging
 from shared.observability.metrics import WORKER_QUEUES, record_rescore_batch
-from shared.queue import RESCORE_BATCH
+from shared.queue import PROCESS_ATTEMPT, RESCORE_BATCH, REWRITE_COACHING
 from shared.settings import get_settings
 
 log = logging.getLogger("recital.metrics")
@@ -49,8 +53,31 @@ def _child_gone(pid: int | None = None, **_: Any) -> None:
         multiprocess.mark_process_dead(pid or os.getpid())
 
 
+# Tasks whose first argument is an attempt id.
+ABOUT_AN_ATTEMPT = (PROCESS_ATTEMPT, REWRITE_COACHING)
+
+
+@setup_logging.connect
+def _logging(**_: Any) -> None:
+    # Connected, so Celery leaves the root logger to us. Celery's own INFO lines
+    # stay: "celery@host ready." is how tests and people see a worker start.
+    configure_logging(get_settings().resolved_log_format)
+
+
+@task_prerun.connect
+def _task_starts(sender: Any = None, task_id: str | None = None, args: Any = None, **_: Any) -> None:
+    context.clear()
+    request = getattr(sender, "request", None)
+    sent_by = getattr(request, context.REQUEST_ID_HEADER, None) or (
+        getattr(request, "headers", None) or {}
+    ).get(context.REQUEST_ID_HEADER)
+    about = getattr(sender, "name", None) in ABOUT_AN_ATTEMPT and args
+    context.bind(request_id=sent_by or task_id, attempt_id=str(args[0]) if about else None)
+
+
 @task_postrun.connect
 def _task_done(sender: Any = None, retval: Any = None, **_: Any) -> None:
+    context.clear()
     if getattr(sender, "name", None) == RESCORE_BATCH and isinstance(retval, dict):
         counts = {k: retval.get(k) for k in ("scored", "skipped", "failed")}
         if all(isinstance(v, int) for v in counts.values()):

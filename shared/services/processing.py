@@ -60,6 +60,12 @@ class Outcome:
     retry_in: float | None = None  # busy: seconds until the other worker's lease ends
     timings: dict[str, float] = field(default_factory=dict)
 
+    def log_fields(self) -> dict[str, object]:
+        """The summary line's values, as fields of a JSON log line."""
+        fields = {"attempt_id": str(self.attempt_id), "status": self.status, "delivery": self.delivery}
+        timings = {k: round(v, 4) for k, v in self.timings.items()}
+        return fields | ({"error_code": self.error_code} if self.error_code else {}) | {"timings": timings}
+
     def summary(self) -> str:
         phases = " ".join(f"{k}={v:.3f}s" for k, v in self.timings.items())
         code = f" code={self.error_code}" if self.error_code else ""
@@ -83,7 +89,7 @@ def run_attempt_job(attempt_id: uuid.UUID, ctx: ProcessingContext) -> Outcome:
             with LeaseHeartbeat(ctx.uow_factory, attempt_id, ctx.worker_id, settings.lease_seconds):
                 _process_or_settle(uow, ctx, outcome)
         uow.commit()  # a failure or release recorded above; otherwise it ends a read
-    log.info(outcome.summary())
+    log.info(outcome.summary(), extra=outcome.log_fields())
     return outcome
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from shared.settings import Settings
+from tests.conftest import settings_env
 from tests.support.auth import bearer, http_sign_up_token
 from tests.support.recitations import synthesise
-from tests.support.stack import free_port
+from tests.support.stack import CeleryWorker, free_port
 
 SAMPLES = Path(__file__).resolve().parents[2] / "cli" / "samples"
 
@@ -44,6 +46,10 @@ def test_demo_prints_a_scored_result(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     assert ": done" in run.stdout and "accuracy" in run.stdout, run.stdout
     assert "civil" in run.stdout and "hesitation" in run.stdout, run.stdout
+    # The sample's two deliberate mistakes, and no false alarm: its "war" was
+    # shown "war→are ✗" (W AO R in the dictionary, said W AA R).
+    assert "civil–" in run.stdout and "endure→remain✗" in run.stdout, run.stdout
+    assert run.stdout.count("✗") == 1 and "war→" not in run.stdout, run.stdout
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
@@ -221,3 +227,36 @@ def poll(url: str, token: str, timeout: float = 120) -> dict:  # type: ignore[ty
             return dict(body)
         time.sleep(0.3)
     pytest.fail("attempt did not finish")
+
+
+def test_worker_refuses_a_niceness_out_of_range(tmp_path: Path) -> None:
+    run = recital("worker", "--nice", "20", env=embedded_env(tmp_path), timeout=60)
+    assert run.returncode == 2 and "--nice" in run.stderr and "invalid choice" in run.stderr, run.stderr
+
+
+def test_a_niced_worker_and_its_pool_run_at_the_lower_priority(
+    stack_settings: Settings, tmp_path: Path
+) -> None:
+    worker = CeleryWorker(
+        settings_env(stack_settings), tmp_path / "w.log", queues="rescore", extra=("--nice", "7")
+    )
+    try:
+        worker.wait_ready()
+        group = _process_group(worker.process.pid)
+        assert len(group) >= 2, group  # celery's main process and its pool child
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in group} == {min(ours + 7, 19)}
+    finally:
+        worker.stop()
+
+
+def _process_group(pgid: int) -> list[int]:
+    group = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == pgid:  # after the name: state, ppid, pgrp
+            group.append(int(stat.parent.name))
+    return group

@@ -2,17 +2,21 @@
 
 It refuses to start without credentials, and every path — the dashboard,
 the API, ``/metrics``, ``/healthcheck``, static files, unknown paths — answers
-401 without them or with wrong ones.
+401 without them or with wrong ones. Its task history survives a restart
+(issue 21).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,3 +97,46 @@ def test_flower_binds_to_localhost_by_default(flower: int) -> None:
     for address in addresses - {"127.0.0.1", "127.0.1.1"}:
         with pytest.raises(OSError), socket.create_connection((address, flower), timeout=2):
             pass
+
+
+def send_task_events(broker: str, task_id: str) -> None:
+    """A task's received and succeeded events, as a worker sends them."""
+    from celery import Celery
+
+    app = Celery("events", broker=broker)
+    with app.connection_for_write() as connection:
+        dispatcher = app.events.Dispatcher(connection, enabled=True, hostname="probe@test")
+        now = time.time()
+        dispatcher.send("task-received", uuid=task_id, name="recital.process_attempt", args="['x']",
+                        kwargs="{}", retries=0, timestamp=now)  # fmt: skip
+        dispatcher.send("task-succeeded", uuid=task_id, result="'done'", runtime=0.2, timestamp=now + 0.2)
+
+
+def known_tasks(port: int) -> dict[str, object]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/tasks")
+    request.add_header("Authorization", "Basic " + base64.b64encode(AUTH.encode()).decode())
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return dict(json.loads(response.read()))
+
+
+def test_task_history_survives_a_restart(tmp_path: Path) -> None:
+    env = flower_env(tmp_path, AUTH) | {"RECITAL_FLOWER_DB": str(tmp_path / "history" / "flower.db")}
+    task_id = str(uuid.uuid4())
+    for run in ("first", "after restart"):
+        port = free_port()
+        argv = [sys.executable, "-m", "cli.main", "flower", "--port", str(port)]
+        with (tmp_path / f"{run}.log").open("wb") as out:
+            process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=out)
+            try:
+                wait_for_port(port, process, timeout=60)
+                deadline = time.monotonic() + 30
+                while task_id not in known_tasks(port) and time.monotonic() < deadline:
+                    if run == "first":  # events are pub/sub: sent until Flower has heard them
+                        send_task_events(env["RECITAL_BROKER_URL"], task_id)
+                    time.sleep(0.5)
+                assert task_id in known_tasks(port), run
+                assert known_tasks(port)[task_id]["state"] == "SUCCESS"  # type: ignore[index]
+            finally:
+                process.terminate()  # Flower saves its history on SIGTERM
+                process.wait(20)
+        assert list((tmp_path / "history").glob("flower.db*")), run

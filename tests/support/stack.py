@@ -159,10 +159,11 @@ class CeleryWorker:
         log: Path,
         queues: str = "recordings,maintenance",
         concurrency: int = 1,
+        extra: tuple[str, ...] = (),
     ) -> None:
         self.log = log
         # Through the ``recital worker`` command, so every integration test runs it.
-        argv = [sys.executable, "-m", "cli.main", "worker", "-Q", queues, "-c", str(concurrency)]
+        argv = [sys.executable, "-m", "cli.main", "worker", "-Q", queues, "-c", str(concurrency), *extra]
         argv += ["--name", f"test-{uuid.uuid4().hex[:6]}@%h"]
         self._out = log.open("wb")
         self.process = spawn_logged(argv, env, self._out)

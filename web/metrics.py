@@ -12,23 +12,25 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.registry import Collector
 
 from shared.container import Container
+from shared.db.repositories.runs_port import RunRecord
 from shared.observability.access import CHALLENGE, allowed
 from shared.observability.exposition import registry
 from shared.observability.readings import DatabaseReadings, QueueReadings
 from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
-from shared.services.operations import attempt_counts
+from shared.services.operations import attempt_counts, recent_runs
 from web.deps import container
 from web.errors import error_response
 
 metrics = Blueprint("metrics", __name__)
 
 QUEUES = (QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE)
+REFUSAL_MESSAGE = "Metrics need the metrics credentials."
 
 
 @metrics.get("/metrics")
 def scrape() -> Response | tuple[Response, int]:
     if not allowed(request.headers.get("Authorization"), container().settings.metrics_basic_auth):
-        response, status = error_response(401, "unauthorised", "Metrics need the metrics credentials.")
+        response, status = error_response(401, "authentication_required", REFUSAL_MESSAGE)
         response.headers["WWW-Authenticate"] = CHALLENGE
         return response, status
     return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
@@ -38,7 +40,7 @@ def _registry() -> CollectorRegistry:
     served: CollectorRegistry | None = current_app.extensions.get("recital.metrics")
     if served is None:
         deps = container()
-        readings: list[Collector] = [DatabaseReadings(lambda: _attempts(deps))]
+        readings: list[Collector] = [DatabaseReadings(lambda: _attempts(deps), lambda: _runs(deps))]
         if deps.settings.broker_url.startswith(("redis://", "rediss://")):
             readings.append(QueueReadings(deps.settings.broker_url, QUEUES))
         served = current_app.extensions["recital.metrics"] = registry(readings)
@@ -48,3 +50,8 @@ def _registry() -> CollectorRegistry:
 def _attempts(deps: Container) -> dict[str, int]:
     with deps.uow() as uow:
         return attempt_counts(uow)
+
+
+def _runs(deps: Container) -> list[RunRecord]:
+    with deps.uow() as uow:
+        return recent_runs(uow)

@@ -2,8 +2,9 @@
 
 The web serves these (one place, not once per worker): the depth of each
 Celery queue and the age of its oldest message, read from the Redis lists
-kombu keeps per queue (and per priority step); and attempts by status, one
-``GROUP BY`` on the status index. A reading that fails is left out of that
+kombu keeps per queue (and per priority step); attempts by status, one
+``GROUP BY`` on the status index; and the progress of the newest re-scoring
+runs (``rescore_runs``). A reading that fails is left out of that
 scrape and counted in ``recital_scrape_errors_total`` rather than failing
 the whole page.
 """
@@ -93,10 +94,13 @@ def _sent_times(messages: Iterable[bytes]) -> Iterator[float]:
 
 
 class DatabaseReadings(Collector):
-    """``recital_attempts`` by status (and, where the database has them, rescore run progress)."""
+    """``recital_attempts`` by status, and the progress of the newest re-scoring runs."""
 
-    def __init__(self, read: Callable[[], Mapping[str, Any]]) -> None:
+    def __init__(
+        self, read: Callable[[], Mapping[str, Any]], read_runs: Callable[[], Sequence[Any]] = tuple
+    ) -> None:
         self._read = read
+        self._read_runs = read_runs
         self.errors = 0
 
     def collect(self) -> Iterator[Metric]:
@@ -112,7 +116,39 @@ class DatabaseReadings(Collector):
         for status, count in sorted(counts.items()):
             attempts.add_metric([status], count)
         yield attempts
+        yield from self._runs()
         yield _errors("database", self.errors)
+
+    def _runs(self) -> Iterator[Metric]:
+        counted = GaugeMetricFamily(
+            "recital_rescore_run_attempts",
+            "Attempts a re-scoring run has counted so far, by outcome (done, failed, skipped).",
+            labels=["run", "outcome"],
+        )
+        total = GaugeMetricFamily(
+            "recital_rescore_run_total_attempts",
+            "Attempts a re-scoring run covers (once every batch is sent).",
+            labels=["run"],
+        )
+        info = GaugeMetricFamily(
+            "recital_rescore_run_info",
+            "1 per recent re-scoring run, with its state.",
+            labels=["run", "state", "mode"],
+        )
+        try:
+            runs = list(self._read_runs())
+        except Exception:  # noqa: BLE001 - as for the attempts: left out, counted
+            log.warning("rescore run readings failed", exc_info=True)
+            self.errors += 1
+            runs = []
+        for run in runs:
+            name = str(run.id)
+            for outcome in ("done", "failed", "skipped"):
+                counted.add_metric([name, outcome], getattr(run, outcome))
+            if run.total is not None:
+                total.add_metric([name], run.total)
+            info.add_metric([name, run.state, run.mode], 1)
+        yield from (counted, total, info)
 
 
 def _errors(source: str, count: int) -> Metric:

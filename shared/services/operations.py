@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.runs_port import RunRecord, RunsUnitOfWork
 
 ATTEMPT_STATUSES = ("queued", "processing", "done", "failed")
 
@@ -12,3 +13,12 @@ def attempt_counts(uow: UnitOfWorkPort) -> dict[str, int]:
     counts = dict.fromkeys(ATTEMPT_STATUSES, 0)
     counts.update(uow.attempts.count_by_status())
     return counts
+
+
+# A bounded number of label values: the runs an operator follows are the latest.
+RUNS_SHOWN = 5
+
+
+def recent_runs(uow: RunsUnitOfWork, limit: int = RUNS_SHOWN) -> list[RunRecord]:
+    """The newest re-scoring runs, for per-run progress (running or just ended)."""
+    return uow.runs.newest(limit, 0)[0]

@@ -46,6 +46,10 @@ def test_demo_prints_a_scored_result(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     assert ": done" in run.stdout and "accuracy" in run.stdout, run.stdout
     assert "civil" in run.stdout and "hesitation" in run.stdout, run.stdout
+    # The sample's two deliberate mistakes, and no false alarm: its "war" was
+    # shown "war→are ✗" (W AO R in the dictionary, said W AA R).
+    assert "civil–" in run.stdout and "endure→remain✗" in run.stdout, run.stdout
+    assert run.stdout.count("✗") == 1 and "war→" not in run.stdout, run.stdout
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from shared.transcription.chunking import plan_chunks
 from shared.transcription.offline.decoder import decode_span, new_decoder
 from shared.transcription.offline.frontend import prepare
 from shared.transcription.offline.piece_model import piece_arpa, piece_tokens, sentences
-from shared.transcription.offline.pronunciations import pronounce
+from shared.transcription.offline.pronunciations import pronounce, rounded_r_variant
 from shared.transcription.offline.second_look import look_again
 from shared.transcription.port import TranscriptionError
 
@@ -38,10 +38,11 @@ GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = 5000
 
 UTTERANCE_SAMPLES = 120 * TARGET_RATE
+VARIANT_SLOT = 9  # "war(9)": past the dictionary's own variants, read back as "war"
 # Bump with any change to what this engine hears (biasing, front end, second
 # looks): transcripts are cached by it, and the golden test
 # (tests/shared/transcription/offline/test_golden.py) fails on a change without a bump.
-RECOGNITION_VERSION = "offline-2026.11.8"
+RECOGNITION_VERSION = "offline-2026.12.1"
 
 
 class OfflineTranscriber:
@@ -110,11 +111,23 @@ class OfflineTranscriber:
             self._searches[key] = name
         return self._searches[key]
 
+    def _add_variants(self, words: set[str]) -> None:
+        """Second pronunciations (``rounded_r_variant``) for every word the
+        model can produce: the piece's and the generic vocabulary's, so a
+        word's pronunciations never depend on which pieces came before."""
+        for word in sorted(words):
+            if self._decoder.lookup_word(_variant_name(word)) is not None:
+                continue
+            variant = rounded_r_variant(word, self._decoder.lookup_word(word))
+            if variant is not None:
+                self._decoder.add_word(_variant_name(word), variant, False)
+
     def _add_piece_lm(self, name: str, tokens: Sequence[str]) -> None:
         for word in sorted(set(tokens) - {"</s>"}):
             if self._decoder.lookup_word(word) is None:
                 self._decoder.add_word(word, pronounce(word, self._decoder.lookup_word), True)
         generic = _generic_unigrams(self._decoder)
+        self._add_variants({*tokens, *(word for word, _ in generic)} - {"</s>"})
         arpa = piece_arpa(sentences(tokens), generic, self._weight)
         with tempfile.NamedTemporaryFile("w", suffix=".arpa", delete=False) as handle:
             handle.write(arpa)
@@ -123,6 +136,10 @@ class OfflineTranscriber:
             self._decoder.add_lm(name, lm)
         finally:
             os.unlink(handle.name)
+
+
+def _variant_name(word: str) -> str:
+    return f"{word}({VARIANT_SLOT})"
 
 
 def _utterances(samples: np.ndarray) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Pronunciations for piece words missing from the dictionary.
+"""Pronunciations for piece words missing from the dictionary, and variants.
 
 Archaic and legal compounds ("thereunder", "whereunto") are split into two
 dictionary words when they can be (there + under -> DH EH R AH N D ER);
@@ -11,6 +11,8 @@ letter fallback (TH ER EH AH N D ER).
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from shared.domain.function_words import FUNCTION_WORDS
 
 _MIN_PART = 3  # letters in each part of a compound
 
@@ -111,3 +113,23 @@ def letter_phones(word: str) -> str:
     if archaic:
         phones.append("IH TH")
     return " ".join(phones) or "AH"
+
+
+def rounded_r_variant(word: str, phones: str | None) -> str | None:
+    """A second pronunciation with AA for AO between W and R, or None.
+
+    After W the lips are already rounded, and many speakers say "war",
+    "warm" or "toward" with an unrounded vowel; the US English acoustic
+    model then heard another word: the demo's "a great war" was heard "a
+    great are" (a grammar offering both chose "are" over W AO R, and "war"
+    as W AA R). Only after W: the same variant on every AO before R ("lord"
+    as L AA R D) also let noise be heard as "authority" on the held-out
+    set. Function words keep their one pronunciation."""
+    if not phones or word in FUNCTION_WORDS:
+        return None
+    parts = phones.split()
+    changed = [
+        "AA" if p == "AO" and 0 < i < len(parts) - 1 and parts[i - 1] == "W" and parts[i + 1] == "R" else p
+        for i, p in enumerate(parts)
+    ]
+    return " ".join(changed) if changed != parts else None

@@ -108,6 +108,26 @@ def test_piece_compound_missing_from_the_dictionary_is_pronounced_from_its_parts
     assert pronounce("thereunder", decoder.lookup_word) == "DH EH R AH N D ER"
 
 
+def test_the_unrounded_vowel_between_w_and_r_is_a_second_pronunciation() -> None:
+    from shared.transcription.offline.pronunciations import rounded_r_variant
+
+    assert rounded_r_variant("war", "W AO R") == "W AA R"
+    assert rounded_r_variant("toward", "T AH W AO R D") == "T AH W AA R D"
+    assert rounded_r_variant("lord", "L AO R D") is None  # only after W
+    assert rounded_r_variant("law", "L AO") is None  # only before R
+
+
+def test_the_bundled_demo_says_war_and_is_heard_war(engine: OfflineTranscriber) -> None:
+    # The demo showed "war→are ✗": the sample says W AA R, the dictionary had
+    # only W AO R, and a grammar offering both chose "are".
+    samples = Path(__file__).resolve().parents[4] / "cli" / "samples"
+    text = (samples / "gettysburg.txt").read_text()
+    audio = decode_file(str(samples / "gettysburg_recitation.flac"), "flac")
+    heard = [w.text for w in engine.transcribe(audio, text).words]
+    assert "great war testing" in " ".join(heard), heard
+    assert "great are" not in " ".join(heard), heard
+
+
 def test_a_long_recording_is_decoded_in_utterances_on_one_clock(
     engine: OfflineTranscriber, clean: DecodedAudio
 ) -> None:

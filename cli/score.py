@@ -15,6 +15,7 @@ from typing import Any
 from shared.domain.scoring import score_recitation
 from shared.domain.transcript import Transcript
 from shared.settings import Settings
+from shared.wordnet import RELATIONS
 
 
 def run_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -22,7 +23,8 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
     warnings: tuple[str, ...] = ()
     if args.transcript_json:
         transcript = Transcript.from_dict(json.loads(Path(args.transcript_json).read_text()))
-        result = score_recitation(reference, transcript, settings.scoring_options()).to_dict()
+        options = settings.scoring_options()
+        result = score_recitation(reference, transcript, options, related=RELATIONS).to_dict()
     elif args.audio:
         scored = _score_audio(Path(args.audio), reference, settings, args.engine)
         if scored is None:

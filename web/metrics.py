@@ -24,12 +24,13 @@ from web.errors import error_response
 metrics = Blueprint("metrics", __name__)
 
 QUEUES = (QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE)
+REFUSAL_MESSAGE = "Metrics need the metrics credentials."
 
 
 @metrics.get("/metrics")
 def scrape() -> Response | tuple[Response, int]:
     if not allowed(request.headers.get("Authorization"), container().settings.metrics_basic_auth):
-        response, status = error_response(401, "unauthorised", "Metrics need the metrics credentials.")
+        response, status = error_response(401, "authentication_required", REFUSAL_MESSAGE)
         response.headers["WWW-Authenticate"] = CHALLENGE
         return response, status
     return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)

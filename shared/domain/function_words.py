@@ -28,3 +28,25 @@ FUNCTION_WORDS = frozenset(
     "we you i me him her us them his its our their my your not no than then when "
     "what who whom which there here".split()
 )
+
+# Wider classes for judging a repair only (not the piece model's swap paths): a
+# function word said and at once replaced by one of the same wider class is an
+# attempt at it ("upon" then "on", "his" then "the", "would" then "shall"), since
+# 2026.12.1. Conjunctions stay apart from "that", "so" and "when": an inserted word
+# the engine hears as one of those is not a repair ("and" then "when").
+REPAIR_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("a", "an", "the", "this", "that", "these", "those", "my", "thy", "our", "your", "his", "her",
+     "their", "its", "some", "any", "each", "every", "no", "one", "all", "both"),
+    ("in", "on", "at", "into", "onto", "upon", "within", "of", "for", "from", "to", "by", "with",
+     "without", "about", "under", "over", "through", "out"),
+    ("i", "you", "he", "she", "it", "we", "they", "me", "him", "us", "them", "thee", "thou"),
+    ("is", "was", "are", "were", "be", "been", "am", "being", "art"),
+    ("shall", "will", "should", "would", "could", "can", "may", "might", "must"),
+    ("have", "has", "had", "hath", "do", "does", "did", "doth"),
+    ("and", "but", "or", "nor", "yet"),
+)  # fmt: skip
+REPAIR_MATES: dict[str, frozenset[str]] = {
+    word: frozenset(other for group in REPAIR_CLASSES if word in group for other in group if other != word)
+    for group in REPAIR_CLASSES
+    for word in group
+}

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from shared.domain.alignment import INS, MATCH, SUB, Alignment, Link
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.lexicon import HOMOPHONES
+from shared.domain.relations import WordRelations, unrelated
 from shared.domain.repairs import Stops, merge_self_corrections, merge_unlike_copies
 from shared.domain.result import WordStatus
 from shared.domain.text import normalise_words
@@ -66,12 +67,14 @@ def judge(
     ref_keys: Sequence[str],
     stops: Sequence[tuple[float, float]] = (),
     phrase_ends: frozenset[int] = frozenset(),
+    related: WordRelations = unrelated,
 ) -> list[Judgement]:
     """Statuses for an alignment's links. ``keys`` are spoken words as compared.
 
     ``stops`` are voice-activity pauses and silences (start, end), used with the gaps
     between word times to tell a repaired slip from an insertion;
-    ``phrase_ends`` are the reference words a pause may naturally follow.
+    ``phrase_ends`` are the reference words a pause may naturally follow;
+    ``related`` says whether a slip means nearly what the next word means.
     The passes only ever change substitutions and words near an extra
     word (long pieces are mostly plain matches).
     """
@@ -89,7 +92,7 @@ def judge(
                 out[k] = link._replace(status=WordStatus.CORRECT)
     # Slides, repetitions and repairs all start from an extra word, so they
     # run on short windows from each extra word on.
-    stopped = Stops(stops, phrase_ends)
+    stopped = Stops(stops, phrase_ends, related)
     extras = [k for k in odd if out[k].status is INS]
     for start, end in reversed(_windows(extras, len(out))):
         out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, stopped)

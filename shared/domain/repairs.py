@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from shared.domain.alignment import Link
-from shared.domain.function_words import CLASS_MATES, FUNCTION_WORDS
+from shared.domain.function_words import CLASS_MATES, FUNCTION_WORDS, REPAIR_MATES
+from shared.domain.relations import WordRelations, unrelated
 from shared.domain.result import WordStatus
 from shared.domain.transcript import SpokenWord
 
@@ -52,10 +53,14 @@ class Stops:
     a pause is natural (punctuation)."""
 
     def __init__(
-        self, stops: Sequence[tuple[float, float]] = (), phrase_ends: frozenset[int] = frozenset()
+        self,
+        stops: Sequence[tuple[float, float]] = (),
+        phrase_ends: frozenset[int] = frozenset(),
+        related: WordRelations = unrelated,
     ) -> None:
         self._mids = sorted((s + e) / 2 for s, e in stops if e - s >= VAD_PAUSE)
         self.phrase_ends = phrase_ends
+        self.related = related  # the meaning half of "could the slip stand for the word"
 
     def between(self, first: SpokenWord, second: SpokenWord) -> bool:
         """A pause from the first word's middle to the second's, or a gap in word times."""
@@ -114,7 +119,7 @@ def _try_merge(
     assert item.ref is not None
     restarted = wrong_end < len(out)
     slip, right = keys[wrong[-1]], item.spoken[0]
-    if not (restarted or _looks_like_attempt(slip, ref_keys[item.ref])):
+    if not (restarted or _stands_for(slip, ref_keys[item.ref], stops.related)):
         if not stops.between(spoken[wrong[-1]], spoken[right]):
             return None
     del out[k:wrong_end]
@@ -184,16 +189,24 @@ def _try_tail(
     return Link(_FIXED, item.ref, (*slip, *item.spoken))
 
 
-def _looks_like_attempt(slip: str, expected: str) -> bool:
-    """A misreading of the same word (spelling similarity), or a function word of
-    the same class ("a" then "the", "in" then "on"; not "and" then "when").
+def _stands_for(slip: str, expected: str, related: WordRelations) -> bool:
+    """Could the slip stand for the expected word, so that saying it right
+    before that word is a repair, with or without a pause (since 2026.12.1)?
 
-    Otherwise an extra word before a correct word is a repaired slip only
+    A misreading of the same word (spelling similarity: sounds or starts
+    like it), a function word for one of its wider grammatical class ("a"
+    then "the", "upon" then "on"; not "and" then "when", see
+    ``REPAIR_CLASSES``), or a synonym or near synonym of a content word
+    (``related``, WordNet in the pipeline). Otherwise the extra word is a repaired slip only
     after a restart or with a pause before the repair (see ``_try_merge``).
     """
-    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY:
+    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY or slip in CLASS_MATES.get(expected, ()):
         return True
-    return slip in CLASS_MATES.get(expected, ())
+    if slip in REPAIR_MATES.get(expected, ()):
+        return True
+    if slip in FUNCTION_WORDS or expected in FUNCTION_WORDS or slip in REPAIR_MATES:
+        return False  # a function word stands only for one of its wider class
+    return related(slip, expected)
 
 
 def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], stops: Stops) -> None:

@@ -23,6 +23,7 @@ from shared.domain.fluency import fluency_score, inner_silences, silences_betwee
 from shared.domain.garbage import collector_paused
 from shared.domain.miscues import Judgement, judge
 from shared.domain.numbers import Forms
+from shared.domain.relations import WordRelations, unrelated
 from shared.domain.result import (
     Hesitation,
     ScoredAttempt,
@@ -35,7 +36,7 @@ from shared.domain.wordlist import SAID, WordList, word_list
 
 # Bump with any change to what scoring says for the same input (docs/scoring.md,
 # "scoring_version policy"); tests/shared/domain/test_golden_scoring.py fails otherwise.
-SCORING_VERSION = "2026.11.8"
+SCORING_VERSION = "2026.12.1"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
 
@@ -68,6 +69,7 @@ def score_recitation(
     pauses: Sequence[tuple[float, float]] | None = None,
     duration: float | None = None,
     silences: Sequence[tuple[float, float]] = (),
+    related: WordRelations = unrelated,
 ) -> ScoredAttempt:
     """Compare what was said with the piece and score it.
 
@@ -76,6 +78,9 @@ def score_recitation(
     ``silences`` are the detector's own silences, unmerged: with the pauses
     they tell a repair's short stop (not used for hesitations).
     ``duration`` is the recording length; it bounds the speaking time.
+    ``related`` answers whether an extra word means nearly what the next
+    word means (a synonym said and corrected at once is a repair);
+    ``shared.pipeline`` passes WordNet's answer.
     A piece parsed once with ``parse_reference`` may be passed instead of its
     text (batch re-scoring of one piece saves the parsing, about a fifth of
     the time for a long piece). Raises ValueError when the text has no words.
@@ -83,7 +88,7 @@ def score_recitation(
     with collector_paused():  # see shared.domain.garbage: a third of the time on long pieces
         if not isinstance(reference_text, ReferenceText):
             reference_text = parse_reference(reference_text)
-        return _score(reference_text, transcript, options, pauses, duration, silences)
+        return _score(reference_text, transcript, options, pauses, duration, silences, related)
 
 
 def _score(
@@ -93,13 +98,14 @@ def _score(
     pauses: Sequence[tuple[float, float]] | None,
     duration: float | None,
     silences: Sequence[tuple[float, float]],
+    related: WordRelations,
 ) -> ScoredAttempt:
     spoken = _split_fillers(transcript.words, reference)
     ref_keys = reference.keys
     starts = frozenset(s.first_word for s in reference.sections)
     alignment = align_words(reference.forms, spoken.forms, ref_keys, spoken.keys, starts)
     stops = [*(pauses or ()), *silences]
-    judged = judge(alignment, spoken.keys, spoken.words, ref_keys, stops, reference.phrase_ends)
+    judged = judge(alignment, spoken.keys, spoken.words, ref_keys, stops, reference.phrase_ends, related)
     if pauses is not None:
         gaps = list(pauses)
     else:

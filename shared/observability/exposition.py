@@ -27,6 +27,10 @@ from pydantic import SecretStr
 from shared.observability.access import CHALLENGE, allowed
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# The web's 401 body, word for word (web/errors.py's shape and code).
+REFUSAL = (
+    b'{"error": {"code": "authentication_required", "message": "Metrics need the metrics credentials."}}'
+)
 
 
 def multiprocess_dir() -> str | None:
@@ -75,7 +79,7 @@ def protected(app: WsgiApp, secret: SecretStr | None) -> WsgiApp:
     def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if allowed(environ.get("HTTP_AUTHORIZATION"), secret):
             return app(environ, start_response)
-        body = b'{"error": {"code": "unauthorised", "message": "metrics need the metrics credentials"}}'
+        body = REFUSAL
         start_response(
             "401 Unauthorized",
             [

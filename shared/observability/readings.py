@@ -2,8 +2,9 @@
 
 The web serves these (one place, not once per worker): the depth of each
 Celery queue and the age of its oldest message, read from the Redis lists
-kombu keeps per queue (and per priority step); and attempts by status, one
-``GROUP BY`` on the status index. A reading that fails is left out of that
+kombu keeps per queue (and per priority step); attempts by status, one
+``GROUP BY`` on the status index; and the progress of the newest re-scoring
+runs (``rescore_runs``). A reading that fails is left out of that
 scrape and counted in ``recital_scrape_errors_total`` rather than failing
 the whole page.
 """

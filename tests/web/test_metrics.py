@@ -45,7 +45,7 @@ def test_metrics_refuse_without_the_credentials(tmp_path: Path) -> None:
         for headers in ({}, basic("ops:wrong"), basic(CREDENTIALS + "x"), {"Authorization": "Bearer x"}):
             response = client.get("/metrics", headers=headers)
             assert response.status_code == 401, (configured, headers)
-            assert response.get_json()["error"]["code"] == "unauthorised"
+            assert response.get_json()["error"]["code"] == "authentication_required"
             assert response.headers["WWW-Authenticate"].startswith("Basic ")
             assert "recital_" not in response.get_data(as_text=True)
         if configured is None:  # no credentials set: even the right-looking ones are refused

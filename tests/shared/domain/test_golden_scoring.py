@@ -15,6 +15,7 @@ from typing import Any
 
 from shared.domain.scoring import SCORING_VERSION, score_recitation
 from shared.domain.transcript import SpokenWord, Transcript
+from shared.wordnet import RELATIONS
 from tests.support import golden
 
 GOLDEN = Path(__file__).parent / "golden" / "scoring.json"
@@ -33,7 +34,9 @@ def _case(
     piece: str, words: list[SpokenWord], pauses: list[tuple[float, float]] | None = None
 ) -> dict[str, Any]:
     transcript = Transcript.of(words, "golden", "golden")
-    result = score_recitation(piece, transcript, pauses=pauses, duration=30.0, silences=pauses or ())
+    result = score_recitation(
+        piece, transcript, pauses=pauses, duration=30.0, silences=pauses or (), related=RELATIONS
+    )
     return result.to_dict()
 
 
@@ -58,6 +61,13 @@ def _outputs() -> dict[str, Any]:
             PSALM, _timed("the lord is my sheep shepherd i shall not want"), [(1.9, 2.3)]
         ),
         "unlike_copy": _case(PSALM, slip, [(3.15, 3.8)]),
+        # a synonym said and corrected at once (WordNet: spirit ~ soul), an unrelated word
+        # said right before a word, and a function word for a function word (since 2026.12.1)
+        "synonym_no_pause": _case(
+            PSALM, _timed("the lord is my shepherd i shall not want he restoreth my spirit soul")
+        ),
+        "unrelated_no_pause": _case(PSALM, _timed("the lord is my river shepherd i shall not want")),
+        "function_no_pause": _case(PSALM, _timed("the lord is the my shepherd i shall not want")),
         "sounds_like": _case(PSALM, alike),
         "hesitation": _case(PSALM, [*psalm[:5], *_timed("i shall not want", at=6.0)], [(1.95, 6.0)]),
         "numbers_and_own_filler": _case(

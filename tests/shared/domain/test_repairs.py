@@ -176,3 +176,53 @@ def test_a_slip_with_a_pause_before_the_short_word_repairs_the_short_word() -> N
     words = _statuses("and a time", timed, pauses=[])
     assert ("a", "that's a", FIX) in words
     assert ("time", "time", WordStatus.CORRECT) in words
+
+
+# Since 2026.12.1: a slip that could stand for the next word is a repair with no pause.
+def _said(reference: str, said: str, related=None):  # type: ignore[no-untyped-def]
+    timed = [(w, 0.3 * k, 0.3 * k + 0.28) for k, w in enumerate(said.split())]  # no gap anywhere
+    kwargs = {} if related is None else {"related": related}
+    result = score_recitation(reference, _transcript(timed), pauses=[], **kwargs)
+    return [(w.expected, w.spoken, w.status) for w in result.words]
+
+
+def _synonyms(slip: str, word: str) -> bool:
+    return {slip, word} in ({"weary", "tired"}, {"days", "times"})
+
+
+def test_a_synonym_corrected_at_once_is_a_repair_when_the_source_relates_them() -> None:
+    words = _said("it was the best of times", "it was the best of days times", _synonyms)
+    assert ("times", "days times", FIX) in words
+    # Without a relation source the same words stay an insertion: meaning is the source's to say.
+    assert (None, "days", INS) in _said("it was the best of times", "it was the best of days times")
+
+
+def test_an_unrelated_word_said_right_before_a_word_stays_inserted() -> None:
+    asked: list[tuple[str, str]] = []
+
+    def related(slip: str, word: str) -> bool:
+        asked.append((slip, word))
+        return False
+
+    words = _said("walk in the garden today", "walk in the river garden today", related)
+    assert (None, "river", INS) in words and ("garden", "garden", WordStatus.CORRECT) in words
+    assert asked == [("river", "garden")]  # asked only at the candidate spot
+
+
+def test_a_function_word_for_a_function_word_is_a_repair_across_classes() -> None:
+    # "upon" and "on" are in no class together; both are function words.
+    assert ("on", "upon on", FIX) in _said("he sat on the chair", "he sat upon on the chair")
+    assert ("the", "a the", FIX) in _said("he sat on the chair", "he sat on a the chair")
+
+
+def test_a_function_word_before_a_content_word_is_not_asked_about_meaning() -> None:
+    def related(slip: str, word: str) -> bool:
+        raise AssertionError("a function word is judged by its class, not by meaning")
+
+    words = _said("walk the path home", "walk the path with home", related)
+    assert (None, "with", INS) in words
+
+
+def test_a_word_that_starts_like_the_next_is_a_repair_with_no_pause() -> None:
+    said = _said("so delicate a thing", "so dedicated delicate a thing")
+    assert ("delicate", "dedicated delicate", FIX) in said

@@ -38,6 +38,8 @@ def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
             return _database(lambda: follow(deps, args))
         if args.action == "cancel":
             return _database(lambda: cancel(deps, _uuid(args.run, "run")))
+        if args.action == "resume":
+            return _database(lambda: _resume(deps, _uuid(args.run, "run"), args))
         where = _database(lambda: _filter(deps, args))
         if args.dry_run:
             return _database(lambda: _dry_run(deps, where, args))
@@ -109,13 +111,27 @@ def _dry_run(deps: Container, where: RunFilter, args: argparse.Namespace) -> int
 def _start(deps: Container, where: RunFilter, args: argparse.Namespace) -> int:
     from shared.services.rescore_runs import start_run
 
+    mode = "retranscribe" if args.retranscribe else "rescore"
+    cap = deps.settings.retranscribe_cap_seconds() if args.retranscribe else None
     with deps.uow() as uow:
-        run = start_run(uow, where, _who())
+        run = start_run(uow, where, _who(), mode, cap)
+    return _go(deps, run.id, args)
+
+
+def _resume(deps: Container, run_id: uuid.UUID, args: argparse.Namespace) -> int:
+    from shared.services.rescore_runs import resume_run
+
+    with deps.uow() as uow:
+        resume_run(uow, run_id, deps.settings.retranscribe_cap_seconds())
+    return _go(deps, run_id, args)
+
+
+def _go(deps: Container, run_id: uuid.UUID, args: argparse.Namespace) -> int:
     if args.inline or deps.settings.embedded_broker:
         from cli.rescore_status import score_here
 
-        return score_here(deps, run.id, args.batch_size, args.limit)
-    return _send(deps, run.id, args.batch_size, args.limit)
+        return score_here(deps, run_id, args.batch_size, args.limit)
+    return _send(deps, run_id, args.batch_size, args.limit)
 
 
 def _who() -> str:

@@ -24,6 +24,12 @@ def add_parser(commands: Any) -> None:
     rescore.add_argument("--limit", type=positive, help="at most this many attempts, oldest first")
     rescore.add_argument("--inline", action="store_true", help="score here instead of on rescore workers")
     rescore.add_argument(
+        "--retranscribe",
+        action="store_true",
+        help="send the audio to the engine again where other recognition made the transcript "
+        "(shared rate limit, spend cap: RECITAL_RETRANSCRIBE_*)",
+    )
+    rescore.add_argument(
         "--dry-run", action="store_true", help="score a sample without writing and report what would change"
     )
     rescore.add_argument(
@@ -41,3 +47,5 @@ def add_parser(commands: Any) -> None:
     status.add_argument("--interval", type=float, default=1.0, help="seconds between polls (default 1)")
     cancel = actions.add_parser("cancel", help="cancel a run: batches scoring now finish, the rest stop")
     cancel.add_argument("run", help="the run's id")
+    resume = actions.add_parser("resume", help="resume a run paused at its spend cap, under the cap now set")
+    resume.add_argument("run", help="the run's id")

@@ -85,10 +85,14 @@ def _watch(deps: Container, run: RunRecord, interval: float) -> RunRecord:
 
 def summary(run: RunRecord) -> str:
     total = "?" if run.total is None else str(run.total)
-    return (
+    line = (
         f"run {run.id} {run.state}: done {run.done}, failed {run.failed}, skipped {run.skipped} "
         f"of {total} at scoring version {run.scoring_version} (started by {run.started_by})"
     )
+    if run.mode == "retranscribe":
+        cap = "no cap" if run.cap_audio_seconds is None else f"cap {run.cap_audio_seconds / 60:.2f}"
+        line += f"; re-transcribed audio {run.spent_audio_seconds / 60:.2f} min ({cap})"
+    return line
 
 
 def cancel(deps: Container, run_id: uuid.UUID) -> int:
@@ -102,12 +106,17 @@ def score_here(deps: Container, run_id: uuid.UUID, batch_size: int, limit: int |
     """The run's batches scored in this process, as a worker would, with a progress bar."""
     total = RescoreReport()
     options = deps.settings.scoring_options()
+    with deps.uow() as uow:
+        retranscribing = require_run(uow, run_id).mode == "retranscribe"
     with Progress(console=Console(stderr=True), transient=True) as progress:
         bar = progress.add_task("re-scoring", total=None)
 
         def score(run: uuid.UUID, batch_no: int, ids: list[uuid.UUID]) -> None:
-            with deps.uow() as uow:
-                report = run_batch(uow, run, batch_no, ids, options)
+            if retranscribing:
+                report = _retranscribe_here(deps, run, batch_no, ids)
+            else:
+                with deps.uow() as uow:
+                    report = run_batch(uow, run, batch_no, ids, options)
             if report is not None:
                 total.add(report)
             progress.advance(bar, len(ids))
@@ -121,6 +130,17 @@ def score_here(deps: Container, run_id: uuid.UUID, batch_size: int, limit: int |
     for attempt_id, reason in total.failed:
         print(f"failed {attempt_id}: {reason}", file=sys.stderr)
     return 1 if total.failed else 0
+
+
+def _retranscribe_here(
+    deps: Container, run_id: uuid.UUID, batch_no: int, ids: list[uuid.UUID]
+) -> RescoreReport | None:
+    from shared.rate_bucket import retranscribe_limit
+    from shared.services.retranscription import Engine, retranscribe_batch
+
+    limit = retranscribe_limit(deps.settings)
+    engine = Engine(deps.transcriber(), deps.storage, limit, deps.settings.max_duration_seconds)
+    return retranscribe_batch(deps.uow, engine, run_id, batch_no, ids, deps.settings.scoring_options())
 
 
 def _print_failures(deps: Container, run: RunRecord) -> None:

@@ -115,6 +115,14 @@ class Settings(BaseSettings):
     # opens and attempts go straight to the fallback engine for the reset time.
     openai_breaker_failures: int = Field(5, ge=1)
     openai_breaker_reset_seconds: float = Field(60.0, ge=0)
+    # Re-transcription runs (`recital rescore --retranscribe`, docs/rescoring.md): one
+    # rate limit shared by every worker (a token bucket in Redis), and a spend cap per
+    # run in audio minutes and/or money at a price per audio minute.
+    retranscribe_requests_per_minute: float = Field(60.0, gt=0)
+    retranscribe_audio_minutes_per_hour: float = Field(600.0, gt=0)
+    retranscribe_cap_audio_minutes: float | None = Field(None, gt=0)
+    retranscribe_cap_money: float | None = Field(None, gt=0)
+    retranscribe_price_per_minute: float = Field(0.006, gt=0)
 
     @model_validator(mode="after")
     def _time_limits_fit_visibility(self) -> Settings:
@@ -153,6 +161,14 @@ class Settings(BaseSettings):
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url.startswith("memory://")
+
+    def retranscribe_cap_seconds(self) -> float | None:
+        """A re-transcription run's budget in audio seconds: the tighter cap, if any."""
+        caps = [self.retranscribe_cap_audio_minutes]
+        if self.retranscribe_cap_money is not None:
+            caps.append(self.retranscribe_cap_money / self.retranscribe_price_per_minute)
+        given = [cap * 60 for cap in caps if cap is not None]
+        return min(given) if given else None
 
     def scoring_options(self) -> ScoringOptions:
         """The scoring knobs: the same for processing, re-scoring and ``recital score``."""

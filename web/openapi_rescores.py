@@ -40,6 +40,8 @@ _RUN_PROPERTIES: dict[str, Any] = {
     "started_by": {"type": "string"},
     "started_at": {"type": "string"},
     "finished_at": NULLABLE_TEXT,
+    "spent_audio_seconds": {"type": "number", "description": "re-transcription: audio sent to the engine"},
+    "cap_audio_seconds": {"type": "number", "nullable": True, "description": "re-transcription's budget"},
 }
 _PAIR = {"from": {"type": "string"}, "to": {"type": "string"}, "count": COUNT}
 _ACCURACY = {"type": "number"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import replace
+from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -22,7 +23,7 @@ from shared.queue import (
 from shared.services.coaching import rewrite_coaching as rewrite_coaching_service
 from shared.services.processing import run_attempt_job
 from shared.services.rescore_runs import plan_run, run_batch
-from shared.services.rescoring import rescore_attempts
+from shared.services.rescoring import RescoreReport, rescore_attempts
 from shared.services.sweeper import sweep as sweep_service
 from workers.celery_app import container
 
@@ -111,6 +112,12 @@ def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: i
     with deps.uow() as uow:
         if run_id is None:
             report = rescore_attempts(uow, ids, options, interrupts=interrupts)
+        elif _mode(uow, run_id) == "retranscribe":
+            found = _retranscribe(uuid.UUID(run_id), batch_no, ids, options, interrupts)
+            if found is None:
+                log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
+                return {"scored": 0, "skipped": 0, "failed": 0}
+            report = found
         else:
             found = run_batch(uow, uuid.UUID(run_id), batch_no, ids, options, interrupts)
             if found is None:
@@ -119,6 +126,24 @@ def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: i
             report = found
     log.info("rescore batch=%d %s", len(attempt_ids), report.summary())
     return {"scored": report.scored, "skipped": report.skipped, "failed": len(report.failed)}
+
+
+def _mode(uow: Any, run_id: str) -> str:
+    run = uow.runs.get(uuid.UUID(run_id))
+    uow.rollback()
+    return str(run.mode) if run else "rescore"
+
+
+def _retranscribe(
+    run_id: uuid.UUID, batch_no: int, ids: list[uuid.UUID], options: Any, interrupts: Any
+) -> RescoreReport | None:
+    from shared.rate_bucket import retranscribe_limit
+    from shared.services.retranscription import Engine, retranscribe_batch
+
+    deps = container()
+    limit = retranscribe_limit(deps.settings)
+    engine = Engine(deps.transcriber(), deps.storage, limit, deps.settings.max_duration_seconds)
+    return retranscribe_batch(deps.uow, engine, run_id, batch_no, ids, options, interrupts)
 
 
 @shared_task(name=RESCORE_PLAN)

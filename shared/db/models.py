@@ -219,6 +219,9 @@ class RescoreRun(Base):
     started_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Re-transcription: audio sent to the engine so far, and the run's budget (None: no cap).
+    spent_audio_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cap_audio_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class RescoreRunBatch(Base):

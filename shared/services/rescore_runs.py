@@ -58,9 +58,15 @@ def find_learner(uow: RunsUnitOfWork, learner: str) -> uuid.UUID:
     return found
 
 
-def start_run(uow: RunsUnitOfWork, where: RunFilter, started_by: str, mode: str = "rescore") -> RunRecord:
+def start_run(
+    uow: RunsUnitOfWork,
+    where: RunFilter,
+    started_by: str,
+    mode: str = "rescore",
+    cap_audio_seconds: float | None = None,
+) -> RunRecord:
     check_filter(uow, where, mode)
-    run = uow.runs.add(NewRun(SCORING_VERSION, mode, where, started_by[:200], utcnow()))
+    run = uow.runs.add(NewRun(SCORING_VERSION, mode, where, started_by[:200], utcnow(), cap_audio_seconds))
     uow.commit()
     log.info("rescore run=%s started by=%s mode=%s", run.id, run.started_by, mode)
     return run
@@ -71,7 +77,10 @@ def plan_run(
 ) -> int:
     """Send the run's batches, one keyset page each (at most ``limit`` attempts in all),
     then its total. Stops early when the run is cancelled."""
-    sent, batch_no, after = 0, 0, None
+    with new_uow() as uow:  # a resumed run continues its numbering and its counts
+        run = require_run(uow, run_id)
+        base, first = run.counted, uow.runs.next_batch_no(run_id)
+    sent, batch_no, after = 0, first, None
     while limit is None or sent < limit:
         size = batch_size if limit is None else min(batch_size, limit - sent)
         with new_uow() as uow:
@@ -84,7 +93,7 @@ def plan_run(
         send(run_id, batch_no, [attempt_id for _, attempt_id in page])
         sent, batch_no, after = sent + len(page), batch_no + 1, _last(page)
     with new_uow() as uow:
-        uow.runs.set_total(run_id, sent, utcnow())
+        uow.runs.set_total(run_id, base + sent, utcnow())
         uow.commit()
     return sent
 
@@ -139,6 +148,15 @@ def cancel_run(uow: RunsUnitOfWork, run_id: uuid.UUID) -> RunRecord:
     return require_run(uow, run_id)
 
 
+def resume_run(uow: RunsUnitOfWork, run_id: uuid.UUID, cap_audio_seconds: float | None) -> RunRecord:
+    """paused → running under the cap now configured; the caller sends what is still pending."""
+    run = require_run(uow, run_id)
+    if not uow.runs.resume(run_id, cap_audio_seconds):
+        raise ServiceError(ErrorKind.CONFLICT, "rescore_not_paused", f"The run is {run.state}, not paused.")
+    uow.commit()
+    return require_run(uow, run_id)
+
+
 def failures(uow: RunsUnitOfWork, run_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     return uow.runs.failures(run_id, FAILURES_LISTED)
 
@@ -180,4 +198,6 @@ def run_json(run: RunRecord) -> dict[str, object]:
         "started_by": run.started_by,
         "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "spent_audio_seconds": run.spent_audio_seconds,
+        "cap_audio_seconds": run.cap_audio_seconds,
     }

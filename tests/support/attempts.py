@@ -33,17 +33,17 @@ def new_piece(deps: Container, text: str = TEXT) -> uuid.UUID:
         return create_piece(uow, learner(deps), "Psalm", text).id
 
 
-def submit(deps: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
+def submit(deps: Container, piece_id: uuid.UUID, audio: Path, handle: str = LEARNER) -> uuid.UUID:
     with deps.uow() as uow, audio.open("rb") as recording:
-        submission = Submission(learner=learner(deps).id, piece_id=piece_id, recording=recording)
+        submission = Submission(learner=learner(deps, handle).id, piece_id=piece_id, recording=recording)
         return submit_attempt(uow, deps.storage, lambda _id: None, submission, 10**8).attempt_id
 
 
-def processed(deps: Container, piece_id: uuid.UUID, audio: Path) -> uuid.UUID:
+def processed(deps: Container, piece_id: uuid.UUID, audio: Path, handle: str = LEARNER) -> uuid.UUID:
     """An attempt submitted and scored by the real pipeline, in this process."""
     from shared.services.processing import run_attempt_job
 
-    attempt_id = submit(deps, piece_id, audio)
+    attempt_id = submit(deps, piece_id, audio, handle)
     outcome = run_attempt_job(attempt_id, deps.processing_context())
     assert outcome.status == "done", outcome
     return attempt_id

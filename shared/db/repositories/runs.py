@@ -36,7 +36,7 @@ class SqlRuns:
         row = R(
             id=uuid.uuid4(), scoring_version=run.scoring_version, mode=run.mode, state="running",
             started_by=run.started_by, started_at=run.started_at, done=0, failed=0, skipped=0,
-            **vars(run.filter),
+            spent_audio_seconds=0.0, cap_audio_seconds=run.cap_audio_seconds, **vars(run.filter),
         )  # fmt: skip
         self._session.add(row)
         self._session.flush()
@@ -145,6 +145,27 @@ class SqlRuns:
             return self._session.scalar(select(U.id).where(U.handle == id_or_handle))
         return self._session.scalar(select(U.id).where(or_(by_id, U.handle == id_or_handle)))
 
+    def reserve_audio(self, run_id: uuid.UUID, seconds: float) -> bool:
+        within = or_(R.cap_audio_seconds.is_(None), R.spent_audio_seconds + seconds <= R.cap_audio_seconds)
+        statement = update(R).where(R.id == run_id, R.state == "running", within)
+        return bool(
+            self._execute(statement.values(spent_audio_seconds=R.spent_audio_seconds + seconds)).rowcount
+        )
+
+    def resume(self, run_id: uuid.UUID, cap_audio_seconds: float | None) -> bool:
+        statement = update(R).where(R.id == run_id, R.state == "paused")
+        return bool(
+            self._execute(statement.values(state="running", cap_audio_seconds=cap_audio_seconds)).rowcount
+        )
+
+    def next_batch_no(self, run_id: uuid.UUID) -> int:
+        B = models.RescoreRunBatch
+        highest = self._session.scalar(select(func.max(B.batch_no)).where(B.run_id == run_id))
+        return 0 if highest is None else highest + 1
+
+    def relink_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None:
+        self._execute(update(A).where(A.id == attempt_id).values(transcript_id=transcript_id))
+
     def _older_results(
         self, scored: dict[uuid.UUID, datetime], version: str
     ) -> dict[uuid.UUID, dict[str, Any]]:
@@ -190,5 +211,6 @@ def _record(row: models.RescoreRun) -> RunRecord:
     where = RunFilter(row.piece_id, row.learner_id, row.since, row.until, row.status)
     return RunRecord(
         row.id, row.scoring_version, row.mode, where, row.state, row.total, row.done, row.failed,
-        row.skipped, row.started_by, row.started_at, row.finished_at,
+        row.skipped, row.started_by, row.started_at, row.finished_at, row.spent_audio_seconds,
+        row.cap_audio_seconds,
     )  # fmt: skip

@@ -38,6 +38,7 @@ class NewRun:
     filter: RunFilter
     started_by: str
     started_at: datetime
+    cap_audio_seconds: float | None = None  # re-transcription's budget
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class RunRecord:
     started_by: str
     started_at: datetime
     finished_at: datetime | None
+    spent_audio_seconds: float = 0.0
+    cap_audio_seconds: float | None = None
 
     @property
     def counted(self) -> int:
@@ -127,6 +130,22 @@ class RunRepository(Protocol):
         ...
 
     def find_user(self, id_or_handle: str) -> uuid.UUID | None: ...
+
+    def reserve_audio(self, run_id: uuid.UUID, seconds: float) -> bool:
+        """Add to the run's spend if it is running and stays within its cap; False otherwise."""
+        ...
+
+    def resume(self, run_id: uuid.UUID, cap_audio_seconds: float | None) -> bool:
+        """paused → running with this cap; False when it was not paused."""
+        ...
+
+    def next_batch_no(self, run_id: uuid.UUID) -> int:
+        """One past the highest batch the run has counted."""
+        ...
+
+    def relink_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None:
+        """Point a done attempt at a new transcript; its stage and the old row stay."""
+        ...
 
 
 class RunsUnitOfWork(UnitOfWorkPort, Protocol):

@@ -1,0 +1,125 @@
+"""Re-transcription runs: the audio sent to the engine again, within one budget.
+
+For each attempt of a batch whose stored transcript came from other
+recognition than the current engine's (engine, model, recognition version):
+reserve its audio seconds against the run's spend cap (one conditional
+UPDATE on the run's row: every worker shares it), take the shared rate limit
+(a Redis token bucket), fetch and decode the recording, recognise it through
+``shared.pipeline.recognise``, and store the transcript as a new row (the
+old row, which older scores were built from, stays) linked to the attempt.
+Each transcript is committed before the next engine call, so a crash or a
+redelivery never pays for one twice: the next delivery finds it by its key.
+Then the batch is scored and counted as any run's batch.
+
+When the cap is reached the run is ``paused``: this batch scores what it has
+re-transcribed and stops; the attempts not re-transcribed stay pending for
+``recital rescore resume``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from shared.db.repositories.runs_port import BatchCount, RunsUnitOfWork
+from shared.domain.clock import utcnow
+from shared.domain.scoring import ScoringOptions
+from shared.rate_bucket import SharedRateLimit
+from shared.services import claimed_job
+from shared.services.rescoring import Interrupts, RescoreReport, rescore_attempts
+from shared.storage import Storage, StorageError
+from shared.transcription.port import Transcriber
+
+log = logging.getLogger("recital.retranscription")
+UowFactory = Callable[[], AbstractContextManager[RunsUnitOfWork]]
+RATE_WAIT_SECONDS = 30.0  # longest wait for the shared rate limit before the attempt waits for a later run
+
+
+@dataclass(frozen=True)
+class Engine:
+    transcriber: Transcriber
+    storage: Storage
+    limit: SharedRateLimit
+    max_seconds: float
+
+
+def retranscribe_batch(
+    new_uow: UowFactory,
+    engine: Engine,
+    run_id: uuid.UUID,
+    batch_no: int,
+    attempt_ids: Sequence[uuid.UUID],
+    options: ScoringOptions,
+    interrupts: Interrupts = (),
+) -> RescoreReport | None:
+    """None when the run is not running; else the scoring report of what was re-transcribed."""
+    ready: list[uuid.UUID] = []
+    failed: list[tuple[uuid.UUID, str]] = []
+    for attempt_id in attempt_ids:
+        outcome = _retranscribe(new_uow, engine, run_id, attempt_id)
+        if outcome == "stopped":
+            if not ready and not failed:
+                return None
+            break
+        if outcome == "ready":
+            ready.append(attempt_id)
+        else:
+            failed.append((attempt_id, outcome))
+    with new_uow() as uow:
+
+        def count(report: RescoreReport) -> None:
+            report.failed += failed
+            done = BatchCount(
+                run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed
+            )
+            uow.runs.count_batch(done, utcnow())
+
+        return rescore_attempts(uow, ready, options, interrupts, before_commit=count)
+
+
+def _retranscribe(new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, attempt_id: uuid.UUID) -> str:
+    """ "ready" (re-transcribed now or before), "stopped" (run not running, or the cap
+    reached: the run is paused), or a failure's reason."""
+    with new_uow() as uow:
+        run = uow.runs.get(run_id)
+        if run is None or run.state != "running":
+            return "stopped"
+        job = claimed_job.load(uow, attempt_id, 0, engine.transcriber)
+        key = claimed_job.lookup_key(engine.transcriber, job.record)
+        found = uow.results.find_transcript(key)
+        if found is not None:  # current recognition already heard it (an earlier delivery)
+            uow.runs.relink_transcript(attempt_id, found.id)
+            uow.commit()
+            return "ready"
+        seconds = job.analysis.duration if job.analysis else 0.0
+        if not uow.runs.reserve_audio(run_id, seconds):
+            if uow.runs.change_state(run_id, "paused", ("running",), utcnow()):
+                log.info("rescore run=%s paused: the spend cap is reached", run_id)
+            uow.commit()
+            return "stopped"
+        uow.commit()
+    if not engine.limit.take(seconds, RATE_WAIT_SECONDS):
+        return "rate_limited: the shared rate limit did not allow it in time"
+    return _recognise_and_store(new_uow, engine, job)
+
+
+def _recognise_and_store(new_uow: UowFactory, engine: Engine, job: claimed_job.ClaimedJob) -> str:
+    from shared.audio.types import AudioError
+    from shared.pipeline import recognise
+    from shared.transcription.port import TranscriptionError
+
+    try:
+        audio = claimed_job.fetch_and_decode(engine.storage, job, engine.max_seconds)
+        transcript = recognise(audio, job.reference_text, engine.transcriber).transcript
+    except (AudioError, TranscriptionError, StorageError) as exc:
+        log.warning("retranscribe attempt=%s failed: %s", job.attempt_id, exc)
+        return f"{type(exc).__name__}: {exc}"
+    with new_uow() as uow:
+        key = claimed_job.stored_key(job.record, transcript)
+        transcript_id = uow.results.save_transcript(key, transcript.text, transcript.to_dict(), utcnow())
+        uow.runs.relink_transcript(job.attempt_id, transcript_id)
+        uow.commit()
+    return "ready"

@@ -94,7 +94,7 @@ def test_unusable_audio_fails_with_a_code_a_learner_can_act_on(pg: Container, tm
     sf.write(silent, np.zeros(16000 * 3, dtype=np.float32), 16000)
     attempt_id = submit(pg, new_piece(pg), silent)
     outcome = run_attempt_job(attempt_id, pg.processing_context())
-    assert (outcome.status, outcome.error_code) == ("failed", "no_speech")
+    assert (outcome.status, outcome.error_code) == ("failed", "too_quiet")
     with pg.uow() as uow:
         attempt = uow.session.get_one(models.Attempt, attempt_id)
         assert attempt.status == "failed" and "microphone" in (attempt.error_message or "")

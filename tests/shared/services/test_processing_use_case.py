@@ -174,7 +174,7 @@ def test_unusable_audio_fails_with_a_sentence_a_learner_can_act_on(worker: Worke
     attempt_id = worker.submit(silent)
     outcome = run_attempt_job(attempt_id, worker.context())
     row = worker.db.attempt(attempt_id)
-    assert (outcome.status, row["error_code"], worker.engine.calls) == ("failed", "no_speech", 0)
+    assert (outcome.status, row["error_code"], worker.engine.calls) == ("failed", "too_quiet", 0)
     assert "microphone" in row["error_message"] and not worker.db.open
 
 

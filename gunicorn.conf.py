@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from prometheus_client import multiprocess
+
+from shared.observability.exposition import multiprocess_dir
 from shared.settings import get_settings
 from web import gunicorn_errors, slow_bodies
 
@@ -39,10 +42,8 @@ def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
 
 def child_exit(server: Any, worker: Any) -> None:
     # Under PROMETHEUS_MULTIPROC_DIR each web process counts into its own file;
-    # a dead one's live gauges must stop counting (docs/operations.md).
-    from shared.observability.exposition import multiprocess_dir
-
+    # a dead one's live gauges must stop counting (docs/operations.md). The
+    # imports sit at the top: this hook runs inside gunicorn's SIGCHLD handler,
+    # and an import there can re-enter a half-finished import and fail.
     if multiprocess_dir() is not None:
-        from prometheus_client import multiprocess
-
         multiprocess.mark_process_dead(worker.pid)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 
-from tests.support.stack import gunicorn_server
+from tests.support.stack import ROOT, gunicorn_server
 
 PG_ADMIN = os.environ.get("RECITAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("RECITAL_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 GUNICORN_ARGS = os.environ.get(
     "RECITAL_BENCH_GUNICORN", "--workers 4 --threads 4 --worker-class gthread --log-level warning"
 ).split()
+# The servers' own lines (one JSON access line per request) go here, not into the table's output.
+SERVER_LOGS = ROOT / ".recital" / "bench-logs"
 
 
 @contextmanager
@@ -31,5 +34,7 @@ def database(name: str) -> Iterator[str]:
 
 @contextmanager
 def gunicorn(app: str, env: dict[str, str]) -> Iterator[int]:
-    with gunicorn_server(app, GUNICORN_ARGS, env) as port:
+    SERVER_LOGS.mkdir(parents=True, exist_ok=True)
+    log: Path = SERVER_LOGS / f"{app.replace(':', '.')}.log"
+    with log.open("wb") as out, gunicorn_server(app, GUNICORN_ARGS, env, out) as port:
         yield port

@@ -7,8 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
-from sqlalchemy import Text, cast, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -83,21 +82,16 @@ class SqlResults:
     def stored_for_rescoring(self, attempt_ids: Collection[uuid.UUID], version: str) -> list[StoredAttempt]:
         if not attempt_ids:
             return []
-        # The JSON comes as text for orjson: the driver's json.loads was most of the loading.
+        # On Postgres the documents come as the JSON bytes stored (bytea), parsed by orjson:
+        # as jsonb, printing them back to text was most of the loading (migration 0010).
         rows = self._session.execute(
-            select(
-                A.id,
-                A.piece_id,
-                cast(T.data, Text).label("words"),
-                cast(models.Analysis.data, Text).label("pauses"),
-            )
+            select(A.id, A.piece_id, T.data, models.Analysis.data)
             .join(T, T.id == A.transcript_id)
             .join(models.Analysis, models.Analysis.attempt_id == A.id)
             .where(A.id.in_(attempt_ids), A.status == "done", ~scored_at(version))
             .order_by(A.created_at, A.id)
         ).tuples()
-        loads = orjson.loads
-        return [StoredAttempt(a, piece, loads(words), loads(analysis)) for a, piece, words, analysis in rows]
+        return [StoredAttempt(*row) for row in rows]
 
     def latest_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
         row = (

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db.result_json import StoredResult
 from shared.domain.clock import utcnow
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
@@ -174,7 +175,7 @@ class Score(Base):
     overall: Mapped[float] = mapped_column(Float)
     wpm: Mapped[float] = mapped_column(Float)
     wcpm: Mapped[float] = mapped_column(Float)
-    result: Mapped[dict[str, Any]] = mapped_column()
+    result: Mapped[dict[str, Any]] = mapped_column(StoredResult())  # bytea on Postgres: result_json.py
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -1,4 +1,4 @@
-"""The stored result as JSON text, built in one pass for the write path.
+"""The stored result: JSON bytes built in one pass, kept as ``bytea`` on Postgres.
 
 ``ScoredAttempt.to_dict()`` is the contract; this is the same document
 written straight to JSON by orjson, without the intermediate dicts of
@@ -7,6 +7,9 @@ serialising the result dominated batch re-scoring. orjson writes the slotted
 dataclasses and the ``WordStatus`` enum itself; only the words (named tuples,
 which it would write as arrays) become dicts. The tests hold it equal to
 ``to_dict()`` for every golden result.
+
+On Postgres ``scores.result`` holds those bytes as they are (``bytea``, lz4
+compressed; migration 0009; the column type is ``shared.db.json_bytes``).
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ _FIELDS = tuple(field.name for field in fields(ScoredAttempt))
 _WORD_FIELDS = WordResult._fields
 
 
-def result_json(result: ScoredAttempt) -> str:
-    """``result.to_dict()`` as JSON text (UTF-8, keys in the contract's order)."""
-    return orjson.dumps(_document(result)).decode()
+def result_json(result: ScoredAttempt) -> bytes:
+    """``result.to_dict()`` as JSON (UTF-8 bytes, keys in the contract's order)."""
+    return orjson.dumps(_document(result))
 
 
 def _document(result: ScoredAttempt) -> dict[str, Any]:

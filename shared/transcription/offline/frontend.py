@@ -10,13 +10,6 @@ learner conditions made the piece-aware model hear short common words
   ratio is low, each 32 ms frame's spectrum is reduced by an over-subtracted
   noise estimate (the 10th percentile of each frequency bin's magnitude),
   with a gain floor so speech is never cut to nothing (spectral subtraction).
-  When the floor is also *steady* (the quietest frames all at one level, as
-  under a fan or hiss: 10th over 1st percentile of frame energy under 10 dB),
-  noisereduce's stationary spectral gating replaces the subtraction, its noise
-  profile taken from the quietest 15 % of frames. Reverberant and clean
-  recordings whose SNR estimate is low have floors that fall away to near
-  silence (40-60 dB spread) and keep the subtraction: gating them cost words
-  (docs/scoring-history.md, "Noise, issue #23").
 - *Narrow band* (a phone call, an 8 kHz recording): nothing above 4 kHz, so
   the upper filterbank channels are near-silent and their log energies far
   below anything in training. A white-noise floor 45 dB below the speech
@@ -27,10 +20,8 @@ Clean wide-band recordings are passed through unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import noisereduce
 import numpy as np
 import numpy.typing as npt
 from scipy.signal import istft, stft, welch
@@ -41,9 +32,6 @@ DENOISE_BELOW_SNR_DB = 30.0  # estimated SNR under which the noise is subtracted
 NOISE_PERCENTILE = 10.0  # per-bin magnitude taken as the noise floor
 OVER_SUBTRACTION = 1.5
 GAIN_FLOOR = 0.1  # never attenuate a bin by more than 20 dB
-STEADY_FLOOR_DB = 10.0  # 10th over 1st percentile of frame energy under which the floor is steady noise
-NOISE_PROFILE_PERCENTILE = 15.0  # frames at or under this energy percentile profile the noise
-GATE_DECREASE = 0.8  # how far noisereduce lowers the gated bins (1.0: all the way)
 NARROW_BAND_DB = -50.0  # energy above 4 kHz vs 300-3400 Hz below which input is narrow-band
 FLOOR_BELOW_SPEECH_DB = 45.0  # level of the added noise floor under the speech level
 _SEGMENT = 512  # 32 ms at 16 kHz, half-overlapping
@@ -58,17 +46,15 @@ def prepare(samples: Samples) -> tuple[Samples, dict[str, Any]]:
     energy = _frame_energy(samples)
     if energy is None:
         return samples, {"denoised": False, "narrow_band": False}
-    lowest, quiet, loud = np.percentile(energy, [1, 10, 90])
+    loud, quiet = np.percentile(energy, [90, 10])
     snr = float(10.0 * np.log10(loud / quiet))
-    steady = bool(10.0 * np.log10(quiet / lowest) < STEADY_FLOOR_DB)
     narrow = high_band_db(samples) < NARROW_BAND_DB
     denoised = snr < DENOISE_BELOW_SNR_DB
     if denoised:
-        samples = _blockwise(samples, _gate if steady else _subtract)
+        samples = _blockwise_subtract(samples)
     if narrow:
         samples = _add_floor(samples, float(np.sqrt(loud)))
-    info = {"denoised": denoised, "narrow_band": narrow, "snr_db": round(snr, 1)}
-    return samples, info | {"noise_gated": denoised and steady}
+    return samples, {"denoised": denoised, "narrow_band": narrow, "snr_db": round(snr, 1)}
 
 
 def high_band_db(samples: Samples) -> float:
@@ -93,24 +79,9 @@ def _frame_energy(samples: Samples) -> npt.NDArray[np.float64] | None:
     return energy + 1e-12
 
 
-def _blockwise(samples: Samples, denoise: Callable[[Samples], Samples]) -> Samples:
-    blocks = [denoise(samples[i : i + _BLOCK]) for i in range(0, len(samples), _BLOCK)]
+def _blockwise_subtract(samples: Samples) -> Samples:
+    blocks = [_subtract(samples[i : i + _BLOCK]) for i in range(0, len(samples), _BLOCK)]
     return np.concatenate(blocks).astype(np.float32)
-
-
-def _gate(block: Samples) -> Samples:
-    """noisereduce's stationary spectral gating, profiled on the block's quietest frames."""
-    usable = len(block) - len(block) % _FRAME
-    if usable < 10 * _FRAME:
-        return block
-    frames = block[:usable].reshape(-1, _FRAME)
-    energy = np.einsum("ij,ij->i", frames.astype(np.float64), frames.astype(np.float64))
-    profile = frames[energy <= np.percentile(energy, NOISE_PROFILE_PERCENTILE)].reshape(-1)
-    gated = noisereduce.reduce_noise(
-        y=block, sr=TARGET_RATE, y_noise=profile, stationary=True,
-        prop_decrease=GATE_DECREASE, n_fft=_SEGMENT, n_jobs=1,
-    )  # fmt: skip
-    return np.asarray(gated, dtype=np.float32)[: len(block)]
 
 
 def _subtract(block: Samples) -> Samples:

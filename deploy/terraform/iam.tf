@@ -15,8 +15,11 @@ locals {
   }
   # Which secrets each role may read.
   secret_readers = {
-    web     = ["recital-database-url", "recital-broker-url", "recital-signing-key"]
-    worker  = ["recital-database-url", "recital-broker-url", "recital-signing-key", "recital-openai-api-key"]
+    web = ["recital-database-url", "recital-broker-url", "recital-signing-key", "recital-metrics-basic-auth"]
+    worker = [
+      "recital-database-url", "recital-broker-url", "recital-signing-key", "recital-openai-api-key",
+      "recital-metrics-basic-auth",
+    ]
     migrate = ["recital-database-url"]
     keda    = ["recital-redis-address", "recital-redis-password"]
   }

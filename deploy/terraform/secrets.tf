@@ -3,24 +3,33 @@
 # into an image, a build step or a manifest.
 locals {
   secrets = {
-    "recital-database-url"   = "RECITAL_DATABASE_URL: the Cloud SQL URL with its password."
-    "recital-broker-url"     = "RECITAL_BROKER_URL: the Memorystore URL with its AUTH string."
-    "recital-redis-address"  = "Memorystore host:port, for KEDA's queue-length scaler."
-    "recital-redis-password" = "Memorystore AUTH string, for KEDA's queue-length scaler."
-    "recital-signing-key"    = "RECITAL_SIGNING_KEY: signs short-lived recording links."
-    "recital-openai-api-key" = "RECITAL_OPENAI_API_KEY: added by an operator (deploy/README.md, step 5)."
+    "recital-database-url"       = "RECITAL_DATABASE_URL: the Cloud SQL URL with its password."
+    "recital-broker-url"         = "RECITAL_BROKER_URL: the Memorystore URL with its AUTH string."
+    "recital-redis-address"      = "Memorystore host:port, for KEDA's queue-length scaler."
+    "recital-redis-password"     = "Memorystore AUTH string, for KEDA's queue-length scaler."
+    "recital-signing-key"        = "RECITAL_SIGNING_KEY: signs short-lived recording links."
+    "recital-metrics-basic-auth" = "RECITAL_METRICS_BASIC_AUTH: ops:password for /metrics and the workers' exporters."
+    "recital-openai-api-key"     = "RECITAL_OPENAI_API_KEY: added by an operator (deploy/README.md, step 5)."
   }
   generated = {
-    "recital-database-url"   = local.database_url
-    "recital-broker-url"     = local.broker_url
-    "recital-redis-address"  = local.redis_address
-    "recital-redis-password" = google_redis_instance.broker.auth_string
-    "recital-signing-key"    = random_password.signing_key.result
+    "recital-database-url"       = local.database_url
+    "recital-broker-url"         = local.broker_url
+    "recital-redis-address"      = local.redis_address
+    "recital-redis-password"     = google_redis_instance.broker.auth_string
+    "recital-signing-key"        = random_password.signing_key.result
+    "recital-metrics-basic-auth" = "ops:${random_password.metrics.result}"
   }
 }
 
 resource "random_password" "signing_key" {
   length  = 48
+  special = false
+}
+
+# Prometheus scrapes with it (user "ops"): read it from Secret Manager into the
+# scraper's basic_auth (docs/operations.md, "Scraping").
+resource "random_password" "metrics" {
+  length  = 32
   special = false
 }
 

@@ -9,9 +9,10 @@ locals {
     RECITAL_TRUSTED_PROXIES = "1"
   }
   web_secret_env = {
-    RECITAL_DATABASE_URL = "recital-database-url"
-    RECITAL_BROKER_URL   = "recital-broker-url"
-    RECITAL_SIGNING_KEY  = "recital-signing-key"
+    RECITAL_DATABASE_URL       = "recital-database-url"
+    RECITAL_BROKER_URL         = "recital-broker-url"
+    RECITAL_SIGNING_KEY        = "recital-signing-key"
+    RECITAL_METRICS_BASIC_AUTH = "recital-metrics-basic-auth"
   }
 }
 

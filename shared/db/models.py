@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db.json_bytes import JsonBytes
 from shared.domain.clock import utcnow
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
@@ -149,7 +150,7 @@ class Transcript(Base):
     # Engines biased toward the piece give different words per piece.
     context_key: Mapped[str] = mapped_column(String(64), default="")
     text: Mapped[str] = mapped_column(Text)
-    data: Mapped[dict[str, Any]] = mapped_column()
+    data: Mapped[dict[str, Any]] = mapped_column(JsonBytes())  # bytea on Postgres (0010)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -157,7 +158,7 @@ class Analysis(Base):
     __tablename__ = "analyses"
 
     attempt_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("attempts.id"), primary_key=True)
-    data: Mapped[dict[str, Any]] = mapped_column()
+    data: Mapped[dict[str, Any]] = mapped_column(JsonBytes())  # bytea on Postgres (0010)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -174,7 +175,7 @@ class Score(Base):
     overall: Mapped[float] = mapped_column(Float)
     wpm: Mapped[float] = mapped_column(Float)
     wcpm: Mapped[float] = mapped_column(Float)
-    result: Mapped[dict[str, Any]] = mapped_column()
+    result: Mapped[dict[str, Any]] = mapped_column(JsonBytes())  # bytea on Postgres (0009)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -17,13 +17,14 @@ from jsonschema import Draft7Validator
 from cli.main import build_parser
 from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
 from shared.settings import Settings
-from tests.support.stack import ROOT
+from tests.support.stack import ROOT, require_tool
 
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "compose" / "compose-spec.json").read_text())
 CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
 ONE_OFF = {"migrate"}
+SCRAPE_CONFIG = ROOT / "deploy" / "prometheus" / "prometheus.yml"
 
 
 def settings_variables() -> set[str]:
@@ -106,10 +107,52 @@ def test_workers_beat_and_flower() -> None:
     assert command("flower")[:2] == ["recital", "flower"]
 
 
-def test_only_the_proxy_and_flower_publish_ports_and_only_on_localhost() -> None:
+def test_only_the_proxy_flower_and_prometheus_publish_ports_and_only_on_localhost() -> None:
     for name, service in SERVICES.items():
         for port in service.get("ports") or []:
-            assert name in {"proxy", "flower"} and str(port).startswith("127.0.0.1:"), f"{name}: {port}"
+            published = name in {"proxy", "flower", "prometheus"}
+            assert published and str(port).startswith("127.0.0.1:"), f"{name}: {port}"
+
+
+def worker_services() -> list[str]:
+    return [name for name in SERVICES if command(name)[:2] == ["recital", "worker"]]
+
+
+def test_every_worker_serves_metrics_that_prometheus_scrapes() -> None:
+    """Each worker's exporter is on (a port, on every interface), reachable inside the stack,
+    and a target of the scrape config's recital-worker job, whose rules file is the one tested."""
+    scrape = yaml.safe_load(SCRAPE_CONFIG.read_text())
+    jobs = {job["job_name"]: job for job in scrape["scrape_configs"]}
+    targets = {t for group in jobs["recital-worker"]["static_configs"] for t in group["targets"]}
+    workers = worker_services()
+    assert set(workers) == {"worker-recordings", "worker-rescore", "beat"}
+    for name in workers:
+        env = SERVICES[name]["environment"]
+        port = str(env.get("RECITAL_WORKER_METRICS_PORT", ""))
+        assert port.isdigit() and int(port) > 0, f"{name}: no RECITAL_WORKER_METRICS_PORT"
+        assert env.get("RECITAL_WORKER_METRICS_ADDRESS") == "0.0.0.0", name
+        assert port in [str(p) for p in SERVICES[name].get("expose", [])], f"{name} does not expose {port}"
+        assert f"{name}:{port}" in targets, f"prometheus.yml does not scrape {name}:{port}"
+    assert {t for group in jobs["recital-web"]["static_configs"] for t in group["targets"]} == {"web:8000"}
+    assert all(job["basic_auth"]["username"] == "ops" for job in jobs.values())
+    prometheus = SERVICES["prometheus"]
+    assert any(str(v).startswith("./deploy/prometheus:") for v in prometheus["volumes"])
+    assert scrape["rule_files"] == ["/etc/prometheus/recital/rules.yml"]
+    auth = prometheus["environment"]["RECITAL_METRICS_BASIC_AUTH"]
+    assert auth.startswith("${RECITAL_METRICS_BASIC_AUTH:?"), "Prometheus cannot scrape without credentials"
+
+
+def test_the_scrape_config_passes_promtool(tmp_path: Path) -> None:
+    """``promtool check config`` on the file as deployed, its paths pointed at this checkout."""
+    password = tmp_path / "password"
+    password.write_text("secret")
+    text = SCRAPE_CONFIG.read_text().replace("/etc/prometheus/recital/", f"{SCRAPE_CONFIG.parent}/")
+    config = tmp_path / "prometheus.yml"
+    config.write_text(text.replace("/tmp/recital-metrics-password", str(password)))
+    checked = subprocess.run(
+        [require_tool("promtool"), "check", "config", str(config)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_proxy_buffers_bodies_and_bounds_headers() -> None:

@@ -133,6 +133,33 @@ def test_deployments_run_recital_commands_as_the_worker_account() -> None:
     assert memory["requests"]["memory"] == memory["limits"]["memory"] == "4Gi"
 
 
+def test_every_worker_pod_serves_metrics_that_prometheus_may_scrape() -> None:
+    """The exporter's port (recital-settings) is each pod's named metrics port, its
+    prometheus.io annotations, the one port the network policy opens, and the
+    credentials come from Secret Manager."""
+    settings = of_kind("ConfigMap")["recital-settings"]["data"]
+    port = int(settings["RECITAL_WORKER_METRICS_PORT"])
+    assert port > 0 and settings["RECITAL_WORKER_METRICS_ADDRESS"] == "0.0.0.0"
+    deployments = of_kind("Deployment")
+    assert set(deployments) == {"recital-recordings", "recital-rescore", "recital-beat"}
+    for name, doc in deployments.items():
+        template = doc["spec"]["template"]
+        container = template["spec"]["containers"][0]
+        assert {"configMapRef": {"name": "recital-settings"}} in container["envFrom"], name
+        ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+        assert ports.get("metrics") == port, f"{name}: no metrics containerPort {port}"
+        annotations = template["metadata"]["annotations"]
+        assert annotations.get("prometheus.io/scrape") == "true", name
+        assert annotations.get("prometheus.io/port") == str(port), name
+        assert annotations.get("prometheus.io/path") == "/metrics", name
+    (policy,) = of_kind("NetworkPolicy").values()
+    opened = [p["port"] for rule in policy["spec"]["ingress"] for p in rule["ports"]]
+    assert opened == [port]
+    secrets = of_kind("SecretProviderClass")["recital-secrets"]["spec"]["parameters"]["secrets"]
+    assert 'path: "RECITAL_METRICS_BASIC_AUTH"' in secrets
+    assert "recital-metrics-basic-auth" in locals_()["secret_readers"]["worker"]
+
+
 def test_exactly_one_beat() -> None:
     beats = {
         name: doc

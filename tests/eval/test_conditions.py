@@ -67,3 +67,23 @@ def test_new_conditions_leave_the_standard_sets_unchanged() -> None:
         assert standard == plan(held_out, quick=False, conditions=CONDITIONS)
     faint = plan(False, quick=False, conditions=("faint",))
     assert {item["condition"] for item in faint if item["kind"] != "real_read"} == {"faint"}
+
+
+def _noise_power_share_above(condition: str, hz: float, tmp_path: Path) -> tuple[float, float]:
+    """Of the noise a condition adds to 30 s of voice: share of its power above
+    ``hz``, and its level under the voice in dB."""
+    samples = np.zeros(30 * RATE, np.float32)
+    samples[RATE : 3 * RATE] = _voice_like(7)
+    noise = _decoded(apply_condition(samples, condition, 11, tmp_path, condition)) - samples
+    power = np.abs(np.fft.rfft(noise)) ** 2
+    freqs = np.fft.rfftfreq(len(noise), 1 / RATE)
+    voice = float(np.mean(samples[RATE : 3 * RATE] ** 2))
+    return float(power[freqs > hz].sum() / power.sum()), 10 * np.log10(voice / float(np.mean(noise**2)))
+
+
+def test_noise_audible_puts_its_pink_noise_where_the_recogniser_listens(tmp_path: Path) -> None:
+    # The filterbank starts at 133 Hz; `noise` spends two thirds of its power under it.
+    soft, soft_snr = _noise_power_share_above("noise", 133.0, tmp_path)
+    hard, hard_snr = _noise_power_share_above("noise_audible", 133.0, tmp_path)
+    assert soft < 0.45 and hard > 0.6
+    assert abs(soft_snr - hard_snr) < 0.5  # the same level, 15 dB under the speech frames

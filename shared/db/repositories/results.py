@@ -7,8 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
-from sqlalchemy import Text, cast, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -61,11 +60,12 @@ class SqlResults:
     def _add_scores_unnested(
         self, results: Sequence[tuple[uuid.UUID, ScoredAttempt]], now: datetime
     ) -> set[uuid.UUID]:
-        """The rows as one array per column, each result as JSON text that Postgres parses.
+        """The rows as one array per column, each result as JSON bytes stored as they are.
 
         Batch re-scoring writes hundreds of results at once: an ORM multi-row
         insert spent most of the batch building, binding and ``json.dumps``-ing
-        dicts; here the driver sends eleven arrays and orjson writes the JSON.
+        dicts; here the driver sends eleven arrays and orjson writes the JSON,
+        which Postgres keeps without parsing (``bytea``, migration 0009).
         """
         columns: dict[str, list[Any]] = {name: [] for name in _SCORE_COLUMNS}
         for attempt_id, result in results:
@@ -82,21 +82,16 @@ class SqlResults:
     def stored_for_rescoring(self, attempt_ids: Collection[uuid.UUID], version: str) -> list[StoredAttempt]:
         if not attempt_ids:
             return []
-        # The JSON comes as text for orjson: the driver's json.loads was most of the loading.
+        # On Postgres the documents come as the JSON bytes stored (bytea), parsed by orjson:
+        # as jsonb, printing them back to text was most of the loading (migration 0010).
         rows = self._session.execute(
-            select(
-                A.id,
-                A.piece_id,
-                cast(T.data, Text).label("words"),
-                cast(models.Analysis.data, Text).label("pauses"),
-            )
+            select(A.id, A.piece_id, T.data, models.Analysis.data)
             .join(T, T.id == A.transcript_id)
             .join(models.Analysis, models.Analysis.attempt_id == A.id)
             .where(A.id.in_(attempt_ids), A.status == "done", ~scored_at(version))
             .order_by(A.created_at, A.id)
         ).tuples()
-        loads = orjson.loads
-        return [StoredAttempt(a, piece, loads(words), loads(analysis)) for a, piece, words, analysis in rows]
+        return [StoredAttempt(*row) for row in rows]
 
     def latest_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
         row = (
@@ -141,19 +136,18 @@ class SqlResults:
 
 _SCORE_COLUMNS = ("id", "attempt_id", "scoring_version", "accuracy", "completeness", "fluency",
                   "overall", "wpm", "wcpm", "result")  # fmt: skip
-# Postgres parses each result's text as jsonb; a repeated batch inserts nothing. The
-# parameters go in binary (%b): a text array in text format has every quote of the
-# JSON escaped, in Python.
+# A repeated batch inserts nothing. The parameters go in binary (%b): an array in
+# text format has every quote of the JSON escaped, in Python.
 _INSERT_UNNESTED = """
     INSERT INTO scores (id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
                         wpm, wcpm, result, created_at)
     SELECT id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
-           wpm, wcpm, CAST(result AS jsonb), %(now)b
+           wpm, wcpm, result, %(now)b
     FROM unnest(
         CAST(%(id)b AS uuid[]), CAST(%(attempt_id)b AS uuid[]), CAST(%(scoring_version)b AS text[]),
         CAST(%(accuracy)b AS float8[]), CAST(%(completeness)b AS float8[]),
         CAST(%(fluency)b AS float8[]), CAST(%(overall)b AS float8[]),
-        CAST(%(wpm)b AS float8[]), CAST(%(wcpm)b AS float8[]), CAST(%(result)b AS text[])
+        CAST(%(wpm)b AS float8[]), CAST(%(wcpm)b AS float8[]), CAST(%(result)b AS bytea[])
     ) AS given (id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
                 wpm, wcpm, result)
     ON CONFLICT DO NOTHING

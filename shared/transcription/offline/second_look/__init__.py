@@ -4,6 +4,9 @@ something other than what was said, ask the recording again.
 One module per look, the pure-text half (where to look) named like the
 acoustic half (what the recording says there):
 
+- ``echoes``: a short word heard right on the end of the word before it,
+  sounding like that word's ending, is dropped when the recording barely
+  needs it (a syllable split off as a word).
 - ``copies``: a word heard twice in a row that does not sound the same both
   times is marked ``unlike_previous`` (a slip heard as the word).
 - ``filler_spots`` / ``fillers``: stretches beside a filler, an unlike copy
@@ -28,6 +31,7 @@ from pocketsphinx import Decoder
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline.second_look.copies import mark_unlike_copies
 from shared.transcription.offline.second_look.copy_slips import find_copy_slips
+from shared.transcription.offline.second_look.echoes import drop_echoes
 from shared.transcription.offline.second_look.fillers import recheck_fillers
 from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
 
@@ -50,10 +54,10 @@ def look_again(
     sound-alikes start from the decoder's cepstral mean as that pass left it.
     Leaves a grammar search active.
     """
-    words = mark_unlike_copies(recording, heard)
     if piece is None:
-        return words
+        return mark_unlike_copies(recording, heard)
     cmn = decoder.get_cmn()
+    words = mark_unlike_copies(recording, drop_echoes(decoder, samples, heard, piece, cmn))
     rechecked = recheck_fillers(decoder, samples, words, piece, cmn)
     if rechecked != words:  # a word changed: its copies are judged afresh
         words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])

@@ -53,7 +53,7 @@ def _score_gap(
     either reading could not be aligned)."""
     context = context_of(heard, spot.heard, spot.heard + 1, len(samples))
     scores = [
-        _path_score(decoder, samples, context, [*context.before, word, *context.after], cmn)
+        path_score(decoder, samples, context, [*context.before, word, *context.after], cmn)
         for word in (heard[spot.heard].text, spot.expected)
     ]
     if scores[0] is None or scores[1] is None:
@@ -61,7 +61,7 @@ def _score_gap(
     return scores[0] - scores[1]
 
 
-def _path_score(
+def path_score(
     decoder: Decoder, samples: np.ndarray, context: Context, words: list[str], cmn: str
 ) -> int | None:
     grammar = f"#JSGF V1.0;\ngrammar reading;\npublic <reading> = {' '.join(words)};\n"

@@ -126,6 +126,9 @@ def test_the_bundled_demo_says_war_and_is_heard_war(engine: OfflineTranscriber) 
     heard = [w.text for w in engine.transcribe(audio, text).words]
     assert "great war testing" in " ".join(heard), heard
     assert "great are" not in " ".join(heard), heard
+    # Then it showed "Now✓": the "-qual" of "equal" was heard as "all" and
+    # "all … now" read as a slip corrected (second_look/echoes.py).
+    assert "equal now we" in " ".join(heard), heard
 
 
 def test_a_long_recording_is_decoded_in_utterances_on_one_clock(

@@ -3,10 +3,13 @@
 ``ScoredAttempt.to_dict()`` is the contract; this is the same document
 written straight to JSON by orjson, without the intermediate dicts of
 ``dataclasses.asdict`` and without the driver's ``json.dumps``: building and
-serialising the result dominated batch re-scoring. orjson writes the slotted
-dataclasses and the ``WordStatus`` enum itself; only the words (named tuples,
-which it would write as arrays) become dicts. The tests hold it equal to
-``to_dict()`` for every golden result.
+serialising the result dominated batch re-scoring. The dataclasses become
+dicts here, by their field names: orjson's own dataclass support reads
+``__slots__`` or ``__dict__``, and the mypyc build of ``shared.domain`` the
+worker image runs has neither (orjson 3.13 crashed the process on it). The
+words (named tuples, which orjson would write as arrays) become dicts too;
+orjson writes the ``WordStatus`` enum. The tests hold it equal to
+``to_dict()`` for every golden result, compiled and not.
 
 On Postgres ``scores.result`` holds those bytes as they are (``bytea``, lz4
 compressed; migration 0009; the column type is ``shared.db.json_bytes``).
@@ -19,9 +22,12 @@ from typing import Any
 
 import orjson
 
-from shared.domain.result import ScoredAttempt, WordResult
+from shared.domain.result import Hesitation, ScoredAttempt, Scores, SectionScore, WordResult
 
 _FIELDS = tuple(field.name for field in fields(ScoredAttempt))
+_SCORES = tuple(field.name for field in fields(Scores))
+_HESITATION = tuple(field.name for field in fields(Hesitation))
+_SECTION = tuple(field.name for field in fields(SectionScore))
 # The word's keys are spelled out below (a dict display is twice as fast as dict(zip())):
 # a field added to WordResult must be added there too.
 _WORD_FIELDS = ("expected", "spoken", "status", "start", "end", "index", "prompted")
@@ -36,8 +42,15 @@ def result_json(result: ScoredAttempt) -> bytes:
 
 def _document(result: ScoredAttempt) -> dict[str, Any]:
     document = {name: getattr(result, name) for name in _FIELDS}  # asdict's key order
+    document["scores"] = _plain(result.scores, _SCORES)
+    document["hesitations"] = [_plain(h, _HESITATION) for h in result.hesitations]
+    document["sections"] = [_plain(s, _SECTION) for s in result.sections]
     document["words"] = [
         {"expected": e, "spoken": s, "status": st, "start": a, "end": b, "index": i, "prompted": p}
         for e, s, st, a, b, i, p in result.words
     ]
     return document
+
+
+def _plain(instance: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in names}

@@ -87,6 +87,11 @@ _SPOKEN_EXTRA = "um uh the a weary tired and 1863 eighteen sixty three shepherd 
 def sample_results(count: int, seed: int) -> list[dict[str, Any]]:
     """Results of scoring ``count`` random recitations (slips, skips, repeats,
     fillers, numbers read out, pauses), as the contract's dicts."""
+    return [scored.to_dict() for scored in sample_scored(count, seed)]
+
+
+def sample_scored(count: int, seed: int) -> list[Any]:
+    """The ``ScoredAttempt``s of ``sample_results``."""
     from shared.domain.scoring import ScoringOptions, score_recitation
     from shared.domain.transcript import SpokenWord, Transcript
 
@@ -102,7 +107,7 @@ def sample_results(count: int, seed: int) -> list[dict[str, Any]]:
             t += 0.3
         transcript = Transcript.of(words, "sample", "sample")
         options = ScoringOptions(hesitation_seconds=rng.choice((0.5, 1.0)))
-        results.append(score_recitation(piece, transcript, options).to_dict())
+        results.append(score_recitation(piece, transcript, options))
     return results
 
 

@@ -14,11 +14,10 @@ import os
 import tempfile
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import pocketsphinx
-from pocketsphinx import Decoder, NGramModel
+from pocketsphinx import NGramModel
 
 from shared.audio.types import TARGET_RATE, DecodedAudio
 from shared.domain.transcript import Transcript
@@ -28,21 +27,21 @@ from shared.transcription.offline.frontend import prepare
 from shared.transcription.offline.piece_model import piece_arpa, piece_tokens, sentences
 from shared.transcription.offline.pronunciations import pronounce, rounded_r_variant
 from shared.transcription.offline.second_look import look_again
+from shared.transcription.offline.vocabulary import generic_unigrams
 from shared.transcription.port import TranscriptionError
 
 MODEL_NAME = f"pocketsphinx-{getattr(pocketsphinx, '__version__', '5.1.1')}-en-us"
 
 # Tuned on synthesised readings (docs/scoring-history.md): how much probability the
-# generic vocabulary keeps and how many generic words it offers.
+# generic vocabulary keeps (``vocabulary.GENERIC_WORDS``: how many words it offers).
 GENERIC_WEIGHT = 0.2
-GENERIC_WORDS = 5000
 
 UTTERANCE_SAMPLES = 120 * TARGET_RATE
 VARIANT_SLOT = 9  # "war(9)": past the dictionary's own variants, read back as "war"
 # Bump with any change to what this engine hears (biasing, front end, second
 # looks): transcripts are cached by it, and the golden test
 # (tests/shared/transcription/offline/test_golden.py) fails on a change without a bump.
-RECOGNITION_VERSION = "offline-2026.12.2"
+RECOGNITION_VERSION = "offline-2026.12.3"
 
 
 class OfflineTranscriber:
@@ -126,7 +125,7 @@ class OfflineTranscriber:
         for word in sorted(set(tokens) - {"</s>"}):
             if self._decoder.lookup_word(word) is None:
                 self._decoder.add_word(word, pronounce(word, self._decoder.lookup_word), True)
-        generic = _generic_unigrams(self._decoder)
+        generic = generic_unigrams()
         self._add_variants({*tokens, *(word for word, _ in generic)} - {"</s>"})
         arpa = piece_arpa(sentences(tokens), generic, self._weight)
         with tempfile.NamedTemporaryFile("w", suffix=".arpa", delete=False) as handle:
@@ -148,21 +147,3 @@ def _utterances(samples: np.ndarray) -> list[tuple[int, int]]:
     if len(samples) <= UTTERANCE_SAMPLES:
         return [(0, len(samples))]
     return plan_chunks(samples, TARGET_RATE, UTTERANCE_SAMPLES)
-
-
-@lru_cache(maxsize=1)
-def _generic_cache(path: str) -> tuple[tuple[str, float], ...]:
-    decoder = new_decoder()
-    lm = NGramModel(decoder.config, decoder.logmath, path)
-    names = path.replace("en-us.lm.bin", "cmudict-en-us.dict")
-    with open(names, encoding="utf-8") as handle:
-        vocab = {line.split(" ", 1)[0] for line in handle if "(" not in line.split(" ", 1)[0]}
-    scored = sorted(((lm.prob([w]), w) for w in vocab), reverse=True)[:GENERIC_WORDS]
-    probs = [(w, decoder.logmath.exp(p)) for p, w in scored]
-    total = sum(p for _, p in probs)
-    return tuple((w, p / total) for w, p in probs)
-
-
-def _generic_unigrams(decoder: Decoder) -> tuple[tuple[str, float], ...]:
-    model = pocketsphinx.get_model_path()
-    return _generic_cache(f"{model}/en-us/en-us.lm.bin")

@@ -63,3 +63,22 @@ def test_domain_unit_tests_pass_against_the_compiled_modules(tree: Path) -> None
     )
     output = output_of(code, tree)
     assert " passed" in output and "failed" not in output, output[-2000:]
+
+
+def test_the_write_path_writes_compiled_results_as_their_contract_dicts(tree: Path) -> None:
+    # The score rows' JSON (shared/db/result_json.py) of results built by the compiled classes,
+    # which have neither __slots__ nor __dict__: orjson's dataclass support crashed the process
+    # on them. The module is loaded from the source: the build's copy of shared/db may be older.
+    source = str(ROOT / "shared" / "db" / "result_json.py")
+    code = (
+        "import importlib.util, json, orjson\n"
+        "from tests.support.compiled import sample_scored\n"
+        f"spec = importlib.util.spec_from_file_location('rj', {source!r})\n"
+        "rj = importlib.util.module_from_spec(spec); spec.loader.exec_module(rj)\n"
+        "pairs = [(orjson.loads(rj.result_json(s)), json.loads(json.dumps(s.to_dict())))"
+        " for s in sample_scored(30, seed=7)]\n"
+        "print(json.dumps([[list(w), w == d] for w, d in pairs]))"
+    )
+    checked = json.loads(output_of(code, tree))
+    assert len(checked) == 30 and all(same for _keys, same in checked)
+    assert all(keys[0] == "scores" and "hesitations" in keys for keys, _same in checked)

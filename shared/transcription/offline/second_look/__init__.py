@@ -11,6 +11,9 @@ acoustic half (what the recording says there):
   times is marked ``unlike_previous`` (a slip heard as the word).
 - ``filler_spots`` / ``fillers``: stretches beside a filler, an unlike copy
   or a paused function word where piece words were lost are decoded again.
+- ``copy_slips``: a content word heard twice in a row whose first copy the
+  recording says was a word that sounds like it ("temper temperate") gets
+  that word (a slip the first pass heard as the word).
 - ``sound_alike_spots`` / ``sound_alikes``: a heard word standing where the
   piece has a word of nearly the same sounds is marked ``sounds_like`` when
   the recording fits the piece's word at least as well.
@@ -27,6 +30,7 @@ from pocketsphinx import Decoder
 
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline.second_look.copies import mark_unlike_copies
+from shared.transcription.offline.second_look.copy_slips import find_copy_slips
 from shared.transcription.offline.second_look.echoes import drop_echoes
 from shared.transcription.offline.second_look.fillers import recheck_fillers
 from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
@@ -57,4 +61,5 @@ def look_again(
     rechecked = recheck_fillers(decoder, samples, words, piece, cmn)
     if rechecked != words:  # a word changed: its copies are judged afresh
         words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
+    words = find_copy_slips(decoder, samples, words, piece, cmn)
     return mark_sound_alikes(decoder, samples, words, piece, cmn)

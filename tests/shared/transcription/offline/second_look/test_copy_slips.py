@@ -1,0 +1,61 @@
+"""A word heard twice: was the first copy a slip that sounds like it?
+
+On real synthesised speech. A slip that sounds like the word ("temper" for
+"temperate") is heard by the first pass as the word itself, twice; the
+look must write the slip as said, and leave a real repetition alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.audio.decode import decode_file
+from shared.domain.transcript import SpokenWord
+from shared.transcription.offline import OfflineTranscriber
+from shared.transcription.offline.decoder import new_decoder
+from shared.transcription.offline.frontend import prepare
+from shared.transcription.offline.piece_model import piece_tokens
+from shared.transcription.offline.second_look.copy_slips import find_copy_slips
+from tests.support.recitations import synthesise
+
+PIECE = "Thou art more lovely and more temperate. Rough winds do shake the darling buds of May."
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineTranscriber:
+    return OfflineTranscriber()
+
+
+def _look(said: str, heard: list[SpokenWord], path: Path) -> list[str]:
+    audio = decode_file(str(synthesise(said, path, "slt")), "wav")
+    decoder = new_decoder()
+    tokens = [t for t in piece_tokens(PIECE) if t != "</s>"]
+    return [
+        w.text for w in find_copy_slips(decoder, prepare(audio.samples)[0], heard, tokens, decoder.get_cmn())
+    ]
+
+
+def test_a_slip_that_sounds_like_the_word_is_heard_as_said(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    said = PIECE.replace("more temperate", "more temper temperate")
+    audio = decode_file(str(synthesise(said, tmp_path / "slip.wav", "slt")), "wav")
+    words = [w.text for w in engine.transcribe(audio, PIECE).words]
+    k = words.index("temperate")
+    assert words[k - 1] == "temper", words
+
+
+def test_a_real_repetition_stays_a_repetition(engine: OfflineTranscriber, tmp_path: Path) -> None:
+    said = PIECE.replace("more temperate", "more temperate temperate")
+    audio = decode_file(str(synthesise(said, tmp_path / "again.wav", "slt")), "wav")
+    heard = list(engine.transcribe(audio, PIECE).words)
+    assert [w.text for w in heard].count("temperate") == 2
+    assert _look(said, heard, tmp_path / "again2.wav") == [w.text for w in heard]
+
+
+def test_function_words_and_words_outside_the_piece_are_not_looked_at(tmp_path: Path) -> None:
+    heard = [SpokenWord(w, 0.1 * k, 0.1 * k + 0.08) for k, w in enumerate("and and rough rough".split())]
+    # "and" is a function word; "rough" is in the piece but the audio is silence: nothing to rewrite.
+    assert _look("Oh.", heard, tmp_path / "oh.wav") == ["and", "and", "rough", "rough"]

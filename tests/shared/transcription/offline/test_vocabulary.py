@@ -1,0 +1,31 @@
+"""Which words sound like a word: pure text over a small vocabulary."""
+
+from __future__ import annotations
+
+from shared.transcription.offline.vocabulary import Vocabulary, same_word, sound_alikes
+
+PHONES = {
+    "temperate": ("T", "EH", "M", "P", "R", "AH", "T"),
+    "temperature": ("T", "EH", "M", "P", "R", "AH", "CH", "ER"),
+    "temper": ("T", "EH", "M", "P", "ER"),
+    "tempered": ("T", "EH", "M", "P", "ER", "D"),
+    "tempt": ("T", "EH", "M", "P", "T"),
+    "tell": ("T", "EH", "L"),
+    "temprate": ("T", "EH", "M", "P", "R", "AH", "T"),
+    "trumpet": ("T", "R", "AH", "M", "P", "AH", "T"),
+}
+VOCABULARY = Vocabulary(phones=PHONES, rank={w: k for k, w in enumerate(PHONES)})
+
+
+def test_sound_alikes_share_the_onset_and_most_phones_most_frequent_first() -> None:
+    # Not "tell" (too few phones alike), "trumpet" (another onset), the
+    # homophone "temprate", or "tempered" and "temper" together ("temper" is
+    # kept, "tempered" is one of its forms but not of "temperate").
+    assert sound_alikes("temperate", VOCABULARY, 0.5) == ["temperature", "temper", "tempered", "tempt"]
+    assert sound_alikes("temperate", VOCABULARY, 0.7) == ["temperature", "tempt"]
+
+
+def test_forms_of_one_word_are_the_same_word() -> None:
+    assert same_word("fathers", "father") and same_word("created", "create")
+    assert same_word("americans", "america")
+    assert not same_word("temper", "temperate") and not same_word("king", "kingdom")

@@ -91,6 +91,22 @@ def decode_grammar(
         return None
 
 
+def path_score(
+    decoder: Decoder, search: str, samples: np.ndarray, context: Context, words: list[str], cmn: str
+) -> int | None:
+    """How well the context's span fits ``words`` read in that order (a one-path
+    grammar): the path score in the decoder's log units, higher is better; None
+    when a word is not in the dictionary or the reading cannot be matched to
+    the audio. Leaves that grammar search active."""
+    grammar = f"#JSGF V1.0;\ngrammar reading;\npublic <reading> = {' '.join(words)};\n"
+    if decode_grammar(decoder, search, grammar, samples, context, cmn) is None:
+        return None  # a word the dictionary lacks, or the decoder failed
+    hypothesis = decoder.hyp()
+    if hypothesis is None or hypothesis.score <= 0.0 or hypothesis.hypstr.split() != words:
+        return None  # the reading could not be matched to the audio
+    return int(decoder.logmath.log(hypothesis.score))
+
+
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """16-bit PCM as a byte view (what process_raw takes), converted a block at a
     time: an hour would otherwise hold four full-length copies (~460 MB)."""

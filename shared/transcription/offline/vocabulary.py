@@ -61,6 +61,7 @@ def _stems(word: str) -> set[str]:
     return {word, *cut}
 
 
+@lru_cache(maxsize=1)
 def generic_unigrams() -> tuple[tuple[str, float], ...]:
     """The ``GENERIC_WORDS`` most probable words of the generic model, normalised."""
     ranked = _ranked(_paths())[:GENERIC_WORDS]

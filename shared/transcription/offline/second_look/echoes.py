@@ -23,8 +23,7 @@ from pocketsphinx import Decoder
 from rapidfuzz.distance import Levenshtein
 
 from shared.domain.transcript import SpokenWord
-from shared.transcription.offline.decoder import context_of
-from shared.transcription.offline.second_look.sound_alikes import path_score
+from shared.transcription.offline.decoder import context_of, path_score
 
 MAX_GAP_SECONDS = 0.01  # "begins the moment the word before ends": one frame
 MIN_TAIL_SIMILARITY = 0.5  # "equal"'s ending AH L against "all" AO L
@@ -36,6 +35,7 @@ MIN_ECHO_PHONES = 2
 # in the decoder's path-score units. Measured on the bundled recitation: the
 # echo "all" 6; words really said after a word, 150 and more.
 MIN_SCORE_GAIN = 100
+_SEARCH = "_echo"
 
 
 def echo_spots(
@@ -84,8 +84,8 @@ def _gain(decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], k: int
     """How much better the stretch fits with heard[k] than without it."""
     context = context_of(heard, k - 1, k + 1, len(samples))
     before = [*context.before, heard[k - 1].text]
-    with_word = path_score(decoder, samples, context, [*before, heard[k].text, *context.after], cmn)
-    without = path_score(decoder, samples, context, [*before, *context.after], cmn)
+    with_word = path_score(decoder, _SEARCH, samples, context, [*before, heard[k].text, *context.after], cmn)
+    without = path_score(decoder, _SEARCH, samples, context, [*before, *context.after], cmn)
     if with_word is None or without is None:
         return None
     return with_word - without

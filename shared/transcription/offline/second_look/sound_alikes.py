@@ -18,7 +18,7 @@ import numpy as np
 from pocketsphinx import Decoder
 
 from shared.domain.transcript import SpokenWord
-from shared.transcription.offline.decoder import Context, context_of, decode_grammar
+from shared.transcription.offline.decoder import context_of, path_score
 from shared.transcription.offline.second_look.sound_alike_spots import SoundAlike, sound_alikes
 
 # How much worse the piece's word may fit than the heard word, in the
@@ -53,21 +53,9 @@ def _score_gap(
     either reading could not be aligned)."""
     context = context_of(heard, spot.heard, spot.heard + 1, len(samples))
     scores = [
-        path_score(decoder, samples, context, [*context.before, word, *context.after], cmn)
+        path_score(decoder, _SEARCH, samples, context, [*context.before, word, *context.after], cmn)
         for word in (heard[spot.heard].text, spot.expected)
     ]
     if scores[0] is None or scores[1] is None:
         return None
     return scores[0] - scores[1]
-
-
-def path_score(
-    decoder: Decoder, samples: np.ndarray, context: Context, words: list[str], cmn: str
-) -> int | None:
-    grammar = f"#JSGF V1.0;\ngrammar reading;\npublic <reading> = {' '.join(words)};\n"
-    if decode_grammar(decoder, _SEARCH, grammar, samples, context, cmn) is None:
-        return None  # a word the dictionary lacks, or the decoder failed
-    hypothesis = decoder.hyp()
-    if hypothesis is None or hypothesis.score <= 0.0 or hypothesis.hypstr.split() != words:
-        return None  # the reading could not be matched to the audio
-    return int(decoder.logmath.log(hypothesis.score))

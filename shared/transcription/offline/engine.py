@@ -41,7 +41,7 @@ VARIANT_SLOT = 9  # "war(9)": past the dictionary's own variants, read back as "
 # Bump with any change to what this engine hears (biasing, front end, second
 # looks): transcripts are cached by it, and the golden test
 # (tests/shared/transcription/offline/test_golden.py) fails on a change without a bump.
-RECOGNITION_VERSION = "offline-2026.12.3"
+RECOGNITION_VERSION = "offline-2026.12.4"
 
 
 class OfflineTranscriber:
@@ -80,7 +80,8 @@ class OfflineTranscriber:
             heard = [word for start, end in spans for word in decode_span(self._decoder, samples, start, end)]
             biased = search != "_default"
             piece = [token for token in tokens if token != "</s>"] if biased else None
-            words = look_again(self._decoder, audio.samples, samples, heard, piece)
+            steady = bool(conditioning.get("steady_noise"))
+            words = look_again(self._decoder, audio.samples, samples, heard, piece, steady_noise=steady)
         extra = {
             "search": "piece" if biased else "generic",
             "reference_biased": biased,

@@ -16,6 +16,12 @@ learner conditions made the piece-aware model hear short common words
   level bounds them (seeded: the same file always gives the same result).
 
 Clean wide-band recordings are passed through unchanged.
+
+The front end also says whether the recording sits on a *steady noise
+floor* (``steady_noise``): a low SNR estimate whose quiet frames are all
+about equally loud (fan, hiss, traffic), unlike reverberation, whose quiet
+frames are decaying tails. The second looks ask the recording about more
+of the first pass's words there (``second_look.sound_alike_spots``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ OVER_SUBTRACTION = 1.5
 GAIN_FLOOR = 0.1  # never attenuate a bin by more than 20 dB
 NARROW_BAND_DB = -50.0  # energy above 4 kHz vs 300-3400 Hz below which input is narrow-band
 FLOOR_BELOW_SPEECH_DB = 45.0  # level of the added noise floor under the speech level
+# The 10th over the 1st percentile of frame energy under which the floor is
+# steady noise: pink-noise cases measure 1.9-3.0 dB, reverberant ones 49-59,
+# clean ones 44 and more (docs/scoring-history.md, "Noise, issue #23").
+STEADY_FLOOR_DB = 10.0
 _SEGMENT = 512  # 32 ms at 16 kHz, half-overlapping
 _BLOCK = 60 * TARGET_RATE  # process long recordings a minute at a time (bounded memory)
 _FRAME = 480  # 30 ms frames for level estimates
@@ -45,16 +55,23 @@ def prepare(samples: Samples) -> tuple[Samples, dict[str, Any]]:
     """The samples to recognise, and what was done to them (for the transcript's extra)."""
     energy = _frame_energy(samples)
     if energy is None:
-        return samples, {"denoised": False, "narrow_band": False}
-    loud, quiet = np.percentile(energy, [90, 10])
+        return samples, {"denoised": False, "narrow_band": False, "steady_noise": False}
+    loud, quiet, quietest = np.percentile(energy, [90, 10, 1])
     snr = float(10.0 * np.log10(loud / quiet))
     narrow = high_band_db(samples) < NARROW_BAND_DB
     denoised = snr < DENOISE_BELOW_SNR_DB
+    steady = denoised and float(10.0 * np.log10(quiet / quietest)) < STEADY_FLOOR_DB
     if denoised:
         samples = _blockwise_subtract(samples)
     if narrow:
         samples = _add_floor(samples, float(np.sqrt(loud)))
-    return samples, {"denoised": denoised, "narrow_band": narrow, "snr_db": round(snr, 1)}
+    conditioning = {
+        "denoised": denoised,
+        "narrow_band": narrow,
+        "steady_noise": steady,
+        "snr_db": round(snr, 1),
+    }
+    return samples, conditioning
 
 
 def high_band_db(samples: Samples) -> float:

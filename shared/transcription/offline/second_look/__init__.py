@@ -15,8 +15,9 @@ acoustic half (what the recording says there):
   recording says was a word that sounds like it ("temper temperate") gets
   that word (a slip the first pass heard as the word).
 - ``sound_alike_spots`` / ``sound_alikes``: a heard word standing where the
-  piece has a word of nearly the same sounds is marked ``sounds_like`` when
-  the recording fits the piece's word at least as well.
+  piece has a word of nearly the same sounds (on a steady noise floor: any
+  other word) is marked ``sounds_like`` when the recording fits the piece's
+  word at least as well.
 
 The flags are the evidence contract of ``shared.domain.transcript``.
 """
@@ -44,14 +45,18 @@ def look_again(
     samples: np.ndarray,
     heard: list[SpokenWord],
     piece: list[str] | None,
+    *,
+    steady_noise: bool = False,
 ) -> list[SpokenWord]:
     """The first pass's words after every look.
 
     ``recording`` is the audio as it came (copies are compared on it),
     ``samples`` the front end's output the decoder heard; ``piece`` the
     piece's words, or None when the engine decoded without the piece (then
-    only copies are marked). Call right after the first pass: the fillers and
-    sound-alikes start from the decoder's cepstral mean as that pass left it.
+    only copies are marked); ``steady_noise``: the front end found a steady
+    noise floor (then every substitution is checked against the piece).
+    Call right after the first pass: the fillers and sound-alikes start from
+    the decoder's cepstral mean as that pass left it.
     Leaves a grammar search active.
     """
     if piece is None:
@@ -62,4 +67,4 @@ def look_again(
     if rechecked != words:  # a word changed: its copies are judged afresh
         words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
     words = find_copy_slips(decoder, samples, words, piece, cmn)
-    return mark_sound_alikes(decoder, samples, words, piece, cmn)
+    return mark_sound_alikes(decoder, samples, words, piece, cmn, every=steady_noise)

@@ -1,4 +1,4 @@
-"""Where the engine may have heard a piece word as a word that sounds like it.
+"""Where the engine may have heard a piece word as another word.
 
 The acoustic model confuses some words with others of nearly the same
 sounds, and does so again on every reading by the same voice: "soul" heard
@@ -7,8 +7,17 @@ such word stands one for one where the piece has a content word whose
 dictionary phones are mostly the same. These spots are where the engine
 asks the recording how well the piece's word fits (``sound_alikes``).
 Function words are left out: "a" for "the" is the very swap learners make,
-and it sounds alike by nature. Pure text: heard and piece words and a
-pronunciation lookup in, spots out.
+and it sounds alike by nature.
+
+On a steady noise floor (``every``) the first pass also trades words that
+share few sounds, function words among them: under pink noise a real
+voice's "ask" was heard "can", "country" "and", "he" "thee". There every
+one-for-one substitution is a spot; the check still marks a word only when
+the piece's word fits the recording at least as well. Outside noise that
+wider net cleared two real slips ("my" said for "thy", "or" heard for a
+swapped "mark") on clean readings, so it stays in noise
+(docs/scoring-history.md, "Noise, issue #23, second round"). Pure text:
+heard and piece words and a pronunciation lookup in, spots out.
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from shared.domain.function_words import FUNCTION_WORDS
 # the phone strings): "lord" L AO R D / "large" L AA R JH is 0.5.
 MIN_PHONE_SIMILARITY = 0.4
 
+Phones = Callable[[str], str | None]
+
 
 @dataclass(frozen=True, slots=True)
 class SoundAlike:
@@ -33,10 +44,11 @@ class SoundAlike:
 
 
 def sound_alikes(
-    heard: Sequence[str], piece: Sequence[str], phones: Callable[[str], str | None]
+    heard: Sequence[str], piece: Sequence[str], phones: Phones, *, every: bool = False
 ) -> list[SoundAlike]:
-    """Heard content words standing one for one where the piece has a
-    different content word with mostly the same phones."""
+    """Heard words standing one for one where the piece has a different word:
+    content words with mostly the same phones, or with ``every`` (a recording
+    on a steady noise floor) any two words the dictionary can pronounce."""
     spoken = spoken_places(heard, piece)
     words = [heard[k] for k in spoken]
     found: list[SoundAlike] = []
@@ -44,12 +56,16 @@ def sound_alikes(
         if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
             continue
         for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
-            if _alike(words[i], piece[j], phones):
+            if _pronounceable(words[i], piece[j], phones) if every else _alike(words[i], piece[j], phones):
                 found.append(SoundAlike(spoken[i], piece[j]))
     return found
 
 
-def _alike(heard: str, expected: str, phones: Callable[[str], str | None]) -> bool:
+def _pronounceable(heard: str, expected: str, phones: Phones) -> bool:
+    return bool(phones(heard)) and bool(phones(expected))
+
+
+def _alike(heard: str, expected: str, phones: Phones) -> bool:
     if heard in FUNCTION_WORDS or expected in FUNCTION_WORDS:
         return False
     said, written = phones(heard), phones(expected)

@@ -32,12 +32,20 @@ _SEARCH = "_sound_alike"
 
 
 def mark_sound_alikes(
-    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], piece: list[str], cmn: str
+    decoder: Decoder,
+    samples: np.ndarray,
+    heard: list[SpokenWord],
+    piece: list[str],
+    cmn: str,
+    *,
+    every: bool = False,
 ) -> list[SpokenWord]:
     """The heard words, each sound-alike where the recording fits the piece's
     word at least as well marked ``sounds_like``. ``cmn`` is the cepstral mean to
-    start from (the first pass's). Leaves a grammar search active."""
-    spots = sound_alikes([w.text for w in heard], piece, decoder.lookup_word)
+    start from (the first pass's); ``every``: check every one-for-one
+    substitution (a recording on a steady noise floor, ``sound_alike_spots``).
+    Leaves a grammar search active."""
+    spots = sound_alikes([w.text for w in heard], piece, decoder.lookup_word, every=every)
     out = list(heard)
     for spot in spots:
         gap = _score_gap(decoder, samples, heard, spot, cmn)

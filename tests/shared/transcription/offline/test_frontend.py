@@ -36,6 +36,21 @@ def test_noisy_audio_is_denoised_and_keeps_its_length() -> None:
     assert np.abs(out[int(0.35 * RATE) : int(0.36 * RATE)]).mean() < 0.5 * np.abs(quiet).mean()
 
 
+def test_a_steady_noise_floor_is_told_from_decaying_tails() -> None:
+    noisy = _speechlike() + np.random.default_rng(2).normal(0, 0.03, 4 * RATE).astype(np.float32)
+    assert prepare(noisy)[1]["steady_noise"] is True
+    # Reverberation: the quiet frames are tails dying away into the room's
+    # silence, not a steady floor, though the SNR estimate is as low.
+    t = np.arange(int(0.6 * RATE)) / RATE
+    tail = (np.random.default_rng(3).normal(0, 1, len(t)) * np.exp(-t / 0.08)).astype(np.float32)
+    wet = np.convolve(_speechlike(), tail)[: 4 * RATE]
+    silence = np.zeros(RATE // 10)
+    reverberant = np.concatenate([silence, wet, silence]).astype(np.float32)
+    _, info = prepare(reverberant)
+    assert info["snr_db"] < DENOISE_BELOW_SNR_DB and info["steady_noise"] is False
+    assert prepare(_speechlike())[1]["steady_noise"] is False
+
+
 def test_phone_band_audio_gets_a_deterministic_noise_floor() -> None:
     sos = butter(8, [300, 3400], "bandpass", fs=8000, output="sos")
     phone = resample_poly(sosfilt(sos, resample_poly(_speechlike(), 1, 2)), 2, 1).astype(np.float32)

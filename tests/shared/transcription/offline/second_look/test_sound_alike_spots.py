@@ -49,3 +49,18 @@ def test_words_the_dictionary_lacks_are_skipped() -> None:
 
 def test_an_extra_word_beside_a_sound_alike_does_not_hide_it() -> None:
     assert _spots("the large sell is my shepherd and my soul") == [SoundAlike(1, "lord")]
+
+
+def test_on_a_steady_noise_floor_every_substitution_is_a_spot() -> None:
+    # In noise the first pass trades words that share few sounds ("ask" heard
+    # "can") and function words; there the recording is asked about each.
+    piece = "lead us not into temptation".split()
+    found = sound_alikes("lead us not into table".split(), piece, PHONES.get, every=True)
+    assert found == [SoundAlike(4, "temptation")]
+    assert sound_alikes("a lord is my shepherd and my soul".split(), PIECE, PHONES.get, every=True) == [
+        SoundAlike(0, "the")
+    ]
+
+
+def test_on_a_steady_noise_floor_words_the_dictionary_lacks_are_still_skipped() -> None:
+    assert sound_alikes("the lard is my shepherd and my soul".split(), PIECE, PHONES.get, every=True) == []

@@ -39,10 +39,13 @@ def _heard(
     return audio, list(engine.transcribe(audio, piece).words)
 
 
-def _checked(audio: DecodedAudio, heard: list[SpokenWord], piece: str) -> dict[str, str | None]:
+def _checked(
+    audio: DecodedAudio, heard: list[SpokenWord], piece: str, *, every: bool = False
+) -> dict[str, str | None]:
     decoder = new_decoder()
     tokens = [t for t in piece_tokens(piece) if t != "</s>"]
-    words = mark_sound_alikes(decoder, prepare(audio.samples)[0], heard, tokens, decoder.get_cmn())
+    samples = prepare(audio.samples)[0]
+    words = mark_sound_alikes(decoder, samples, heard, tokens, decoder.get_cmn(), every=every)
     assert [w.text for w in words] == [w.text for w in heard]  # what was heard is never rewritten
     return {w.text: w.sounds_like for w in words}
 
@@ -66,6 +69,23 @@ def test_a_sound_alike_really_said_is_not_marked(
     reading = piece.replace(word, alike)
     audio, heard = _heard(engine, reading, piece, "slt", tmp_path / "slip.wav")
     assert _checked(audio, heard, piece)[alike] is None
+
+
+def test_in_noise_a_piece_word_heard_as_an_unlike_word_is_marked(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    # "guides" heard "table" (no sounds in common): the recording fits the
+    # piece's word better, so the first pass's search, not the sound, chose it.
+    audio, heard = _heard(engine, RESTORES, RESTORES, "awb", tmp_path / "said.wav")
+    misheard = swap_word(heard, "guides", "table")
+    assert _checked(audio, misheard, RESTORES, every=True)["table"] == "guides"
+    assert _checked(audio, misheard, RESTORES)["table"] is None  # outside noise only sound-alikes
+
+
+def test_in_noise_an_unlike_word_really_said_is_not_marked(engine: OfflineTranscriber, tmp_path: Path) -> None:
+    audio, heard = _heard(engine, RESTORES.replace("guides", "leads"), RESTORES, "slt", tmp_path / "slip.wav")
+    assert "leads" in [w.text for w in heard]
+    assert _checked(audio, heard, RESTORES, every=True)["leads"] is None
 
 
 def test_a_reading_heard_right_has_no_marks(engine: OfflineTranscriber, tmp_path: Path) -> None:

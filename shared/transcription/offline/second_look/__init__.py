@@ -14,6 +14,9 @@ acoustic half (what the recording says there):
 - ``copy_slips``: a content word heard twice in a row whose first copy the
   recording says was a word that sounds like it ("temper temperate") gets
   that word (a slip the first pass heard as the word).
+- ``extra_slip_spots`` / ``extra_slips``: an extra word heard right before a
+  piece word that the recording says was a slip for it ("came kingdom" for
+  "king kingdom") gets that word.
 - ``sound_alike_spots`` / ``sound_alikes``: a heard word standing where the
   piece has a word of nearly the same sounds is marked ``sounds_like`` when
   the recording fits the piece's word at least as well.
@@ -32,6 +35,7 @@ from shared.domain.transcript import SpokenWord
 from shared.transcription.offline.second_look.copies import mark_unlike_copies
 from shared.transcription.offline.second_look.copy_slips import find_copy_slips
 from shared.transcription.offline.second_look.echoes import drop_echoes
+from shared.transcription.offline.second_look.extra_slips import rehear_extra_slips
 from shared.transcription.offline.second_look.fillers import recheck_fillers
 from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
 
@@ -62,4 +66,5 @@ def look_again(
     if rechecked != words:  # a word changed: its copies are judged afresh
         words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
     words = find_copy_slips(decoder, samples, words, piece, cmn)
+    words = rehear_extra_slips(decoder, samples, words, piece, cmn)
     return mark_sound_alikes(decoder, samples, words, piece, cmn)

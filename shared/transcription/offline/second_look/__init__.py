@@ -26,8 +26,6 @@ The flags are the evidence contract of ``shared.domain.transcript``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from pocketsphinx import Decoder
 
@@ -64,7 +62,7 @@ def look_again(
     words = mark_unlike_copies(recording, drop_echoes(decoder, samples, heard, piece, cmn))
     rechecked = recheck_fillers(decoder, samples, words, piece, cmn)
     if rechecked != words:  # a word changed: its copies are judged afresh
-        words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
+        words = mark_unlike_copies(recording, [w._replace(unlike_previous=False) for w in rechecked])
     words = find_copy_slips(decoder, samples, words, piece, cmn)
     words = rehear_extra_slips(decoder, samples, words, piece, cmn)
     return mark_sound_alikes(decoder, samples, words, piece, cmn)

@@ -16,8 +16,6 @@ a repetition (a learner repeating a word says it the same way twice).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from pocketsphinx import Decoder
 from rapidfuzz.distance import Levenshtein
@@ -52,8 +50,8 @@ def find_copy_slips(
             continue
         second = _choose(decoder, samples, out, k - 1, candidates, cmn, 1)
         if second is not None and second.text == word:
-            out[k - 1] = replace(out[k - 1], text=first.text, start=first.start, end=first.end)
-            out[k] = replace(out[k], unlike_previous=False)
+            out[k - 1] = out[k - 1]._replace(text=first.text, start=first.start, end=first.end)
+            out[k] = out[k]._replace(unlike_previous=False)
     return out
 
 

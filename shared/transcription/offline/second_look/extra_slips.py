@@ -16,8 +16,6 @@ really inserted ("the *river* garden") fits as heard.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from pocketsphinx import Decoder
 from rapidfuzz.distance import Levenshtein
@@ -56,7 +54,7 @@ def rehear_extra_slips(
             continue
         gain = fit_gain(decoder, samples, context, out[k].text, chosen.text, cmn)
         if gain is not None and gain >= MIN_GAIN:
-            out[k] = replace(out[k], text=chosen.text, start=chosen.start, end=chosen.end, confidence=None)
+            out[k] = out[k]._replace(text=chosen.text, start=chosen.start, end=chosen.end, confidence=None)
     return out
 
 

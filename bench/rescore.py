@@ -11,10 +11,15 @@ rows for the next round. The baseline, measured in the same run (a round of
 it after each re-scoring round, so both see the machine's load alike), is
 scoring the same stored data with ``score_recitation`` alone, no database:
 the ratio is what the database work costs on top of scoring.
+
+The target row runs ``shared.domain`` compiled with mypyc, as the worker
+image does (``tests/support/compiled.py``); the Python source is shown beside
+it. Each build is measured in a process of its own.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 import uuid
@@ -33,9 +38,49 @@ ROUNDS = 5
 OLD_VERSION = "2000.01.1"
 
 
+TARGET_RATE = 1000  # attempts/s, issue #21
+TARGET_RATIO = 0.5  # × scoring alone
+
+
 def run() -> list[Figure]:
+    """Both builds, each measured in a process of its own (``python -m bench.rescore``)."""
+    from tests.support.compiled import compiled_tree
+
+    compiled, source = _sample(compiled_tree()), _sample(None)
+    figure = _figure("compiled, as workers run it", compiled)
+    figure.target = f"≥ {TARGET_RATE:,}/s and ≥ {TARGET_RATIO}× scoring alone"
+    figure.met = figure.median >= TARGET_RATE and (figure.ratio or 0) >= TARGET_RATIO
+    return [figure, _figure("Python source", source)]
+
+
+def _figure(build: str, sample: dict[str, list[float]]) -> Figure:
+    return Figure(
+        f"re-scoring, batches of {BATCH} (60 s recitations, Postgres; {build})",
+        "attempts/s",
+        sample["rounds"],
+        baseline_name="score_recitation alone, same stored data, no database",
+        baseline_runs=sample["alone"],
+        ratio_note="× scoring alone",
+    )
+
+
+def _sample(tree: Path | None) -> dict[str, list[float]]:
+    """Rounds and baselines from one process importing shared.domain from ``tree`` (None: source)."""
+    from tests.support.compiled import run_python
+
+    out = run_python(["-m", "bench.rescore"], tree)
+    if out.returncode:
+        raise RuntimeError(f"bench.rescore failed:\n{out.stdout[-2000:]}{out.stderr[-3000:]}")
+    sample = json.loads(out.stdout.strip().splitlines()[-1])
+    if (tree is not None) != sample.pop("scoring_module").endswith(".so"):
+        raise RuntimeError("bench.rescore did not run the build asked for")
+    return dict(sample)
+
+
+def measure() -> dict[str, Any]:
     from shared.container import Container
     from shared.db.migrate import upgrade
+    from shared.domain import scoring
     from shared.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp, database("recital_bench_rescore") as url:
@@ -48,15 +93,7 @@ def run() -> list[Figure]:
             rounds.append(_rescore_round(deps, ids))
             alone.append(_score_alone(deps, ids[0], len(ids)))
         deps.engine.dispose()
-    figure = Figure(
-        f"re-scoring, batches of {BATCH} (60 s recitations, Postgres)",
-        "attempts/s",
-        rounds,
-        baseline_name="score_recitation alone, same stored data, no database",
-        baseline_runs=alone,
-        ratio_note="× scoring alone",
-    )
-    return [figure]
+    return {"rounds": rounds, "alone": alone, "scoring_module": scoring.__file__}
 
 
 def _processed(deps: Any, audio: Path, text: str) -> uuid.UUID:
@@ -150,3 +187,7 @@ def _score_alone(deps: Any, attempt_id: uuid.UUID, count: int) -> float:
     for _ in range(count):  # decoded from stored data each time, as the service does
         score_stored(stored, analysis_data, reference, options)
     return count / (time.perf_counter() - started)
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure()))

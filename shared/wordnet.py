@@ -38,6 +38,7 @@ class WordNetRelations:
         self._lock = threading.Lock()
         self._related = lru_cache(maxsize=65536)(self._compute)
         self._senses = lru_cache(maxsize=65536)(self._senses_of)
+        self.relatives = lru_cache(maxsize=4096)(self._relatives_of)
 
     def __call__(self, slip: str, word: str) -> bool:
         return bool(self._related(*sorted((slip, word))))
@@ -61,6 +62,17 @@ class WordNetRelations:
         # "act") that unrelated verbs share them ("garden" and "shepherd").
         hyper_a = frozenset(h for s in a if s.pos() == "n" for h in s.hypernyms())
         return bool(hyper_a & frozenset(h for s in b if s.pos() == "n" for h in s.hypernyms()))
+
+    def _relatives_of(self, word: str) -> frozenset[str]:
+        """Single words related to ``word`` as ``__call__`` relates them (their
+        lemma forms: "hill" for "hills"), for an engine asking which words a
+        slip for it might have been."""
+        senses = self._senses(word)
+        near = set(senses).union(*(_neighbours(s) for s in senses))
+        hypernyms = {h for s in senses if s.pos() == "n" for h in s.hypernyms()}
+        near.update(sibling for h in hypernyms for sibling in h.hyponyms())
+        names = {name.lower() for sense in near for name in sense.lemma_names()}
+        return frozenset(name for name in names if name.isalpha() and name != word)
 
     def _senses_of(self, word: str) -> frozenset[Any]:
         wordnet = self.reader()

@@ -175,7 +175,7 @@ def score_case(item: dict[str, Any], cache: Path) -> dict[str, Any]:
     transcript = recognition.transcript
     result = score(item["text"], transcript, recognition.analysis)
     return {"item": item, "truth": asdict(truth), "result": result.to_dict(),
-            "heard": [asdict(w) for w in transcript.words], "unusable": recognition.unusable,
+            "heard": [w._asdict() for w in transcript.words], "unusable": recognition.unusable,
             "audio_seconds": audio.duration,
             # What scoring reads besides the words, so a rule change can be re-scored
             # from the rows alone (``bench.eval.rescore``).

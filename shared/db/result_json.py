@@ -7,8 +7,8 @@ serialising the result dominated batch re-scoring. The dataclasses become
 dicts here, by their field names: orjson's own dataclass support reads
 ``__slots__`` or ``__dict__``, and the mypyc build of ``shared.domain`` the
 worker image runs has neither (orjson 3.13 crashed the process on it). The
-words (named tuples, which orjson would write as arrays) become dicts too;
-orjson writes the ``WordStatus`` enum. The tests hold it equal to
+words (named tuples, which orjson would write as arrays) become dicts too,
+by ``word_dicts``, which ``to_dict()`` uses as well. The tests hold it equal to
 ``to_dict()`` for every golden result, compiled and not.
 
 On Postgres ``scores.result`` holds those bytes as they are (``bytea``, lz4
@@ -22,17 +22,16 @@ from typing import Any
 
 import orjson
 
-from shared.domain.result import Hesitation, ScoredAttempt, Scores, SectionScore, WordResult
+from shared.domain.result import Hesitation, ScoredAttempt, Scores, SectionScore, WordResult, word_dicts
 
 _FIELDS = tuple(field.name for field in fields(ScoredAttempt))
 _SCORES = tuple(field.name for field in fields(Scores))
 _HESITATION = tuple(field.name for field in fields(Hesitation))
 _SECTION = tuple(field.name for field in fields(SectionScore))
-# The word's keys are spelled out below (a dict display is twice as fast as dict(zip())):
-# a field added to WordResult must be added there too.
+# The word's keys are spelled out in word_dicts: a field added to WordResult must be added there too.
 _WORD_FIELDS = ("expected", "spoken", "status", "start", "end", "index", "prompted")
 if WordResult._fields != _WORD_FIELDS:  # pragma: no cover - a guard for the next field
-    raise ImportError(f"result_json writes {_WORD_FIELDS}, WordResult has {WordResult._fields}")
+    raise ImportError(f"word_dicts writes {_WORD_FIELDS}, WordResult has {WordResult._fields}")
 
 
 def result_json(result: ScoredAttempt) -> bytes:
@@ -45,10 +44,7 @@ def _document(result: ScoredAttempt) -> dict[str, Any]:
     document["scores"] = _plain(result.scores, _SCORES)
     document["hesitations"] = [_plain(h, _HESITATION) for h in result.hesitations]
     document["sections"] = [_plain(s, _SECTION) for s in result.sections]
-    document["words"] = [
-        {"expected": e, "spoken": s, "status": st, "start": a, "end": b, "index": i, "prompted": p}
-        for e, s, st, a, b, i, p in result.words
-    ]
+    document["words"] = word_dicts(result.words)  # compiled with the domain in the worker image
     return document
 
 

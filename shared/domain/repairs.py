@@ -119,7 +119,7 @@ def _try_merge(
     assert item.ref is not None
     restarted = wrong_end < len(out)
     slip, right = keys[wrong[-1]], item.spoken[0]
-    if not (restarted or _stands_for(slip, ref_keys[item.ref], stops.related)):
+    if not (restarted or stands_for(slip, ref_keys[item.ref], stops.related)):
         if not stops.between(spoken[wrong[-1]], spoken[right]):
             return None
     del out[k:wrong_end]
@@ -189,7 +189,7 @@ def _try_tail(
     return Link(_FIXED, item.ref, (*slip, *item.spoken))
 
 
-def _stands_for(slip: str, expected: str, related: WordRelations) -> bool:
+def stands_for(slip: str, expected: str, related: WordRelations) -> bool:
     """Could the slip stand for the expected word, so that saying it right
     before that word is a repair, with or without a pause (since 2026.12.1)?
 

@@ -130,11 +130,25 @@ def normalise_words(raw_words: Iterable[str]) -> list[Token]:
     return list(map(token_table(raws).__getitem__, raws))
 
 
+# Every token normalised so far in this process (normalising is a pure
+# function of the raw text): a worker scores the same pieces' words again and
+# again, and normalising a 60 s transcript's words was a fifth of scoring it.
+# Bounded, so a process fed endless new words does not grow without end.
+_NORMALISED: dict[str, Token] = {}
+_NORMALISED_MAX = 200_000
+
+
 def token_table(raw_words: Iterable[str]) -> dict[str, Token]:
     """Each distinct token normalised once: a long text repeats few distinct words."""
     table: dict[str, Token] = {}
+    known = _NORMALISED
     for raw in set(raw_words):
-        table[raw] = _token(raw)
+        token = known.get(raw)
+        if token is None:
+            token = _token(raw)
+            if len(known) < _NORMALISED_MAX:
+                known[raw] = token
+        table[raw] = token
     return table
 
 

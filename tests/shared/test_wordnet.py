@@ -30,3 +30,11 @@ def test_missing_corpus_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
         _open()
     with pytest.raises(WordNetMissing):
         WordNetRelations()("weary", "tired")
+
+
+def test_relatives_are_the_words_it_relates_as_lemmas() -> None:
+    # What an engine may offer as a slip for the word: each one the relation test takes.
+    relatives = RELATIONS.relatives("help")
+    assert {"aid", "assist"} <= relatives and "help" not in relatives
+    assert all(RELATIONS(word, "help") for word in sorted(relatives)[:50])
+    assert "garden" not in RELATIONS.relatives("river") and RELATIONS.relatives("xyzzy") == frozenset()

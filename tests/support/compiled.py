@@ -21,6 +21,7 @@ from typing import Any
 from tests.support.stack import ROOT
 
 BUILDS = ROOT / ".recital" / "compiled"
+PACKAGES = ("shared", "web", "workers", "cli")  # what the project installs
 
 
 def compiled_tree() -> Path:
@@ -67,8 +68,11 @@ def run_python(
 
 def _fingerprint() -> str:
     digest = hashlib.sha256(f"{sys.version}|mypy {metadata.version('mypy')}".encode())
-    for path in sorted((ROOT / "shared" / "domain").glob("*.py")) + [ROOT / "setup.py"]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # Every installed source, not only shared.domain's: the folder holds a copy
+    # of the whole project, and a process run in it imports all of it from there.
+    sources = [p for package in PACKAGES for p in (ROOT / package).rglob("*.py")]
+    for path in sorted(sources) + [ROOT / "setup.py", ROOT / "pyproject.toml"]:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +37,7 @@ def swap_word(words: list[SpokenWord], old: str, new: str) -> list[SpokenWord]:
     """The heard words with every ``old`` written as ``new``: a first pass's
     mishearing set by hand (flite's clean speech is heard right)."""
     assert old in [w.text for w in words]
-    return [replace(w, text=new) if w.text == old else w for w in words]
+    return [w._replace(text=new) if w.text == old else w for w in words]
 
 
 def faint_copy(source: Path, out: Path, seed: int = 3) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pocketsphinx
@@ -50,7 +50,7 @@ def decode_span(decoder: Decoder, samples: np.ndarray, start: int, end: int) -> 
         raise TranscriptionError("engine_failed", "Speech recognition failed.") from exc
     offset = start / TARGET_RATE
     return [
-        replace(word, start=round(word.start + offset, 2), end=round(word.end + offset, 2))
+        word._replace(start=round(word.start + offset, 2), end=round(word.end + offset, 2))
         for word in _words(decoder)
     ]
 

@@ -37,7 +37,13 @@ def sound_alikes(word: str, vocabulary: Vocabulary, least: float) -> list[str]:
     """Words of the vocabulary with the word's first two phones and ``least``
     of the phones in all (edit-distance similarity), most frequent first;
     never a homophone (it cannot be heard as a slip) nor a form of the word."""
-    said = vocabulary.phones[word]
+    return near_sounds(word, vocabulary.phones[word], vocabulary, least)
+
+
+def near_sounds(word: str, said: tuple[str, ...], vocabulary: Vocabulary, least: float) -> list[str]:
+    """``sound_alikes`` of a word that may be outside the vocabulary, by its phones ``said``."""
+    if len(said) < 2:
+        return []
     return [
         other
         for other in vocabulary.by_onset.get(said[:2], ())

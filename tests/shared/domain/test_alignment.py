@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 from shared.domain.alignment import align_words
 from shared.domain.miscues import judge, sound_key
@@ -44,7 +43,7 @@ def run(
     words the engine's ``sounds_like``."""
     ref = parse_reference(reference).words
     heard = spoken_words(said, gaps, confidence)
-    heard = [replace(w, sounds_like=(marks or {}).get(i)) for i, w in enumerate(heard)]
+    heard = [w._replace(sounds_like=(marks or {}).get(i)) for i, w in enumerate(heard)]
     tokens = normalise_words(w.text for w in heard)
     links = align_words(
         [w.forms for w in ref],

@@ -82,3 +82,23 @@ def test_the_write_path_writes_compiled_results_as_their_contract_dicts(tree: Pa
     checked = json.loads(output_of(code, tree))
     assert len(checked) == 30 and all(same for _keys, same in checked)
     assert all(keys[0] == "scores" and "hesitations" in keys for keys, _same in checked)
+
+
+def test_the_build_is_made_again_when_any_installed_source_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build folder holds a copy of the whole project and processes run in it
+    import all of it from there: a build keyed on shared.domain alone ran stale
+    services (the re-scoring bench measured code since changed)."""
+    import tests.support.compiled as compiled
+
+    for name in ("shared/domain/scoring.py", "shared/services/rescoring.py", "web/app.py", "setup.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    monkeypatch.setattr(compiled, "ROOT", tmp_path)
+    first = compiled._fingerprint()
+    (tmp_path / "shared/services/rescoring.py").write_text("x = 2\n")
+    second = compiled._fingerprint()
+    (tmp_path / "web/app.py").write_text("x = 2\n")
+    assert len({first, second, compiled._fingerprint()}) == 3

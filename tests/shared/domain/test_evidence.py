@@ -4,8 +4,6 @@ cannot measure it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from shared.domain.result import WordStatus
 from shared.domain.scoring import score_recitation
 from shared.domain.transcript import SpokenWord, Transcript
@@ -23,7 +21,7 @@ def _statuses(reference: str, words: list[SpokenWord]) -> list[tuple[str | None,
 
 
 def test_an_unlike_copy_after_a_pause_is_the_repair_of_a_slip() -> None:
-    words = [*COPY[:2], replace(COPY[2], unlike_previous=True), COPY[3]]
+    words = [*COPY[:2], COPY[2]._replace(unlike_previous=True), COPY[3]]
     assert ("can", "can can", WordStatus.SELF_CORRECTED) in _statuses("we can long", words)
 
 
@@ -34,12 +32,12 @@ def test_without_the_flag_the_same_copy_is_a_repetition() -> None:
 
 
 def test_sounds_like_the_pieces_word_makes_a_sound_alike_correct() -> None:
-    words = [*ALIKE[:2], replace(ALIKE[2], sounds_like="soul")]
+    words = [*ALIKE[:2], ALIKE[2]._replace(sounds_like="soul")]
     assert ("soul", "sell", WordStatus.CORRECT) in _statuses("restoreth my soul", words)
 
 
 def test_sounds_like_another_word_excuses_nothing() -> None:
-    words = [*ALIKE[:2], replace(ALIKE[2], sounds_like="sole")]
+    words = [*ALIKE[:2], ALIKE[2]._replace(sounds_like="sole")]
     assert ("soul", "sell", WordStatus.SUBSTITUTED) in _statuses("restoreth my soul", words)
 
 
@@ -48,7 +46,7 @@ def test_without_the_flag_a_sound_alike_is_a_substitution() -> None:
 
 
 def test_the_flags_survive_storage_and_are_left_out_at_their_defaults() -> None:
-    words = (replace(ALIKE[2], sounds_like="soul"), replace(COPY[2], unlike_previous=True), ALIKE[0])
+    words = (ALIKE[2]._replace(sounds_like="soul"), COPY[2]._replace(unlike_previous=True), ALIKE[0])
     stored = Transcript(words, "offline", "m", recognition_version="v").to_dict()
     assert Transcript.from_dict(stored).words == words
     assert set(stored["words"][2]) == {"text", "start", "end", "confidence"}

@@ -186,3 +186,15 @@ def test_phrase_ends_are_words_before_punctuation_or_a_section_end() -> None:
     ref = parse_reference('A time to be born, and a time to die;\n"Yes," he said -- softly\nthe end')
     ends = {ref.displays[i] for i in ref.phrase_ends}
     assert ends == {"born", "die", "Yes", "softly", "end"}
+
+
+def test_normalising_a_word_again_gives_the_token_normalised_before() -> None:
+    """Tokens are kept per process (a worker scores the same words again and
+    again); the table must still give each raw word its own normalisation."""
+    from shared.domain.text import token_table
+
+    first = token_table(["Thou'rt", "NINETEEN", "can't", "colour"])
+    again = token_table(["colour", "Thou'rt", "can't", "NINETEEN", "new-found"])
+    assert all(again[raw] is first[raw] for raw in first)
+    assert again["colour"].key == first["colour"].key == "color"
+    assert again["new-found"].forms and again["new-found"] is not None

@@ -14,6 +14,9 @@ acoustic half (what the recording says there):
 - ``copy_slips``: a content word heard twice in a row whose first copy the
   recording says was a word that sounds like it ("temper temperate") gets
   that word (a slip the first pass heard as the word).
+- ``extra_slip_spots`` / ``extra_slips``: an extra word heard right before a
+  piece word that the recording says was a slip for it ("came kingdom" for
+  "king kingdom") gets that word.
 - ``sound_alike_spots`` / ``sound_alikes``: a heard word standing where the
   piece has a word of nearly the same sounds (on a steady noise floor: any
   other word) is marked ``sounds_like`` when the recording fits the piece's
@@ -24,8 +27,6 @@ The flags are the evidence contract of ``shared.domain.transcript``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from pocketsphinx import Decoder
 
@@ -33,6 +34,7 @@ from shared.domain.transcript import SpokenWord
 from shared.transcription.offline.second_look.copies import mark_unlike_copies
 from shared.transcription.offline.second_look.copy_slips import find_copy_slips
 from shared.transcription.offline.second_look.echoes import drop_echoes
+from shared.transcription.offline.second_look.extra_slips import rehear_extra_slips
 from shared.transcription.offline.second_look.fillers import recheck_fillers
 from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
 
@@ -65,6 +67,7 @@ def look_again(
     words = mark_unlike_copies(recording, drop_echoes(decoder, samples, heard, piece, cmn))
     rechecked = recheck_fillers(decoder, samples, words, piece, cmn)
     if rechecked != words:  # a word changed: its copies are judged afresh
-        words = mark_unlike_copies(recording, [replace(w, unlike_previous=False) for w in rechecked])
+        words = mark_unlike_copies(recording, [w._replace(unlike_previous=False) for w in rechecked])
     words = find_copy_slips(decoder, samples, words, piece, cmn)
+    words = rehear_extra_slips(decoder, samples, words, piece, cmn)
     return mark_sound_alikes(decoder, samples, words, piece, cmn, every=steady_noise)

@@ -16,7 +16,6 @@ is marked ``unlike_previous``; the scorer decides what that means
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import librosa
 import numpy as np
@@ -42,7 +41,7 @@ def mark_unlike_copies(samples: npt.NDArray[np.float32], words: Sequence[SpokenW
             continue
         distance = sound_distance(samples, (before.start, before.end), (word.start, word.end))
         if distance is not None and distance > UNLIKE_DISTANCE:
-            out[k] = replace(word, unlike_previous=True)
+            out[k] = word._replace(unlike_previous=True)
     return out
 
 

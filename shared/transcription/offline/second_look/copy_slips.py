@@ -16,8 +16,6 @@ a repetition (a learner repeating a word says it the same way twice).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from pocketsphinx import Decoder
 from rapidfuzz.distance import Levenshtein
@@ -25,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline.decoder import context_of, decode_grammar
-from shared.transcription.offline.vocabulary import MIN_LETTERS, slip_vocabulary, sound_alikes
+from shared.transcription.offline.vocabulary import MIN_LETTERS, near_sounds, slip_vocabulary
 
 MAX_CANDIDATES = 40  # sound-alikes offered in the grammar, the most alike first
 MIN_SIMILARITY = 0.5  # of the phones ("temper" for "temperate" is 0.57): the acoustics decide
@@ -44,7 +42,7 @@ def find_copy_slips(
         word = out[k].text
         if out[k - 1].text != word or word in FUNCTION_WORDS or len(word) < MIN_LETTERS or word not in words:
             continue
-        candidates = _candidates(word)
+        candidates = _candidates(word, decoder.lookup_word(word))
         if not candidates:
             continue
         first = _choose(decoder, samples, out, k - 1, candidates, cmn, 0)
@@ -52,18 +50,18 @@ def find_copy_slips(
             continue
         second = _choose(decoder, samples, out, k - 1, candidates, cmn, 1)
         if second is not None and second.text == word:
-            out[k - 1] = replace(out[k - 1], text=first.text, start=first.start, end=first.end)
-            out[k] = replace(out[k], unlike_previous=False)
+            out[k - 1] = out[k - 1]._replace(text=first.text, start=first.start, end=first.end)
+            out[k] = out[k]._replace(unlike_previous=False)
     return out
 
 
-def _candidates(word: str) -> list[str]:
-    """Up to ``MAX_CANDIDATES`` sound-alikes of the word, the most alike first."""
+def _candidates(word: str, pronounced: str | None) -> list[str]:
+    """Up to ``MAX_CANDIDATES`` sound-alikes of the word, the most alike first.
+    A piece word rarer than the vocabulary ("firmness", "perches") is taken by
+    its dictionary phones (``pronounced``)."""
     vocabulary = slip_vocabulary()
-    if word not in vocabulary.phones:
-        return []
-    said = vocabulary.phones[word]
-    found = [c for c in sound_alikes(word, vocabulary, MIN_SIMILARITY) if c not in _RESERVED]
+    said = vocabulary.phones.get(word) or tuple((pronounced or "").split())
+    found = [c for c in near_sounds(word, said, vocabulary, MIN_SIMILARITY) if c not in _RESERVED]
     found.sort(key=lambda c: -Levenshtein.normalized_similarity(said, vocabulary.phones[c]))  # stable
     return found[:MAX_CANDIDATES]
 

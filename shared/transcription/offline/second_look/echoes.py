@@ -16,7 +16,6 @@ dropped (the word before it then ends where the echo ended).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 import numpy as np
 from pocketsphinx import Decoder
@@ -65,7 +64,7 @@ def drop_echoes(
     out: list[SpokenWord] = []
     for k, word in enumerate(heard):
         if k in dropped:
-            out[-1] = replace(out[-1], end=word.end)
+            out[-1] = out[-1]._replace(end=word.end)
         else:
             out.append(word)
     return out

@@ -12,8 +12,6 @@ heard. Measured on the six-round sets: docs/scoring-history.md, "Eleventh round"
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from pocketsphinx import Decoder
 
@@ -50,7 +48,7 @@ def mark_sound_alikes(
     for spot in spots:
         gap = _score_gap(decoder, samples, heard, spot, cmn)
         if gap is not None and gap <= MAX_SCORE_GAP:
-            out[spot.heard] = replace(heard[spot.heard], sounds_like=spot.expected)
+            out[spot.heard] = heard[spot.heard]._replace(sounds_like=spot.expected)
     return out
 
 

@@ -17,7 +17,8 @@ from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.offline.decoder import new_decoder
 from shared.transcription.offline.frontend import prepare
 from shared.transcription.offline.piece_model import piece_tokens
-from shared.transcription.offline.second_look.copy_slips import find_copy_slips
+from shared.transcription.offline.second_look.copy_slips import _candidates, find_copy_slips
+from shared.transcription.offline.vocabulary import slip_vocabulary
 from tests.support.recitations import synthesise
 
 PIECE = "Thou art more lovely and more temperate. Rough winds do shake the darling buds of May."
@@ -59,3 +60,10 @@ def test_function_words_and_words_outside_the_piece_are_not_looked_at(tmp_path: 
     heard = [SpokenWord(w, 0.1 * k, 0.1 * k + 0.08) for k, w in enumerate("and and rough rough".split())]
     # "and" is a function word; "rough" is in the piece but the audio is silence: nothing to rewrite.
     assert _look("Oh.", heard, tmp_path / "oh.wav") == ["and", "and", "rough", "rough"]
+
+
+def test_a_piece_word_rarer_than_the_vocabulary_is_offered_sound_alikes_by_its_phones() -> None:
+    # Tune: "that *purchase* perches" heard "that perches perches"; "perches" is not
+    # among the 30,000 most frequent words, so it used to get no candidates at all.
+    assert "perches" not in slip_vocabulary().phones
+    assert "purchase" in _candidates("perches", "P ER CH AH Z")

@@ -82,7 +82,9 @@ def test_in_noise_a_piece_word_heard_as_an_unlike_word_is_marked(
     assert _checked(audio, misheard, RESTORES)["table"] is None  # outside noise only sound-alikes
 
 
-def test_in_noise_an_unlike_word_really_said_is_not_marked(engine: OfflineTranscriber, tmp_path: Path) -> None:
+def test_in_noise_an_unlike_word_really_said_is_not_marked(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
     audio, heard = _heard(engine, RESTORES.replace("guides", "leads"), RESTORES, "slt", tmp_path / "slip.wav")
     assert "leads" in [w.text for w in heard]
     assert _checked(audio, heard, RESTORES, every=True)["leads"] is None

@@ -194,8 +194,9 @@ def stands_for(slip: str, expected: str, related: WordRelations) -> bool:
     before that word is a repair, with or without a pause (since 2026.12.1)?
 
     A misreading of the same word (spelling similarity: sounds or starts
-    like it; not a content word for a function word), a function word for one of its wider grammatical class ("a"
-    then "the", "upon" then "on"; not "and" then "when", see
+    like it; not a content word for a function word), a function word for
+    one of its wider grammatical class ("a" then "the", "upon" then "on";
+    not "and" then "when", see
     ``REPAIR_CLASSES``), or a synonym or near synonym of a content word
     (``related``, WordNet in the pipeline). Otherwise the extra word is a repaired slip only
     after a restart or with a pause before the repair (see ``_try_merge``).

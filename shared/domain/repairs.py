@@ -194,17 +194,22 @@ def stands_for(slip: str, expected: str, related: WordRelations) -> bool:
     before that word is a repair, with or without a pause (since 2026.12.1)?
 
     A misreading of the same word (spelling similarity: sounds or starts
-    like it), a function word for one of its wider grammatical class ("a"
-    then "the", "upon" then "on"; not "and" then "when", see
+    like it; not a content word for a function word), a function word for
+    one of its wider grammatical class ("a" then "the", "upon" then "on";
+    not "and" then "when", see
     ``REPAIR_CLASSES``), or a synonym or near synonym of a content word
     (``related``, WordNet in the pipeline). Otherwise the extra word is a repaired slip only
     after a restart or with a pause before the repair (see ``_try_merge``).
     """
-    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY or slip in CLASS_MATES.get(expected, ()):
+    if slip in CLASS_MATES.get(expected, ()) or slip in REPAIR_MATES.get(expected, ()):
         return True
-    if slip in REPAIR_MATES.get(expected, ()):
+    slip_function = slip in FUNCTION_WORDS or slip in REPAIR_MATES
+    expected_function = expected in FUNCTION_WORDS or expected in REPAIR_MATES
+    # Spelled alike, unless a content word is spelled like a short function word
+    # ("whether" then "with": the letters of "with" are in many words; 2026.12.2).
+    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY and (slip_function or not expected_function):
         return True
-    if slip in FUNCTION_WORDS or expected in FUNCTION_WORDS or slip in REPAIR_MATES:
+    if slip_function or expected_function:
         return False  # a function word stands only for one of its wider class
     return related(slip, expected)
 

@@ -226,3 +226,12 @@ def test_a_function_word_before_a_content_word_is_not_asked_about_meaning() -> N
 def test_a_word_that_starts_like_the_next_is_a_repair_with_no_pause() -> None:
     said = _said("so delicate a thing", "so dedicated delicate a thing")
     assert ("delicate", "dedicated delicate", FIX) in said
+
+
+def test_a_content_word_spelled_like_a_function_word_is_not_a_slip_for_it() -> None:
+    # Tune, phone: "all, ladder with firmness" heard "all whether with firmness". The
+    # letters of a short function word are in many words: only function words stand for it.
+    words = _said("with charity for all with firmness", "with charity for all whether with firmness")
+    assert (None, "whether", INS) in words and ("with", "with", WordStatus.CORRECT) in words
+    assert ("than", "then than", FIX) in _said("more than words", "more then than words")
+    assert ("on", "upon on", FIX) in _said("he sat on the chair", "he sat upon on the chair")

@@ -63,16 +63,22 @@ class WordNetRelations:
         hyper_a = frozenset(h for s in a if s.pos() == "n" for h in s.hypernyms())
         return bool(hyper_a & frozenset(h for s in b if s.pos() == "n" for h in s.hypernyms()))
 
-    def _relatives_of(self, word: str) -> frozenset[str]:
+    def _relatives_of(self, word: str) -> tuple[frozenset[str], ...]:
         """Single words related to ``word`` as ``__call__`` relates them (their
-        lemma forms: "hill" for "hills"), for an engine asking which words a
-        slip for it might have been."""
+        lemma forms: "hill" for "hills"), nearest first: synonyms, then words
+        of a directly linked sense, then noun siblings. For an engine asking
+        which words a slip for ``word`` might have been."""
         senses = self._senses(word)
-        near = set(senses).union(*(_neighbours(s) for s in senses))
+        linked = set().union(*(_neighbours(s) for s in senses)) - senses
         hypernyms = {h for s in senses if s.pos() == "n" for h in s.hypernyms()}
-        near.update(sibling for h in hypernyms for sibling in h.hyponyms())
-        names = {name.lower() for sense in near for name in sense.lemma_names()}
-        return frozenset(name for name in names if name.isalpha() and name != word)
+        siblings = {sibling for h in hypernyms for sibling in h.hyponyms()} - linked - senses
+        tiers: list[frozenset[str]] = []
+        seen = {word}
+        for group in (senses, linked, siblings):
+            names = {name.lower() for sense in group for name in sense.lemma_names()}
+            tiers.append(frozenset(n for n in names if n.isalpha() and n not in seen))
+            seen.update(tiers[-1])
+        return tuple(tiers)
 
     def _senses_of(self, word: str) -> frozenset[Any]:
         wordnet = self.reader()

@@ -32,9 +32,12 @@ def test_missing_corpus_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
         WordNetRelations()("weary", "tired")
 
 
-def test_relatives_are_the_words_it_relates_as_lemmas() -> None:
-    # What an engine may offer as a slip for the word: each one the relation test takes.
-    relatives = RELATIONS.relatives("help")
-    assert {"aid", "assist"} <= relatives and "help" not in relatives
-    assert all(RELATIONS(word, "help") for word in sorted(relatives)[:50])
-    assert "garden" not in RELATIONS.relatives("river") and RELATIONS.relatives("xyzzy") == frozenset()
+def test_relatives_are_the_words_it_relates_as_lemmas_nearest_first() -> None:
+    # What an engine may offer as a slip for the word: synonyms, then words of a
+    # linked sense, then noun siblings; each one the relation test takes.
+    synonyms, linked, siblings = RELATIONS.relatives("help")
+    assert {"aid", "assist"} <= synonyms and "help" not in synonyms | linked | siblings
+    assert not synonyms & linked and not linked & siblings
+    assert all(RELATIONS(word, "help") for tier in (synonyms, linked, siblings) for word in sorted(tier)[:20])
+    assert all("garden" not in tier for tier in RELATIONS.relatives("river"))
+    assert RELATIONS.relatives("xyzzy") == (frozenset(), frozenset(), frozenset())

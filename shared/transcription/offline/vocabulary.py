@@ -40,13 +40,19 @@ def sound_alikes(word: str, vocabulary: Vocabulary, least: float) -> list[str]:
     return near_sounds(word, vocabulary.phones[word], vocabulary, least)
 
 
-def near_sounds(word: str, said: tuple[str, ...], vocabulary: Vocabulary, least: float) -> list[str]:
-    """``sound_alikes`` of a word that may be outside the vocabulary, by its phones ``said``."""
+def near_sounds(
+    word: str, said: tuple[str, ...], vocabulary: Vocabulary, least: float, onset: int = 2
+) -> list[str]:
+    """``sound_alikes`` of a word that may be outside the vocabulary, by its
+    phones ``said``; ``onset`` 1 asks only for the same first phone ("left" for
+    "lift"), most frequent first within each two-phone onset."""
     if len(said) < 2:
         return []
+    starts = [key for key in vocabulary.by_onset if key[:onset] == said[:onset]] if onset < 2 else [said[:2]]
     return [
         other
-        for other in vocabulary.by_onset.get(said[:2], ())
+        for key in starts
+        for other in vocabulary.by_onset.get(key, ())
         if vocabulary.phones[other] != said
         and other.isalpha()
         and len(other) >= MIN_LETTERS

@@ -6,8 +6,9 @@ itself, twice: the text reads a repetition, and the copies measure alike by
 sound (``copies``), since most of their sounds are the same. So at each
 content word heard twice in a row, the two copies are decoded again with a
 grammar that holds the heard words around them and offers, for one copy at
-a time, the word or the words that sound like it (``vocabulary.sound_alikes``,
-among the 30,000 most frequent words). When the first copy is heard as
+a time, the word or the words that sound like it (``vocabulary.near_sounds``:
+the same first phone and half the phones, among the 30,000 most frequent
+words). When the first copy is heard as
 another word and the second stays the word, the first was a slip and is
 written as heard;
 when both copies leave the word, or neither does, they sound alike and stay
@@ -61,7 +62,7 @@ def _candidates(word: str, pronounced: str | None) -> list[str]:
     its dictionary phones (``pronounced``)."""
     vocabulary = slip_vocabulary()
     said = vocabulary.phones.get(word) or tuple((pronounced or "").split())
-    found = [c for c in near_sounds(word, said, vocabulary, MIN_SIMILARITY) if c not in _RESERVED]
+    found = [c for c in near_sounds(word, said, vocabulary, MIN_SIMILARITY, onset=1) if c not in _RESERVED]
     found.sort(key=lambda c: -Levenshtein.normalized_similarity(said, vocabulary.phones[c]))  # stable
     return found[:MAX_CANDIDATES]
 

@@ -66,10 +66,12 @@ def offered(decoder: Decoder, word: str) -> list[str]:
     said = vocabulary.phones.get(word) or tuple((decoder.lookup_word(word) or "").split())
     alike = near_sounds(word, said, vocabulary, MIN_SIMILARITY)
     alike.sort(key=lambda w: -Levenshtein.normalized_similarity(said, vocabulary.phones[w]))  # stable
-    alike = alike[: MAX_CANDIDATES // 2]
-    related = sorted(
-        (w for w in RELATIONS.relatives(word) if w in vocabulary.rank), key=vocabulary.rank.__getitem__
-    )
+    alike = [w for w in alike if _stands_for(w, word)][: MAX_CANDIDATES // 2]  # spelled like it too
+    related = [  # synonyms first, then words of a linked sense, then siblings; common words first
+        w
+        for tier in RELATIONS.relatives(word)
+        for w in sorted(tier & vocabulary.rank.keys(), key=vocabulary.rank.__getitem__)
+    ]
     return [w for w in (*alike, *related) if w not in _RESERVED]
 
 

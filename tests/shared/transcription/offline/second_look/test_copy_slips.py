@@ -67,3 +67,9 @@ def test_a_piece_word_rarer_than_the_vocabulary_is_offered_sound_alikes_by_its_p
     # among the 30,000 most frequent words, so it used to get no candidates at all.
     assert "perches" not in slip_vocabulary().phones
     assert "purchase" in _candidates("perches", "P ER CH AH Z")
+
+
+def test_a_sound_alike_with_another_vowel_after_the_first_sound_is_offered() -> None:
+    # Tune, quiet: "I will *left* lift up" heard "i will lift lift up"; "left" (L EH)
+    # does not share "lift"'s first two phones (L IH), only the first.
+    assert "left" in _candidates("lift", "L IH F T")

@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from shared.audio.decode import decode_file
+from shared.domain.repairs import stands_for
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.offline.decoder import new_decoder
 from shared.transcription.offline.frontend import prepare
 from shared.transcription.offline.piece_model import piece_tokens
-from shared.transcription.offline.second_look.extra_slips import rehear_extra_slips
+from shared.transcription.offline.second_look.extra_slip_spots import candidates
+from shared.transcription.offline.second_look.extra_slips import MAX_CANDIDATES, offered, rehear_extra_slips
 from shared.wordnet import RELATIONS
 from tests.support.recitations import swap_word, synthesise
 
@@ -67,3 +69,14 @@ def test_a_word_really_inserted_stays_as_heard(
     heard, words = _reheard(engine, said, voice, tmp_path / "table.wav")
     assert _before(heard, "finish") == "table"
     assert words == heard
+
+
+def test_a_synonym_is_offered_before_looser_relatives() -> None:
+    # Tune, quiet: "my *aid* help" heard "my made help"; "aid" is a synonym of "help"
+    # but one of hundreds of its relatives, and was not among those offered.
+    options = candidates("help", "made", offered(new_decoder(), "help"), _stands_for, MAX_CANDIDATES)
+    assert "aid" in options
+
+
+def _stands_for(slip: str, word: str) -> bool:
+    return stands_for(slip, word, RELATIONS)

@@ -33,19 +33,15 @@ class Vocabulary:
             self.by_onset.setdefault(self.phones[word][:2], []).append(word)
 
 
-def sound_alikes(word: str, vocabulary: Vocabulary, least: float) -> list[str]:
-    """Words of the vocabulary with the word's first two phones and ``least``
-    of the phones in all (edit-distance similarity), most frequent first;
-    never a homophone (it cannot be heard as a slip) nor a form of the word."""
-    return near_sounds(word, vocabulary.phones[word], vocabulary, least)
-
-
 def near_sounds(
     word: str, said: tuple[str, ...], vocabulary: Vocabulary, least: float, onset: int = 2
 ) -> list[str]:
-    """``sound_alikes`` of a word that may be outside the vocabulary, by its
-    phones ``said``; ``onset`` 1 asks only for the same first phone ("left" for
-    "lift"), most frequent first within each two-phone onset."""
+    """Words of the vocabulary sounding like ``word`` (its phones ``said``; the
+    word itself may be outside the vocabulary): the same first two phones
+    (``onset`` 1: only the first, "left" for "lift") and ``least`` of the
+    phones in all (edit-distance similarity), most frequent first within each
+    two-phone onset; never a homophone (it cannot be heard as a slip) nor a
+    form of the word."""
     if len(said) < 2:
         return []
     starts = [key for key in vocabulary.by_onset if key[:onset] == said[:onset]] if onset < 2 else [said[:2]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.transcription.offline.vocabulary import Vocabulary, same_word, sound_alikes
+from shared.transcription.offline.vocabulary import Vocabulary, near_sounds, same_word
 
 PHONES = {
     "temperate": ("T", "EH", "M", "P", "R", "AH", "T"),
@@ -16,13 +16,20 @@ PHONES = {
 }
 VOCABULARY = Vocabulary(phones=PHONES, rank={w: k for k, w in enumerate(PHONES)})
 
+TEMPERATE = VOCABULARY.phones["temperate"]
+
 
 def test_sound_alikes_share_the_onset_and_most_phones_most_frequent_first() -> None:
     # Not "tell" (too few phones alike), "trumpet" (another onset), the
     # homophone "temprate", or "tempered" and "temper" together ("temper" is
     # kept, "tempered" is one of its forms but not of "temperate").
-    assert sound_alikes("temperate", VOCABULARY, 0.5) == ["temperature", "temper", "tempered", "tempt"]
-    assert sound_alikes("temperate", VOCABULARY, 0.7) == ["temperature", "tempt"]
+    assert near_sounds("temperate", TEMPERATE, VOCABULARY, 0.5) == [
+        "temperature",
+        "temper",
+        "tempered",
+        "tempt",
+    ]
+    assert near_sounds("temperate", TEMPERATE, VOCABULARY, 0.7) == ["temperature", "tempt"]
 
 
 def test_forms_of_one_word_are_the_same_word() -> None:

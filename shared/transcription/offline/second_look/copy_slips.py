@@ -13,6 +13,13 @@ another word and the second stays the word, the first was a slip and is
 written as heard;
 when both copies leave the word, or neither does, they sound alike and stay
 a repetition (a learner repeating a word says it the same way twice).
+
+The open decode keeps the word when a slip differs from it by a phone or two
+("crated created", "troops truths" in noise), so where it finds no slip the
+copies are weighed one-for-one (offline-2026.12.7): the first copy fits its
+best sound-alike clearly better than the word (``WEIGHED_GAIN``), and the
+second fits the word better than its own best sound-alike. A repetition fits the word alike twice
+(docs/scoring-history.md, sixteenth round).
 """
 
 from __future__ import annotations
@@ -23,11 +30,15 @@ from rapidfuzz.distance import Levenshtein
 
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.transcript import SpokenWord
-from shared.transcription.offline.decoder import context_of, decode_grammar
+from shared.transcription.offline.decoder import Context, context_of, decode_grammar, path_score
 from shared.transcription.offline.vocabulary import MIN_LETTERS, near_sounds, slip_vocabulary
 
 MAX_CANDIDATES = 40  # sound-alikes offered in the grammar, the most alike first
 MIN_SIMILARITY = 0.5  # of the phones ("temper" for "temperate" is 0.57): the acoustics decide
+# How much better (path-score units) the first copy must fit its sound-alike than
+# the word when the copies are weighed: slips gained 94-129 ("crated", "troops",
+# "temper"), a repetition "temperate temperate" 24 ("tempered"; sixteenth round).
+WEIGHED_GAIN = 50
 _SEARCH = "_copy_slip"
 _RESERVED = frozenset({"public", "grammar", "import"})  # JSGF keywords
 
@@ -39,21 +50,61 @@ def find_copy_slips(
     slip the recording says it was. Leaves a grammar search active."""
     out = list(heard)
     words = set(piece)
+    doubled = {a for a, b in zip(piece, piece[1:], strict=False) if a == b}  # "zero zero" is the piece's own
     for k in range(1, len(out)):
         word = out[k].text
         if out[k - 1].text != word or word in FUNCTION_WORDS or len(word) < MIN_LETTERS or word not in words:
             continue
+        if word in doubled:
+            continue
         candidates = _candidates(word, decoder.lookup_word(word))
         if not candidates:
             continue
-        first = _choose(decoder, samples, out, k - 1, candidates, cmn, 0)
-        if first is None or first.text == word:
-            continue
-        second = _choose(decoder, samples, out, k - 1, candidates, cmn, 1)
-        if second is not None and second.text == word:
-            out[k - 1] = out[k - 1]._replace(text=first.text, start=first.start, end=first.end)
+        slip = _open_slip(decoder, samples, out, k - 1, candidates, cmn)
+        if slip is None:
+            slip = _weighed_slip(decoder, samples, out, k - 1, candidates, cmn)
+        if slip is not None:
+            out[k - 1] = out[k - 1]._replace(text=slip.text, start=slip.start, end=slip.end)
             out[k] = out[k]._replace(unlike_previous=False)
     return out
+
+
+def _open_slip(
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], k: int, candidates: list[str], cmn: str
+) -> SpokenWord | None:
+    """The first copy as heard when the word is offered beside its sound-alikes,
+    if it leaves the word and the second copy stays it."""
+    word = heard[k].text
+    first = _choose(decoder, samples, heard, k, candidates, cmn, 0)
+    if first is None or first.text == word:
+        return None
+    second = _choose(decoder, samples, heard, k, candidates, cmn, 1)
+    return first if second is not None and second.text == word else None
+
+
+def _weighed_slip(
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], k: int, candidates: list[str], cmn: str
+) -> SpokenWord | None:
+    """The first copy's best sound-alike, if it fits that copy clearly better
+    than the word while the second copy fits the word better than its own."""
+    word = heard[k].text
+    context = context_of(heard, k, k + 2, len(samples))
+    both = path_score(decoder, _SEARCH, samples, context, [*context.before, word, word, *context.after], cmn)
+    if both is None:
+        return None
+    first = _choose(decoder, samples, heard, k, candidates, cmn, 0, offer_word=False)
+    if first is None or _fit(decoder, samples, context, [first.text, word], cmn) < both + WEIGHED_GAIN:
+        return None
+    second = _choose(decoder, samples, heard, k, candidates, cmn, 1, offer_word=False)
+    if second is not None and _fit(decoder, samples, context, [word, second.text], cmn) >= both:
+        return None  # the second copy is as unlike the word: noise, or a repetition said oddly
+    return first
+
+
+def _fit(decoder: Decoder, samples: np.ndarray, context: Context, pair: list[str], cmn: str) -> float:
+    """The path score of the stretch read with ``pair`` for the copies (-inf if it cannot be read)."""
+    score = path_score(decoder, _SEARCH, samples, context, [*context.before, *pair, *context.after], cmn)
+    return float("-inf") if score is None else score
 
 
 def _candidates(word: str, pronounced: str | None) -> list[str]:
@@ -75,12 +126,13 @@ def _choose(
     candidates: list[str],
     cmn: str,
     slot: int,
+    offer_word: bool = True,
 ) -> SpokenWord | None:
     """Copy ``slot`` (0 or 1) of the pair at ``k`` as the grammar hears it when
-    it may be the word or a sound-alike (None if the decode failed)."""
+    it may be a sound-alike or (``offer_word``) the word (None if the decode failed)."""
     word = heard[k].text
     context = context_of(heard, k, k + 2, len(samples))
-    options = f"( {' | '.join([word, *candidates])} )"
+    options = f"( {' | '.join([word, *candidates] if offer_word else candidates)} )"
     pair = [options, word] if slot == 0 else [word, options]
     body = " ".join([*context.before, *pair, *context.after])
     grammar = f"#JSGF V1.0;\ngrammar copy;\npublic <copy> = {body};\n"

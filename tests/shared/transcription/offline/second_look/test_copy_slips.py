@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from shared.audio.decode import decode_file
@@ -17,6 +18,7 @@ from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.offline.decoder import new_decoder
 from shared.transcription.offline.frontend import prepare
 from shared.transcription.offline.piece_model import piece_tokens
+from shared.transcription.offline.second_look import copy_slips
 from shared.transcription.offline.second_look.copy_slips import _candidates, find_copy_slips
 from shared.transcription.offline.vocabulary import slip_vocabulary
 from tests.support.recitations import synthesise
@@ -73,3 +75,32 @@ def test_a_sound_alike_with_another_vowel_after_the_first_sound_is_offered() -> 
     # Tune, quiet: "I will *left* lift up" heard "i will lift lift up"; "left" (L EH)
     # does not share "lift"'s first two phones (L IH), only the first.
     assert "left" in _candidates("lift", "L IH F T")
+
+
+DECLARATION = "We hold these truths to be self evident, that all men are created equal."
+
+
+def test_a_slip_a_phone_away_is_found_by_weighing_the_copies(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    # "crated created": the open decode keeps "created" for both copies; weighed
+    # one-for-one, the first copy fits a sound-alike better and the second does not.
+    said = DECLARATION.replace("are created", "are crated created")
+    audio = decode_file(str(synthesise(said, tmp_path / "crated.wav", "slt")), "wav")
+    words = [w.text for w in engine.transcribe(audio, DECLARATION).words]
+    k = words.index("equal")
+    assert words[k - 1] == "created" and words[k - 2] not in ("created", "are"), words
+
+
+def test_a_word_the_piece_itself_says_twice_is_not_looked_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    slip = SpokenWord("hero", 0.0, 0.3)
+    monkeypatch.setattr(copy_slips, "_open_slip", lambda *args: slip)
+    monkeypatch.setattr(copy_slips, "_candidates", lambda *args: ["hero"])
+    heard = [SpokenWord(w, 0.4 * k, 0.4 * k + 0.3) for k, w in enumerate("one zero zero nine".split())]
+    decoder = new_decoder()
+    samples = np.zeros(16000 * 2, dtype=np.float32)
+    found = find_copy_slips(decoder, samples, heard, ["one", "zero", "zero", "nine"], decoder.get_cmn())
+    assert [w.text for w in found] == ["one", "zero", "zero", "nine"]
+    # The same copy where the piece has the word once is looked at (the look is reached).
+    found = find_copy_slips(decoder, samples, heard, ["one", "zero", "nine"], decoder.get_cmn())
+    assert [w.text for w in found] == ["one", "hero", "zero", "nine"]

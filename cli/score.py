@@ -15,7 +15,7 @@ from typing import Any
 from shared.domain.scoring import score_recitation
 from shared.domain.transcript import Transcript
 from shared.settings import Settings
-from shared.wordnet import RELATIONS
+from shared.sounds import MEANING_OR_SOUND
 
 
 def run_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -24,7 +24,7 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
     if args.transcript_json:
         transcript = Transcript.from_dict(json.loads(Path(args.transcript_json).read_text()))
         options = settings.scoring_options()
-        result = score_recitation(reference, transcript, options, related=RELATIONS).to_dict()
+        result = score_recitation(reference, transcript, options, related=MEANING_OR_SOUND).to_dict()
     elif args.audio:
         scored = _score_audio(Path(args.audio), reference, settings, args.engine)
         if scored is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from shared.domain.scoring import ScoringOptions, score_recitation
-from shared.wordnet import RELATIONS
+from shared.sounds import MEANING_OR_SOUND
 
 if TYPE_CHECKING:  # audio code is heavy and lives only in the worker image
     from shared.audio.types import Analysis, DecodedAudio
@@ -106,7 +106,7 @@ def score(
         pauses=analysis.pauses,
         duration=analysis.duration,
         silences=analysis.silences,
-        related=RELATIONS,
+        related=MEANING_OR_SOUND,
     )
 
 

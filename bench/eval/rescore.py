@@ -18,7 +18,7 @@ from typing import Any
 from bench.eval import report
 from shared.domain.scoring import ScoringOptions, score_recitation
 from shared.domain.transcript import SpokenWord, Transcript
-from shared.wordnet import RELATIONS
+from shared.sounds import MEANING_OR_SOUND
 
 
 def rescore(row: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def rescore(row: dict[str, Any]) -> dict[str, Any]:
     result = score_recitation(
         row["item"]["text"], transcript, ScoringOptions(),
         pauses=[tuple(p) for p in analysis["pauses"]], duration=analysis["duration"],
-        silences=[tuple(s) for s in analysis["silences"]], related=RELATIONS,
+        silences=[tuple(s) for s in analysis["silences"]], related=MEANING_OR_SOUND,
     )  # fmt: skip
     return {**row, "result": result.to_dict()}
 

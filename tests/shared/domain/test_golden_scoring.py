@@ -15,7 +15,7 @@ from typing import Any
 
 from shared.domain.scoring import SCORING_VERSION, score_recitation
 from shared.domain.transcript import SpokenWord, Transcript
-from shared.wordnet import RELATIONS
+from shared.sounds import MEANING_OR_SOUND
 from tests.support import golden
 
 GOLDEN = Path(__file__).parent / "golden" / "scoring.json"
@@ -35,7 +35,7 @@ def _case(
 ) -> dict[str, Any]:
     transcript = Transcript.of(words, "golden", "golden")
     result = score_recitation(
-        piece, transcript, pauses=pauses, duration=30.0, silences=pauses or (), related=RELATIONS
+        piece, transcript, pauses=pauses, duration=30.0, silences=pauses or (), related=MEANING_OR_SOUND
     )
     return result.to_dict()
 
@@ -69,6 +69,9 @@ def _outputs() -> dict[str, Any]:
         "unrelated_no_pause": _case(PSALM, _timed("the lord is my river shepherd i shall not want")),
         "function_no_pause": _case(PSALM, _timed("the lord is the my shepherd i shall not want")),
         "sounds_like": _case(PSALM, alike),
+        # a slip spelled apart from the word but sounding like it (W AA SH T / W AA N T),
+        # corrected at once (the pronouncing dictionary, since 2026.12.3)
+        "sound_alike_no_pause": _case(PSALM, _timed("the lord is my shepherd i shall not washed want")),
         "hesitation": _case(PSALM, [*psalm[:5], *_timed("i shall not want", at=6.0)], [(1.95, 6.0)]),
         "numbers_and_own_filler": _case(
             LINCOLN,

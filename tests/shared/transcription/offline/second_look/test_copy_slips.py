@@ -104,3 +104,26 @@ def test_a_word_the_piece_itself_says_twice_is_not_looked_at(monkeypatch: pytest
     # The same copy where the piece has the word once is looked at (the look is reached).
     found = find_copy_slips(decoder, samples, heard, ["one", "zero", "nine"], decoder.get_cmn())
     assert [w.text for w in found] == ["one", "hero", "zero", "nine"]
+
+
+@pytest.mark.parametrize(
+    ("first_gain", "second_gain", "slip"),
+    [
+        (94, -21, "craven"),  # "crated created": a slip the open decode missed
+        (61, -133, None),  # "made made" in a real recording: a repetition that fits "mate" a little better
+        (120, 10, None),  # the second copy leaves the word too: noise, not a slip
+    ],
+)
+def test_weighed_copies_take_a_slip_only_by_a_clear_margin(
+    monkeypatch: pytest.MonkeyPatch, first_gain: int, second_gain: int, slip: str | None
+) -> None:
+    both = -3000
+    heard = [SpokenWord(w, 0.4 * k, 0.4 * k + 0.3) for k, w in enumerate("all created created equal".split())]
+    monkeypatch.setattr(copy_slips, "path_score", lambda *args: both)
+    monkeypatch.setattr(
+        copy_slips, "_choose", lambda *args, **kw: SpokenWord("craven" if args[6] == 0 else "creative", 0, 1)
+    )
+    fits = {("craven", "created"): both + first_gain, ("created", "creative"): both + second_gain}
+    monkeypatch.setattr(copy_slips, "_fit", lambda d, s, c, pair, cmn: fits[tuple(pair)])
+    found = copy_slips._weighed_slip(None, np.zeros(32000, dtype=np.float32), heard, 1, ["craven"], "")
+    assert (found.text if found else None) == slip

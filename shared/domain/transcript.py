@@ -20,7 +20,8 @@ it did not measure; scoring never asks which engine spoke.
 ``sounds_like`` (default None)
     Meaning: the piece's word (as the engine wrote it) that the
     recording fits at least as well as the word heard (a sound-alike the
-    acoustic model confuses, "sell" for "soul"). The heard text is never
+    acoustic model confuses, "sell" for "soul"; on a steady noise floor,
+    nearly as well). The heard text is never
     changed. Set by: the offline engine's second look
     (``shared.transcription.offline.second_look.sound_alikes``). Scoring: a
     substitution of exactly that word counts ``correct``

@@ -94,3 +94,9 @@ def word_dicts(words: tuple[WordResult, ...]) -> list[dict[str, Any]]:
         {"expected": e, "spoken": s, "status": st._value_, "start": a, "end": b, "index": i, "prompted": p}
         for e, s, st, a, b, i, p in words
     ]
+
+
+# word_dicts spells the keys out: a field added to WordResult without them stops the import here.
+_WORD_KEYS = ("expected", "spoken", "status", "start", "end", "index", "prompted")
+if WordResult._fields != _WORD_KEYS:  # pragma: no cover - a guard for the next field
+    raise ImportError(f"word_dicts writes {_WORD_KEYS}, WordResult has {WordResult._fields}")

@@ -22,16 +22,12 @@ from typing import Any
 
 import orjson
 
-from shared.domain.result import Hesitation, ScoredAttempt, Scores, SectionScore, WordResult, word_dicts
+from shared.domain.result import Hesitation, ScoredAttempt, Scores, SectionScore, word_dicts
 
 _FIELDS = tuple(field.name for field in fields(ScoredAttempt))
 _SCORES = tuple(field.name for field in fields(Scores))
 _HESITATION = tuple(field.name for field in fields(Hesitation))
 _SECTION = tuple(field.name for field in fields(SectionScore))
-# The word's keys are spelled out in word_dicts: a field added to WordResult must be added there too.
-_WORD_FIELDS = ("expected", "spoken", "status", "start", "end", "index", "prompted")
-if WordResult._fields != _WORD_FIELDS:  # pragma: no cover - a guard for the next field
-    raise ImportError(f"word_dicts writes {_WORD_FIELDS}, WordResult has {WordResult._fields}")
 
 
 def result_json(result: ScoredAttempt) -> bytes:

@@ -20,7 +20,8 @@ it did not measure; scoring never asks which engine spoke.
 ``sounds_like`` (default None)
     Meaning: the piece's word (as the engine wrote it) that the
     recording fits at least as well as the word heard (a sound-alike the
-    acoustic model confuses, "sell" for "soul"). The heard text is never
+    acoustic model confuses, "sell" for "soul"; on a steady noise floor,
+    nearly as well). The heard text is never
     changed. Set by: the offline engine's second look
     (``shared.transcription.offline.second_look.sound_alikes``). Scoring: a
     substitution of exactly that word counts ``correct``
@@ -94,7 +95,7 @@ class Transcript:
         optional engine/model.
         """
         return cls(
-            words=tuple(_word_from(item) for item in data.get("words", [])),
+            words=tuple([_word_from(item) for item in data.get("words", [])]),
             engine=str(data.get("engine", "given")),
             model=str(data.get("model", "given")),
             language=str(data.get("language", "en")),
@@ -117,21 +118,25 @@ def _word_dict(word: SpokenWord) -> dict[str, Any]:
     return data
 
 
-def _word_from(item: Mapping[str, Any]) -> SpokenWord:
-    text = item.get("text", item.get("word"))
+def _word_from(item: object) -> SpokenWord:
+    # Narrowed to a dict, not a Mapping: compiled, dict.get is then a direct
+    # call rather than a method lookup; re-scoring rebuilds every stored word here.
+    if not isinstance(item, dict):
+        raise ValueError(f"transcript word is not an object: {item!r}")
+    text = item.get("text")
+    if text is None:
+        text = item.get("word")
     if not isinstance(text, str):
         raise ValueError(f"transcript word without text: {item!r}")
     start, end = float(item["start"]), float(item["end"])
     if end < start:
         raise ValueError(f"transcript word ends before it starts: {item!r}")
     confidence = item.get("confidence")
-    unlike = bool(item.get("unlike_previous", False))
     alike = item.get("sounds_like")
-    return SpokenWord(
-        text,
-        start,
-        end,
-        None if confidence is None else float(confidence),
-        unlike,
-        None if alike is None else str(alike),
-    )
+    unlike = bool(item.get("unlike_previous", False))
+    fields = (text, start, end, None if confidence is None else float(confidence), unlike,
+              None if alike is None else str(alike))  # fmt: skip
+    return _NEW(SpokenWord, fields)  # the named tuple without its __new__'s Python frame
+
+
+_NEW = tuple.__new__

@@ -9,7 +9,7 @@ its first statement and swaps in on commit (``fake_uow.py``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -156,7 +156,7 @@ class FakeResults(ResultReads):
                                                      "data": data, "created_at": now}  # fmt: skip
         return transcript_id
 
-    def add_scores(self, results: Sequence[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+    def add_scores(self, results: Iterable[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
         scores, added = self._tables().scores, set()
         for attempt_id, result in results:
             if attempt_id not in self._tables().attempts:

@@ -10,7 +10,7 @@ Nothing here commits: the unit of work does, where the service says.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -164,8 +164,11 @@ class ResultRepository(Protocol):
         """Insert unless the key is stored (a concurrent delivery); the stored row's id."""
         ...
 
-    def add_scores(self, results: Sequence[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
-        """One row per (attempt, scoring version), existing ones kept; the attempts given a new row."""
+    def add_scores(self, results: Iterable[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+        """One row per (attempt, scoring version), existing ones kept; the attempts given a new row.
+
+        ``results`` may be produced lazily (batch re-scoring scores as the rows
+        are stored); it is read to its end before this returns."""
         ...
 
     def stored_for_rescoring(self, attempt_ids: Collection[uuid.UUID], version: str) -> list[StoredAttempt]:

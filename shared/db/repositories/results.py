@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared.db import models
+from shared.db.repositories import score_batches
 from shared.db.repositories.attempts import scored_at
 from shared.db.repositories.port import ScoreRecord, StoredAttempt, StoredTranscript, TranscriptKey
-from shared.db.result_json import result_json
 from shared.domain.result import ScoredAttempt
 
 A = models.Attempt
@@ -47,43 +47,21 @@ class SqlResults:
         self._session.execute(self._insert(T).values(**values).on_conflict_do_nothing())
         return self._session.scalars(select(T.id).where(*_matches(key))).one()
 
-    def add_scores(self, results: Sequence[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
-        """One ``INSERT … ON CONFLICT DO NOTHING`` for all the rows."""
-        if not results:
-            return set()
+    def add_scores(self, results: Iterable[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+        """Postgres: chunks inserted as ``results`` are produced (``score_batches``); elsewhere one insert."""
         if self._dialect() == "postgresql":
-            return self._add_scores_unnested(results, now)
+            return score_batches.insert_scores(self._driver(), results, now)
         rows = [_score_row(attempt_id, result, now) for attempt_id, result in results]
+        if not rows:
+            return set()
         statement = self._insert(models.Score).values(rows).on_conflict_do_nothing()
         return set(self._session.scalars(statement.returning(models.Score.attempt_id)))
-
-    def _add_scores_unnested(
-        self, results: Sequence[tuple[uuid.UUID, ScoredAttempt]], now: datetime
-    ) -> set[uuid.UUID]:
-        """The rows as one array per column, each result as JSON bytes stored as they are.
-
-        Batch re-scoring writes hundreds of results at once: an ORM multi-row
-        insert spent most of the batch building, binding and ``json.dumps``-ing
-        dicts; here the driver sends eleven arrays and orjson writes the JSON,
-        which Postgres keeps without parsing (``bytea``, migration 0009).
-        """
-        columns: dict[str, list[Any]] = {name: [] for name in _SCORE_COLUMNS}
-        for attempt_id, result in results:
-            s = result.scores
-            # float(): one int among the floats would not make a float8[] array.
-            row = (uuid.uuid4(), attempt_id, result.scoring_version, float(s.accuracy),
-                   float(s.completeness), float(s.fluency), float(s.overall), float(s.wpm),
-                   float(s.wcpm), result_json(result))  # fmt: skip
-            for values, value in zip(columns.values(), row, strict=True):
-                values.append(value)
-        inserted = self._session.connection().exec_driver_sql(_INSERT_UNNESTED, {**columns, "now": now})
-        return set(inserted.scalars())
 
     def stored_for_rescoring(self, attempt_ids: Collection[uuid.UUID], version: str) -> list[StoredAttempt]:
         if not attempt_ids:
             return []
-        # On Postgres the documents come as the JSON bytes stored (bytea), parsed by orjson:
-        # as jsonb, printing them back to text was most of the loading (migration 0010).
+        if self._dialect() == "postgresql":  # the stored bytes in binary, parsed by orjson
+            return score_batches.stored_attempts(self._driver(), attempt_ids, version)
         rows = self._session.execute(
             select(A.id, A.piece_id, T.data, models.Analysis.data)
             .join(T, T.id == A.transcript_id)
@@ -133,26 +111,9 @@ class SqlResults:
     def _dialect(self) -> str:
         return self._session.get_bind().dialect.name
 
-
-_SCORE_COLUMNS = ("id", "attempt_id", "scoring_version", "accuracy", "completeness", "fluency",
-                  "overall", "wpm", "wcpm", "result")  # fmt: skip
-# A repeated batch inserts nothing. The parameters go in binary (%b): an array in
-# text format has every quote of the JSON escaped, in Python.
-_INSERT_UNNESTED = """
-    INSERT INTO scores (id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
-                        wpm, wcpm, result, created_at)
-    SELECT id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
-           wpm, wcpm, result, %(now)b
-    FROM unnest(
-        CAST(%(id)b AS uuid[]), CAST(%(attempt_id)b AS uuid[]), CAST(%(scoring_version)b AS text[]),
-        CAST(%(accuracy)b AS float8[]), CAST(%(completeness)b AS float8[]),
-        CAST(%(fluency)b AS float8[]), CAST(%(overall)b AS float8[]),
-        CAST(%(wpm)b AS float8[]), CAST(%(wcpm)b AS float8[]), CAST(%(result)b AS bytea[])
-    ) AS given (id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
-                wpm, wcpm, result)
-    ON CONFLICT DO NOTHING
-    RETURNING attempt_id
-"""
+    def _driver(self) -> Any:
+        """The session's psycopg connection, inside the session's transaction."""
+        return self._session.connection().connection.driver_connection
 
 
 def _scores() -> Any:

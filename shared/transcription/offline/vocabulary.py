@@ -27,10 +27,15 @@ class Vocabulary:
     phones: Mapping[str, tuple[str, ...]]
     rank: Mapping[str, int]
     by_onset: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    # The two-phone onsets by their first phone, in by_onset's order: a one-phone
+    # question reads its onsets here instead of scanning all of them.
+    onsets_by_first: dict[tuple[str, ...], list[tuple[str, ...]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for word in sorted(self.rank, key=self.rank.__getitem__):
             self.by_onset.setdefault(self.phones[word][:2], []).append(word)
+        for onset in self.by_onset:
+            self.onsets_by_first.setdefault(onset[:1], []).append(onset)
 
 
 def near_sounds(
@@ -44,7 +49,7 @@ def near_sounds(
     form of the word."""
     if len(said) < 2:
         return []
-    starts = [key for key in vocabulary.by_onset if key[:onset] == said[:onset]] if onset < 2 else [said[:2]]
+    starts = vocabulary.onsets_by_first.get(said[:1], []) if onset < 2 else [said[:2]]
     return [
         other
         for key in starts

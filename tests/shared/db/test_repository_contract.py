@@ -212,3 +212,15 @@ def test_nothing_shows_until_committed_and_a_rollback_forgets(world: World) -> N
     with world.uow() as uow:
         uow.attempts.claim(attempt_id, "w1", 60, utcnow())
     assert world.attempt(attempt_id)["status"] == "queued"  # leaving without a commit rolls back
+
+
+def test_scores_given_lazily_are_all_written_once(world: World) -> None:
+    attempts = [world.add_attempt() for _ in range(60)]  # more than one chunk of the Postgres path
+    for expected in (set(attempts), set()):  # a repeated batch (a redelivered task) adds nothing
+        with world.uow() as uow:
+            lazily = ((attempt_id, result("v1")) for attempt_id in attempts)
+            assert uow.results.add_scores(lazily, utcnow()) == expected
+            uow.commit()
+    with world.uow() as uow:
+        assert all(uow.results.latest_score(a) is not None for a in attempts)
+        assert uow.results.add_scores(iter(()), utcnow()) == set()

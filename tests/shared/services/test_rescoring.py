@@ -11,8 +11,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from shared.audio.types import Analysis
 from shared.container import Container
@@ -127,21 +128,24 @@ def test_pending_is_oldest_first_and_filtered_by_piece(pg: Container, reading: P
     assert [i for i in everything if i in (first, second, other)] == [first, second, other]
 
 
-def test_a_batch_is_loaded_and_written_in_three_statements(pg: Container, reading: Path) -> None:
+def test_a_batch_is_loaded_and_written_in_three_statements(
+    pg: Container, reading: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pieces = [new_piece(pg), new_piece(pg)]
     ids = [scored_long_ago(pg, piece, reading) for piece in pieces + pieces]
     statements: list[str] = []
+    execute = psycopg.Cursor.execute
 
-    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
+    def record(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(str(query))  # SQLAlchemy's statements and the repository's own
+        return execute(cursor, query, *args, **kwargs)
 
-    event.listen(pg.engine, "before_cursor_execute", record)
-    try:
-        report = rescore(pg, ids)
-    finally:
-        event.remove(pg.engine, "before_cursor_execute", record)
+    monkeypatch.setattr(psycopg.Cursor, "execute", record)
+    report = rescore(pg, ids)
     assert report.scored == 4
-    assert len(statements) == 3, statements  # attempts with their data, pieces, one insert
+    # attempts with their data, pieces, one insert (and the commit, which is no statement)
+    assert len(statements) == 3, statements
+    assert "INSERT INTO scores" in statements[-1]
 
 
 def test_an_attempt_that_cannot_be_scored_fails_alone(

@@ -20,7 +20,7 @@ acoustic half (what the recording says there):
 - ``sound_alike_spots`` / ``sound_alikes``: a heard word standing where the
   piece has a word of nearly the same sounds (on a steady noise floor: any
   other word) is marked ``sounds_like`` when the recording fits the piece's
-  word at least as well.
+  word at least as well (on a steady floor: nearly as well).
 
 The flags are the evidence contract of ``shared.domain.transcript``.
 """

@@ -16,7 +16,7 @@ a repetition (a learner repeating a word says it the same way twice).
 
 The open decode keeps the word when a slip differs from it by a phone or two
 ("crated created", "troops truths" in noise), so where it finds no slip the
-copies are weighed one-for-one (offline-2026.12.7): the first copy fits its
+copies are weighed one-for-one (offline-2026.12.9): the first copy fits its
 best sound-alike clearly better than the word (``WEIGHED_GAIN``), and the
 second fits the word better than its own best sound-alike. A repetition fits the word alike twice
 (docs/scoring-history.md, sixteenth round).

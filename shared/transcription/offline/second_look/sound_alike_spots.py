@@ -13,7 +13,8 @@ On a steady noise floor (``every``) the first pass also trades words that
 share few sounds, function words among them: under pink noise a real
 voice's "ask" was heard "can", "country" "and", "he" "thee". There every
 one-for-one substitution is a spot; the check still marks a word only when
-the piece's word fits the recording at least as well. Outside noise that
+the piece's word fits the recording at least as well (or, there, at most
+``sound_alikes.STEADY_MAX_SCORE_GAP`` worse). Outside noise that
 wider net cleared two real slips ("my" said for "thy", "or" heard for a
 swapped "mark") on clean readings, so it stays in noise
 (docs/scoring-history.md, "Noise, issue #23, second round"). Pure text:

@@ -36,3 +36,15 @@ def test_forms_of_one_word_are_the_same_word() -> None:
     assert same_word("fathers", "father") and same_word("created", "create")
     assert same_word("americans", "america")
     assert not same_word("temper", "temperate") and not same_word("king", "kingdom")
+
+
+def test_a_one_phone_onset_reaches_words_beginning_otherwise() -> None:
+    lift = ("L", "IH", "F", "T")
+    phones = {"left": ("L", "EH", "F", "T"), "lifts": ("L", "IH", "F", "T", "S"),
+              "loft": ("L", "AO", "F", "T"),
+              "raft": ("R", "AE", "F", "T"), "lint": ("L", "IH", "N", "T")}  # fmt: skip
+    vocabulary = Vocabulary(phones=phones, rank={w: k for k, w in enumerate(phones)})
+    assert near_sounds("lift", lift, vocabulary, 0.7) == ["lint"]  # the same two first phones only
+    # "lifts" is a form of the word; "raft" begins with another phone.
+    # Most frequent first within each two-phone onset, the onsets in the order their best word ranks.
+    assert near_sounds("lift", lift, vocabulary, 0.7, onset=1) == ["left", "lint", "loft"]

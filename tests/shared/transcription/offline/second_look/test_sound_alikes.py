@@ -20,7 +20,8 @@ from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.offline.decoder import new_decoder
 from shared.transcription.offline.frontend import prepare
 from shared.transcription.offline.piece_model import piece_tokens
-from shared.transcription.offline.second_look.sound_alikes import mark_sound_alikes
+from shared.transcription.offline.second_look import sound_alikes
+from shared.transcription.offline.second_look.sound_alikes import STEADY_MAX_SCORE_GAP, mark_sound_alikes
 from tests.support.recitations import swap_word, synthesise
 
 SHEPHERD = "The Lord is my shepherd, I shall not want."
@@ -101,3 +102,24 @@ def test_a_reading_that_cannot_be_aligned_leaves_the_word_unmarked() -> None:
     silence = np.zeros(TARGET_RATE // 4, dtype=np.float32)
     marked = mark_sound_alikes(decoder, silence, words, ["the", "lord", "is", "my"], decoder.get_cmn())
     assert marked == words
+
+
+@pytest.mark.parametrize(
+    ("gap", "every", "marked"),
+    [
+        (0, False, True),  # the piece's word fits as well: marked anywhere
+        (60, False, False),  # outside noise no tolerance: a slip really said
+        (60, True, True),  # on a steady floor the noise's own confusions (16-96)
+        (STEADY_MAX_SCORE_GAP, True, True),
+        (STEADY_MAX_SCORE_GAP + 1, True, False),  # real slips in noise fit 145 and more better
+    ],
+)
+def test_on_a_steady_floor_the_piece_word_may_fit_a_little_worse(
+    monkeypatch: pytest.MonkeyPatch, gap: int, every: bool, marked: bool
+) -> None:
+    monkeypatch.setattr(sound_alikes, "_score_gap", lambda *args: gap)
+    words = [SpokenWord(w, 0.1 * k, 0.1 * k + 0.1) for k, w in enumerate("the large is my".split())]
+    piece = ["the", "lord", "is", "my"]
+    silence = np.zeros(8000, np.float32)
+    out = sound_alikes.mark_sound_alikes(new_decoder(), silence, words, piece, "", every=every)
+    assert out[1].sounds_like == ("lord" if marked else None)

@@ -73,18 +73,11 @@ def either(*relations: WordRelations) -> WordRelations:
     return related
 
 
-def _read_dictionary() -> dict[str, tuple[str, ...]]:
-    """Each word's first pronunciation (variants "word(2)" left out)."""
-    import pocketsphinx  # the worker's engine; scoring asks only there
+def _read_dictionary() -> Mapping[str, tuple[str, ...]]:
+    """The offline engine's pronouncing dictionary, as its slip vocabulary reads it (once per process)."""
+    from shared.transcription.offline.vocabulary import dictionary_phones  # the worker's engine
 
-    path = f"{pocketsphinx.get_model_path()}/en-us/cmudict-en-us.dict"
-    out: dict[str, tuple[str, ...]] = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            word, _, phones = line.strip().partition(" ")
-            if "(" not in word:
-                out[word] = tuple(phones.split())
-    return out
+    return dictionary_phones()
 
 
 SOUNDS = SoundAlikes()  # one per process: the dictionary is read once, on first use

@@ -91,6 +91,11 @@ def slip_vocabulary() -> Vocabulary:
     return Vocabulary(phones={word: phones[word] for word in rank}, rank=rank)
 
 
+def dictionary_phones() -> Mapping[str, tuple[str, ...]]:
+    """The stock pronouncing dictionary: each word's first pronunciation, read once per process."""
+    return _phones(_paths()[1])
+
+
 def _paths() -> tuple[str, str]:
     model = pocketsphinx.get_model_path()
     return f"{model}/en-us/en-us.lm.bin", f"{model}/en-us/cmudict-en-us.dict"

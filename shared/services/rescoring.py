@@ -90,6 +90,7 @@ def _rescore(
     with timed("load"):
         stored = uow.results.stored_for_rescoring(ids, SCORING_VERSION)
         texts = uow.attempts.piece_texts({item.piece_id for item in stored})
+    report.timings["score"] = 0.0  # what _scored spends, inside the write
     scored = _scored(stored, texts, options, report, interrupts)
     with timed("write"):  # scoring runs inside: the repository stores the scores as they come
         report.scored = len(uow.results.add_scores(scored, utcnow()))
@@ -110,7 +111,6 @@ def _scored(
 ) -> Iterator[tuple[uuid.UUID, ScoredAttempt]]:
     """Each attempt scored when asked for; the seconds spent go to the report's ``score`` phase."""
     parsed: dict[uuid.UUID, ReferenceText] = {}  # a piece is parsed once per batch
-    report.timings["score"] = 0.0
     for item in stored:
         started = time.perf_counter()
         try:

@@ -1,8 +1,8 @@
 """Batch re-scoring's two Postgres statements, on psycopg directly.
 
 A ``rescore`` worker loads a batch of stored attempts, scores each and
-inserts one score row per attempt; past the scoring itself, these two
-statements were most of its time. Two things SQLAlchemy's path could not do:
+inserts one score row per attempt; besides the scoring itself, these two
+statements took most of its time. Two things SQLAlchemy's path could not do:
 
 - **Binary results.** In text format a ``bytea`` column arrives as hex, twice
   its size, which psycopg then decodes; a stored transcript is 12-14 KB. The
@@ -13,8 +13,8 @@ statements were most of its time. Two things SQLAlchemy's path could not do:
   chunk while this process scores the next. The results (which attempts got a
   row) are read once the pipeline ends, before the commit.
 
-The rows are the same as the generic path writes (``results.py``): the
-contract tests run both.
+The rows are those the generic path (``results.py``, SQLite) writes; the
+repository contract tests hold this path to what the in-memory fakes do.
 """
 
 from __future__ import annotations

@@ -31,6 +31,12 @@ def engine() -> OfflineTranscriber:
     return OfflineTranscriber()
 
 
+def _heard(engine: OfflineTranscriber, piece: str, said: str, path: Path) -> list[SpokenWord]:
+    """What the engine hears of ``said`` (synthesised) as a reading of ``piece``."""
+    audio = decode_file(str(synthesise(said, path, "slt")), "wav")
+    return list(engine.transcribe(audio, piece).words)
+
+
 def _look(said: str, heard: list[SpokenWord], path: Path) -> list[str]:
     audio = decode_file(str(synthesise(said, path, "slt")), "wav")
     decoder = new_decoder()
@@ -44,16 +50,14 @@ def test_a_slip_that_sounds_like_the_word_is_heard_as_said(
     engine: OfflineTranscriber, tmp_path: Path
 ) -> None:
     said = PIECE.replace("more temperate", "more temper temperate")
-    audio = decode_file(str(synthesise(said, tmp_path / "slip.wav", "slt")), "wav")
-    words = [w.text for w in engine.transcribe(audio, PIECE).words]
+    words = [w.text for w in _heard(engine, PIECE, said, tmp_path / "slip.wav")]
     k = words.index("temperate")
     assert words[k - 1] == "temper", words
 
 
 def test_a_real_repetition_stays_a_repetition(engine: OfflineTranscriber, tmp_path: Path) -> None:
     said = PIECE.replace("more temperate", "more temperate temperate")
-    audio = decode_file(str(synthesise(said, tmp_path / "again.wav", "slt")), "wav")
-    heard = list(engine.transcribe(audio, PIECE).words)
+    heard = _heard(engine, PIECE, said, tmp_path / "again.wav")
     assert [w.text for w in heard].count("temperate") == 2
     assert _look(said, heard, tmp_path / "again2.wav") == [w.text for w in heard]
 
@@ -86,8 +90,7 @@ def test_a_slip_a_phone_away_is_found_by_weighing_the_copies(
     # "crated created": the open decode keeps "created" for both copies; weighed
     # one-for-one, the first copy fits a sound-alike better and the second does not.
     said = DECLARATION.replace("are created", "are crated created")
-    audio = decode_file(str(synthesise(said, tmp_path / "crated.wav", "slt")), "wav")
-    words = [w.text for w in engine.transcribe(audio, DECLARATION).words]
+    words = [w.text for w in _heard(engine, DECLARATION, said, tmp_path / "crated.wav")]
     k = words.index("equal")
     assert words[k - 1] == "created" and words[k - 2] not in ("created", "are"), words
 

@@ -6,7 +6,12 @@ pass as best it can: often as another word the scorer cannot relate to the
 right one ("came kingdom", "i finish"), which then reads as an insertion.
 The spot is one heard word that the alignment with the piece leaves extra,
 right before a heard word that is the piece's next word, and not a copy of
-a word beside it (a repetition: ``copies`` and ``copy_slips`` judge those). Which words a slip
+a content word beside it (a repetition: ``copies`` and ``copy_slips`` judge
+those). A short function word heard twice where the piece says it once is a
+spot too, its second copy, since offline-2026.12.10: the slip before the
+next word may be heard as a copy of the word before it ("their *fair* just"
+heard "their their just": "fair" and "their" differ by one sound), and no
+copy look hears function words again. Which words a slip
 for that word could be (``candidates``) is the scorer's own test
 (``shared.domain.repairs.stands_for``) over the words an engine can say.
 Pure text: heard and piece words in, spots out.
@@ -17,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcode
 
 from shared.domain.fillers import spoken_places
+from shared.domain.function_words import FUNCTION_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +43,24 @@ def extra_slip_spots(heard: Sequence[str], piece: Sequence[str]) -> list[ExtraSl
     for op, after in zip(ops, [*ops[1:], None], strict=True):
         if op.tag != "delete" or op.src_end - op.src_start != 1 or after is None or after.tag != "equal":
             continue
-        k = spoken[op.src_start]
-        if heard[k] in heard[max(0, k - 1) : k] or heard[k] in heard[k + 1 : k + 2]:
-            continue  # a copy of a neighbour: a repetition, judged by the copy looks
-        found.append(ExtraSlip(k, piece[after.dest_start]))
+        m = op.src_start
+        if words[m] not in words[max(0, m - 1) : m] and words[m] not in words[m + 1 : m + 2]:
+            found.append(ExtraSlip(spoken[m], piece[after.dest_start]))
+        elif words[m] in FUNCTION_WORDS:  # content-word copies: the copy looks judge those
+            found.extend(_copied_function_word(m, words, spoken, piece, after))
     return found
+
+
+def _copied_function_word(
+    m: int, words: list[str], spoken: list[int], piece: Sequence[str], after: Opcode
+) -> list[ExtraSlip]:
+    """The second copy of a function word said twice, before the piece's next word."""
+    if m and words[m - 1] == words[m]:  # the alignment left the second copy extra
+        return [ExtraSlip(spoken[m], piece[after.dest_start])]
+    # It left the first: the second is matched, and the piece's next word must follow it.
+    if after.dest_end - after.dest_start < 2:
+        return []
+    return [ExtraSlip(spoken[m + 1], piece[after.dest_start + 1])]
 
 
 def candidates(

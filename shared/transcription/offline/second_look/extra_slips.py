@@ -46,6 +46,8 @@ def rehear_extra_slips(
     out = list(heard)
     for spot in extra_slip_spots([w.text for w in heard], piece):
         k = spot.heard
+        if out[k].unlike_previous:
+            continue  # an unlike copy is the word's own repair ("are are"), not a slip for the next
         options = [c for c in offered(decoder, spot.expected) if decoder.lookup_word(c) is not None]
         options = candidates(spot.expected, out[k].text, options, _stands_for, MAX_CANDIDATES)
         if not options:

@@ -26,6 +26,14 @@ def test_a_copy_of_a_neighbour_is_a_repetition_not_a_spot() -> None:
     assert extra_slip_spots("thy kingdom kingdom come".split(), PIECE) == []
 
 
+def test_a_function_word_heard_twice_is_a_spot_for_the_word_after_it() -> None:
+    # "their *fair* just" heard "their their just": the second copy may be the slip.
+    piece = "men deriving their just powers".split()
+    assert extra_slip_spots("men deriving their their just powers".split(), piece) == [ExtraSlip(3, "just")]
+    assert extra_slip_spots("in the the end".split(), "in the end".split()) == [ExtraSlip(2, "end")]
+    assert extra_slip_spots("in the the".split(), "in the".split()) == []  # nothing after it
+
+
 def test_a_filler_is_not_an_extra_word() -> None:
     assert extra_slip_spots("thy um kingdom come".split(), PIECE) == []
 

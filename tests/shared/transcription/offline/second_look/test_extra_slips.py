@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from shared.audio.decode import decode_file
@@ -80,3 +81,13 @@ def test_a_synonym_is_offered_before_looser_relatives() -> None:
 
 def _stands_for(slip: str, word: str) -> bool:
     return stands_for(slip, word, RELATIONS)
+
+
+def test_a_copy_that_sounds_unlike_the_word_is_not_heard_again_as_a_slip_for_the_next() -> None:
+    # "all men *were* are created" heard "are are", the copy marked unlike: the
+    # first copy was the slip and the second its repair, so the function-word copy
+    # spot before "created" is left as heard (no decoder is asked).
+    said = [("men", 0.0, 0.4), ("are", 0.4, 0.65), ("are", 0.89, 1.04), ("created", 1.04, 1.6)]
+    heard = [SpokenWord(w, s, e, None, k == 2) for k, (w, s, e) in enumerate(said)]
+    piece = ["men", "are", "created"]
+    assert rehear_extra_slips(None, np.zeros(16000, dtype=np.float32), heard, piece, "") == heard  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """JSON documents stored as UTF-8 bytes (``bytea``) on Postgres, as the JSON type elsewhere.
 
-The large documents — a score's result (20-30 KB), a transcript (about 14 KB
+The large documents — a score's result (20-30 KB), a transcript (about 5 KB
 for a minute) and an analysis — are only ever read and written whole: nothing
 queries inside them. As ``jsonb`` Postgres parsed each one on the way in and
 printed it back to text on the way out, which was most of its work per

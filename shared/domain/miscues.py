@@ -26,6 +26,7 @@ from shared.domain.lexicon import HOMOPHONES
 from shared.domain.relations import WordRelations, unrelated
 from shared.domain.repairs import Stops, merge_self_corrections, merge_unlike_copies
 from shared.domain.result import WordStatus
+from shared.domain.swallowed import merge_swallowed_slips
 from shared.domain.text import normalise_words
 from shared.domain.transcript import SpokenWord
 
@@ -90,6 +91,7 @@ def judge(
                 expected, keys[heard], spoken[heard].confidence, sounds
             ):
                 out[k] = link._replace(status=WordStatus.CORRECT)
+    substituted = any(out[k].status is SUB for k in odd)  # after the homophone check
     # Slides, repetitions and repairs all start from an extra word, so they
     # run on short windows from each extra word on.
     stopped = Stops(stops, phrase_ends, related)
@@ -98,6 +100,8 @@ def judge(
         out[start:end] = _judge_window(out[start:end], keys, spoken, ref_keys, stopped)
     if extras and any(word.unlike_previous for word in spoken):
         merge_unlike_copies(out, spoken, stopped)
+    if substituted:
+        merge_swallowed_slips(out, keys, ref_keys, related)
     return out
 
 

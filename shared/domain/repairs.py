@@ -40,6 +40,10 @@ from shared.domain.transcript import SpokenWord
 
 SELF_CORRECTION_PAUSE = 0.3  # seconds between wrong and right word that signal a repair
 VAD_PAUSE = 0.25  # shortest voice-activity silence taken as a repair pause
+# A break between a word and an unlike copy of it that shows a repair (since
+# 2026.12.4): shorter than a pause, since the copy's sound already says it was
+# not a repetition; real repeats said at pace run on with no gap ("to to", 0 s).
+UNLIKE_COPY_BREAK = 0.2
 SELF_CORRECTION_SIMILARITY = 50.0  # rapidfuzz ratio: a misreading of the same word
 _MAX_WRONG_WORDS = 2  # longer extras before a word are insertions, not a repair
 _EXTRA = (WordStatus.INSERTED, WordStatus.REPEATED)
@@ -233,7 +237,12 @@ def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], stops: 
             # the mark compares a word with the one said just before it
             and copy.spoken[0] == first.spoken[0] + 1
             and spoken[copy.spoken[0]].unlike_previous
-            and stops.between(spoken[first.spoken[0]], spoken[copy.spoken[0]])
+            and _broken(spoken[first.spoken[0]], spoken[copy.spoken[0]], stops)
         ):
             links[k - 1 : k + 1] = [Link(_FIXED, first.ref, (first.spoken[0], copy.spoken[0]))]
         k += 1
+
+
+def _broken(first: SpokenWord, copy: SpokenWord, stops: Stops) -> bool:
+    """A pause, or a short break, between a word and its unlike copy."""
+    return copy.start - first.end >= UNLIKE_COPY_BREAK or stops.between(first, copy)

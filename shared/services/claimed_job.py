@@ -75,7 +75,7 @@ def store_transcript(uow: UnitOfWorkPort, job: ClaimedJob, transcript: Transcrip
         transcript_id = job.cached.id
     else:
         key = stored_key(job.record, transcript)
-        transcript_id = uow.results.save_transcript(key, transcript.text, transcript.to_dict(), utcnow())
+        transcript_id = uow.results.save_transcript(key, transcript.text, transcript.to_stored(), utcnow())
     uow.attempts.link_transcript(job.attempt_id, transcript_id)
 
 

@@ -119,7 +119,7 @@ def _recognise_and_store(new_uow: UowFactory, engine: Engine, job: claimed_job.C
         return f"{type(exc).__name__}: {exc}"
     with new_uow() as uow:
         key = claimed_job.stored_key(job.record, transcript)
-        transcript_id = uow.results.save_transcript(key, transcript.text, transcript.to_dict(), utcnow())
+        transcript_id = uow.results.save_transcript(key, transcript.text, transcript.to_stored(), utcnow())
         uow.runs.relink_transcript(job.attempt_id, transcript_id)
         uow.commit()
     return "ready"

@@ -5,7 +5,7 @@ inserts one score row per attempt; besides the scoring itself, these two
 statements took most of its time. Two things SQLAlchemy's path could not do:
 
 - **Binary results.** In text format a ``bytea`` column arrives as hex, twice
-  its size, which psycopg then decodes; a stored transcript is 12-14 KB. The
+  its size, which psycopg then decodes; a stored transcript is 5 KB a minute. The
   load asks for binary results: the bytes as stored, for orjson to parse.
 - **Pipelined inserts.** The scores are inserted in chunks while the batch is
   still being scored, in psycopg's pipeline mode: each chunk's ``INSERT`` is

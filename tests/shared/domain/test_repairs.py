@@ -96,6 +96,20 @@ def test_a_copy_that_sounds_unlike_the_word_without_a_pause_stays_a_repetition()
     assert (None, "can", REP) in [(w.expected, w.spoken, w.status) for w in result.words]
 
 
+def test_a_copy_that_sounds_unlike_the_word_after_a_short_break_is_its_repair() -> None:
+    # "all men [were] are created" heard "are are": a 0.24 s break, shorter than a
+    # pause; the copy's sound says it was not a repetition (since 2026.12.4).
+    timed = [("men", 0.0, 0.4), ("are", 0.4, 0.65), ("are", 0.89, 1.04), ("created", 1.04, 1.6)]
+    result = score_recitation("men are created", _unlike(timed, marked=2), pauses=[])
+    assert ("are", "are are", FIX) in [(w.expected, w.spoken, w.status) for w in result.words]
+
+
+def test_a_copy_that_sounds_unlike_the_word_after_a_hitch_stays_a_repetition() -> None:
+    timed = [("so", 0.0, 0.3), ("can", 0.4, 0.6), ("can", 0.75, 0.9), ("long", 0.9, 1.1)]
+    result = score_recitation("so can long", _unlike(timed, marked=2), pauses=[])
+    assert (None, "can", REP) in [(w.expected, w.spoken, w.status) for w in result.words]
+
+
 def test_a_marked_copy_is_only_judged_against_the_word_said_just_before_it() -> None:
     # "time to [dance] to to pluck": the marked "to" differs from the "to" said
     # just before it, not from the first "to", so the first is no slip.

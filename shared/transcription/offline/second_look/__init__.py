@@ -17,6 +17,8 @@ acoustic half (what the recording says there):
 - ``extra_slip_spots`` / ``extra_slips``: an extra word heard right before a
   piece word that the recording says was a slip for it ("came kingdom" for
   "king kingdom") gets that word.
+- ``doubles``: a short word heard long that the recording says was said
+  twice ("we we slowly", heard "we") is split into its two copies.
 - ``sound_alike_spots`` / ``sound_alikes``: a heard word standing where the
   piece has a word of nearly the same sounds (on a steady noise floor: any
   other word) is marked ``sounds_like`` when the recording fits the piece's
@@ -33,6 +35,7 @@ from pocketsphinx import Decoder
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline.second_look.copies import mark_unlike_copies
 from shared.transcription.offline.second_look.copy_slips import find_copy_slips
+from shared.transcription.offline.second_look.doubles import split_doubles
 from shared.transcription.offline.second_look.echoes import drop_echoes
 from shared.transcription.offline.second_look.extra_slips import rehear_extra_slips
 from shared.transcription.offline.second_look.fillers import recheck_fillers
@@ -70,4 +73,5 @@ def look_again(
         words = mark_unlike_copies(recording, [w._replace(unlike_previous=False) for w in rechecked])
     words = find_copy_slips(decoder, samples, words, piece, cmn)
     words = rehear_extra_slips(decoder, samples, words, piece, cmn)
+    words = split_doubles(decoder, samples, words, cmn)
     return mark_sound_alikes(decoder, samples, words, piece, cmn, every=steady_noise)

@@ -88,28 +88,23 @@ class Transcript:
         return " ".join([w.text for w in self.words])  # a list joins faster than a generator
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "engine": self.engine,
-            "model": self.model,
-            "language": self.language,
-            "recognition_version": self.recognition_version,
-            "text": self.text,
-            "words": [_word_dict(w) for w in self.words],
-            "extra": dict(self.extra),
-        }
+        words = [_word_dict(w) for w in self.words]
+        return {**self._source(), "text": self.text, "words": words, "extra": dict(self.extra)}
 
     def to_stored(self) -> dict[str, Any]:
         """The form the ``transcripts`` table keeps: the words by field (see the module's docstring).
 
         The text is left out: the table has a column of its own for it.
         """
+        return {**self._source(), "word_columns": word_columns(self.words), "extra": dict(self.extra)}
+
+    def _source(self) -> dict[str, Any]:
+        """Who heard the words: the keys both forms open with."""
         return {
             "engine": self.engine,
             "model": self.model,
             "language": self.language,
             "recognition_version": self.recognition_version,
-            "word_columns": word_columns(self.words),
-            "extra": dict(self.extra),
         }
 
     @classmethod

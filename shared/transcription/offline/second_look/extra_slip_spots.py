@@ -8,7 +8,7 @@ The spot is one heard word that the alignment with the piece leaves extra,
 right before a heard word that is the piece's next word, and not a copy of
 a content word beside it (a repetition: ``copies`` and ``copy_slips`` judge
 those). A short function word heard twice where the piece says it once is a
-spot too, its second copy, since offline-2026.12.10: the slip before the
+spot too, its second copy, since offline-2026.12.12: the slip before the
 next word may be heard as a copy of the word before it ("their *fair* just"
 heard "their their just": "fair" and "their" differ by one sound), and no
 copy look hears function words again. Which words a slip

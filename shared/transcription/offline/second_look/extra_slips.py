@@ -7,7 +7,8 @@ extra word right before a heard piece word (``extra_slip_spots``), the
 stretch (two heard words each side held fixed) is decoded again with a
 grammar offering, in the extra word's place, what was heard or one of the
 words that could stand for the piece word: its class-mates for a function
-word; words that sound like it and WordNet relatives among the 30,000 most
+word; words that sound like it (those sharing the longest start with it
+first, since offline-2026.12.13) and WordNet relatives among the 30,000 most
 frequent words for a content word. With no language model, the acoustics
 choose. A word the grammar prefers replaces the heard one when the stretch
 fits it at least as well (``MIN_GAIN``, path-score units): a word really
@@ -69,7 +70,7 @@ def offered(decoder: Decoder, word: str) -> list[str]:
     vocabulary = slip_vocabulary()
     said = vocabulary.phones.get(word) or tuple((decoder.lookup_word(word) or "").split())
     alike = near_sounds(word, said, vocabulary, MIN_SIMILARITY)
-    alike.sort(key=lambda w: -Levenshtein.normalized_similarity(said, vocabulary.phones[w]))  # stable
+    alike.sort(key=lambda w: _likeness(said, vocabulary.phones[w]))  # stable: common words first on a tie
     alike = [w for w in alike if _stands_for(w, word)][: MAX_CANDIDATES // 2]  # spelled like it too
     related = [  # synonyms first, then words of a linked sense, then siblings; common words first
         w
@@ -77,6 +78,19 @@ def offered(decoder: Decoder, word: str) -> list[str]:
         for w in sorted(tier & vocabulary.rank.keys(), key=vocabulary.rank.__getitem__)
     ]
     return [w for w in (*alike, *related) if w not in _RESERVED]
+
+
+def _likeness(said: tuple[str, ...], other: tuple[str, ...]) -> tuple[int, float]:
+    """Sort key, the likeliest slip first: the longer start shared with the
+    word, then more of its phones (offline-2026.12.13). A slip starts like the
+    word it reaches for ("tempest" for "temptation", three phones, before
+    "tension", two, though "tension" shares more phones in all)."""
+    shared = 0
+    for a, b in zip(said, other, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return -shared, -Levenshtein.normalized_similarity(said, other)
 
 
 def choose(

@@ -91,3 +91,14 @@ def test_a_copy_that_sounds_unlike_the_word_is_not_heard_again_as_a_slip_for_the
     heard = [SpokenWord(w, s, e, None, k == 2) for k, (w, s, e) in enumerate(said)]
     piece = ["men", "are", "created"]
     assert rehear_extra_slips(None, np.zeros(16000, dtype=np.float32), heard, piece, "") == heard  # type: ignore[arg-type]
+
+
+def test_a_sound_alike_sharing_a_longer_start_is_offered_first() -> None:
+    # Tune, reverb: "into *tempest* temptation" heard "into campus temptation".
+    # "tension" shares more of the phones in all, but "tempest" starts like the
+    # word for longer (T EH M): a slip starts like the word it reaches for. Ranked by
+    # similarity alone, "tempest" fell outside the sound-alikes offered.
+    offers = offered(new_decoder(), "temptation")
+    options = candidates("temptation", "campus", offers, _stands_for, MAX_CANDIDATES)
+    assert "tempest" in options
+    assert options.index("tempest") < options.index("tension")

@@ -27,8 +27,10 @@ class AttemptReads:
         row = self._tables().attempts.get(attempt_id)
         return _attempt(row) if row else None
 
-    def add(self, attempt: NewAttempt) -> None:
+    def add(self, attempt: NewAttempt, max_open: int | None = None) -> bool:
         tables, row = self._tables(), vars(attempt)
+        if max_open is not None and self.count_open(attempt.learner_id, max_open) >= max_open:
+            return False  # as the SQL: a full queue inserts nothing, so nothing conflicts
         taken = attempt.id in tables.attempts or self._keyed_row(attempt.learner_id, attempt.idempotency_key)
         if taken or attempt.piece_id not in tables.pieces:
             raise Conflict(f"attempt {attempt.id}: key taken or piece missing")  # the keys the table has
@@ -39,6 +41,7 @@ class AttemptReads:
             "error_code": None, "error_message": None, "created_at": now, "queued_at": now,
             "started_at": None, "finished_at": None,
         }  # fmt: skip
+        return True
 
     def keyed(self, learner_id: uuid.UUID, key: str) -> KeyedAttempt | None:
         row = self._keyed_row(learner_id, key)

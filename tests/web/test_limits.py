@@ -136,7 +136,7 @@ def test_a_learner_with_too_many_queued_attempts_is_told_to_wait(tmp_path: Path)
     refused = upload()
     assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "too_many_queued_attempts"
     assert int(refused.headers["Retry-After"]) > 0
-    assert len(list((tmp_path / "storage" / "attempts").rglob("*.wav"))) == 2  # nothing stored for it
+    assert len(list((tmp_path / "storage" / "attempts").rglob("*.wav"))) == 2  # nothing kept for it
     other = token_for(settings)  # another learner is not held up
     data = {"recording": (io.BytesIO(wav), "a.wav")}
     public = client.post(

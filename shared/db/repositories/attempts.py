@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from shared.db import models
 from shared.db.repositories.port import AttemptRecord, JobRecord, KeyedAttempt, NewAttempt
 from shared.db.repositories.records import Conflict
+from shared.domain.clock import utcnow
 
 A = models.Attempt
 # One prepared INSERT on the session's connection rather than the ORM's unit
@@ -39,6 +40,21 @@ _INSERT_ATTEMPT = insert(cast(Table, A.__table__))
 # Every upload counts, on ix_attempts_learner_open, stopping after at_most rows.
 _OPEN = select(A.id).where(A.learner_id == bindparam("learner_id"), models.OPEN_STATUS)
 _COUNT_OPEN = select(func.count()).select_from(_OPEN.limit(bindparam("at_most")).subquery())
+# An upload's row in the same round trip as the queued-attempts cap's count: the
+# row is inserted only while the learner has fewer than at_most open attempts.
+_NEW_ROW = ("id", "learner_id", "piece_id", "storage_key", "sha256", "size_bytes", "format",
+            "idempotency_key", "status", "stage", "delivery_count", "warnings", "created_at",
+            "queued_at")  # fmt: skip
+_INSERT_WITHIN_CAP = (
+    insert(cast(Table, A.__table__))
+    .from_select(
+        _NEW_ROW,
+        select(*(bindparam(name, type_=A.__table__.c[name].type) for name in _NEW_ROW)).where(
+            _COUNT_OPEN.scalar_subquery() < bindparam("at_most")
+        ),
+    )
+    .returning(A.id)
+)
 
 
 class SqlAttempts:
@@ -145,9 +161,16 @@ class SqlAttempts:
         attempt = self._session.get(A, attempt_id)
         return attempt_record(attempt) if attempt else None
 
-    def add(self, attempt: NewAttempt) -> None:
+    def add(self, attempt: NewAttempt, max_open: int | None = None) -> bool:
         try:
-            self._session.connection().execute(_INSERT_ATTEMPT, vars(attempt))
+            if max_open is None:
+                self._session.connection().execute(_INSERT_ATTEMPT, vars(attempt))
+                return True
+            now = utcnow()
+            fixed = {"status": "queued", "stage": "uploaded", "delivery_count": 0, "warnings": [],
+                     "created_at": now, "queued_at": now, "at_most": max_open}  # fmt: skip
+            result = self._session.connection().execute(_INSERT_WITHIN_CAP, vars(attempt) | fixed)
+            return result.first() is not None  # (rowcount came back -1 here on Postgres)
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
 

@@ -110,9 +110,11 @@ class AttemptRepository(Protocol):
 
     def get(self, attempt_id: uuid.UUID) -> AttemptRecord | None: ...
 
-    def add(self, attempt: NewAttempt) -> None:
+    def add(self, attempt: NewAttempt, max_open: int | None = None) -> bool:
         """Insert it now (one statement); ``Conflict`` on a key reused by the learner,
-        an id taken, or a piece or learner that does not exist."""
+        an id taken, or a piece or learner that does not exist. With ``max_open``,
+        only while the learner has fewer attempts queued or being processed (the
+        same statement counts them): False when it had that many and nothing was added."""
         ...
 
     def keyed(self, learner_id: uuid.UUID, key: str) -> KeyedAttempt | None:

@@ -80,6 +80,28 @@ def test_open_attempts_are_the_queued_and_processing_ones(world: World) -> None:
         assert uow.attempts.count_open(world.add_user(), at_most=10) == 0
 
 
+def test_a_capped_add_inserts_only_while_the_learner_has_room(world: World) -> None:
+    learner = world.add_user()
+    piece = new_piece(world, learner, "public")
+    first, second, third = (new(learner, piece) for _ in range(3))
+    with world.uow() as uow:
+        assert uow.attempts.add(first, max_open=2) and uow.attempts.add(second, max_open=2)
+        assert not uow.attempts.add(third, max_open=2)  # two open: refused, nothing inserted
+        uow.commit()
+    assert world.attempt(first.id)["status"] == "queued" and world.attempt(first.id)["warnings"] == []
+    world.set(first.id, status="done")  # one done: room again
+    with world.uow() as uow:
+        assert uow.attempts.add(third, max_open=2)
+        assert uow.attempts.add(new(world.add_user(), piece), max_open=1)  # counts are per learner
+        uow.commit()
+        assert uow.attempts.count_open(learner, at_most=10) == 2
+    row = world.attempt(third.id)
+    found = (row["status"], row["stage"], row["delivery_count"], row["sha256"])
+    assert found == ("queued", "uploaded", 0, "a" * 64)
+    with world.uow() as uow, pytest.raises(Conflict):  # with room, the keys still hold
+        uow.attempts.add(new(learner, uuid.uuid4()), max_open=10)
+
+
 def test_piece_access_is_owner_and_visibility(world: World) -> None:
     owner = world.add_user()
     private, public = new_piece(world, owner), new_piece(world, owner, "public")

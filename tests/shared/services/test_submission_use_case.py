@@ -89,7 +89,7 @@ def test_someone_elses_private_piece_is_not_found_and_nothing_is_stored(storage:
     assert submit(db, storage, sent, uuid.uuid4(), public, wav()) in db.tables.attempts
 
 
-def test_the_queue_cap_refuses_before_storing(storage: LocalStorage) -> None:
+def test_the_queue_cap_refuses_and_keeps_nothing_of_the_refused_upload(storage: LocalStorage) -> None:
     db, sent, learner = FakeDatabase(), Sent(), uuid.uuid4()
     piece_id = piece(db, learner)
     submit(db, storage, sent, learner, piece_id, wav(), max_queued=1)

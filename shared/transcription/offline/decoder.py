@@ -65,11 +65,14 @@ class Context:
     end: int
 
 
-def context_of(heard: Sequence[SpokenWord], first: int, last: int, total: int) -> Context:
-    """Up to ``CONTEXT_WORDS`` heard words each side of ``heard[first:last]``,
-    and its sample span with them (``total`` samples in the recording)."""
+def context_of(
+    heard: Sequence[SpokenWord], first: int, last: int, total: int, after_words: int = CONTEXT_WORDS
+) -> Context:
+    """Up to ``CONTEXT_WORDS`` heard words before ``heard[first:last]`` and
+    ``after_words`` after it, and its sample span with them (``total``
+    samples in the recording)."""
     before = [w.text for w in heard[max(0, first - CONTEXT_WORDS) : first]]
-    after = [w.text for w in heard[last : last + CONTEXT_WORDS]]
+    after = [w.text for w in heard[last : last + after_words]]
     start = max(0, int((heard[first - len(before)].start - SPAN_MARGIN) * TARGET_RATE))
     end = min(total, int((heard[last + len(after) - 1].end + SPAN_MARGIN) * TARGET_RATE))
     return Context(before, after, start, end)

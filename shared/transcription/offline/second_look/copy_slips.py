@@ -30,7 +30,13 @@ from rapidfuzz.distance import Levenshtein
 
 from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.transcript import SpokenWord
-from shared.transcription.offline.decoder import Context, context_of, decode_grammar, path_score
+from shared.transcription.offline.decoder import (
+    CONTEXT_WORDS,
+    Context,
+    context_of,
+    decode_grammar,
+    path_score,
+)
 from shared.transcription.offline.vocabulary import MIN_LETTERS, near_sounds, slip_vocabulary
 
 MAX_CANDIDATES = 40  # sound-alikes offered in the grammar, the most alike first
@@ -62,42 +68,71 @@ def find_copy_slips(
         candidates = _candidates(word, decoder.lookup_word(word))
         if not candidates:
             continue
-        slip = _open_slip(decoder, samples, out, k - 1, candidates, cmn)
+        context = _readable_context(decoder, samples, out, k - 1, cmn)
+        slip = _open_slip(decoder, samples, out, k - 1, candidates, cmn, context)
         if slip is None:
-            slip = _weighed_slip(decoder, samples, out, k - 1, candidates, cmn)
+            slip = _weighed_slip(decoder, samples, out, k - 1, candidates, cmn, context)
         if slip is not None:
             out[k - 1] = out[k - 1]._replace(text=slip.text, start=slip.start, end=slip.end)
             out[k] = out[k]._replace(unlike_previous=False)
     return out
 
 
+def _readable_context(
+    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], k: int, cmn: str
+) -> Context:
+    """The heard words held around the pair at ``k``: two each side, or only
+    one after when the stretch cannot be read to its end with two
+    (offline-2026.12.14: the tune split's reverberant "with *fairness* firmness
+    in the right", where the 0.08 s "the" is never reached and the copies were
+    never weighed). Two each side when neither reads."""
+    word = heard[k].text
+    for after_words in (CONTEXT_WORDS, 1):
+        context = context_of(heard, k, k + 2, len(samples), after_words)
+        reading = [*context.before, word, word, *context.after]
+        if path_score(decoder, _SEARCH, samples, context, reading, cmn) is not None:
+            return context
+    return context_of(heard, k, k + 2, len(samples))
+
+
 def _open_slip(
-    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], k: int, candidates: list[str], cmn: str
+    decoder: Decoder,
+    samples: np.ndarray,
+    heard: list[SpokenWord],
+    k: int,
+    candidates: list[str],
+    cmn: str,
+    context: Context,
 ) -> SpokenWord | None:
     """The first copy as heard when the word is offered beside its sound-alikes,
     if it leaves the word and the second copy stays it."""
     word = heard[k].text
-    first = _choose(decoder, samples, heard, k, candidates, cmn, 0)
+    first = _choose(decoder, samples, context, word, candidates, cmn, 0)
     if first is None or first.text == word:
         return None
-    second = _choose(decoder, samples, heard, k, candidates, cmn, 1)
+    second = _choose(decoder, samples, context, word, candidates, cmn, 1)
     return first if second is not None and second.text == word else None
 
 
 def _weighed_slip(
-    decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], k: int, candidates: list[str], cmn: str
+    decoder: Decoder,
+    samples: np.ndarray,
+    heard: list[SpokenWord],
+    k: int,
+    candidates: list[str],
+    cmn: str,
+    context: Context,
 ) -> SpokenWord | None:
     """The first copy's best sound-alike, if it fits that copy clearly better
     than the word while the second copy fits the word better than its own."""
     word = heard[k].text
-    context = context_of(heard, k, k + 2, len(samples))
     both = path_score(decoder, _SEARCH, samples, context, [*context.before, word, word, *context.after], cmn)
     if both is None:
         return None
-    first = _choose(decoder, samples, heard, k, candidates, cmn, 0, offer_word=False)
+    first = _choose(decoder, samples, context, word, candidates, cmn, 0, offer_word=False)
     if first is None or _fit(decoder, samples, context, [first.text, word], cmn) < both + WEIGHED_GAIN:
         return None
-    second = _choose(decoder, samples, heard, k, candidates, cmn, 1, offer_word=False)
+    second = _choose(decoder, samples, context, word, candidates, cmn, 1, offer_word=False)
     if second is not None and _fit(decoder, samples, context, [word, second.text], cmn) >= both:
         return None  # the second copy is as unlike the word: noise, or a repetition said oddly
     return first
@@ -123,17 +158,15 @@ def _candidates(word: str, pronounced: str | None) -> list[str]:
 def _choose(
     decoder: Decoder,
     samples: np.ndarray,
-    heard: list[SpokenWord],
-    k: int,
+    context: Context,
+    word: str,
     candidates: list[str],
     cmn: str,
     slot: int,
     offer_word: bool = True,
 ) -> SpokenWord | None:
-    """Copy ``slot`` (0 or 1) of the pair at ``k`` as the grammar hears it when
+    """Copy ``slot`` (0 or 1) of the pair of ``word`` in ``context`` as the grammar hears it when
     it may be a sound-alike or (``offer_word``) the word (None if the decode failed)."""
-    word = heard[k].text
-    context = context_of(heard, k, k + 2, len(samples))
     options = f"( {' | '.join([word, *candidates] if offer_word else candidates)} )"
     pair = [options, word] if slot == 0 else [word, options]
     body = " ".join([*context.before, *pair, *context.after])

@@ -15,7 +15,7 @@ import pytest
 from shared.audio.decode import decode_file
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline import OfflineTranscriber
-from shared.transcription.offline.decoder import new_decoder
+from shared.transcription.offline.decoder import context_of, new_decoder
 from shared.transcription.offline.frontend import prepare
 from shared.transcription.offline.piece_model import piece_tokens
 from shared.transcription.offline.second_look import copy_slips
@@ -128,5 +128,30 @@ def test_weighed_copies_take_a_slip_only_by_a_clear_margin(
     )
     fits = {("craven", "created"): both + first_gain, ("created", "creative"): both + second_gain}
     monkeypatch.setattr(copy_slips, "_fit", lambda d, s, c, pair, cmn: fits[tuple(pair)])
-    found = copy_slips._weighed_slip(None, np.zeros(32000, dtype=np.float32), heard, 1, ["craven"], "")
+    context = context_of(heard, 1, 3, 32000)
+    found = copy_slips._weighed_slip(
+        None, np.zeros(32000, dtype=np.float32), heard, 1, ["craven"], "", context
+    )
     assert (found.text if found else None) == slip
+
+
+def test_a_pair_is_read_with_one_word_after_when_two_cannot_be_reached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Tune, reverb: "with *fairness* firmness in the right", heard "firmness firmness
+    # in the": the 0.08 s "the" is never reached, so with two words after the pair no
+    # reading of the stretch succeeds and the copies were never weighed.
+    heard = [
+        SpokenWord(w, 0.4 * k, 0.4 * k + 0.3)
+        for k, w in enumerate("all with firmness firmness in the".split())
+    ]
+    read = {1: -2900}  # words after the pair -> path score; two: None
+    monkeypatch.setattr(
+        copy_slips, "path_score", lambda d, n, s, context, words, cmn: read.get(len(context.after))
+    )
+    samples = np.zeros(16000 * 3, dtype=np.float32)
+    assert copy_slips._readable_context(None, samples, heard, 2, "").after == ["in"]
+    read = {}  # neither reads: the usual two, as before
+    assert copy_slips._readable_context(None, samples, heard, 2, "").after == ["in", "the"]
+    read = {2: -3000, 1: -2900}  # two read: two, as before
+    assert copy_slips._readable_context(None, samples, heard, 2, "").after == ["in", "the"]

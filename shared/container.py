@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.engine import build_engine, build_session_factory
 from shared.db.uow import UnitOfWork
+from shared.live_work import LiveWork, NoLiveWork, live_work
 from shared.services.known_ids import KnownIds
 from shared.settings import Settings
 from shared.storage import Storage, build_storage
@@ -43,6 +44,10 @@ class Container:
     @cached_property
     def storage(self) -> Storage:
         return build_storage(self.settings.resolved_storage_url)
+
+    @cached_property
+    def live_work(self) -> LiveWork | NoLiveWork:
+        return live_work(self.settings)
 
     @cached_property
     def known_ids(self) -> KnownIds:

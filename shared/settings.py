@@ -123,6 +123,11 @@ class Settings(BaseSettings):
     retranscribe_cap_audio_minutes: float | None = Field(None, gt=0)
     retranscribe_cap_money: float | None = Field(None, gt=0)
     retranscribe_price_per_minute: float = Field(0.006, gt=0)
+    # A rescore worker pauses while live attempts are being processed on its
+    # machine (its CPU group; empty: the host name), at most this long each time;
+    # 0 turns it off (shared/live_work.py, docs/operations.md "Sharing the cores").
+    rescore_give_way_seconds: float = Field(2.0, ge=0)
+    cpu_group: str = ""
 
     @model_validator(mode="after")
     def _time_limits_fit_visibility(self) -> Settings:

@@ -51,7 +51,8 @@ def retry_countdown(delivery: int, visibility_timeout: float) -> float:
 @shared_task(bind=True, name=PROCESS_ATTEMPT, max_retries=None)
 def process_attempt(self: Task, attempt_id: str) -> str:
     context = replace(container().processing_context(), interrupts=(SoftTimeLimitExceeded,))
-    outcome = run_attempt_job(uuid.UUID(attempt_id), context)
+    with container().live_work.busy():  # a rescore worker beside it gives way (docs/operations.md)
+        outcome = run_attempt_job(uuid.UUID(attempt_id), context)
     record_job(outcome.status, outcome.error_code, outcome.timings)
     visibility = container().settings.visibility_timeout_seconds
     if outcome.status == "retry":
@@ -109,9 +110,10 @@ def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: i
     # Past the soft time limit the batch fails whole, so the hard limit never
     # kills it to be redelivered; its attempts stay pending for the next run.
     interrupts = (SoftTimeLimitExceeded,)
+    give_way = deps.live_work.give_way  # live attempts on this machine come first
     with deps.uow() as uow:
         if run_id is None:
-            report = rescore_attempts(uow, ids, options, interrupts=interrupts)
+            report = rescore_attempts(uow, ids, options, interrupts=interrupts, give_way=give_way)
         elif _mode(uow, run_id) == "retranscribe":
             found = _retranscribe(uuid.UUID(run_id), batch_no, ids, options, interrupts)
             if found is None:
@@ -119,7 +121,7 @@ def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: i
                 return {"scored": 0, "skipped": 0, "failed": 0}
             report = found
         else:
-            found = run_batch(uow, uuid.UUID(run_id), batch_no, ids, options, interrupts)
+            found = run_batch(uow, uuid.UUID(run_id), batch_no, ids, options, interrupts, give_way)
             if found is None:
                 log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
                 return {"scored": 0, "skipped": 0, "failed": 0}

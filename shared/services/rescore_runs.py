@@ -29,7 +29,7 @@ from shared.domain.clock import utcnow
 from shared.domain.scoring import SCORING_VERSION, ScoringOptions
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.pieces import require_piece
-from shared.services.rescoring import Interrupts, RescoreReport, rescore_attempts
+from shared.services.rescoring import GiveWay, Interrupts, RescoreReport, rescore_attempts
 
 log = logging.getLogger("recital.rescore_runs")
 ATTEMPT_STATUSES = ("done",)  # only done attempts have a score to replace
@@ -109,6 +109,7 @@ def run_batch(
     attempt_ids: Sequence[uuid.UUID],
     options: ScoringOptions,
     interrupts: Interrupts = (),
+    give_way: GiveWay | None = None,
 ) -> RescoreReport | None:
     """Score one batch of a run and count it, in one transaction; None when the run
     is no longer running (cancelled or paused: the batch stops without scoring)."""
@@ -122,7 +123,7 @@ def run_batch(
         if not uow.runs.count_batch(done, utcnow()):
             log.info("rescore run=%s batch=%d counted before (redelivered)", run_id, batch_no)
 
-    return rescore_attempts(uow, attempt_ids, options, interrupts, before_commit=count)
+    return rescore_attempts(uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way)
 
 
 def require_run(uow: RunsUnitOfWork, run_id: uuid.UUID) -> RunRecord:

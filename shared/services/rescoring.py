@@ -28,6 +28,9 @@ from shared.services.processing import PhaseTimer
 
 log = logging.getLogger("recital.rescoring")
 Interrupts = tuple[type[BaseException], ...]
+# Waits while live attempts are being processed beside the run; the seconds waited.
+GiveWay = Callable[[], float]
+GIVE_WAY_EVERY = 20  # attempts scored between looks for live work (some 20 ms)
 
 
 @dataclass
@@ -64,6 +67,7 @@ def rescore_attempts(
     options: ScoringOptions,
     interrupts: Interrupts = (),
     before_commit: Callable[[RescoreReport], None] | None = None,
+    give_way: GiveWay | None = None,
 ) -> RescoreReport:
     """Score these attempts at the current version; one commit for the batch.
 
@@ -73,9 +77,11 @@ def rescore_attempts(
     task runner's soft time limit) are not an attempt's failure: they stop the
     batch, and nothing of it is written. ``before_commit`` sees the finished
     report inside the batch's transaction (a run counts the batch there).
+    ``give_way`` is called every ``GIVE_WAY_EVERY`` attempts (shared/live_work.py).
     """
     with collector_paused():  # a batch's results pile up: collections walked them again and again
-        return _rescore(uow, list(dict.fromkeys(attempt_ids)), options, interrupts, before_commit)
+        ids = list(dict.fromkeys(attempt_ids))
+        return _rescore(uow, ids, options, interrupts, before_commit, give_way)
 
 
 def _rescore(
@@ -84,6 +90,7 @@ def _rescore(
     options: ScoringOptions,
     interrupts: Interrupts,
     before_commit: Callable[[RescoreReport], None] | None,
+    give_way: GiveWay | None,
 ) -> RescoreReport:
     report = RescoreReport()
     timed = PhaseTimer(report.timings).phase
@@ -91,14 +98,16 @@ def _rescore(
         stored = uow.results.stored_for_rescoring(ids, SCORING_VERSION)
         texts = uow.attempts.piece_texts({item.piece_id for item in stored})
     report.timings["score"] = 0.0  # what _scored spends, inside the write
-    scored = _scored(stored, texts, options, report, interrupts)
+    if give_way is not None:
+        report.timings["gave_way"] = 0.0  # and what it waits for live work
+    scored = _scored(stored, texts, options, report, interrupts, give_way)
     with timed("write"):  # scoring runs inside: the repository stores the scores as they come
         report.scored = len(uow.results.add_scores(scored, utcnow()))
         report.skipped = len(ids) - report.scored - len(report.failed)
         if before_commit is not None:
             before_commit(report)
         uow.commit()
-    report.timings["write"] -= report.timings["score"]
+    report.timings["write"] -= report.timings["score"] + report.timings.get("gave_way", 0.0)
     return report
 
 
@@ -108,10 +117,13 @@ def _scored(
     options: ScoringOptions,
     report: RescoreReport,
     interrupts: Interrupts,
+    give_way: GiveWay | None,
 ) -> Iterator[tuple[uuid.UUID, ScoredAttempt]]:
     """Each attempt scored when asked for; the seconds spent go to the report's ``score`` phase."""
     parsed: dict[uuid.UUID, ReferenceText] = {}  # a piece is parsed once per batch
-    for item in stored:
+    for n, item in enumerate(stored):
+        if give_way is not None and n % GIVE_WAY_EVERY == 0:
+            report.timings["gave_way"] += give_way()
         started = time.perf_counter()
         try:
             if item.piece_id not in parsed:

@@ -7,10 +7,13 @@ everything runs embedded (SQLite, memory broker, in-process worker).
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
 
 from shared.settings import Settings
@@ -58,6 +61,25 @@ def test_postgres_redis_celery_local_storage(
     stack_settings: Settings, celery_worker: CeleryWorker, readings: dict[str, Path]
 ) -> None:
     check_clean_beats_skipped(create_app(stack_settings), readings)
+
+
+def test_a_live_job_is_marked_while_it_runs_for_rescoring_to_give_way(
+    stack_settings: Settings, celery_worker: CeleryWorker, readings: dict[str, Path]
+) -> None:
+    client = create_app(stack_settings).test_client()
+    marks = redis.Redis.from_url(stack_settings.broker_url)
+    key = f"recital:live-work:{socket.gethostname()}"  # the worker's CPU group: this machine
+    attempt_id = upload(client, create_piece(client, "Psalm 23", PSALM_23), readings["clean"])
+    deadline, seen = time.monotonic() + 120, 0
+    while not seen and time.monotonic() < deadline:
+        seen = marks.zcard(key)
+        time.sleep(0.005)
+    assert seen == 1, "no live-work mark while the attempt was processed"
+    assert poll(client, attempt_id)["status"] == "done"
+    deadline = time.monotonic() + 5
+    while marks.zcard(key) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert marks.zcard(key) == 0  # the mark went with the job
 
 
 def test_a_faint_recording_is_scored_with_the_quiet_warning(

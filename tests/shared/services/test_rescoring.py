@@ -20,6 +20,7 @@ from shared.container import Container
 from shared.db import models
 from shared.domain.scoring import SCORING_VERSION, score_recitation
 from shared.domain.transcript import Transcript
+from shared.services import rescoring
 from shared.services.attempts import get_attempt
 from shared.services.rescoring import RescoreReport, pending_attempts, rescore_attempts
 from tests.support.attempts import OLD_VERSION, TEXT, learner, new_piece, processed, scored_long_ago
@@ -168,3 +169,29 @@ def test_an_attempt_that_cannot_be_scored_fails_alone(
     assert pending(pg, bad_piece) == [bad]
     with pg.uow() as uow:
         assert uow.session.get_one(models.Attempt, bad).status == "done"
+
+
+def test_a_batch_gives_way_to_live_work_between_attempts(
+    pg: Container, reading: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rescoring, "GIVE_WAY_EVERY", 2)
+    piece = new_piece(pg)
+    ids = [scored_long_ago(pg, piece, reading) for _ in range(5)]
+    looks: list[int] = []
+
+    def give_way() -> float:
+        looks.append(len(scores_written(pg, ids)))  # nothing is committed while it waits
+        return 0.25
+
+    with pg.uow() as uow:
+        report = rescore_attempts(uow, ids, pg.settings.scoring_options(), give_way=give_way)
+    assert report.scored == 5 and looks == [0, 0, 0]  # before attempts 1, 3 and 5
+    assert report.timings["gave_way"] == 0.75 and report.timings["write"] < 0.75
+
+
+def scores_written(pg: Container, ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    with pg.uow() as uow:
+        query = select(models.Score.attempt_id).where(
+            models.Score.attempt_id.in_(ids), models.Score.scoring_version == SCORING_VERSION
+        )
+        return list(uow.session.scalars(query))

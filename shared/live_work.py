@@ -1,0 +1,99 @@
+"""Live attempts in progress on a machine, so re-scoring there can give way to them.
+
+A rescore worker runs at the lowest CPU priority, but the Postgres backend
+that serves it does not: on a machine where the two share cores, a batch
+being written slows the live attempt being scored beside it. So each live
+job is marked in a sorted set in Redis for its machine (its CPU group: the
+host name unless ``RECITAL_CPU_GROUP`` names one; containers sharing a host
+set the same name), and the rescore worker of that group pauses between a
+few attempts while any mark is there, at most ``rescore_give_way_seconds``
+each time so a run keeps moving under steady live load. A mark's score is
+its expiry: a worker killed mid-job leaves one that lapses by itself.
+Redis trouble never fails a job: the mark is skipped, the pause not taken.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MARK_SECONDS = 300.0  # a live job longer than this stops holding re-scoring back
+POLL_SECONDS = 0.02
+QUIET_AFTER_ERROR_SECONDS = 30.0  # Redis down: no mark, no look, rather than a timeout every look
+
+
+class LiveWork:
+    def __init__(self, client: redis.Redis, group: str, give_way_seconds: float) -> None:
+        self._client = client
+        self._key = f"recital:live-work:{group}"
+        self._give_way_seconds = give_way_seconds
+        self._quiet_until = 0.0
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """Mark one live job in progress for as long as the block runs."""
+        mark = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        marked = self._call(lambda: self._client.zadd(self._key, {mark: time.time() + MARK_SECONDS}))
+        try:
+            yield
+        finally:
+            if marked is not None:
+                self._call(lambda: self._client.zrem(self._key, mark))
+
+    def give_way(self) -> float:
+        """Wait while live work is marked, at most ``give_way_seconds``; the seconds waited."""
+        started = time.monotonic()
+        deadline = started + self._give_way_seconds
+        while time.monotonic() < deadline and self._live():
+            time.sleep(POLL_SECONDS)
+        return time.monotonic() - started
+
+    def _live(self) -> bool:
+        return bool(self._call(lambda: self._client.zcount(self._key, time.time(), "+inf")))
+
+    def _call(self, command: Callable[[], T]) -> T | None:
+        if time.monotonic() < self._quiet_until:
+            return None
+        try:
+            return command()
+        except redis.RedisError as exc:
+            self._quiet_until = time.monotonic() + QUIET_AFTER_ERROR_SECONDS
+            log.warning("live-work marks unavailable, going on without them for a while: %s", exc)
+            return None
+
+
+class NoLiveWork:
+    """The embedded default (no Redis) and giving way turned off: nothing marked, no pause."""
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        yield
+
+    def give_way(self) -> float:
+        return 0.0
+
+
+def live_work(settings: Settings) -> LiveWork | NoLiveWork:
+    if settings.rescore_give_way_seconds <= 0 or not settings.broker_url.startswith(
+        ("redis://", "rediss://")
+    ):
+        return NoLiveWork()
+    client = redis.Redis.from_url(
+        settings.broker_url, socket_timeout=1.0, socket_connect_timeout=1.0, retry=Retry(NoBackoff(), 0)
+    )
+    return LiveWork(client, settings.cpu_group or socket.gethostname(), settings.rescore_give_way_seconds)

@@ -89,9 +89,7 @@ class NoLiveWork:
 
 
 def live_work(settings: Settings) -> LiveWork | NoLiveWork:
-    if settings.rescore_give_way_seconds <= 0 or not settings.broker_url.startswith(
-        ("redis://", "rediss://")
-    ):
+    if settings.rescore_give_way_seconds <= 0 or not settings.redis_broker:
         return NoLiveWork()
     client = redis.Redis.from_url(
         settings.broker_url, socket_timeout=1.0, socket_connect_timeout=1.0, retry=Retry(NoBackoff(), 0)

@@ -75,7 +75,7 @@ class SharedRateLimit:
 
 def retranscribe_limit(settings: Settings) -> SharedRateLimit:
     """The re-transcription limit on the broker's Redis, which every worker reaches."""
-    if not settings.broker_url.startswith(("redis://", "rediss://")):
+    if not settings.redis_broker:
         raise ValueError("re-transcription needs Redis (RECITAL_BROKER_URL) for its shared rate limit")
     limits = Limits(settings.retranscribe_requests_per_minute, settings.retranscribe_audio_minutes_per_hour)
     return SharedRateLimit(redis.Redis.from_url(settings.broker_url), limits)

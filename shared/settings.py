@@ -151,7 +151,7 @@ class Settings(BaseSettings):
     def resolved_rate_limit_storage_url(self) -> str:
         if self.rate_limit_storage_url:
             return self.rate_limit_storage_url
-        return self.broker_url if self.broker_url.startswith(("redis://", "rediss://")) else "memory://"
+        return self.broker_url if self.redis_broker else "memory://"
 
     @property
     def resolved_flower_db(self) -> Path:
@@ -166,6 +166,11 @@ class Settings(BaseSettings):
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url.startswith("memory://")
+
+    @property
+    def redis_broker(self) -> bool:
+        """The broker is Redis, which the rate limits, the queue readings and shared marks can use too."""
+        return self.broker_url.startswith(("redis://", "rediss://"))
 
     def retranscribe_cap_seconds(self) -> float | None:
         """A re-transcription run's budget in audio seconds: the tighter cap, if any."""

@@ -41,7 +41,7 @@ def _registry() -> CollectorRegistry:
     if served is None:
         deps = container()
         readings: list[Collector] = [DatabaseReadings(lambda: _attempts(deps), lambda: _runs(deps))]
-        if deps.settings.broker_url.startswith(("redis://", "rediss://")):
+        if deps.settings.redis_broker:
             readings.append(QueueReadings(deps.settings.broker_url, QUEUES))
         served = current_app.extensions["recital.metrics"] = registry(readings)
     return served

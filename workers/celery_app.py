@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 
 from shared.container import Container
 from shared.queue import build_celery
@@ -32,6 +32,15 @@ def container() -> Container:
     if _container is None:
         raise RuntimeError("create_celery() has not run in this process")
     return _container
+
+
+@worker_init.connect
+def _before_fork(**_: Any) -> None:
+    # The pool's processes inherit the kernels compiled here, so they never
+    # compile them at the same moment and spoil numba's cache (shared/kernels.py).
+    from shared.kernels import compile_audio_kernels
+
+    compile_audio_kernels()
 
 
 @worker_process_init.connect

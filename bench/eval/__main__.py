@@ -75,6 +75,9 @@ def run_split(split: str, args: argparse.Namespace) -> str:
     started = time.perf_counter()
     work = partial(score_case, cache=args.cache)
     if args.jobs > 1:
+        from shared.kernels import compile_audio_kernels
+
+        compile_audio_kernels()  # before the fork: two workers compiling at once spoil numba's cache
         with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
             rows = pool.map(work, items, chunksize=1)
     else:

@@ -161,7 +161,7 @@ def _loudness(
 
 
 def _pitch(samples: npt.NDArray[np.float32], segments: Segments) -> dict[str, Any]:
-    f0s = [f for chunk in _speech_chunks(samples, segments) for f in _yin(chunk)]
+    f0s = [f for chunk in _speech_chunks(samples, segments) for f in voiced_pitch(chunk)]
     if len(f0s) < 10:
         return {
             "pitch_median_hz": None,
@@ -195,7 +195,8 @@ def _speech_chunks(samples: npt.NDArray[np.float32], segments: Segments) -> Iter
         yield np.concatenate(pending)
 
 
-def _yin(chunk: npt.NDArray[np.float32]) -> list[float]:
+def voiced_pitch(chunk: npt.NDArray[np.float32]) -> list[float]:
+    """The fundamental frequency (Hz) of each voiced frame of a stretch of speech."""
     low = soxr.resample(chunk, TARGET_RATE, PITCH_RATE, quality="LQ")
     if len(low) < 512:
         return []

@@ -168,7 +168,7 @@ class CeleryWorker:
         self._out = log.open("wb")
         self.process = spawn_logged(argv, env, self._out)
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if b" ready." in self.log.read_bytes():

@@ -4,7 +4,10 @@ The acoustic model confuses some words with others of nearly the same
 sounds, and does so again on every reading by the same voice: "soul" heard
 "sell", "lord" heard "large", "unalienable" heard "unbelievable". Each
 such word stands one for one where the piece has a content word whose
-dictionary phones are mostly the same. These spots are where the engine
+dictionary phones are mostly the same, or, in a stretch where more (or
+fewer) words were heard than the piece has, is the heard word that sounds
+most like such a piece word (offline-2026.12.15: an extra word before it,
+"summer's *morning* day" heard "summer's more been date"). These spots are where the engine
 asks the recording how well the piece's word fits (``sound_alikes``).
 Function words are left out: "a" for "the" is the very swap learners make,
 and it sounds alike by nature.
@@ -26,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcode
 
 from shared.domain.fillers import spoken_places
 from shared.domain.function_words import FUNCTION_WORDS
@@ -53,12 +56,54 @@ def sound_alikes(
     spoken = spoken_places(heard, piece)
     words = [heard[k] for k in spoken]
     found: list[SoundAlike] = []
-    for op in Levenshtein.opcodes(words, list(piece)):
+    ops = list(Levenshtein.opcodes(words, list(piece)))
+    for op in ops:
         if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
             continue
         for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
             if _pronounceable(words[i], piece[j], phones) if every else _alike(words[i], piece[j], phones):
                 found.append(SoundAlike(spoken[i], piece[j]))
+    taken = {spot.heard for spot in found}
+    for block in _uneven_blocks(ops):
+        found.extend(s for s in _paired_by_sound(block, words, piece, spoken, phones) if s.heard not in taken)
+    return sorted(found, key=lambda spot: spot.heard)
+
+
+def _uneven_blocks(ops: Sequence[Opcode]) -> list[Opcode]:
+    """Runs of unequal opcodes between two equal ones where more (or fewer)
+    words were heard than the piece has there."""
+    blocks: list[Opcode] = []
+    run: list[Opcode] = []
+    for op in [*ops, None]:
+        if op is not None and op.tag != "equal":
+            run.append(op)
+            continue
+        if run:
+            first, last = run[0], run[-1]
+            src, dest = (first.src_start, last.src_end), (first.dest_start, last.dest_end)
+            if src[1] - src[0] != dest[1] - dest[0]:
+                blocks.append(Opcode("replace", *src, *dest))
+            run = []
+    return blocks
+
+
+def _paired_by_sound(
+    op: Opcode, words: Sequence[str], piece: Sequence[str], spoken: Sequence[int], phones: Phones
+) -> list[SoundAlike]:
+    """In a stretch where more (or fewer) words were heard than the piece has,
+    each piece word with the heard word after the last one paired that
+    sounds most like it, if any does (``_alike``): an extra word said beside
+    a piece word ("no *pocket* haste", heard "no pocket based") leaves no
+    one-for-one pairs."""
+    found: list[SoundAlike] = []
+    low = op.src_start
+    for j in range(op.dest_start, op.dest_end):
+        alike = [(_similarity(words[i], piece[j], phones), i) for i in range(low, op.src_end)]
+        alike = [(share, i) for share, i in alike if share is not None and _alike(words[i], piece[j], phones)]
+        if alike:
+            i = max(alike)[1]
+            found.append(SoundAlike(spoken[i], piece[j]))
+            low = i + 1
     return found
 
 
@@ -69,8 +114,12 @@ def _pronounceable(heard: str, expected: str, phones: Phones) -> bool:
 def _alike(heard: str, expected: str, phones: Phones) -> bool:
     if heard in FUNCTION_WORDS or expected in FUNCTION_WORDS:
         return False
+    similarity = _similarity(heard, expected, phones)
+    return similarity is not None and similarity >= MIN_PHONE_SIMILARITY
+
+
+def _similarity(heard: str, expected: str, phones: Phones) -> float | None:
     said, written = phones(heard), phones(expected)
     if not said or not written:
-        return False
-    similarity = Levenshtein.normalized_similarity(said.split(), written.split())
-    return similarity >= MIN_PHONE_SIMILARITY
+        return None
+    return float(Levenshtein.normalized_similarity(said.split(), written.split()))

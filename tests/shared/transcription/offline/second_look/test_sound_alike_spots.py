@@ -64,3 +64,15 @@ def test_on_a_steady_noise_floor_every_substitution_is_a_spot() -> None:
 
 def test_on_a_steady_noise_floor_words_the_dictionary_lacks_are_still_skipped() -> None:
     assert sound_alikes("the lard is my shepherd and my soul".split(), PIECE, PHONES.get, every=True) == []
+
+
+def test_an_extra_word_before_a_sound_alike_does_not_hide_it() -> None:
+    # "the *table* lord", heard "the table large": the alignment pairs "table"
+    # with "lord" and leaves "large" extra; the piece word goes with the heard
+    # word that sounds like it.
+    assert _spots("the table large is my shepherd and my soul") == [SoundAlike(2, "lord")]
+    assert _spots("the table and large is my shepherd and my soul") == [SoundAlike(3, "lord")]
+
+
+def test_in_an_uneven_stretch_a_word_that_sounds_like_no_piece_word_is_no_spot() -> None:
+    assert _spots("the table temptation is my shepherd and my soul") == []

@@ -9,8 +9,9 @@ fewer) words were heard than the piece has, is the heard word that sounds
 most like such a piece word (offline-2026.12.15: an extra word before it,
 "summer's *morning* day" heard "summer's more been date"). These spots are where the engine
 asks the recording how well the piece's word fits (``sound_alikes``).
-Function words are left out: "a" for "the" is the very swap learners make,
-and it sounds alike by nature.
+Function words of one class are left out: "a" for "the" is the very swap
+learners make, and it sounds alike by nature. A function word heard for
+one of another class ("off" for "us") is a spot (offline-2026.12.16).
 
 On a steady noise floor (``every``) the first pass also trades words that
 share few sounds, function words among them: under pink noise a real
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein, Opcode
 
 from shared.domain.fillers import spoken_places
-from shared.domain.function_words import FUNCTION_WORDS
+from shared.domain.function_words import CLASS_MATES, FUNCTION_WORDS, REPAIR_MATES
 
 # Share of phones two words must have in common (edit-distance similarity of
 # the phone strings): "lord" L AO R D / "large" L AA R JH is 0.5.
@@ -112,10 +113,25 @@ def _pronounceable(heard: str, expected: str, phones: Phones) -> bool:
 
 
 def _alike(heard: str, expected: str, phones: Phones) -> bool:
+    if heard == expected:
+        return False  # paired across an uneven stretch: nothing to ask
+    if heard in FUNCTION_WORDS and expected in FUNCTION_WORDS:
+        return _unlike_function_words(heard, expected, phones)
     if heard in FUNCTION_WORDS or expected in FUNCTION_WORDS:
         return False
     similarity = _similarity(heard, expected, phones)
     return similarity is not None and similarity >= MIN_PHONE_SIMILARITY
+
+
+def _unlike_function_words(heard: str, expected: str, phones: Phones) -> bool:
+    """Two function words of different classes, so not a swap a learner
+    makes ("off" heard for "us", "be" for "he"; offline-2026.12.16): their
+    sounds, not the piece, decide. Class-mates ("a" for "the", "my" for
+    "thy") are the learner's own miscue and sound alike by nature, so the
+    recording cannot tell them apart: never a spot."""
+    if heard in CLASS_MATES.get(expected, ()) or heard in REPAIR_MATES.get(expected, ()):
+        return False
+    return _pronounceable(heard, expected, phones)
 
 
 def _similarity(heard: str, expected: str, phones: Phones) -> float | None:

@@ -18,6 +18,8 @@ PHONES = {
     "temptation": "T EH M T EY SH AH N",
     "and": "AH N D",
     "um": "AH M",
+    "his": "HH IH Z",
+    "off": "AO F",
 }
 PIECE = "the lord is my shepherd and my soul".split()
 
@@ -40,7 +42,13 @@ def test_a_word_that_does_not_sound_alike_is_left_to_the_scorer() -> None:
 
 
 def test_function_word_swaps_are_never_spots() -> None:
-    assert _spots("a lord is my shepherd and my soul") == []
+    assert _spots("a lord is my shepherd and my soul") == []  # class-mates
+    assert _spots("the lord is his shepherd and my soul") == []  # the wider class
+
+
+def test_a_function_word_heard_for_one_of_another_class_is_a_spot() -> None:
+    # No learner says "off" for "is"; the acoustic model confuses short words.
+    assert _spots("the lord off my shepherd and my soul") == [SoundAlike(2, "is")]
 
 
 def test_words_the_dictionary_lacks_are_skipped() -> None:

@@ -45,6 +45,9 @@ VAD_PAUSE = 0.25  # shortest voice-activity silence taken as a repair pause
 # not a repetition; real repeats said at pace run on with no gap ("to to", 0 s).
 UNLIKE_COPY_BREAK = 0.2
 SELF_CORRECTION_SIMILARITY = 50.0  # rapidfuzz ratio: a misreading of the same word
+# Shorter content words share half their letters with too many others ("ten" and
+# "time"), as the sound relation finds (shared.sounds.MIN_LETTERS).
+MIN_SPELLED_LETTERS = 4
 _MAX_WRONG_WORDS = 2  # longer extras before a word are insertions, not a repair
 _EXTRA = (WordStatus.INSERTED, WordStatus.REPEATED)
 _INS, _SUB, _OK = WordStatus.INSERTED, WordStatus.SUBSTITUTED, WordStatus.CORRECT
@@ -210,8 +213,11 @@ def stands_for(slip: str, expected: str, related: WordRelations) -> bool:
     slip_function = slip in FUNCTION_WORDS or slip in REPAIR_MATES
     expected_function = expected in FUNCTION_WORDS or expected in REPAIR_MATES
     # Spelled alike, unless a content word is spelled like a short function word
-    # ("whether" then "with": the letters of "with" are in many words; 2026.12.2).
-    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY and (slip_function or not expected_function):
+    # ("whether" then "with": the letters of "with" are in many words; 2026.12.2)
+    # or either content word is shorter than four letters ("ten" then "time"; 2026.12.5).
+    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY and (
+        slip_function or (not expected_function and min(len(slip), len(expected)) >= MIN_SPELLED_LETTERS)
+    ):
         return True
     if slip_function or expected_function:
         return False  # a function word stands only for one of its wider class

@@ -249,3 +249,12 @@ def test_a_content_word_spelled_like_a_function_word_is_not_a_slip_for_it() -> N
     assert (None, "whether", INS) in words and ("with", "with", WordStatus.CORRECT) in words
     assert ("than", "then than", FIX) in _said("more than words", "more then than words")
     assert ("on", "upon on", FIX) in _said("he sat on the chair", "he sat upon on the chair")
+
+
+def test_a_word_of_three_letters_is_not_spelled_like_the_next_word() -> None:
+    # Tune, quiet: "and a *button* time" heard "and a but ten time". "ten" and
+    # "time" share two letters of three, as three-letter words share with many
+    # others (since 2026.12.5; the sound relation asks four letters too).
+    words = _said("a time to weep and a time to laugh", "a time to weep and a but ten time to laugh")
+    assert (None, "ten", INS) in words and ("time", "time", WordStatus.CORRECT) in words
+    assert ("time", "tome time", FIX) in _said("a time to weep", "a tome time to weep")

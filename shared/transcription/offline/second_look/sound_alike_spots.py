@@ -52,8 +52,10 @@ def sound_alikes(
     heard: Sequence[str], piece: Sequence[str], phones: Phones, *, every: bool = False
 ) -> list[SoundAlike]:
     """Heard words standing one for one where the piece has a different word:
-    content words with mostly the same phones, or with ``every`` (a recording
-    on a steady noise floor) any two words the dictionary can pronounce."""
+    content words with mostly the same phones (or function words of different
+    classes), or with ``every`` (a recording on a steady noise floor) any two
+    words the dictionary can pronounce; and where more (or fewer) words were
+    heard than the piece has, the heard word most like each piece word."""
     spoken = spoken_places(heard, piece)
     words = [heard[k] for k in spoken]
     found: list[SoundAlike] = []
@@ -99,10 +101,10 @@ def _paired_by_sound(
     found: list[SoundAlike] = []
     low = op.src_start
     for j in range(op.dest_start, op.dest_end):
-        alike = [(_similarity(words[i], piece[j], phones), i) for i in range(low, op.src_end)]
-        alike = [(share, i) for share, i in alike if share is not None and _alike(words[i], piece[j], phones)]
-        if alike:
-            i = max(alike)[1]
+        shares = [(_alike_share(words[i], piece[j], phones), i) for i in range(low, op.src_end)]
+        shares = [(share, i) for share, i in shares if share is not None]  # 0.0: unlike function words
+        if shares:
+            i = max(shares)[1]
             found.append(SoundAlike(spoken[i], piece[j]))
             low = i + 1
     return found
@@ -113,14 +115,21 @@ def _pronounceable(heard: str, expected: str, phones: Phones) -> bool:
 
 
 def _alike(heard: str, expected: str, phones: Phones) -> bool:
+    return _alike_share(heard, expected, phones) is not None
+
+
+def _alike_share(heard: str, expected: str, phones: Phones) -> float | None:
+    """The share of phones two words have in common when the recording is to be
+    asked about them (a spot), else None."""
     if heard == expected:
-        return False  # paired across an uneven stretch: nothing to ask
+        return None  # paired across an uneven stretch: nothing to ask
     if heard in FUNCTION_WORDS and expected in FUNCTION_WORDS:
-        return _unlike_function_words(heard, expected, phones)
+        unlike = _unlike_function_words(heard, expected, phones)
+        return _similarity(heard, expected, phones) if unlike else None
     if heard in FUNCTION_WORDS or expected in FUNCTION_WORDS:
-        return False
+        return None
     similarity = _similarity(heard, expected, phones)
-    return similarity is not None and similarity >= MIN_PHONE_SIMILARITY
+    return similarity if similarity is not None and similarity >= MIN_PHONE_SIMILARITY else None
 
 
 def _unlike_function_words(heard: str, expected: str, phones: Phones) -> bool:

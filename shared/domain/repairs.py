@@ -125,8 +125,13 @@ def _try_merge(
     wrong = [out[m].spoken[0] for m in range(k, wrong_end)]
     assert item.ref is not None
     restarted = wrong_end < len(out)
-    slip, right = keys[wrong[-1]], item.spoken[0]
-    if not (restarted or stands_for(slip, ref_keys[item.ref], stops.related)):
+    expected, right = ref_keys[item.ref], item.spoken[0]
+    # The engine may hear a long slip as a content word and a short one ("admit
+    # *implements* impediments" heard "admit employment is impediments"): a content
+    # word before the last extra may be the slip too (not a function word: "want
+    # the walk he" is no slip of "he").
+    slips = [w for w in wrong[:-1] if keys[w] not in FUNCTION_WORDS] + [wrong[-1]]
+    if not (restarted or any(stands_for(keys[w], expected, stops.related) for w in slips)):
         if not stops.between(spoken[wrong[-1]], spoken[right]):
             return None
     del out[k:wrong_end]

@@ -258,3 +258,15 @@ def test_a_word_of_three_letters_is_not_spelled_like_the_next_word() -> None:
     words = _said("a time to weep and a time to laugh", "a time to weep and a but ten time to laugh")
     assert (None, "ten", INS) in words and ("time", "time", WordStatus.CORRECT) in words
     assert ("time", "tome time", FIX) in _said("a time to weep", "a tome time to weep")
+
+
+def test_a_slip_heard_as_a_content_word_and_a_short_word_is_one_repair() -> None:
+    # Tune, quiet: "admit *implements* impediments" heard "admit employment is
+    # impediments": the engine split the slip in two, and the last extra word
+    # alone ("is") stands for nothing (since 2026.12.6).
+    said = _said("admit impediments love is not love", "admit employment is impediments love is not love")
+    assert ("impediments", "employment is impediments", FIX) in said
+    # A function word before the last extra is no slip: "want the walk he" (the, he).
+    words = _said("i shall not want he maketh me", "i shall not want the walk he maketh me")
+    assert ("he", "he", WordStatus.CORRECT) in words
+    assert (None, "walk", INS) in words and (None, "the", INS) in words

@@ -24,6 +24,8 @@ second fits the word better than its own best sound-alike. A repetition fits the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from pocketsphinx import Decoder
 from rapidfuzz.distance import Levenshtein
@@ -51,6 +53,19 @@ _SEARCH = "_copy_slip"
 _RESERVED = frozenset({"public", "grammar", "import"})  # JSGF keywords
 
 
+@dataclass(frozen=True)
+class _Pair:
+    """One copied word under the look: the recording, the heard words held
+    around the pair (``context``), the word and its sound-alikes."""
+
+    decoder: Decoder
+    samples: np.ndarray
+    context: Context
+    word: str
+    candidates: list[str]
+    cmn: str
+
+
 def find_copy_slips(
     decoder: Decoder, samples: np.ndarray, heard: list[SpokenWord], piece: list[str], cmn: str
 ) -> list[SpokenWord]:
@@ -69,9 +84,10 @@ def find_copy_slips(
         if not candidates:
             continue
         context = _readable_context(decoder, samples, out, k - 1, cmn)
-        slip = _open_slip(decoder, samples, out, k - 1, candidates, cmn, context)
+        pair = _Pair(decoder, samples, context, word, candidates, cmn)
+        slip = _open_slip(pair)
         if slip is None:
-            slip = _weighed_slip(decoder, samples, out, k - 1, candidates, cmn, context)
+            slip = _weighed_slip(pair)
         if slip is not None:
             out[k - 1] = out[k - 1]._replace(text=slip.text, start=slip.start, end=slip.end)
             out[k] = out[k]._replace(unlike_previous=False)
@@ -95,52 +111,37 @@ def _readable_context(
     return context_of(heard, k, k + 2, len(samples))
 
 
-def _open_slip(
-    decoder: Decoder,
-    samples: np.ndarray,
-    heard: list[SpokenWord],
-    k: int,
-    candidates: list[str],
-    cmn: str,
-    context: Context,
-) -> SpokenWord | None:
+def _open_slip(pair: _Pair) -> SpokenWord | None:
     """The first copy as heard when the word is offered beside its sound-alikes,
     if it leaves the word and the second copy stays it."""
-    word = heard[k].text
-    first = _choose(decoder, samples, context, word, candidates, cmn, 0)
-    if first is None or first.text == word:
+    first = _choose(pair, 0)
+    if first is None or first.text == pair.word:
         return None
-    second = _choose(decoder, samples, context, word, candidates, cmn, 1)
-    return first if second is not None and second.text == word else None
+    second = _choose(pair, 1)
+    return first if second is not None and second.text == pair.word else None
 
 
-def _weighed_slip(
-    decoder: Decoder,
-    samples: np.ndarray,
-    heard: list[SpokenWord],
-    k: int,
-    candidates: list[str],
-    cmn: str,
-    context: Context,
-) -> SpokenWord | None:
+def _weighed_slip(pair: _Pair) -> SpokenWord | None:
     """The first copy's best sound-alike, if it fits that copy clearly better
     than the word while the second copy fits the word better than its own."""
-    word = heard[k].text
-    both = path_score(decoder, _SEARCH, samples, context, [*context.before, word, word, *context.after], cmn)
-    if both is None:
+    word = pair.word
+    both = _fit(pair, [word, word])
+    if both == float("-inf"):
         return None
-    first = _choose(decoder, samples, context, word, candidates, cmn, 0, offer_word=False)
-    if first is None or _fit(decoder, samples, context, [first.text, word], cmn) < both + WEIGHED_GAIN:
+    first = _choose(pair, 0, offer_word=False)
+    if first is None or _fit(pair, [first.text, word]) < both + WEIGHED_GAIN:
         return None
-    second = _choose(decoder, samples, context, word, candidates, cmn, 1, offer_word=False)
-    if second is not None and _fit(decoder, samples, context, [word, second.text], cmn) >= both:
+    second = _choose(pair, 1, offer_word=False)
+    if second is not None and _fit(pair, [word, second.text]) >= both:
         return None  # the second copy is as unlike the word: noise, or a repetition said oddly
     return first
 
 
-def _fit(decoder: Decoder, samples: np.ndarray, context: Context, pair: list[str], cmn: str) -> float:
-    """The path score of the stretch read with ``pair`` for the copies (-inf if it cannot be read)."""
-    score = path_score(decoder, _SEARCH, samples, context, [*context.before, *pair, *context.after], cmn)
+def _fit(pair: _Pair, copies: list[str]) -> float:
+    """The path score of the stretch read with ``copies`` for the pair (-inf if it cannot be read)."""
+    context = pair.context
+    reading = [*context.before, *copies, *context.after]
+    score = path_score(pair.decoder, _SEARCH, pair.samples, context, reading, pair.cmn)
     return float("-inf") if score is None else score
 
 
@@ -155,23 +156,15 @@ def _candidates(word: str, pronounced: str | None) -> list[str]:
     return found[:MAX_CANDIDATES]
 
 
-def _choose(
-    decoder: Decoder,
-    samples: np.ndarray,
-    context: Context,
-    word: str,
-    candidates: list[str],
-    cmn: str,
-    slot: int,
-    offer_word: bool = True,
-) -> SpokenWord | None:
-    """Copy ``slot`` (0 or 1) of the pair of ``word`` in ``context`` as the grammar hears it when
-    it may be a sound-alike or (``offer_word``) the word (None if the decode failed)."""
-    options = f"( {' | '.join([word, *candidates] if offer_word else candidates)} )"
-    pair = [options, word] if slot == 0 else [word, options]
-    body = " ".join([*context.before, *pair, *context.after])
+def _choose(pair: _Pair, slot: int, offer_word: bool = True) -> SpokenWord | None:
+    """Copy ``slot`` (0 or 1) of the pair as the grammar hears it when it may be
+    a sound-alike or (``offer_word``) the word (None if the decode failed)."""
+    word, context = pair.word, pair.context
+    options = f"( {' | '.join([word, *pair.candidates] if offer_word else pair.candidates)} )"
+    copies = [options, word] if slot == 0 else [word, options]
+    body = " ".join([*context.before, *copies, *context.after])
     grammar = f"#JSGF V1.0;\ngrammar copy;\npublic <copy> = {body};\n"
-    found = decode_grammar(decoder, _SEARCH, grammar, samples, context, cmn)
+    found = decode_grammar(pair.decoder, _SEARCH, grammar, pair.samples, context, pair.cmn)
     if found is None or len(found) != len(context.before) + 2 + len(context.after):
         return None
     return found[len(context.before) + slot]

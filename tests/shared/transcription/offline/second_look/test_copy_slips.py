@@ -122,16 +122,20 @@ def test_weighed_copies_take_a_slip_only_by_a_clear_margin(
 ) -> None:
     both = -3000
     heard = [SpokenWord(w, 0.4 * k, 0.4 * k + 0.3) for k, w in enumerate("all created created equal".split())]
-    monkeypatch.setattr(copy_slips, "path_score", lambda *args: both)
     monkeypatch.setattr(
-        copy_slips, "_choose", lambda *args, **kw: SpokenWord("craven" if args[6] == 0 else "creative", 0, 1)
+        copy_slips,
+        "_choose",
+        lambda pair, slot, **kw: SpokenWord(["craven", "creative"][slot], 0, 1),
     )
-    fits = {("craven", "created"): both + first_gain, ("created", "creative"): both + second_gain}
-    monkeypatch.setattr(copy_slips, "_fit", lambda d, s, c, pair, cmn: fits[tuple(pair)])
+    fits = {
+        ("created", "created"): both,
+        ("craven", "created"): both + first_gain,
+        ("created", "creative"): both + second_gain,
+    }
+    monkeypatch.setattr(copy_slips, "_fit", lambda pair, copies: fits[tuple(copies)])
     context = context_of(heard, 1, 3, 32000)
-    found = copy_slips._weighed_slip(
-        None, np.zeros(32000, dtype=np.float32), heard, 1, ["craven"], "", context
-    )
+    pair = copy_slips._Pair(None, np.zeros(32000, dtype=np.float32), context, "created", ["craven"], "")  # type: ignore[arg-type]
+    found = copy_slips._weighed_slip(pair)
     assert (found.text if found else None) == slip
 
 

@@ -6,7 +6,8 @@ Insertion and repetition events count as miscues too, detected when the
 result has an extra word (inserted or repeated) within one word of the true
 place. A *false alarm* is a truly right word (correct or self-corrected)
 reported omitted or substituted. F1 uses precision = detected / (detected +
-false alarms).
+false alarms). An *unfounded repair* is a word reported `self_corrected`
+where the learner made no repair.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def compare(truth: Truth, result: dict[str, Any]) -> Counter[str]:
         else:
             c["right_words"] += 1
             c["false_alarms"] += said in WRONG
+        # A repair reported where none was made tells the learner a story that did
+        # not happen (an insertion read as a slip repaired): counted, not hidden.
+        c["repairs_reported"] += said == "self_corrected"
+        c["repairs_unfounded"] += said == "self_corrected" and true != "self_corrected"
         if true == "self_corrected":
             c["self_corrections"] += 1
             c["self_corrections_found"] += said == "self_corrected"
@@ -103,6 +108,7 @@ def summary(counts: Counter[str]) -> dict[str, Any]:
         "insertions": _found(counts, "inserted_events", "inserted_found"),
         "repetitions": _found(counts, "repeated_events", "repeated_found"),
         "self_corrections": _found(counts, "self_corrections"),
+        "repairs_unfounded": _found(counts, "repairs_reported", "repairs_unfounded"),
         "filler_costs": f"{counts['filler_costs']} of {counts['fillers']}",
         "extras_reported": f"{counts['inserted_found'] + counts['repeated_found']}/"
         f"{counts['inserted_events'] + counts['repeated_events']}",

@@ -68,6 +68,10 @@ def markdown(data: dict[str, Any]) -> str:
     spread = ", ".join(f"{label} {low}–{high} %" for label, (low, high) in data["intervals"].items())
     lines += ["", f"{rtf}; wall {data['wall_seconds']} s", f"{reads}, below 95: {clean['below_95']}"]
     lines += [f"95 % intervals (Wilson), overall: {spread}"]
+    unfounded = data["overall"].get("repairs_unfounded")
+    if unfounded:  # absent from reports written before it was counted
+        made_up, reported = unfounded.split("/")
+        lines += [f"self-corrections reported where none was made: {made_up} of {reported}"]
     refused = data.get("unusable", {})
     reasons = ", ".join(f"{code} {n}" for code, n in sorted(refused.items()))
     lines += [

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench.eval.metrics import intervals, wilson
+from bench.eval.cases import Truth
+from bench.eval.metrics import compare, intervals, summary, wilson
+from bench.eval.report import markdown
 
 
 def test_wilson_interval_matches_a_hand_worked_value() -> None:
@@ -25,3 +27,26 @@ def test_intervals_leave_out_rates_with_nothing_to_count() -> None:
     assert set(spread) == {"detection", "false alarms"}
     low, high = spread["false alarms"]
     assert low < 2.0 < high
+
+
+def test_a_repair_reported_where_none_was_made_is_counted() -> None:
+    truth = Truth(["correct", "self_corrected", "correct", "correct"])
+    words = [
+        {"index": 0, "status": "correct"},
+        {"index": 1, "status": "self_corrected"},  # made and reported
+        {"index": None, "status": "inserted"},
+        {"index": 2, "status": "self_corrected"},  # an insertion read as a repair
+        {"index": 3, "status": "correct"},
+    ]
+    counts = compare(truth, {"words": words, "scores": {"accuracy": 100.0}, "hesitations": []})
+    assert (counts["repairs_reported"], counts["repairs_unfounded"]) == (2, 1)
+    assert summary(counts)["repairs_unfounded"] == "1/2"
+    assert "self-corrections reported where none was made: 1 of 2" in markdown(
+        {**_empty_report(), "overall": summary(counts)}
+    )
+
+
+def _empty_report() -> dict[str, object]:
+    return {"by_condition": {}, "by_kind": {}, "real_clean_reads": {"count": 0, "min_accuracy": None,
+            "below_95": 0}, "engine_rtf_cpu": None, "audio_seconds": 0, "wall_seconds": 0,
+            "intervals": {}}  # fmt: skip

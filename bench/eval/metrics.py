@@ -55,16 +55,22 @@ def compare(truth: Truth, result: dict[str, Any]) -> Counter[str]:
     return c
 
 
-def _extras(truth: Truth, result: dict[str, Any], c: Counter[str]) -> None:
+def reported_near(anchor: int, result: dict[str, Any]) -> bool:
+    """Does the result report an extra word (inserted or repeated) within one
+    word of the true extra's place (after reference word ``anchor``)?"""
     anchors, last = [], -1
     for w in result["words"]:
         if w["index"] is not None:
             last = w["index"]
         elif w["status"] in ("inserted", "repeated"):
             anchors.append(last)
+    return any(abs(a - anchor) <= 1 for a in anchors)
+
+
+def _extras(truth: Truth, result: dict[str, Any], c: Counter[str]) -> None:
     wrong = {w["index"] for w in result["words"] if w["index"] is not None and w["status"] in WRONG}
     for anchor, kind in truth.extras:
-        near = any(abs(a - anchor) <= 1 for a in anchors)
+        near = reported_near(anchor, result)
         if kind == "filler":
             c["fillers"] += 1
             # A filler costs accuracy if a right word beside it is marked wrong.

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from bench.eval.cases import Case, build
-from bench.eval.metrics import RIGHT, WRONG
+from bench.eval.metrics import RIGHT, WRONG, reported_near
 
 
 def case_misses(row: dict[str, Any]) -> list[str]:
@@ -38,21 +37,12 @@ def case_misses(row: dict[str, Any]) -> list[str]:
             out.append(f"REPAIR MISSED {where}: {said}")
         elif said == "self_corrected" and true != "self_corrected":
             out.append(f"REPAIR UNFOUNDED {where}")
-    out += [f"EXTRA MISSED {kind} after @{anchor}" for anchor, kind in _missed_extras(truth, result)]
+    out += [
+        f"EXTRA MISSED {kind} after @{anchor}"
+        for anchor, kind in truth["extras"]
+        if kind != "filler" and not reported_near(anchor, result)
+    ]
     return out
-
-
-def _missed_extras(truth: dict[str, Any], result: dict[str, Any]) -> Iterator[tuple[int, str]]:
-    """The true insertions and repeats with no extra word reported within one word (as metrics counts)."""
-    anchors, last = [], -1
-    for word in result["words"]:
-        if word["index"] is not None:
-            last = word["index"]
-        elif word["status"] in ("inserted", "repeated"):
-            anchors.append(last)
-    for anchor, kind in truth["extras"]:
-        if kind != "filler" and not any(abs(a - anchor) <= 1 for a in anchors):
-            yield anchor, kind
 
 
 def said_text(item: dict[str, Any]) -> str:

@@ -50,3 +50,9 @@ REPAIR_MATES: dict[str, frozenset[str]] = {
     for group in REPAIR_CLASSES
     for word in group
 }
+
+
+def said_for(other: str, word: str) -> bool:
+    """Is ``other`` a function word a reciter says for ``word``: a class-mate
+    ("a" for "the") or one of its wider repair class ("upon" for "on")?"""
+    return other in CLASS_MATES.get(word, ()) or other in REPAIR_MATES.get(word, ())

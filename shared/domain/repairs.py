@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from shared.domain.alignment import Link
-from shared.domain.function_words import CLASS_MATES, FUNCTION_WORDS, REPAIR_MATES
+from shared.domain.function_words import FUNCTION_WORDS, REPAIR_MATES, said_for
 from shared.domain.relations import WordRelations, unrelated
 from shared.domain.result import WordStatus
 from shared.domain.transcript import SpokenWord
@@ -213,7 +213,7 @@ def stands_for(slip: str, expected: str, related: WordRelations) -> bool:
     (``related``, WordNet in the pipeline). Otherwise the extra word is a repaired slip only
     after a restart or with a pause before the repair (see ``_try_merge``).
     """
-    if slip in CLASS_MATES.get(expected, ()) or slip in REPAIR_MATES.get(expected, ()):
+    if said_for(slip, expected):
         return True
     slip_function = slip in FUNCTION_WORDS or slip in REPAIR_MATES
     expected_function = expected in FUNCTION_WORDS or expected in REPAIR_MATES

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein, Opcode
 
 from shared.domain.fillers import spoken_places
-from shared.domain.function_words import CLASS_MATES, FUNCTION_WORDS, REPAIR_MATES
+from shared.domain.function_words import FUNCTION_WORDS, said_for
 
 # Share of phones two words must have in common (edit-distance similarity of
 # the phone strings): "lord" L AO R D / "large" L AA R JH is 0.5.
@@ -124,23 +124,15 @@ def _alike_share(heard: str, expected: str, phones: Phones) -> float | None:
     if heard == expected:
         return None  # paired across an uneven stretch: nothing to ask
     if heard in FUNCTION_WORDS and expected in FUNCTION_WORDS:
-        unlike = _unlike_function_words(heard, expected, phones)
-        return _similarity(heard, expected, phones) if unlike else None
+        # Of different classes ("off" heard for "us", "be" for "he";
+        # offline-2026.12.16) no learner's swap: the sounds decide. Class-mates
+        # ("a" for "the") are the learner's own miscue and sound alike by
+        # nature, so the recording cannot tell them apart: never a spot.
+        return None if said_for(heard, expected) else _similarity(heard, expected, phones)
     if heard in FUNCTION_WORDS or expected in FUNCTION_WORDS:
         return None
     similarity = _similarity(heard, expected, phones)
     return similarity if similarity is not None and similarity >= MIN_PHONE_SIMILARITY else None
-
-
-def _unlike_function_words(heard: str, expected: str, phones: Phones) -> bool:
-    """Two function words of different classes, so not a swap a learner
-    makes ("off" heard for "us", "be" for "he"; offline-2026.12.16): their
-    sounds, not the piece, decide. Class-mates ("a" for "the", "my" for
-    "thy") are the learner's own miscue and sound alike by nature, so the
-    recording cannot tell them apart: never a spot."""
-    if heard in CLASS_MATES.get(expected, ()) or heard in REPAIR_MATES.get(expected, ()):
-        return False
-    return _pronounceable(heard, expected, phones)
 
 
 def _similarity(heard: str, expected: str, phones: Phones) -> float | None:

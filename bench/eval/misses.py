@@ -17,8 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench.eval.cases import Case, build
 from bench.eval.metrics import RIGHT, WRONG, reported_near
+from bench.eval.run import built_case
 
 
 def case_misses(row: dict[str, Any]) -> list[str]:
@@ -47,9 +47,8 @@ def case_misses(row: dict[str, Any]) -> list[str]:
 
 def said_text(item: dict[str, Any]) -> str:
     """What the synthetic case's voice said, a pause after a word in brackets."""
-    case = build(Case(item["name"], item["text"], item["kind"], item["voice"], item["condition"],
-                      item["seed"], lexicon=item.get("lexicon", "")))  # fmt: skip
-    return " ".join(t.text + (f" [{t.pause:.2f}s]" if t.pause else "") for t in case.tokens)
+    tokens = built_case(item).tokens
+    return " ".join(t.text + (f" [{t.pause:.2f}s]" if t.pause else "") for t in tokens)
 
 
 def main() -> None:

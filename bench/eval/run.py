@@ -116,6 +116,13 @@ def _corpus_plan(
     return items
 
 
+def built_case(item: dict[str, Any]) -> Case:
+    """The synthetic case a plan item describes, its tokens and truth built (not rendered)."""
+    case = Case(item["name"], item["text"], item["kind"], item["voice"], item["condition"], item["seed"],
+                lexicon=item.get("lexicon", ""))  # fmt: skip
+    return build(case)
+
+
 def materialise(item: dict[str, Any], cache: Path) -> tuple[Path, Truth]:
     """The case's recording and truth, from the cache or freshly rendered."""
     folder = cache / item["set"]
@@ -124,17 +131,7 @@ def materialise(item: dict[str, Any], cache: Path) -> tuple[Path, Truth]:
         saved = json.loads(meta.read_text())
         return folder / saved["audio"], Truth(**saved["truth"])
     if item["type"] == "synth":
-        case = build(
-            Case(
-                item["name"],
-                item["text"],
-                item["kind"],
-                item["voice"],
-                item["condition"],
-                item["seed"],
-                lexicon=item.get("lexicon", ""),
-            )
-        )
+        case = built_case(item)
         samples, truth = render(case), case.truth
     else:
         samples, truth = _corpus_case(item, cache)

@@ -55,20 +55,28 @@ def retranscribe_batch(
     options: ScoringOptions,
     interrupts: Interrupts = (),
 ) -> RescoreReport | None:
-    """None when the run is not running; else the scoring report of what was re-transcribed."""
+    """None when the run is not running; else the scoring report of what was re-transcribed.
+
+    When the cap is reached the run is paused in the same transaction that counts
+    this batch, so a paused run's counts already hold what the batch scored."""
     ready: list[uuid.UUID] = []
     failed: list[tuple[uuid.UUID, str]] = []
+    outcome = "ready"
     for attempt_id in attempt_ids:
         outcome = _retranscribe(new_uow, engine, run_id, attempt_id)
-        if outcome == "stopped":
-            if not ready and not failed:
-                return None
+        if outcome in ("stopped", "capped"):
             break
         if outcome == "ready":
             ready.append(attempt_id)
         else:
             failed.append((attempt_id, outcome))
+    capped = outcome == "capped"
     with new_uow() as uow:
+        if outcome in ("stopped", "capped") and not ready and not failed:
+            if capped:
+                _pause(uow, run_id)
+                uow.commit()
+            return None
 
         def count(report: RescoreReport) -> None:
             report.failed += failed
@@ -76,13 +84,20 @@ def retranscribe_batch(
                 run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed
             )
             uow.runs.count_batch(done, utcnow())
+            if capped:
+                _pause(uow, run_id)
 
         return rescore_attempts(uow, ready, options, interrupts, before_commit=count)
 
 
+def _pause(uow: RunsUnitOfWork, run_id: uuid.UUID) -> None:
+    if uow.runs.change_state(run_id, "paused", ("running",), utcnow()):
+        log.info("rescore run=%s paused: the spend cap is reached", run_id)
+
+
 def _retranscribe(new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, attempt_id: uuid.UUID) -> str:
-    """ "ready" (re-transcribed now or before), "stopped" (run not running, or the cap
-    reached: the run is paused), or a failure's reason."""
+    """ "ready" (re-transcribed now or before), "stopped" (run not running), "capped"
+    (the cap is reached: the caller pauses the run), or a failure's reason."""
     with new_uow() as uow:
         run = uow.runs.get(run_id)
         if run is None or run.state != "running":
@@ -96,10 +111,7 @@ def _retranscribe(new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, attemp
             return "ready"
         seconds = job.analysis.duration if job.analysis else 0.0
         if not uow.runs.reserve_audio(run_id, seconds):
-            if uow.runs.change_state(run_id, "paused", ("running",), utcnow()):
-                log.info("rescore run=%s paused: the spend cap is reached", run_id)
-            uow.commit()
-            return "stopped"
+            return "capped"
         uow.commit()
     if not engine.limit.take(seconds, RATE_WAIT_SECONDS):
         return "rate_limited: the shared rate limit did not allow it in time"

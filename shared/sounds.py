@@ -84,11 +84,13 @@ SOUNDS = SoundAlikes()  # one per process: the dictionary is read once, on first
 
 
 def _meaning_or_sound() -> WordRelations:
+    from shared.word_vectors import NEIGHBOURS_BOTH_WAYS
     from shared.wordnet import RELATIONS
 
-    return either(SOUNDS, RELATIONS)
+    return either(SOUNDS, RELATIONS, NEIGHBOURS_BOTH_WAYS)
 
 
 # What scoring asks of an extra word before a content word (since 2026.12.3):
-# a synonym or near synonym (WordNet), or a word that sounds like it.
+# a synonym or near synonym (WordNet; word vectors' near neighbours both ways,
+# since 2026.12.7), or a word that sounds like it.
 MEANING_OR_SOUND = _meaning_or_sound()

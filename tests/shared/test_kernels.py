@@ -40,12 +40,13 @@ def work(seed):
     return len(voiced_pitch(voice)), sound_distance(voice, (0.0, 1.0), (1.5, 2.5))
 
 if __name__ == "__main__":
-    if sys.argv[1] == "warm":
+    warm = sys.argv[1] == "warm"
+    if warm:
         compile_audio_kernels()
     before = cache()
-    children = 2 if sys.argv[1] == "warm" else 1
+    children = 2 if warm else 1
     with multiprocessing.get_context("fork").Pool(children) as pool:
-        results = pool.map_async(work, [0, 1][:children], chunksize=1).get(timeout=200)
+        results = pool.map_async(work, range(children), chunksize=1).get(timeout=200)
     print(results)
     print("written by the children:", sorted(set(cache().items()) - set(before.items())))
 """

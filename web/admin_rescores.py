@@ -57,6 +57,7 @@ def start_rescore() -> Response:
     user = current_admin()
     body = json_object('Send a JSON object with the run\'s filter, e.g. {"piece_id": "…"}.')
     deps = container()
+    batch_size = _int(body, "batch_size", 200, MAX_BATCH)  # every field is checked before a run is written
     with deps.uow() as uow:
         where = _filter(uow, body)
         if body.get("dry_run") is True:
@@ -65,7 +66,7 @@ def start_rescore() -> Response:
             found = rescore_reports.dry_run(uow, where, deps.settings.scoring_options(), sample, seed)
             return jsonify(_dry_run_json(found))
         run = rescore_runs.start_run(uow, where, f"admin:{user.handle}")
-    _sender().plan(run.id, _int(body, "batch_size", 200, MAX_BATCH))
+    _sender().plan(run.id, batch_size)
     return make_response(jsonify(rescore_runs.run_json(run)), 202)
 
 

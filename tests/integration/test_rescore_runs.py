@@ -155,3 +155,12 @@ def test_the_admin_api_starts_follows_and_reports_a_run(
     assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "rescore_not_found"
     bad = client.post("/api/v1/admin/rescores", json={"since": "last week"}, headers=admin)
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_since"
+
+
+@pytest.mark.parametrize("batch_size", [0, "5", 5001, True, 2.5])
+def test_a_refused_batch_size_writes_no_run(deps: Container, client: FlaskClient, batch_size: object) -> None:
+    admin = bearer(token_for(deps.settings, role="admin"))
+    before = client.get("/api/v1/admin/rescores", headers=admin).get_json()["total"]
+    refused = client.post("/api/v1/admin/rescores", json={"batch_size": batch_size}, headers=admin)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_batch_size"
+    assert client.get("/api/v1/admin/rescores", headers=admin).get_json()["total"] == before

@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # audio code is heavy and lives only in the worker image
     from shared.transcription.port import Transcriber
 
 
+class AttemptDeleted(Exception):
+    """The learner deleted the attempt while it was being processed."""
+
+
 @dataclass(frozen=True)
 class ClaimedJob:
     """The claimed attempt, with what earlier deliveries stored for it."""
@@ -64,13 +68,23 @@ def fetch_and_decode(storage: Storage, job: ClaimedJob, max_seconds: float) -> D
         return decode_recording(path, job.record.format, max_seconds)  # preflight (probe) included
 
 
+def hold(uow: UnitOfWorkPort, job: ClaimedJob) -> None:
+    """Lock the attempt before writing a stage of it; raise ``AttemptDeleted``
+    when it is gone (nothing may be written for a deleted attempt: a transcript
+    is what the learner said)."""
+    if not uow.attempts.hold(job.attempt_id):
+        raise AttemptDeleted(job.attempt_id)
+
+
 def store_analysis(uow: UnitOfWorkPort, job: ClaimedJob, analysis: Analysis) -> None:
+    hold(uow, job)
     uow.results.save_analysis(job.attempt_id, analysis.to_dict())
     uow.attempts.record_analysis(job.attempt_id, analysis.duration, analysis.warnings)
 
 
 def store_transcript(uow: UnitOfWorkPort, job: ClaimedJob, transcript: Transcript) -> None:
     """Link the attempt to its transcript: the cached row, or a new one."""
+    hold(uow, job)
     if job.cached is not None:
         transcript_id = job.cached.id
     else:
@@ -81,6 +95,7 @@ def store_transcript(uow: UnitOfWorkPort, job: ClaimedJob, transcript: Transcrip
 
 def store_score(uow: UnitOfWorkPort, job: ClaimedJob, result: ScoredAttempt) -> None:
     """The score row and ``done``: one transaction; a duplicate delivery inserts nothing."""
+    hold(uow, job)
     now = utcnow()
     uow.results.add_scores([(job.attempt_id, result)], now)
     uow.attempts.mark_done(job.attempt_id, now)

@@ -125,11 +125,15 @@ def _process_or_settle(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Out
 
     try:
         _process(uow, ctx, outcome)
+    except claimed_job.AttemptDeleted:
+        _skip_deleted(uow, outcome)
     except AudioError as exc:
         _fail(uow, outcome, exc.code, exc.message)
     except TranscriptionError as exc:
         _retry_or_fail(uow, outcome, exc.code, exc.message, exc.retryable, ctx.settings)
     except StorageError as exc:
+        if _deleted(uow, outcome):
+            return  # the learner deleted it, recording first: nothing to retry
         _retry_or_fail(uow, outcome, "storage_unavailable", str(exc), True, ctx.settings)
     except ctx.interrupts:
         _retry_or_fail(uow, outcome, "processing_timeout", "", True, ctx.settings)
@@ -139,6 +143,20 @@ def _process_or_settle(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Out
         # A bug or input our code cannot handle: fail this attempt, keep the others flowing.
         log.exception("processing attempt %s crashed", outcome.attempt_id)
         _fail(uow, outcome, "processing_error")
+
+
+def _skip_deleted(uow: UnitOfWorkPort, outcome: Outcome) -> None:
+    """The learner deleted the attempt mid-way: drop what this delivery wrote."""
+    uow.rollback()
+    outcome.status, outcome.error_code = "skipped", "attempt_deleted"
+
+
+def _deleted(uow: UnitOfWorkPort, outcome: Outcome) -> bool:
+    uow.rollback()
+    if uow.attempts.hold(outcome.attempt_id):
+        return False
+    _skip_deleted(uow, outcome)
+    return True
 
 
 def _not_claimed(uow: UnitOfWorkPort, outcome: Outcome) -> None:

@@ -73,6 +73,9 @@ class FakeAttempts(AttemptReads, AttemptErasure):
             attempt_id, row["storage_key"], row["format"], row["sha256"], text, row["transcript_id"]
         )
 
+    def hold(self, attempt_id: uuid.UUID) -> bool:
+        return self._row(attempt_id) is not None
+
     def record_analysis(self, attempt_id: uuid.UUID, duration: float, warnings: Sequence[str]) -> None:
         self._set(attempt_id, duration_seconds=duration, warnings=list(warnings), stage="analysed")
 

@@ -98,6 +98,9 @@ class SqlAttempts:
         ).one()
         return JobRecord(attempt_id, *row)
 
+    def hold(self, attempt_id: uuid.UUID) -> bool:
+        return self._session.scalar(select(A.id).where(A.id == attempt_id).with_for_update()) is not None
+
     def record_analysis(self, attempt_id: uuid.UUID, duration: float, warnings: Sequence[str]) -> None:
         self._update(
             (A.id == attempt_id,), duration_seconds=duration, warnings=list(warnings), stage="analysed"
@@ -211,6 +214,9 @@ class SqlAttempts:
         if not attempt_ids:
             return
         ids = list(attempt_ids)
+        # Lock first: a worker writing a stage of one of them finishes before its
+        # transcript and score rows are read here, and is refused afterwards (``hold``).
+        self._session.execute(select(A.id).where(A.id.in_(ids)).with_for_update())
         transcript_ids = [t for t in self._session.scalars(select(A.transcript_id).where(A.id.in_(ids))) if t]
         for child in (models.CoachingNote, models.Score, models.Analysis):  # no cascade on these keys
             self._session.execute(delete(child).where(child.attempt_id.in_(ids)))

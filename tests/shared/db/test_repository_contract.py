@@ -224,3 +224,15 @@ def test_scores_given_lazily_are_all_written_once(world: World) -> None:
     with world.uow() as uow:
         assert all(uow.results.latest_score(a) is not None for a in attempts)
         assert uow.results.add_scores(iter(()), utcnow()) == set()
+
+
+def test_a_worker_can_hold_an_attempt_only_until_it_is_deleted(world: World) -> None:
+    attempt_id = world.add_attempt()
+    claim(world, attempt_id, "w1")
+    with world.uow() as uow:
+        assert uow.attempts.hold(attempt_id)
+        uow.rollback()
+        uow.attempts.delete([attempt_id])
+        uow.commit()
+    with world.uow() as uow:
+        assert not uow.attempts.hold(attempt_id)

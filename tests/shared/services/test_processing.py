@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +14,15 @@ from shared.audio.types import DecodedAudio
 from shared.container import Container
 from shared.db import models
 from shared.domain.transcript import Transcript
+from shared.services import claimed_job
+from shared.services.erasure import delete_attempt
 from shared.services.pieces import create_piece
 from shared.services.processing import run_attempt_job
 from shared.services.submission import Submission, submit_attempt
 from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.port import TranscriptionError
 from tests.support.attempts import learner
+from tests.support.fake_engine import ScriptedEngine
 from tests.support.recitations import synthesise
 
 TEXT = "The Lord is my shepherd; I shall not want."
@@ -137,3 +141,60 @@ def test_no_transaction_is_open_while_a_redelivery_transcribes(pg: Container, re
     ctx.transcriber = lambda: engine
     assert run_attempt_job(attempt_id, ctx).status == "done"
     assert failing.seen_open == [0] and engine.seen_open == [0] and engine.calls == 1
+
+
+@dataclass
+class DeletingEngine(CountingEngine):
+    """The learner deletes the attempt while the engine listens to it."""
+
+    pg: Container | None = None
+    attempt_id: uuid.UUID | None = None
+
+    def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
+        assert self.pg is not None and self.attempt_id is not None
+        with self.pg.uow() as uow:
+            delete_attempt(uow, self.pg.storage, learner(self.pg), self.attempt_id)
+        return super().transcribe(audio, reference_text)
+
+
+def test_an_attempt_deleted_while_it_is_transcribed_leaves_nothing_of_what_was_said(
+    pg: Container, reading: Path
+) -> None:
+    piece = new_piece(pg, TEXT + " Thy rod and thy staff.")
+    attempt_id = submit(pg, piece, reading)
+    ctx = pg.processing_context()
+    ctx.transcriber = lambda: DeletingEngine(pg=pg, attempt_id=attempt_id)
+    outcome = run_attempt_job(attempt_id, ctx)
+    assert (outcome.status, outcome.error_code) == ("skipped", "attempt_deleted")
+    assert count(pg, models.Attempt, id=attempt_id) == 0 and count(pg, models.Score, attempt_id=attempt_id) == 0
+    assert count(pg, models.Analysis, attempt_id=attempt_id) == 0
+    assert count(pg, models.Transcript, context_key=claimed_job.context_key(True, TEXT + " Thy rod and thy staff.")) == 0
+
+
+def test_a_delete_waits_for_a_stage_being_written_and_removes_it_too(pg: Container, reading: Path) -> None:
+    """The worker's transaction holds the attempt while it writes the transcript;
+    the learner's delete, arriving then, waits and removes that transcript too."""
+    attempt_id = submit(pg, new_piece(pg, TEXT + " Goodness and mercy."), reading)
+    heard = Transcript.from_dict({"words": [{"text": "the", "start": 0.1, "end": 0.3}],
+                                  "engine": "scripted", "model": "scripted-1"})  # fmt: skip
+    errors: list[BaseException] = []
+
+    def learner_deletes() -> None:
+        try:
+            with pg.uow() as uow:
+                delete_attempt(uow, pg.storage, learner(pg), attempt_id)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    with pg.uow() as uow:
+        job = claimed_job.load(uow, attempt_id, 1, ScriptedEngine())
+        claimed_job.store_transcript(uow, job, heard)
+        deleting = threading.Thread(target=learner_deletes)
+        deleting.start()
+        deleting.join(1.0)
+        assert deleting.is_alive(), "the delete did not wait for the worker's transaction"
+        transcript_id = uow.attempts.job(attempt_id).transcript_id
+        uow.commit()
+    deleting.join(30)
+    assert not deleting.is_alive() and not errors, errors
+    assert count(pg, models.Attempt, id=attempt_id) == 0 and count(pg, models.Transcript, id=transcript_id) == 0

@@ -193,3 +193,44 @@ def test_a_database_failure_is_not_recorded_as_the_attempts_failure(worker: Work
     with pytest.raises(FakeDatabaseError):  # the delivery is retried; the attempt is not failed
         run_attempt_job(attempt_id, worker.context(ScriptedEngine(before=database_down)))
     assert worker.db.attempt(attempt_id)["status"] == "processing"
+
+
+def _delete(db: FakeDatabase, attempt_id: uuid.UUID) -> None:
+    with db.uow() as uow:
+        uow.attempts.delete([attempt_id])
+        uow.commit()
+
+
+def test_an_attempt_deleted_while_it_is_transcribed_is_dropped_with_nothing_written(
+    worker: Worker, reading: Path
+) -> None:
+    attempt_id = worker.submit(reading)
+    engine = ScriptedEngine(before=lambda: _delete(worker.db, attempt_id))
+    outcome = run_attempt_job(attempt_id, worker.context(engine))
+    assert (outcome.status, outcome.error_code) == ("skipped", "attempt_deleted")
+    tables = worker.db.tables
+    assert not tables.transcripts and not tables.scores and attempt_id not in tables.analyses
+    assert not worker.db.open
+
+
+class DeletingStorage(LocalStorage):
+    """The learner deletes the attempt (recording first) as the worker fetches it."""
+
+    def __init__(self, root: Path, db: FakeDatabase, attempt_id: uuid.UUID) -> None:
+        super().__init__(root)
+        self.db, self.attempt_id = db, attempt_id
+
+    def download_to(self, key: str, path: Path) -> None:
+        self.delete(key)
+        _delete(self.db, self.attempt_id)
+        super().download_to(key, path)
+
+
+def test_an_attempt_deleted_while_its_recording_is_fetched_is_not_retried(
+    worker: Worker, reading: Path
+) -> None:
+    attempt_id = worker.submit(reading)
+    worker.storage = DeletingStorage(worker.storage.root, worker.db, attempt_id)
+    outcome = run_attempt_job(attempt_id, worker.context())
+    assert (outcome.status, outcome.error_code) == ("skipped", "attempt_deleted")
+    assert worker.engine.calls == 0 and not worker.db.open

@@ -53,6 +53,7 @@ def start_rescore() -> Response:
       400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
+      422: {$ref: '#/components/responses/Unprocessable'}
     """
     user = current_admin()
     body = json_object('Send a JSON object with the run\'s filter, e.g. {"piece_id": "…"}.')

@@ -13,6 +13,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.stored_text import check_strings
 
 MAX_JSON_BYTES = 1024 * 1024
 UPLOAD_MIMETYPE = "multipart/form-data"
@@ -40,4 +41,5 @@ def json_object(message: str) -> dict[str, Any]:
         raise ServiceError(ErrorKind.INVALID, "invalid_json", "The JSON is nested too deeply.") from None
     if not isinstance(body, dict):
         raise ServiceError(ErrorKind.INVALID, "invalid_json", message)
+    check_strings(body)  # NUL or a lone surrogate anywhere: 422, before any route stores or compares it
     return body

@@ -61,6 +61,8 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
           description: "recording_too_large"
         415:
           description: "unsupported_media_type: content_type must be audio/<type>"
+        422:
+          description: "invalid_characters: a NUL or an unpaired surrogate in the body"
     """
     learner = current_learner()  # who asks comes first: anonymous callers learn nothing else
     body = json_object("Send a JSON object with content_type, size_bytes and sha256.")

@@ -12,6 +12,7 @@ from typing import Literal
 from shared.db.repositories.port import PieceRecord, UnitOfWorkPort
 from shared.domain.clock import utcnow
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.stored_text import storable
 from shared.services.users import UserView
 
 MAX_TEXT_CHARS = 200_000
@@ -44,7 +45,7 @@ def create_piece(
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "text_too_long", f"Texts are limited to {MAX_TEXT_CHARS} characters."
         )
-    title, text = _storable(title.strip(), "title"), _storable(text.strip(), "text")
+    title, text = storable(title.strip(), "title"), storable(text.strip(), "text")
     if not title:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")
     if not any(ch.isalnum() for ch in text):
@@ -56,30 +57,15 @@ def create_piece(
     return _view(piece, owner)
 
 
-def _storable(value: str, field: str) -> str:
-    """Text Postgres can hold: UTF-8 (no lone surrogates from JSON escapes) without NUL."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _bad_characters(field, "an unpaired surrogate (\\ud800-\\udfff)") from None
-    if "\x00" in value:
-        raise _bad_characters(field, "a NUL character")
-    return value
-
-
 def _searchable(search: str) -> str:
     """A query string is the caller's request, not stored text: its faults are 400s."""
     if len(search) > MAX_SEARCH_CHARS:
         message = f"Search for at most {MAX_SEARCH_CHARS} characters."
         raise ServiceError(ErrorKind.INVALID, "search_too_long", message)
     try:
-        return _storable(search, "search")
+        return storable(search, "search")
     except ServiceError as exc:
         raise ServiceError(ErrorKind.INVALID, "invalid_search", exc.message) from None
-
-
-def _bad_characters(field: str, what: str) -> ServiceError:
-    return ServiceError(ErrorKind.UNPROCESSABLE, "invalid_characters", f"The {field} contains {what}.")
 
 
 def get_piece(uow: UnitOfWorkPort, viewer: UserView, piece_id: uuid.UUID) -> PieceView:

@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shared.settings import Settings
-from tests.support.auth import as_learner
+from tests.support.auth import as_learner, bearer, token_for
 from tests.support.recitations import synthesise
 from web import create_app
 from web.bodies import MAX_JSON_BYTES
@@ -96,6 +96,32 @@ def test_lone_surrogates_and_nul_are_422_not_500_or_503(client: FlaskClient, fie
     body = json.dumps(values).replace(values[field], values[field] + bad)  # raw JSON escapes
     response = client.post("/api/v1/pieces", data=body, content_type="application/json")
     assert (response.status_code, code_of(response)) == (422, "invalid_characters")
+    assert field in response.get_json()["error"]["message"]
+
+
+ANY_JSON_BODY = [  # (path, body, the field holding the bad character), one per route that reads JSON
+    ("/api/v1/auth/sign-in", {"handle": "someone", "password": "pass*word"}, "password"),
+    ("/api/v1/auth/sign-up", {"handle": "someone", "password": "a long password*"}, "password"),
+    ("/api/v1/auth/password", {"current_password": "x*", "new_password": "a long password"}, "current_password"),
+    ("/api/v1/auth/tokens", {"name": "a*b"}, "name"),
+    ("/api/v1/admin/rescores", {"learner": "a*b"}, "learner"),
+    ("/api/v1/pieces", {"title": "Psalm", "text": "The Lord", "extra": ["ok", {"k": "*"}]}, "k"),
+]
+
+
+@pytest.mark.parametrize("bad", ["\\ud800", "\\u0000"])
+@pytest.mark.parametrize(("path", "values", "field"), ANY_JSON_BODY)
+def test_every_json_body_with_nul_or_a_lone_surrogate_is_422(
+    app: Flask, path: str, values: dict[str, object], field: str, bad: str
+) -> None:
+    client, headers = app.test_client(), {}
+    if "admin" in path:
+        headers = bearer(token_for(app.extensions["recital"].settings, role="admin"))
+    elif "sign-" not in path:
+        client = as_learner(client)
+    body = json.dumps(values).replace("*", bad)  # raw JSON escapes
+    response = client.post(path, data=body, content_type="application/json", headers=headers)
+    assert (response.status_code, code_of(response)) == (422, "invalid_characters"), response.get_json()
     assert field in response.get_json()["error"]["message"]
 
 

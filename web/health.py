@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 
@@ -9,6 +11,8 @@ from shared.storage import StorageError
 from web.deps import container
 
 health = Blueprint("health", __name__)
+log = logging.getLogger("recital.web")
+RETRY_AFTER_SECONDS = 5
 
 
 @health.get("/health/")
@@ -48,8 +52,11 @@ def ready() -> tuple[Response, int]:
             schema: {$ref: '#/components/schemas/Readiness'}
     """
     checks = {"database": _database(), "broker": _broker(), "storage": _storage()}
-    ok = all(v == "ok" for v in checks.values())
-    return jsonify({"status": "ok" if ok else "unavailable", "checks": checks}), 200 if ok else 503
+    if all(v == "ok" for v in checks.values()):
+        return jsonify({"status": "ok", "checks": checks}), 200
+    response = jsonify({"status": "unavailable", "checks": checks})
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, 503
 
 
 def _database() -> str:
@@ -78,5 +85,6 @@ def _storage() -> str:
     try:
         container().storage.check()
         return "ok"
-    except StorageError as exc:
-        return f"error: {exc}"
+    except StorageError as exc:  # the detail (a path, a bucket) is for the log, not an open probe
+        log.warning("readiness: storage check failed: %s", exc)
+        return f"error: {exc.__class__.__name__}"

@@ -210,6 +210,17 @@ def test_health_and_readiness(client: FlaskClient) -> None:
     assert ready.status_code == 200 and ready.get_json()["checks"]["database"] == "ok"
 
 
+def test_storage_down_is_not_ready_and_the_probe_names_no_path(tmp_path: Path, sent: SentTasks) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the storage directory should be")
+    settings = Settings(home=tmp_path, storage_url=(blocked / "storage").as_uri())
+    upgrade(settings)
+    ready = create_app(settings, enqueue=sent).test_client().get("/ready")
+    assert ready.status_code == 503 and ready.headers["Retry-After"]
+    assert ready.get_json()["checks"]["storage"] == "error: StorageError"
+    assert str(tmp_path) not in ready.get_data(as_text=True)
+
+
 def test_database_down_is_503_with_retry_after(tmp_path: Path, sent: SentTasks) -> None:
     from tests.support.stack import free_port
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, jsonify, stream_with_context, url_for
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
 from shared.services import recordings
 from shared.services.errors import ErrorKind, ServiceError
 from shared.storage import StorageError
+from shared.storage.port import ReadableFile
 from web import recording_links
 from web.deps import container
 from web.identity import current_learner
@@ -54,14 +55,20 @@ def play(token: str) -> Response:
       summary: The recording's bytes, through a link from GET /attempts/{attempt_id}/recording
       parameters:
         - {in: path, name: token, required: true, schema: {type: string}}
+        - {in: header, name: Range, required: false, schema: {type: string, example: bytes=0-65535}}
       responses:
         200:
           description: The audio, as uploaded.
+          content: {audio/*: {schema: {type: string, format: binary}}}
+        206:
+          description: "The bytes a single Range asked for (Content-Range says which)."
           content: {audio/*: {schema: {type: string, format: binary}}}
         403:
           description: "recording_link_expired or recording_link_invalid: ask for a new link."
         404:
           description: "attempt_not_found: the attempt is gone."
+        416:
+          description: "The Range lies outside the recording (Content-Range: bytes */size)."
         503:
           description: "storage_unavailable: recording storage could not be read; try again."
     """
@@ -69,23 +76,44 @@ def play(token: str) -> Response:
     deps = container()
     with deps.uow() as uow:
         stored = recordings.linked_recording(uow, attempt_id)
+    size = stored.size_bytes
+    span = _requested_span(size)
+    if span is None:
+        return Response(status=416, headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
     try:
         stream = deps.storage.open_read(stored.key)
+        stream.seek(span[0])
     except StorageError as exc:
         raise ServiceError(
             ErrorKind.UNAVAILABLE, "storage_unavailable", "Recording storage is unavailable; try again."
         ) from exc
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while chunk := stream.read(CHUNK):
-                yield chunk
-        finally:
-            stream.close()
-
     headers = {
-        "Content-Length": str(stored.size_bytes),
+        "Content-Length": str(span[1] - span[0]),
+        "Accept-Ranges": "bytes",
         "Cache-Control": "private, no-store",
         "Content-Disposition": "inline",
     }
-    return Response(stream_with_context(chunks()), mimetype=f"audio/{stored.format}", headers=headers)
+    partial = span != (0, size)
+    if partial:
+        headers["Content-Range"] = f"bytes {span[0]}-{span[1] - 1}/{size}"
+    body = stream_with_context(_chunks(stream, span[1] - span[0]))
+    return Response(body, status=206 if partial else 200, mimetype=f"audio/{stored.format}", headers=headers)
+
+
+def _requested_span(size: int) -> tuple[int, int] | None:
+    """[start, stop) of the bytes asked for: all of them without a (single,
+    parseable) Range header; None when the range lies outside the recording.
+    Safari plays and seeks audio only through ranges."""
+    asked = request.range
+    if asked is None or asked.units != "bytes" or len(asked.ranges) != 1:
+        return (0, size)
+    return asked.range_for_length(size)
+
+
+def _chunks(stream: ReadableFile, remaining: int) -> Iterator[bytes]:
+    try:
+        while remaining > 0 and (chunk := stream.read(min(CHUNK, remaining))):
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        stream.close()

@@ -26,6 +26,8 @@ class Readable(Protocol):
 
 
 class ReadableFile(Readable, Protocol):
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
     def close(self) -> None: ...
 
 

@@ -191,12 +191,11 @@ def test_signed_put_then_completion_queues_a_checked_attempt(
     )
     again = complete(client, piece_id, grant["upload_id"])
     assert again.get_json() == {**done.get_json(), "created": False} and len(sent) == 1
-    played = client.get(
-        client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA)).get_json()[
-            "url"
-        ]
-    )
+    link = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA)).get_json()
+    played = client.get(link["url"])
     assert played.data == wav  # the worker and playback read the same object
+    seeked = client.get(link["url"], headers={"Range": "bytes=1000-1999"})  # a player seeking, from GCS
+    assert (seeked.status_code, seeked.data) == (206, wav[1000:2000])
 
 
 @pytest.mark.parametrize(

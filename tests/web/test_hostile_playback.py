@@ -66,6 +66,24 @@ def test_the_owner_gets_a_short_lived_link_that_plays_the_upload(app: Flask, wav
     assert played.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_range_gets_just_those_bytes_so_players_can_seek(app: Flask, wav: bytes) -> None:
+    client = app.test_client()
+    attempt_id = submit(client, wav)
+    url = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA)).get_json()["url"]
+    size = len(wav)
+    for asked, start, stop in (("bytes=0-99", 0, 100), ("bytes=100-", 100, size), ("bytes=-10", size - 10, size)):
+        part = client.get(url, headers={"Range": asked})
+        assert part.status_code == 206 and part.data == wav[start:stop], asked
+        assert part.headers["Content-Range"] == f"bytes {start}-{stop - 1}/{size}"
+        assert int(part.headers["Content-Length"]) == stop - start
+    whole = client.get(url, headers={"Range": f"bytes=0-{size + 500}"})  # past the end: clipped to the end
+    assert (whole.status_code, whole.data) == (200, wav) and whole.headers["Accept-Ranges"] == "bytes"
+    outside = client.get(url, headers={"Range": f"bytes={size}-"})
+    assert outside.status_code == 416 and outside.headers["Content-Range"] == f"bytes */{size}"
+    several = client.get(url, headers={"Range": "bytes=0-9,20-29"})  # no multipart answers: all of it
+    assert (several.status_code, several.data) == (200, wav)
+
+
 def test_another_learner_gets_404_exactly_as_for_an_unknown_id(app: Flask, wav: bytes) -> None:
     client = app.test_client()
     attempt_id = submit(client, wav)

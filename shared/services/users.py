@@ -87,7 +87,8 @@ def authenticate(uow: UnitOfWorkPort, handle: str, password: str) -> UserView:
 
 
 def change_password(uow: UnitOfWorkPort, who: UserView, current: str, new: str) -> UserView:
-    """The user's own change: the current password first. Every session ends."""
+    """The user's own change: the current password first. Every session ends and
+    every API token is revoked (``set_password``)."""
     user = uow.users.get(who.id)
     if user is None or not passwords.verify(user.password_hash, current):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "wrong_password", "The current password is wrong.")
@@ -97,8 +98,11 @@ def change_password(uow: UnitOfWorkPort, who: UserView, current: str, new: str) 
 def set_password(uow: UnitOfWorkPort, handle: str, password: str) -> UserView:
     user = _existing(uow, handle)
     uow.users.set_password_hash(user.id, passwords.hash_password(password))
+    # A new password is what someone does when another may know the old one:
+    # every browser is signed out and every API token revoked, not only the sessions.
     uow.credentials.end_sessions_of(user.id)
-    uow.commit()  # a new password signs every browser out
+    uow.credentials.revoke_tokens_of(user.id, utcnow())
+    uow.commit()
     return view(user)
 
 

@@ -106,6 +106,12 @@ class FakeCredentials:
             row["revoked_at"] = now
         return bool(found)
 
+    def revoke_tokens_of(self, user_id: uuid.UUID, now: datetime) -> int:
+        live = self._live(user_id)
+        for row in live:
+            row["revoked_at"] = now
+        return len(live)
+
     def token_use(self, token_hash: str) -> TokenUse | None:
         tables = self._tables()
         for row in tables.tokens.values():

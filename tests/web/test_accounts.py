@@ -168,10 +168,12 @@ def test_handles_are_unique_under_a_race(app: Flask) -> None:
     assert statuses == [201, 409, 409, 409]
 
 
-def test_changing_the_password_ends_other_sessions(app: Flask) -> None:
+def test_changing_the_password_ends_other_sessions_and_revokes_tokens(app: Flask) -> None:
     laptop, phone = app.test_client(), app.test_client()
     handle = new_handle()
     csrf = sign_up(laptop, handle)["csrf_token"]
+    script = bearer(issue_token(laptop, csrf, "a script someone else may have copied"))
+    assert app.test_client().get("/api/v1/auth/me", headers=script).status_code == 200
     phone.post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD})
     new = "an even longer passphrase"
     wrong = laptop.post(
@@ -191,6 +193,8 @@ def test_changing_the_password_ends_other_sessions(app: Flask) -> None:
     )
     old = app.test_client().post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD})
     assert old.status_code == 401
+    assert app.test_client().get("/api/v1/auth/me", headers=script).status_code == 401
+    assert laptop.get("/api/v1/auth/tokens").get_json()["items"] == []  # the list shows live tokens
 
 
 def test_a_handle_with_a_trailing_newline_is_refused(app: Flask) -> None:

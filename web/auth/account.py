@@ -109,7 +109,8 @@ def me() -> Response:
 
 @auth.post("/password")
 def change_password() -> Response:
-    """Change the password (the current one first). Every session ends; this one starts anew.
+    """Change the password (the current one first). Every session ends and every API token
+    is revoked; the caller gets a new session.
     ---
     summary: Change my password
     tags: [auth]

@@ -64,6 +64,10 @@ class CredentialRepository(Protocol):
         """False when the user has no such live token."""
         ...
 
+    def revoke_tokens_of(self, user_id: uuid.UUID, now: datetime) -> int:
+        """Revoke every live token of the user; how many were."""
+        ...
+
     def token_use(self, token_hash: str) -> TokenUse | None:
         """The live token's user and its last use (one read per API request)."""
         ...

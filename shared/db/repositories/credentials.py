@@ -68,6 +68,10 @@ class SqlCredentials:
         done = self._session.execute(update(T).where(T.id == token_id, _live(user_id)).values(revoked_at=now))
         return bool(done.rowcount)  # type: ignore[attr-defined]
 
+    def revoke_tokens_of(self, user_id: uuid.UUID, now: datetime) -> int:
+        done = self._session.execute(update(T).where(_live(user_id)).values(revoked_at=now))
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
     def token_use(self, token_hash: str) -> TokenUse | None:
         row = self._session.execute(_TOKEN_USE, {"token_hash": token_hash}).one_or_none()
         return None if row is None else TokenUse(UserRecord(*row[:5]), row[5], _aware(row[6]))

@@ -166,9 +166,11 @@ def test_an_attempt_deleted_while_it_is_transcribed_leaves_nothing_of_what_was_s
     ctx.transcriber = lambda: DeletingEngine(pg=pg, attempt_id=attempt_id)
     outcome = run_attempt_job(attempt_id, ctx)
     assert (outcome.status, outcome.error_code) == ("skipped", "attempt_deleted")
-    assert count(pg, models.Attempt, id=attempt_id) == 0 and count(pg, models.Score, attempt_id=attempt_id) == 0
+    assert count(pg, models.Attempt, id=attempt_id) == 0
+    assert count(pg, models.Score, attempt_id=attempt_id) == 0
     assert count(pg, models.Analysis, attempt_id=attempt_id) == 0
-    assert count(pg, models.Transcript, context_key=claimed_job.context_key(True, TEXT + " Thy rod and thy staff.")) == 0
+    piece_key = claimed_job.context_key(True, TEXT + " Thy rod and thy staff.")
+    assert count(pg, models.Transcript, context_key=piece_key) == 0
 
 
 def test_a_delete_waits_for_a_stage_being_written_and_removes_it_too(pg: Container, reading: Path) -> None:
@@ -197,4 +199,4 @@ def test_a_delete_waits_for_a_stage_being_written_and_removes_it_too(pg: Contain
         uow.commit()
     deleting.join(30)
     assert not deleting.is_alive() and not errors, errors
-    assert count(pg, models.Attempt, id=attempt_id) == 0 and count(pg, models.Transcript, id=transcript_id) == 0
+    assert count(pg, models.Attempt, id=attempt_id) == count(pg, models.Transcript, id=transcript_id) == 0

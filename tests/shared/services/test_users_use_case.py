@@ -83,12 +83,14 @@ def test_changing_a_password_needs_the_current_one_and_ends_every_session() -> N
     db = FakeDatabase()
     ada = users.sign_up(db.uow(), "ada", PASSWORD)
     browser = credentials.start_session(db.uow(), ada, timedelta(hours=1))
+    _, secret = credentials.create_token(db.uow(), ada, "script")
     assert error(lambda: users.change_password(db.uow(), ada, "wrong one", "new password")) == (
         ErrorKind.UNPROCESSABLE, "wrong_password",
     )  # fmt: skip
     assert credentials.session_user(db.uow(), browser.secret) is not None
     users.change_password(db.uow(), ada, PASSWORD, "new password")
     assert credentials.session_user(db.uow(), browser.secret) is None
+    assert credentials.token_user(db.uow(), secret) is None
     assert users.authenticate(db.uow(), "ada", "new password") == ada
 
 

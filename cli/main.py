@@ -66,11 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = _handlers()[args.command]
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from cli.problems import InputProblem, database_problem
+
     try:
         _configure_logging(args.command)
         return handler(args)
     except ValidationError as exc:
         print(settings_problem(exc), file=sys.stderr)
+        return 2
+    except InputProblem as exc:
+        print(f"recital {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (OperationalError, ProgrammingError) as exc:  # no database, or no tables yet
+        print(f"recital {args.command}: {database_problem(exc, args.command)}", file=sys.stderr)
         return 2
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.problems import InputProblem, existing_file, read_text_file
 from shared.domain.scoring import score_recitation
 from shared.domain.transcript import Transcript
 from shared.settings import Settings
@@ -19,14 +20,16 @@ from shared.sounds import MEANING_OR_SOUND
 
 
 def run_score(args: argparse.Namespace, settings: Settings) -> int:
-    reference = Path(args.text_file).read_text(encoding="utf-8")
+    reference = _piece_text(args.text_file)
     warnings: tuple[str, ...] = ()
+    if args.transcript_json and args.audio:
+        raise InputProblem("give a recording or --transcript-json, not both")
     if args.transcript_json:
-        transcript = Transcript.from_dict(json.loads(Path(args.transcript_json).read_text()))
+        transcript = _transcript(args.transcript_json)
         options = settings.scoring_options()
         result = score_recitation(reference, transcript, options, related=MEANING_OR_SOUND).to_dict()
     elif args.audio:
-        scored = _score_audio(Path(args.audio), reference, settings, args.engine)
+        scored = _score_audio(existing_file(args.audio, "recording"), reference, settings, args.engine)
         if scored is None:
             return 1
         result, warnings = scored
@@ -42,6 +45,30 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
         print_result(result)
         print_warnings(warnings)
     return 0
+
+
+def _piece_text(name: str) -> str:
+    """The piece's text, refused before any engine runs if it has no words to score against."""
+    from shared.domain.text import parse_reference
+
+    text = read_text_file(name, "--text-file")
+    try:
+        parse_reference(text)
+    except ValueError as exc:  # empty, or only punctuation
+        raise InputProblem(f"--text-file {name}: {exc}") from None
+    return text
+
+
+def _transcript(name: str) -> Transcript:
+    """A ``--transcript-json`` file: ``{"words": [{"text", "start", "end"}, ...]}`` (the
+    engines' stored form, or the ``words`` of ``score --json``'s output)."""
+    try:
+        return Transcript.from_dict(json.loads(read_text_file(name, "--transcript-json")))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputProblem(
+            f"--transcript-json {name}: not a transcript ({exc.__class__.__name__}: {exc}); "
+            'expected {"words": [{"text": "the", "start": 0.5, "end": 0.7}, ...]}'
+        ) from None
 
 
 def _score_audio(

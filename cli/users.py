@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 
+from cli.problems import InputProblem
 from shared.container import Container
 from shared.services import users
 from shared.services.errors import ErrorKind, ServiceError
@@ -52,7 +53,13 @@ def run_users(args: argparse.Namespace, settings: Settings) -> int:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Again: ") != first:
+    if not sys.stdin.isatty():  # getpass would fall back to an echoing prompt, then hit the end
+        raise InputProblem("no password: type it at a terminal, or pipe it with --password-stdin")
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Again: ")
+    except EOFError:  # no terminal, and nothing piped
+        raise InputProblem("no password: type it at a terminal, or pipe it with --password-stdin") from None
+    if again != first:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "password_mismatch", "The passwords differ.")
     return first

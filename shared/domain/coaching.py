@@ -27,6 +27,7 @@ class Point:
 def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]]) -> str:
     reference = _reference_words(words)
     points = _skips(words, reference) + _swaps(words, reference) + _pauses(hesitations, reference)
+    points += _additions(words)
     if not points:
         return "Word-perfect and fluent. Next time, try it with the text hidden."
     points.sort(key=lambda p: -p.weight)
@@ -73,6 +74,23 @@ def _swaps(words: Sequence[Word], reference: Mapping[int, str]) -> list[Point]:
                 f"You said “{word['spoken']}” for “{word['expected']}”{where}; say that line aloud twice.",
             )
         )
+    return points
+
+
+def _additions(words: Sequence[Word]) -> list[Point]:
+    """Runs of inserted words, each named with the piece word it came before. They
+    cost no accuracy, but a learner who adds words has not got the text word-perfect."""
+    points: list[Point] = []
+    run: list[str] = []
+    for word in [*words, None]:
+        if word is not None and word["status"] == "inserted" and word.get("spoken"):
+            run.append(word["spoken"])
+            continue
+        if run:
+            phrase = " ".join(run[:QUOTE_WORDS]) + (" …" if len(run) > QUOTE_WORDS else "")
+            where = f" before “{word['expected']}”" if word is not None and word.get("expected") else ""
+            points.append(Point(1.0, f"You added “{phrase}”{where}; the piece does not say it."))
+            run = []
     return points
 
 

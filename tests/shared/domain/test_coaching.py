@@ -56,3 +56,21 @@ def test_the_costliest_two_points_are_kept() -> None:
 def test_a_perfect_recitation_is_told_what_to_try_next() -> None:
     perfect = GETTYSBURG.replace(".", "").replace(",", "")
     assert note(perfect) == "Word-perfect and fluent. Next time, try it with the text hidden."
+
+
+def test_added_words_are_named_rather_than_called_word_perfect() -> None:
+    text = note(
+        "Four score and seven long years ago our fathers brought forth on this continent a new nation "
+        "conceived in liberty and dedicated to the very fine proposition that all men are created equal"
+    )
+    assert "Word-perfect" not in text
+    assert "You added “very fine” before “proposition”" in text and "You added “long” before “years”" in text
+
+
+def test_a_swap_outweighs_an_added_word() -> None:
+    text = note(
+        "Four score and seven long years ago our fathers brought forth on this continent a new nation "
+        "conceived in liberty and dedicated to the proposition that all men are made equal",
+        {3: 1.2},
+    )
+    assert text.startswith("You said “made” for “created”") and "You paused" in text and "added" not in text

@@ -66,7 +66,11 @@ def register(app: Flask) -> None:
             message = f"Recordings are limited to about {limit} MB."
         elif status == 500:
             message = "Something went wrong on our side."
-        return error_response(status, code, message)
+        response, status = error_response(status, code, message)
+        for name, value in exc.get_headers():  # Allow on a 405, Retry-After on a 429 …
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError) -> tuple[Response, int]:

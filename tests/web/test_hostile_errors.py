@@ -162,6 +162,7 @@ def test_every_error_is_the_json_shape(app: Flask) -> None:
     assert (client.get("/nowhere").status_code, code_of(client.get("/nowhere"))) == (404, "not_found")
     wrong_verb = client.delete("/api/v1/pieces")
     assert (wrong_verb.status_code, code_of(wrong_verb)) == (405, "method_not_allowed")
+    assert set(wrong_verb.headers["Allow"].split(", ")) >= {"GET", "POST"}  # RFC 9110: a 405 says what is
     ours = client.get("/explode")
     assert (ours.status_code, code_of(ours)) == (500, "internal_error")
     assert "a bug of ours" not in ours.get_data(as_text=True)

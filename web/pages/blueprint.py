@@ -50,7 +50,10 @@ def viewer() -> UserView:
 
 
 def safe_next(target: str) -> str:
-    """Only a path on this site: an open redirect would let a link send a learner anywhere."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    r"""Only a path on this site: an open redirect would let a link send a learner anywhere.
+    No whitespace or control character either: browsers drop tabs and newlines from a
+    URL ("/\t/evil.example" goes to "//evil.example"), and a newline cannot be a header."""
+    plain = all(c.isprintable() and not c.isspace() for c in target)
+    if plain and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("pages.library")

@@ -98,7 +98,9 @@ def test_a_wrong_password_is_refused_on_the_page(app: Flask) -> None:
 
 def test_sign_in_never_redirects_off_site(app: Flask) -> None:
     signed_in(app, "ada")
-    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+    off_site = ("//evil.example/", "https://evil.example/", "/\\evil.example")
+    browsers_drop_tabs_and_newlines = ("/\t/evil.example", "/\n/evil.example", "/\n", "/\r\nSet-Cookie: x=1")
+    for target in (*off_site, *browsers_drop_tabs_and_newlines):
         form = {"handle": "ada", "password": PASSWORD, "next": target}
         assert app.test_client().post("/sign-in", data=form).headers["Location"] == "/library"
 

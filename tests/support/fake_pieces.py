@@ -46,7 +46,9 @@ class FakePieces:
         needle = search.lower()  # ILIKE folds as lower() does, not casefold ("ß" stays)
         rows = [r for r in self._tables().pieces.values() if _visible(r, viewer_id)
                 and (needle in r["title"].lower() or needle in r["text"].lower())]  # fmt: skip
-        rows.sort(key=lambda r: (r["created_at"], r["id"]))
+        rows.sort(key=lambda r: r["id"])  # stable sorts, last key first: own, then newest, then id
+        rows.sort(key=lambda r: r["created_at"], reverse=True)
+        rows.sort(key=lambda r: r["owner_id"] != viewer_id)
         return [PieceRecord(**r) for r in rows[offset : offset + limit]], len(rows)
 
     def release(self, owner_id: uuid.UUID) -> None:

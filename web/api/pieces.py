@@ -54,7 +54,7 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
 
 @api.get("/pieces")
 def list_pieces() -> Response:
-    """The caller's own pieces and every public piece, oldest first; ``q`` keeps those
+    """The caller's own pieces, then every other public piece, each newest first; ``q`` keeps those
     whose title or text contains it (any case).
     ---
     summary: List pieces

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -19,7 +20,20 @@ from web.pages.blueprint import pages, viewer
 from web.pages.text import marked_words, practice_words
 
 PageResponse = str | Response | tuple[str, int]
-LIBRARY_SIZE = 100
+LIBRARY_SIZE = 100  # pieces a page: the learner's own first, then shared ones, newest first
+
+
+class Shown(NamedTuple):
+    """Which pieces of how many a library page shows (1-based, inclusive)."""
+
+    page: int
+    total: int
+    first: int
+    last: int
+
+    @property
+    def more(self) -> bool:
+        return self.last < self.total
 
 
 @pages.get("/")
@@ -31,9 +45,12 @@ def home() -> Response:
 def library() -> str:
     user = viewer()
     query = request.args.get("q", "").strip()
+    page = request.args.get("page", 1, type=int) or 1
+    page = max(1, min(page, 10**6))  # an offset the database can take
     with container().uow() as uow:
-        items, _ = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0, search=query)
-    return render_template("library.html", pieces=items, query=query)
+        items, total = pieces.list_pieces(uow, user, LIBRARY_SIZE, (page - 1) * LIBRARY_SIZE, search=query)
+    shown = Shown(page, total, (page - 1) * LIBRARY_SIZE + 1, (page - 1) * LIBRARY_SIZE + len(items))
+    return render_template("library.html", pieces=items, query=query, shown=shown)
 
 
 @pages.post("/library")
@@ -46,9 +63,10 @@ def create_piece() -> PageResponse:
             piece = pieces.create_piece(uow, user, title, text, visibility)
     except ServiceError as exc:
         with container().uow() as uow:
-            items, _ = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0)
+            items, total = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0)
         form = {"title": title, "text": text, "visibility": visibility, "error": exc.message}
-        return render_template("library.html", pieces=items, query="", **form), 422
+        shown = Shown(1, total, 1, len(items))
+        return render_template("library.html", pieces=items, query="", shown=shown, **form), 422
     return redirect(url_for("pages.practice", piece_id=piece.id))
 
 

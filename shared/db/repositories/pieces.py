@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import models
@@ -48,7 +48,11 @@ class SqlPieces:
             where = and_(where, or_(P.title.ilike(pattern, escape="\\"), P.text.ilike(pattern, escape="\\")))
         total = self._session.scalar(select(func.count()).select_from(P).where(where)) or 0
         rows = self._session.scalars(
-            select(P).where(where).order_by(P.created_at, P.id).limit(limit).offset(offset)
+            select(P)
+            .where(where)
+            .order_by(case((P.owner_id == viewer_id, 0), else_=1), P.created_at.desc(), P.id)
+            .limit(limit)
+            .offset(offset)
         )
         return [_record(p) for p in rows], total
 

@@ -55,16 +55,19 @@ def test_a_private_piece_is_visible_to_its_owner_alone(world: World) -> None:
         assert uow.pieces.visible(uuid.uuid4(), owner) is None
 
 
-def test_listing_shows_own_and_public_pieces_oldest_first_and_pages(world: World) -> None:
+def test_listing_shows_own_pieces_first_then_public_ones_newest_first_and_pages(world: World) -> None:
     owner, other, tok = world.add_user(), world.add_user(), token()
-    mine = add(world, owner, f"{tok} a", seconds=2)
-    theirs_public = add(world, other, f"{tok} b", visibility="public", seconds=1)
+    mine_old = add(world, owner, f"{tok} a", seconds=1)
+    theirs_new = add(world, other, f"{tok} b", visibility="public", seconds=3)
+    theirs_old = add(world, other, f"{tok} b", visibility="public", seconds=0)
+    mine_new = add(world, owner, f"{tok} a", visibility="public", seconds=2)
     add(world, other, f"{tok} c")  # private to someone else: never listed
     with world.uow() as uow:
         listed, total = uow.pieces.list_visible(owner, 10, 0, tok)
-        assert ([p.id for p in listed], total) == ([theirs_public.id, mine.id], 2)
-        page, total = uow.pieces.list_visible(owner, 1, 1, tok)
-        assert ([p.id for p in page], total) == ([mine.id], 2)
+        expected = [mine_new.id, mine_old.id, theirs_new.id, theirs_old.id]
+        assert ([p.id for p in listed], total) == (expected, 4)
+        page, total = uow.pieces.list_visible(owner, 1, 2, tok)
+        assert ([p.id for p in page], total) == ([theirs_new.id], 4)
 
 
 def test_search_matches_title_or_text_in_any_case(world: World) -> None:
@@ -74,7 +77,7 @@ def test_search_matches_title_or_text_in_any_case(world: World) -> None:
     add(world, owner, "Unrelated", "nothing here", seconds=2)
     with world.uow() as uow:
         listed, total = uow.pieces.list_visible(owner, 10, 0, tok)
-        assert ([p.id for p in listed], total) == ([by_title.id, by_text.id], 2)
+        assert ([p.id for p in listed], total) == ([by_text.id, by_title.id], 2)
 
 
 def test_search_takes_like_wildcards_literally(world: World) -> None:

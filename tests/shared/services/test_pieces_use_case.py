@@ -76,9 +76,9 @@ def test_listing_searches_trimmed_and_pages() -> None:
         pieces.create_piece(db.uow(), owner, title, "some words")
     pieces.create_piece(db.uow(), other, "Hidden raven", "private words")
     listed, total = pieces.list_pieces(db.uow(), owner, 1, 1, "  RAVEN ")
-    assert ([p.title for p in listed], total) == (["Raven again"], 2)
+    assert ([p.title for p in listed], total) == (["The Raven"], 2)  # newest first
     everything, total = pieces.list_pieces(db.uow(), owner, 10, 0)
-    assert total == 3 and [p.title for p in everything] == ["Daffodils", "The Raven", "Raven again"]
+    assert total == 3 and [p.title for p in everything] == ["Raven again", "The Raven", "Daffodils"]
 
 
 @pytest.mark.parametrize(("search", "code"), [("x" * 201, "search_too_long"), ("a\x00", "invalid_search")])

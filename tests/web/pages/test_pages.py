@@ -120,6 +120,26 @@ def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -
     assert "Sonnet 18" in found and "Psalm 23" not in found
 
 
+def test_your_own_piece_comes_first_however_many_others_share(app: Flask) -> None:
+    from shared.services.pieces import create_piece
+    from shared.services.users import ensure_user
+
+    with app.extensions["recital"].uow() as uow:
+        bob = ensure_user(uow, "bob")
+    for n in range(101):
+        with app.extensions["recital"].uow() as uow:
+            create_piece(uow, bob, f"Bob's public piece {n}", "Some words to say", "public")
+    client = signed_in(app, "ada")
+    add_piece(client, "My very own poem")
+    first = client.get("/library").text
+    assert first.index("My very own poem") < first.index("Bob&#39;s public piece 100")
+    assert "Pieces 1–100 of 102" in first and "page=2" in first
+    second = client.get("/library?page=2").text
+    assert "Pieces 101–102 of 102" in second and "Bob&#39;s public piece 0<" in second
+    assert "page=3" not in second and "page=1" in second
+    assert "no more pieces" in client.get("/library?page=9").text
+
+
 def test_a_piece_without_words_is_refused_with_the_reason(app: Flask) -> None:
     client = signed_in(app, "ada")
     response = client.post("/library", data={"title": "Empty", "text": "  ...", "csrf_token": csrf(client)})

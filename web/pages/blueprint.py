@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from shared.services.errors import ServiceError
+from shared.services.errors import ErrorKind, ServiceError
 from shared.services.users import UserView
 from web.errors import STATUS_BY_KIND
 from web.identity import optional_user, session_csrf_token
@@ -24,10 +25,30 @@ def _identity() -> dict[str, Any]:
         return {"learner": None, "csrf_token": None}
 
 
+STALE_PAGE = (
+    "This page was opened before you signed out or in again, in this tab or another. "
+    "Reload it and try again."
+)
+
+
 @pages.errorhandler(ServiceError)
-def _service_error(exc: ServiceError) -> tuple[str, int]:
+def _service_error(exc: ServiceError) -> Response | tuple[str, int]:
+    """A form posted after its session ended goes to sign in and back to the page it
+    was on; one whose session changed since the page loaded says so in a learner's words."""
+    if exc.kind is ErrorKind.UNAUTHENTICATED:
+        location = url_for("pages.sign_in", next=_form_page())
+        return Response(status=302, headers={"Location": location})
     status = STATUS_BY_KIND[exc.kind]
-    return render_template("error.html", status=status, message=exc.message), status
+    message = STALE_PAGE if exc.code == "csrf_failed" else exc.message
+    return render_template("error.html", status=status, message=message), status
+
+
+def _form_page() -> str:
+    """The path of the page a form was posted from (its Referer, on this site), else the library."""
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc == request.host and came_from.path:
+        return safe_next(came_from.path + (f"?{came_from.query}" if came_from.query else ""))
+    return url_for("pages.library")
 
 
 class SignInFirst(Exception):

@@ -108,7 +108,28 @@ def test_sign_in_never_redirects_off_site(app: Flask) -> None:
 def test_a_form_without_the_csrf_token_is_refused(app: Flask) -> None:
     client = signed_in(app, "ada")
     response = client.post("/library", data={"title": "T", "text": "Some words"})
-    assert response.status_code == 403 and "CSRF" in response.text
+    assert response.status_code == 403 and "Reload it and try again" in response.text
+
+
+def test_a_form_posted_after_signing_out_elsewhere_goes_to_sign_in_and_back(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    old_token = csrf(client)
+    assert client.post("/sign-out", data={"csrf_token": old_token}).status_code == 302  # "another tab"
+    form = {"title": "T", "text": "Some words", "csrf_token": old_token}
+    posted = client.post("/library", data=form, headers={"Referer": "http://localhost/library?q=psalm"})
+    assert posted.status_code == 302 and posted.headers["Location"] == "/sign-in?next=/library?q%3Dpsalm"
+    off_site = client.post("/library", data=form, headers={"Referer": "https://evil.example/x"})
+    assert off_site.headers["Location"] == "/sign-in?next=/library"
+
+
+def test_a_form_from_an_earlier_session_says_so_in_plain_words(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    old_token = csrf(client)
+    client.post("/sign-out", data={"csrf_token": old_token})
+    client.post("/sign-in", data={"handle": "ada", "password": PASSWORD})  # a new session, a new token
+    refused = client.post("/library", data={"title": "T", "text": "Some words", "csrf_token": old_token})
+    assert refused.status_code == 403 and "Reload it and try again" in refused.text
+    assert "X-CSRF-Token" not in refused.text
 
 
 def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -> None:

@@ -34,6 +34,7 @@ def recorded(ada: Learner, recitation: tuple[Path, float], artefacts: Path) -> d
     page.get_by_label("First letters").check()
     assert not page.locator(".practice-text .r").first.is_visible()
     page.get_by_label("In full").check()
+    assert not page.locator("#upload-row").is_visible()  # the upload bar shows only while sending
     page.get_by_role("button", name="Start recording").click()
     page.wait_for_function("() => document.getElementById('level').value > 0.01", timeout=10_000)
     page.wait_for_timeout(int(1000 * (recitation[1] + 0.8)))
@@ -63,6 +64,61 @@ def test_the_result_marks_the_skipped_words_and_a_word_plays(ada: Learner, recor
     page.wait_for_selector("#wave[data-drawn]", timeout=10_000)
     assert "Coach:" in page.locator("#coaching").inner_text()
     assert not ada.errors
+
+
+def test_a_click_on_the_waveform_plays_from_there(ada: Learner, recorded: dict[str, str]) -> None:
+    """A browser recording (WebM) has no duration in its header (Infinity in the player):
+    the scored duration stands in for it."""
+    page = ada.page
+    page.goto(f"/attempts/{recorded['attempt']}")
+    page.wait_for_selector("#wave[data-drawn]", timeout=10_000)
+    box = page.locator("#wave").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
+    duration = float(page.locator("#wave").get_attribute("data-duration") or 0)
+    assert duration > 0 and page.evaluate("document.getElementById('player').currentTime") > 0.3 * duration
+    assert not ada.errors
+
+
+def test_an_uploaded_wav_plays_from_the_word_clicked(ada: Learner, recorded: dict[str, str],
+                                                     recitation: tuple[Path, float]) -> None:  # fmt: skip
+    """Seeking needs Range answers from the playback link (a WAV is not seeked without them)."""
+    page = ada.page
+    page.goto(f"/pieces/{recorded['piece']}/practice")
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    wav = recitation[0].read_bytes()
+    upload = {"recording": {"name": "reading.wav", "mimeType": "audio/wav", "buffer": wav}}
+    sent = page.request.post(f"/api/v1/pieces/{recorded['piece']}/attempts", multipart=upload,
+                             headers={"X-CSRF-Token": csrf})  # fmt: skip
+    assert sent.status == 202, sent.text()
+    page.goto(f"/attempts/{sent.json()['id']}")
+    page.wait_for_selector("#words .w[data-start]", timeout=120_000)
+    word = page.locator("#words .w[data-start]").last
+    start = float(word.get_attribute("data-start") or 0)
+    word.click()
+    page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
+    assert abs(page.evaluate("document.getElementById('player').currentTime") - start) < 1.0
+    assert not ada.errors
+
+
+def test_an_upload_refused_by_a_proxy_page_can_be_sent_again(ada: Learner, recorded: dict[str, str]) -> None:
+    """A proxy's HTML error page (not our JSON) must not leave the page stuck on "Uploading…"."""
+    page = ada.page
+    page.goto(f"/pieces/{recorded['piece']}/practice")
+    proxy_page = "<html><h1>413 Request Entity Too Large</h1></html>"
+    page.route("**/attempts", lambda route: route.fulfill(status=413, content_type="text/html",
+                                                          body=proxy_page))  # fmt: skip
+    page.get_by_role("button", name="Start recording").click()
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_role("button", name="Send for scoring").click()
+    page.wait_for_function("() => document.getElementById('problem').textContent.includes('HTTP 413')")
+    assert page.get_by_role("button", name="Send for scoring").is_enabled()
+    assert not page.locator("#upload-row").is_visible()
+    assert "Uploading" not in page.locator("#status").inner_text()
+    page.unroute("**/attempts")
+    ada.errors.clear()  # the intercepted 413 itself
 
 
 def test_the_result_is_keyboard_operable(ada: Learner, recorded: dict[str, str]) -> None:

@@ -5,12 +5,47 @@ export function apiHeaders() {
   return csrf ? { "X-CSRF-Token": csrf.content } : {};
 }
 
+// An API answer that was not a success, with its status and error code when it had one.
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// The error an answer carries: its JSON error, or (an HTML page from a proxy, say) its status.
+export function errorOf(status, text) {
+  try {
+    const body = JSON.parse(text);
+    if (body && body.error) return new ApiError(status, body.error.code, body.error.message);
+  } catch (_) { /* not JSON */ }
+  return new ApiError(status, null, `The server answered HTTP ${status}. Try again in a moment.`);
+}
+
+// The session ended (signed out here or in another tab): sign in, then come back to `next`.
+export function signInAgain(next) {
+  window.location.assign(`/sign-in?next=${encodeURIComponent(next)}`);
+}
+
+// The session's CSRF token again (it changes when the learner signs in anew in another
+// tab); true when the page's token was replaced, false when no one is signed in.
+export async function refreshCsrf() {
+  const response = await fetch("/api/v1/auth/me", { credentials: "same-origin" });
+  if (!response.ok) return false;
+  const body = await response.json();
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && body.csrf_token) meta.content = body.csrf_token;
+  return Boolean(body.csrf_token);
+}
+
 // Poll an attempt until it is done or failed; onUpdate sees every status.
 export async function pollAttempt(url, onUpdate, intervalMs = 1000) {
   for (;;) {
     const response = await fetch(url, { headers: apiHeaders(), credentials: "same-origin" });
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+    const text = await response.text();
+    if (!response.ok) throw errorOf(response.status, text);
+    const body = JSON.parse(text);
     onUpdate(body);
     if (body.status === "done" || body.status === "failed") return body;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

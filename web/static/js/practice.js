@@ -1,5 +1,5 @@
 // The practice page: text modes, record / stop / listen / re-record, upload with progress, live status.
-import { apiHeaders, pollAttempt } from "./api.js";
+import { apiHeaders, errorOf, pollAttempt, refreshCsrf, signInAgain } from "./api.js";
 import { MicrophoneError, openMicrophone, Recording } from "./recorder.js";
 
 const $ = (id) => document.getElementById(id);
@@ -10,11 +10,12 @@ let blob = null;
 let started = 0;
 let clock = 0;
 
-for (const radio of document.querySelectorAll('input[name="mode"]')) {
-  radio.addEventListener("change", () => {
-    $("text").className = `practice-text mode-${radio.value}`;
-  });
+function showMode() {
+  const checked = document.querySelector('input[name="mode"]:checked');
+  if (checked) $("text").className = `practice-text mode-${checked.value}`;
 }
+for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", showMode);
+window.addEventListener("pageshow", showMode); // Back restores the checked radio: show its mode too
 
 function enable(names) {
   for (const [name, button] of Object.entries(buttons)) button.disabled = !names.includes(name);
@@ -49,6 +50,13 @@ async function stop() {
   clearInterval(clock);
   blob = await recording.stop();
   $("level").value = 0;
+  if (!blob.size) {  // stopped before the recorder gave any audio
+    blob = null;
+    problem("Nothing was recorded. Press Record, recite, then press Stop.");
+    say("");
+    enable(["record"]);
+    return;
+  }
   const listen = $("listen");
   listen.src = URL.createObjectURL(blob);
   listen.hidden = false;
@@ -57,8 +65,16 @@ async function stop() {
   buttons.send.focus();
 }
 
-function upload() {
+function uploadFailed(message) {
+  problem(message);
+  say("");
+  $("upload-row").hidden = true;
+  enable(["send", "rerecord"]);
+}
+
+function upload(retried = false) {
   enable([]);
+  problem("");
   $("upload-row").hidden = false;
   const form = new FormData();
   form.append("recording", blob, blob.type.includes("mp4") ? "recording.m4a" : "recording.webm");
@@ -67,16 +83,23 @@ function upload() {
   for (const [name, value] of Object.entries(apiHeaders())) request.setRequestHeader(name, value);
   request.setRequestHeader("Idempotency-Key", crypto.randomUUID());
   request.upload.onprogress = (e) => { if (e.lengthComputable) $("upload").value = (100 * e.loaded) / e.total; };
-  request.onerror = () => { problem("The upload failed. Check your connection and send it again."); enable(["send", "rerecord"]); };
-  request.onload = () => {
-    const body = JSON.parse(request.responseText || "{}");
-    if (request.status !== 202) {
-      problem(body.error ? body.error.message : `The upload failed (HTTP ${request.status}).`);
-      enable(["send", "rerecord"]);
+  request.onerror = () => uploadFailed("The upload failed. Check your connection and send it again.");
+  request.onload = async () => {
+    if (request.status === 202) {
+      $("upload").value = 100;
+      follow(JSON.parse(request.responseText));
       return;
     }
-    $("upload").value = 100;
-    follow(body);
+    const error = errorOf(request.status, request.responseText);
+    if (error.code === "csrf_failed" && !retried && await refreshCsrf()) {
+      upload(true);  // signed in anew in another tab: the same recording, with the new session's token
+      return;
+    }
+    if (error.status === 401) {
+      uploadFailed("You were signed out. Sign in again in another tab, then send this recording again.");
+      return;
+    }
+    uploadFailed(error.message);
   };
   say("Uploading…");
   request.send(form);
@@ -98,11 +121,16 @@ async function follow(submitted) {
     say("Scored. Opening your result…");
     window.location.assign(resultUrl);
   } catch (err) {
-    problem(`We lost track of your attempt: ${err.message}`);
+    if (err.status === 401) {
+      signInAgain(new URL(resultUrl, window.location.href).pathname);  // it is being scored; see it there
+      return;
+    }
+    say("");
+    problem(`We could not follow your attempt (${err.message}). It was sent: open your progress to see it.`);
   }
 }
 
 buttons.record.addEventListener("click", start);
 buttons.rerecord.addEventListener("click", start);
 buttons.stop.addEventListener("click", stop);
-buttons.send.addEventListener("click", upload);
+buttons.send.addEventListener("click", () => upload());

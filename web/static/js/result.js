@@ -1,13 +1,16 @@
 // The result page: a waveform with speech and pauses, click a word to hear it,
 // the word being spoken highlighted, and arrow keys to move between words.
-import { pollAttempt } from "./api.js";
+import { pollAttempt, signInAgain } from "./api.js";
 import { drawWaveform } from "./waveform.js";
 
 const pending = document.getElementById("pending");
 if (pending) {
   pollAttempt(pending.dataset.statusUrl, (view) => {
     pending.textContent = view.status === "processing" ? `Scoring: ${view.stage}…` : `Your recording is ${view.status}.`;
-  }).then(() => window.location.reload());
+  }).then(() => window.location.reload(), (err) => {
+    if (err.status === 401) signInAgain(window.location.pathname);
+    else pending.textContent = `We could not check on your recording (${err.message}). Reload the page to try again.`;
+  });
 }
 
 const player = document.getElementById("player");
@@ -59,9 +62,13 @@ const canvas = document.getElementById("wave");
 if (canvas && player) {
   drawWaveform(canvas, player.currentSrc || player.src, JSON.parse(canvas.dataset.speech));
   canvas.addEventListener("click", (e) => {
-    if (!player.duration) return;
+    // A recording made in the browser (WebM) has no duration in its header: Infinity
+    // until played through, so the scored duration stands in for it.
+    const duration = Number.isFinite(player.duration) ? player.duration : parseFloat(canvas.dataset.duration);
+    if (!(duration > 0)) return;
     const box = canvas.getBoundingClientRect();
-    player.currentTime = ((e.clientX - box.left) / box.width) * player.duration;
+    player.currentTime = ((e.clientX - box.left) / box.width) * duration;
+    player.play();
   });
 }
 

@@ -91,12 +91,17 @@ def list_pieces(
     return [_view(p, viewer) for p in records], total
 
 
+def word_count(text: str) -> int:
+    """Words to recite: a dash or a lone comma is not one (as the scorer reads the text)."""
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
 def _view(piece: PieceRecord, viewer: UserView) -> PieceView:
     return PieceView(
         piece.id,
         piece.title,
         piece.text,
-        len(piece.text.split()),
+        word_count(piece.text),
         piece.created_at,
         piece.visibility,
         piece.owner_id == viewer.id,

@@ -168,6 +168,11 @@ def test_every_page_passes_axe_and_fits_the_width(
             scroll = learner.page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= viewport["width"], (name, scroll)  # no sideways scrolling
             learner.shot(artefacts, f"{name}-{width}")
+        unbroken = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
+        learner.add_piece(f"{unbroken} title", f"A text with {unbroken} in it.")
+        for page in ("/library", learner.page.url):  # long words wrap too
+            learner.page.goto(page)
+            assert learner.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], page
         assert not learner.errors
     finally:
         write_axe(artefacts, axe)

@@ -47,13 +47,13 @@ def sign_out() -> Response:
 
 
 def _enter(mode: str, check: Check) -> PageResponse:
-    handle, password = request.form.get("handle", ""), request.form.get("password", "")
+    handle, password = request.form.get("handle", "").strip(), request.form.get("password", "")
     try:
         with container().uow() as uow:
             user = check(uow, handle, password)
     except ServiceError as exc:
         page = render_template(
-            "sign_in.html", mode=mode, next=request.form.get("next", ""), error=exc.message
+            "sign_in.html", mode=mode, next=request.form.get("next", ""), error=exc.message, handle=handle
         )
         return page, STATUS_BY_KIND[exc.kind]
     response = redirect(safe_next(request.form.get("next", "")))

@@ -86,3 +86,8 @@ def test_a_bad_search_is_the_callers_error(search: str, code: str) -> None:
     assert error(lambda: pieces.list_pieces(FakeDatabase().uow(), user(), 10, 0, search)) == (
         ErrorKind.INVALID, code,
     )  # fmt: skip
+
+
+def test_the_word_count_is_of_words_to_say_not_punctuation() -> None:
+    assert pieces.word_count("The Lord — is my shepherd , I shall not want .") == 9
+    assert pieces.word_count("Psalm 23: 1-6") == 3

@@ -94,6 +94,13 @@ def test_a_wrong_password_is_refused_on_the_page(app: Flask) -> None:
     signed_in(app, "ada")
     response = app.test_client().post("/sign-in", data={"handle": "ada", "password": "not it at all"})
     assert response.status_code == 401 and 'role="alert"' in response.text
+    assert 'value="ada"' in response.text  # the handle stays typed in
+
+
+def test_a_handle_typed_with_spaces_around_it_signs_in(app: Flask) -> None:
+    signed_in(app, "ada")
+    response = app.test_client().post("/sign-in", data={"handle": " ada ", "password": PASSWORD})
+    assert response.status_code == 302
 
 
 def test_sign_in_never_redirects_off_site(app: Flask) -> None:

@@ -26,8 +26,7 @@ def _identity() -> dict[str, Any]:
 
 
 STALE_PAGE = (
-    "This page was opened before you signed out or in again, in this tab or another. "
-    "Reload it and try again."
+    "This page was opened before you signed out or in again, in this tab or another. Reload it and try again."
 )
 
 

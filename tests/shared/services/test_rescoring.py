@@ -13,7 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from shared.audio.types import Analysis
 from shared.container import Container
@@ -195,3 +195,20 @@ def scores_written(pg: Container, ids: list[uuid.UUID]) -> list[uuid.UUID]:
             models.Score.attempt_id.in_(ids), models.Score.scoring_version == SCORING_VERSION
         )
         return list(uow.session.scalars(query))
+
+
+def test_a_stored_transcript_that_does_not_parse_fails_its_attempt_not_the_batch(
+    pg: Container, reading: Path
+) -> None:
+    # Its own piece text: the transcript cache shares one transcript per recording and text.
+    damaged_piece = new_piece(pg, TEXT + " Selah.")
+    good, damaged = scored_long_ago(pg, new_piece(pg), reading), scored_long_ago(pg, damaged_piece, reading)
+    with pg.uow() as uow:
+        transcript_id = uow.session.get_one(models.Attempt, damaged).transcript_id
+        damage = text("UPDATE transcripts SET data = :data WHERE id = :id")
+        uow.session.execute(damage, {"data": b"{not json", "id": transcript_id})
+        uow.commit()
+    report = rescore(pg, [damaged, good])
+    assert report.scored == 1 and [attempt for attempt, _ in report.failed] == [damaged]
+    assert "JSONDecodeError" in report.failed[0][1]
+    assert set(scores(pg, good)) == {OLD_VERSION, SCORING_VERSION}

@@ -16,7 +16,10 @@ MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the clien
 
 
 def string_field(body: dict[str, Any], name: str, code: str) -> str:
+    """A string field; ``code`` is the error for a wrong value, ``missing_field`` (400) for none."""
     value = body.get(name)
+    if value is None:
+        raise ServiceError(ErrorKind.INVALID, "missing_field", f"Send {name}.")
     if not isinstance(value, str):
         raise ServiceError(ErrorKind.UNPROCESSABLE, code, f"{name} must be a string.")
     return value
@@ -25,7 +28,9 @@ def string_field(body: dict[str, Any], name: str, code: str) -> str:
 def page_args() -> tuple[int, int]:
     limit_text, offset_text = request.args.get("limit", "20"), request.args.get("offset", "0")
     if not (DIGITS.fullmatch(limit_text) and DIGITS.fullmatch(offset_text)):  # int() takes " 5", "1_0"
-        raise ServiceError(ErrorKind.INVALID, "invalid_page", "limit and offset must be integers.")
+        raise ServiceError(
+            ErrorKind.INVALID, "invalid_page", f"limit (1-{MAX_PAGE}) and offset (from 0) are whole numbers."
+        )
     limit, offset = int(limit_text), int(offset_text)
     if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
         raise ServiceError(

@@ -184,3 +184,17 @@ def test_security_headers_on_every_response(client: FlaskClient) -> None:
             assert response.headers[name] == value
     csp = HEADERS["Content-Security-Policy"]
     assert "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+
+
+def test_a_missing_field_is_named_as_missing(app: Flask) -> None:
+    client = app.test_client()
+    for body, field in (({"handle": "someone"}, "password"), ({"password": "long enough"}, "handle")):
+        response = client.post("/api/v1/auth/sign-in", json=body)
+        assert (response.status_code, code_of(response)) == (400, "missing_field")
+        assert response.get_json()["error"]["message"] == f"Send {field}."
+
+
+def test_a_negative_page_is_refused_with_the_ranges(client: FlaskClient) -> None:
+    response = client.get("/api/v1/pieces?limit=-1")
+    assert (response.status_code, code_of(response)) == (400, "invalid_page")
+    assert "whole numbers" in response.get_json()["error"]["message"]

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context, ur
 
 from shared.services import recordings
 from shared.services.errors import ErrorKind, ServiceError
-from shared.storage import StorageError
+from shared.storage import RecordingMissing, StorageError
 from shared.storage.port import ReadableFile
 from web import recording_links
 from web.deps import container
@@ -66,7 +66,7 @@ def play(token: str) -> Response:
         403:
           description: "recording_link_expired or recording_link_invalid: ask for a new link."
         404:
-          description: "attempt_not_found: the attempt is gone."
+          description: "attempt_not_found: the attempt is gone; recording_missing: its recording is."
         416:
           description: "The Range lies outside the recording (Content-Range: bytes */size)."
         503:
@@ -83,6 +83,10 @@ def play(token: str) -> Response:
     try:
         stream = deps.storage.open_read(stored.key)
         stream.seek(span[0])
+    except RecordingMissing as exc:  # half-deleted (docs/accounts.md): asking again will not help
+        raise ServiceError(
+            ErrorKind.NOT_FOUND, "recording_missing", "This recording is no longer stored."
+        ) from exc
     except StorageError as exc:
         raise ServiceError(
             ErrorKind.UNAVAILABLE, "storage_unavailable", "Recording storage is unavailable; try again."

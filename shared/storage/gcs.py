@@ -15,7 +15,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
 
 from shared.storage.gcs_signing import signing_options
-from shared.storage.port import Readable, ReadableFile, SignedUpload, StorageError
+from shared.storage.port import Readable, ReadableFile, RecordingMissing, SignedUpload, StorageError
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
@@ -96,7 +96,7 @@ class GcsStorage:
             blob.reload()  # fails now, not halfway through a response, if it is missing
             return cast(ReadableFile, blob.open("rb", chunk_size=1024 * 1024))
         except gexc.NotFound as exc:
-            raise StorageError(f"no recording stored under {key!r}") from exc
+            raise RecordingMissing(f"no recording stored under {key!r}") from exc
         except gexc.GoogleAPIError as exc:
             raise StorageError(f"read from {self.url} failed: {exc}") from exc
 

@@ -7,7 +7,14 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from shared.storage.port import DirectUploadUnavailable, Readable, ReadableFile, SignedUpload, StorageError
+from shared.storage.port import (
+    DirectUploadUnavailable,
+    Readable,
+    ReadableFile,
+    RecordingMissing,
+    SignedUpload,
+    StorageError,
+)
 
 
 class LocalStorage:
@@ -60,7 +67,7 @@ class LocalStorage:
         try:
             return self._path(key).open("rb")
         except FileNotFoundError as exc:
-            raise StorageError(f"no recording stored under {key!r}") from exc
+            raise RecordingMissing(f"no recording stored under {key!r}") from exc
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

@@ -11,6 +11,10 @@ class StorageError(Exception):
     """The storage backend failed (unreachable, missing object, …)."""
 
 
+class RecordingMissing(StorageError):
+    """Storage answered, and holds no object under that key (deleted, or never stored)."""
+
+
 class DirectUploadUnavailable(Exception):
     """This backend cannot hand a client a URL to upload to (local storage)."""
 

@@ -85,6 +85,19 @@ def test_a_range_gets_just_those_bytes_so_players_can_seek(app: Flask, wav: byte
     assert (several.status_code, several.data) == (200, wav)
 
 
+def test_a_recording_gone_from_storage_is_404_not_try_again(app: Flask, wav: bytes, tmp_path: Path) -> None:
+    """A delete that stopped half-way leaves the row without its object (docs/accounts.md)."""
+    client = app.test_client()
+    attempt_id = submit(client, wav)
+    link = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA)).get_json()
+    for stored in (tmp_path / "storage").rglob("*"):
+        if stored.is_file():
+            stored.unlink()
+    gone = client.get(link["url"])
+    assert (gone.status_code, code_of(gone)) == (404, "recording_missing")
+    assert "Retry-After" not in gone.headers
+
+
 def test_another_learner_gets_404_exactly_as_for_an_unknown_id(app: Flask, wav: bytes) -> None:
     client = app.test_client()
     attempt_id = submit(client, wav)

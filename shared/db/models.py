@@ -43,7 +43,7 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    handle: Mapped[str] = mapped_column(String(120), unique=True)
+    handle: Mapped[str] = mapped_column(String(120), unique=True)  # and unique in any case: 0012's index
     password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default="learner")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

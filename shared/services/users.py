@@ -42,7 +42,8 @@ def validate_handle(handle: str) -> str:
         raise ServiceError(
             ErrorKind.UNPROCESSABLE,
             "invalid_handle",
-            "A handle is 1-120 letters, digits, '.', '_', '@' or '-', starting with a letter or digit.",
+            "A handle is 1-120 of the letters a-z (any case), digits, '.', '_', '@' or '-', "
+            "starting with a letter or digit.",
         )
     return handle
 

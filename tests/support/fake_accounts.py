@@ -32,7 +32,7 @@ class FakeUsers:
         return UserRecord(**row) if row else None
 
     def by_handle(self, handle: str) -> UserRecord | None:
-        found = [r for r in self._tables().users.values() if r["handle"] == handle]
+        found = [r for r in self._tables().users.values() if r["handle"].lower() == handle.lower()]
         return UserRecord(**found[0]) if found else None
 
     def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:

@@ -200,3 +200,15 @@ def test_changing_the_password_ends_other_sessions_and_revokes_tokens(app: Flask
 def test_a_handle_with_a_trailing_newline_is_refused(app: Flask) -> None:
     response = app.test_client().post("/api/v1/auth/sign-up", json={"handle": "ada\n", "password": PASSWORD})
     assert (response.status_code, code(response)) == (422, "invalid_handle")
+
+
+def test_a_handle_is_one_name_whatever_its_case(app: Flask) -> None:
+    client = app.test_client()
+    handle = "Case" + new_handle()
+    sign_up(client, handle)
+    shouted = {"handle": handle.upper(), "password": PASSWORD}
+    again = app.test_client().post("/api/v1/auth/sign-up", json=shouted)
+    assert (again.status_code, code(again)) == (409, "handle_taken")
+    quiet = {"handle": handle.lower(), "password": PASSWORD}
+    signed = app.test_client().post("/api/v1/auth/sign-in", json=quiet)
+    assert signed.status_code == 200 and signed.get_json()["user"]["handle"] == handle  # kept as typed

@@ -33,7 +33,7 @@ class SqlUsers:
         return self._one(U.id == user_id)
 
     def by_handle(self, handle: str) -> UserRecord | None:
-        return self._one(U.handle == handle)
+        return self._one(func.lower(U.handle) == handle.lower())  # the unique index on lower(handle), 0012
 
     def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         self._session.execute(update(U).where(U.id == user_id).values(password_hash=password_hash))

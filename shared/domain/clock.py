@@ -5,3 +5,12 @@ from datetime import UTC, datetime
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def rfc3339(moment: datetime | None) -> str | None:
+    """A time as the API writes every time: RFC 3339 in UTC with "Z". SQLite hands
+    back naive datetimes (stored in UTC), Postgres aware ones: both come out alike."""
+    if moment is None:
+        return None
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return utc.isoformat().replace("+00:00", "Z")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from shared.db.repositories.port import AttemptRecord, UnitOfWorkPort
+from shared.domain.clock import rfc3339
 from shared.services.coaching import shown_note
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.users import UserView
@@ -57,13 +57,7 @@ def _summary(attempt: AttemptRecord) -> dict[str, Any]:
         "delivery_count": attempt.delivery_count,
         "warnings": list(attempt.warnings or []),
         "error": error,
-        "created_at": _iso(attempt.created_at),
-        "started_at": _iso(attempt.started_at),
-        "finished_at": _iso(attempt.finished_at),
+        "created_at": rfc3339(attempt.created_at),
+        "started_at": rfc3339(attempt.started_at),
+        "finished_at": rfc3339(attempt.finished_at),
     }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.isoformat() if moment.tzinfo else moment.isoformat() + "Z"

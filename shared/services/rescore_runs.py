@@ -25,7 +25,7 @@ from shared.db.repositories.runs_port import (
     RunRecord,
     RunsUnitOfWork,
 )
-from shared.domain.clock import utcnow
+from shared.domain.clock import rfc3339, utcnow
 from shared.domain.scoring import SCORING_VERSION, ScoringOptions
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.pieces import require_piece
@@ -187,8 +187,8 @@ def run_json(run: RunRecord) -> dict[str, object]:
         "filter": {
             "piece_id": str(where.piece_id) if where.piece_id else None,
             "learner_id": str(where.learner_id) if where.learner_id else None,
-            "since": where.since.isoformat() if where.since else None,
-            "until": where.until.isoformat() if where.until else None,
+            "since": rfc3339(where.since),
+            "until": rfc3339(where.until),
             "status": where.status,
         },
         "state": run.state,
@@ -197,8 +197,8 @@ def run_json(run: RunRecord) -> dict[str, object]:
         "failed": run.failed,
         "skipped": run.skipped,
         "started_by": run.started_by,
-        "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "started_at": rfc3339(run.started_at),
+        "finished_at": rfc3339(run.finished_at),
         "spent_audio_seconds": run.spent_audio_seconds,
         "cap_audio_seconds": run.cap_audio_seconds,
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
+from shared.domain.clock import rfc3339
 from shared.services import pieces
 from shared.services.errors import ErrorKind, ServiceError
 from web.api.blueprint import api
@@ -111,5 +112,5 @@ def _piece_json(piece: pieces.PieceView) -> dict[str, Any]:
         "word_count": piece.word_count,
         "visibility": piece.visibility,
         "owned": piece.owned,
-        "created_at": piece.created_at.isoformat(),
+        "created_at": rfc3339(piece.created_at),
     }

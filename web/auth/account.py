@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import Response, jsonify, make_response
 from werkzeug.wrappers import Response as BaseResponse
 
+from shared.domain.clock import rfc3339
 from shared.services import credentials, erasure, users
 from web.auth.blueprint import auth
 from web.bodies import json_object
@@ -169,7 +170,7 @@ def user_json(user: users.UserView) -> dict[str, Any]:
         "id": str(user.id),
         "handle": user.handle,
         "role": user.role,
-        "created_at": user.created_at.isoformat(),
+        "created_at": rfc3339(user.created_at),
     }
 
 

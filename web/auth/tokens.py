@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify, make_response
 
+from shared.domain.clock import rfc3339
 from shared.services import credentials
 from web.auth.blueprint import auth
 from web.bodies import json_object
@@ -93,11 +94,11 @@ def revoke_token(token_id: str) -> Response:
 
 
 def _token_json(token: credentials.TokenView) -> dict[str, Any]:
-    last_used = token.last_used_at.isoformat() if token.last_used_at else None
+    last_used = rfc3339(token.last_used_at)
     return {
         "id": str(token.id),
         "name": token.name,
         "prefix": token.prefix,
-        "created_at": token.created_at.isoformat(),
+        "created_at": rfc3339(token.created_at),
         "last_used_at": last_used,
     }

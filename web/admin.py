@@ -53,6 +53,7 @@ def delete_user(user_id: str) -> Response:
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
+      409: {$ref: '#/components/responses/Conflict'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
     current_admin()

@@ -28,8 +28,13 @@ def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) ->
     """Every attempt (recordings, transcripts, scores), session and token of the
     user, their private pieces, and the user. Public pieces stay, without an
     owner: other learners may be practising them. Returns the attempts deleted."""
-    if uow.users.get(user_id) is None:
+    user = uow.users.get(user_id)
+    if user is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")
+    if user.role == "admin" and uow.users.count_role("admin") == 1:
+        raise ServiceError(  # nobody could then manage users or re-scoring but from the command line
+            ErrorKind.CONFLICT, "last_admin", "This is the only admin; make another admin first."
+        )
     rows = uow.attempts.recordings_of(user_id)
     _remove_recordings(storage, [key for _, key in rows])
     uow.attempts.delete([attempt_id for attempt_id, _ in rows])

@@ -47,6 +47,9 @@ class FakeUsers:
         rows = sorted(self._tables().users.values(), key=lambda r: (r["created_at"], r["id"]))
         return [UserRecord(**r) for r in rows[offset : offset + limit]], len(rows)
 
+    def count_role(self, role: str) -> int:
+        return sum(1 for r in self._tables().users.values() if r["role"] == role)
+
     def delete(self, user_id: uuid.UUID) -> None:
         tables = self._tables()
         if any(a["learner_id"] == user_id for a in tables.attempts.values()) or any(

@@ -156,6 +156,7 @@ def delete_me() -> Response:
       204: {description: Deleted.}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
+      409: {$ref: '#/components/responses/Conflict'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
     user = current_learner()

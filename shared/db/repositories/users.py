@@ -41,6 +41,9 @@ class SqlUsers:
     def set_role(self, user_id: uuid.UUID, role: str) -> None:
         self._session.execute(update(U).where(U.id == user_id).values(role=role))
 
+    def count_role(self, role: str) -> int:
+        return self._session.scalar(select(func.count()).select_from(U).where(U.role == role)) or 0
+
     def page(self, limit: int, offset: int) -> tuple[list[UserRecord], int]:
         total = self._session.scalar(select(func.count()).select_from(U)) or 0
         rows = self._session.execute(_COLUMNS.order_by(U.created_at, U.id).limit(limit).offset(offset))

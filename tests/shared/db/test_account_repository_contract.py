@@ -167,3 +167,14 @@ def test_forgetting_a_user_drops_their_sessions_and_tokens(world: World) -> None
         assert uow.credentials.token_use(token_hash) is None
         assert uow.credentials.session_user(session_hash, now) is None
         assert uow.credentials.live_tokens(user_id) == []
+
+
+def test_users_are_counted_by_role_and_a_handle_is_found_in_any_case(world: World) -> None:
+    with world.uow() as uow:
+        before = uow.users.count_role("admin")
+        name = handle()
+        added = uow.users.add(name.upper(), None, "admin", utcnow())
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.users.count_role("admin") == before + 1
+        assert uow.users.by_handle(name.lower()) == added

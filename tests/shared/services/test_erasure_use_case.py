@@ -71,3 +71,16 @@ def test_rows_stay_when_storage_is_down_so_deleting_again_finishes(tmp_path: Pat
         erasure.delete_account(db.uow(), storage, ada.id)
     assert raised.value.code == "storage_unavailable"
     assert attempt_id in db.tables.attempts and ada.id in db.tables.users
+
+
+def test_the_only_admin_cannot_be_deleted_until_there_is_another(tmp_path: Path) -> None:
+    db, storage = FakeDatabase(), LocalStorage(tmp_path)
+    root = users.ensure_user(db.uow(), "root")
+    users.set_role(db.uow(), "root", "admin")
+    with pytest.raises(ServiceError) as raised:
+        erasure.delete_account(db.uow(), storage, root.id)
+    assert raised.value.code == "last_admin" and root.id in db.tables.users
+    users.ensure_user(db.uow(), "deputy")
+    users.set_role(db.uow(), "deputy", "admin")
+    erasure.delete_account(db.uow(), storage, root.id)
+    assert root.id not in db.tables.users

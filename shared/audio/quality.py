@@ -14,7 +14,9 @@ Failures — scoring would be meaningless:
     stands under 7 dB out of the floor (hiss alone, or speech at the noise:
     loud over quiet frames), or speech under 3 dB SNR.
   * ``no_speech``: the voice-activity detector heard nothing.
-  * ``too_short``: under 1 s of speech; no recitation is that short.
+  * ``too_short``: under 1 s of speech; no recitation is that short. A
+    recording under 1 s in all is judged so first (a 0.2 s tone has no
+    quiet frames to measure a floor by, and was called too noisy).
   * ``too_noisy``: the same over a loud floor; speech and noise are as loud.
   * ``heavily_clipped``: over 5 % of samples at full scale.
 Warnings — scoreable, but the learner should know why results may be off:
@@ -70,6 +72,8 @@ WARNING_MESSAGES = {
 def check_quality(audio: DecodedAudio, analysis: Analysis) -> tuple[str, ...]:
     """Raise ``AudioError`` for unusable recordings; return warning codes otherwise."""
     extra = analysis.extra
+    if audio.duration < MIN_SPEECH_SECONDS:  # too short to judge a floor by: say what is wrong
+        _fail("too_short")
     if _unheard(_number(extra, "peak_dbfs"), _number(extra, "contrast_db")):
         _fail(_unheard_code(_number(extra, "noise_dbfs")))
     if analysis.speech_duration <= 0 or not analysis.speech_segments:

@@ -86,6 +86,12 @@ def test_a_fraction_of_a_second_is_too_short(speech_wav: Path) -> None:
     assert _failure(_audio(clip)).code == "too_short"
 
 
+def test_a_blip_under_a_second_is_too_short_not_noisy_or_quiet() -> None:
+    tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(3200) / 16000)  # 0.2 s, all of it loud
+    assert _failure(_audio(tone)).code == "too_short"
+    assert _failure(_audio(np.zeros(1600))).code == "too_short"  # a truncated file's tenth of a second
+
+
 def test_quiet_warns_however_quiet_when_nothing_masks_it(speech_wav: Path) -> None:
     assert "quiet" in _check(_speech(speech_wav, -30))
     assert "quiet" in _check(_speech(speech_wav, -50))  # -66 dBFS speech: refused too_quiet before

@@ -1,10 +1,11 @@
-"""Every error is JSON: {"error": {"code": ..., "message": ...}} with the right status."""
+"""Every error is JSON: {"error": {"code": ..., "message": ...}} with the right status,
+except that a browser opening an unknown page (404, 405) gets the site's error page."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -38,6 +39,12 @@ CODE_BY_STATUS = {
 }
 
 
+def _browser_navigation() -> bool:
+    """A person's browser opening an address outside the API: it asks for HTML first
+    (API clients and curl ask for JSON or anything, and keep getting JSON)."""
+    return not request.path.startswith("/api/") and request.accept_mimetypes.best == "text/html"
+
+
 def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
     response = jsonify({"error": {"code": code, "message": message}})
     if status == 503:
@@ -66,7 +73,11 @@ def register(app: Flask) -> None:
             message = f"Recordings are limited to about {limit} MB."
         elif status == 500:
             message = "Something went wrong on our side."
-        response, status = error_response(status, code, message)
+        if _browser_navigation() and status in (404, 405):  # a mistyped address, GET /sign-out
+            page = "That page does not exist." if status == 404 else "That page cannot be opened that way."
+            response = Response(render_template("error.html", status=status, message=page), status)
+        else:
+            response, status = error_response(status, code, message)
         for name, value in exc.get_headers():  # Allow on a 405, Retry-After on a 429 …
             if name.lower() != "content-type":
                 response.headers[name] = value

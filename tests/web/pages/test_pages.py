@@ -235,3 +235,15 @@ def test_pages_carry_no_inline_script_or_style(app: Flask) -> None:
         page = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
         assert " style=" not in page and "<style" not in page and " on" + "click=" not in page, path
+
+
+def test_a_browser_opening_an_unknown_page_gets_the_site_page_and_an_api_client_json(app: Flask) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    client = app.test_client()
+    lost = client.get("/nonexistent", headers=browser)
+    assert lost.status_code == 404 and lost.mimetype == "text/html" and "does not exist" in lost.text
+    wrong_way = client.get("/sign-out", headers=browser)
+    assert wrong_way.status_code == 405 and wrong_way.mimetype == "text/html" and wrong_way.headers["Allow"]
+    assert client.get("/nonexistent").get_json()["error"]["code"] == "not_found"  # no Accept: JSON
+    api = client.get("/api/v1/nothing-here", headers=browser)
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -54,6 +55,9 @@ def serve(args: argparse.Namespace) -> int:
     upgrade(settings)
     celery = create_celery(settings)
     app = create_app(settings, enqueue=CeleryEnqueuer(celery))
+    # Werkzeug's access line holds the query string (a playback link's token, a search);
+    # the app's own request log (web/request_log.py) keeps to the route template.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if not settings.embedded_broker:  # real broker: run `recital worker` beside this
         app.run(host=args.host, port=args.port)
         return 0

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from cli.problems import InputProblem
 from shared.container import Container
 from shared.db.repositories.runs_port import RunFilter
 from shared.domain.scoring import SCORING_VERSION
@@ -32,6 +33,8 @@ T = TypeVar("T")
 def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
     from cli.rescore_status import cancel, follow
 
+    if args.dry_run and args.retranscribe:
+        raise InputProblem("--dry-run scores stored transcripts only; it cannot --retranscribe")
     deps = Container(settings)
     try:
         if args.action == "status":

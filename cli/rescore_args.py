@@ -13,6 +13,14 @@ def positive(text: str) -> int:
     return value
 
 
+def seed(text: str) -> int:
+    """A sample's seed, in the range the admin API takes."""
+    value = int(text)
+    if not 1 <= value <= 2**31:
+        raise argparse.ArgumentTypeError(f"must be 1 to {2**31}, not {value}")
+    return value
+
+
 def add_parser(commands: Any) -> None:
     rescore = commands.add_parser("rescore", help="score done attempts again with the current scoring code")
     rescore.add_argument("--piece", help="only this piece's attempts (its id)")
@@ -35,7 +43,7 @@ def add_parser(commands: Any) -> None:
     rescore.add_argument(
         "--sample", type=positive, default=500, help="dry run: attempts scored (default 500)"
     )
-    rescore.add_argument("--seed", type=int, default=21, help="dry run: the sample's random seed")
+    rescore.add_argument("--seed", type=seed, default=21, help="dry run: the sample's random seed")
     rescore.add_argument("--json", action="store_true", help="dry run: print the report as JSON")
     actions = rescore.add_subparsers(dest="action")
     status = actions.add_parser(

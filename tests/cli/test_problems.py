@@ -85,3 +85,18 @@ def test_commands_on_a_database_that_is_down_or_not_set_up_say_so(tmp_path: Path
 def test_users_without_a_terminal_asks_for_password_stdin(tmp_path: Path) -> None:
     code, _, err = users(tmp_path, "create", "bob", password="")
     assert code == 2 and "--password-stdin" in err and no_traceback(err), err
+
+
+REFUSED = [
+    (("--dry-run", "--retranscribe"), "cannot --retranscribe"),
+    (("--dry-run", "--seed", "0"), "must be 1 to"),
+    (("--dry-run", "--seed", str(2**40)), "must be 1 to"),
+]
+
+
+@pytest.mark.parametrize(("args", "problem"), REFUSED)
+def test_rescore_refuses_what_it_would_otherwise_ignore(
+    tmp_path: Path, args: tuple[str, ...], problem: str
+) -> None:
+    run = recital("rescore", *args, env=embedded_env(tmp_path), timeout=60)
+    assert run.returncode == 2 and problem in run.stderr and "Traceback" not in run.stderr, run.stderr

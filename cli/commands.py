@@ -57,7 +57,8 @@ def serve(args: argparse.Namespace) -> int:
     app = create_app(settings, enqueue=CeleryEnqueuer(celery))
     # Werkzeug's access line holds the query string (a playback link's token, a search);
     # the app's own request log (web/request_log.py) keeps to the route template.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # Its other lines ("Running on http://…") stay.
+    logging.getLogger("werkzeug").addFilter(lambda record: " - - [" not in record.getMessage())
     if not settings.embedded_broker:  # real broker: run `recital worker` beside this
         app.run(host=args.host, port=args.port)
         return 0

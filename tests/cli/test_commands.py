@@ -165,11 +165,12 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
         [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
         env=embedded_env(tmp_path / "srv"),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "serve.log").open("w"),
     )
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
         wait_http(f"http://127.0.0.1:{port}/health/")
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health/?q=findme-in-the-log", timeout=5).close()
         token = http_sign_up_token(base, "cli-test")
         piece = post_json(
             f"{base}/pieces", {"title": "G", "text": (SAMPLES / "gettysburg.txt").read_text()}, token
@@ -182,6 +183,8 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(20)
+    logged = (tmp_path / "serve.log").read_text()
+    assert "Running on http://127.0.0.1" in logged and "findme-in-the-log" not in logged  # no query strings
 
 
 def wait_http(url: str, timeout: float = 60) -> None:

@@ -16,8 +16,6 @@ import json
 import socket
 import sys
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
 from cli.problems import InputProblem
 from shared.container import Container
@@ -27,8 +25,6 @@ from shared.services.errors import ErrorKind, ServiceError
 from shared.services.rescore_runs import find_learner, parse_moment
 from shared.settings import Settings
 
-T = TypeVar("T")
-
 
 def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
     from cli.rescore_status import cancel, follow
@@ -36,39 +32,20 @@ def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
     if args.dry_run and args.retranscribe:
         raise InputProblem("--dry-run scores stored transcripts only; it cannot --retranscribe")
     deps = Container(settings)
-    try:
+    try:  # a database that is down or not set up: cli.main says so for every command
         if args.action == "status":
-            return _database(lambda: follow(deps, args))
+            return follow(deps, args)
         if args.action == "cancel":
-            return _database(lambda: cancel(deps, _uuid(args.run, "run")))
+            return cancel(deps, _uuid(args.run, "run"))
         if args.action == "resume":
-            return _database(lambda: _resume(deps, _uuid(args.run, "run"), args))
-        where = _database(lambda: _filter(deps, args))
+            return _resume(deps, _uuid(args.run, "run"), args)
+        where = _filter(deps, args)
         if args.dry_run:
-            return _database(lambda: _dry_run(deps, where, args))
-        return _database(lambda: _start(deps, where, args))
+            return _dry_run(deps, where, args)
+        return _start(deps, where, args)
     except ServiceError as exc:
         print(f"recital rescore: {exc.message}", file=sys.stderr)
         return 2
-    except _NoDatabase as exc:
-        print(
-            f"cannot read the attempts ({exc}); is the database set up? run: recital db upgrade",
-            file=sys.stderr,
-        )
-        return 2
-
-
-class _NoDatabase(Exception):
-    pass
-
-
-def _database(call: Callable[[], T]) -> T:
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    try:
-        return call()
-    except (OperationalError, ProgrammingError) as exc:  # no such table, or no database at all
-        raise _NoDatabase(str(exc.orig).strip().splitlines()[0]) from None
 
 
 def _filter(deps: Container, args: argparse.Namespace) -> RunFilter:

@@ -29,7 +29,7 @@ from shared.services.claimed_job import ClaimedJob
 from shared.services.lease import LeaseHeartbeat
 from shared.services.messages import TOO_MANY_DELIVERIES, learner_message
 from shared.settings import Settings
-from shared.storage import Storage, StorageError
+from shared.storage import RecordingMissing, Storage, StorageError
 
 if TYPE_CHECKING:
     from shared.audio.types import Analysis, DecodedAudio
@@ -132,7 +132,7 @@ def _process_or_settle(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Out
     except TranscriptionError as exc:
         _retry_or_fail(uow, outcome, exc.code, exc.message, exc.retryable, ctx.settings)
     except StorageError as exc:
-        if _deleted(uow, outcome):
+        if isinstance(exc, RecordingMissing) and _deleted(uow, outcome):
             return  # the learner deleted it, recording first: nothing to retry
         _retry_or_fail(uow, outcome, "storage_unavailable", str(exc), True, ctx.settings)
     except ctx.interrupts:

@@ -62,7 +62,7 @@ class GcsStorage:
         try:
             self._blob(key).download_to_filename(str(path))
         except gexc.NotFound as exc:
-            raise StorageError(f"no recording stored under {key!r}") from exc
+            raise RecordingMissing(f"no recording stored under {key!r}") from exc
         except gexc.GoogleAPIError as exc:
             raise StorageError(f"download from {self.url} failed: {exc}") from exc
 

@@ -54,7 +54,7 @@ class LocalStorage:
     def download_to(self, key: str, path: Path) -> None:
         source = self._path(key)
         if not source.exists():
-            raise StorageError(f"no recording stored under {key!r}")
+            raise RecordingMissing(f"no recording stored under {key!r}")
         shutil.copyfile(source, path)
 
     def exists(self, key: str) -> bool:

@@ -51,7 +51,7 @@ class Storage(Protocol):
         ...
 
     def download_to(self, key: str, path: Path) -> None:
-        """Copy the object to a local file (workers decode from disk)."""
+        """Copy the object to a local file (workers decode from disk); RecordingMissing when there is none."""
         ...
 
     def exists(self, key: str) -> bool: ...
@@ -61,7 +61,7 @@ class Storage(Protocol):
         ...
 
     def open_read(self, key: str) -> ReadableFile:
-        """The object as a stream, for playback (StorageError when it is missing)."""
+        """The object as a stream, for playback (RecordingMissing when it is missing)."""
         ...
 
     def delete(self, key: str) -> None:

@@ -53,13 +53,14 @@ def run_users(args: argparse.Namespace, settings: Settings) -> int:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
+    no_password = InputProblem("no password: type it at a terminal, or pipe it with --password-stdin")
     if not sys.stdin.isatty():  # getpass would fall back to an echoing prompt, then hit the end
-        raise InputProblem("no password: type it at a terminal, or pipe it with --password-stdin")
+        raise no_password
     try:
         first = getpass.getpass("Password: ")
         again = getpass.getpass("Again: ")
-    except EOFError:  # no terminal, and nothing piped
-        raise InputProblem("no password: type it at a terminal, or pipe it with --password-stdin") from None
+    except EOFError:  # Ctrl-D at the prompt
+        raise no_password from None
     if again != first:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "password_mismatch", "The passwords differ.")
     return first

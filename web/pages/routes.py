@@ -31,6 +31,12 @@ class Shown(NamedTuple):
     first: int
     last: int
 
+    @classmethod
+    def of(cls, page: int, total: int, listed: int) -> Shown:
+        """Page ``page`` of ``total`` pieces, which listed ``listed`` of them."""
+        first = (page - 1) * LIBRARY_SIZE + 1
+        return cls(page, total, first, first + listed - 1)
+
     @property
     def more(self) -> bool:
         return self.last < self.total
@@ -49,7 +55,7 @@ def library() -> str:
     page = max(1, min(page, 10**6))  # an offset the database can take
     with container().uow() as uow:
         items, total = pieces.list_pieces(uow, user, LIBRARY_SIZE, (page - 1) * LIBRARY_SIZE, search=query)
-    shown = Shown(page, total, (page - 1) * LIBRARY_SIZE + 1, (page - 1) * LIBRARY_SIZE + len(items))
+    shown = Shown.of(page, total, len(items))
     return render_template("library.html", pieces=items, query=query, shown=shown)
 
 
@@ -65,7 +71,7 @@ def create_piece() -> PageResponse:
         with container().uow() as uow:
             items, total = pieces.list_pieces(uow, user, LIBRARY_SIZE, 0)
         form = {"title": title, "text": text, "visibility": visibility, "error": exc.message}
-        shown = Shown(1, total, 1, len(items))
+        shown = Shown.of(1, total, len(items))
         return render_template("library.html", pieces=items, query="", shown=shown, **form), 422
     return redirect(url_for("pages.practice", piece_id=piece.id))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from shared.db.repositories.port import AttemptRecord, UnitOfWorkPort
@@ -30,10 +32,43 @@ def get_attempt(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -
 
 
 def list_attempts(
-    uow: UnitOfWorkPort, learner: UserView, limit: int, offset: int, status: str | None = None
+    uow: UnitOfWorkPort,
+    learner: UserView,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    piece_id: uuid.UUID | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    records, total = uow.attempts.list_owned(learner.id, limit, offset, status)
+    statuses = (status,) if status else ()
+    records, total = uow.attempts.list_owned(learner.id, limit, offset, statuses, piece_id)
     return [_summary(a) for a in records], total
+
+
+UNSCORED = ("queued", "processing", "failed")
+WAITING = {"queued": "Waiting to be scored.", "processing": "Being scored now."}
+
+
+@dataclass(frozen=True)
+class UnscoredAttempt:
+    """An attempt of the learner's with no score to chart: still on its way, or failed (and why)."""
+
+    id: uuid.UUID
+    at: datetime
+    status: str
+    reason: str
+
+
+def unscored_attempts(
+    uow: UnitOfWorkPort, learner: UserView, piece_id: uuid.UUID, limit: int
+) -> tuple[list[UnscoredAttempt], int]:
+    """The newest ``limit`` of them on this piece, and how many there are in all."""
+    records, total = uow.attempts.list_owned(learner.id, limit, 0, UNSCORED, piece_id)
+    return [_unscored(a) for a in records], total
+
+
+def _unscored(attempt: AttemptRecord) -> UnscoredAttempt:
+    reason = WAITING.get(attempt.status) or attempt.error_message or "It could not be scored."
+    return UnscoredAttempt(attempt.id, attempt.created_at, attempt.status, reason)
 
 
 def _latest_result(uow: UnitOfWorkPort, attempt_id: uuid.UUID) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -67,10 +67,16 @@ class AttemptReads:
         return _attempt(row) if row and row["learner_id"] == learner_id else None
 
     def list_owned(
-        self, learner_id: uuid.UUID, limit: int, offset: int, status: str | None = None
+        self,
+        learner_id: uuid.UUID,
+        limit: int,
+        offset: int,
+        statuses: Collection[str] = (),
+        piece_id: uuid.UUID | None = None,
     ) -> tuple[list[AttemptRecord], int]:
         rows = [r for r in self._tables().attempts.values()
-                if r["learner_id"] == learner_id and (not status or r["status"] == status)]  # fmt: skip
+                if r["learner_id"] == learner_id and (not statuses or r["status"] in statuses)
+                and (not piece_id or r["piece_id"] == piece_id)]  # fmt: skip
         rows.sort(key=lambda r: r["id"])
         rows.sort(key=lambda r: r["created_at"], reverse=True)  # newest first, ties by id ascending
         return [_attempt(r) for r in rows[offset : offset + limit]], len(rows)

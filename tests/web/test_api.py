@@ -204,6 +204,20 @@ def test_attempts_are_private_and_paginated(client: FlaskClient, wav: bytes) -> 
     assert (bad.status_code, error_code(bad)) == (400, "invalid_page")
 
 
+def test_attempts_list_by_piece(client: FlaskClient, wav: bytes) -> None:
+    first, second = make_piece(client), make_piece(client)
+    on_first = {post_recording(client, first, wav).get_json()["id"] for _ in range(2)}
+    post_recording(client, second, wav)
+    listed = client.get(f"/api/v1/attempts?piece_id={first}", headers=LEARNER).get_json()
+    assert listed["total"] == 2 and {i["id"] for i in listed["items"]} == on_first
+    queued = client.get(f"/api/v1/attempts?piece_id={second}&status=queued", headers=LEARNER).get_json()
+    assert queued["total"] == 1 and queued["items"][0]["piece_id"] == second
+    unknown = client.get(f"/api/v1/attempts?piece_id={uuid.uuid4()}", headers=LEARNER).get_json()
+    assert unknown["total"] == 0
+    bad = client.get("/api/v1/attempts?piece_id=psalm-23", headers=LEARNER)
+    assert (bad.status_code, error_code(bad)) == (400, "invalid_piece_id")
+
+
 def test_health_and_readiness(client: FlaskClient) -> None:
     assert client.get("/health/").get_json() == {"status": "ok"}
     ready = client.get("/ready")

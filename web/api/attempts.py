@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Response, jsonify, make_response, request, url_for
 
 from shared.services import attempts, erasure, idempotency
@@ -145,7 +147,7 @@ def delete_attempt(attempt_id: str) -> Response:
 
 @api.get("/attempts")
 def list_attempts() -> Response:
-    """The caller's attempts, newest first.
+    """The caller's attempts, newest first; ``status`` and ``piece_id`` keep only those.
     ---
     summary: List attempts
     tags: [attempts]
@@ -156,6 +158,7 @@ def list_attempts() -> Response:
         name: status
         required: false
         schema: {type: string, enum: [queued, processing, done, failed]}
+      - {in: query, name: piece_id, required: false, schema: {type: string, format: uuid}}
     responses:
       200:
         description: A page of attempts.
@@ -172,6 +175,18 @@ def list_attempts() -> Response:
         raise ServiceError(
             ErrorKind.INVALID, "invalid_status", "status is queued, processing, done or failed."
         )
+    piece_id = _piece_filter(request.args.get("piece_id"))
     with container().uow() as uow:
-        items, total = attempts.list_attempts(uow, learner, limit, offset, status)
+        items, total = attempts.list_attempts(uow, learner, limit, offset, status, piece_id)
     return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+def _piece_filter(value: str | None) -> uuid.UUID | None:
+    """A filter, not a path: a malformed id is the client's mistake (400), an unknown one lists nothing."""
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        message = "piece_id is a piece's id (a UUID)."
+        raise ServiceError(ErrorKind.INVALID, "invalid_piece_id", message) from None

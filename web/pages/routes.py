@@ -8,7 +8,7 @@ from typing import NamedTuple
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from shared.services import pieces
+from shared.services import attempts, pieces
 from shared.services.errors import ServiceError
 from shared.services.progress import chart_series, piece_progress
 from shared.services.results import result_page
@@ -21,6 +21,7 @@ from web.pages.text import marked_words, practice_words
 
 PageResponse = str | Response | tuple[str, int]
 LIBRARY_SIZE = 100  # pieces a page: the learner's own first, then shared ones, newest first
+UNSCORED_SHOWN = 20  # on the progress page, newest first; more are counted
 
 
 class Shown(NamedTuple):
@@ -101,4 +102,12 @@ def history(piece_id: str) -> str:
     with container().uow() as uow:
         piece = pieces.get_piece(uow, user, parse_uuid(piece_id, "piece"))
         progress = piece_progress(uow, user, piece.id)
-    return render_template("history.html", piece=piece, progress=progress, series=chart_series(progress))
+        unscored, unscored_total = attempts.unscored_attempts(uow, user, piece.id, UNSCORED_SHOWN)
+    return render_template(
+        "history.html",
+        piece=piece,
+        progress=progress,
+        series=chart_series(progress),
+        unscored=unscored,
+        unscored_total=unscored_total,
+    )

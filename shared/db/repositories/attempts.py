@@ -196,9 +196,16 @@ class SqlAttempts:
         return attempt_record(attempt) if attempt else None
 
     def list_owned(
-        self, learner_id: uuid.UUID, limit: int, offset: int, status: str | None = None
+        self,
+        learner_id: uuid.UUID,
+        limit: int,
+        offset: int,
+        statuses: Collection[str] = (),
+        piece_id: uuid.UUID | None = None,
     ) -> tuple[list[AttemptRecord], int]:
-        where = [A.learner_id == learner_id] + ([A.status == status] if status else [])
+        where = [A.learner_id == learner_id]
+        where += [A.status.in_(list(statuses))] if statuses else []
+        where += [A.piece_id == piece_id] if piece_id else []
         total = self._session.scalar(select(func.count()).select_from(A).where(*where)) or 0
         rows = self._session.scalars(
             select(A).where(*where).order_by(A.created_at.desc(), A.id).limit(limit).offset(offset)

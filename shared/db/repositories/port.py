@@ -140,9 +140,15 @@ class AttemptRepository(Protocol):
         ...
 
     def list_owned(
-        self, learner_id: uuid.UUID, limit: int, offset: int, status: str | None = None
+        self,
+        learner_id: uuid.UUID,
+        limit: int,
+        offset: int,
+        statuses: Collection[str] = (),
+        piece_id: uuid.UUID | None = None,
     ) -> tuple[list[AttemptRecord], int]:
-        """A page of the learner's attempts, newest first, and how many there are."""
+        """A page of the learner's attempts, newest first, and how many there are;
+        only those with one of ``statuses`` and of ``piece_id`` when given."""
         ...
 
     def recordings_of(self, learner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:

@@ -49,8 +49,25 @@ def test_a_learners_attempts_list_newest_first_filtered_and_paged(world: World) 
     with world.uow() as uow:
         listed, total = uow.attempts.list_owned(learner, 10, 0)
         assert ([a.id for a in listed], total) == ([new, failed, old], 3)
-        page, total = uow.attempts.list_owned(learner, 1, 1, "queued")
+        page, total = uow.attempts.list_owned(learner, 1, 1, ["queued"])
         assert ([a.id for a in page], total) == ([old], 2)
+        either, total = uow.attempts.list_owned(learner, 10, 0, ["failed", "queued"])
+        assert ([a.id for a in either], total) == ([new, failed, old], 3)
+
+
+def test_a_learners_attempts_list_by_piece(world: World) -> None:
+    first = world.add_attempt(status="failed")
+    learner, piece = world.attempt(first)["learner_id"], world.attempt(first)["piece_id"]
+    second = world.add_attempt(learner_id=learner, piece_id=piece, created_at=utcnow() + timedelta(seconds=1))
+    elsewhere = world.add_attempt(learner_id=learner)
+    world.add_attempt(piece_id=piece)  # another learner's, on the same piece
+    with world.uow() as uow:
+        on_piece, total = uow.attempts.list_owned(learner, 10, 0, (), piece)
+        assert ([a.id for a in on_piece], total) == ([second, first], 2)
+        failed, total = uow.attempts.list_owned(learner, 10, 0, ["failed"], piece)
+        assert ([a.id for a in failed], total) == ([first], 1)
+        assert uow.attempts.list_owned(learner, 10, 0, (), None)[1] == 3
+        assert uow.attempts.list_owned(learner, 10, 0, (), world.attempt(elsewhere)["piece_id"])[1] == 1
 
 
 def test_the_latest_score_is_the_newest_row(world: World) -> None:

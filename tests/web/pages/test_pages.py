@@ -56,24 +56,28 @@ def add_piece(
 
 def done_attempt(app: Flask, handle: str, piece_id: str, spoken: str, **pauses: float) -> uuid.UUID:
     """An attempt scored by the real scorer from chosen words (no audio decode here)."""
-    container = app.extensions["recital"]
     result = scored_result(TEXT, spoken, {int(k[1:]): v for k, v in pauses.items()})
-    with container.uow() as uow:
+    attempt_id = stored_attempt(app, handle, piece_id, status="done", stage="scored", warnings=["quiet"])
+    with app.extensions["recital"].uow() as uow:
+        store_score(uow, attempt_id, result)
+        uow.commit()
+    return attempt_id
+
+
+def stored_attempt(app: Flask, handle: str, piece_id: str, **columns: object) -> uuid.UUID:
+    """An attempt row as the upload and the worker leave it (``columns`` set its state)."""
+    with app.extensions["recital"].uow() as uow:
         learner = uow.session.query(models.User).filter_by(handle=handle).one()
         attempt = models.Attempt(
             learner_id=learner.id,
             piece_id=uuid.UUID(piece_id),
-            status="done",
-            stage="scored",
             storage_key="k",
             sha256="0" * 64,
             size_bytes=1,
             format="wav",
-            warnings=["quiet"],
+            **columns,
         )
         uow.session.add(attempt)
-        uow.session.flush()
-        store_score(uow, attempt.id, result)
         uow.commit()
         return attempt.id
 
@@ -219,6 +223,28 @@ def test_history_charts_attempts_and_says_what_to_practise_next(app: Flask) -> N
     assert "He maketh me to lie down" in weakest
     next_up = page.split('id="next-up"')[1].split("</ol>")[0]
     assert next_up.index("He maketh") < next_up.index("The Lord")  # the section lost comes first
+
+
+def test_history_lists_attempts_not_scored_with_what_became_of_them(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = signed_in(app, "ada")
+    piece_id, other_piece = add_piece(client), add_piece(client, "Other")
+    reason = "We could not hear any speech in the recording. Check your microphone and record again."
+    failed = stored_attempt(app, "ada", piece_id, status="failed", error_code="silence", error_message=reason)
+    waiting = stored_attempt(app, "ada", piece_id, status="queued")
+    stored_attempt(app, "ada", other_piece, status="failed", error_message="Not this piece's.")
+    page = client.get(f"/pieces/{piece_id}/history").text
+    assert "No scored attempts yet" in page
+    listed = page.split('id="unscored"')[1].split("</ul>")[0]
+    assert re.findall(r'href="/attempts/([0-9a-f-]{36})"', listed) == [str(waiting), str(failed)]
+    assert reason in listed and "Waiting to be scored." in listed and "Not this piece" not in listed
+    done_attempt(app, "ada", piece_id, "The Lord is my shepherd")  # a scored one is charted, not listed
+    page = client.get(f"/pieces/{piece_id}/history").text
+    assert page.count('<tr><td><a href="/attempts/') == 1 and page.count('class="u-') == 2
+    monkeypatch.setattr("web.pages.routes.UNSCORED_SHOWN", 1)
+    page = client.get(f"/pieces/{piece_id}/history").text
+    assert page.count('class="u-') == 1 and "The newest 1 of 2 are shown." in page
 
 
 def test_pages_carry_no_inline_script_or_style(app: Flask) -> None:

@@ -8,7 +8,8 @@ broker's, unless ``RECITAL_RATE_LIMIT_STORAGE_URL`` says otherwise) with a
 moving window, so every web process shares them and a burst gets exactly the
 limit through. If Redis is down, each process counts in memory until it is
 back. A breach is ``429 rate_limited`` with ``Retry-After`` (seconds until
-the window lets the next request through).
+the window lets the next request through); a page's form gets the site's
+error page saying how long to wait, with the same header.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, render_template, request
 from flask_limiter import ExemptionScope, Limiter, RateLimitExceeded
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -38,8 +39,10 @@ PER_LEARNER_WRITES = (
     "auth.change_password",
     "auth.delete_me",
     "admin.delete_user",
+    "pages.create_piece",
 )
-PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up")
+# The sign-in and sign-up forms guess passwords as well as the API does.
+PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up", "pages.sign_in_submit", "pages.sign_up_submit")
 UNLIMITED_BLUEPRINTS = ("health", "openapi")
 
 
@@ -87,11 +90,15 @@ def install(app: Flask, settings: Settings) -> Limiter:
 def _breached(limiter: Limiter, exc: RateLimitExceeded) -> tuple[Response, int]:
     current = limiter.current_limit
     wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
-    response, status = error_response(
-        429, "rate_limited", f"Too many requests ({exc.description}); slow down."
-    )
+    if request.blueprint == "pages":  # a person at a form: a page, in words
+        message = f"Too many tries in a short time. Wait {wait} seconds, then try again."
+        response = Response(render_template("error.html", status=429, message=message), 429)
+    else:
+        response, _ = error_response(
+            429, "rate_limited", f"Too many requests ({exc.description}); slow down."
+        )
     response.headers["Retry-After"] = str(wait)
-    return response, status
+    return response, 429
 
 
 def _share(

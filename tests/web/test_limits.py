@@ -80,6 +80,25 @@ def test_sign_in_is_limited_per_ip(tmp_path: Path, limits_redis: str) -> None:
     assert_exact(burst(pair, 3 * LIMIT, "POST", "/api/v1/auth/sign-in", json=body), 401)
 
 
+def test_the_sign_in_page_shares_the_sign_in_limit_and_says_it_in_words(
+    tmp_path: Path, limits_redis: str
+) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in=f"{LIMIT} per minute")
+    form = {"handle": "nobody", "password": PASSWORD}
+    pages = burst(pair, 2 * LIMIT, "POST", "/sign-in", data=form)
+    api = burst(pair, LIMIT, "POST", "/api/v1/auth/sign-in", json=form)
+    assert Counter(r.status_code for r in pages) == {401: LIMIT, 429: LIMIT}  # one counter per IP
+    assert Counter(r.status_code for r in api) == {429: LIMIT}
+    refused = next(r for r in pages if r.status_code == 429)
+    assert (
+        refused.mimetype == "text/html"
+        and "Wait " in refused.text
+        and 0 < int(refused.headers["Retry-After"]) <= 61
+    )
+    sign_up = pair[0].test_client().post("/sign-up", data={"handle": "newcomer", "password": PASSWORD})
+    assert sign_up.status_code == 429  # and sign-up with it: handles are probed there
+
+
 def test_a_spoofed_forwarded_for_resets_nothing(tmp_path: Path, limits_redis: str) -> None:
     pair = apps(tmp_path, limits_redis, rate_limit_per_ip=f"{LIMIT} per minute", trusted_proxies=1)
     token = token_for(pair[0].extensions["recital"].settings)

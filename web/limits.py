@@ -40,6 +40,9 @@ PER_LEARNER_WRITES = (
     "auth.delete_me",
     "admin.delete_user",
     "pages.create_piece",
+    "pages.delete_attempt",
+    "pages.change_password",
+    "pages.delete_account",
 )
 # The sign-in and sign-up forms guess passwords as well as the API does.
 PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up", "pages.sign_in_submit", "pages.sign_up_submit")

@@ -152,6 +152,7 @@ def test_every_page_passes_axe_and_fits_the_width(
         "sign-in": "/sign-in",
         "sign-up": "/sign-up",
         "library": "/library",
+        "account": "/account",
         "practice": f"/pieces/{recorded['piece']}/practice",
         "result": f"/attempts/{recorded['attempt']}",
         "history": f"/pieces/{recorded['piece']}/history",

@@ -22,7 +22,8 @@ Check = Callable[[UnitOfWork, str, str], users.UserView]
 
 @pages.get("/sign-in")
 def sign_in() -> str:
-    return render_template("sign_in.html", mode="sign-in", next=request.args.get("next", ""))
+    deleted = request.args.get("deleted") == "1"  # where deleting an account lands
+    return render_template("sign_in.html", mode="sign-in", next=request.args.get("next", ""), deleted=deleted)
 
 
 @pages.post("/sign-in")

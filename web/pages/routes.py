@@ -8,7 +8,7 @@ from typing import NamedTuple
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from shared.services import attempts, pieces
+from shared.services import attempts, erasure, pieces
 from shared.services.errors import ServiceError
 from shared.services.progress import chart_series, piece_progress
 from shared.services.results import result_page
@@ -96,6 +96,16 @@ def result(attempt_id: str) -> str:
     return render_template("result.html", page=page, words=words, audio=audio)
 
 
+@pages.post("/attempts/<attempt_id>/delete")
+def delete_attempt(attempt_id: str) -> Response:
+    user = current_learner()  # a form post: checks the session's CSRF token
+    deps, attempt = container(), parse_uuid(attempt_id, "attempt")
+    with deps.uow() as uow:
+        piece_id = attempts.owned_attempt(uow, user, attempt).piece_id
+        erasure.delete_attempt(uow, deps.storage, user, attempt)
+    return redirect(url_for("pages.history", piece_id=piece_id, deleted=1))
+
+
 @pages.get("/pieces/<piece_id>/history")
 def history(piece_id: str) -> str:
     user = viewer()
@@ -110,4 +120,5 @@ def history(piece_id: str) -> str:
         series=chart_series(progress),
         unscored=unscored,
         unscored_total=unscored_total,
+        deleted=request.args.get("deleted") == "1",
     )

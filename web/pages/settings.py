@@ -1,0 +1,58 @@
+"""The learner's own account page: change the password, delete the account.
+
+Forms over the same services as ``POST /api/v1/auth/password`` and
+``DELETE /api/v1/auth/me``; a form that is refused renders the page again
+with the reason, in the status the API would give."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from shared.services import erasure, users
+from shared.services.errors import ServiceError
+from web.auth import attach_session, end_browser_session
+from web.deps import container
+from web.errors import STATUS_BY_KIND
+from web.identity import current_learner
+from web.pages.blueprint import pages, viewer
+
+PageResponse = str | Response | tuple[str, int]
+DONE = {"password": "Your password is changed. Every other session and API token has ended."}
+
+
+@pages.get("/account")
+def account() -> str:
+    viewer()
+    return render_template("account.html", done=DONE.get(request.args.get("done", "")))
+
+
+@pages.post("/account/password")
+def change_password() -> PageResponse:
+    user = current_learner()  # a form post: checks the session's CSRF token
+    current, new = request.form.get("current_password", ""), request.form.get("new_password", "")
+    if new != request.form.get("new_password_again", ""):
+        return render_template("account.html", password_error="The two new passwords differ."), 422
+    try:
+        with container().uow() as uow:
+            user = users.change_password(uow, user, current, new)
+    except ServiceError as exc:
+        return render_template("account.html", password_error=exc.message), STATUS_BY_KIND[exc.kind]
+    response = redirect(url_for("pages.account", done="password"))
+    attach_session(response, user)  # the change ended every session, this one too
+    return response
+
+
+@pages.post("/account/delete")
+def delete_account() -> PageResponse:
+    user = current_learner()
+    if request.form.get("confirm_handle", "").strip().casefold() != user.handle.casefold():
+        message = f"Type your name on Recital, {user.handle}, to delete the account."
+        return render_template("account.html", delete_error=message), 422
+    deps = container()
+    try:
+        with deps.uow() as uow:
+            erasure.delete_account(uow, deps.storage, user.id)
+    except ServiceError as exc:  # the last admin
+        return render_template("account.html", delete_error=exc.message), STATUS_BY_KIND[exc.kind]
+    return end_browser_session(redirect(url_for("pages.sign_in", deleted=1)))

@@ -33,6 +33,8 @@ from web.identity import optional_user
 PER_LEARNER_UPLOADS = ("api.submit",)
 PER_LEARNER_WRITES = (
     "api.create_piece",
+    "api.change_piece",
+    "api.delete_piece",
     "api.delete_attempt",
     "auth.create_token",
     "auth.revoke_token",

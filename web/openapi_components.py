@@ -101,6 +101,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "visibility": {"type": "string", "enum": ["private", "public"], "default": "private"},
         },
     },
+    "PieceChanges": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 300},
+            "text": {"type": "string", "minLength": 1, "maxLength": 200000},
+            "visibility": {"type": "string", "enum": ["private", "public"]},
+        },
+    },
     "Piece": {
         "type": "object",
         "required": ["id", "title", "text", "word_count", "visibility", "owned", "created_at"],
@@ -173,9 +181,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 _ERRORS = {
     "BadRequest": "The request is malformed (code says how).",
     "Unauthorized": "No valid credentials: sign in, or send a bearer token.",
-    "Forbidden": "Signed in, but not allowed (admin_only), or the CSRF token is missing (csrf_failed).",
+    "Forbidden": (
+        "Signed in, but not allowed (admin_only, not_owner), or the CSRF token is missing (csrf_failed)."
+    ),
     "NotFound": "No such thing, or not yours: both look the same.",
-    "Conflict": "Clashes with what exists (handle_taken, too_many_tokens, idempotency_key_reused).",
+    "Conflict": (
+        "Clashes with what exists (handle_taken, too_many_tokens, idempotency_key_reused, "
+        "piece_has_attempts, piece_in_use, last_admin)."
+    ),
     "TooLarge": "The body is over the limit.",
     "Unsupported": "The recording's format is not one Recital reads.",
     "Unprocessable": "Well-formed but not acceptable (code says why).",

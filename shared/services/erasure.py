@@ -1,4 +1,4 @@
-"""Deleting a learner's data: one attempt, or a whole account.
+"""Deleting a learner's data: one attempt, a piece with their attempts on it, or a whole account.
 
 Recordings leave storage before their rows leave the database: if anything
 fails half-way, what remains is a row whose recording is gone (deleting
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.services.attempts import owned_attempt
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.pieces import IN_USE, owned_piece
 from shared.services.users import UserView
 from shared.storage import Storage, StorageError
 
@@ -22,6 +23,20 @@ def delete_attempt(uow: UnitOfWorkPort, storage: Storage, learner: UserView, att
     _remove_recordings(storage, [attempt.storage_key])
     uow.attempts.delete([attempt.id])
     uow.commit()
+
+
+def delete_piece(uow: UnitOfWorkPort, storage: Storage, owner: UserView, piece_id: uuid.UUID) -> int:
+    """The owner's piece and the owner's attempts on it; refused while another learner
+    has attempts on it (their results would lose their text). Returns the attempts deleted."""
+    piece = owned_piece(uow, owner, piece_id)
+    if uow.attempts.count_on_piece(piece.id, except_learner=owner.id):
+        raise ServiceError(ErrorKind.CONFLICT, "piece_in_use", IN_USE)
+    rows = uow.attempts.recordings_of(owner.id, piece.id)
+    _remove_recordings(storage, [key for _, key in rows])
+    uow.attempts.delete([attempt_id for attempt_id, _ in rows])
+    uow.pieces.delete(piece.id)
+    uow.commit()
+    return len(rows)
 
 
 def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) -> int:

@@ -20,6 +20,9 @@ MAX_TITLE_CHARS = 300
 MAX_SEARCH_CHARS = 200
 Visibility = Literal["private", "public"]
 VISIBILITIES: tuple[Visibility, ...] = ("private", "public")
+TEXT_FIXED = "This piece has been recited, and those scores were read against its text."
+OWN_ATTEMPTS = " Add the new text as a new piece, or delete your attempts on this one first."
+IN_USE = "Other learners are practising this piece, so it stays shared and in the library."
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,52 @@ class PieceView:
 def create_piece(
     uow: UnitOfWorkPort, owner: UserView, title: str, text: str, visibility: str = "private"
 ) -> PieceView:
+    title, text, visibility = _checked(title, text, visibility)
+    piece = uow.pieces.add(owner.id, title, text, visibility, utcnow())
+    uow.commit()
+    return _view(piece, owner)
+
+
+def change_piece(
+    uow: UnitOfWorkPort,
+    owner: UserView,
+    piece_id: uuid.UUID,
+    title: str | None = None,
+    text: str | None = None,
+    visibility: str | None = None,
+) -> PieceView:
+    """The owner changes the title, the visibility, or the text while nobody has recited it yet
+    (scores were read against the text; a changed text is a new piece)."""
+    piece = owned_piece(uow, owner, piece_id)
+    title, text, visibility = _checked(
+        piece.title if title is None else title,
+        piece.text if text is None else text,
+        piece.visibility if visibility is None else visibility,
+    )
+    others = uow.attempts.count_on_piece(piece.id, except_learner=owner.id)
+    if text != piece.text and (others or uow.attempts.count_on_piece(piece.id)):
+        message = TEXT_FIXED + (" Add the new text as a new piece." if others else OWN_ATTEMPTS)
+        raise ServiceError(ErrorKind.CONFLICT, "piece_has_attempts", message)
+    if visibility == "private" and others:
+        raise ServiceError(ErrorKind.CONFLICT, "piece_in_use", IN_USE)
+    changed = uow.pieces.change(piece.id, title, text, visibility)
+    uow.commit()
+    return _view(changed, owner)
+
+
+def owned_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) -> PieceRecord:
+    """The owner's piece, locked for a change. Another's private piece is an unknown id;
+    a public one they may read but not change."""
+    piece = uow.pieces.lock(piece_id)
+    if piece is None or (piece.owner_id != owner.id and piece.visibility != "public"):
+        raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
+    if piece.owner_id != owner.id:
+        message = "Only the learner who added a piece may change it."
+        raise ServiceError(ErrorKind.FORBIDDEN, "not_owner", message)
+    return piece
+
+
+def _checked(title: str, text: str, visibility: str) -> tuple[str, str, str]:
     # Lengths as sent, before trimming, as the OpenAPI document says.
     if len(title) > MAX_TITLE_CHARS:  # it was cut short silently before (found by schemathesis)
         raise ServiceError(
@@ -52,9 +101,7 @@ def create_piece(
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")
     if visibility not in VISIBILITIES:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_visibility", "visibility is private or public.")
-    piece = uow.pieces.add(owner.id, title, text, visibility, utcnow())
-    uow.commit()
-    return _view(piece, owner)
+    return title, text, visibility
 
 
 def _searchable(search: str) -> str:

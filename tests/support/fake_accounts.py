@@ -149,12 +149,18 @@ class AttemptErasure:
 
     _tables: Callable[[], Tables]
 
-    def recordings_of(self, learner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    def recordings_of(
+        self, learner_id: uuid.UUID, piece_id: uuid.UUID | None = None
+    ) -> list[tuple[uuid.UUID, str]]:
         return [
             (r["id"], r["storage_key"])
             for r in self._tables().attempts.values()
-            if r["learner_id"] == learner_id
+            if r["learner_id"] == learner_id and (not piece_id or r["piece_id"] == piece_id)
         ]
+
+    def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
+        return sum(1 for r in self._tables().attempts.values()
+                   if r["piece_id"] == piece_id and r["learner_id"] != except_learner)  # fmt: skip
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:
         tables, doomed = self._tables(), set(attempt_ids)

@@ -59,6 +59,21 @@ class FakePieces:
             elif row["owner_id"] == owner_id:
                 row["owner_id"] = None
 
+    def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:
+        return self.get(piece_id)  # one thread: nothing to wait for
+
+    def change(self, piece_id: uuid.UUID, title: str, text: str, visibility: str) -> PieceRecord:
+        if "\x00" in title + text:
+            raise ValueError("PostgreSQL text cannot hold NUL")
+        row = self._tables().pieces[piece_id]
+        row.update(title=title, text=text, visibility=visibility)
+        return PieceRecord(**row)
+
+    def delete(self, piece_id: uuid.UUID) -> None:
+        if any(a["piece_id"] == piece_id for a in self._tables().attempts.values()):
+            raise ValueError("attempts still refer to the piece")  # the foreign key refuses it
+        self._tables().pieces.pop(piece_id, None)
+
 
 def _visible(row: Row, viewer_id: uuid.UUID) -> bool:
     return bool(row["owner_id"] == viewer_id or row["visibility"] == "public")

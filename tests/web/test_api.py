@@ -263,3 +263,47 @@ def test_stored_recording_is_the_upload_and_nothing_is_left_staged(tmp_path: Pat
     assert len(stored) == 1 and stored[0].read_bytes() == wav
     assert view["sha256"] == hashlib.sha256(wav).hexdigest()
     assert list((tmp_path / "storage" / ".staging").iterdir()) == []
+
+
+def test_a_piece_is_changed_by_its_owner_and_its_text_fixed_once_recited(
+    client: FlaskClient, wav: bytes
+) -> None:
+    piece_id = make_piece(client)
+    renamed = client.patch(f"/api/v1/pieces/{piece_id}", json={"title": "Psalm 23", "visibility": "public"})
+    assert renamed.status_code == 200
+    assert (renamed.get_json()["title"], renamed.get_json()["visibility"]) == ("Psalm 23", "public")
+    fixed = client.patch(
+        f"/api/v1/pieces/{piece_id}", json={"text": "The Lord is my shepherd; I shall not want."}
+    )
+    assert fixed.get_json()["word_count"] == 9
+    stranger = as_learner(client.application.test_client())
+    refused = stranger.patch(f"/api/v1/pieces/{piece_id}", json={"title": "Mine now"})
+    assert (refused.status_code, error_code(refused)) == (403, "not_owner")
+    assert (stranger.delete(f"/api/v1/pieces/{piece_id}").status_code, error_code(refused)) == (
+        403,
+        "not_owner",
+    )
+    post_recording(stranger, piece_id, wav)
+    recited = client.patch(f"/api/v1/pieces/{piece_id}", json={"text": "Something else"})
+    assert (recited.status_code, error_code(recited)) == (409, "piece_has_attempts")
+    hidden = client.patch(f"/api/v1/pieces/{piece_id}", json={"visibility": "private"})
+    assert (hidden.status_code, error_code(hidden)) == (409, "piece_in_use")
+    kept = client.delete(f"/api/v1/pieces/{piece_id}")
+    assert (kept.status_code, error_code(kept)) == (409, "piece_in_use")
+    wrong = client.patch(f"/api/v1/pieces/{piece_id}", json={"title": 5})
+    assert (wrong.status_code, error_code(wrong)) == (422, "invalid_piece")
+    assert (
+        client.get(f"/api/v1/pieces/{piece_id}").get_json()["text"]
+        == "The Lord is my shepherd; I shall not want."
+    )
+
+
+def test_deleting_a_piece_deletes_the_owners_attempts_on_it(client: FlaskClient, wav: bytes) -> None:
+    piece_id, other = make_piece(client), make_piece(client)
+    on_piece = post_recording(client, piece_id, wav).get_json()["id"]
+    elsewhere = post_recording(client, other, wav).get_json()["id"]
+    assert client.delete(f"/api/v1/pieces/{piece_id}").status_code == 204
+    assert client.get(f"/api/v1/pieces/{piece_id}").status_code == 404
+    assert client.get(f"/api/v1/attempts/{on_piece}").status_code == 404
+    assert client.get(f"/api/v1/attempts/{elsewhere}").status_code == 200
+    assert client.delete(f"/api/v1/pieces/{piece_id}").status_code == 404

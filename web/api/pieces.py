@@ -1,13 +1,13 @@
-"""/api/v1/pieces: create, list and read pieces."""
+"""/api/v1/pieces: create, list, read, change and delete pieces."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, make_response, request, url_for
 
 from shared.domain.clock import rfc3339
-from shared.services import pieces
+from shared.services import erasure, pieces
 from shared.services.errors import ErrorKind, ServiceError
 from web.api.blueprint import api
 from web.bodies import json_object
@@ -102,6 +102,68 @@ def get_piece(piece_id: str) -> Response:
     viewer = current_learner()
     with container().uow() as uow:
         return jsonify(_piece_json(pieces.get_piece(uow, viewer, parse_uuid(piece_id, "piece"))))
+
+
+@api.patch("/pieces/<piece_id>")
+def change_piece(piece_id: str) -> Response:
+    """Change your piece: any of title, visibility, and the text while nobody has recited it.
+    ---
+    summary: Change a piece
+    tags: [pieces]
+    parameters:
+      - {in: path, name: piece_id, required: true, schema: {type: string}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/PieceChanges'}
+    responses:
+      200:
+        description: The piece as changed.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Piece'}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      409: {$ref: '#/components/responses/Conflict'}
+      422: {$ref: '#/components/responses/Unprocessable'}
+    """
+    owner = current_learner()
+    body = json_object("Send a JSON object with any of title, text and visibility.")
+    fields = {name: body.get(name) for name in ("title", "text", "visibility")}
+    if any(value is not None and not isinstance(value, str) for value in fields.values()):
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE, "invalid_piece", "title, text and visibility must be strings."
+        )
+    with container().uow() as uow:
+        piece = pieces.change_piece(uow, owner, parse_uuid(piece_id, "piece"), **fields)
+    return jsonify(_piece_json(piece))
+
+
+@api.delete("/pieces/<piece_id>")
+def delete_piece(piece_id: str) -> Response:
+    """Delete your piece and your attempts on it (recordings, transcripts, scores); refused
+    while another learner has attempts on it.
+    ---
+    summary: Delete a piece
+    tags: [pieces]
+    parameters:
+      - {in: path, name: piece_id, required: true, schema: {type: string}}
+    responses:
+      204: {description: Deleted.}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      409: {$ref: '#/components/responses/Conflict'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    owner = current_learner()
+    deps = container()
+    with deps.uow() as uow:
+        erasure.delete_piece(uow, deps.storage, owner, parse_uuid(piece_id, "piece"))
+    return make_response("", 204)
 
 
 def _piece_json(piece: pieces.PieceView) -> dict[str, Any]:

@@ -212,10 +212,15 @@ class SqlAttempts:
         )
         return [attempt_record(a) for a in rows], total
 
-    def recordings_of(self, learner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
-        return list(
-            self._session.execute(select(A.id, A.storage_key).where(A.learner_id == learner_id)).tuples()
-        )
+    def recordings_of(
+        self, learner_id: uuid.UUID, piece_id: uuid.UUID | None = None
+    ) -> list[tuple[uuid.UUID, str]]:
+        where = [A.learner_id == learner_id] + ([A.piece_id == piece_id] if piece_id else [])
+        return list(self._session.execute(select(A.id, A.storage_key).where(*where)).tuples())
+
+    def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
+        where = [A.piece_id == piece_id] + ([A.learner_id != except_learner] if except_learner else [])
+        return self._session.scalar(select(func.count()).select_from(A).where(*where)) or 0
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:
         if not attempt_ids:

@@ -60,6 +60,20 @@ class SqlPieces:
         self._session.execute(delete(P).where(P.owner_id == owner_id, P.visibility == "private"))
         self._session.execute(update(P).where(P.owner_id == owner_id).values(owner_id=None))
 
+    def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:
+        piece = self._session.scalar(select(P).where(P.id == piece_id).with_for_update())
+        return _record(piece) if piece else None
+
+    def change(self, piece_id: uuid.UUID, title: str, text: str, visibility: str) -> PieceRecord:
+        values = {"title": title, "text": text, "visibility": visibility}
+        self._session.execute(update(P).where(P.id == piece_id).values(**values))
+        piece = self._session.get(P, piece_id, populate_existing=True)
+        assert piece is not None  # locked by the caller
+        return _record(piece)
+
+    def delete(self, piece_id: uuid.UUID) -> None:
+        self._session.execute(delete(P).where(P.id == piece_id))
+
 
 def _visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:
     return or_(P.owner_id == user_id, P.visibility == "public")

@@ -53,14 +53,23 @@ class PieceRepository(Protocol):
     def list_visible(
         self, viewer_id: uuid.UUID, limit: int, offset: int, search: str = ""
     ) -> tuple[list[PieceRecord], int]:
-        """A page of the visible pieces, oldest first, and how many there are; with
-        ``search``, only those whose title or text contains it in any case (taken
-        literally: ``%``, ``_`` and ``\\`` are no wildcards)."""
+        """A page of the visible pieces (the viewer's own first, then newest first) and
+        how many there are; with ``search``, only those whose title or text contains
+        it in any case (taken literally: ``%``, ``_`` and ``\\`` are no wildcards)."""
         ...
 
     def release(self, owner_id: uuid.UUID) -> None:
         """The owner leaves: their private pieces go, their public ones stay without an owner."""
         ...
+
+    def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:
+        """The piece, locked until commit: an upload's new attempt on it waits (its
+        foreign key check shares the row), so "has it attempts?" stays true."""
+        ...
+
+    def change(self, piece_id: uuid.UUID, title: str, text: str, visibility: str) -> PieceRecord: ...
+
+    def delete(self, piece_id: uuid.UUID) -> None: ...
 
 
 class AttemptRepository(Protocol):
@@ -151,8 +160,14 @@ class AttemptRepository(Protocol):
         only those with one of ``statuses`` and of ``piece_id`` when given."""
         ...
 
-    def recordings_of(self, learner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
-        """(id, storage key) of each of the learner's attempts."""
+    def recordings_of(
+        self, learner_id: uuid.UUID, piece_id: uuid.UUID | None = None
+    ) -> list[tuple[uuid.UUID, str]]:
+        """(id, storage key) of each of the learner's attempts (on ``piece_id`` when given)."""
+        ...
+
+    def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
+        """Attempts on the piece, by anyone (or anyone but ``except_learner``)."""
         ...
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:

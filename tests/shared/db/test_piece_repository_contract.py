@@ -91,3 +91,42 @@ def test_search_takes_like_wildcards_literally(world: World) -> None:
         for needle, expected in (("0% s", percent), ("a_b", underscore), ("c\\d", backslash)):
             listed, total = uow.pieces.list_visible(owner, 10, 0, needle)
             assert [p.id for p in listed if p.title.startswith(tok)] == [expected.id], needle
+
+
+def test_a_locked_piece_is_changed_and_deleted(world: World) -> None:
+    owner = world.add_user()
+    piece = add(world, owner, token())
+    with world.uow() as uow:
+        locked = uow.pieces.lock(piece.id)
+        assert locked == piece and uow.pieces.lock(uuid.uuid4()) is None
+        changed = uow.pieces.change(piece.id, "New title", "new words", "public")
+        uow.commit()
+    assert (changed.id, changed.title, changed.text, changed.visibility) == (
+        piece.id,
+        "New title",
+        "new words",
+        "public",
+    )
+    assert changed.created_at == piece.created_at and changed.owner_id == owner
+    with world.uow() as uow:
+        assert uow.pieces.get(piece.id) == changed
+        uow.pieces.delete(piece.id)
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.pieces.get(piece.id) is None
+
+
+def test_attempts_on_a_piece_are_counted_and_found(world: World) -> None:
+    first = world.add_attempt()
+    learner, piece = world.attempt(first)["learner_id"], world.attempt(first)["piece_id"]
+    second = world.add_attempt(learner_id=learner, piece_id=piece)
+    other = world.add_attempt(piece_id=piece)  # another learner's
+    world.add_attempt(learner_id=learner)  # on another piece
+    with world.uow() as uow:
+        assert uow.attempts.count_on_piece(piece) == 3
+        assert uow.attempts.count_on_piece(piece, except_learner=learner) == 1
+        assert uow.attempts.count_on_piece(piece, except_learner=world.attempt(other)["learner_id"]) == 2
+        assert uow.attempts.count_on_piece(uuid.uuid4()) == 0
+        found = uow.attempts.recordings_of(learner, piece)
+        assert sorted(found) == sorted((a, world.attempt(a)["storage_key"]) for a in (first, second))
+        assert len(uow.attempts.recordings_of(learner)) == 3

@@ -84,3 +84,31 @@ def test_the_only_admin_cannot_be_deleted_until_there_is_another(tmp_path: Path)
     users.set_role(db.uow(), "deputy", "admin")
     erasure.delete_account(db.uow(), storage, root.id)
     assert root.id not in db.tables.users
+
+
+def test_deleting_a_piece_takes_the_owners_attempts_and_is_refused_while_others_recite_it(
+    tmp_path: Path,
+) -> None:
+    db, storage = FakeDatabase(), LocalStorage(tmp_path)
+    ada, bob = users.ensure_user(db.uow(), "ada"), users.ensure_user(db.uow(), "bob")
+    with db.uow() as uow:
+        solo = uow.pieces.add(ada.id, "solo", "a b", "private", utcnow()).id
+        shared = uow.pieces.add(ada.id, "shared", "c d", "public", utcnow()).id
+        uow.commit()
+    on_solo = [stored_attempt(db, storage, ada.id) for _ in range(2)]
+    for attempt_id in on_solo:
+        db.set(attempt_id, piece_id=solo)
+    elsewhere = stored_attempt(db, storage, ada.id)
+    theirs = stored_attempt(db, storage, bob.id)
+    db.set(theirs, piece_id=shared)
+    with pytest.raises(ServiceError) as refused:
+        erasure.delete_piece(db.uow(), storage, ada, shared)
+    assert refused.value.code == "piece_in_use" and shared in db.tables.pieces
+    with pytest.raises(ServiceError) as not_hers:
+        erasure.delete_piece(db.uow(), storage, bob, solo)
+    assert not_hers.value.code == "piece_not_found"
+    keys = [db.attempt(a)["storage_key"] for a in on_solo]
+    assert erasure.delete_piece(db.uow(), storage, ada, solo) == 2
+    assert solo not in db.tables.pieces and not any(a in db.tables.attempts for a in on_solo)
+    assert not any(storage.exists(key) for key in keys)
+    assert elsewhere in db.tables.attempts and theirs in db.tables.attempts

@@ -91,3 +91,74 @@ def test_a_bad_search_is_the_callers_error(search: str, code: str) -> None:
 def test_the_word_count_is_of_words_to_say_not_punctuation() -> None:
     assert pieces.word_count("The Lord — is my shepherd , I shall not want .") == 9
     assert pieces.word_count("Psalm 23: 1-6") == 3
+
+
+def owned_piece(db: FakeDatabase, owner: UserView, visibility: str = "private") -> uuid.UUID:
+    return pieces.create_piece(db.uow(), owner, "Psalm 23", "The Lord is my shepherd", visibility).id
+
+
+def test_the_owner_changes_title_visibility_and_an_unrecited_text() -> None:
+    db, owner = FakeDatabase(), user()
+    piece_id = owned_piece(db, owner)
+    changed = pieces.change_piece(db.uow(), owner, piece_id, title=" Psalm 23 (KJV) ", visibility="public")
+    assert (changed.title, changed.text, changed.visibility) == (
+        "Psalm 23 (KJV)",
+        "The Lord is my shepherd",
+        "public",
+    )
+    fixed = pieces.change_piece(db.uow(), owner, piece_id, text="The Lord is my shepherd; I shall not want.")
+    assert (fixed.title, fixed.word_count) == ("Psalm 23 (KJV)", 9)
+    assert pieces.get_piece(db.uow(), owner, piece_id) == fixed and db.commits == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [({"title": " "}, "title_required"), ({"text": "..."}, "text_required"),
+     ({"visibility": "x"}, "invalid_visibility"), ({"title": "x" * 301}, "title_too_long"),
+     ({"text": "a\x00b"}, "invalid_characters")],
+)  # fmt: skip
+def test_a_bad_change_is_refused_and_nothing_changes(changes: dict[str, str], code: str) -> None:
+    db, owner = FakeDatabase(), user()
+    piece_id = owned_piece(db, owner)
+    before = dict(db.tables.pieces[piece_id])
+    assert error(lambda: pieces.change_piece(db.uow(), owner, piece_id, **changes)) == (
+        ErrorKind.UNPROCESSABLE,
+        code,
+    )
+    assert db.tables.pieces[piece_id] == before
+
+
+def test_only_the_owner_changes_a_piece() -> None:
+    db, owner, other = FakeDatabase(), user(), user()
+    private, public = owned_piece(db, owner), owned_piece(db, owner, "public")
+    assert error(lambda: pieces.change_piece(db.uow(), other, private, title="x")) == (
+        ErrorKind.NOT_FOUND, "piece_not_found",
+    )  # fmt: skip
+    assert error(lambda: pieces.change_piece(db.uow(), other, public, title="x")) == (
+        ErrorKind.FORBIDDEN,
+        "not_owner",
+    )
+    assert error(lambda: pieces.change_piece(db.uow(), owner, uuid.uuid4())) == (
+        ErrorKind.NOT_FOUND,
+        "piece_not_found",
+    )
+
+
+def test_a_recited_text_stays_and_a_piece_others_recite_stays_shared() -> None:
+    db, owner, other = FakeDatabase(), user(), user()
+    mine, shared = owned_piece(db, owner), owned_piece(db, owner, "public")
+    db.add_attempt(learner_id=owner.id, piece_id=mine)
+    db.add_attempt(learner_id=other.id, piece_id=shared)
+    with pytest.raises(ServiceError) as own:
+        pieces.change_piece(db.uow(), owner, mine, text="Another text")
+    assert own.value.code == "piece_has_attempts" and "delete your attempts" in own.value.message
+    with pytest.raises(ServiceError) as theirs:
+        pieces.change_piece(db.uow(), owner, shared, text="Another text")
+    assert theirs.value.code == "piece_has_attempts" and "delete your attempts" not in theirs.value.message
+    assert error(lambda: pieces.change_piece(db.uow(), owner, shared, visibility="private")) == (
+        ErrorKind.CONFLICT, "piece_in_use",
+    )  # fmt: skip
+    assert (
+        pieces.change_piece(db.uow(), owner, shared, title="Renamed").title == "Renamed"
+    )  # the text is what counts
+    assert pieces.change_piece(db.uow(), owner, mine, visibility="public").visibility == "public"

@@ -1,11 +1,14 @@
 """What every upload would otherwise look up: may this user submit to this piece.
 
-A piece's visibility and owner never change (its owner leaving turns a public
-piece ownerless, still public), so a yes, once seen, stays a yes. A deleted
-piece or user is caught by the attempt row's foreign keys on insert, so a
-remembered answer cannot attach an attempt to a missing row; it only saves
-the lookup query (a round trip per upload). One per database, kept by the
-container.
+Only an owner's yes is remembered. A piece's owner never changes while it
+exists (an owner leaving deletes their private pieces and leaves public
+ones ownerless, and the owner is gone), so that yes stays a yes. Its
+visibility may change (``PATCH /api/v1/pieces/{id}``: a public piece made
+private), and several web processes each keep their own memory, so anyone
+else's yes is looked up on every upload. A deleted piece is caught by the
+attempt row's foreign key on insert, so a remembered answer cannot attach
+an attempt to a missing row; it only saves the lookup query (a round trip
+per upload). One per database, kept by the container.
 """
 
 from __future__ import annotations
@@ -14,13 +17,11 @@ import threading
 import uuid
 from collections import OrderedDict
 
-PUBLIC = uuid.UUID(int=0)
-
 
 class KnownIds:
     def __init__(self, capacity: int = 10_000) -> None:
         self._capacity = capacity
-        self._owners: OrderedDict[uuid.UUID, uuid.UUID] = OrderedDict()  # piece -> owner, or PUBLIC
+        self._owners: OrderedDict[uuid.UUID, uuid.UUID] = OrderedDict()  # piece -> owner
         self._lock = threading.Lock()
 
     def may_submit(self, piece_id: uuid.UUID, user_id: uuid.UUID) -> bool:
@@ -29,11 +30,11 @@ class KnownIds:
             if owner is None:
                 return False
             self._owners.move_to_end(piece_id)
-            return owner in (PUBLIC, user_id)
+            return owner == user_id
 
-    def remember(self, piece_id: uuid.UUID, owner_id: uuid.UUID | None, public: bool) -> None:
+    def remember_owner(self, piece_id: uuid.UUID, owner_id: uuid.UUID) -> None:
         with self._lock:
-            self._owners[piece_id] = PUBLIC if public or owner_id is None else owner_id
+            self._owners[piece_id] = owner_id
             while len(self._owners) > self._capacity:
                 self._owners.popitem(last=False)
 

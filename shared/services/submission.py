@@ -121,15 +121,17 @@ def _discard(storage: Storage, key: str) -> None:
 def allowed_piece(
     uow: UnitOfWorkPort, learner_id: uuid.UUID, piece_id: uuid.UUID, known: KnownIds
 ) -> uuid.UUID:
-    """The piece, if it is the learner's own or public (from memory, or one round
-    trip); any other piece is reported exactly as an unknown one."""
+    """The piece, if it is the learner's own (from memory, or one round trip) or public
+    (one round trip: it may have been made private); any other piece is reported exactly
+    as an unknown one."""
     if known.may_submit(piece_id, learner_id):
         return piece_id
     found = uow.pieces.access(piece_id)
     public = found is not None and found.visibility == "public"
     if found is None or not (public or found.owner_id == learner_id):
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
-    known.remember(piece_id, found.owner_id, public)
+    if found.owner_id == learner_id:
+        known.remember_owner(piece_id, learner_id)
     return piece_id
 
 

@@ -307,3 +307,15 @@ def test_deleting_a_piece_deletes_the_owners_attempts_on_it(client: FlaskClient,
     assert client.get(f"/api/v1/attempts/{on_piece}").status_code == 404
     assert client.get(f"/api/v1/attempts/{elsewhere}").status_code == 200
     assert client.delete(f"/api/v1/pieces/{piece_id}").status_code == 404
+
+
+def test_a_piece_made_private_takes_no_more_uploads_from_others(client: FlaskClient, wav: bytes) -> None:
+    piece_id = make_piece(client)
+    client.patch(f"/api/v1/pieces/{piece_id}", json={"visibility": "public"})
+    stranger = as_learner(client.application.test_client())
+    refused = post_recording(stranger, piece_id, b"not audio at all, but the piece was allowed" * 10)
+    assert refused.status_code in (415, 422)  # nothing stored, so nothing keeps the piece shared
+    assert client.patch(f"/api/v1/pieces/{piece_id}", json={"visibility": "private"}).status_code == 200
+    after = post_recording(stranger, piece_id, wav)
+    assert (after.status_code, error_code(after)) == (404, "piece_not_found")
+    assert post_recording(client, piece_id, wav).status_code == 202  # the owner still records

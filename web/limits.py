@@ -43,6 +43,8 @@ PER_LEARNER_WRITES = (
     "admin.delete_user",
     "pages.create_piece",
     "pages.delete_attempt",
+    "pages.save_piece",
+    "pages.delete_piece",
     "pages.change_password",
     "pages.delete_account",
 )

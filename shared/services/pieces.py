@@ -72,10 +72,26 @@ def change_piece(
     return _view(changed, owner)
 
 
-def owned_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) -> PieceRecord:
-    """The owner's piece, locked for a change. Another's private piece is an unknown id;
-    a public one they may read but not change."""
-    piece = uow.pieces.lock(piece_id)
+@dataclass(frozen=True)
+class EditablePiece:
+    """What the owner's edit form shows: the piece, and what may no longer change."""
+
+    piece: PieceView
+    text_fixed: bool  # somebody has recited it
+    recited_by_others: bool  # so it stays public and cannot be deleted
+
+
+def editable_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) -> EditablePiece:
+    piece = owned_piece(uow, owner, piece_id, lock=False)
+    others = uow.attempts.count_on_piece(piece.id, except_learner=owner.id) > 0
+    fixed = others or uow.attempts.count_on_piece(piece.id) > 0
+    return EditablePiece(_view(piece, owner), fixed, others)
+
+
+def owned_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID, lock: bool = True) -> PieceRecord:
+    """The owner's piece, locked for a change unless ``lock`` is False. Another's private
+    piece is an unknown id; a public one they may read but not change."""
+    piece = uow.pieces.lock(piece_id) if lock else uow.pieces.get(piece_id)
     if piece is None or (piece.owner_id != owner.id and piece.visibility != "public"):
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     if piece.owner_id != owner.id:

@@ -154,6 +154,7 @@ def test_every_page_passes_axe_and_fits_the_width(
         "library": "/library",
         "account": "/account",
         "practice": f"/pieces/{recorded['piece']}/practice",
+        "edit": f"/pieces/{recorded['piece']}/edit",
         "result": f"/attempts/{recorded['attempt']}",
         "history": f"/pieces/{recorded['piece']}/history",
     }

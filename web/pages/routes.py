@@ -57,7 +57,8 @@ def library() -> str:
     with container().uow() as uow:
         items, total = pieces.list_pieces(uow, user, LIBRARY_SIZE, (page - 1) * LIBRARY_SIZE, search=query)
     shown = Shown.of(page, total, len(items))
-    return render_template("library.html", pieces=items, query=query, shown=shown)
+    deleted = request.args.get("deleted") == "1"  # where deleting a piece lands
+    return render_template("library.html", pieces=items, query=query, shown=shown, deleted=deleted)
 
 
 @pages.post("/library")

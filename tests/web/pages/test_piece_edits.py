@@ -1,0 +1,66 @@
+"""The owner's edit page for a piece, through Flask's test client on the embedded database."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.support.pages import add_piece, csrf, signed_in, stored_attempt
+
+
+def test_the_owner_renames_shares_and_corrects_an_unrecited_piece(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, "Psalm 23", "The Lord is my shepard")
+    assert f'href="/pieces/{piece_id}/edit"' in client.get(f"/pieces/{piece_id}/practice").text
+    form = client.get(f"/pieces/{piece_id}/edit").text
+    assert (
+        'value="Psalm 23"' in form and "The Lord is my shepard</textarea>" in form and "readonly" not in form
+    )
+    fields = {"title": "Psalm 23 (KJV)", "text": "The Lord is my shepherd", "visibility": "public"}
+    saved = client.post(f"/pieces/{piece_id}/edit", data={**fields, "csrf_token": csrf(client)})
+    assert saved.status_code == 302 and saved.headers["Location"] == f"/pieces/{piece_id}/practice"
+    assert "<h1>Psalm 23 (KJV)</h1>" in client.get(saved.headers["Location"]).text
+    assert "The Lord is my shepherd</textarea>" in client.get(f"/pieces/{piece_id}/edit").text
+    assert "public, yours" in client.get("/library").text
+
+
+def test_a_refused_change_keeps_what_was_typed_and_says_why(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    typed = {"title": "   ", "text": "A corrected text I typed", "visibility": "private"}
+    refused = client.post(f"/pieces/{piece_id}/edit", data={**typed, "csrf_token": csrf(client)})
+    assert refused.status_code == 422 and "A piece needs a title." in refused.text
+    assert "A corrected text I typed</textarea>" in refused.text
+
+
+def test_a_recited_text_is_shown_fixed_and_a_piece_others_recite_stays(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, visibility="public")
+    stored_attempt(app, "ada", piece_id, status="done")
+    form = client.get(f"/pieces/{piece_id}/edit").text
+    assert "readonly" in form and "add it to the library as a new piece" in form and 'value="private"' in form
+    signed_in(app, "bob")
+    stored_attempt(app, "bob", piece_id, status="queued")
+    form = client.get(f"/pieces/{piece_id}/edit").text
+    assert 'value="private"' not in form and "cannot be deleted" in form
+    forced = client.post(f"/pieces/{piece_id}/delete", data={"csrf_token": csrf(client)})  # a stale form
+    assert forced.status_code == 409 and "Other learners are practising this piece" in forced.text
+    hidden = client.post(
+        f"/pieces/{piece_id}/edit", data={"visibility": "private", "csrf_token": csrf(client)}
+    )
+    assert hidden.status_code == 409
+
+
+def test_only_the_owner_may_edit_and_deleting_takes_the_owners_attempts(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    private, public = add_piece(client), add_piece(client, "Shared", visibility="public")
+    attempt = stored_attempt(app, "ada", private, status="failed")
+    bob = signed_in(app, "bob")
+    assert bob.get(f"/pieces/{private}/edit").status_code == 404
+    assert bob.get(f"/pieces/{public}/edit").status_code == 403
+    assert f"/pieces/{public}/edit" not in bob.get(f"/pieces/{public}/practice").text
+    assert bob.post(f"/pieces/{private}/delete", data={"csrf_token": csrf(bob)}).status_code == 404
+    gone = client.post(f"/pieces/{private}/delete", data={"csrf_token": csrf(client)})
+    assert gone.status_code == 302 and gone.headers["Location"] == "/library?deleted=1"
+    assert "your attempts on it are deleted" in client.get(gone.headers["Location"]).text
+    assert client.get(f"/pieces/{private}/practice").status_code == 404
+    assert client.get(f"/attempts/{attempt}").status_code == 404

@@ -40,15 +40,10 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     owner = current_learner()
-    body = json_object("Send a JSON object with title and text.")
-    title, text = body.get("title"), body.get("text")
-    visibility = body.get("visibility", "private")
-    if not isinstance(title, str) or not isinstance(text, str) or not isinstance(visibility, str):
-        raise ServiceError(
-            ErrorKind.UNPROCESSABLE, "invalid_piece", "title, text and visibility must be strings."
-        )
+    fields = _piece_fields(json_object("Send a JSON object with title and text."), ("title", "text"))
+    title, text = str(fields["title"]), str(fields["text"])
     with container().uow() as uow:
-        piece = pieces.create_piece(uow, owner, title, text, visibility)
+        piece = pieces.create_piece(uow, owner, title, text, fields["visibility"] or "private")
     location = url_for("api.get_piece", piece_id=piece.id)
     return jsonify(_piece_json(piece)), 201, {"Location": location}
 
@@ -131,12 +126,7 @@ def change_piece(piece_id: str) -> Response:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     owner = current_learner()
-    body = json_object("Send a JSON object with any of title, text and visibility.")
-    fields = {name: body.get(name) for name in ("title", "text", "visibility")}
-    if any(value is not None and not isinstance(value, str) for value in fields.values()):
-        raise ServiceError(
-            ErrorKind.UNPROCESSABLE, "invalid_piece", "title, text and visibility must be strings."
-        )
+    fields = _piece_fields(json_object("Send a JSON object with any of title, text and visibility."))
     with container().uow() as uow:
         piece = pieces.change_piece(uow, owner, parse_uuid(piece_id, "piece"), **fields)
     return jsonify(_piece_json(piece))
@@ -164,6 +154,17 @@ def delete_piece(piece_id: str) -> Response:
     with deps.uow() as uow:
         erasure.delete_piece(uow, deps.storage, owner, parse_uuid(piece_id, "piece"))
     return make_response("", 204)
+
+
+def _piece_fields(body: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, str | None]:
+    """title, text and visibility as sent (None when absent); anything but a string is refused."""
+    fields = {name: body.get(name) for name in ("title", "text", "visibility")}
+    wrong = any(value is not None and not isinstance(value, str) for value in fields.values())
+    if wrong or any(fields[name] is None for name in required):
+        raise ServiceError(
+            ErrorKind.UNPROCESSABLE, "invalid_piece", "title, text and visibility must be strings."
+        )
+    return fields
 
 
 def _piece_json(piece: pieces.PieceView) -> dict[str, Any]:

@@ -89,13 +89,17 @@ def complete_upload(
     fmt = _check_object(storage, grant)
     row = NewAttempt(grant.attempt_id, learner_id, grant.piece_id, grant.key, grant.sha256, grant.size, fmt)
     try:
-        uow.attempts.add(row)
+        added = uow.attempts.add(row)
         uow.commit()
     except Conflict:
         uow.rollback()  # a concurrent completion of the same upload won
         if uow.attempts.get(grant.attempt_id) is None:
             raise
         return Submitted(grant.attempt_id, created=False)
+    if not added:  # the piece was made private or deleted since the check above
+        known.forget(grant.piece_id)
+        allowed_piece(uow, learner_id, grant.piece_id, known)
+        raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     send_after_commit(enqueue, grant.attempt_id)
     return Submitted(grant.attempt_id, created=True)
 

@@ -41,8 +41,8 @@ def delete_piece(uow: UnitOfWorkPort, storage: Storage, owner: UserView, piece_i
 
 def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) -> int:
     """Every attempt (recordings, transcripts, scores), session and token of the
-    user, their private pieces, and the user. Public pieces stay, without an
-    owner: other learners may be practising them. Returns the attempts deleted."""
+    user, their pieces, and the user. A piece another learner has recited stays,
+    without an owner: their results read it. Returns the attempts deleted."""
     user = uow.users.get(user_id)
     if user is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")

@@ -82,6 +82,8 @@ def submit_attempt(
         return replayed
     if not added:
         _discard(storage, stored.key)
+        known.forget(piece_id)
+        allowed_piece(uow, learner_id, piece_id, known)  # made private or deleted since: 404
         raise _queue_full(max_queued or 0)
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)

@@ -52,9 +52,9 @@ class FakePieces:
         return [PieceRecord(**r) for r in rows[offset : offset + limit]], len(rows)
 
     def release(self, owner_id: uuid.UUID) -> None:
-        pieces = self._tables().pieces
+        pieces, attempts = self._tables().pieces, self._tables().attempts.values()
         for piece_id, row in list(pieces.items()):
-            if row["owner_id"] == owner_id and row["visibility"] == "private":
+            if row["owner_id"] == owner_id and not any(a["piece_id"] == piece_id for a in attempts):
                 del pieces[piece_id]
             elif row["owner_id"] == owner_id:
                 row["owner_id"] = None

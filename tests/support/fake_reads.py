@@ -31,9 +31,12 @@ class AttemptReads:
         tables, row = self._tables(), vars(attempt)
         if max_open is not None and self.count_open(attempt.learner_id, max_open) >= max_open:
             return False  # as the SQL: a full queue inserts nothing, so nothing conflicts
+        piece = tables.pieces.get(attempt.piece_id)
+        if piece is None or piece["visibility"] != "public" and piece["owner_id"] != attempt.learner_id:
+            return False  # as the SQL: only into a piece the learner may recite
         taken = attempt.id in tables.attempts or self._keyed_row(attempt.learner_id, attempt.idempotency_key)
-        if taken or attempt.piece_id not in tables.pieces:
-            raise Conflict(f"attempt {attempt.id}: key taken or piece missing")  # the keys the table has
+        if taken:
+            raise Conflict(f"attempt {attempt.id}: key taken")  # the keys the table has
         now = utcnow()
         tables.attempts[attempt.id] = row | {
             "status": "queued", "stage": "uploaded", "delivery_count": 0, "worker_id": None,

@@ -148,7 +148,7 @@ def change_password() -> Response:
 @auth.delete("/me")
 def delete_me() -> Response:
     """Delete the account: every attempt, recording, transcript and score, every token
-    and session, and the user's private pieces (public ones stay, without an owner).
+    and session, and the user's pieces (those another learner has recited stay, without an owner).
     ---
     summary: Delete my account
     tags: [auth]

@@ -36,7 +36,6 @@ A = models.Attempt
 # One prepared INSERT on the session's connection rather than the ORM's unit
 # of work: it runs on every upload, nothing needs the object afterwards, and
 # building a new statement per upload cost a tenth of the request's CPU.
-_INSERT_ATTEMPT = insert(cast(Table, A.__table__))
 # Every upload counts, on ix_attempts_learner_open, stopping after at_most rows.
 _OPEN = select(A.id).where(A.learner_id == bindparam("learner_id"), models.OPEN_STATUS)
 _COUNT_OPEN = select(func.count()).select_from(_OPEN.limit(bindparam("at_most")).subquery())
@@ -45,12 +44,26 @@ _COUNT_OPEN = select(func.count()).select_from(_OPEN.limit(bindparam("at_most"))
 _NEW_ROW = ("id", "learner_id", "piece_id", "storage_key", "sha256", "size_bytes", "format",
             "idempotency_key", "status", "stage", "delivery_count", "warnings", "created_at",
             "queued_at")  # fmt: skip
+# And only while the learner may still recite the piece, read under a share lock:
+# the owner making it private (or deleting it) holds the row, and once that commits
+# Postgres re-reads the row, so an upload that began while the piece was public
+# cannot slip an attempt into a piece that is now private.
+_NO_CAP = 2**31 - 1
+_PIECE = models.Piece
+_MAY_RECITE = (
+    select(_PIECE.id)
+    .where(
+        _PIECE.id == bindparam("piece_id"),
+        or_(_PIECE.owner_id == bindparam("learner_id"), _PIECE.visibility == "public"),
+    )
+    .with_for_update(read=True)
+)
 _INSERT_WITHIN_CAP = (
     insert(cast(Table, A.__table__))
     .from_select(
         _NEW_ROW,
         select(*(bindparam(name, type_=A.__table__.c[name].type) for name in _NEW_ROW)).where(
-            _COUNT_OPEN.scalar_subquery() < bindparam("at_most")
+            _COUNT_OPEN.scalar_subquery() < bindparam("at_most"), _MAY_RECITE.exists()
         ),
     )
     .returning(A.id)
@@ -165,13 +178,11 @@ class SqlAttempts:
         return attempt_record(attempt) if attempt else None
 
     def add(self, attempt: NewAttempt, max_open: int | None = None) -> bool:
+        at_most = _NO_CAP if max_open is None else max_open
         try:
-            if max_open is None:
-                self._session.connection().execute(_INSERT_ATTEMPT, vars(attempt))
-                return True
             now = utcnow()
             fixed = {"status": "queued", "stage": "uploaded", "delivery_count": 0, "warnings": [],
-                     "created_at": now, "queued_at": now, "at_most": max_open}  # fmt: skip
+                     "created_at": now, "queued_at": now, "at_most": at_most}  # fmt: skip
             result = self._session.connection().execute(_INSERT_WITHIN_CAP, vars(attempt) | fixed)
             return result.first() is not None  # (rowcount came back -1 here on Postgres)
         except IntegrityError as exc:

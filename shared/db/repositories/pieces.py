@@ -57,7 +57,8 @@ class SqlPieces:
         return [_record(p) for p in rows], total
 
     def release(self, owner_id: uuid.UUID) -> None:
-        self._session.execute(delete(P).where(P.owner_id == owner_id, P.visibility == "private"))
+        recited = select(models.Attempt.id).where(models.Attempt.piece_id == P.id).exists()
+        self._session.execute(delete(P).where(P.owner_id == owner_id, ~recited))
         self._session.execute(update(P).where(P.owner_id == owner_id).values(owner_id=None))
 
     def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:

@@ -59,7 +59,8 @@ class PieceRepository(Protocol):
         ...
 
     def release(self, owner_id: uuid.UUID) -> None:
-        """The owner leaves: their private pieces go, their public ones stay without an owner."""
+        """The owner leaves (their attempts already gone): pieces nobody else has recited
+        go; the others stay, without an owner, for the learners whose results read them."""
         ...
 
     def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:
@@ -127,9 +128,11 @@ class AttemptRepository(Protocol):
 
     def add(self, attempt: NewAttempt, max_open: int | None = None) -> bool:
         """Insert it now (one statement); ``Conflict`` on a key reused by the learner,
-        an id taken, or a piece or learner that does not exist. With ``max_open``,
-        only while the learner has fewer attempts queued or being processed (the
-        same statement counts them): False when it had that many and nothing was added."""
+        an id taken, or a learner that does not exist. Only while the learner may
+        recite the piece (theirs, or public; read under a share lock, so a piece being
+        made private or deleted is read as it ends up) and, with ``max_open``, has
+        fewer attempts queued or being processed (the same statement counts them):
+        False when nothing was added for either reason."""
         ...
 
     def keyed(self, learner_id: uuid.UUID, key: str) -> KeyedAttempt | None:

@@ -50,18 +50,24 @@ def test_deleting_attempts_deletes_their_results_and_unshared_transcripts(world:
         assert uow.results.latest_score(sharer) is not None and uow.results.analysis(sharer) is not None
 
 
-def test_a_leaving_owners_private_pieces_go_and_public_ones_stay_without_owner(world: World) -> None:
+def test_a_leaving_owners_pieces_go_unless_someone_else_recited_them(world: World) -> None:
     owner, other = world.add_user(), world.add_user()
     with world.uow() as uow:
         private = uow.pieces.add(owner, "mine", "a b", "private", utcnow())
-        public = uow.pieces.add(owner, "ours", "c d", "public", utcnow())
+        unrecited = uow.pieces.add(owner, "shared, unread", "c d", "public", utcnow())
+        recited = uow.pieces.add(owner, "ours", "c d", "public", utcnow())
+        unshared = uow.pieces.add(owner, "made private, recited before", "c d", "private", utcnow())
         theirs = uow.pieces.add(other, "theirs", "e f", "private", utcnow())
         uow.commit()
+    world.add_attempt(learner_id=other, piece_id=recited.id)
+    world.add_attempt(learner_id=other, piece_id=unshared.id)  # the foreign key would refuse deleting it
     with world.uow() as uow:
         uow.pieces.release(owner)
         uow.commit()
     with world.uow() as uow:
-        assert uow.pieces.get(private.id) is None
-        kept = uow.pieces.get(public.id)
+        assert uow.pieces.get(private.id) is None and uow.pieces.get(unrecited.id) is None
+        kept = uow.pieces.get(recited.id)
         assert kept is not None and (kept.owner_id, kept.visibility, kept.title) == (None, "public", "ours")
         assert uow.pieces.get(theirs.id) == theirs
+        left = uow.pieces.get(unshared.id)
+        assert left is not None and left.owner_id is None

@@ -50,7 +50,7 @@ def test_an_added_attempt_is_queued_and_found_by_its_key(world: World) -> None:
         assert uow.attempts.keyed(world.add_user(), "key-1") is None  # keys are per learner
 
 
-def test_a_reused_key_a_taken_id_or_a_missing_piece_conflicts(world: World) -> None:
+def test_a_reused_key_or_a_taken_id_conflicts(world: World) -> None:
     learner, other = world.add_user(), world.add_user()
     piece = new_piece(world, learner, "public")
     first = new(learner, piece, "k")
@@ -58,11 +58,24 @@ def test_a_reused_key_a_taken_id_or_a_missing_piece_conflicts(world: World) -> N
     add(world, new(other, piece, "k"))  # another learner's "k"
     add(world, new(learner, piece))  # no key: never collides
     add(world, new(learner, piece))
-    for clash in (new(learner, piece, "k"), first, new(learner, uuid.uuid4())):
+    for clash in (new(learner, piece, "k"), first):
         with world.uow() as uow, pytest.raises(Conflict):
             uow.attempts.add(clash)
     with world.uow() as uow:
         assert uow.attempts.count_open(learner, at_most=10) == 3
+
+
+def test_only_a_piece_the_learner_may_recite_takes_an_attempt(world: World) -> None:
+    owner, other = world.add_user(), world.add_user()
+    private, public = new_piece(world, owner), new_piece(world, owner, "public")
+    with world.uow() as uow:
+        assert uow.attempts.add(new(owner, private)) and uow.attempts.add(new(other, public))
+        for refused in (new(other, private), new(other, uuid.uuid4())):  # another's private piece, none
+            assert not uow.attempts.add(refused)
+            assert not uow.attempts.add(refused, max_open=10)
+        uow.commit()
+    with world.uow() as uow:
+        assert (uow.attempts.count_on_piece(private), uow.attempts.count_on_piece(public)) == (1, 1)
 
 
 def test_open_attempts_are_the_queued_and_processing_ones(world: World) -> None:
@@ -99,7 +112,7 @@ def test_a_capped_add_inserts_only_while_the_learner_has_room(world: World) -> N
     found = (row["status"], row["stage"], row["delivery_count"], row["sha256"])
     assert found == ("queued", "uploaded", 0, "a" * 64)
     with world.uow() as uow, pytest.raises(Conflict):  # with room, the keys still hold
-        uow.attempts.add(new(learner, uuid.uuid4()), max_open=10)
+        uow.attempts.add(third, max_open=10)
 
 
 def test_piece_access_is_owner_and_visibility(world: World) -> None:

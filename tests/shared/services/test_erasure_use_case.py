@@ -36,21 +36,24 @@ def test_deleting_an_attempt_removes_its_recording_and_row_and_no_one_elses(tmp_
 
 
 @pytest.mark.usefixtures("cheap_argon2")
-def test_deleting_an_account_removes_everything_but_its_public_pieces(tmp_path: Path) -> None:
+def test_deleting_an_account_removes_everything_but_the_pieces_others_recite(tmp_path: Path) -> None:
     db, storage = FakeDatabase(), LocalStorage(tmp_path)
     ada = users.sign_up(db.uow(), "ada", "correct horse")
     attempts = [stored_attempt(db, storage, ada.id) for _ in range(2)]
     keys = [db.attempt(a)["storage_key"] for a in attempts]
     with db.uow() as uow:
         public = uow.pieces.add(ada.id, "ours", "a b", "public", utcnow())
+        unread = uow.pieces.add(ada.id, "shared, unread", "a b", "public", utcnow())
         private = uow.pieces.add(ada.id, "mine", "c d", "private", utcnow())
         uow.commit()
+    db.add_attempt(piece_id=public.id)  # another learner practises it
     session = credentials.start_session(db.uow(), ada, timedelta(hours=1))
     _, token = credentials.create_token(db.uow(), ada, "ci")
     assert erasure.delete_account(db.uow(), storage, ada.id) == 2
     assert not any(storage.exists(k) for k in keys)
     assert ada.id not in db.tables.users and not set(attempts) & set(db.tables.attempts)
-    assert private.id not in db.tables.pieces and db.tables.pieces[public.id]["owner_id"] is None
+    assert private.id not in db.tables.pieces and unread.id not in db.tables.pieces
+    assert db.tables.pieces[public.id]["owner_id"] is None
     assert credentials.session_user(db.uow(), session.secret) is None
     assert credentials.token_user(db.uow(), token) is None
     with pytest.raises(ServiceError) as raised:

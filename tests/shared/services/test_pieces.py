@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from shared.container import Container
 from shared.db import models
+from shared.db.repositories.records import NewAttempt
 from shared.services import pieces, users
 from shared.services.errors import ServiceError
 
@@ -53,3 +55,34 @@ def test_an_upload_waits_for_a_text_change_and_then_blocks_the_next(pg: Containe
     with pytest.raises(ServiceError) as refused, pg.uow() as uow:
         pieces.change_piece(uow, owner, piece_id, text="Something else")
     assert refused.value.code == "piece_has_attempts"
+
+
+def test_an_upload_in_flight_gets_no_attempt_into_a_piece_made_private(pg: Container) -> None:
+    with pg.uow() as uow:
+        owner = users.ensure_user(uow, f"o-{uuid.uuid4().hex[:8]}")
+        stranger = users.ensure_user(uow, f"s-{uuid.uuid4().hex[:8]}")
+    with pg.uow() as uow:
+        piece_id = pieces.create_piece(uow, owner, "Psalm", "The Lord is my shepherd", "public").id
+    inserting, added = threading.Event(), []
+
+    def insert_the_stranger_attempt() -> None:  # the upload's last step, after its access check
+        with pg.uow() as uow:
+            inserting.set()
+            row = NewAttempt(uuid.uuid4(), stranger.id, piece_id, "k", "0" * 64, 1, "wav")
+            added.append(uow.attempts.add(row, max_open=10))
+            uow.commit()
+
+    uploader = threading.Thread(target=insert_the_stranger_attempt)
+    with pg.uow() as uow:
+        pieces.owned_piece(uow, owner, piece_id)  # locked, as change_piece does
+        assert uow.attempts.count_on_piece(piece_id, except_learner=owner.id) == 0
+        uploader.start()
+        inserting.wait(5)
+        time.sleep(0.3)  # the insert is now waiting on the piece's row
+        assert not added
+        uow.pieces.change(piece_id, "Psalm", "The Lord is my shepherd", "private")
+        uow.commit()
+    uploader.join(5)
+    assert added == [False]  # it read the piece as committed: private
+    with pg.uow() as uow:
+        assert uow.attempts.count_on_piece(piece_id) == 0

@@ -19,7 +19,8 @@ from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
 from shared.services.submission import Submission, submit_attempt
 from shared.storage.local import LocalStorage
-from tests.support.fake_uow import FakeDatabase
+from shared.storage.port import Readable
+from tests.support.fake_uow import FakeDatabase, FakeUnitOfWork
 
 MAX_BYTES = 1_000_000
 
@@ -112,3 +113,29 @@ def test_not_audio_is_refused_and_a_broken_broker_loses_nothing(storage: LocalSt
     submission = Submission(learner, piece_id, io.BytesIO(wav()))
     attempt_id = submit_attempt(db.uow(), storage, broken, submission, MAX_BYTES).attempt_id
     assert db.attempt(attempt_id)["status"] == "queued"  # the sweeper re-sends it
+
+
+class PrivatisingStorage(LocalStorage):
+    """Storage during whose put the owner makes the piece private: the upload is in flight.
+    (The change is made in the submitting unit of work, which the fake isolates as a snapshot;
+    Postgres, reading committed rows, sees the owner's commit the same way.)"""
+
+    def __init__(self, root: Path, uow: FakeUnitOfWork, piece_id: uuid.UUID) -> None:
+        super().__init__(root)
+        self.uow, self.piece_id = uow, piece_id
+
+    def put(self, key: str, stream: Readable, content_type: str) -> None:
+        super().put(key, stream, content_type)
+        self.uow.pieces.change(self.piece_id, "t", "one two", "private")
+
+
+def test_a_piece_made_private_during_an_upload_gets_no_attempt_and_keeps_no_recording(tmp_path: Path) -> None:
+    db, sent, owner, stranger = FakeDatabase(), Sent(), uuid.uuid4(), uuid.uuid4()
+    piece_id = piece(db, owner, "public")
+    uow = db.uow()
+    storage = PrivatisingStorage(tmp_path, uow, piece_id)
+    submission = Submission(stranger, piece_id, io.BytesIO(wav()))
+    with pytest.raises(ServiceError) as refused:
+        submit_attempt(uow, storage, sent, submission, MAX_BYTES, KnownIds(), max_queued=5)
+    assert (refused.value.kind, refused.value.code) == (ErrorKind.NOT_FOUND, "piece_not_found")
+    assert db.tables.attempts == {} and sent == [] and not any(p.is_file() for p in tmp_path.rglob("*"))

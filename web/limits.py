@@ -50,6 +50,8 @@ PER_LEARNER_WRITES = (
 )
 # The sign-in and sign-up forms guess passwords as well as the API does.
 PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up", "pages.sign_in_submit", "pages.sign_up_submit")
+# Where a signed-in session types its password again: guesses as fast as sign-in allows, no faster.
+PER_LEARNER_PASSWORD = ("auth.change_password", "pages.change_password", "pages.delete_account")
 UNLIMITED_BLUEPRINTS = ("health", "openapi")
 
 
@@ -91,6 +93,7 @@ def install(app: Flask, settings: Settings) -> Limiter:
     _share(app, limiter, "uploads", PER_LEARNER_UPLOADS, settings.rate_limit_uploads, learner_or_ip)
     _share(app, limiter, "writes", PER_LEARNER_WRITES, settings.rate_limit_writes, learner_or_ip)
     _share(app, limiter, "sign-in", PER_IP_SIGN_IN, settings.rate_limit_sign_in, client_ip)
+    _share(app, limiter, "password", PER_LEARNER_PASSWORD, settings.rate_limit_sign_in, learner_or_ip)
     return limiter
 
 

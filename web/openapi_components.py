@@ -103,6 +103,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "PieceChanges": {
         "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": 300},
             "text": {"type": "string", "minLength": 1, "maxLength": 200000},

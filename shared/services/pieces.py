@@ -65,7 +65,7 @@ def change_piece(
     if text != piece.text and (others or uow.attempts.count_on_piece(piece.id)):
         message = TEXT_FIXED + (" Add the new text as a new piece." if others else OWN_ATTEMPTS)
         raise ServiceError(ErrorKind.CONFLICT, "piece_has_attempts", message)
-    if visibility == "private" and others:
+    if visibility == "private" and piece.visibility == "public" and others:
         raise ServiceError(ErrorKind.CONFLICT, "piece_in_use", IN_USE)
     changed = uow.pieces.change(piece.id, title, text, visibility)
     uow.commit()
@@ -78,7 +78,7 @@ class EditablePiece:
 
     piece: PieceView
     text_fixed: bool  # somebody has recited it
-    recited_by_others: bool  # so it stays public and cannot be deleted
+    recited_by_others: bool  # so it stays public, cannot be deleted, and its text stays
 
 
 def editable_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) -> EditablePiece:
@@ -110,6 +110,8 @@ def _checked(title: str, text: str, visibility: str) -> tuple[str, str, str]:
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "text_too_long", f"Texts are limited to {MAX_TEXT_CHARS} characters."
         )
+    # Browsers send a textarea's line breaks as CRLF: one text whichever way it came.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     title, text = storable(title.strip(), "title"), storable(text.strip(), "text")
     if not title:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")

@@ -90,10 +90,15 @@ def authenticate(uow: UnitOfWorkPort, handle: str, password: str) -> UserView:
 def change_password(uow: UnitOfWorkPort, who: UserView, current: str, new: str) -> UserView:
     """The user's own change: the current password first. Every session ends and
     every API token is revoked (``set_password``)."""
+    confirm_password(uow, who, current)
+    return set_password(uow, who.handle, new)
+
+
+def confirm_password(uow: UnitOfWorkPort, who: UserView, password: str) -> None:
+    """Before a change an unattended session must not make: the user's password again."""
     user = uow.users.get(who.id)
-    if user is None or not passwords.verify(user.password_hash, current):
+    if user is None or not passwords.verify(user.password_hash, password):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "wrong_password", "The current password is wrong.")
-    return set_password(uow, user.handle, new)
 
 
 def set_password(uow: UnitOfWorkPort, handle: str, password: str) -> UserView:

@@ -292,6 +292,13 @@ def test_a_piece_is_changed_by_its_owner_and_its_text_fixed_once_recited(
     assert (kept.status_code, error_code(kept)) == (409, "piece_in_use")
     wrong = client.patch(f"/api/v1/pieces/{piece_id}", json={"title": 5})
     assert (wrong.status_code, error_code(wrong)) == (422, "invalid_piece")
+    misspelt = client.patch(f"/api/v1/pieces/{piece_id}", json={"visiblity": "private"})
+    assert (misspelt.status_code, error_code(misspelt)) == (422, "invalid_piece_change")
+    assert "visiblity" in misspelt.get_json()["error"]["message"]
+    assert error_code(client.patch(f"/api/v1/pieces/{piece_id}", json={})) == "invalid_piece_change"
+    assert client.get(f"/api/v1/pieces/{piece_id}").get_json()["visibility"] == "public"
+    empty = client.post("/api/v1/pieces", json={"title": "t", "text": "w", "visibility": ""})
+    assert (empty.status_code, error_code(empty)) == (422, "invalid_visibility")
     assert (
         client.get(f"/api/v1/pieces/{piece_id}").get_json()["text"]
         == "The Lord is my shepherd; I shall not want."

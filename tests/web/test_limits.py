@@ -99,6 +99,14 @@ def test_the_sign_in_page_shares_the_sign_in_limit_and_says_it_in_words(
     assert sign_up.status_code == 429  # and sign-up with it: handles are probed there
 
 
+def test_password_guesses_from_a_session_are_limited_as_sign_in_is(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in=f"{LIMIT} per minute")
+    token = token_for(pair[0].extensions["recital"].settings)
+    guess = {"current_password": "a guess", "new_password": "a new password"}
+    responses = burst(pair, 3 * LIMIT, "POST", "/api/v1/auth/password", json=guess, headers=bearer(token))
+    assert_exact(responses, 422)  # wrong_password, then rate_limited
+
+
 def test_a_spoofed_forwarded_for_resets_nothing(tmp_path: Path, limits_redis: str) -> None:
     pair = apps(tmp_path, limits_redis, rate_limit_per_ip=f"{LIMIT} per minute", trusted_proxies=1)
     token = token_for(pair[0].extensions["recital"].settings)

@@ -16,6 +16,8 @@ from web.identity import current_learner
 from web.ids import parse_uuid
 from web.params import page_args
 
+PIECE_FIELDS = ("title", "text", "visibility")
+
 
 @api.post("/pieces")
 def create_piece() -> tuple[Response, int, dict[str, str]]:
@@ -43,7 +45,8 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
     fields = _piece_fields(json_object("Send a JSON object with title and text."), ("title", "text"))
     title, text = str(fields["title"]), str(fields["text"])
     with container().uow() as uow:
-        piece = pieces.create_piece(uow, owner, title, text, fields["visibility"] or "private")
+        visibility = "private" if fields["visibility"] is None else fields["visibility"]
+        piece = pieces.create_piece(uow, owner, title, text, visibility)
     location = url_for("api.get_piece", piece_id=piece.id)
     return jsonify(_piece_json(piece)), 201, {"Location": location}
 
@@ -126,7 +129,13 @@ def change_piece(piece_id: str) -> Response:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     owner = current_learner()
-    fields = _piece_fields(json_object("Send a JSON object with any of title, text and visibility."))
+    body = json_object("Send a JSON object with any of title, text and visibility.")
+    unknown = sorted(set(body) - set(PIECE_FIELDS))
+    if unknown or not body:  # a misspelt "visiblity" must not leave a piece public unnoticed
+        named = f"{', '.join(unknown)}: not a field of a piece. " if unknown else ""
+        message = f"{named}Send any of title, text and visibility."
+        raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_piece_change", message)
+    fields = _piece_fields(body)
     with container().uow() as uow:
         piece = pieces.change_piece(uow, owner, parse_uuid(piece_id, "piece"), **fields)
     return jsonify(_piece_json(piece))
@@ -158,7 +167,7 @@ def delete_piece(piece_id: str) -> Response:
 
 def _piece_fields(body: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, str | None]:
     """title, text and visibility as sent (None when absent); anything but a string is refused."""
-    fields = {name: body.get(name) for name in ("title", "text", "visibility")}
+    fields = {name: body.get(name) for name in PIECE_FIELDS}
     wrong = any(value is not None and not isinstance(value, str) for value in fields.values())
     if wrong or any(fields[name] is None for name in required):
         raise ServiceError(

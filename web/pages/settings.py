@@ -1,4 +1,5 @@
-"""The learner's own account page: change the password, delete the account.
+"""The learner's own account page: change the password, delete the account (the
+password again first, so an unattended session cannot).
 
 Forms over the same services as ``POST /api/v1/auth/password`` and
 ``DELETE /api/v1/auth/me``; a form that is refused renders the page again
@@ -46,13 +47,11 @@ def change_password() -> PageResponse:
 @pages.post("/account/delete")
 def delete_account() -> PageResponse:
     user = current_learner()
-    if request.form.get("confirm_handle", "").strip().casefold() != user.handle.casefold():
-        message = f"Type your name on Recital, {user.handle}, to delete the account."
-        return render_template("account.html", delete_error=message), 422
     deps = container()
     try:
         with deps.uow() as uow:
+            users.confirm_password(uow, user, request.form.get("password", ""))
             erasure.delete_account(uow, deps.storage, user.id)
-    except ServiceError as exc:  # the last admin
+    except ServiceError as exc:  # a wrong password, or the last admin
         return render_template("account.html", delete_error=exc.message), STATUS_BY_KIND[exc.kind]
     return end_browser_session(redirect(url_for("pages.sign_in", deleted=1)))

@@ -162,3 +162,14 @@ def test_a_recited_text_stays_and_a_piece_others_recite_stays_shared() -> None:
         pieces.change_piece(db.uow(), owner, shared, title="Renamed").title == "Renamed"
     )  # the text is what counts
     assert pieces.change_piece(db.uow(), owner, mine, visibility="public").visibility == "public"
+
+
+def test_line_breaks_are_stored_one_way_so_a_form_resent_changes_no_text() -> None:
+    db, owner = FakeDatabase(), user()
+    piece_id = pieces.create_piece(db.uow(), owner, "Poem", "Roses are red.\r\nViolets are blue.\rSugar").id
+    assert db.tables.pieces[piece_id]["text"] == "Roses are red.\nViolets are blue.\nSugar"
+    db.add_attempt(learner_id=owner.id, piece_id=piece_id)  # recited: the text is fixed
+    renamed = pieces.change_piece(
+        db.uow(), owner, piece_id, "Roses", "Roses are red.\r\nViolets are blue.\r\nSugar"
+    )
+    assert renamed.title == "Roses"

@@ -19,7 +19,7 @@ def test_the_account_page_is_a_click_away_and_names_the_learner(app: Flask) -> N
     assert (
         "<strong>ada</strong>" in page
         and 'name="current_password"' in page
-        and 'name="confirm_handle"' in page
+        and 'id="delete_password"' in page
     )
     assert app.test_client().get("/account").headers["Location"].startswith("/sign-in?next=/account")
 
@@ -49,13 +49,13 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(app: Flask) ->
     assert (old.status_code, new.status_code) == (401, 302)
 
 
-def test_deleting_the_account_needs_the_handle_typed_and_removes_everything(app: Flask) -> None:
+def test_deleting_the_account_needs_the_password_and_removes_everything(app: Flask) -> None:
     client = signed_in(app, "ada")
     attempt_id = done_attempt(app, "ada", add_piece(client), "The Lord is my shepherd")
-    wrong = client.post("/account/delete", data={"confirm_handle": "bob", "csrf_token": csrf(client)})
-    assert wrong.status_code == 422 and "Type your name on Recital, ada," in wrong.text
+    wrong = client.post("/account/delete", data={"password": "not it at all", "csrf_token": csrf(client)})
+    assert wrong.status_code == 422 and "The current password is wrong." in wrong.text
     assert client.get(f"/attempts/{attempt_id}").status_code == 200  # nothing was deleted
-    gone = client.post("/account/delete", data={"confirm_handle": " ADA ", "csrf_token": csrf(client)})
+    gone = client.post("/account/delete", data={"password": PASSWORD, "csrf_token": csrf(client)})
     assert gone.status_code == 302 and gone.headers["Location"] == "/sign-in?deleted=1"
     assert "everything in it are deleted" in client.get(gone.headers["Location"]).text
     assert client.get("/library").status_code == 302
@@ -69,7 +69,7 @@ def test_the_last_admin_is_told_why_the_account_stays(app: Flask) -> None:
         users.sign_up(uow, "root", PASSWORD, "admin")
     client = app.test_client()
     client.post("/sign-in", data={"handle": "root", "password": PASSWORD})
-    refused = client.post("/account/delete", data={"confirm_handle": "root", "csrf_token": csrf(client)})
+    refused = client.post("/account/delete", data={"password": PASSWORD, "csrf_token": csrf(client)})
     assert refused.status_code == 409 and "only admin" in refused.text
     assert client.get("/account").status_code == 200
 

@@ -173,3 +173,10 @@ def test_line_breaks_are_stored_one_way_so_a_form_resent_changes_no_text() -> No
         db.uow(), owner, piece_id, "Roses", "Roses are red.\r\nViolets are blue.\r\nSugar"
     )
     assert renamed.title == "Roses"
+
+
+def test_a_private_piece_someone_else_recited_can_still_be_renamed() -> None:
+    db, owner = FakeDatabase(), user()
+    piece_id = owned_piece(db, owner)
+    db.add_attempt(piece_id=piece_id)  # another learner's, from before it was made private
+    assert pieces.change_piece(db.uow(), owner, piece_id, title="Renamed").visibility == "private"

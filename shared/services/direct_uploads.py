@@ -21,7 +21,7 @@ from shared.db.repositories.records import Conflict, NewAttempt
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
 from shared.services.staged_upload import UploadMeter, too_large
-from shared.services.submission import Enqueue, Submitted, allowed_piece, send_after_commit
+from shared.services.submission import Enqueue, Submitted, allowed_piece, recheck_piece, send_after_commit
 from shared.storage import Storage, StorageError
 from shared.storage.port import DirectUploadUnavailable, SignedUpload
 
@@ -97,8 +97,7 @@ def complete_upload(
             raise
         return Submitted(grant.attempt_id, created=False)
     if not added:  # the piece was made private or deleted since the check above
-        known.forget(grant.piece_id)
-        allowed_piece(uow, learner_id, grant.piece_id, known)
+        recheck_piece(uow, learner_id, grant.piece_id, known)
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     send_after_commit(enqueue, grant.attempt_id)
     return Submitted(grant.attempt_id, created=True)

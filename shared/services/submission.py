@@ -82,8 +82,7 @@ def submit_attempt(
         return replayed
     if not added:
         _discard(storage, stored.key)
-        known.forget(piece_id)
-        allowed_piece(uow, learner_id, piece_id, known)  # made private or deleted since: 404
+        recheck_piece(uow, learner_id, piece_id, known)
         raise _queue_full(max_queued or 0)
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)
@@ -97,8 +96,7 @@ def _after_lost_race(
     key = submission.idempotency_key
     earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
     if earlier is None:
-        known.forget(submission.piece_id)
-        allowed_piece(uow, learner_id, submission.piece_id, known)  # a piece gone since: 404
+        recheck_piece(uow, learner_id, submission.piece_id, known)
         return None
     return Submitted(idempotency.replay(earlier, submission.piece_id, sha256), created=False)
 
@@ -135,6 +133,13 @@ def allowed_piece(
     if found.owner_id == learner_id:
         known.remember_owner(piece_id, learner_id)
     return piece_id
+
+
+def recheck_piece(uow: UnitOfWorkPort, learner_id: uuid.UUID, piece_id: uuid.UUID, known: KnownIds) -> None:
+    """After an insert that added nothing: the piece looked up afresh, not from memory;
+    one deleted or made private since the first check is 404 (``piece_not_found``)."""
+    known.forget(piece_id)
+    allowed_piece(uow, learner_id, piece_id, known)
 
 
 def _queue_full(max_queued: int) -> ServiceError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.port import AttemptRecord, UnitOfWorkPort
 from shared.services.attempts import owned_attempt
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.pieces import IN_USE, owned_piece
@@ -18,11 +18,15 @@ from shared.services.users import UserView
 from shared.storage import Storage, StorageError
 
 
-def delete_attempt(uow: UnitOfWorkPort, storage: Storage, learner: UserView, attempt_id: uuid.UUID) -> None:
+def delete_attempt(
+    uow: UnitOfWorkPort, storage: Storage, learner: UserView, attempt_id: uuid.UUID
+) -> AttemptRecord:
+    """The learner's attempt, its recording, transcript and scores; returns what was deleted."""
     attempt = owned_attempt(uow, learner, attempt_id)
     _remove_recordings(storage, [attempt.storage_key])
     uow.attempts.delete([attempt.id])
     uow.commit()
+    return attempt
 
 
 def delete_piece(uow: UnitOfWorkPort, storage: Storage, owner: UserView, piece_id: uuid.UUID) -> int:

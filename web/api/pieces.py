@@ -44,8 +44,8 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
     owner = current_learner()
     fields = _piece_fields(json_object("Send a JSON object with title and text."), ("title", "text"))
     title, text = str(fields["title"]), str(fields["text"])
+    visibility = "private" if fields["visibility"] is None else fields["visibility"]
     with container().uow() as uow:
-        visibility = "private" if fields["visibility"] is None else fields["visibility"]
         piece = pieces.create_piece(uow, owner, title, text, visibility)
     location = url_for("api.get_piece", piece_id=piece.id)
     return jsonify(_piece_json(piece)), 201, {"Location": location}

@@ -100,11 +100,10 @@ def result(attempt_id: str) -> str:
 @pages.post("/attempts/<attempt_id>/delete")
 def delete_attempt(attempt_id: str) -> Response:
     user = current_learner()  # a form post: checks the session's CSRF token
-    deps, attempt = container(), parse_uuid(attempt_id, "attempt")
+    deps = container()
     with deps.uow() as uow:
-        piece_id = attempts.owned_attempt(uow, user, attempt).piece_id
-        erasure.delete_attempt(uow, deps.storage, user, attempt)
-    return redirect(url_for("pages.history", piece_id=piece_id, deleted=1))
+        deleted = erasure.delete_attempt(uow, deps.storage, user, parse_uuid(attempt_id, "attempt"))
+    return redirect(url_for("pages.history", piece_id=deleted.piece_id, deleted=1))
 
 
 @pages.get("/pieces/<piece_id>/history")

@@ -61,8 +61,8 @@ def change_piece(
         piece.text if text is None else text,
         piece.visibility if visibility is None else visibility,
     )
-    others = uow.attempts.count_on_piece(piece.id, except_learner=owner.id)
-    if text != piece.text and (others or uow.attempts.count_on_piece(piece.id)):
+    recited, others = _recited(uow, piece.id, owner.id)
+    if text != piece.text and recited:
         message = TEXT_FIXED + (" Add the new text as a new piece." if others else OWN_ATTEMPTS)
         raise ServiceError(ErrorKind.CONFLICT, "piece_has_attempts", message)
     if visibility == "private" and piece.visibility == "public" and others:
@@ -83,9 +83,13 @@ class EditablePiece:
 
 def editable_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) -> EditablePiece:
     piece = owned_piece(uow, owner, piece_id, lock=False)
-    others = uow.attempts.count_on_piece(piece.id, except_learner=owner.id) > 0
-    fixed = others or uow.attempts.count_on_piece(piece.id) > 0
-    return EditablePiece(_view(piece, owner), fixed, others)
+    return EditablePiece(_view(piece, owner), *_recited(uow, piece.id, owner.id))
+
+
+def _recited(uow: UnitOfWorkPort, piece_id: uuid.UUID, owner_id: uuid.UUID) -> tuple[bool, bool]:
+    """Whether anyone has recited the piece, and whether anyone but its owner has."""
+    others = uow.attempts.count_on_piece(piece_id, except_learner=owner_id) > 0
+    return others or uow.attempts.count_on_piece(piece_id) > 0, others
 
 
 def owned_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID, lock: bool = True) -> PieceRecord:

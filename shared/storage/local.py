@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from shared.storage.port import (
     DirectUploadUnavailable,
@@ -15,6 +17,8 @@ from shared.storage.port import (
     SignedUpload,
     StorageError,
 )
+
+T = TypeVar("T")
 
 
 class LocalStorage:
@@ -32,9 +36,8 @@ class LocalStorage:
 
     def put(self, key: str, stream: Readable, content_type: str) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a crash never leaves a half-written recording.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        fd, tmp = _retried_in(path.parent, lambda: tempfile.mkstemp(dir=path.parent, prefix=".upload-"))
         try:
             with os.fdopen(fd, "wb") as out:
                 shutil.copyfileobj(stream, out, 1024 * 1024)
@@ -45,8 +48,7 @@ class LocalStorage:
 
     def adopt(self, key: str, path: Path, content_type: str) -> None:
         target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(path, target)  # a rename on the same file system
+        _retried_in(target.parent, lambda: shutil.move(path, target))  # a rename on the same file system
 
     def staging_folder(self) -> Path:
         return self.root / ".staging"
@@ -70,7 +72,18 @@ class LocalStorage:
             raise RecordingMissing(f"no recording stored under {key!r}") from exc
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+        # A learner's last recording gone leaves no empty folder behind (an
+        # erased account's folder goes with its last file): up to the root,
+        # each folder that is now empty is removed.
+        for folder in path.parents:
+            if folder == self.root or self.root not in folder.parents:
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or already gone): the folders above are kept too
+                break
 
     def check(self) -> None:
         try:
@@ -79,3 +92,16 @@ class LocalStorage:
             raise StorageError(f"storage directory unusable: {exc}") from exc
         if not os.access(self.root, os.W_OK):
             raise StorageError(f"storage directory not writable: {self.root}")
+
+
+def _retried_in(folder: Path, write: Callable[[], T]) -> T:
+    """``write`` into ``folder``, made first; once more if a delete of the
+    folder's last file removed the folder between the two."""
+    for attempt in range(2):
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return write()
+        except FileNotFoundError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")

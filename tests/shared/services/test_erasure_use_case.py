@@ -51,6 +51,7 @@ def test_deleting_an_account_removes_everything_but_the_pieces_others_recite(tmp
     _, token = credentials.create_token(db.uow(), ada, "ci")
     assert erasure.delete_account(db.uow(), storage, ada.id) == 2
     assert not any(storage.exists(k) for k in keys)
+    assert list(tmp_path.iterdir()) == []  # no empty folder of hers is left either
     assert ada.id not in db.tables.users and not set(attempts) & set(db.tables.attempts)
     assert private.id not in db.tables.pieces and unread.id not in db.tables.pieces
     assert db.tables.pieces[public.id]["owner_id"] is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,58 @@ def test_keys_that_climb_out_are_refused(tmp_path: Path, key: str) -> None:
     with pytest.raises(StorageError, match="escapes"):
         storage.put(key, io.BytesIO(b"x"), "audio/wav")
     assert not (tmp_path / "outside.wav").exists()
+
+
+def test_deleting_a_folders_last_recording_removes_the_empty_folders(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path / "store")
+    storage.put("attempts/a/1.wav", io.BytesIO(b"RIFF one"), "audio/wav")
+    storage.put("attempts/a/2.wav", io.BytesIO(b"RIFF two"), "audio/wav")
+    storage.put("attempts/b/1.wav", io.BytesIO(b"RIFF three"), "audio/wav")
+    storage.delete("attempts/a/1.wav")
+    assert (tmp_path / "store/attempts/a").is_dir()  # 2.wav is still there
+    storage.delete("attempts/a/2.wav")
+    assert not (tmp_path / "store/attempts/a").exists()
+    assert (tmp_path / "store/attempts/b/1.wav").read_bytes() == b"RIFF three"
+    storage.delete("attempts/b/1.wav")
+    assert list((tmp_path / "store").iterdir()) == []  # the root itself stays
+    storage.delete("attempts/b/1.wav")  # deleting twice is no error
+
+
+def test_a_write_racing_the_delete_of_its_folder_still_lands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = LocalStorage(tmp_path / "store")
+    real_mkstemp = tempfile.mkstemp
+    calls = []
+
+    def mkstemp_after_a_delete(**kwargs: str) -> tuple[int, str]:
+        calls.append(kwargs["dir"])
+        if len(calls) == 1:  # another request deleted the folder's last file just now
+            Path(kwargs["dir"]).rmdir()
+        return real_mkstemp(**kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_after_a_delete)
+    storage.put("attempts/a/1.wav", io.BytesIO(b"RIFF one"), "audio/wav")
+    assert len(calls) == 2
+    assert (tmp_path / "store/attempts/a/1.wav").read_bytes() == b"RIFF one"
+
+
+def test_an_adoption_racing_the_delete_of_its_folder_still_lands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = LocalStorage(tmp_path / "store")
+    real_move = shutil.move
+    calls = []
+
+    def move_after_a_delete(source: Path, target: Path) -> object:
+        calls.append(target)
+        if len(calls) == 1:
+            target.parent.rmdir()
+        return real_move(source, target)
+
+    monkeypatch.setattr(shutil, "move", move_after_a_delete)
+    staged = tmp_path / "staged"
+    staged.write_bytes(b"RIFF two")
+    storage.adopt("attempts/a/2.wav", staged, "audio/wav")
+    assert len(calls) == 2
+    assert (tmp_path / "store/attempts/a/2.wav").read_bytes() == b"RIFF two"

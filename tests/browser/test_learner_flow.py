@@ -5,6 +5,7 @@ finds no serious or critical violation; screenshots at desktop and phone width."
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,25 @@ def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], arte
     ada.shot(artefacts, "history-after-recording-desktop")
     assert "I shall not want" in page.locator("#next-up").inner_text()
     assert not ada.errors
+
+
+def test_history_shows_times_in_the_learners_own_time_zone(
+    browser: Any, server: str, recorded: dict[str, str]
+) -> None:
+    learner = Learner(browser, server, DESKTOP, timezone_id="Asia/Kolkata", locale="en-GB")
+    try:
+        learner.sign_in("ada")
+        learner.page.goto(f"/pieces/{recorded['piece']}/history")
+        shown = learner.page.locator("table.attempts time[data-shown=local]").first
+        stamp, text, title = shown.get_attribute("datetime"), shown.inner_text(), shown.get_attribute("title")
+        assert stamp and title
+        utc = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        local = utc.astimezone(timezone(timedelta(hours=5, minutes=30)))  # Kolkata: no summer time
+        assert local.strftime("%H:%M") in text and f"{local.day} {local:%b} {local.year}" in text, text
+        assert title == f"{utc:%d %b %Y %H:%M} UTC"  # the time the page was written with, on hover
+        assert not learner.errors
+    finally:
+        learner.close()
 
 
 @pytest.mark.parametrize(("width", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])

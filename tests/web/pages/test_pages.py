@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
 
+from shared.domain.clock import utcnow
 from tests.support.auth import PASSWORD
 from tests.support.pages import TEXT, add_piece, csrf, done_attempt, signed_in, stored_attempt
 
@@ -154,6 +156,25 @@ def test_history_charts_attempts_and_says_what_to_practise_next(app: Flask) -> N
     assert "He maketh me to lie down" in weakest
     next_up = page.split('id="next-up"')[1].split("</ol>")[0]
     assert next_up.index("He maketh") < next_up.index("The Lord")  # the section lost comes first
+
+
+def test_history_writes_times_in_utc_and_sections_due_as_now_once_due(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    done_attempt(app, "ada", piece_id, "The Lord is my shepherd I shall not want He maketh me")
+    page = client.get(f"/pieces/{piece_id}/history").text
+    [(stamp, text)] = re.findall(r'<time datetime="([^"]+)" data-local="long">([^<]+) UTC</time>', page)
+    instant = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    assert stamp.endswith("Z") and instant.strftime("%d %b %Y %H:%M") == text
+    assert abs(instant - utcnow()) < timedelta(minutes=5)
+    monkeypatch.setattr("web.pages.times.utcnow", lambda: instant - timedelta(days=1))
+    next_up = client.get(f"/pieces/{piece_id}/history").text.split('id="next-up"')[1].split("</ol>")[0]
+    assert next_up.count('data-local="short"') == 2 and "due now" not in next_up
+    monkeypatch.setattr("web.pages.times.utcnow", lambda: instant + timedelta(days=3650))
+    next_up = client.get(f"/pieces/{piece_id}/history").text.split('id="next-up"')[1].split("</ol>")[0]
+    assert next_up.count("due now") == 2 and "<time" not in next_up
 
 
 def test_history_lists_attempts_not_scored_with_what_became_of_them(

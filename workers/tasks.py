@@ -22,7 +22,7 @@ from shared.queue import (
 )
 from shared.services.coaching import rewrite_coaching as rewrite_coaching_service
 from shared.services.processing import run_attempt_job
-from shared.services.rescore_runs import plan_run, run_batch
+from shared.services.rescore_runs import count_stopped_batch, plan_run, run_batch
 from shared.services.rescoring import RescoreReport, rescore_attempts
 from shared.services.sweeper import sweep as sweep_service
 from workers.celery_app import container
@@ -104,30 +104,42 @@ def sweep() -> dict[str, int]:
 def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: int = 0) -> dict[str, int]:
     """Stored transcripts and analyses, scored again: no audio, no engine. A redelivered
     batch (acks late) adds nothing, since score rows are unique per version, and a
-    run's batch is counted into its run once."""
+    run's batch is counted into its run once, even when it raises."""
+    ids = [uuid.UUID(i) for i in attempt_ids]
+    try:
+        report = _rescore_batch(ids, run_id, batch_no)
+    except Exception as exc:
+        if run_id is not None:  # else the run would wait for this batch for ever
+            _count_stopped(uuid.UUID(run_id), batch_no, ids, exc)
+        raise
+    if report is None:
+        log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
+        return {"scored": 0, "skipped": 0, "failed": 0}
+    log.info("rescore run=%s batch=%d size=%d %s", run_id or "-", batch_no, len(ids), report.summary())
+    return {"scored": report.scored, "skipped": report.skipped, "failed": len(report.failed)}
+
+
+def _rescore_batch(ids: list[uuid.UUID], run_id: str | None, batch_no: int) -> RescoreReport | None:
     deps = container()
-    ids, options = [uuid.UUID(i) for i in attempt_ids], deps.settings.scoring_options()
+    options = deps.settings.scoring_options()
     # Past the soft time limit the batch fails whole, so the hard limit never
     # kills it to be redelivered; its attempts stay pending for the next run.
     interrupts = (SoftTimeLimitExceeded,)
     give_way = deps.live_work.give_way  # live attempts on this machine come first
     with deps.uow() as uow:
         if run_id is None:
-            report = rescore_attempts(uow, ids, options, interrupts=interrupts, give_way=give_way)
-        elif _mode(uow, run_id) == "retranscribe":
-            found = _retranscribe(uuid.UUID(run_id), batch_no, ids, options, interrupts)
-            if found is None:
-                log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
-                return {"scored": 0, "skipped": 0, "failed": 0}
-            report = found
-        else:
-            found = run_batch(uow, uuid.UUID(run_id), batch_no, ids, options, interrupts, give_way)
-            if found is None:
-                log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
-                return {"scored": 0, "skipped": 0, "failed": 0}
-            report = found
-    log.info("rescore batch=%d %s", len(attempt_ids), report.summary())
-    return {"scored": report.scored, "skipped": report.skipped, "failed": len(report.failed)}
+            return rescore_attempts(uow, ids, options, interrupts=interrupts, give_way=give_way)
+        if _mode(uow, run_id) == "retranscribe":
+            return _retranscribe(uuid.UUID(run_id), batch_no, ids, options, interrupts)
+        return run_batch(uow, uuid.UUID(run_id), batch_no, ids, options, interrupts, give_way)
+
+
+def _count_stopped(run_id: uuid.UUID, batch_no: int, ids: list[uuid.UUID], exc: Exception) -> None:
+    try:
+        with container().uow() as uow:
+            count_stopped_batch(uow, run_id, batch_no, ids, exc)
+    except Exception:  # noqa: BLE001 - the database is down too: the batch's own error is what matters
+        log.exception("rescore run=%s batch=%d could not be counted as stopped", run_id, batch_no)
 
 
 def _mode(uow: Any, run_id: str) -> str:

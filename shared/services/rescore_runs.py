@@ -126,6 +126,20 @@ def run_batch(
     return rescore_attempts(uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way)
 
 
+def count_stopped_batch(
+    uow: RunsUnitOfWork, run_id: uuid.UUID, batch_no: int, attempt_ids: Sequence[uuid.UUID], exc: Exception
+) -> bool:
+    """A batch that raised (its time limit, a lost connection, a bug) wrote nothing: its
+    attempts count as failed, with the reason, so the run still finishes and says why;
+    they stay pending for the next run. False when the batch was counted already."""
+    reason = f"{type(exc).__name__}: the batch stopped and wrote nothing ({exc}); a new run scores it"
+    failed = [(attempt_id, reason[:500]) for attempt_id in attempt_ids]
+    counted = uow.runs.count_batch(BatchCount(run_id, batch_no, 0, len(failed), 0, failed), utcnow())
+    uow.commit()
+    log.warning("rescore run=%s batch=%d stopped: %s", run_id, batch_no, reason)
+    return counted
+
+
 def require_run(uow: RunsUnitOfWork, run_id: uuid.UUID) -> RunRecord:
     run = uow.runs.get(run_id)
     if run is None:

@@ -44,6 +44,6 @@ def test_a_worker_rescores_the_batches_the_command_sends(
     assert sent.returncode == 0 and "sent 1 attempt in 1 batch" in sent.stdout, sent.stderr
     assert wait_for_versions(deps, attempt_id) == {OLD_VERSION, SCORING_VERSION}
     deadline = time.monotonic() + 10
-    while b"rescore batch=1 scored=1 skipped=0 failed=0" not in celery_worker.log.read_bytes():
+    while b"batch=0 size=1 scored=1 skipped=0 failed=0" not in celery_worker.log.read_bytes():
         assert time.monotonic() < deadline, celery_worker.log.read_text()[-3000:]
         time.sleep(0.2)

@@ -163,7 +163,7 @@ class FakeResults(ResultReads):
         scores, added = self._tables().scores, set()
         for attempt_id, result in results:
             if attempt_id not in self._tables().attempts:
-                raise LookupError(attempt_id)  # the foreign key
+                continue  # deleted since the batch loaded it
             if (attempt_id, result.scoring_version) not in scores:
                 scores[(attempt_id, result.scoring_version)] = _score_row(attempt_id, result, now)
                 added.add(attempt_id)

@@ -198,6 +198,7 @@ class ResultRepository(Protocol):
 
     def add_scores(self, results: Iterable[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
         """One row per (attempt, scoring version), existing ones kept; the attempts given a new row.
+        An attempt deleted since it was loaded gets none (not a foreign-key error for the batch).
 
         ``results`` may be produced lazily (batch re-scoring scores as the rows
         are stored); it is read to its end before this returns."""

@@ -54,6 +54,12 @@ class SqlResults:
         rows = [_score_row(attempt_id, result, now) for attempt_id, result in results]
         if not rows:
             return set()
+        # Attempts deleted since the batch loaded them get no row (SQLite has one writer).
+        ids = [row["attempt_id"] for row in rows]
+        present = set(self._session.scalars(select(models.Attempt.id).where(models.Attempt.id.in_(ids))))
+        rows = [row for row in rows if row["attempt_id"] in present]
+        if not rows:
+            return set()
         statement = self._insert(models.Score).values(rows).on_conflict_do_nothing()
         return set(self._session.scalars(statement.returning(models.Score.attempt_id)))
 

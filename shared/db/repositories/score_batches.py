@@ -50,7 +50,11 @@ _STORED = """
 _COLUMNS = ("id", "attempt_id", "scoring_version", "accuracy", "completeness", "fluency",
             "overall", "wpm", "wcpm", "result")  # fmt: skip
 # A repeated batch inserts nothing. The parameters go in binary (%b): an array in
-# text format has every quote of the JSON escaped, in Python.
+# text format has every quote of the JSON escaped, in Python. An attempt deleted
+# since the batch loaded it (its learner deleted it, or an admin the learner) gets
+# no row, where the foreign key would fail the whole batch: the key-share lock
+# waits for a deletion in flight, then skips the row it removed, and a deletion
+# that comes later waits for this commit and takes the new row with it.
 _INSERT = """
     INSERT INTO scores (id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
                         wpm, wcpm, result, created_at)
@@ -63,6 +67,7 @@ _INSERT = """
         CAST(%(wpm)b AS float8[]), CAST(%(wcpm)b AS float8[]), CAST(%(result)b AS bytea[])
     ) AS given (id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
                 wpm, wcpm, result)
+    WHERE EXISTS (SELECT 1 FROM attempts AS a WHERE a.id = given.attempt_id FOR KEY SHARE)
     ON CONFLICT DO NOTHING
     RETURNING attempt_id
 """

@@ -137,6 +137,19 @@ def test_a_duplicate_delivery_cannot_write_a_second_score(world: World) -> None:
         uow.commit()
 
 
+def test_an_attempt_deleted_since_its_batch_loaded_it_gets_no_score_and_fails_nothing(world: World) -> None:
+    kept, gone = world.add_attempt(), world.add_attempt()
+    with world.uow() as uow:
+        uow.attempts.delete([gone])  # its learner deleted it while a re-scoring batch scored it
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.results.add_scores([(gone, result("v1")), (kept, result("v1"))], utcnow()) == {kept}
+        uow.commit()
+    with world.uow() as uow:
+        score = uow.results.latest_score(kept)
+        assert score is not None and score.scoring_version == "v1"
+
+
 def test_a_stored_result_reads_back_as_the_contract_dict(world: World) -> None:
     attempt_id = world.add_attempt()
     words = tuple(

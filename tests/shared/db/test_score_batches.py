@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -61,3 +62,28 @@ def test_an_interrupted_batch_writes_nothing(pg_container: Container) -> None:
     with world.uow() as uow:
         assert [uow.results.latest_score(a) for a in attempts] == [None] * len(attempts)
         assert uow.results.add_scores([(attempts[0], result())], utcnow()) == {attempts[0]}
+
+
+def test_an_attempt_deleted_while_the_batch_writes_is_skipped_after_the_deletion_commits(
+    pg_container: Container,
+) -> None:
+    world = PostgresWorld(pg_container)
+    kept, gone = world.add_attempt(), world.add_attempt()
+    added: list[set[uuid.UUID]] = []
+    with world.uow() as deleting:
+        deleting.attempts.delete([gone])  # holds the attempt's row lock until its commit
+
+        def write() -> None:
+            with world.uow() as uow:
+                added.append(uow.results.add_scores([(gone, result()), (kept, result())], utcnow()))
+                uow.commit()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive()  # the insert waits for the deletion in flight
+        deleting.commit()
+    writer.join(10)
+    assert added == [{kept}]  # without the lock's skip: a foreign-key error for the whole batch
+    with world.uow() as uow:
+        assert uow.results.latest_score(gone) is None and uow.results.latest_score(kept) is not None

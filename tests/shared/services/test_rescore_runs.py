@@ -14,7 +14,15 @@ from shared.domain.scoring import SCORING_VERSION
 from shared.domain.text import parse_reference
 from shared.services.errors import ServiceError
 from shared.services.rescore_reports import dry_run, run_report
-from shared.services.rescore_runs import cancel_run, plan_run, require_run, run_batch, start_run
+from shared.services.rescore_runs import (
+    cancel_run,
+    count_stopped_batch,
+    failures,
+    plan_run,
+    require_run,
+    run_batch,
+    start_run,
+)
 from shared.services.rescoring import score_stored
 from tests.support.attempts import OLD_VERSION, TEXT, new_piece, scored_long_ago
 from tests.support.recitations import synthesise
@@ -95,6 +103,62 @@ def test_a_cancelled_run_stops_its_remaining_batches(pg: Container, source: uuid
     with pg.uow() as uow, pytest.raises(ServiceError) as refused:
         cancel_run(uow, run.id)
     assert refused.value.code == "rescore_not_running"
+
+
+def test_a_batch_that_raised_counts_as_failed_so_its_run_still_finishes(
+    pg: Container, source: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import workers.tasks
+
+    made = copy_attempts(pg, source, 6, START)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    batches = plan(pg, run, 3)
+    monkeypatch.setattr(workers.tasks, "container", lambda: pg)
+    with monkeypatch.context() as stopped:
+        stopped.setattr(workers.tasks, "_rescore_batch", _raise(SoftTimeLimitExceeded("soft time limit")))
+        with pytest.raises(SoftTimeLimitExceeded):
+            workers.tasks.rescore_batch([str(i) for i in batches[0][1]], str(run.id), batches[0][0])
+    with pg.uow() as uow:  # a redelivery of the batch that raised counts nothing more
+        assert not count_stopped_batch(uow, run.id, batches[0][0], batches[0][1], RuntimeError("again"))
+    workers.tasks.rescore_batch([str(i) for i in batches[1][1]], str(run.id), batches[1][0])
+    finished = load(pg, run)
+    assert (finished.state, finished.done, finished.failed, finished.skipped) == ("finished", 3, 3, 0)
+    with pg.uow() as uow:
+        listed = failures(uow, run.id)
+    assert [attempt for attempt, _ in listed] == batches[0][1]
+    assert all(reason.startswith("SoftTimeLimitExceeded: the batch stopped") for _, reason in listed)
+    assert score_rows(pg, made.ids) == {OLD_VERSION: 6, SCORING_VERSION: 3}  # the rest stay pending
+    second = start(pg, RunFilter(learner_id=made.learner_id))
+    assert [ids for _, ids in plan(pg, second, 5)] == [batches[0][1]]
+
+
+def test_an_attempt_deleted_during_its_batch_is_skipped_and_the_rest_scored(
+    pg: Container, source: uuid.UUID
+) -> None:
+    made = copy_attempts(pg, source, 4, START)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    [(batch_no, ids)] = plan(pg, run, 5)
+
+    def learner_deletes_one() -> float:  # called once the batch is loaded, before its scores are written
+        with pg.uow() as deleting:
+            deleting.attempts.delete([ids[1]])
+            deleting.commit()
+        return 0.0
+
+    with pg.uow() as uow:
+        options = pg.settings.scoring_options()
+        report = run_batch(uow, run.id, batch_no, ids, options, give_way=learner_deletes_one)
+    assert report is not None and (report.scored, report.skipped, report.failed) == (3, 1, [])
+    assert (load(pg, run).state, load(pg, run).done, load(pg, run).skipped) == ("finished", 3, 1)
+
+
+def _raise(exc: Exception) -> Any:
+    def raising(*_args: Any) -> None:
+        raise exc
+
+    return raising
 
 
 def test_the_filter_narrows_by_learner_and_time(pg: Container, source: uuid.UUID) -> None:

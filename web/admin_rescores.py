@@ -8,6 +8,7 @@ returns at once whatever the number of attempts (docs/rescoring.md).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -23,6 +24,7 @@ from web.identity import current_admin
 from web.ids import parse_uuid
 from web.params import page_args
 
+log = logging.getLogger("recital.admin")
 FIELDS = {"piece_id", "learner", "since", "until", "status", "dry_run", "sample", "seed", "batch_size"}
 MAX_SAMPLE = 5000
 MAX_BATCH = 5000
@@ -67,7 +69,16 @@ def start_rescore() -> Response:
             found = rescore_reports.dry_run(uow, where, deps.settings.scoring_options(), sample, seed)
             return jsonify(_dry_run_json(found))
         run = rescore_runs.start_run(uow, where, f"admin:{user.handle}")
-    _sender().plan(run.id, batch_size)
+    try:
+        _sender().plan(run.id, batch_size)
+    except Exception:  # noqa: BLE001 - the broker's many errors all mean the same here
+        log.warning("rescore run=%s not planned: the broker is unreachable", run.id, exc_info=True)
+        with deps.uow() as uow:  # else the run would say "running" for ever with nothing sent
+            rescore_runs.cancel_run(uow, run.id)
+        raise ServiceError(
+            ErrorKind.UNAVAILABLE, "queue_unavailable",
+            "The task queue is unreachable, so the run was cancelled before anything was sent; try again.",
+        ) from None  # fmt: skip
     return make_response(jsonify(rescore_runs.run_json(run)), 202)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from shared.db.uow import UnitOfWork
 from shared.services import users
-from shared.services.errors import ServiceError
+from shared.services.errors import ErrorKind, ServiceError
 from web.auth import attach_session, end_browser_session
 from web.deps import container
 from web.errors import STATUS_BY_KIND
@@ -18,6 +19,7 @@ from web.pages.blueprint import pages, safe_next
 
 PageResponse = str | Response | tuple[str, int]
 Check = Callable[[UnitOfWork, str, str], users.UserView]
+CROSS_SITE = "This form was sent from another site. Open Recital's own page and sign in there."
 
 
 @pages.get("/sign-in")
@@ -50,6 +52,7 @@ def sign_out() -> Response:
 def _enter(mode: str, check: Check) -> PageResponse:
     handle, password = request.form.get("handle", "").strip(), request.form.get("password", "")
     try:
+        _refuse_other_sites()
         with container().uow() as uow:
             user = check(uow, handle, password)
     except ServiceError as exc:
@@ -60,3 +63,18 @@ def _enter(mode: str, check: Check) -> PageResponse:
     response = redirect(safe_next(request.form.get("next", "")))
     attach_session(response, user)
     return response
+
+
+def _refuse_other_sites() -> None:
+    """These two forms come before any session, so no CSRF token can guard them: a form
+    on another site posting here would sign the visitor in as the other site's owner
+    (login CSRF) and keep what they record. Browsers say where a post comes from
+    (Sec-Fetch-Site, else Origin); clients that are not browsers send neither."""
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if site is not None:
+        ours = site in ("same-origin", "none")  # "none": typed or bookmarked, not another page's
+    else:
+        ours = origin is None or urlsplit(origin).netloc == request.host
+    if not ours:
+        raise ServiceError(ErrorKind.FORBIDDEN, "cross_site_form", CROSS_SITE)

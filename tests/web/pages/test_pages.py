@@ -49,6 +49,30 @@ def test_sign_in_never_redirects_off_site(app: Flask) -> None:
         assert app.test_client().post("/sign-in", data=form).headers["Location"] == "/library"
 
 
+@pytest.mark.parametrize("path", ["/sign-in", "/sign-up"])
+def test_sign_in_and_up_posted_from_another_site_are_refused(app: Flask, path: str) -> None:
+    signed_in(app, "ada")
+    form = {"handle": "ada" if path == "/sign-in" else "mallory", "password": PASSWORD}
+    other_sites = ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                   {"Origin": "http://evil.example"}, {"Origin": "null"})  # fmt: skip
+    for headers in other_sites:
+        client = app.test_client()
+        response = client.post(path, data=form, headers=headers)
+        assert response.status_code == 403 and "sent from another site" in response.text, headers
+        assert client.get_cookie("recital_session") is None and client.get("/library").status_code == 302
+    ours = (
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+        {"Sec-Fetch-Site": "none"},
+        {"Origin": "http://localhost"},
+        {},
+    )  # the last: a client that is not a browser
+    for n, headers in enumerate(ours):
+        if path == "/sign-up":
+            form["handle"] = f"mallory{n}"
+        response = app.test_client().post(path, data=form, headers=headers)
+        assert response.status_code == 302, headers
+
+
 def test_a_form_without_the_csrf_token_is_refused(app: Flask) -> None:
     client = signed_in(app, "ada")
     response = client.post("/library", data={"title": "T", "text": "Some words"})

@@ -8,14 +8,15 @@ taken at scrape time; the registry is built once per process.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
+from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
 from shared.container import Container
 from shared.db.repositories.runs_port import RunRecord
 from shared.observability.access import CHALLENGE, allowed
 from shared.observability.exposition import registry
-from shared.observability.readings import DatabaseReadings, QueueReadings
+from shared.observability.readings import DatabaseReadings, QueueReadings, ScrapeErrors
 from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
 from shared.services.operations import attempt_counts, recent_runs
 from web.deps import container
@@ -33,16 +34,22 @@ def scrape() -> Response | tuple[Response, int]:
         response, status = error_response(401, "authentication_required", REFUSAL_MESSAGE)
         response.headers["WWW-Authenticate"] = CHALLENGE
         return response, status
-    return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
+    # As the worker exporter answers (prometheus-client's own negotiation): the text
+    # format version the scraper asks for in Accept, its content type set once.
+    encode, content_type = choose_encoder(request.headers.get("Accept", ""))
+    return Response(encode(_registry()), content_type=content_type)
 
 
 def _registry() -> CollectorRegistry:
     served: CollectorRegistry | None = current_app.extensions.get("recital.metrics")
     if served is None:
         deps = container()
-        readings: list[Collector] = [DatabaseReadings(lambda: _attempts(deps), lambda: _runs(deps))]
+        sources: dict[str, DatabaseReadings | QueueReadings] = {
+            "database": DatabaseReadings(lambda: _attempts(deps), lambda: _runs(deps))
+        }
         if deps.settings.redis_broker:
-            readings.append(QueueReadings(deps.settings.broker_url, QUEUES))
+            sources["queues"] = QueueReadings(deps.settings.broker_url, QUEUES)
+        readings: list[Collector] = [*sources.values(), ScrapeErrors(sources)]
         served = current_app.extensions["recital.metrics"] = registry(readings)
     return served
 

@@ -78,7 +78,10 @@ def _task_starts(sender: Any = None, task_id: str | None = None, args: Any = Non
 @task_postrun.connect
 def _task_done(sender: Any = None, retval: Any = None, **_: Any) -> None:
     context.clear()
-    if getattr(sender, "name", None) == RESCORE_BATCH and isinstance(retval, dict):
-        counts = {k: retval.get(k) for k in ("scored", "skipped", "failed")}
-        if all(isinstance(v, int) for v in counts.values()):
-            record_rescore_batch(**counts)  # type: ignore[arg-type]
+    if getattr(sender, "name", None) != RESCORE_BATCH or not isinstance(retval, dict):
+        return
+    if retval.get("stopped"):  # a cancelled or paused run's batch: nothing was done
+        return
+    counts = {k: retval.get(k) for k in ("scored", "skipped", "failed")}
+    if all(isinstance(v, int) for v in counts.values()):
+        record_rescore_batch(**counts)  # type: ignore[arg-type]

@@ -67,7 +67,6 @@ class QueueReadings(Collector):
             age.add_metric([queue], oldest)
         yield depth
         yield age
-        yield _errors("queues", self.errors)
 
     def _read(self, queue: str) -> tuple[int, float]:
         lists = [queue] + [f"{queue}{PRIORITY_SEPARATOR}{step}" for step in PRIORITY_STEPS if step]
@@ -117,7 +116,6 @@ class DatabaseReadings(Collector):
             attempts.add_metric([status], count)
         yield attempts
         yield from self._runs()
-        yield _errors("database", self.errors)
 
     def _runs(self) -> Iterator[Metric]:
         counted = GaugeMetricFamily(
@@ -151,11 +149,20 @@ class DatabaseReadings(Collector):
         yield from (counted, total, info)
 
 
-def _errors(source: str, count: int) -> Metric:
-    family = CounterMetricFamily(
-        "recital_scrape_errors",
-        "Readings left out of a scrape because their source failed.",
-        labels=["source"],
-    )
-    family.add_metric([source], count)
-    return family
+class ScrapeErrors(Collector):
+    """``recital_scrape_errors_total`` by source, one family for all readings (Prometheus's
+    format allows a name once per page). Registered after the readings it counts, so a
+    failure in this scrape is in this scrape's count."""
+
+    def __init__(self, sources: Mapping[str, QueueReadings | DatabaseReadings]) -> None:
+        self._sources = dict(sources)
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "recital_scrape_errors",
+            "Readings left out of a scrape because their source failed.",
+            labels=["source"],
+        )
+        for source, readings in self._sources.items():
+            family.add_metric([source], readings.errors)
+        yield family

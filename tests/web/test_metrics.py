@@ -4,6 +4,7 @@ the attempts in Postgres by status and the queues in Redis, read at scrape time.
 from __future__ import annotations
 
 import base64
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from shared.db.repositories.runs_port import BatchCount, NewRun, RunFilter
 from shared.domain.clock import utcnow
 from shared.queue import CeleryEnqueuer, build_celery
 from shared.settings import Settings
-from tests.support.stack import create_database, drop_database, redis_db_url
+from tests.support.stack import create_database, drop_database, redis_db_url, require_tool
 from web import create_app
 
 CREDENTIALS = "ops:a-long-metrics-password"
@@ -70,8 +71,12 @@ def test_metrics_show_attempts_by_status_and_the_queues(tmp_path: Path, pg_url: 
         enqueue(uuid.uuid4())
     response = client.get("/metrics", headers=basic(CREDENTIALS))
     assert response.status_code == 200
-    assert response.mimetype == "text/plain"
+    assert response.mimetype == "text/plain" and response.headers["Content-Type"].count("charset") == 1
     text = response.get_data(as_text=True)
+    checked = subprocess.run(  # the page as Prometheus's own linter reads it
+        [require_tool("promtool"), "check", "metrics"], input=text, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     attempts = values(text, "recital_attempts")
     assert set(attempts) == {f"status={s}" for s in ("queued", "processing", "done", "failed")}
     assert attempts == before  # Postgres's counts: the messages alone add no attempt

@@ -8,7 +8,7 @@ import uuid
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.observability.readings import DatabaseReadings, QueueReadings
+from shared.observability.readings import DatabaseReadings, QueueReadings, ScrapeErrors
 from shared.queue import QUEUE_RECORDINGS, QUEUE_RESCORE, CeleryEnqueuer, RescoreEnqueuer, build_celery
 from shared.settings import Settings
 from tests.support.stack import redis_db_url
@@ -37,7 +37,7 @@ def test_depth_counts_every_priority_and_age_is_the_oldest_stamped_message() -> 
     RescoreEnqueuer(app)([uuid.uuid4()])
     later = first_sent + 100.0
     readings = QueueReadings(broker, (QUEUE_RECORDINGS, QUEUE_RESCORE, "maintenance"), clock=lambda: later)
-    found = samples(readings)
+    found = samples(readings, ScrapeErrors({"queues": readings}))
     depth = {q: found[("recital_queue_messages", (("queue", q),))] for q in (QUEUE_RECORDINGS, QUEUE_RESCORE)}
     assert depth == {QUEUE_RECORDINGS: 4, QUEUE_RESCORE: 1}
     assert found[("recital_queue_messages", (("queue", "maintenance"),))] == 0
@@ -49,7 +49,7 @@ def test_depth_counts_every_priority_and_age_is_the_oldest_stamped_message() -> 
 
 def test_a_broker_that_is_down_leaves_its_readings_out_and_counts_the_error() -> None:
     readings = QueueReadings("redis://127.0.0.1:1/0", ("recordings",))
-    found = samples(readings)
+    found = samples(readings, ScrapeErrors({"queues": readings}))
     assert ("recital_queue_messages", (("queue", "recordings"),)) not in found
     assert found[("recital_scrape_errors_total", (("source", "queues"),))] == 1
 
@@ -58,6 +58,23 @@ def test_a_database_that_is_down_leaves_its_readings_out_and_counts_the_error() 
     def down() -> dict[str, int]:
         raise ConnectionError("database down")
 
-    found = samples(DatabaseReadings(down))
+    readings = DatabaseReadings(down)
+    found = samples(readings, ScrapeErrors({"database": readings}))
     assert not [key for key in found if key[0] == "recital_attempts"]
     assert found[("recital_scrape_errors_total", (("source", "database"),))] == 1
+
+
+def test_both_sources_down_are_one_family_with_a_sample_each() -> None:
+    """Prometheus's format allows a metric's HELP and TYPE once per page."""
+
+    def down() -> dict[str, int]:
+        raise ConnectionError("database down")
+
+    queues, database = QueueReadings("redis://127.0.0.1:1/0", ("recordings",)), DatabaseReadings(down)
+    registry = CollectorRegistry(auto_describe=False)
+    for collector in (queues, database, ScrapeErrors({"queues": queues, "database": database})):
+        registry.register(collector)
+    text = generate_latest(registry).decode()
+    assert text.count("# HELP recital_scrape_errors_total ") == 1
+    assert 'recital_scrape_errors_total{source="queues"} 1.0' in text
+    assert 'recital_scrape_errors_total{source="database"} 1.0' in text

@@ -6,12 +6,15 @@ README); this file holds the hostile-input limits and hooks (issue 19).
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from prometheus_client import multiprocess
+from pydantic import ValidationError
 
+from cli.main import settings_problem
 from shared.observability.exposition import multiprocess_dir
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 from web import gunicorn_errors, slow_bodies
 
 # Request line and headers: gunicorn's defaults, stated so they are visible.
@@ -22,8 +25,23 @@ limit_request_field_size = 8190
 # An idle keep-alive connection is closed after this long.
 keepalive = 5
 
+
+def _settings_or_exit() -> Settings:
+    """The settings, or the CLI's few lines naming each bad variable and exit 2.
+
+    gunicorn reports an exception here as "Failed to read config file" with a
+    traceback; SystemExit passes through its handler, so the master stops
+    before any worker starts.
+    """
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        print(settings_problem(exc), file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 gunicorn_errors.install()
-slow_bodies.install(get_settings().request_header_seconds)
+slow_bodies.install(_settings_or_exit().request_header_seconds)
 
 
 def pre_request(worker: Any, req: Any) -> None:

@@ -10,13 +10,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.problems import InputProblem, existing_file, read_text_file
 from shared.domain.scoring import score_recitation
 from shared.domain.transcript import Transcript
 from shared.settings import Settings
 from shared.sounds import MEANING_OR_SOUND
+
+if TYPE_CHECKING:
+    from shared.transcription.port import Transcriber
 
 
 def run_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,15 +79,15 @@ def _score_audio(
 ) -> tuple[dict[str, Any], tuple[str, ...]] | None:
     from shared.audio.types import AudioError
     from shared.pipeline import score_recording
-    from shared.transcription.factory import build_transcriber
 
     if engine:
         settings = settings.model_copy(update={"transcriber": engine})
+    transcriber = _transcriber(settings)
     try:
         recognition, result = score_recording(
             path,
             reference,
-            build_transcriber(settings),
+            transcriber,
             settings.scoring_options(),
             settings.max_duration_seconds,
         )
@@ -92,3 +95,15 @@ def _score_audio(
         print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
         return None
     return result.to_dict(), recognition.analysis.warnings
+
+
+def _transcriber(settings: Settings) -> Transcriber:
+    """The engine, or an ``InputProblem`` when it is not configured (no API key):
+    the user's to fix, so one line, not a traceback."""
+    from shared.transcription.factory import build_transcriber
+    from shared.transcription.port import TranscriptionError
+
+    try:
+        return build_transcriber(settings)
+    except TranscriptionError as exc:  # its message names the variable, never a value
+        raise InputProblem(f"cannot use the {settings.transcriber} engine: {exc.message}") from None

@@ -12,8 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared import settings_checks
 
 if TYPE_CHECKING:
     from shared.domain.scoring import ScoringOptions
@@ -128,6 +130,21 @@ class Settings(BaseSettings):
     # 0 turns it off (shared/live_work.py, docs/operations.md "Sharing the cores").
     rescore_give_way_seconds: float = Field(2.0, ge=0)
     cpu_group: str = ""
+
+    # URLs and notations are checked at load, not at first use (shared/settings_checks.py).
+    _database_url = field_validator("database_url")(settings_checks.database_url)
+    _storage_url = field_validator("storage_url")(settings_checks.storage_url)
+    _rate_limits = field_validator(
+        "rate_limit_per_ip", "rate_limit_sign_in", "rate_limit_uploads", "rate_limit_writes"
+    )(settings_checks.rate_limit)
+
+    @model_validator(mode="after")
+    def _prompted_is_a_long_hesitation(self) -> Settings:
+        # Only a hesitation can mark a word prompted (docs/scoring.md), so a
+        # shorter prompted_seconds would be silently the hesitation threshold.
+        if self.prompted_seconds < self.hesitation_seconds:
+            raise ValueError("RECITAL_PROMPTED_SECONDS must not be below RECITAL_HESITATION_SECONDS")
+        return self
 
     @model_validator(mode="after")
     def _time_limits_fit_visibility(self) -> Settings:

@@ -71,6 +71,15 @@ def test_score_says_what_a_transcript_should_look_like(tmp_path: Path, piece: Pa
     assert no_traceback(run.stderr), run.stderr
 
 
+def test_score_with_the_openai_engine_and_no_key_says_so_in_one_line(tmp_path: Path, piece: Path) -> None:
+    recording = tmp_path / "take.wav"
+    recording.write_bytes(b"RIFF")  # never read: the engine is refused first
+    env = embedded_env(tmp_path)  # no RECITAL_OPENAI_API_KEY
+    run = recital("score", str(recording), "--text-file", str(piece), "--engine", "openai", env=env)
+    assert run.returncode == 2 and no_traceback(run.stderr), run.stderr
+    assert run.stderr.startswith("recital score: ") and "RECITAL_OPENAI_API_KEY is not set" in run.stderr
+
+
 def test_commands_on_a_database_that_is_down_or_not_set_up_say_so(tmp_path: Path) -> None:
     down = {**embedded_env(tmp_path), "RECITAL_DATABASE_URL":
             f"postgresql+psycopg://postgres:hunter2secret@127.0.0.1:{free_port()}/nothing"}  # fmt: skip

@@ -17,12 +17,18 @@ import pytest
 from pydantic import ValidationError
 
 from shared.settings import Settings
+from tests.support.stack import ROOT, create_database, drop_database
 
 SECRET = "sk-test-0123456789abcdefSECRET"
 CASES = {
     "limits": {"RECITAL_TASK_HARD_TIME_LIMIT_SECONDS": "99999"},  # model validator
     "number": {"RECITAL_MAX_UPLOAD_BYTES": SECRET},  # the bad value is itself the secret
     "choice": {"RECITAL_TRANSCRIBER": "whisper-" + SECRET},
+    # Checked at load since QA found each failing only at first use (shared/settings_checks.py).
+    "database": {"RECITAL_DATABASE_URL": f"mysql://recital:{SECRET}@db/recital"},
+    "storage": {"RECITAL_STORAGE_URL": f"s3://{SECRET}"},
+    "rate limit": {"RECITAL_RATE_LIMIT_SIGN_IN": SECRET},
+    "prompted": {"RECITAL_PROMPTED_SECONDS": "1", "RECITAL_HESITATION_SECONDS": "5"},  # model validator
 }
 
 
@@ -60,6 +66,43 @@ def test_the_web_entry_point_hides_every_value(case: str, tmp_path: Path) -> Non
     )
     assert run.returncode != 0
     assert "ValidationError" in run.stderr and SECRET not in run.stderr + run.stdout
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_gunicorn_names_the_variable_like_the_cli(case: str, tmp_path: Path) -> None:
+    """Not "Failed to read config file" and a pydantic traceback: the CLI's lines, exit 2."""
+    run = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "--config", "gunicorn.conf.py", "web.wsgi:app"],
+        cwd=ROOT,
+        env=env_with(tmp_path, CASES[case]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 2, output
+    assert "Traceback" not in output and "Failed to read config" not in output
+    assert SECRET not in output and "SECRET" not in output
+    lines = output.strip().splitlines()
+    assert len(lines) == 2 and lines[0] == "recital: invalid settings:", output
+    named = next(iter(CASES[case])) if case != "limits" else "visibility_timeout"
+    assert named in lines[1]
+
+
+def test_db_upgrade_takes_the_postgres_url_heroku_and_cloud_sql_give(tmp_path: Path) -> None:
+    url = create_database()
+    try:
+        given = "postgres://" + url.split("://", 1)[1]
+        run = subprocess.run(
+            [sys.executable, "-m", "cli.main", "db", "upgrade"],
+            env=env_with(tmp_path, {"RECITAL_DATABASE_URL": given}),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-3000:]
+    finally:
+        drop_database(url)
 
 
 def test_secrets_are_secret_strings_in_the_object() -> None:

@@ -169,7 +169,7 @@ def _filter(uow: Any, body: dict[str, Any]) -> RunFilter:
         learner_id=None if learner is None else rescore_runs.find_learner(uow, learner),
         since=rescore_runs.parse_moment(_text(body, "since"), "since"),
         until=rescore_runs.parse_moment(_text(body, "until"), "until"),
-        status=_text(body, "status") or "done",
+        status=_status(body),
     )
     if "dry_run" in body and not isinstance(body["dry_run"], bool):
         raise ServiceError(ErrorKind.INVALID, "invalid_dry_run", "dry_run is true or false.")
@@ -178,10 +178,18 @@ def _filter(uow: Any, body: dict[str, Any]) -> RunFilter:
 
 
 def _piece_id(text: str) -> uuid.UUID:
+    """A malformed id is the caller's mistake (400, as ``recital rescore --piece`` says); an
+    unknown one is 404 ``piece_not_found`` from the filter's check."""
     try:
         return uuid.UUID(text)
     except ValueError:
-        raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.") from None
+        message = "piece_id is a piece's id (a UUID)."
+        raise ServiceError(ErrorKind.INVALID, "invalid_piece_id", message) from None
+
+
+def _status(body: dict[str, Any]) -> str:
+    status = _text(body, "status")
+    return "done" if status is None else status  # "" is no status: refused by the filter's check
 
 
 def _text(body: dict[str, Any], name: str) -> str | None:

@@ -95,6 +95,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "NewPiece": {
         "type": "object",
         "required": ["title", "text"],
+        "additionalProperties": False,
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": 300},
             "text": {"type": "string", "minLength": 1, "maxLength": 200000},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from shared.db.migrate import upgrade
@@ -23,3 +24,15 @@ def test_a_run_the_broker_cannot_take_is_cancelled_and_answered_503(tmp_path: Pa
     assert total == 1 and runs[0].state == "cancelled"  # not "running" for ever with nothing sent
     listed = app.test_client().get("/api/v1/admin/rescores", headers=admin).get_json()
     assert [run["state"] for run in listed["items"]] == ["cancelled"]
+
+
+def test_a_malformed_piece_id_and_an_empty_status_are_400(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    client, admin = create_app(settings).test_client(), bearer(token_for(settings, role="admin"))
+    cases = (({"piece_id": "not-an-id"}, "invalid_piece_id"), ({"status": ""}, "invalid_status"),
+             ({"piece_id": str(uuid.uuid4())}, "piece_not_found"))  # fmt: skip
+    for body, code in cases:
+        response = client.post("/api/v1/admin/rescores", json={**body, "dry_run": True}, headers=admin)
+        assert response.get_json()["error"]["code"] == code, body
+        assert response.status_code == (404 if code == "piece_not_found" else 400)

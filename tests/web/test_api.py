@@ -296,6 +296,15 @@ def test_a_piece_is_changed_by_its_owner_and_its_text_fixed_once_recited(
     assert (misspelt.status_code, error_code(misspelt)) == (422, "invalid_piece_change")
     assert "visiblity" in misspelt.get_json()["error"]["message"]
     assert error_code(client.patch(f"/api/v1/pieces/{piece_id}", json={})) == "invalid_piece_change"
+    for null in ({"title": None}, {"visibility": None}, {"text": None}):  # a null changes nothing: said so
+        refused = client.patch(f"/api/v1/pieces/{piece_id}", json=null)
+        assert (refused.status_code, error_code(refused)) == (422, "invalid_piece"), null
+    sharing = {"title": "t", "text": "w", "visiblity": "public"}
+    misspelt_new = client.post("/api/v1/pieces", json=sharing)  # not a private piece made unnoticed
+    assert (misspelt_new.status_code, error_code(misspelt_new)) == (422, "invalid_piece")
+    assert "visiblity" in misspelt_new.get_json()["error"]["message"]
+    null_visibility = client.post("/api/v1/pieces", json={"title": "t", "text": "w", "visibility": None})
+    assert null_visibility.status_code == 422
     assert client.get(f"/api/v1/pieces/{piece_id}").get_json()["visibility"] == "public"
     empty = client.post("/api/v1/pieces", json={"title": "t", "text": "w", "visibility": ""})
     assert (empty.status_code, error_code(empty)) == (422, "invalid_visibility")

@@ -42,7 +42,12 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     owner = current_learner()
-    fields = _piece_fields(json_object("Send a JSON object with title and text."), ("title", "text"))
+    body = json_object("Send a JSON object with title and text.")
+    unknown = sorted(set(body) - set(PIECE_FIELDS))
+    if unknown:  # a misspelt "visiblity": "public" must not make a private piece unnoticed
+        message = f"{', '.join(unknown)}: not a field of a piece. Send title, text and visibility."
+        raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_piece", message)
+    fields = _piece_fields(body, ("title", "text"))
     title, text = str(fields["title"]), str(fields["text"])
     visibility = "private" if fields["visibility"] is None else fields["visibility"]
     with container().uow() as uow:
@@ -166,9 +171,10 @@ def delete_piece(piece_id: str) -> Response:
 
 
 def _piece_fields(body: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, str | None]:
-    """title, text and visibility as sent (None when absent); anything but a string is refused."""
+    """title, text and visibility as sent (None when absent); anything but a string is
+    refused, null included (``{"title": null}`` changes nothing, so it must say so)."""
     fields = {name: body.get(name) for name in PIECE_FIELDS}
-    wrong = any(value is not None and not isinstance(value, str) for value in fields.values())
+    wrong = any(name in body and not isinstance(body[name], str) for name in PIECE_FIELDS)
     if wrong or any(fields[name] is None for name in required):
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "invalid_piece", "title, text and visibility must be strings."

@@ -17,7 +17,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.core import Metric
 
 import shared.observability.metrics  # noqa: F401 - registers every counted metric
-from shared.observability.readings import DatabaseReadings, QueueReadings
+from shared.observability.readings import DatabaseReadings, QueueReadings, ScrapeErrors
 from tests.support.stack import ROOT, require_tool
 
 RULES = ROOT / "deploy" / "prometheus" / "rules.yml"
@@ -32,7 +32,8 @@ def exported_series() -> set[str]:
     """Every series name Recital's processes and scrape-time readings can expose."""
 
     def families() -> list[Metric]:
-        readings = [QueueReadings("redis://127.0.0.1:1/0", ()), DatabaseReadings(dict)]
+        queues, database = QueueReadings("redis://127.0.0.1:1/0", ()), DatabaseReadings(dict)
+        readings = [queues, database, ScrapeErrors({"queues": queues, "database": database})]
         return [*REGISTRY.collect(), *(f for r in readings for f in r.collect())]
 
     names = {"up"}

@@ -17,7 +17,7 @@ import socket
 import sys
 import uuid
 
-from cli.problems import InputProblem
+from cli.rescore_args import SAMPLE, SEED, check_combination
 from shared.container import Container
 from shared.db.repositories.runs_port import RunFilter
 from shared.domain.scoring import SCORING_VERSION
@@ -29,8 +29,7 @@ from shared.settings import Settings
 def run_rescore(args: argparse.Namespace, settings: Settings) -> int:
     from cli.rescore_status import cancel, follow
 
-    if args.dry_run and args.retranscribe:
-        raise InputProblem("--dry-run scores stored transcripts only; it cannot --retranscribe")
+    check_combination(args)
     deps = Container(settings)
     try:  # a database that is down or not set up: cli.main says so for every command
         if args.action == "status":
@@ -75,13 +74,15 @@ def _dry_run(deps: Container, where: RunFilter, args: argparse.Namespace) -> int
     from cli.rescore_status import print_report
     from shared.services.rescore_reports import dry_run
 
+    sample = SAMPLE if args.sample is None else args.sample
+    seed = SEED if args.seed is None else args.seed
     with deps.uow() as uow:
-        found = dry_run(uow, where, deps.settings.scoring_options(), args.sample, args.seed)
+        found = dry_run(uow, where, deps.settings.scoring_options(), sample, seed)
     if args.json:
         print(json.dumps({"matching": found.matching, "sampled": found.sampled, "report": found.report}))
         return 0
     print(f"{_count(found.matching, 'attempt')} would be re-scored at scoring version {SCORING_VERSION}")
-    print(f"scored a sample of {found.sampled} (seed {args.seed}) without writing:")
+    print(f"scored a sample of {found.sampled} (seed {seed}) without writing:")
     for attempt_id, reason in found.failed:
         print(f"would fail {attempt_id}: {reason}", file=sys.stderr)
     print_report(found.report)

@@ -5,6 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli.problems import InputProblem
+
+# The dry run's defaults: the options themselves default to None, so that one given
+# without --dry-run is seen (check_combination).
+SAMPLE = 500
+SEED = 21
+
 
 def positive(text: str) -> int:
     value = int(text)
@@ -40,10 +47,8 @@ def add_parser(commands: Any) -> None:
     rescore.add_argument(
         "--dry-run", action="store_true", help="score a sample without writing and report what would change"
     )
-    rescore.add_argument(
-        "--sample", type=positive, default=500, help="dry run: attempts scored (default 500)"
-    )
-    rescore.add_argument("--seed", type=seed, default=21, help="dry run: the sample's random seed")
+    rescore.add_argument("--sample", type=positive, help=f"dry run: attempts scored (default {SAMPLE})")
+    rescore.add_argument("--seed", type=seed, help=f"dry run: the sample's random seed (default {SEED})")
     rescore.add_argument("--json", action="store_true", help="dry run: print the report as JSON")
     actions = rescore.add_subparsers(dest="action")
     status = actions.add_parser(
@@ -57,3 +62,17 @@ def add_parser(commands: Any) -> None:
     cancel.add_argument("run", help="the run's id")
     resume = actions.add_parser("resume", help="resume a run paused at its spend cap, under the cap now set")
     resume.add_argument("run", help="the run's id")
+
+
+def check_combination(args: argparse.Namespace) -> None:
+    """Refuse options that contradict each other: a real run must never start from a
+    command meant to be a dry run."""
+    if args.dry_run and args.retranscribe:
+        raise InputProblem("--dry-run scores stored transcripts only; it cannot --retranscribe")
+    if args.dry_run:
+        return
+    given = [name for name, value in (("--sample", args.sample), ("--seed", args.seed)) if value is not None]
+    if args.json and args.action != "status":  # status has a --json of its own
+        given.append("--json")
+    if given:
+        raise InputProblem(f"{' and '.join(given)} only go with --dry-run (without it a real run starts)")

@@ -37,7 +37,7 @@ def follow(deps: Container, args: argparse.Namespace) -> int:
     if args.json:
         report = None if run.state == "running" else _report(deps, run)
         print(json.dumps({**run_json(run), "report": report}))
-        return 0
+        return _exit_status(run)
     if args.once or run.state != "running":
         print(summary(run))
     else:
@@ -46,6 +46,11 @@ def follow(deps: Container, args: argparse.Namespace) -> int:
     if run.state != "running":
         _print_failures(deps, run)
         print_report(_report(deps, run))
+    return _exit_status(run)
+
+
+def _exit_status(run: RunRecord) -> int:
+    """The same however the run is followed (docs/rescoring.md): 1 once any attempt failed."""
     return 1 if run.failed else 0
 
 

@@ -15,10 +15,14 @@ def attempt_counts(uow: UnitOfWorkPort) -> dict[str, int]:
     return counts
 
 
-# A bounded number of label values: the runs an operator follows are the latest.
+# A bounded number of label values: the runs an operator follows are the latest,
+# and any still running or paused (a stuck run must not drop out of sight).
 RUNS_SHOWN = 5
+UNFINISHED_SHOWN = 20
 
 
 def recent_runs(uow: RunsUnitOfWork, limit: int = RUNS_SHOWN) -> list[RunRecord]:
-    """The newest re-scoring runs, for per-run progress (running or just ended)."""
-    return uow.runs.newest(limit, 0)[0]
+    """The newest re-scoring runs and every unfinished one, newest first, for per-run progress."""
+    runs = {run.id: run for run in uow.runs.newest(limit, 0)[0]}
+    runs.update((run.id, run) for run in uow.runs.unfinished(UNFINISHED_SHOWN))
+    return sorted(runs.values(), key=lambda run: run.started_at, reverse=True)

@@ -5,7 +5,7 @@ pages: seeded, so the same filter and seed give the same sample, and only
 the sample is held in memory), scores each from its stored transcript and
 analysis without writing, and compares with the attempt's newest stored
 score. A run's report compares, page by page, each attempt's row at the
-run's version (written since the run started) with its newest older row.
+run's version (written while the run ran) with its newest older row.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from shared.db.repositories.runs_port import Cursor, RunFilter, RunRecord, RunsU
 from shared.domain.score_change import ScoreChange
 from shared.domain.scoring import SCORING_VERSION, ScoringOptions
 from shared.domain.text import ReferenceText, parse_reference
-from shared.services.rescoring import score_stored
+from shared.services.rescoring import RescoreReport, load_stored, score_stored
 
 PAGE = 500
 DEFAULT_SAMPLE = 500
@@ -41,8 +41,9 @@ def dry_run(
 ) -> DryRun:  # fmt: skip
     """Score a seeded sample of the attempts a run would re-score; nothing is written."""
     matching, chosen = _reservoir(_pending_ids(uow, where), sample, random.Random(seed))
-    change, failed = ScoreChange(), []
-    stored = uow.results.stored_for_rescoring(chosen, SCORING_VERSION)
+    change, loading = ScoreChange(), RescoreReport()
+    stored = load_stored(uow, chosen, loading)  # a damaged stored document fails its own attempt
+    failed = loading.failed
     texts = uow.attempts.piece_texts({item.piece_id for item in stored})
     parsed: dict[uuid.UUID, ReferenceText] = {}
     for item in stored:
@@ -60,10 +61,12 @@ def dry_run(
 
 
 def run_report(uow: RunsUnitOfWork, run: RunRecord) -> dict[str, Any]:
-    """The change over every attempt the run scored, from the old and new rows."""
+    """The change over every attempt the run scored, from the old and new rows: the rows at
+    the run's version written while it ran (a later run's rows are not this run's)."""
     change, after = ScoreChange(), None
+    window = (run.started_at, run.finished_at)
     while True:
-        page, after = uow.runs.scored_page(run.filter, run.scoring_version, run.started_at, after, PAGE)
+        page, after = uow.runs.scored_page(run.filter, run.scoring_version, window, after, PAGE)
         change.add_all((str(pair.attempt_id), pair.old, pair.new) for pair in page)
         if after is None:
             break

@@ -95,7 +95,7 @@ def _rescore(
     report = RescoreReport()
     timed = PhaseTimer(report.timings).phase
     with timed("load"):
-        stored = _loaded(uow, ids, report)
+        stored = load_stored(uow, ids, report)
         texts = uow.attempts.piece_texts({item.piece_id for item in stored})
     report.timings["score"] = 0.0  # what _scored spends, inside the write
     if give_way is not None:
@@ -111,17 +111,18 @@ def _rescore(
     return report
 
 
-def _loaded(uow: UnitOfWorkPort, ids: list[uuid.UUID], report: RescoreReport) -> list[StoredAttempt]:
-    """The batch's stored attempts. A stored document that does not parse (a row
-    damaged by hand or by a bug) fails its own attempt, not the batch: the batch is
-    loaded again one attempt at a time, so the run still counts every attempt."""
+def load_stored(uow: UnitOfWorkPort, ids: list[uuid.UUID], report: RescoreReport) -> list[StoredAttempt]:
+    """The batch's stored attempts (of ``ids``, those to score at this version). A stored
+    document that does not parse (a row damaged by hand or by a bug) fails its own
+    attempt in ``report``, not the batch: the batch is loaded again one attempt at a
+    time, so a run still counts every attempt and a dry run reports the rest."""
     try:
         return uow.results.stored_for_rescoring(ids, SCORING_VERSION)
     except ValueError as exc:  # orjson's and json's decode errors are ValueErrors
         if len(ids) == 1:
             _record_failure(report, ids[0], exc)
             return []
-    return [item for one in ids for item in _loaded(uow, [one], report)]
+    return [item for one in ids for item in load_stored(uow, [one], report)]
 
 
 def _scored(

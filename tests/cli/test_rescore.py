@@ -25,7 +25,7 @@ from shared.domain.scoring import SCORING_VERSION
 from shared.queue import QUEUE_RESCORE, RESCORE_BATCH
 from shared.settings import Settings
 from tests.cli.test_commands import embedded_env, recital
-from tests.support.attempts import OLD_VERSION, TEXT, new_piece, scored_long_ago
+from tests.support.attempts import LEARNER, OLD_VERSION, TEXT, new_piece, scored_long_ago
 from tests.support.recitations import synthesise
 from tests.support.stack import redis_db_url
 
@@ -88,6 +88,10 @@ def test_dry_run_counts_and_the_embedded_default_scores_here(home: Path, library
     assert dry.stdout.startswith(f"3 attempts would be re-scored at scoring version {SCORING_VERSION}")
     only = recital("rescore", "--dry-run", "--piece", str(library.piece), env=env)
     assert only.stdout.startswith("2 attempts"), only.stdout + only.stderr
+    anycase = recital("rescore", "--dry-run", "--learner", LEARNER.upper(), "--json", "--sample", "2",
+                      "--seed", "5", env=env)  # fmt: skip
+    assert anycase.returncode == 0, anycase.stderr
+    assert (json.loads(anycase.stdout)["matching"], json.loads(anycase.stdout)["sampled"]) == (3, 2)
     run = recital("rescore", "--batch-size", "2", env=env)
     assert run.returncode == 0, run.stderr
     assert f"re-scored 3, skipped 0, failed 0 at scoring version {SCORING_VERSION}" in run.stdout
@@ -124,6 +128,10 @@ def test_an_attempt_that_cannot_be_scored_is_listed_and_exits_1(home: Path, libr
     assert run.returncode == 1
     assert "re-scored 2, skipped 0, failed 1" in run.stdout, run.stdout + run.stderr
     assert f"failed {library.attempts[2]}: ValueError" in run.stderr
+    for follow in ([], ["--once"], ["--json"]):  # one exit status however the run is followed
+        status = recital("rescore", "status", *follow, env=embedded_env(home))
+        assert status.returncode == 1, (follow, status.stdout, status.stderr)
+    assert json.loads(status.stdout)["failed"] == 1
 
 
 def test_bad_input_is_refused_with_exit_2(home: Path, library: Library) -> None:
@@ -134,6 +142,10 @@ def test_bad_input_is_refused_with_exit_2(home: Path, library: Library) -> None:
     assert garbled.returncode == 2 and "Not a piece id" in garbled.stderr, garbled.stderr
     zero = recital("rescore", "--batch-size", "0", env=env)
     assert zero.returncode == 2 and "at least 1" in zero.stderr
+    for dry_only in (["--json"], ["--seed", "5"], ["--sample", "10"]):  # without --dry-run: no real run
+        refused = recital("rescore", *dry_only, env=env)
+        assert refused.returncode == 2 and "--dry-run" in refused.stderr, (dry_only, refused.stderr)
+        assert len(refused.stderr.splitlines()) == 1, refused.stderr
     assert versions(home) == {attempt: {OLD_VERSION} for attempt in library.attempts}
 
 

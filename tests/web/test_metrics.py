@@ -107,6 +107,9 @@ def test_metrics_show_the_progress_of_the_newest_rescore_runs(tmp_path: Path, ow
         uow.runs.count_batch(BatchCount(run.id, 0, done=150, failed=2, skipped=3, failures=[]), utcnow())
         uow.runs.count_batch(BatchCount(run.id, 1, done=40, failed=0, skipped=0, failures=[]), utcnow())
         uow.runs.set_total(run.id, 400, utcnow())
+        for _ in range(6):  # six newer runs, each over at once: the running one is still shown
+            later = uow.runs.add(NewRun("test-version", "rescore", RunFilter(), "ops test", utcnow()))
+            uow.runs.set_total(later.id, 0, utcnow())
         uow.commit()
     deps.engine.dispose()
     app = create_app(settings, enqueue=lambda _id: None)
@@ -120,4 +123,4 @@ def test_metrics_show_the_progress_of_the_newest_rescore_runs(tmp_path: Path, ow
     }
     assert values(text, "recital_rescore_run_total_attempts")[f"run={run.id}"] == 400
     assert values(text, "recital_rescore_run_info")[f"mode=rescore,run={run.id},state=running"] == 1
-    assert len(values(text, "recital_rescore_run_total_attempts")) <= 5  # the newest runs only
+    assert len(values(text, "recital_rescore_run_info")) == 6  # the five newest, and every one still running

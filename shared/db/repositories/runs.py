@@ -20,6 +20,7 @@ from shared.db.repositories.runs_port import (
     RunFilter,
     RunRecord,
     ScorePair,
+    Window,
 )
 
 A = models.Attempt
@@ -57,6 +58,10 @@ class SqlRuns:
         newest_first = select(R).order_by(R.started_at.desc(), R.id)
         rows = self._session.scalars(newest_first.limit(limit).offset(offset))
         return [_record(r) for r in rows], total
+
+    def unfinished(self, limit: int) -> list[RunRecord]:
+        unfinished = select(R).where(R.state.in_(("running", "paused"))).order_by(R.started_at.desc(), R.id)
+        return [_record(r) for r in self._session.scalars(unfinished.limit(limit))]
 
     def change_state(self, run_id: uuid.UUID, to: str, from_states: Collection[str], now: datetime) -> bool:
         values: dict[str, Any] = {"state": to}
@@ -123,11 +128,13 @@ class SqlRuns:
         return [(created, attempt_id) for created, attempt_id in self._session.execute(query).tuples()]
 
     def scored_page(
-        self, where: RunFilter, version: str, scored_since: datetime, after: Cursor | None, limit: int
+        self, where: RunFilter, version: str, scored: Window, after: Cursor | None, limit: int
     ) -> tuple[list[ScorePair], Cursor | None]:
+        since, until = scored
+        in_window = and_(S.created_at >= since, S.created_at <= until) if until else S.created_at >= since
         query = (
             select(A.id, A.created_at, S.result, S.created_at)
-            .join(S, and_(S.attempt_id == A.id, S.scoring_version == version, S.created_at >= scored_since))
+            .join(S, and_(S.attempt_id == A.id, S.scoring_version == version, in_window))
             .where(*_matching(where, after))
             .order_by(A.created_at, A.id)
             .limit(limit)
@@ -139,11 +146,13 @@ class SqlRuns:
 
     def find_user(self, id_or_handle: str) -> uuid.UUID | None:
         U = models.User
+        # As SqlUsers.by_handle: one name whatever the case (the unique index on lower(handle), 0012).
+        by_handle = func.lower(U.handle) == id_or_handle.lower()
         try:
             by_id = U.id == uuid.UUID(id_or_handle)
         except ValueError:
-            return self._session.scalar(select(U.id).where(U.handle == id_or_handle))
-        return self._session.scalar(select(U.id).where(or_(by_id, U.handle == id_or_handle)))
+            return self._session.scalar(select(U.id).where(by_handle))
+        return self._session.scalar(select(U.id).where(or_(by_id, by_handle)))
 
     def reserve_audio(self, run_id: uuid.UUID, seconds: float) -> bool:
         within = or_(R.cap_audio_seconds.is_(None), R.spent_audio_seconds + seconds <= R.cap_audio_seconds)

@@ -76,6 +76,7 @@ class BatchCount:
 
 
 Cursor = tuple[datetime, uuid.UUID]  # keyset position: (attempt created_at, attempt id)
+Window = tuple[datetime, datetime | None]  # scores written from, until (None: no end yet)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,10 @@ class RunRepository(Protocol):
         """Newest first, and how many there are."""
         ...
 
+    def unfinished(self, limit: int) -> list[RunRecord]:
+        """Runs still running or paused, newest first, at most ``limit``."""
+        ...
+
     def change_state(self, run_id: uuid.UUID, to: str, from_states: Collection[str], now: datetime) -> bool:
         """``from_states`` → ``to`` (a final state sets ``finished_at``); False when not in one."""
         ...
@@ -122,11 +127,11 @@ class RunRepository(Protocol):
         ...
 
     def scored_page(
-        self, where: RunFilter, version: str, scored_since: datetime, after: Cursor | None, limit: int
+        self, where: RunFilter, version: str, scored: Window, after: Cursor | None, limit: int
     ) -> tuple[list[ScorePair], Cursor | None]:
-        """The next page of matching attempts given a row at ``version`` since
-        ``scored_since``, each with its newest older row (those with one), and
-        where the next page starts (None: no more)."""
+        """The next page of matching attempts given a row at ``version`` within
+        ``scored`` (since, until; None: no end), each with its newest older row
+        (those with one), and where the next page starts (None: no more)."""
         ...
 
     def find_user(self, id_or_handle: str) -> uuid.UUID | None: ...

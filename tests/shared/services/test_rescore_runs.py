@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from shared.container import Container
 from shared.db.repositories.runs_port import RunFilter, RunRecord
@@ -18,13 +19,14 @@ from shared.services.rescore_runs import (
     cancel_run,
     count_stopped_batch,
     failures,
+    find_learner,
     plan_run,
     require_run,
     run_batch,
     start_run,
 )
 from shared.services.rescoring import score_stored
-from tests.support.attempts import OLD_VERSION, TEXT, new_piece, scored_long_ago
+from tests.support.attempts import OLD_VERSION, TEXT, learner, new_piece, scored_long_ago
 from tests.support.recitations import synthesise
 from tests.support.runs import copy_attempts, score_rows
 
@@ -181,6 +183,17 @@ def test_bad_filters_are_refused(pg: Container) -> None:
         assert refused.value.code == code
 
 
+def test_a_learner_is_found_by_id_or_by_handle_in_any_case(pg: Container) -> None:
+    handle = f"Bob-{uuid.uuid4().hex[:8]}"  # handles are one name whatever the case (migration 0012)
+    bob = learner(pg, handle)
+    for given in (handle, handle.lower(), handle.upper(), f" {handle.lower()} ", str(bob.id)):
+        with pg.uow() as uow:
+            assert find_learner(uow, given) == bob.id, given
+    with pg.uow() as uow, pytest.raises(ServiceError) as missing:
+        find_learner(uow, f"nobody-{uuid.uuid4().hex[:8]}")
+    assert missing.value.code == "learner_not_found"
+
+
 def older_version_said(result: dict[str, Any]) -> dict[str, Any]:
     """What an older scoring said of the same reading: word 1 substituted and an
     extra word after it (a slip this version folds away), 10 points less accuracy."""
@@ -219,6 +232,39 @@ def test_a_dry_run_reports_exactly_what_changes_and_writes_nothing(pg: Container
         full = run_report(uow, load(pg, run))
     assert full["attempts"] == 8 and full["mean_accuracy_change"] == 10
     assert [t["count"] for t in full["word_transitions"]] == [8, 8]
+
+
+def test_a_runs_report_holds_what_it_scored_not_what_a_later_run_did(
+    pg: Container, source: uuid.UUID
+) -> None:
+    made = copy_attempts(pg, source, 8, START, old_result=older_version_said)
+    where = RunFilter(learner_id=made.learner_id)
+    first, batches = start(pg, where), []
+    plan_run(pg.uow, first.id, 3, lambda _run, no, ids: batches.append((no, ids)), limit=4)
+    for batch in batches:
+        score(pg, first, *batch)
+    assert (load(pg, first).state, load(pg, first).done) == ("finished", 4)
+    second = start(pg, where)  # the rest, at the same version, after the first has finished
+    for batch in plan(pg, second, 3):
+        score(pg, second, *batch)
+    with pg.uow() as uow:
+        assert run_report(uow, load(pg, first))["attempts"] == 4
+        assert run_report(uow, load(pg, second))["attempts"] == 4
+
+
+def test_a_dry_run_lists_a_damaged_stored_document_and_reports_the_rest(
+    pg: Container, source: uuid.UUID
+) -> None:
+    made = copy_attempts(pg, source, 4, START, old_result=older_version_said)
+    with pg.uow() as uow:
+        damage = text("UPDATE analyses SET data = :data WHERE attempt_id = :id")
+        uow.session.execute(damage, {"data": b"\xff not even utf-8", "id": made.ids[2]})
+        uow.commit()
+    with pg.uow() as uow:
+        found = dry_run(uow, RunFilter(learner_id=made.learner_id), pg.settings.scoring_options(), sample=10)
+    assert (found.matching, found.sampled, found.report["attempts"]) == (4, 4, 3)
+    assert [attempt for attempt, _ in found.failed] == [made.ids[2]]
+    assert "JSONDecodeError" in found.failed[0][1]
 
 
 def test_the_new_score_is_what_scoring_the_stored_data_gives(pg: Container, source: uuid.UUID) -> None:

@@ -84,7 +84,10 @@ def worker(args: argparse.Namespace) -> int:
         # Inherited by celery and its pool: live workers on the same cores run first
         # (docs/operations.md, "Sharing the cores").
         os.nice(args.nice)
-    argv = [sys.executable, "-m", "celery", "-A", "workers.celery_app:app", "worker"]
+    # A worker started in a source tree must run the installed (mypyc-compiled) package,
+    # not the .py files beside it: -P keeps the current directory off sys.path, and
+    # celery_main imports the app before Celery's own -A lookup puts it back in front.
+    argv = [sys.executable, "-P", "-m", "cli.commands", "-A", "workers.celery_app:app", "worker"]
     argv += ["-Q", args.queues, "-c", str(args.concurrency), "--loglevel", "INFO"]
     argv += ["--beat"] if args.beat else []
     argv += ["-n", args.name] if args.name else []
@@ -116,4 +119,19 @@ def flower(args: argparse.Namespace) -> int:
     return run_flower(args, get_settings())
 
 
+def celery_main() -> None:
+    """``python -P -m cli.commands ARGS``: Celery's command line, on the installed app."""
+    # Celery imports -A's module with the current directory first on sys.path
+    # (celery.utils.imports.cwd_in_path), whatever -P says; imported here first,
+    # the module and the package it lives in are the installed ones.
+    from celery.__main__ import main as celery
+
+    import workers.celery_app  # noqa: F401
+
+    celery()
+
+
 __all__ = ["db", "demo", "flower", "rescore", "score", "serve", "worker", "sweep", "users"]
+
+if __name__ == "__main__":
+    celery_main()

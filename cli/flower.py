@@ -4,7 +4,8 @@ Flower 2.2 checks basic auth only on handlers marked ``@authenticated``:
 ``/metrics``, ``/healthcheck``, ``/static`` and its 404 page answer anyone, and
 a bare ``celery flower`` without ``--basic-auth`` serves the whole dashboard.
 This command refuses to start without ``RECITAL_FLOWER_BASIC_AUTH``
-("user:password") and makes every handler check it before anything else.
+("user:password", printable ASCII without commas: Flower splits it at
+commas) and makes every handler check it before anything else.
 It binds to 127.0.0.1 unless told otherwise, and keeps its task history in
 ``RECITAL_FLOWER_DB`` (default ``flower.db`` in ``RECITAL_HOME``), saved every
 minute and on shutdown, so a restart does not forget what ran.
@@ -29,6 +30,16 @@ def credentials(settings: Settings) -> str | None:
     secret = settings.flower_basic_auth.get_secret_value() if settings.flower_basic_auth else ""
     user, _, password = secret.partition(":")
     return secret if user and password else None
+
+
+def flower_reads_as_given(secret: str) -> bool:
+    """Whether Flower keeps the credentials as one login that can be checked.
+
+    Its --basic-auth is a list option split on commas ("ops:pa,ss:word" would be
+    two logins), and its check (hmac.compare_digest on str) raises on non-ASCII.
+    Control characters cannot be typed into a browser's login prompt.
+    """
+    return all(" " <= ch <= "~" and ch != "," for ch in secret)
 
 
 def require_auth_everywhere() -> None:
@@ -75,6 +86,13 @@ def run_flower(args: argparse.Namespace, settings: Settings) -> int:
     secret = credentials(settings)
     if secret is None:
         print("recital flower needs RECITAL_FLOWER_BASIC_AUTH=user:password; not starting.", file=sys.stderr)
+        return 2
+    if not flower_reads_as_given(secret):
+        print(
+            "recital flower: RECITAL_FLOWER_BASIC_AUTH must be printable ASCII without commas "
+            "(Flower splits it at commas); not starting.",
+            file=sys.stderr,
+        )
         return 2
     if settings.embedded_broker:
         print(

@@ -52,7 +52,7 @@ def run_users(args: argparse.Namespace, settings: Settings) -> int:
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        return _without_line_ending(sys.stdin.readline())
     no_password = InputProblem("no password: type it at a terminal, or pipe it with --password-stdin")
     if not sys.stdin.isatty():  # getpass would fall back to an echoing prompt, then hit the end
         raise no_password
@@ -64,3 +64,9 @@ def _password(from_stdin: bool) -> str:
     if again != first:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "password_mismatch", "The passwords differ.")
     return first
+
+
+def _without_line_ending(line: str) -> str:
+    """The line without its ending, CRLF (a file saved on Windows) or LF; other
+    whitespace is part of the password."""
+    return line.removesuffix("\n").removesuffix("\r") if line.endswith("\n") else line

@@ -51,7 +51,12 @@ PER_LEARNER_WRITES = (
 # The sign-in and sign-up forms guess passwords as well as the API does.
 PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up", "pages.sign_in_submit", "pages.sign_up_submit")
 # Where a signed-in session types its password again: guesses as fast as sign-in allows, no faster.
-PER_LEARNER_PASSWORD = ("auth.change_password", "pages.change_password", "pages.delete_account")
+PER_LEARNER_PASSWORD = (
+    "auth.change_password",
+    "auth.delete_me",
+    "pages.change_password",
+    "pages.delete_account",
+)
 UNLIMITED_BLUEPRINTS = ("health", "openapi")
 
 

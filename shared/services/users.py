@@ -116,6 +116,10 @@ def set_role(uow: UnitOfWorkPort, handle: str, role: Role) -> UserView:
     if role not in ROLES:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_role", "A role is learner or admin.")
     user = _existing(uow, handle)
+    if user.role == "admin" and role != "admin" and uow.users.count_role("admin") == 1:
+        raise ServiceError(  # as deleting the only admin (erasure.delete_account): nobody could manage users
+            ErrorKind.CONFLICT, "last_admin", "This is the only admin; make another admin first."
+        )
     uow.users.set_role(user.id, role)
     uow.commit()
     return replace(view(user), role=role)

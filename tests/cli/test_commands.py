@@ -237,6 +237,29 @@ def test_worker_refuses_a_niceness_out_of_range(tmp_path: Path) -> None:
     assert run.returncode == 2 and "--nice" in run.stderr and "invalid choice" in run.stderr, run.stderr
 
 
+def test_the_worker_imports_the_installed_package_not_a_same_named_one_in_the_cwd(tmp_path: Path) -> None:
+    # A worker started from a source tree must run the installed (mypyc-compiled) package.
+    shadow = tmp_path / "cwd" / "workers"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise SystemExit('imported workers from the cwd')\n")
+    env = {**embedded_env(tmp_path / "home"), "RECITAL_BROKER_URL": "redis://127.0.0.1:1/0"}
+    argv = [sys.executable, "-m", "cli.main", "worker", "-Q", f"none-{uuid.uuid4().hex[:6]}"]
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(argv, cwd=shadow.parent, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while worker.poll() is None and "[queues]" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, 9)
+            worker.wait(20)
+    text = log.read_text()
+    assert "[queues]" in text and "from the cwd" not in text, text[-3000:]
+
+
 def test_a_niced_worker_and_its_pool_run_at_the_lower_priority(
     stack_settings: Settings, tmp_path: Path
 ) -> None:

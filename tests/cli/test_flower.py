@@ -77,6 +77,22 @@ def test_flower_refuses_to_start_without_credentials(tmp_path: Path, auth: str |
     assert run.returncode == 2 and "RECITAL_FLOWER_BASIC_AUTH" in run.stderr
 
 
+@pytest.mark.parametrize("auth", ["ops:pa,ss:word1", "ops:hünter22", "ops:hunter\t22", "ops,x:hunter22"])
+def test_flower_refuses_credentials_it_would_split_or_mis_parse(tmp_path: Path, auth: str) -> None:
+    # Flower splits --basic-auth on commas (two logins), and its check fails on non-ASCII.
+    run = subprocess.run(
+        [sys.executable, "-m", "cli.main", "flower", "--port", str(free_port())],
+        cwd=ROOT,
+        env=flower_env(tmp_path, auth),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and "RECITAL_FLOWER_BASIC_AUTH" in run.stderr, run.stderr
+    assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
+    assert "word1" not in run.stdout + run.stderr and "unter" not in run.stdout + run.stderr  # nor the value
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_every_path_needs_the_credentials(flower: int, path: str) -> None:
     assert get(flower, path, None) == 401

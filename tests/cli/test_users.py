@@ -43,6 +43,25 @@ def test_an_operator_creates_an_admin_and_changes_roles(tmp_path: Path) -> None:
     signed_in = client.post("/api/v1/auth/sign-in", json={"handle": "root", "password": PASSWORD})
     assert signed_in.get_json()["user"]["role"] == "admin"
     assert client.get("/api/v1/admin/users").status_code == 200
+    code, out, err = users(tmp_path, "set-role", "root", "learner")
+    assert code == 1 and "only admin" in err and len(err.splitlines()) == 1 and not out
+    assert client.get("/api/v1/admin/users").status_code == 200  # still an admin
+    code, _, _ = users(tmp_path, "create", "deputy", "--role", "admin", "--password-stdin", password=PASSWORD)
+    assert code == 0
     code, out, _ = users(tmp_path, "set-role", "root", "learner")
     assert code == 0 and "root (learner)" in out
     assert client.get("/api/v1/admin/users").status_code == 403
+
+
+def test_a_piped_password_loses_its_line_ending_only(tmp_path: Path) -> None:
+    from shared.db.migrate import upgrade
+
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    client = create_app(settings, enqueue=lambda _id: None).test_client()
+    for handle, piped, password in [("crlf", PASSWORD + "\r\n", PASSWORD), ("lf", PASSWORD + "\n", PASSWORD),
+                                    ("spaced", f" {PASSWORD} \r\n", f" {PASSWORD} ")]:  # fmt: skip
+        code, _, err = users(tmp_path, "create", handle, "--password-stdin", password=piped)
+        assert code == 0, err
+        signed_in = client.post("/api/v1/auth/sign-in", json={"handle": handle, "password": password})
+        assert signed_in.status_code == 200, (handle, signed_in.get_json())

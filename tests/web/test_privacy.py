@@ -15,7 +15,7 @@ from shared.db import models
 from shared.db.migrate import upgrade
 from shared.domain.clock import utcnow
 from shared.settings import Settings
-from tests.support.auth import as_learner, bearer, token_for
+from tests.support.auth import PASSWORD, as_learner, bearer, token_for
 from tests.support.recitations import synthesise
 from web import create_app
 
@@ -100,7 +100,11 @@ def test_a_learner_deletes_their_account(app: Flask, wav: bytes) -> None:
     add_coaching_note(app, upload(ada, private, wav).get_json()["id"])
     upload(bob, public, wav)
     token = ada.environ_base["HTTP_AUTHORIZATION"]
-    assert ada.delete("/api/v1/auth/me").status_code == 204
+    for wrong, status, code in (({}, 400, "missing_field"), ({"password": "not it"}, 422, "wrong_password")):
+        refused = ada.delete("/api/v1/auth/me", json=wrong)  # an open session alone erases nothing
+        assert (refused.status_code, refused.get_json()["error"]["code"]) == (status, code)
+    assert count(app, models.User) == 2
+    assert ada.delete("/api/v1/auth/me", json={"password": PASSWORD}).status_code == 204
     assert app.test_client().get("/api/v1/auth/me", headers={"Authorization": token}).status_code == 401
     assert len(recordings(app)) == 1  # bob's stays
     listed = bob.get("/api/v1/pieces").get_json()["items"]

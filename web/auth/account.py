@@ -152,16 +152,33 @@ def delete_me() -> Response:
     ---
     summary: Delete my account
     tags: [auth]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [password]
+            properties:
+              password: {type: string, description: "The account's password, asked again."}
     responses:
       204: {description: Deleted.}
+      400: {$ref: '#/components/responses/BadRequest'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       409: {$ref: '#/components/responses/Conflict'}
+      422: {$ref: '#/components/responses/Unprocessable'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
     user = current_learner()
+    # The password again, as the account page asks: a session left open, or a page
+    # script with the CSRF token from the <meta> tag, must not erase everything.
+    password = string_field(
+        json_object('Send {"password": "…"} to delete the account.'), "password", "wrong_password"
+    )
     deps = container()
     with deps.uow() as uow:
+        users.confirm_password(uow, user, password)
         erasure.delete_account(uow, deps.storage, user.id)
     return _without_cookie(make_response("", 204))
 

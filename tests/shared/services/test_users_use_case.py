@@ -108,6 +108,17 @@ def test_an_operator_sets_roles_and_passwords_of_existing_users_only() -> None:
     assert error(lambda: users.get_user(db.uow(), uuid.uuid4()))[1] == "user_not_found"
 
 
+def test_the_only_admin_cannot_be_made_a_learner_until_there_is_another() -> None:
+    db = FakeDatabase()
+    root = users.sign_up(db.uow(), "root", PASSWORD, "admin")
+    assert error(lambda: users.set_role(db.uow(), "ROOT", "learner")) == (ErrorKind.CONFLICT, "last_admin")
+    assert users.get_user(db.uow(), root.id).is_admin
+    assert users.set_role(db.uow(), "root", "admin").is_admin  # no change: allowed
+    users.sign_up(db.uow(), "deputy", PASSWORD, "admin")
+    assert users.set_role(db.uow(), "root", "learner").role == "learner"
+    assert error(lambda: users.set_role(db.uow(), "deputy", "learner"))[1] == "last_admin"
+
+
 def test_users_list_oldest_first_with_the_total() -> None:
     db = FakeDatabase()
     made = [users.ensure_user(db.uow(), f"u{i}") for i in range(3)]

@@ -34,11 +34,10 @@ def print_result(result: dict[str, Any], console: Console | None = None) -> None
     console.print(_scores_table(result))
     console.print(_marked_text(result["words"]))
     console.print(_legend())
+    expected = [w["expected"] for w in result["words"] if w.get("index") is not None]
     for pause in result.get("hesitations", []):
-        console.print(
-            f"hesitation {pause['duration']:.1f}s before word {pause['before_word']}"
-            f" (at {pause['start']:.1f}s)"
-        )
+        console.print(f"hesitation {pause['duration']:.1f}s {_before(pause['before_word'], expected)}"
+                      f" (at {pause['start']:.1f}s)")  # fmt: skip
     console.print(
         f"[dim]engine {result['engine']} / {result['model']}, scoring {result['scoring_version']}[/dim]"
     )
@@ -78,9 +77,17 @@ def _marked_text(words: list[dict[str, Any]]) -> Text:
     return text
 
 
+def _before(index: int | None, expected: list[str]) -> str:
+    """Counted from 1, as a reader counts, with the word itself."""
+    if index is None or not 0 <= index < len(expected):
+        return "at the end"
+    return f'before word {index + 1} ("{expected[index]}")'
+
+
 def _legend() -> Text:
+    """Each status with its mark, so the key explains the text without colour too."""
     legend = Text("key: ")
     for status, style in STYLE.items():
-        legend.append(status, style=style)
+        legend.append(f"{status}{' ' + MARK[status] if status in MARK else ''}", style=style)
         legend.append("  ")
     return legend

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.messages import size_text
 from web.bodies import MAX_JSON_BYTES, is_upload
 
 log = logging.getLogger("recital.web")
@@ -69,8 +70,9 @@ def register(app: Flask) -> None:
         if status == 413 and not is_upload():  # JSON and other bodies (web/bodies.py)
             code, message = "body_too_large", f"Request bodies are limited to {MAX_JSON_BYTES // 1024} KB."
         elif status == 413:  # raised by Werkzeug before our service sees the body
-            limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            message = f"Recordings are limited to about {limit} MB."
+            message = (
+                f"Recordings are limited to about {size_text(current_app.config['MAX_CONTENT_LENGTH'])}."
+            )
         elif status == 500:
             message = "Something went wrong on our side."
         if _browser_navigation() and status in (404, 405):  # a mistyped address, GET /sign-out

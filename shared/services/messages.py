@@ -23,3 +23,13 @@ MESSAGES: dict[str, str] = {
 
 def learner_message(code: str, default: str | None = None) -> str:
     return MESSAGES.get(code) or default or MESSAGES["processing_error"]
+
+
+def size_text(size_bytes: int) -> str:
+    """A byte limit as a learner reads it: "50 MB", "1.5 MB", "10 KB" (never "0 MB")."""
+    megabytes = size_bytes / (1024 * 1024)
+    if megabytes >= 10:
+        return f"{megabytes:.0f} MB"
+    if megabytes >= 1:
+        return f"{megabytes:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, round(size_bytes / 1024))} KB"

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from shared.audio.sniff import SNIFF_BYTES
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.messages import size_text
 
 
 def too_large(max_bytes: int) -> ServiceError:
     return ServiceError(
         ErrorKind.TOO_LARGE,
         "recording_too_large",
-        f"Recordings are limited to {max_bytes // (1024 * 1024)} MB.",
+        f"Recordings are limited to {size_text(max_bytes)}.",
     )
 
 

@@ -150,7 +150,8 @@ def _queue_full(max_queued: int) -> ServiceError:
     return ServiceError(
         ErrorKind.TOO_MANY,
         "too_many_queued_attempts",
-        f"You have {max_queued} recordings waiting to be scored; try again when one is done.",
+        f"You have {max_queued} recording{'' if max_queued == 1 else 's'} waiting to be scored; "
+        "try again when one is done.",
     )
 
 

@@ -97,6 +97,7 @@ def test_the_queue_cap_refuses_and_keeps_nothing_of_the_refused_upload(storage: 
     with pytest.raises(ServiceError) as raised:
         submit(db, storage, sent, learner, piece_id, wav(), max_queued=1)
     assert (raised.value.kind, raised.value.code) == (ErrorKind.TOO_MANY, "too_many_queued_attempts")
+    assert raised.value.message.startswith("You have 1 recording waiting")  # not "1 recordings"
     assert len(list(storage.root.rglob("*.wav"))) == 1
 
 

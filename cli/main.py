@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000)
 
     worker = commands.add_parser("worker", help="a real Celery worker")
-    worker.add_argument("--queues", "-Q", default="recordings,rescore,maintenance")
+    worker.add_argument("--queues", "-Q", type=_queues, default="recordings,rescore,maintenance")
     worker.add_argument("--concurrency", "-c", type=int, default=1)
     worker.add_argument("--beat", action="store_true", help="also run the sweeper schedule")
     worker.add_argument("--name", "-n", help="node name, e.g. recordings-1@%%h")
@@ -63,6 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _queues(text: str) -> str:
+    """Recital's own queues only: a misspelt name would start a worker nothing ever reaches."""
+    from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
+
+    known = (QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE)
+    names = [name.strip() for name in text.split(",")]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(unknown) or '(none)'}: the queues are {', '.join(known)}"
+        )
+    return ",".join(names)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = _handlers()[args.command]
@@ -82,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OperationalError, ProgrammingError) as exc:  # no database, or no tables yet
         print(f"recital {args.command}: {database_problem(exc, args.command)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `recital score --json … | head`: the reader has gone, which is no error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit is silent
+        return 1
 
 
 def _configure_logging(command: str) -> None:

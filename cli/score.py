@@ -32,13 +32,12 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
         options = settings.scoring_options()
         result = score_recitation(reference, transcript, options, related=MEANING_OR_SOUND).to_dict()
     elif args.audio:
-        scored = _score_audio(existing_file(args.audio, "recording"), reference, settings, args.engine)
+        scored = _score_audio(existing_file(args.audio, "recording"), reference, settings, args)
         if scored is None:
             return 1
         result, warnings = scored
     else:
-        print("give a recording, or --transcript-json", file=sys.stderr)
-        return 2
+        raise InputProblem("give a recording, or --transcript-json")
     if args.json:
         # Beside the result, as the API shows them beside an attempt's result.
         print(json.dumps({**result, "warnings": list(warnings)}, indent=2, ensure_ascii=False))
@@ -75,13 +74,13 @@ def _transcript(name: str) -> Transcript:
 
 
 def _score_audio(
-    path: Path, reference: str, settings: Settings, engine: str | None
+    path: Path, reference: str, settings: Settings, args: argparse.Namespace
 ) -> tuple[dict[str, Any], tuple[str, ...]] | None:
     from shared.audio.types import AudioError
     from shared.pipeline import score_recording
 
-    if engine:
-        settings = settings.model_copy(update={"transcriber": engine})
+    if args.engine:
+        settings = settings.model_copy(update={"transcriber": args.engine})
     transcriber = _transcriber(settings)
     try:
         recognition, result = score_recording(
@@ -91,8 +90,11 @@ def _score_audio(
             settings.scoring_options(),
             settings.max_duration_seconds,
         )
-    except AudioError as exc:
-        print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
+    except AudioError as exc:  # the recording's problem, in the API's words (exit 1)
+        if args.json:
+            print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
+        else:
+            print(f"recital score: {exc.message} ({exc.code})", file=sys.stderr)
         return None
     return result.to_dict(), recognition.analysis.warnings
 

@@ -151,7 +151,37 @@ def test_score_rejects_a_non_audio_file(tmp_path: Path) -> None:
     text = tmp_path / "piece.txt"
     text.write_text("words")
     run = recital("score", str(text), "--text-file", str(text), env=embedded_env(tmp_path))
-    assert run.returncode == 1 and "unsupported_format" in run.stderr
+    assert (
+        run.returncode == 1
+        and run.stderr.startswith("recital score: ")
+        and "(unsupported_format)" in run.stderr
+    )
+    as_json = recital("score", str(text), "--text-file", str(text), "--json", env=embedded_env(tmp_path))
+    assert json.loads(as_json.stderr.splitlines()[-1])["error"]["code"] == "unsupported_format"
+    neither = recital("score", "--text-file", str(text), env=embedded_env(tmp_path))
+    assert (neither.returncode, neither.stderr.strip()) == (
+        2,
+        "recital score: give a recording, or --transcript-json",
+    )
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    text = tmp_path / "piece.txt"
+    text.write_text(" ".join(["The Lord is my shepherd."] * 800))  # a result far larger than a pipe holds
+    transcript = tmp_path / "heard.json"
+    transcript.write_text(json.dumps({"words": [{"text": "the", "start": 0.0, "end": 0.3}]}))
+    command = [sys.executable, "-m", "cli.main", "score", "--text-file", str(text), "--transcript-json",
+               str(transcript), "--json"]  # fmt: skip
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    writer = subprocess.run(command, stdout=reader.stdin, stderr=subprocess.PIPE, text=True,
+                            env=embedded_env(tmp_path), timeout=120)  # fmt: skip
+    reader.communicate()
+    assert "Traceback" not in writer.stderr and "BrokenPipe" not in writer.stderr, writer.stderr
+
+
+def test_worker_refuses_a_queue_nothing_sends_to(tmp_path: Path) -> None:
+    run = recital("worker", "-Q", "recordings,recording", env=embedded_env(tmp_path), timeout=60)
+    assert run.returncode == 2 and "recording: the queues are recordings, rescore, maintenance" in run.stderr
 
 
 def test_worker_refuses_the_in_process_broker(tmp_path: Path) -> None:

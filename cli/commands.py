@@ -13,8 +13,11 @@ from shared.settings import get_settings
 def db(args: argparse.Namespace) -> int:
     from shared.db.migrate import upgrade
 
-    upgrade(get_settings())
-    print("database is at the latest revision")
+    before, after = upgrade(get_settings())
+    if before == after:
+        print(f"database already at the latest revision ({after})")
+    else:
+        print(f"database upgraded from {before or 'empty'} to {after}, the latest revision")
     return 0
 
 

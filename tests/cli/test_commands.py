@@ -55,6 +55,9 @@ def test_demo_prints_a_scored_result(tmp_path: Path) -> None:
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     run = recital("db", "upgrade", env=embedded_env(tmp_path))
     assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("database upgraded from empty to "), run.stdout
+    again = recital("db", "upgrade", env=embedded_env(tmp_path))
+    assert again.stdout.startswith("database already at the latest revision ("), again.stdout
     import sqlite3
 
     tables = {

@@ -64,9 +64,9 @@ def flower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     assert AUTH.split(":")[1] not in log.read_text()
 
 
-@pytest.mark.parametrize("auth", [None, "", "ops", "ops:", ":pw"])
-def test_flower_refuses_to_start_without_credentials(tmp_path: Path, auth: str | None) -> None:
-    run = subprocess.run(
+def refused_flower(tmp_path: Path, auth: str | None) -> subprocess.CompletedProcess[str]:
+    """``recital flower`` with these credentials, run to its end (a refusal ends it at once)."""
+    return subprocess.run(
         [sys.executable, "-m", "cli.main", "flower", "--port", str(free_port())],
         cwd=ROOT,
         env=flower_env(tmp_path, auth),
@@ -74,20 +74,18 @@ def test_flower_refuses_to_start_without_credentials(tmp_path: Path, auth: str |
         text=True,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize("auth", [None, "", "ops", "ops:", ":pw"])
+def test_flower_refuses_to_start_without_credentials(tmp_path: Path, auth: str | None) -> None:
+    run = refused_flower(tmp_path, auth)
     assert run.returncode == 2 and "RECITAL_FLOWER_BASIC_AUTH" in run.stderr
 
 
 @pytest.mark.parametrize("auth", ["ops:pa,ss:word1", "ops:hünter22", "ops:hunter\t22", "ops,x:hunter22"])
 def test_flower_refuses_credentials_it_would_split_or_mis_parse(tmp_path: Path, auth: str) -> None:
     # Flower splits --basic-auth on commas (two logins), and its check fails on non-ASCII.
-    run = subprocess.run(
-        [sys.executable, "-m", "cli.main", "flower", "--port", str(free_port())],
-        cwd=ROOT,
-        env=flower_env(tmp_path, auth),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = refused_flower(tmp_path, auth)
     assert run.returncode == 2 and "RECITAL_FLOWER_BASIC_AUTH" in run.stderr, run.stderr
     assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
     assert "word1" not in run.stdout + run.stderr and "unter" not in run.stdout + run.stderr  # nor the value

@@ -38,15 +38,17 @@ def env_with(tmp_path: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def started(args: list[str], tmp_path: Path, case: str) -> subprocess.CompletedProcess[str]:
+    """Python with ``args`` under the case's settings, from the checkout (gunicorn.conf.py is there)."""
+    env = env_with(tmp_path, CASES[case])
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_cli_names_the_variable_and_hides_every_value(case: str, tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "cli.main", "db", "upgrade"],
-        env=env_with(tmp_path, CASES[case]),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = started(["-m", "cli.main", "db", "upgrade"], tmp_path, case)
     output = run.stdout + run.stderr
     assert run.returncode == 2, output
     assert SECRET not in output and "SECRET" not in output
@@ -57,13 +59,7 @@ def test_the_cli_names_the_variable_and_hides_every_value(case: str, tmp_path: P
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_web_entry_point_hides_every_value(case: str, tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-c", "import web.wsgi"],
-        env=env_with(tmp_path, CASES[case]),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = started(["-c", "import web.wsgi"], tmp_path, case)
     assert run.returncode != 0
     assert "ValidationError" in run.stderr and SECRET not in run.stderr + run.stdout
 
@@ -71,13 +67,8 @@ def test_the_web_entry_point_hides_every_value(case: str, tmp_path: Path) -> Non
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_gunicorn_names_the_variable_like_the_cli(case: str, tmp_path: Path) -> None:
     """Not "Failed to read config file" and a pydantic traceback: the CLI's lines, exit 2."""
-    run = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--check-config", "--config", "gunicorn.conf.py", "web.wsgi:app"],
-        cwd=ROOT,
-        env=env_with(tmp_path, CASES[case]),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    run = started(
+        ["-m", "gunicorn", "--check-config", "--config", "gunicorn.conf.py", "web.wsgi:app"], tmp_path, case
     )
     output = run.stdout + run.stderr
     assert run.returncode == 2, output

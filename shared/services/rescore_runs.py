@@ -136,7 +136,8 @@ def count_stopped_batch(
     failed = [(attempt_id, reason[:500]) for attempt_id in attempt_ids]
     counted = uow.runs.count_batch(BatchCount(run_id, batch_no, 0, len(failed), 0, failed), utcnow())
     uow.commit()
-    log.warning("rescore run=%s batch=%d stopped: %s", run_id, batch_no, reason)
+    if counted:  # else it had committed before it raised: its own counts stand
+        log.warning("rescore run=%s batch=%d stopped: %s", run_id, batch_no, reason)
     return counted
 
 

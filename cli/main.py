@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from shared.settings import get_settings
 
 Handler = Callable[[argparse.Namespace], int]
+# Commands a person runs and reads, as opposed to the services (serve, worker, flower).
+ONE_SHOT = frozenset({"demo", "score", "db", "users", "rescore", "sweep"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,7 +109,12 @@ def _configure_logging(command: str) -> None:
 
     settings = get_settings()
     development = command == "serve" and "RECITAL_ENVIRONMENT" not in os.environ and not settings.log_format
-    configure_logging("text" if development else settings.resolved_log_format)
+    if command in ONE_SHOT and not settings.log_format and sys.stderr.isatty():
+        # A person at a terminal reads the command's own output: a JSON summary line in
+        # the middle of it is noise, a warning is not (RECITAL_LOG_FORMAT still decides).
+        configure_logging("text", level=logging.WARNING)
+    else:
+        configure_logging("text" if development else settings.resolved_log_format)
     for chatty in ("alembic", "celery", "numba"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     # kombu warns that memory:// has no hostname, which is the point of it.

@@ -223,6 +223,8 @@ class RescoreRun(Base):
     # Re-transcription: audio sent to the engine so far, and the run's budget (None: no cap).
     spent_audio_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     cap_audio_seconds: Mapped[float | None] = mapped_column(Float)
+    # The report, kept once the run has stopped (0013); counting a batch clears it.
+    report: Mapped[dict[str, Any] | None] = mapped_column()
 
 
 class RescoreRunBatch(Base):

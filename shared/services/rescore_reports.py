@@ -23,6 +23,7 @@ from shared.domain.text import ReferenceText, parse_reference
 from shared.services.rescoring import RescoreReport, load_stored, score_stored
 
 PAGE = 500
+STOPPED = ("cancelled", "finished")  # a paused run may go on
 DEFAULT_SAMPLE = 500
 DEFAULT_SEED = 21
 
@@ -62,7 +63,13 @@ def dry_run(
 
 def run_report(uow: RunsUnitOfWork, run: RunRecord) -> dict[str, Any]:
     """The change over every attempt the run scored, from the old and new rows: the rows at
-    the run's version written while it ran (a later run's rows are not this run's)."""
+    the run's version written while it ran (a later run's rows are not this run's). A
+    stopped run's report is read once and kept (seconds for tens of thousands of attempts)."""
+    stopped = run.state in STOPPED
+    kept = uow.runs.cached_report(run.id) if stopped else None
+    if kept is not None:
+        uow.rollback()
+        return kept
     change, after = ScoreChange(), None
     window = (run.started_at, run.finished_at)
     while True:
@@ -70,8 +77,13 @@ def run_report(uow: RunsUnitOfWork, run: RunRecord) -> dict[str, Any]:
         change.add_all((str(pair.attempt_id), pair.old, pair.new) for pair in page)
         if after is None:
             break
-    uow.rollback()
-    return change.to_dict()
+    report = change.to_dict()
+    if stopped:
+        uow.runs.cache_report(run, report)
+        uow.commit()
+    else:
+        uow.rollback()
+    return report
 
 
 def _pending_ids(uow: RunsUnitOfWork, where: RunFilter) -> Iterator[uuid.UUID]:

@@ -59,6 +59,14 @@ class SqlRuns:
         rows = self._session.scalars(newest_first.limit(limit).offset(offset))
         return [_record(r) for r in rows], total
 
+    def cached_report(self, run_id: uuid.UUID) -> dict[str, Any] | None:
+        return self._session.scalar(select(R.report).where(R.id == run_id))
+
+    def cache_report(self, run: RunRecord, report: dict[str, Any]) -> None:
+        # Only over the counts the report was read at: a batch counted since then wins.
+        same = and_(R.done == run.done, R.failed == run.failed, R.skipped == run.skipped)
+        self._execute(update(R).where(R.id == run.id, R.state.in_(FINAL_STATES), same).values(report=report))
+
     def unfinished(self, limit: int) -> list[RunRecord]:
         unfinished = select(R).where(R.state.in_(("running", "paused"))).order_by(R.started_at.desc(), R.id)
         return [_record(r) for r in self._session.scalars(unfinished.limit(limit))]
@@ -97,6 +105,7 @@ class SqlRuns:
                 done=R.done + count.done,
                 failed=R.failed + count.failed,
                 skipped=R.skipped + count.skipped,
+                report=None,  # a batch counted after a cancel changes what the run did
                 state=case((reached, "finished"), else_=R.state),
                 finished_at=case((reached, now), else_=R.finished_at),
             )

@@ -102,6 +102,14 @@ class RunRepository(Protocol):
         """Newest first, and how many there are."""
         ...
 
+    def cached_report(self, run_id: uuid.UUID) -> dict[str, Any] | None:
+        """The report kept for a stopped run (None: not kept yet, or cleared by a batch since)."""
+        ...
+
+    def cache_report(self, run: RunRecord, report: dict[str, Any]) -> None:
+        """Keep a stopped run's report, unless a batch has been counted since ``run`` was read."""
+        ...
+
     def unfinished(self, limit: int) -> list[RunRecord]:
         """Runs still running or paused, newest first, at most ``limit``."""
         ...

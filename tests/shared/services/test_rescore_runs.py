@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from shared.container import Container
-from shared.db.repositories.runs_port import RunFilter, RunRecord
+from shared.db.repositories.runs_port import BatchCount, RunFilter, RunRecord
+from shared.domain.clock import utcnow
 from shared.domain.scoring import SCORING_VERSION
 from shared.domain.text import parse_reference
 from shared.services.errors import ServiceError
@@ -265,6 +266,28 @@ def test_a_dry_run_lists_a_damaged_stored_document_and_reports_the_rest(
     assert (found.matching, found.sampled, found.report["attempts"]) == (4, 4, 3)
     assert [attempt for attempt, _ in found.failed] == [made.ids[2]]
     assert "JSONDecodeError" in found.failed[0][1]
+
+
+def test_a_stopped_runs_report_is_read_once_and_kept_until_a_batch_is_counted(
+    pg: Container, source: uuid.UUID
+) -> None:
+    made = copy_attempts(pg, source, 4, START, old_result=older_version_said)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    for batch in plan(pg, run, 5):
+        score(pg, run, *batch)
+    with pg.uow() as uow:
+        assert run_report(uow, load(pg, run))["attempts"] == 4
+    with pg.uow() as uow:  # the rows it was read from change: the kept report is served
+        uow.session.execute(text("DELETE FROM scores WHERE scoring_version = :v AND attempt_id = ANY(:ids)"),
+                            {"v": SCORING_VERSION, "ids": made.ids})  # fmt: skip
+        uow.commit()
+    with pg.uow() as uow:
+        assert run_report(uow, load(pg, run))["attempts"] == 4
+    with pg.uow() as uow:  # a batch counted late (after a cancel) clears it
+        uow.runs.count_batch(BatchCount(run.id, 99, done=0, failed=0, skipped=1, failures=[]), utcnow())
+        uow.commit()
+    with pg.uow() as uow:
+        assert run_report(uow, load(pg, run))["attempts"] == 0
 
 
 def test_the_new_score_is_what_scoring_the_stored_data_gives(pg: Container, source: uuid.UUID) -> None:

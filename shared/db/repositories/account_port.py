@@ -24,7 +24,9 @@ class UserRepository(Protocol):
 
     def set_role(self, user_id: uuid.UUID, role: str) -> None: ...
 
-    def count_role(self, role: str) -> int: ...
+    def count_role(self, role: str) -> int:
+        """How many users have ``role``, those rows locked until the transaction ends."""
+        ...
 
     def page(self, limit: int, offset: int) -> tuple[list[UserRecord], int]:
         """A page of users, oldest first, and how many there are."""

@@ -42,7 +42,9 @@ class SqlUsers:
         self._session.execute(update(U).where(U.id == user_id).values(role=role))
 
     def count_role(self, role: str) -> int:
-        return self._session.scalar(select(func.count()).select_from(U).where(U.role == role)) or 0
+        # Locked for the transaction: it is asked before an admin is removed, and two
+        # removals at once must not each count the other as the admin who stays.
+        return len(self._session.scalars(select(U.id).where(U.role == role).with_for_update()).all())
 
     def page(self, limit: int, offset: int) -> tuple[list[UserRecord], int]:
         total = self._session.scalar(select(func.count()).select_from(U)) or 0

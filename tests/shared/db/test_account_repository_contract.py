@@ -6,14 +6,16 @@ and reads only what they own.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
 
+from shared.container import Container
 from shared.db.repositories.records import Conflict
 from shared.domain.clock import utcnow
-from tests.support.worlds import World
+from tests.support.worlds import PostgresWorld, World
 
 
 def handle() -> str:
@@ -178,3 +180,26 @@ def test_users_are_counted_by_role_and_a_handle_is_found_in_any_case(world: Worl
     with world.uow() as uow:
         assert uow.users.count_role("admin") == before + 1
         assert uow.users.by_handle(name.lower()) == added
+
+
+def test_counting_admins_holds_them_so_two_removals_cannot_both_pass(pg_container: Container) -> None:
+    world = PostgresWorld(pg_container)
+    with world.uow() as uow:
+        ada = uow.users.add(handle(), None, "admin", utcnow())
+        uow.commit()
+    counted: list[int] = []
+    with world.uow() as first:
+        admins = first.users.count_role("admin")
+
+        def second() -> None:  # another admin removal, at the same moment
+            with world.uow() as uow:
+                counted.append(uow.users.count_role("admin"))
+
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(0.5)
+        assert other.is_alive()  # it waits for the first removal to end
+        first.users.set_role(ada.id, "learner")
+        first.commit()
+    other.join(10)
+    assert counted == [admins - 1]  # and then counts without the admin just removed

@@ -71,10 +71,16 @@ def _refuse_other_sites() -> None:
     (login CSRF) and keep what they record. Browsers say where a post comes from
     (Sec-Fetch-Site, else Origin); clients that are not browsers send neither."""
     site = request.headers.get("Sec-Fetch-Site")
-    origin = request.headers.get("Origin")
-    if site is not None:
+    if site is not None:  # sent over https and to localhost
         ours = site in ("same-origin", "none")  # "none": typed or bookmarked, not another page's
-    else:
-        ours = origin is None or urlsplit(origin).netloc == request.host
+    else:  # plain http to another host, older browsers: Origin (our pages' referrer policy sends it)
+        origin = request.headers.get("Origin")
+        ours = origin is None or _same_host(origin)
     if not ours:
         raise ServiceError(ErrorKind.FORBIDDEN, "cross_site_form", CROSS_SITE)
+
+
+def _same_host(origin: str) -> bool:
+    """By host name alone: a proxy may forward Host without the port the browser used."""
+    host = urlsplit(origin).hostname
+    return host is not None and host == urlsplit(f"//{request.host}").hostname

@@ -54,18 +54,28 @@ def test_sign_in_and_up_posted_from_another_site_are_refused(app: Flask, path: s
     signed_in(app, "ada")
     form = {"handle": "ada" if path == "/sign-in" else "mallory", "password": PASSWORD}
     other_sites = ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
-                   {"Origin": "http://evil.example"}, {"Origin": "null"})  # fmt: skip
+                   {"Origin": "http://evil.example"}, {"Origin": "null"},
+                   {"Origin": "http://localhost.evil.example"})  # fmt: skip
     for headers in other_sites:
         client = app.test_client()
         response = client.post(path, data=form, headers=headers)
         assert response.status_code == 403 and "sent from another site" in response.text, headers
         assert client.get_cookie("recital_session") is None and client.get("/library").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/sign-up"])
+def test_sign_in_and_up_from_this_site_or_no_browser_pass(app: Flask, path: str) -> None:
+    signed_in(app, "ada")
+    form = {"handle": "ada", "password": PASSWORD}
     ours = (
         {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
         {"Sec-Fetch-Site": "none"},
         {"Origin": "http://localhost"},
+        {"Origin": "http://localhost:8000"},  # a proxy forwarded Host without the port
         {},
     )  # the last: a client that is not a browser
+    page = app.test_client().get("/sign-in")  # so a browser's own post carries a real Origin
+    assert page.headers["Referrer-Policy"] == "same-origin"
     for n, headers in enumerate(ours):
         if path == "/sign-up":
             form["handle"] = f"mallory{n}"

@@ -19,6 +19,7 @@ from shared.storage.port import (
 )
 
 T = TypeVar("T")
+WRITE_TRIES = 10  # each lost race is another request deleting that folder's last file
 
 
 class LocalStorage:
@@ -95,13 +96,15 @@ class LocalStorage:
 
 
 def _retried_in(folder: Path, write: Callable[[], T]) -> T:
-    """``write`` into ``folder``, made first; once more if a delete of the
-    folder's last file removed the folder between the two."""
-    for attempt in range(2):
-        folder.mkdir(parents=True, exist_ok=True)
+    """``write`` into ``folder``, made first. A delete of a folder's last file removes
+    the folder, and may do so between the two, or between making the folder's parent
+    and the folder itself (FileNotFoundError, or FileExistsError from pathlib's own
+    retry): then both are done again."""
+    for attempt in range(WRITE_TRIES):
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             return write()
-        except FileNotFoundError:
-            if attempt:
+        except (FileNotFoundError, FileExistsError):
+            if attempt == WRITE_TRIES - 1:
                 raise
     raise AssertionError("unreachable")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,27 @@ def test_an_adoption_racing_the_delete_of_its_folder_still_lands(
     storage.adopt("attempts/a/2.wav", staged, "audio/wav")
     assert len(calls) == 2
     assert (tmp_path / "store/attempts/a/2.wav").read_bytes() == b"RIFF two"
+
+
+def test_writes_and_deletes_racing_in_one_folder_lose_nothing(tmp_path: Path) -> None:
+    """Two writers that each put and delete in the same learner's folder: every put lands."""
+    storage = LocalStorage(tmp_path / "store")
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            for n in range(400):
+                key = f"attempts/u1/{name}-{n}.flac"
+                storage.put(key, io.BytesIO(b"fLaC"), "audio/flac")
+                assert storage.exists(key)
+                storage.delete(key)
+        except BaseException as exc:  # noqa: BLE001 - reported below, with the thread's name
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"w{k}",)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert list((tmp_path / "store").iterdir()) == []

@@ -75,4 +75,5 @@ def check_combination(args: argparse.Namespace) -> None:
     if args.json and args.action != "status":  # status has a --json of its own
         given.append("--json")
     if given:
-        raise InputProblem(f"{' and '.join(given)} only go with --dry-run (without it a real run starts)")
+        verb = "goes" if len(given) == 1 else "go"
+        raise InputProblem(f"{' and '.join(given)} only {verb} with --dry-run (without it a real run starts)")

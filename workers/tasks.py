@@ -10,7 +10,7 @@ from typing import Any
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from shared.observability.metrics import record_job
+from shared.observability.metrics import record_job, record_rescore_batch
 from shared.queue import (
     PROCESS_ATTEMPT,
     RESCORE_BATCH,
@@ -110,7 +110,7 @@ def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: i
         report = _rescore_batch(ids, run_id, batch_no)
     except Exception as exc:
         if run_id is not None:  # else the run would wait for this batch for ever
-            _count_stopped(uuid.UUID(run_id), batch_no, ids, exc)
+            _count_stopped(uuid.UUID(run_id), batch_no, ids, _first_cause(exc))
         raise
     if report is None:
         log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
@@ -134,12 +134,26 @@ def _rescore_batch(ids: list[uuid.UUID], run_id: str | None, batch_no: int) -> R
         return run_batch(uow, uuid.UUID(run_id), batch_no, ids, options, interrupts, give_way)
 
 
-def _count_stopped(run_id: uuid.UUID, batch_no: int, ids: list[uuid.UUID], exc: Exception) -> None:
+def _count_stopped(run_id: uuid.UUID, batch_no: int, ids: list[uuid.UUID], exc: BaseException) -> None:
     try:
         with container().uow() as uow:
-            count_stopped_batch(uow, run_id, batch_no, ids, exc)
+            counted = count_stopped_batch(uow, run_id, batch_no, ids, exc)
     except Exception:  # noqa: BLE001 - the database is down too: the batch's own error is what matters
         log.exception("rescore run=%s batch=%d could not be counted as stopped", run_id, batch_no)
+        return
+    if counted:  # as the run counts it (the task's signal sees only the exception)
+        record_rescore_batch(scored=0, skipped=0, failed=len(ids))
+
+
+def _first_cause(exc: BaseException) -> BaseException:
+    """The time limit behind a cleanup's error: cut short inside psycopg's pipeline, the
+    connection raises its own error ("cannot exit pipeline mode") as it unwinds."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SoftTimeLimitExceeded):
+            return seen
+        seen = seen.__context__
+    return exc
 
 
 def _mode(uow: Any, run_id: str) -> str:

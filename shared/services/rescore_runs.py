@@ -127,7 +127,11 @@ def run_batch(
 
 
 def count_stopped_batch(
-    uow: RunsUnitOfWork, run_id: uuid.UUID, batch_no: int, attempt_ids: Sequence[uuid.UUID], exc: Exception
+    uow: RunsUnitOfWork,
+    run_id: uuid.UUID,
+    batch_no: int,
+    attempt_ids: Sequence[uuid.UUID],
+    exc: BaseException,
 ) -> bool:
     """A batch that raised (its time limit, a lost connection, a bug) wrote nothing: its
     attempts count as failed, with the reason, so the run still finishes and says why;

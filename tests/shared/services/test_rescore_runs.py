@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from shared.container import Container
@@ -119,10 +120,15 @@ def test_a_batch_that_raised_counts_as_failed_so_its_run_still_finishes(
     run = start(pg, RunFilter(learner_id=made.learner_id))
     batches = plan(pg, run, 3)
     monkeypatch.setattr(workers.tasks, "container", lambda: pg)
-    with monkeypatch.context() as stopped:
-        stopped.setattr(workers.tasks, "_rescore_batch", _raise(SoftTimeLimitExceeded("soft time limit")))
-        with pytest.raises(SoftTimeLimitExceeded):
+    failed_before = REGISTRY.get_sample_value("recital_rescore_attempts_total", {"outcome": "failed"}) or 0
+    with monkeypatch.context() as stopped:  # cut short in psycopg's pipeline, whose unwinding raises too
+        stopped.setattr(
+            workers.tasks, "_rescore_batch", _raise_while_unwinding(SoftTimeLimitExceeded("limit"))
+        )
+        with pytest.raises(RuntimeError, match="cannot exit pipeline mode"):
             workers.tasks.rescore_batch([str(i) for i in batches[0][1]], str(run.id), batches[0][0])
+    failed_after = REGISTRY.get_sample_value("recital_rescore_attempts_total", {"outcome": "failed"})
+    assert failed_after == failed_before + 3  # the worker's metrics count them as the run does
     with pg.uow() as uow:  # a redelivery of the batch that raised counts nothing more
         assert not count_stopped_batch(uow, run.id, batches[0][0], batches[0][1], RuntimeError("again"))
     workers.tasks.rescore_batch([str(i) for i in batches[1][1]], str(run.id), batches[1][0])
@@ -157,9 +163,12 @@ def test_an_attempt_deleted_during_its_batch_is_skipped_and_the_rest_scored(
     assert (load(pg, run).state, load(pg, run).done, load(pg, run).skipped) == ("finished", 3, 1)
 
 
-def _raise(exc: Exception) -> Any:
+def _raise_while_unwinding(interrupt: BaseException) -> Any:
     def raising(*_args: Any) -> None:
-        raise exc
+        try:
+            raise interrupt
+        finally:
+            raise RuntimeError("sending query failed: cannot exit pipeline mode while busy")
 
     return raising
 

@@ -78,6 +78,7 @@ def _score_audio(
 ) -> tuple[dict[str, Any], tuple[str, ...]] | None:
     from shared.audio.types import AudioError
     from shared.pipeline import score_recording
+    from shared.transcription.port import TranscriptionError
 
     if args.engine:
         settings = settings.model_copy(update={"transcriber": args.engine})
@@ -90,7 +91,7 @@ def _score_audio(
             settings.scoring_options(),
             settings.max_duration_seconds,
         )
-    except AudioError as exc:  # the recording's problem, in the API's words (exit 1)
+    except (AudioError, TranscriptionError) as exc:  # the recording's or the engine's (exit 1)
         if args.json:
             print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
         else:

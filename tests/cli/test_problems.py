@@ -11,6 +11,7 @@ import pytest
 
 from tests.cli.test_commands import embedded_env, recital
 from tests.cli.test_users import users
+from tests.support.recitations import synthesise
 from tests.support.stack import free_port
 
 TEXT = "The Lord is my shepherd; I shall not want."
@@ -78,6 +79,19 @@ def test_score_with_the_openai_engine_and_no_key_says_so_in_one_line(tmp_path: P
     run = recital("score", str(recording), "--text-file", str(piece), "--engine", "openai", env=env)
     assert run.returncode == 2 and no_traceback(run.stderr), run.stderr
     assert run.stderr.startswith("recital score: ") and "RECITAL_OPENAI_API_KEY is not set" in run.stderr
+
+
+def test_score_with_an_engine_that_cannot_be_reached_says_so_in_one_line(tmp_path: Path, piece: Path) -> None:
+    recording = synthesise("The Lord is my shepherd", tmp_path / "take.wav")
+    env = {**embedded_env(tmp_path), "RECITAL_OPENAI_API_KEY": "sk-not-a-real-key",
+           "RECITAL_OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1",  # nothing listens there
+           "RECITAL_OPENAI_MAX_ATTEMPTS": "1", "RECITAL_FALLBACK_TRANSCRIBER": "none"}  # fmt: skip
+    run = recital(
+        "score", str(recording), "--text-file", str(piece), "--engine", "openai", env=env, timeout=120
+    )
+    assert run.returncode == 1 and no_traceback(run.stderr), run.stderr
+    [line] = [line for line in run.stderr.splitlines() if line.startswith("recital score: ")]
+    assert line.endswith("(engine_unavailable)") and "sk-not-a-real-key" not in run.stderr, run.stderr
 
 
 def test_commands_on_a_database_that_is_down_or_not_set_up_say_so(tmp_path: Path) -> None:

@@ -231,6 +231,11 @@ def test_uploads_belong_to_their_learner_and_piece(app: Flask, wav: bytes, sent:
         complete(client, piece_id, 12),
     ):
         assert (response.status_code, code_of(response)) == (404, "upload_not_found")
+    url = f"/api/v1/pieces/{piece_id}/attempts"
+    nothing = client.post(
+        url, json={}, headers=bearer_in(client, ADA)
+    )  # no upload_id at all: the client's slip
+    assert (nothing.status_code, code_of(nothing)) == (400, "missing_field")
     assert sent == []
 
 

@@ -277,7 +277,7 @@ def test_the_worker_imports_the_installed_package_not_a_same_named_one_in_the_cw
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise SystemExit('imported workers from the cwd')\n")
     env = {**embedded_env(tmp_path / "home"), "RECITAL_BROKER_URL": "redis://127.0.0.1:1/0"}
-    argv = [sys.executable, "-m", "cli.main", "worker", "-Q", f"none-{uuid.uuid4().hex[:6]}"]
+    argv = [sys.executable, "-m", "cli.main", "worker", "-Q", "maintenance"]  # no broker: it takes nothing
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(argv, cwd=shadow.parent, env=env, stdout=out, stderr=subprocess.STDOUT,

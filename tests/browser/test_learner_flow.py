@@ -5,6 +5,8 @@ finds no serious or critical violation; screenshots at desktop and phone width."
 
 from __future__ import annotations
 
+import time
+import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -160,6 +162,43 @@ def test_history_shows_times_in_the_learners_own_time_zone(
         assert not learner.errors
     finally:
         learner.close()
+
+
+def test_a_form_tapped_twice_is_sent_once(ada: Learner) -> None:
+    page = ada.page
+    page.goto("/library")
+    title = f"Twice {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Text to memorise").fill("Once more unto the breach, dear friends, once more.")
+
+    def slow_network(route: Any) -> None:  # the first request is still on its way at the second tap
+        if route.request.method == "POST":
+            time.sleep(0.6)
+        route.continue_()
+
+    sent: list[str] = []
+
+    def note(request: Any) -> None:
+        if request.method == "POST":
+            sent.append(request.url)
+
+    page.on("request", note)
+    page.route("**/library", slow_network)
+    try:
+        page.evaluate("""() => {  // two taps 150 ms apart, inside the page (the route holds the first)
+            const add = [...document.querySelectorAll("button")].find((b) => b.textContent === "Add piece");
+            add.click();
+            setTimeout(() => add.click(), 150);
+        }""")
+        page.wait_for_timeout(400)
+        assert len(sent) == 1, sent  # the second tap sent nothing
+        page.wait_for_url("**/practice")
+    finally:
+        page.unroute("**/library")
+        page.remove_listener("request", note)
+    page.goto("/library")
+    assert page.get_by_role("link", name=title, exact=True).count() == 1
+    assert not ada.errors
 
 
 @pytest.mark.parametrize(("width", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])

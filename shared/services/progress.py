@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shared.db.repositories.port import UnitOfWorkPort
+from shared.domain.clock import as_utc
 from shared.domain.review import SectionReview, review_sections
 from shared.domain.schedule import Due, Review, schedule
 from shared.services.users import UserView
@@ -49,9 +50,9 @@ class Progress:
 def piece_progress(uow: UnitOfWorkPort, learner: UserView, piece_id: uuid.UUID) -> Progress:
     scored = uow.results.newest_scores(learner.id, piece_id)
     points = [
-        AttemptPoint(s.attempt_id, _aware(s.attempt_created_at), s.accuracy, s.overall, s.wpm) for s in scored
+        AttemptPoint(s.attempt_id, as_utc(s.attempt_created_at), s.accuracy, s.overall, s.wpm) for s in scored
     ]
-    reviewed = [(_aware(s.attempt_created_at), review_sections(s.result)) for s in scored]
+    reviewed = [(as_utc(s.attempt_created_at), review_sections(s.result)) for s in scored]
     return Progress(points, _weakest(reviewed), _next_up(reviewed))
 
 
@@ -74,10 +75,6 @@ def _next_up(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[Secti
         SectionStanding(d.section, texts[d.section][0], texts[d.section][1], d.due, d.last_rating)
         for d in plan[:NEXT]
     ]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def chart_series(progress: Progress) -> dict[str, Any]:

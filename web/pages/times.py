@@ -3,11 +3,11 @@ by the browser in the learner's own time zone (``static/js/local_time.js``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from markupsafe import Markup
 
-from shared.domain.clock import rfc3339, utcnow
+from shared.domain.clock import as_utc, rfc3339, utcnow
 from web.pages.blueprint import pages
 
 _TEXT = {"long": "%d %b %Y %H:%M", "short": "%d %b %H:%M"}
@@ -16,7 +16,7 @@ _TEXT = {"long": "%d %b %Y %H:%M", "short": "%d %b %H:%M"}
 @pages.app_template_global()
 def when(moment: datetime, form: str = "long") -> Markup:
     """A ``<time>`` element: the UTC time as text, the instant in ``datetime``."""
-    utc = _utc(moment)
+    utc = as_utc(moment)
     text = utc.strftime(_TEXT[form])
     return Markup('<time datetime="{}" data-local="{}">{} UTC</time>').format(rfc3339(utc), form, text)
 
@@ -24,11 +24,6 @@ def when(moment: datetime, form: str = "long") -> Markup:
 @pages.app_template_global()
 def due(moment: datetime | None) -> Markup:
     """When a section is next due: "now" once its time has come, not a time gone by."""
-    if moment is None or _utc(moment) <= utcnow():
+    if moment is None or as_utc(moment) <= utcnow():
         return Markup("due now")
     return Markup("due {}").format(when(moment, "short"))
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes (stored in UTC), Postgres aware ones.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

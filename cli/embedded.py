@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from celery import Celery
 from celery.worker import WorkController
 
-from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
+from shared.queue import QUEUE_MAINTENANCE, QUEUES
 
 log = logging.getLogger("recital.embedded")
 
@@ -26,7 +26,7 @@ def in_process_worker(app: Celery, sweep_every: float | None = None) -> Iterator
         app=app,
         pool="solo",
         concurrency=1,
-        queues=[QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE],
+        queues=list(QUEUES),
         without_heartbeat=True,
         without_mingle=True,
         without_gossip=True,

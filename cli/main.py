@@ -67,14 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _queues(text: str) -> str:
     """Recital's own queues only: a misspelt name would start a worker nothing ever reaches."""
-    from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
+    from shared.queue import QUEUES
 
-    known = (QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE)
     names = [name.strip() for name in text.split(",")]
-    unknown = [name for name in names if name not in known]
+    unknown = [name for name in names if name not in QUEUES]
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"{', '.join(unknown) or '(none)'}: the queues are {', '.join(known)}"
+            f"{', '.join(unknown) or '(none)'}: the queues are {', '.join(QUEUES)}"
         )
     return ",".join(names)
 

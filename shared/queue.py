@@ -33,6 +33,7 @@ REWRITE_COACHING = "recital.rewrite_coaching"
 QUEUE_RECORDINGS = "recordings"
 QUEUE_RESCORE = "rescore"
 QUEUE_MAINTENANCE = "maintenance"
+QUEUES = (QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE)  # every queue Recital sends to
 
 # A hung broker (connection open, nothing answering) must not block a
 # publish forever: kombu's Redis sockets have no timeout by default.

@@ -17,14 +17,13 @@ from shared.db.repositories.runs_port import RunRecord
 from shared.observability.access import CHALLENGE, allowed
 from shared.observability.exposition import registry
 from shared.observability.readings import DatabaseReadings, QueueReadings, ScrapeErrors
-from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
+from shared.queue import QUEUES
 from shared.services.operations import attempt_counts, recent_runs
 from web.deps import container
 from web.errors import error_response
 
 metrics = Blueprint("metrics", __name__)
 
-QUEUES = (QUEUE_RECORDINGS, QUEUE_RESCORE, QUEUE_MAINTENANCE)
 REFUSAL_MESSAGE = "Metrics need the metrics credentials."
 
 

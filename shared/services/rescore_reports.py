@@ -16,14 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from shared.db.repositories.runs_port import Cursor, RunFilter, RunRecord, RunsUnitOfWork
+from shared.db.repositories.runs_port import FINAL_STATES, Cursor, RunFilter, RunRecord, RunsUnitOfWork
 from shared.domain.score_change import ScoreChange
 from shared.domain.scoring import SCORING_VERSION, ScoringOptions
 from shared.domain.text import ReferenceText, parse_reference
 from shared.services.rescoring import RescoreReport, load_stored, score_stored
 
 PAGE = 500
-STOPPED = ("cancelled", "finished")  # a paused run may go on
 DEFAULT_SAMPLE = 500
 DEFAULT_SEED = 21
 
@@ -65,7 +64,7 @@ def run_report(uow: RunsUnitOfWork, run: RunRecord) -> dict[str, Any]:
     """The change over every attempt the run scored, from the old and new rows: the rows at
     the run's version written while it ran (a later run's rows are not this run's). A
     stopped run's report is read once and kept (seconds for tens of thousands of attempts)."""
-    stopped = run.state in STOPPED
+    stopped = run.state in FINAL_STATES
     kept = uow.runs.cached_report(run.id) if stopped else None
     if kept is not None:
         uow.rollback()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from shared.db import models
 from shared.db.repositories.attempts import scored_at
 from shared.db.repositories.runs_port import (
+    FINAL_STATES,
     BatchCount,
     Cursor,
     NewRun,
@@ -26,7 +27,6 @@ from shared.db.repositories.runs_port import (
 A = models.Attempt
 R = models.RescoreRun
 S = models.Score
-FINAL_STATES = ("cancelled", "finished")
 
 
 class SqlRuns:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from shared.db.repositories.port import UnitOfWorkPort
 
 RUN_STATES = ("running", "cancelled", "finished", "paused")
+FINAL_STATES = ("cancelled", "finished")  # a paused run may go on; these do not
 RUN_MODES = ("rescore", "retranscribe")
 
 

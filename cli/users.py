@@ -1,4 +1,4 @@
-"""``recital users create|set-password|set-role``: what an operator does to accounts.
+"""``recital users create|set-password|set-role|unlock``: what an operator does to accounts.
 
 Passwords are read from the terminal without echo (or one line of standard
 input with ``--password-stdin``), never from the command line, where every
@@ -31,6 +31,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     role = actions.add_parser("set-role", help="make a user a learner or an admin")
     role.add_argument("handle")
     role.add_argument("role", choices=users.ROLES)
+    unlock = actions.add_parser(
+        "unlock", help="forget a handle's failed sign-ins (RECITAL_RATE_LIMIT_SIGN_IN_FAILURES)"
+    )
+    unlock.add_argument("handle")
 
 
 def run_users(args: argparse.Namespace, settings: Settings) -> int:
@@ -41,12 +45,42 @@ def run_users(args: argparse.Namespace, settings: Settings) -> int:
                 user = users.sign_up(uow, args.handle, _password(args.password_stdin), args.role)
             elif args.action == "set-password":
                 user = users.set_password(uow, args.handle, _password(args.password_stdin))
-            else:
+            elif args.action == "set-role":
                 user = users.set_role(uow, args.handle, args.role)
+            else:
+                user = users.by_handle(uow, args.handle)
     except ServiceError as exc:
         print(f"recital users: {exc.message}", file=sys.stderr)
         return 1
     print(f"{user.handle} ({user.role}) id {user.id}")
+    if args.action in ("set-password", "unlock"):  # a new password is how a locked-out learner gets back in
+        return _unlock(settings, user.handle, asked=args.action == "unlock")
+    return 0
+
+
+def _unlock(settings: Settings, handle: str, asked: bool) -> int:
+    try:
+        from web import sign_in_failures  # the web image's limiter library; workers have none
+    except ImportError:
+        print(
+            "recital users: run this where the web runs (the rate limiter is not installed here)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        shared = sign_in_failures.clear(settings, handle)
+    except Exception as exc:  # redis-py or the limits library: the store did not answer
+        done = "" if asked else "the password is set, but "
+        print(
+            f"recital users: {done}the rate-limit store did not answer ({type(exc).__name__});"
+            " failed sign-ins are not forgotten",
+            file=sys.stderr,
+        )
+        return 1
+    if shared:
+        print("failed sign-ins forgotten")
+    elif asked:
+        print("failed sign-ins are counted in each web process's memory (no Redis): a restart forgets them")
     return 0
 
 

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     trusted_proxies: int = Field(0, ge=0)
     rate_limit_per_ip: str = "600 per minute"
     rate_limit_sign_in: str = "10 per minute"  # per IP, on sign-in and sign-up
+    # Failed sign-ins per handle, from every IP together: what a guesser with many
+    # addresses gets against one account (NIST SP 800-63B 5.2.2: at most 100).
+    rate_limit_sign_in_failures: str = "100 per day"
     rate_limit_uploads: str = "20 per minute; 300 per day"  # per learner
     rate_limit_writes: str = "60 per minute"  # per learner: pieces, tokens, deletions
     max_queued_attempts: int = Field(10, ge=1, description="Per learner, queued or processing.")
@@ -135,7 +138,11 @@ class Settings(BaseSettings):
     _database_url = field_validator("database_url")(settings_checks.database_url)
     _storage_url = field_validator("storage_url")(settings_checks.storage_url)
     _rate_limits = field_validator(
-        "rate_limit_per_ip", "rate_limit_sign_in", "rate_limit_uploads", "rate_limit_writes"
+        "rate_limit_per_ip",
+        "rate_limit_sign_in",
+        "rate_limit_sign_in_failures",
+        "rate_limit_uploads",
+        "rate_limit_writes",
     )(settings_checks.rate_limit)
 
     @model_validator(mode="after")

@@ -26,6 +26,7 @@ from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.settings import Settings
+from web import sign_in_failures
 from web.errors import error_response
 from web.identity import optional_user
 
@@ -50,6 +51,10 @@ PER_LEARNER_WRITES = (
 )
 # The sign-in and sign-up forms guess passwords as well as the API does.
 PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up", "pages.sign_in_submit", "pages.sign_up_submit")
+# Failed sign-ins against one handle, whatever the IP (only failures count: a
+# learner signing in is never held up by their own successes).
+PER_HANDLE_SIGN_IN = ("auth.sign_in", "pages.sign_in_submit")
+FAILED_SIGN_INS = "Too many failed sign-ins with this handle."
 # Where a signed-in session types its password again: guesses as fast as sign-in allows, no faster.
 PER_LEARNER_PASSWORD = (
     "auth.change_password",
@@ -69,11 +74,23 @@ def learner_or_ip() -> str:
     return f"user:{user.id}" if user is not None else f"ip:{client_ip()}"
 
 
+def handle_tried() -> str:
+    """The counter of the handle a sign-in names (web/sign_in_failures.py). An unknown
+    handle is counted as a known one is: the limit tells nobody which handles exist."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    handle = body.get("handle") if isinstance(body, dict) else None
+    return sign_in_failures.handle_key(handle if isinstance(handle, str) else "")
+
+
+def _failed_sign_in(response: Response) -> bool:
+    return response.status_code == 401
+
+
 def install(app: Flask, settings: Settings) -> Limiter:
     if settings.trusted_proxies:
         hops = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    limits = (settings.rate_limit_per_ip, settings.rate_limit_sign_in)
+    limits = (settings.rate_limit_per_ip, settings.rate_limit_sign_in, settings.rate_limit_sign_in_failures)
     for value in (*limits, settings.rate_limit_uploads, settings.rate_limit_writes):
         parse_many(value)  # a typo fails at start, not on the first request
     limiter = Limiter(
@@ -87,7 +104,7 @@ def install(app: Flask, settings: Settings) -> Limiter:
         # when to poll an attempt; a breach sets its own below.
         headers_enabled=False,
         in_memory_fallback_enabled=True,
-        key_prefix="recital",
+        key_prefix=sign_in_failures.KEY_PREFIX,
         enabled=settings.rate_limits_enabled,
     )
     app.register_error_handler(RateLimitExceeded, partial(_breached, limiter))
@@ -99,27 +116,49 @@ def install(app: Flask, settings: Settings) -> Limiter:
     _share(app, limiter, "writes", PER_LEARNER_WRITES, settings.rate_limit_writes, learner_or_ip)
     _share(app, limiter, "sign-in", PER_IP_SIGN_IN, settings.rate_limit_sign_in, client_ip)
     _share(app, limiter, "password", PER_LEARNER_PASSWORD, settings.rate_limit_sign_in, learner_or_ip)
+    failures = settings.rate_limit_sign_in_failures
+    # Tested before the password is checked, counted after it failed: requests in
+    # flight at that moment may each get one guess past the limit.
+    _share(app, limiter, sign_in_failures.SCOPE, PER_HANDLE_SIGN_IN, failures, handle_tried, _failed_sign_in)
     return limiter
 
 
 def _breached(limiter: Limiter, exc: RateLimitExceeded) -> tuple[Response, int]:
     current = limiter.current_limit
     wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    failures = exc.limit.scope == sign_in_failures.SCOPE
     if request.blueprint == "pages":  # a person at a form: a page, in words
-        message = f"Too many tries in a short time. Wait {wait} seconds, then try again."
+        tries = FAILED_SIGN_INS if failures else "Too many tries in a short time."
+        message = f"{tries} Wait {_in_words(wait)}, then try again."
         response = Response(render_template("error.html", status=429, message=message), 429)
     else:
-        response, _ = error_response(
-            429, "rate_limited", f"Too many requests ({exc.description}); slow down."
-        )
+        reason = "too many failed sign-ins with this handle" if failures else "slow down"
+        response, _ = error_response(429, "rate_limited", f"Too many requests ({exc.description}); {reason}.")
     response.headers["Retry-After"] = str(wait)
     return response, 429
 
 
+def _in_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    if seconds < 2 * 3600:
+        return f"{round(seconds / 60)} minutes"  # 3,601 s is "60 minutes", not 61
+    return f"{round(seconds / 3600)} hours"
+
+
 def _share(
-    app: Flask, limiter: Limiter, scope: str, endpoints: tuple[str, ...], value: str, key: Callable[[], str]
+    app: Flask,
+    limiter: Limiter,
+    scope: str,
+    endpoints: tuple[str, ...],
+    value: str,
+    key: Callable[[], str],
+    deduct_when: Callable[[Response], bool] | None = None,
 ) -> None:
-    """One counter per key shared by the endpoints, on top of the per-IP limit."""
-    shared = limiter.shared_limit(value, scope, key_func=key, override_defaults=False)
+    """One counter per key shared by the endpoints, on top of the per-IP limit;
+    with ``deduct_when``, only the answers it picks are counted."""
+    shared = limiter.shared_limit(
+        value, scope, key_func=key, override_defaults=False, deduct_when=deduct_when
+    )
     for endpoint in endpoints:
         app.view_functions[endpoint] = cast(Any, shared(app.view_functions[endpoint]))

@@ -65,6 +65,9 @@ def configure_logging(
     handler.set_name(HANDLER_NAME)
     handler.addFilter(ContextFilter())
     handler.setFormatter(formatter(kind))
+    # On the handler too: the web app sets "recital" to INFO, which a root level alone
+    # would not hold back (a terminal's WARNING showed summaries after an app was built).
+    handler.setLevel(level)
     root.addHandler(handler)
     root.setLevel(level)
     for name in QUIET:

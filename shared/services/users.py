@@ -137,6 +137,11 @@ def list_users(uow: UnitOfWorkPort, limit: int, offset: int) -> tuple[list[UserV
     return [view(u) for u in rows], total
 
 
+def by_handle(uow: UnitOfWorkPort, handle: str) -> UserView:
+    """For operators: the user with this handle, in any case."""
+    return view(_existing(uow, handle))
+
+
 def _existing(uow: UnitOfWorkPort, handle: str) -> UserRecord:
     user = uow.users.by_handle(handle)
     if user is None:

@@ -7,10 +7,13 @@ from pathlib import Path
 from shared.settings import Settings
 from tests.cli.test_commands import embedded_env
 from tests.support.auth import PASSWORD
+from tests.support.stack import redis_db_url
 from web import create_app
 
 
-def users(home: Path, *args: str, password: str | None = None) -> tuple[int, str, str]:
+def users(
+    home: Path, *args: str, password: str | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     import subprocess
     import sys
 
@@ -19,7 +22,7 @@ def users(home: Path, *args: str, password: str | None = None) -> tuple[int, str
         input=password,
         capture_output=True,
         text=True,
-        env=embedded_env(home),
+        env={**embedded_env(home), **(env or {})},
         timeout=120,
     )
     return run.returncode, run.stdout, run.stderr
@@ -65,3 +68,46 @@ def test_a_piped_password_loses_its_line_ending_only(tmp_path: Path) -> None:
         assert code == 0, err
         signed_in = client.post("/api/v1/auth/sign-in", json={"handle": handle, "password": password})
         assert signed_in.status_code == 200, (handle, signed_in.get_json())
+
+
+def test_an_operator_lets_a_learner_locked_out_by_guesses_back_in(tmp_path: Path) -> None:
+    from shared.db.migrate import upgrade
+
+    store = {
+        "RECITAL_RATE_LIMIT_STORAGE_URL": redis_db_url(10),
+        "RECITAL_RATE_LIMIT_SIGN_IN_FAILURES": "3 per hour",
+    }
+    settings = Settings(
+        home=tmp_path,
+        rate_limit_storage_url=store["RECITAL_RATE_LIMIT_STORAGE_URL"],
+        rate_limit_sign_in_failures="3 per hour",
+        rate_limit_sign_in="100 per minute",  # one address here: only the per-handle limit bites
+    )
+    upgrade(settings)
+    users(tmp_path, "create", "Amal", "--password-stdin", password=PASSWORD)
+    client = create_app(settings, enqueue=lambda _id: None).test_client()
+
+    def sign_in(password: str) -> int:
+        return client.post("/api/v1/auth/sign-in", json={"handle": "amal", "password": password}).status_code
+
+    def locked_out() -> bool:
+        guesses = [sign_in("a stranger's guess") for _ in range(4)]
+        return guesses == [401, 401, 401, 429] and sign_in(PASSWORD) == 429
+
+    assert locked_out()
+    code, out, _ = users(tmp_path, "unlock", "AMAL", env=store)
+    assert code == 0 and "forgotten" in out
+    assert sign_in(PASSWORD) == 200
+    assert locked_out()
+    code, out, _ = users(
+        tmp_path, "set-password", "amal", "--password-stdin", password=PASSWORD + "!", env=store
+    )
+    assert code == 0 and "forgotten" in out
+    assert sign_in(PASSWORD + "!") == 200
+    code, _, err = users(tmp_path, "unlock", "ghost", env=store)
+    assert code == 1 and "ghost" in err
+    down = {**store, "RECITAL_RATE_LIMIT_STORAGE_URL": "redis://127.0.0.1:1/0"}
+    code, _, err = users(tmp_path, "unlock", "amal", env=down)
+    assert code == 1 and "did not answer" in err and "Traceback" not in err
+    code, out, _ = users(tmp_path, "unlock", "amal")  # embedded: counters in each process's memory
+    assert code == 0 and "memory" in out

@@ -18,7 +18,7 @@ from flask import Flask
 
 from shared.db.migrate import upgrade
 from shared.settings import Settings
-from tests.support.auth import PASSWORD, bearer, token_for
+from tests.support.auth import PASSWORD, bearer, new_handle, token_for
 from tests.support.recitations import synthesise
 from tests.support.stack import free_port, redis_db_url
 from web import create_app
@@ -105,6 +105,45 @@ def test_password_guesses_from_a_session_are_limited_as_sign_in_is(tmp_path: Pat
     guess = {"current_password": "a guess", "new_password": "a new password"}
     responses = burst(pair, 3 * LIMIT, "POST", "/api/v1/auth/password", json=guess, headers=bearer(token))
     assert_exact(responses, 422)  # wrong_password, then rate_limited
+
+
+def sign_in_from(pair: tuple[Flask, Flask], i: int, handle: str, password: str, page: bool = False) -> Any:
+    """A sign-in from the i-th of many addresses: the per-IP limit never bites."""
+    client = pair[i % 2].test_client()
+    client.environ_base["REMOTE_ADDR"] = f"198.51.{i // 250}.{i % 250 + 1}"
+    if page:
+        return client.post("/sign-in", data={"handle": handle, "password": password})
+    return client.post("/api/v1/auth/sign-in", json={"handle": handle, "password": password})
+
+
+def test_failed_sign_ins_are_limited_per_handle_from_every_address(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(
+        tmp_path,
+        limits_redis,
+        rate_limit_sign_in=f"{LIMIT} per minute",
+        rate_limit_sign_in_failures=f"{LIMIT} per hour",
+    )
+    handle = new_handle("target")
+    token_for(pair[0].extensions["recital"].settings, handle)
+    successes = [sign_in_from(pair, i, handle, PASSWORD).status_code for i in range(2 * LIMIT)]
+    assert successes == [200] * (2 * LIMIT)  # signing in is never counted
+    guesses = [sign_in_from(pair, 100 + i, handle.upper(), f"guess {i}") for i in range(3 * LIMIT)]
+    assert Counter(r.status_code for r in guesses) == {401: LIMIT, 429: 2 * LIMIT}  # any case, any IP
+    refused = guesses[-1].get_json()["error"]
+    assert refused["code"] == "rate_limited" and "failed sign-ins with this handle" in refused["message"]
+    assert sign_in_from(pair, 200, handle, PASSWORD).status_code == 429  # the right password waits too
+    page = sign_in_from(pair, 201, f"  {handle} ", PASSWORD, page=True)
+    assert page.status_code == 429 and "Wait 60 minutes, then try again" in page.text
+    assert 3500 < int(page.headers["Retry-After"]) <= 3601
+    other = new_handle("bystander")
+    token_for(pair[0].extensions["recital"].settings, other)
+    assert sign_in_from(pair, 202, other, PASSWORD).status_code == 200  # one handle's guesses lock no other
+
+
+def test_unknown_handles_are_counted_as_known_ones_are(tmp_path: Path, limits_redis: str) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in_failures=f"{LIMIT} per hour")
+    answers = [sign_in_from(pair, i, "nobody-here", "guess").status_code for i in range(LIMIT + 1)]
+    assert answers == [401] * LIMIT + [429]  # the same answers a real handle gives: nothing to enumerate
 
 
 def test_a_spoofed_forwarded_for_resets_nothing(tmp_path: Path, limits_redis: str) -> None:

@@ -23,8 +23,10 @@ from typing import Any, cast
 from flask import Blueprint, Flask, Response, render_template, request
 from flask_limiter import ExemptionScope, Limiter, RateLimitExceeded
 from limits import parse_many
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shared.services.errors import ServiceError
 from shared.settings import Settings
 from web import sign_in_failures
 from web.errors import error_response
@@ -70,14 +72,23 @@ def client_ip() -> str:
 
 
 def learner_or_ip() -> str:
-    user = optional_user()
+    """Never raises: Flask-Limiter takes any error in a key function for Redis being
+    down and counts in this process's memory for up to 32 s, so one bad token made
+    every limit per process. The view itself answers the bad token or CSRF token."""
+    try:
+        user = optional_user()
+    except ServiceError:
+        user = None
     return f"user:{user.id}" if user is not None else f"ip:{client_ip()}"
 
 
 def handle_tried() -> str:
     """The counter of the handle a sign-in names (web/sign_in_failures.py). An unknown
     handle is counted as a known one is: the limit tells nobody which handles exist."""
-    body = request.get_json(silent=True) if request.is_json else request.form
+    try:  # never raises (see learner_or_ip); the view answers a body it cannot read
+        body = request.get_json(silent=True) if request.is_json else request.form
+    except HTTPException:
+        body = None
     handle = body.get("handle") if isinstance(body, dict) else None
     return sign_in_failures.handle_key(handle if isinstance(handle, str) else "")
 

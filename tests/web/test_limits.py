@@ -146,6 +146,22 @@ def test_unknown_handles_are_counted_as_known_ones_are(tmp_path: Path, limits_re
     assert answers == [401] * LIMIT + [429]  # the same answers a real handle gives: nothing to enumerate
 
 
+def test_a_bad_token_or_csrf_token_does_not_move_the_counters_out_of_redis(
+    tmp_path: Path, limits_redis: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in=f"{LIMIT} per minute")
+    for app in pair:  # a stale tab and a revoked token, on routes limited per learner
+        client = app.test_client()
+        assert (
+            client.delete(f"/api/v1/attempts/{uuid.uuid4()}", headers=bearer("rct_bogus")).status_code == 401
+        )
+        client.set_cookie("recital_session", "not-a-session")
+        assert client.post("/library", data={"csrf_token": "stale"}).status_code in (302, 401, 403)
+    body = {"handle": "nobody", "password": PASSWORD}
+    assert_exact(burst(pair, 3 * LIMIT, "POST", "/api/v1/auth/sign-in", json=body), 401)  # still one counter
+    assert "falling back to in-memory storage" not in caplog.text
+
+
 def test_a_spoofed_forwarded_for_resets_nothing(tmp_path: Path, limits_redis: str) -> None:
     pair = apps(tmp_path, limits_redis, rate_limit_per_ip=f"{LIMIT} per minute", trusted_proxies=1)
     token = token_for(pair[0].extensions["recital"].settings)

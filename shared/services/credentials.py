@@ -16,6 +16,7 @@ from shared.db.repositories.port import UnitOfWorkPort
 from shared.db.repositories.records import TokenRecord
 from shared.domain.clock import utcnow
 from shared.services.errors import ErrorKind, ServiceError
+from shared.services.stored_text import one_line, shows_something
 from shared.services.users import UserView, view
 
 TOKEN_PREFIX = "rct_"
@@ -63,7 +64,8 @@ def end_session(uow: UnitOfWorkPort, secret: str) -> None:
 
 def create_token(uow: UnitOfWorkPort, user: UserView, name: str) -> tuple[TokenView, str]:
     """A new token and its secret, which is shown this once."""
-    if not 1 <= len(name.strip()) <= len(name) <= MAX_NAME:
+    one_line(name, "token name")
+    if not (1 <= len(name.strip()) <= len(name) <= MAX_NAME and shows_something(name)):
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "invalid_token_name", f"Name the token (1-{MAX_NAME} characters)."
         )

@@ -12,7 +12,7 @@ from typing import Literal
 from shared.db.repositories.port import PieceRecord, UnitOfWorkPort
 from shared.domain.clock import utcnow
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.stored_text import storable
+from shared.services.stored_text import one_line, shows_something, storable
 from shared.services.users import UserView
 
 MAX_TEXT_CHARS = 200_000
@@ -116,8 +116,8 @@ def _checked(title: str, text: str, visibility: str) -> tuple[str, str, str]:
         )
     # Browsers send a textarea's line breaks as CRLF: one text whichever way it came.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    title, text = storable(title.strip(), "title"), storable(text.strip(), "text")
-    if not title:
+    title, text = one_line(title.strip(), "title"), storable(text.strip(), "text")
+    if not shows_something(title):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")
     if not any(ch.isalnum() for ch in text):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")

@@ -7,6 +7,7 @@ them at the database (an encoding error, a ``DataError``), which would be a
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from shared.services.errors import ErrorKind, ServiceError
@@ -21,6 +22,22 @@ def storable(value: str, field: str) -> str:
     if "\x00" in value:
         raise _bad_characters(field, "a NUL character")
     return value
+
+
+def one_line(value: str, field: str) -> str:
+    """A title or a name: ``storable``, with no control character (a line break, a
+    terminal escape), which would break or disguise it where others read it."""
+    storable(value, field)
+    bad = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        raise _bad_characters(field, f"a control character (U+{ord(bad):04X})")
+    return value
+
+
+def shows_something(value: str) -> bool:
+    """Whether any of it is visible: not only spaces and invisible format characters
+    (a title of U+200B zero-width spaces read as blank in the library)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs") for ch in value)
 
 
 def check_strings(body: Any, field: str = "body") -> None:

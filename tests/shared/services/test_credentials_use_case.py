@@ -71,10 +71,22 @@ def test_a_revoked_token_finds_nobody_and_only_its_owner_revokes_it() -> None:
     assert code(lambda: credentials.revoke_token(db.uow(), ada, uuid.uuid4())) == "token_not_found"
 
 
-@pytest.mark.parametrize("name", ["", "   ", "x" * 101])
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101, "\u200b"])
 def test_a_token_needs_a_name(name: str) -> None:
     db = FakeDatabase()
     assert code(lambda: credentials.create_token(db.uow(), learner(db), name)) == "invalid_token_name"
+
+
+def test_a_token_name_is_one_line_without_escapes() -> None:
+    db = FakeDatabase()
+    assert code(lambda: credentials.create_token(db.uow(), learner(db), "ci\x1b[2J")) == "invalid_characters"
+    assert (
+        code(lambda: credentials.create_token(db.uow(), learner(db), "laptop\nphone")) == "invalid_characters"
+    )
+    assert (
+        credentials.create_token(db.uow(), learner(db), "Zoë's laptop — école")[0].name
+        == "Zoë's laptop — école"
+    )
 
 
 def test_a_user_holds_at_most_fifty_live_tokens() -> None:

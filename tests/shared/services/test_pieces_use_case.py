@@ -48,6 +48,10 @@ def test_a_created_piece_is_trimmed_committed_and_counted() -> None:
         ("t", "words", "secret", "invalid_visibility"),
         ("t", "a\x00b", "private", "invalid_characters"),
         ("t\ud800", "words", "private", "invalid_characters"),
+        ("\u200b\u200b", "words", "private", "title_required"),  # zero-width spaces: blank in the library
+        ("\u2060 \u00a0", "words", "private", "title_required"),
+        ("ok\x07\x1b[31m", "words", "private", "invalid_characters"),  # a terminal escape
+        ("two\nlines", "words", "private", "invalid_characters"),
     ],
 )
 def test_a_bad_piece_is_refused_unstored(title: str, text: str, visibility: str, code: str) -> None:

@@ -24,6 +24,8 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 # An idle keep-alive connection is closed after this long.
 keepalive = 5
+# gunicorn's warnings about unparseable requests, without the client's bytes (secrets).
+logger_class = "web.gunicorn_log.ClientBytesKeptOut"
 
 
 def _settings_or_exit() -> Settings:

@@ -23,6 +23,7 @@ from tests.support.stack import gunicorn_server
 
 BODY_SECONDS = 2.0
 AUTH = {"header": ""}  # "Authorization: Bearer rct_…\r\n", set by the served fixture
+LOG: dict[str, Path] = {}  # gunicorn's own output, set by the served fixture
 HEADER_SECONDS = 1.5
 
 
@@ -35,6 +36,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[in
     env["RECITAL_REQUEST_HEADER_SECONDS"] = str(HEADER_SECONDS)
     AUTH["header"] = f"Authorization: Bearer {token_for(settings)}\r\n"  # the body is read after auth
     options = ["--workers", "1", "--threads", "2", "--timeout", "120"]
+    LOG["path"] = home / "gunicorn.log"
     with (
         (home / "gunicorn.log").open("wb") as log,
         gunicorn_server("web.wsgi:app", options, env, log) as port,
@@ -149,6 +151,23 @@ def test_a_garbled_request_line_gets_json_400(served: int) -> None:
         sock.sendall(b"NOT-HTTP \x01\x02\r\n\r\n")
         status, headers, body = read_response(sock)
     assert status == 400 and json.loads(body)["error"]["code"] == "bad_request"
+
+
+def test_an_unparseable_request_is_logged_without_the_secrets_it_carried(served: int) -> None:
+    garbled = [
+        b"GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nAuthorization Bearer rct_SECRET1\r\n\r\n",  # no colon
+        b"GET /api/v1/recordings/SECRET2.abc.def\r\nHost: x\r\n\r\n",  # a link, no HTTP version
+    ]
+    for request in garbled:
+        with socket.create_connection(("127.0.0.1", served), timeout=10) as sock:
+            sock.sendall(request)
+            assert read_response(sock)[0] == 400
+    deadline = time.monotonic() + 10
+    while "Invalid HTTP request line" not in (logged := LOG["path"].read_text(errors="replace")):
+        assert time.monotonic() < deadline, logged[-2000:]
+        time.sleep(0.1)
+    assert "Invalid HTTP Header" in logged and "Invalid HTTP request line" in logged  # what went wrong
+    assert "SECRET1" not in logged and "SECRET2" not in logged
 
 
 def test_a_normal_upload_on_a_kept_alive_connection_still_works(served: int, tmp_path: Path) -> None:

@@ -76,14 +76,21 @@ def ensure_user(uow: UnitOfWorkPort, handle: str) -> UserView:
     return view(user)
 
 
-def authenticate(uow: UnitOfWorkPort, handle: str, password: str) -> UserView:
-    """The user whose password this is; one error for an unknown handle and a wrong password."""
-    user = uow.users.by_handle(handle) if HANDLE.fullmatch(handle) else None
+def authenticate(uow: UnitOfWorkPort, handle: str, password: str, hold: bool = False) -> UserView:
+    """The user whose password this is; one error for an unknown handle and a wrong password.
+
+    ``hold``: for a sign-in, whose session starts in this transaction. The user's row
+    stays locked until the caller commits, so a password change cannot come between
+    checking the old password and the new session: it waits, then ends that session
+    with the others.
+    """
+    user = uow.users.by_handle(handle, hold=hold) if HANDLE.fullmatch(handle) else None
     if not passwords.verify(user.password_hash if user else None, password) or user is None:
         raise ServiceError(ErrorKind.UNAUTHENTICATED, "invalid_credentials", "Wrong handle or password.")
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         uow.users.set_password_hash(user.id, passwords.hash_password(password))
-        uow.commit()
+        if not hold:  # the caller's commit keeps the lock until then
+            uow.commit()
     return view(user)
 
 

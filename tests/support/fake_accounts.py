@@ -31,7 +31,7 @@ class FakeUsers:
         row = self._tables().users.get(user_id)
         return UserRecord(**row) if row else None
 
-    def by_handle(self, handle: str) -> UserRecord | None:
+    def by_handle(self, handle: str, hold: bool = False) -> UserRecord | None:
         found = [r for r in self._tables().users.values() if r["handle"].lower() == handle.lower()]
         return UserRecord(**found[0]) if found else None
 

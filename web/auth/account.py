@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import Response, jsonify, make_response
 from werkzeug.wrappers import Response as BaseResponse
 
+from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.clock import rfc3339
 from shared.services import credentials, erasure, users
 from web.auth.blueprint import auth
@@ -71,9 +72,8 @@ def sign_in() -> Response:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     handle, password = _credentials()
-    with container().uow() as uow:
-        user = users.authenticate(uow, handle, password)
-    return _signed_in(user, 200)
+    with container().uow() as uow:  # one transaction: see users.authenticate's hold
+        return _signed_in(users.authenticate(uow, handle, password, hold=True), 200, uow)
 
 
 @auth.post("/sign-out")
@@ -197,20 +197,25 @@ def _credentials() -> tuple[str, str]:
     return string_field(body, "handle", "invalid_handle"), string_field(body, "password", "weak_password")
 
 
-def _signed_in(user: users.UserView, status: int) -> Response:
+def _signed_in(user: users.UserView, status: int, uow: UnitOfWorkPort | None = None) -> Response:
     response = make_response("", status)
-    csrf_token = attach_session(response, user)
+    csrf_token = attach_session(response, user, uow)
     response.set_data(jsonify({"user": user_json(user), "csrf_token": csrf_token}).get_data())
     response.mimetype = "application/json"
     return response
 
 
-def attach_session(response: BaseResponse, user: users.UserView) -> str:
+def attach_session(response: BaseResponse, user: users.UserView, uow: UnitOfWorkPort | None = None) -> str:
     """Start a browser session for ``user`` and set its cookie on ``response`` (the API
-    and the sign-in pages alike); returns the session's CSRF token."""
+    and the sign-in pages alike); returns the session's CSRF token. With ``uow``, in
+    that transaction (a sign-in's, which holds the user's row)."""
     settings = container().settings
-    with container().uow() as uow:
-        session = credentials.start_session(uow, user, timedelta(days=settings.session_days))
+    lifetime = timedelta(days=settings.session_days)
+    if uow is not None:
+        session = credentials.start_session(uow, user, lifetime)
+    else:
+        with container().uow() as own:
+            session = credentials.start_session(own, user, lifetime)
     response.set_cookie(
         SESSION_COOKIE,
         session.secret,

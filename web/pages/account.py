@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
@@ -30,7 +31,7 @@ def sign_in() -> str:
 
 @pages.post("/sign-in")
 def sign_in_submit() -> PageResponse:
-    return _enter("sign-in", users.authenticate)
+    return _enter("sign-in", partial(users.authenticate, hold=True))
 
 
 @pages.get("/sign-up")
@@ -51,17 +52,16 @@ def sign_out() -> Response:
 
 def _enter(mode: str, check: Check) -> PageResponse:
     handle, password = request.form.get("handle", "").strip(), request.form.get("password", "")
+    response = redirect(safe_next(request.form.get("next", "")))
     try:
         _refuse_other_sites()
-        with container().uow() as uow:
-            user = check(uow, handle, password)
+        with container().uow() as uow:  # one transaction: see users.authenticate's hold
+            attach_session(response, check(uow, handle, password), uow)
     except ServiceError as exc:
         page = render_template(
             "sign_in.html", mode=mode, next=request.form.get("next", ""), error=exc.message, handle=handle
         )
         return page, STATUS_BY_KIND[exc.kind]
-    response = redirect(safe_next(request.form.get("next", "")))
-    attach_session(response, user)
     return response
 
 

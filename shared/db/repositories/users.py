@@ -32,8 +32,10 @@ class SqlUsers:
     def get(self, user_id: uuid.UUID) -> UserRecord | None:
         return self._one(U.id == user_id)
 
-    def by_handle(self, handle: str) -> UserRecord | None:
-        return self._one(func.lower(U.handle) == handle.lower())  # the unique index on lower(handle), 0012
+    def by_handle(self, handle: str, hold: bool = False) -> UserRecord | None:
+        # The unique index on lower(handle), 0012. FOR SHARE: a password change's
+        # UPDATE waits for this transaction (SQLite, one writer at a time, has no need).
+        return self._one(func.lower(U.handle) == handle.lower(), hold)
 
     def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         self._session.execute(update(U).where(U.id == user_id).values(password_hash=password_hash))
@@ -57,8 +59,11 @@ class SqlUsers:
         except IntegrityError as exc:  # attempts or pieces still refer to the user
             raise Conflict(str(exc.orig)) from exc
 
-    def _one(self, where: ColumnElement[bool]) -> UserRecord | None:
-        found = self._session.execute(_COLUMNS.where(where)).tuples().one_or_none()
+    def _one(self, where: ColumnElement[bool], hold: bool = False) -> UserRecord | None:
+        query = _COLUMNS.where(where)
+        found = (
+            self._session.execute(query.with_for_update(read=True) if hold else query).tuples().one_or_none()
+        )
         return UserRecord(*found) if found else None
 
 

@@ -203,3 +203,31 @@ def test_counting_admins_holds_them_so_two_removals_cannot_both_pass(pg_containe
         first.commit()
     other.join(10)
     assert counted == [admins - 1]  # and then counts without the admin just removed
+
+
+def test_a_sign_in_holds_its_user_so_a_password_change_cannot_come_between(pg_container: Container) -> None:
+    """The race QA found: the old password checked, the change committed, then the
+    session inserted, and it outlived the change that should have ended it."""
+    from shared.services import credentials, passwords, users
+
+    world = PostgresWorld(pg_container)
+    name, old = handle(), "the old password"
+    with world.uow() as uow:
+        uow.users.add(name, passwords.hash_password(old), "learner", utcnow())
+        uow.commit()
+    with world.uow() as signing_in:
+        user = users.authenticate(signing_in, name, old, hold=True)
+
+        def change() -> None:  # the learner changes the password at that moment
+            with world.uow() as uow:
+                users.set_password(uow, name, "the new password")
+
+        other = threading.Thread(target=change)
+        other.start()
+        other.join(0.5)
+        assert other.is_alive()  # the change waits for the sign-in's transaction
+        session = credentials.start_session(signing_in, user, timedelta(hours=1))
+    other.join(10)
+    assert not other.is_alive()
+    with world.uow() as uow:
+        assert credentials.session_user(uow, session.secret) is None  # the change ended it too

@@ -41,9 +41,13 @@ CODE_BY_STATUS = {
 
 
 def _browser_navigation() -> bool:
-    """A person's browser opening an address outside the API: it asks for HTML first
-    (API clients and curl ask for JSON or anything, and keep getting JSON)."""
-    return not request.path.startswith("/api/") and request.accept_mimetypes.best == "text/html"
+    """A person's browser opening an address outside the API: it prefers HTML to JSON
+    (API clients and curl ask for JSON or anything, and keep getting JSON). By quality,
+    not ``best``: Chrome's navigations end in ``application/signed-exchange;v=b3;q=0.7``,
+    which werkzeug ranks first for being more specific, and they got JSON."""
+    accepted = request.accept_mimetypes
+    html = accepted.quality("text/html")
+    return not request.path.startswith("/api/") and html > 0 and html > accepted["application/json"]
 
 
 def error_response(status: int, code: str, message: str) -> tuple[Response, int]:

@@ -1,8 +1,9 @@
-"""Headers every response carries: no framing, no sniffing, no inline script, no referrer."""
+"""Headers every response carries: no framing, no sniffing, no inline script, no
+referrer to other sites; and nothing but the vendored static files kept in a cache."""
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
 # 'self' only: pages load their own vendored scripts; inline script is refused.
 CONTENT_SECURITY_POLICY = (
@@ -25,4 +26,8 @@ HEADERS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        # A learner's pages and data: after signing out on a shared computer, Back
+        # must not show the last learner's results from the cache (QA saw it did).
+        response.headers.setdefault("Cache-Control", "no-store")
     return response

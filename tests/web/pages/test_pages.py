@@ -233,6 +233,17 @@ def test_history_lists_attempts_not_scored_with_what_became_of_them(
     assert page.count('class="u-') == 1 and "The newest 1 of 2 are shown." in page
 
 
+def test_a_learners_pages_are_never_cached_and_the_static_files_are(app: Flask) -> None:
+    """Signed out on a shared computer, Back showed the last learner's result from the cache."""
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    attempt_id = done_attempt(app, "ada", piece_id, "The Lord is my shepherd")
+    for path in ("/library", f"/attempts/{attempt_id}", f"/pieces/{piece_id}/history", "/api/v1/attempts"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", path
+    assert "no-store" not in client.get("/static/js/forms.js").headers.get("Cache-Control", "")
+
+
 def test_pages_carry_no_inline_script_or_style(app: Flask) -> None:
     client = signed_in(app, "ada")
     piece_id = add_piece(client)
@@ -249,8 +260,18 @@ def test_pages_carry_no_inline_script_or_style(app: Flask) -> None:
         assert " style=" not in page and "<style" not in page and " on" + "click=" not in page, path
 
 
-def test_a_browser_opening_an_unknown_page_gets_the_site_page_and_an_api_client_json(app: Flask) -> None:
-    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+CHROME = (  # a navigation's Accept, ending in a type werkzeug's ``best`` would rank first
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
+    "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
+
+
+@pytest.mark.parametrize("accept", [FIREFOX, CHROME])
+def test_a_browser_opening_an_unknown_page_gets_the_site_page_and_an_api_client_json(
+    app: Flask, accept: str
+) -> None:
+    browser = {"Accept": accept}
     client = app.test_client()
     lost = client.get("/nonexistent", headers=browser)
     assert lost.status_code == 404 and lost.mimetype == "text/html" and "does not exist" in lost.text

@@ -105,6 +105,68 @@ def test_an_uploaded_wav_plays_from_the_word_clicked(ada: Learner, recorded: dic
     assert not ada.errors
 
 
+def test_a_word_still_plays_after_the_pages_recording_link_expired(
+    ada: Learner, recorded: dict[str, str]
+) -> None:
+    """The page's link lasts five minutes; a learner who read for longer found every word
+    dead (403 on the player's next request). Here that link is refused as the server
+    refuses an expired one, and the page asks for a new link and plays on."""
+    page = ada.page
+    page.goto(f"/attempts/{recorded['attempt']}")
+    page.wait_for_selector("#wave[data-drawn]", timeout=10_000)
+    first = page.evaluate("document.getElementById('player').src")
+    page.wait_for_timeout(1100)  # links are signed to the second: a new one must differ from it
+    renewed: list[str] = []
+
+    def expired(route: Any) -> None:
+        if route.request.url == first:
+            body = '{"error": {"code": "recording_link_expired", "message": "This link has expired."}}'
+            route.fulfill(status=403, content_type="application/json", body=body)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/recordings/**", expired)
+    page.on("request", lambda r: r.url.endswith("/recording") and renewed.append(r.url))
+    try:
+        page.evaluate("document.getElementById('player').load()")  # its next request, after the expiry
+        page.wait_for_function(f"() => document.getElementById('player').src !== {first!r}", timeout=10_000)
+        word = page.locator('#words .w[data-start]:has-text("green")').first
+        start = float(word.get_attribute("data-start") or 0)
+        word.click()
+        page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
+        assert abs(page.evaluate("document.getElementById('player').currentTime") - start) < 1.5
+        assert renewed == [f"{ada.base}/api/v1/attempts/{recorded['attempt']}/recording"]
+        assert page.locator("#player-problem").is_hidden()
+        # The refused link itself is the browser's to report; nothing else went wrong.
+        assert [e for e in ada.errors if first not in e and "status of 403" not in e] == []
+    finally:
+        page.unroute("**/api/v1/recordings/**")
+        ada.errors.clear()
+
+
+def test_a_recording_that_fails_scoring_shows_the_reason_and_no_upload_bar(
+    ada: Learner, recorded: dict[str, str]
+) -> None:
+    """The upload bar stayed full, labelled "Uploading", beside the reason it failed."""
+    page = ada.page
+    page.goto(f"/pieces/{recorded['piece']}/practice")
+    reason = "The recording is too quiet to hear the words. Record closer to the microphone."
+    failed = {"id": str(uuid.uuid4()), "status": "failed", "error": {"code": "too_quiet", "message": reason}}
+    accepted = {"id": failed["id"], "status": "queued", "status_url": f"/api/v1/attempts/{failed['id']}"}
+    page.route("**/attempts", lambda route: route.fulfill(status=202, json=accepted))
+    page.route(f"**/api/v1/attempts/{failed['id']}", lambda route: route.fulfill(status=200, json=failed))
+    try:
+        page.get_by_role("button", name="Start recording").click()
+        page.wait_for_timeout(1200)
+        page.get_by_role("button", name="Stop").click()
+        page.get_by_role("button", name="Send for scoring").click()
+        page.get_by_text(reason).wait_for(timeout=10_000)
+        assert not page.locator("#upload-row").is_visible()
+        assert page.get_by_role("button", name="Record again").is_enabled() and not ada.errors
+    finally:
+        page.unroute_all()
+
+
 def test_an_upload_refused_by_a_proxy_page_can_be_sent_again(ada: Learner, recorded: dict[str, str]) -> None:
     """A proxy's HTML error page (not our JSON) must not leave the page stuck on "Uploading…"."""
     page = ada.page

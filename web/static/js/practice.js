@@ -115,6 +115,7 @@ async function follow(submitted) {
     if (final.status === "failed") {
       problem(final.error.message);
       say("");
+      $("upload-row").hidden = true;  // it was sent; "Uploading" beside the reason misleads
       enable(["rerecord"]);
       return;
     }
@@ -126,6 +127,7 @@ async function follow(submitted) {
       return;
     }
     say("");
+    $("upload-row").hidden = true;
     problem(`We could not follow your attempt (${err.message}). It was sent: open your progress to see it.`);
   }
 }

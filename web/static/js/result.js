@@ -1,6 +1,6 @@
 // The result page: a waveform with speech and pauses, click a word to hear it,
 // the word being spoken highlighted, and arrow keys to move between words.
-import { pollAttempt, signInAgain } from "./api.js";
+import { errorOf, pollAttempt, signInAgain } from "./api.js";
 import { drawWaveform } from "./waveform.js";
 
 const pending = document.getElementById("pending");
@@ -28,7 +28,43 @@ function wordAt(time) {
   return found >= 0 && time <= parseFloat(timed[found].dataset.end) + 0.15 ? timed[found] : null;
 }
 
+// The page's recording link lasts five minutes (web/recording_links.py): a learner who
+// reads for longer and then clicks a word finds it expired (403) and the player dead.
+// On an error, ask for a new link once and carry on from where they wanted to be.
+const problem = document.getElementById("player-problem");
+let wanted = null; // the time the learner last asked to hear
+let renewedAt = -Infinity;
+
+function playFrom(time) {
+  wanted = time;
+  player.currentTime = time;
+  // A play() cut short (another click first) or refused is not shown: a recording
+  // that cannot be fetched or decoded comes through the "error" event below.
+  player.play().catch(() => {});
+}
+
+function cannotPlay(reason) {
+  problem.textContent = `Your recording could not be played (${reason}). Reload the page to try again.`;
+  problem.hidden = false;
+}
+
+async function renewLink() {
+  renewedAt = Date.now();
+  const response = await fetch(player.dataset.linkUrl, { credentials: "same-origin" });
+  const text = await response.text();
+  if (response.status === 401) return signInAgain(window.location.pathname);
+  if (!response.ok) throw errorOf(response.status, text);
+  const at = wanted;
+  if (at !== null) player.addEventListener("loadedmetadata", () => playFrom(at), { once: true });
+  player.src = JSON.parse(text).url;
+}
+
 if (player) {
+  player.addEventListener("error", () => {
+    // A new link at most once a minute: a second failure straight after is not an expired link.
+    if (Date.now() - renewedAt < 60_000) return cannotPlay("it did not load");
+    renewLink().catch((err) => cannotPlay(err.message));
+  });
   player.addEventListener("timeupdate", () => {
     const word = wordAt(player.currentTime);
     if (word === current) return;
@@ -43,8 +79,7 @@ if (list) {
   list.addEventListener("click", (e) => {
     const word = e.target.closest(".w");
     if (!word || word.dataset.start === undefined || !player) return;
-    player.currentTime = parseFloat(word.dataset.start);
-    player.play();
+    playFrom(parseFloat(word.dataset.start));
   });
   list.addEventListener("keydown", (e) => {
     const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
@@ -60,15 +95,17 @@ if (list) {
 
 const canvas = document.getElementById("wave");
 if (canvas && player) {
-  drawWaveform(canvas, player.currentSrc || player.src, JSON.parse(canvas.dataset.speech));
+  // Without the waveform (a recording deleted since, say) the page still plays and lists.
+  drawWaveform(canvas, player.currentSrc || player.src, JSON.parse(canvas.dataset.speech)).catch(() => {
+    canvas.hidden = true;
+  });
   canvas.addEventListener("click", (e) => {
     // A recording made in the browser (WebM) has no duration in its header: Infinity
     // until played through, so the scored duration stands in for it.
     const duration = Number.isFinite(player.duration) ? player.duration : parseFloat(canvas.dataset.duration);
     if (!(duration > 0)) return;
     const box = canvas.getBoundingClientRect();
-    player.currentTime = ((e.clientX - box.left) / box.width) * duration;
-    player.play();
+    playFrom(((e.clientX - box.left) / box.width) * duration);
   });
 }
 

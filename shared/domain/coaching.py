@@ -30,8 +30,25 @@ def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]
     points += _additions(words)
     if not points:
         return "Word-perfect and fluent. Next time, try it with the text hidden."
-    points.sort(key=lambda p: -p.weight)
-    return " ".join(p.sentence for p in points[:MAX_POINTS])
+    merged = sorted(_merged(points), key=lambda p: -p.weight)
+    return " ".join(p.sentence for p in merged[:MAX_POINTS])
+
+
+def _merged(points: Sequence[Point]) -> list[Point]:
+    """One point for the same slip in the refrains of a poem, a song or a creed, said
+    once with how often it happened (the note said the same sentence twice)."""
+    same: dict[str, list[Point]] = {}
+    for point in points:
+        same.setdefault(point.sentence, []).append(point)
+    return [_times(group) for group in same.values()]
+
+
+def _times(group: list[Point]) -> Point:
+    if len(group) == 1:
+        return group[0]
+    often = "twice" if len(group) == 2 else f"{len(group)} times"
+    sentence = group[0].sentence.removesuffix(".")
+    return Point(sum(p.weight for p in group), f"{sentence} ({often}).")
 
 
 def _reference_words(words: Sequence[Word]) -> dict[int, str]:

@@ -74,3 +74,13 @@ def test_a_swap_outweighs_an_added_word() -> None:
         {3: 1.2},
     )
     assert text.startswith("You said “made” for “created”") and "You paused" in text and "added" not in text
+
+
+def test_the_same_slip_in_a_refrain_is_said_once_with_how_often() -> None:
+    refrain = "The Lord is my shepherd. He maketh me to lie down. "
+    said = "The Lord is my shepherd. He me to lie down. "
+    result = scored(refrain * 3, said * 2 + refrain)
+    text = coaching_note(result["words"], result["hesitations"])
+    assert text == "You skipped “maketh”; practise the move from “He” to “maketh” (twice)."
+    result = scored(refrain * 3, said * 3)
+    assert "(3 times)" in coaching_note(result["words"], result["hesitations"])

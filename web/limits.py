@@ -57,6 +57,7 @@ PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up", "pages.sign_in_submit", "pages
 # learner signing in is never held up by their own successes).
 PER_HANDLE_SIGN_IN = ("auth.sign_in", "pages.sign_in_submit")
 FAILED_SIGN_INS = "Too many failed sign-ins with this handle."
+FORMS = {"pages.sign_in_submit": "sign-in", "pages.sign_up_submit": "sign-up"}
 # Where a signed-in session types its password again: guesses as fast as sign-in allows, no faster.
 PER_LEARNER_PASSWORD = (
     "auth.change_password",
@@ -141,12 +142,22 @@ def _breached(limiter: Limiter, exc: RateLimitExceeded) -> tuple[Response, int]:
     if request.blueprint == "pages":  # a person at a form: a page, in words
         tries = FAILED_SIGN_INS if failures else "Too many tries in a short time."
         message = f"{tries} Wait {_in_words(wait)}, then try again."
-        response = Response(render_template("error.html", status=429, message=message), 429)
+        response = Response(_page_saying(message), 429)
     else:
         reason = "too many failed sign-ins with this handle" if failures else "slow down"
         response, _ = error_response(429, "rate_limited", f"Too many requests ({exc.description}); {reason}.")
     response.headers["Retry-After"] = str(wait)
     return response, 429
+
+
+def _page_saying(message: str) -> str:
+    """The sign-in and sign-up forms again, with the handle typed, to send once the
+    wait is over; any other page, the site's error page."""
+    mode = FORMS.get(request.endpoint or "")
+    if mode is None:
+        return render_template("error.html", status=429, message=message)
+    handle, next_page = request.form.get("handle", "").strip(), request.form.get("next", "")
+    return render_template("sign_in.html", mode=mode, next=next_page, error=message, handle=handle)
 
 
 def _in_words(seconds: int) -> str:

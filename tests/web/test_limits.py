@@ -95,6 +95,8 @@ def test_the_sign_in_page_shares_the_sign_in_limit_and_says_it_in_words(
         and "Wait " in refused.text
         and 0 < int(refused.headers["Retry-After"]) <= 61
     )
+    # The form again, the handle kept, to send once the wait is over (it was an error page).
+    assert 'action="/sign-in"' in refused.text and 'value="nobody"' in refused.text
     sign_up = pair[0].test_client().post("/sign-up", data={"handle": "newcomer", "password": PASSWORD})
     assert sign_up.status_code == 429  # and sign-up with it: handles are probed there
 

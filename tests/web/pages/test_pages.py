@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -280,3 +281,25 @@ def test_a_browser_opening_an_unknown_page_gets_the_site_page_and_an_api_client_
     assert client.get("/nonexistent").get_json()["error"]["code"] == "not_found"  # no Accept: JSON
     api = client.get("/api/v1/nothing-here", headers=browser)
     assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2's contrast ratio of two #rrggbb (or #rgb) colours."""
+
+    def luminance(colour: str) -> float:
+        if len(colour) == 4:
+            colour = "#" + "".join(c * 2 for c in colour[1:])
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_keyboard_focus_ring_stands_out_from_the_page() -> None:
+    """WCAG 1.4.11: 3:1 against what it sits on, the page's background (axe-core does not check it)."""
+    css = (Path(__file__).parents[3] / "web" / "static" / "css" / "app.css").read_text()
+    ring = re.search(r":focus-visible \{ outline: \d+px solid (#[0-9a-f]{6})", css)
+    background = re.search(r"--bg: (#[0-9a-f]{6}|#[0-9a-f]{3})\b", css)
+    assert ring and background and contrast(ring.group(1), background.group(1)) >= 3.0

@@ -75,6 +75,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # SQLite's own lower() folds ASCII alone, so ILIKE (lower(x) LIKE lower(y)) missed
+    # "Ça va" for "ça"; Postgres folds every letter. Python's does as Postgres does.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:

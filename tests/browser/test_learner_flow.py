@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, PIECE
 from tests.browser.learner import Learner, write_axe
+from tests.support.auth import PASSWORD
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -300,6 +301,60 @@ def test_every_page_passes_axe_and_fits_the_width(
     finally:
         write_axe(artefacts, axe)
         learner.close()
+
+
+def test_a_piece_typed_before_the_session_ended_is_kept_through_signing_in(browser: Any, server: str) -> None:
+    """Signed out in another tab, a learner sends the piece they typed: sign in, and it
+    is back in the form (it was lost). Another learner signing in there never sees it."""
+    zoe = Learner(browser, server, DESKTOP)
+    try:
+        zoe.sign_up("zoe")
+        page = zoe.page
+
+        def type_piece(title: str) -> None:
+            page.goto("/library")
+            page.get_by_label("Title").fill(title)
+            page.get_by_label("Text to memorise").fill("Words typed before the session ended.")
+
+        def in_another_tab(then: Any) -> None:
+            tab = zoe.context.new_page()
+            tab.goto("/library")
+            tab.get_by_role("button", name="Sign out").click()
+            tab.wait_for_url("**/sign-in")
+            then(tab)
+            tab.close()
+
+        type_piece("Kept draft")
+        in_another_tab(lambda tab: None)
+        page.get_by_role("button", name="Add piece").click()
+        page.wait_for_url("**/sign-in?**")
+        page.get_by_label("Your name on Recital").fill("zoe")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/library")
+        assert page.get_by_label("Title").input_value() == "Kept draft"
+        assert page.get_by_label("Text to memorise").input_value() == "Words typed before the session ended."
+        assert "back in the form" in page.get_by_role("status").inner_text()
+        page.get_by_role("button", name="Add piece").click()
+        page.wait_for_url("**/practice")
+        page.goto("/library")
+        assert page.get_by_label("Title").input_value() == ""  # sent: not offered again
+        type_piece("Not for another learner")
+
+        def someone_else(tab: Any) -> None:
+            tab.get_by_role("link", name="Create an account").click()
+            tab.get_by_label("Your name on Recital").fill("yann")
+            tab.get_by_label("Password").fill(PASSWORD)
+            tab.get_by_role("button", name="Sign up").click()
+            tab.wait_for_url("**/library")
+
+        in_another_tab(someone_else)
+        page.get_by_role("button", name="Add piece").click()
+        page.locator("[data-error]").wait_for()  # the page was opened in another session
+        page.goto("/library")
+        assert page.get_by_label("Title").input_value() == ""
+    finally:
+        zoe.close()
 
 
 def test_another_learner_cannot_open_the_result(browser: Any, server: str, recorded: dict[str, str]) -> None:

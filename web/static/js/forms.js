@@ -19,3 +19,50 @@ window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
 });
+
+// What a learner typed into a piece's form survives a trip through signing in: a form
+// sent after the session ended (signed out in another tab) goes to sign in and back,
+// and one sent after signing in anew elsewhere is refused; either way the text was
+// gone. It is kept in this tab only (sessionStorage), for the same learner, for an
+// hour, and put back when the same form is shown again, with a note to send it again.
+const DRAFT = "recital-draft";
+const DRAFT_MS = 3600 * 1000;
+const learner = document.querySelector('meta[name="learner"]')?.content || "";
+const fields = (form) => [...form.elements].filter((el) => el.name && (el.tagName === "TEXTAREA" || el.type === "text"
+  || el.tagName === "SELECT") && !el.readOnly);
+
+for (const form of document.querySelectorAll("form[data-keep-draft]")) {
+  form.addEventListener("submit", () => {
+    const values = Object.fromEntries(fields(form).map((el) => [el.name, el.value]));
+    const draft = { action: form.getAttribute("action"), learner, at: Date.now(), values };
+    sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+  });
+}
+
+function restoreDraft() {
+  const draft = JSON.parse(sessionStorage.getItem(DRAFT) || "null");
+  if (!draft) return;
+  const form = [...document.querySelectorAll("form[data-keep-draft]")].find((f) => f.getAttribute("action") === draft.action);
+  const onTheWay = !learner || document.querySelector("[data-error]");  // signing in, or the refusal's page
+  if (!form) {
+    if (!onTheWay) sessionStorage.removeItem(DRAFT);  // sent and saved: the learner moved on
+    return;
+  }
+  sessionStorage.removeItem(DRAFT);
+  if (draft.learner !== learner || Date.now() - draft.at > DRAFT_MS) return;
+  let restored = false;
+  for (const el of fields(form)) {
+    if (el.name in draft.values && el.value !== draft.values[el.name]) {
+      el.value = draft.values[el.name];
+      restored = true;
+    }
+  }
+  if (!restored) return;  // the page already shows it (a refusal that kept the text)
+  const note = document.createElement("p");
+  note.className = "note";
+  note.setAttribute("role", "status");
+  note.textContent = "What you typed before signing in again is back in the form. Check it and send it again.";
+  form.before(note);
+}
+
+restoreDraft();

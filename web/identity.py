@@ -66,6 +66,14 @@ def session_secret() -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
+def signed_in_with() -> str | None:
+    """The secret this request was signed in with: its API token, else its session's."""
+    authorization = request.headers.get("Authorization")
+    if authorization is not None:
+        return authorization.partition(" ")[2].strip()
+    return session_secret()
+
+
 def _resolve() -> UserView | None:
     authorization = request.headers.get("Authorization")
     if authorization is not None:

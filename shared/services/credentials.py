@@ -62,8 +62,16 @@ def end_session(uow: UnitOfWorkPort, secret: str) -> None:
     uow.commit()
 
 
-def create_token(uow: UnitOfWorkPort, user: UserView, name: str) -> tuple[TokenView, str]:
-    """A new token and its secret, which is shown this once."""
+def create_token(
+    uow: UnitOfWorkPort, user: UserView, name: str, signed_in_with: str | None = None
+) -> tuple[TokenView, str]:
+    """A new token and its secret, which is shown this once.
+
+    ``signed_in_with``: the session or token secret the request came with. The user's
+    row is held and that credential read again, so a password change ending it at this
+    moment cannot leave a new token behind: the change waits and then revokes this one
+    too, or it went first and the request is refused as signed out.
+    """
     one_line(name, "token name")
     if not (1 <= len(name.strip()) <= len(name) <= MAX_NAME and shows_something(name)):
         raise ServiceError(
@@ -73,10 +81,22 @@ def create_token(uow: UnitOfWorkPort, user: UserView, name: str) -> tuple[TokenV
         raise ServiceError(
             ErrorKind.CONFLICT, "too_many_tokens", f"Revoke a token first (at most {MAX_TOKENS})."
         )
+    if signed_in_with is not None:
+        uow.users.get(user.id, hold=True)
+        if not _still_signed_in(uow, user, signed_in_with):
+            raise ServiceError(ErrorKind.UNAUTHENTICATED, "signed_out", "You were signed out; sign in again.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = uow.credentials.add_token(user.id, name.strip(), digest(secret), secret[:12], utcnow())
     uow.commit()
     return token, secret
+
+
+def _still_signed_in(uow: UnitOfWorkPort, user: UserView, secret: str) -> bool:
+    if secret.startswith(TOKEN_PREFIX):
+        found = uow.credentials.token_use(digest(secret))
+        return found is not None and found.user.id == user.id
+    session = uow.credentials.session_user(digest(secret), utcnow())
+    return session is not None and session[0].id == user.id
 
 
 def list_tokens(uow: UnitOfWorkPort, user: UserView) -> list[TokenView]:

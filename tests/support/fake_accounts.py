@@ -27,7 +27,7 @@ class FakeUsers:
         self._tables().users[user.id] = vars(user).copy()
         return user
 
-    def get(self, user_id: uuid.UUID) -> UserRecord | None:
+    def get(self, user_id: uuid.UUID, hold: bool = False) -> UserRecord | None:
         row = self._tables().users.get(user_id)
         return UserRecord(**row) if row else None
 

@@ -11,7 +11,7 @@ from shared.services import credentials
 from web.auth.blueprint import auth
 from web.bodies import json_object
 from web.deps import container
-from web.identity import current_learner
+from web.identity import current_learner, signed_in_with
 from web.ids import parse_uuid
 from web.params import string_field
 
@@ -69,7 +69,7 @@ def create_token() -> tuple[Response, int]:
     user = current_learner()
     name = string_field(json_object("Send a JSON object with a name."), "name", "invalid_token_name")
     with container().uow() as uow:
-        token, secret = credentials.create_token(uow, user, name)
+        token, secret = credentials.create_token(uow, user, name, signed_in_with())
     return jsonify({**_token_json(token), "token": secret}), 201
 
 

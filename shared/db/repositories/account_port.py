@@ -16,7 +16,9 @@ class UserRepository(Protocol):
         """Insert it now; ``Conflict`` when the handle is taken."""
         ...
 
-    def get(self, user_id: uuid.UUID) -> UserRecord | None: ...
+    def get(self, user_id: uuid.UUID, hold: bool = False) -> UserRecord | None:
+        """``hold``: as ``by_handle``'s."""
+        ...
 
     def by_handle(self, handle: str, hold: bool = False) -> UserRecord | None:
         """``hold``: the row stays locked against changes until the transaction ends."""

@@ -29,8 +29,8 @@ class SqlUsers:
             raise Conflict(str(exc.orig)) from exc
         return user
 
-    def get(self, user_id: uuid.UUID) -> UserRecord | None:
-        return self._one(U.id == user_id)
+    def get(self, user_id: uuid.UUID, hold: bool = False) -> UserRecord | None:
+        return self._one(U.id == user_id, hold)
 
     def by_handle(self, handle: str, hold: bool = False) -> UserRecord | None:
         # The unique index on lower(handle), 0012. FOR SHARE: a password change's

@@ -231,3 +231,43 @@ def test_a_sign_in_holds_its_user_so_a_password_change_cannot_come_between(pg_co
     assert not other.is_alive()
     with world.uow() as uow:
         assert credentials.session_user(uow, session.secret) is None  # the change ended it too
+
+
+def test_a_token_asked_for_as_the_password_changes_is_refused(pg_container: Container) -> None:
+    """The race the sign-in had, on token creation: a request signed in with a session
+    that a password change is ending asks for a token. It waits for the change, then
+    finds its session gone (without the hold it made a token the change never revoked)."""
+    from shared.services import credentials, passwords, users
+    from shared.services.errors import ServiceError
+
+    world = PostgresWorld(pg_container)
+    name = handle()
+    with world.uow() as uow:
+        uow.users.add(name, passwords.hash_password("the old password"), "learner", utcnow())
+        uow.commit()
+    with world.uow() as uow:
+        user = users.by_handle(uow, name)
+        session = credentials.start_session(uow, user, timedelta(hours=1))
+    outcome: list[str] = []
+
+    def ask_for_a_token() -> None:
+        with world.uow() as uow:
+            try:
+                credentials.create_token(uow, user, "laptop", session.secret)
+                outcome.append("made")
+            except ServiceError as exc:
+                outcome.append(exc.code)
+
+    with world.uow() as changing:  # users.set_password's steps, its commit held back
+        changing.users.set_password_hash(user.id, passwords.hash_password("the new password"))
+        changing.credentials.end_sessions_of(user.id)
+        asking = threading.Thread(target=ask_for_a_token)
+        asking.start()
+        asking.join(0.5)
+        assert asking.is_alive()  # it waits for the change
+        changing.credentials.revoke_tokens_of(user.id, utcnow())
+        changing.commit()
+    asking.join(10)
+    assert outcome == ["signed_out"]
+    with world.uow() as uow:
+        assert credentials.list_tokens(uow, user) == []

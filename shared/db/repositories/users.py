@@ -33,8 +33,7 @@ class SqlUsers:
         return self._one(U.id == user_id, hold)
 
     def by_handle(self, handle: str, hold: bool = False) -> UserRecord | None:
-        # The unique index on lower(handle), 0012. FOR SHARE: a password change's
-        # UPDATE waits for this transaction (SQLite, one writer at a time, has no need).
+        # The unique index on lower(handle), 0012.
         return self._one(func.lower(U.handle) == handle.lower(), hold)
 
     def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
@@ -61,10 +60,24 @@ class SqlUsers:
 
     def _one(self, where: ColumnElement[bool], hold: bool = False) -> UserRecord | None:
         query = _COLUMNS.where(where)
-        found = (
-            self._session.execute(query.with_for_update(read=True) if hold else query).tuples().one_or_none()
-        )
+        if hold and self._row_lock_needed(where):
+            query = query.with_for_update(key_share=True)
+        found = self._session.execute(query).tuples().one_or_none()
         return UserRecord(*found) if found else None
+
+    def _row_lock_needed(self, where: ColumnElement[bool]) -> bool:
+        """The row locked until the transaction ends, against a password change's UPDATE.
+
+        Postgres: FOR NO KEY UPDATE, so two sign-ins of one user take turns (under FOR
+        SHARE both held it and both then re-hashed the password: a deadlock, 503) while
+        inserts that only refer to the user (FOR KEY SHARE) go on. SQLite: pysqlite
+        begins no transaction for a SELECT, so a write of nothing takes SQLite's one
+        writer lock for the transaction instead.
+        """
+        if self._session.get_bind().dialect.name == "sqlite":
+            self._session.execute(update(U).where(where).values(handle=U.handle))
+            return False
+        return True
 
 
 _COLUMNS = select(U.id, U.handle, U.role, U.password_hash, U.created_at)  # UserRecord's order

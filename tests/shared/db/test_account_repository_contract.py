@@ -9,12 +9,16 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import timedelta
+from pathlib import Path
+from typing import cast
 
 import pytest
 
 from shared.container import Container
+from shared.db.migrate import upgrade
 from shared.db.repositories.records import Conflict
 from shared.domain.clock import utcnow
+from shared.settings import Settings
 from tests.support.worlds import PostgresWorld, World
 
 
@@ -205,12 +209,22 @@ def test_counting_admins_holds_them_so_two_removals_cannot_both_pass(pg_containe
     assert counted == [admins - 1]  # and then counts without the admin just removed
 
 
-def test_a_sign_in_holds_its_user_so_a_password_change_cannot_come_between(pg_container: Container) -> None:
+@pytest.fixture(params=["postgres", "sqlite"])
+def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> Container:
+    if request.param == "postgres":
+        return cast(Container, request.getfixturevalue("pg_container"))
+    settings = Settings(home=tmp_path)  # the embedded database, as recital serve keeps it
+    upgrade(settings)
+    return Container(settings)
+
+
+def test_a_sign_in_holds_its_user_so_a_password_change_cannot_come_between(any_database: Container) -> None:
     """The race QA found: the old password checked, the change committed, then the
-    session inserted, and it outlived the change that should have ended it."""
+    session inserted, and it outlived the change that should have ended it. On SQLite
+    too, where a SELECT alone locks nothing."""
     from shared.services import credentials, passwords, users
 
-    world = PostgresWorld(pg_container)
+    world = PostgresWorld(any_database)
     name, old = handle(), "the old password"
     with world.uow() as uow:
         uow.users.add(name, passwords.hash_password(old), "learner", utcnow())
@@ -231,6 +245,53 @@ def test_a_sign_in_holds_its_user_so_a_password_change_cannot_come_between(pg_co
     assert not other.is_alive()
     with world.uow() as uow:
         assert credentials.session_user(uow, session.secret) is None  # the change ended it too
+
+
+def test_two_sign_ins_that_both_rehash_the_password_take_turns(
+    pg_container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under FOR SHARE both sign-ins held the row, both re-hashed, and Postgres killed
+    one as a deadlock (503). Both verify at the same moment here, if the lock lets them."""
+    from argon2 import PasswordHasher
+
+    from shared.services import credentials, passwords, users
+
+    world = PostgresWorld(pg_container)
+    name, password = handle(), "the password"
+    outdated = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(password)
+    with world.uow() as uow:
+        uow.users.add(name, outdated, "learner", utcnow())
+        uow.commit()
+    together = threading.Barrier(2, timeout=1.0)
+    verify = passwords.verify
+
+    def verify_together(stored: str | None, given: str) -> bool:
+        try:
+            together.wait()
+        except threading.BrokenBarrierError:  # the other is waiting for the row: as it should
+            pass
+        return verify(stored, given)
+
+    monkeypatch.setattr(passwords, "verify", verify_together)
+    outcome: list[str] = []
+
+    def sign_in() -> None:
+        try:
+            with world.uow() as uow:
+                user = users.authenticate(uow, name, password, hold=True)
+                credentials.start_session(uow, user, timedelta(hours=1))
+            outcome.append("signed in")
+        except Exception as exc:  # a deadlock's OperationalError
+            outcome.append(type(exc).__name__)
+
+    both = [threading.Thread(target=sign_in) for _ in range(2)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(20)
+    assert outcome == ["signed in", "signed in"]
+    with world.uow() as uow:
+        assert not passwords.needs_rehash(uow.users.by_handle(name).password_hash or "")
 
 
 def test_a_token_asked_for_as_the_password_changes_is_refused(pg_container: Container) -> None:

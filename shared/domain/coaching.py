@@ -18,10 +18,18 @@ QUOTE_WORDS = 6  # a longer skipped run is quoted by its first words
 
 @dataclass(frozen=True)
 class Point:
-    """One thing to say, with a weight that orders the points by how much they cost."""
+    """One thing to say, with a weight that orders the points by how much they cost:
+    what went wrong (``slip``), then what to do (``advice``). ``again`` is the slip said
+    of several at once (a pause without its length); the same ``again`` is one slip."""
 
     weight: float
-    sentence: str
+    slip: str
+    advice: str
+    again: str = ""
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.slip}; {self.advice}."
 
 
 def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]]) -> str:
@@ -39,7 +47,7 @@ def _merged(points: Sequence[Point]) -> list[Point]:
     once with how often it happened (the note said the same sentence twice)."""
     same: dict[str, list[Point]] = {}
     for point in points:
-        same.setdefault(point.sentence, []).append(point)
+        same.setdefault(point.again or point.slip, []).append(point)
     return [_times(group) for group in same.values()]
 
 
@@ -47,8 +55,8 @@ def _times(group: list[Point]) -> Point:
     if len(group) == 1:
         return group[0]
     often = "twice" if len(group) == 2 else f"{len(group)} times"
-    sentence = group[0].sentence.removesuffix(".")
-    return Point(sum(p.weight for p in group), f"{sentence} ({often}).")
+    first = group[0]
+    return Point(sum(p.weight for p in group), f"{first.again or first.slip} {often}", first.advice)
 
 
 def _reference_words(words: Sequence[Word]) -> dict[int, str]:
@@ -70,12 +78,11 @@ def _skips(words: Sequence[Word], reference: Mapping[int, str]) -> list[Point]:
 def _skip_point(run: list[int], reference: Mapping[int, str]) -> Point:
     phrase = " ".join(reference[i] for i in run[:QUOTE_WORDS]) + (" …" if len(run) > QUOTE_WORDS else "")
     before = reference.get(run[0] - 1)
-    sentence = f"You skipped “{phrase}”"
     if before:
-        sentence += f"; practise the move from “{before}” to “{reference[run[0]]}”."
+        advice = f"practise the move from “{before}” to “{reference[run[0]]}”"
     else:
-        sentence += f"; practise how the piece opens, with “{reference[run[0]]}”."
-    return Point(2.0 * len(run), sentence)
+        advice = f"practise how the piece opens, with “{reference[run[0]]}”"
+    return Point(2.0 * len(run), f"You skipped “{phrase}”", advice)
 
 
 def _swaps(words: Sequence[Word], reference: Mapping[int, str]) -> list[Point]:
@@ -85,12 +92,8 @@ def _swaps(words: Sequence[Word], reference: Mapping[int, str]) -> list[Point]:
             continue
         before = reference.get(word["index"] - 1) if word.get("index") is not None else None
         where = f" after “{before}”" if before else ""
-        points.append(
-            Point(
-                1.5,
-                f"You said “{word['spoken']}” for “{word['expected']}”{where}; say that line aloud twice.",
-            )
-        )
+        slip = f"You said “{word['spoken']}” for “{word['expected']}”{where}"
+        points.append(Point(1.5, slip, "say that line aloud twice"))
     return points
 
 
@@ -106,7 +109,7 @@ def _additions(words: Sequence[Word]) -> list[Point]:
         if run:
             phrase = " ".join(run[:QUOTE_WORDS]) + (" …" if len(run) > QUOTE_WORDS else "")
             where = f" before “{word['expected']}”" if word is not None and word.get("expected") else ""
-            points.append(Point(1.0, f"You added “{phrase}”{where}; the piece does not say it."))
+            points.append(Point(1.0, f"You added “{phrase}”{where}", "the piece does not say it"))
             run = []
     return points
 
@@ -119,11 +122,9 @@ def _pauses(hesitations: Sequence[Mapping[str, Any]], reference: Mapping[int, st
             continue
         before = reference.get(index - 1)
         move = f"from “{before}” to “{reference[index]}”" if before else f"into “{reference[index]}”"
+        word = reference[index]
+        slip = f"You paused {pause['duration']:.1f} s before “{word}”"
         points.append(
-            Point(
-                float(pause["duration"]),
-                f"You paused {pause['duration']:.1f} s before “{reference[index]}”; "
-                f"practise the move {move}.",
-            )
+            Point(float(pause["duration"]), slip, f"practise the move {move}", f"You paused before “{word}”")
         )
     return points

@@ -81,6 +81,13 @@ def test_the_same_slip_in_a_refrain_is_said_once_with_how_often() -> None:
     said = "The Lord is my shepherd. He me to lie down. "
     result = scored(refrain * 3, said * 2 + refrain)
     text = coaching_note(result["words"], result["hesitations"])
-    assert text == "You skipped “maketh”; practise the move from “He” to “maketh” (twice)."
+    assert text == "You skipped “maketh” twice; practise the move from “He” to “maketh”."
     result = scored(refrain * 3, said * 3)
-    assert "(3 times)" in coaching_note(result["words"], result["hesitations"])
+    assert coaching_note(result["words"], result["hesitations"]).startswith("You skipped “maketh” 3 times;")
+
+
+def test_a_pause_in_a_refrain_is_one_point_whatever_its_lengths() -> None:
+    refrain = "The Lord is my shepherd. "
+    result = scored(refrain * 3, refrain * 3, {3: 1.2, 8: 1.4, 13: 1.2})
+    text = coaching_note(result["words"], result["hesitations"])
+    assert text == "You paused before “my” 3 times; practise the move from “is” to “my”.", text

@@ -24,20 +24,37 @@ def storable(value: str, field: str) -> str:
     return value
 
 
+# Characters that break or disguise a one-line name where others read it: controls
+# (a line break, a terminal escape), line and paragraph separators, and the explicit
+# bidirectional embeddings, overrides and isolates ("\u202eevil" shown reversed).
+# Left-to-right and right-to-left marks (U+200E, U+200F) stay: right-to-left titles use them.
+NOT_ONE_LINE = ("Cc", "Zl", "Zp")
+BIDI_FORMATTING = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Letters and symbols that print as nothing: Hangul fillers, the braille blank.
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+INVISIBLE = ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me")  # formats, spaces, lone combining marks
+
+
 def one_line(value: str, field: str) -> str:
-    """A title or a name: ``storable``, with no control character (a line break, a
-    terminal escape), which would break or disguise it where others read it."""
+    """A title or a name: ``storable``, and none of ``NOT_ONE_LINE`` or ``BIDI_FORMATTING``."""
     storable(value, field)
-    bad = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+    bad = next(
+        (ch for ch in value if unicodedata.category(ch) in NOT_ONE_LINE or ch in BIDI_FORMATTING), None
+    )
     if bad is not None:
-        raise _bad_characters(field, f"a control character (U+{ord(bad):04X})")
+        what = (
+            "a control character"
+            if unicodedata.category(bad) == "Cc"
+            else "a character that breaks or turns text"
+        )
+        raise _bad_characters(field, f"{what} (U+{ord(bad):04X})")
     return value
 
 
 def shows_something(value: str) -> bool:
-    """Whether any of it is visible: not only spaces and invisible format characters
-    (a title of U+200B zero-width spaces read as blank in the library)."""
-    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs") for ch in value)
+    """Whether any of it is visible: not only spaces, invisible format characters and
+    blank-looking letters (a title of U+200B zero-width spaces read as blank in the library)."""
+    return any(unicodedata.category(ch) not in INVISIBLE and ch not in BLANK_LOOKING for ch in value)
 
 
 def check_strings(body: Any, field: str = "body") -> None:

@@ -52,6 +52,10 @@ def test_a_created_piece_is_trimmed_committed_and_counted() -> None:
         ("\u2060 \u00a0", "words", "private", "title_required"),
         ("ok\x07\x1b[31m", "words", "private", "invalid_characters"),  # a terminal escape
         ("two\nlines", "words", "private", "invalid_characters"),
+        ("one\u2028two", "words", "private", "invalid_characters"),  # a line separator
+        ("\u202eevil\u202c.txt", "words", "private", "invalid_characters"),  # shown reversed
+        ("\u3164", "words", "private", "title_required"),  # a Hangul filler prints as nothing
+        ("\u2800\u034f", "words", "private", "title_required"),  # braille blank, a lone joiner
     ],
 )
 def test_a_bad_piece_is_refused_unstored(title: str, text: str, visibility: str, code: str) -> None:

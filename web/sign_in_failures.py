@@ -9,6 +9,7 @@ guesses lets them straight back in.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from limits import parse_many
 from limits.storage import storage_from_string
@@ -16,12 +17,24 @@ from limits.strategies import MovingWindowRateLimiter
 
 from shared.settings import Settings
 
+log = logging.getLogger(__name__)
+
 SCOPE = "sign-in-failures"
 KEY_PREFIX = "recital"  # the Limiter's key_prefix
 
 
 def handle_key(handle: str) -> str:
     return "handle:" + hashlib.sha256(handle.strip().lower().encode()).hexdigest()[:32]
+
+
+def forget_after_change(settings: Settings, handle: str) -> None:
+    """After the learner's own password change: a guesser's count of the old password's
+    failures no longer stands between the learner and signing in with the new one.
+    If the store does not answer, the failures keep counting down by themselves."""
+    try:
+        clear(settings, handle)
+    except Exception as exc:  # redis-py or the limits library: the store did not answer
+        log.warning("could not forget failed sign-ins after a password change (%s)", type(exc).__name__)
 
 
 def clear(settings: Settings, handle: str) -> bool:

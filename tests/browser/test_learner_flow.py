@@ -353,6 +353,7 @@ def test_a_piece_typed_before_the_session_ended_is_kept_through_signing_in(brows
         page.locator("[data-error]").wait_for()  # the page was opened in another session
         page.goto("/library")
         assert page.get_by_label("Title").input_value() == ""
+        assert page.evaluate("sessionStorage.getItem('recital-draft')") is None  # dropped, not kept for later
     finally:
         zoe.close()
 

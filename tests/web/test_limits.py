@@ -231,3 +231,19 @@ def test_a_learner_with_too_many_queued_attempts_is_told_to_wait(tmp_path: Path)
     url = f"/api/v1/pieces/{public}/attempts"
     response = client.post(url, data=data, content_type="multipart/form-data", headers=bearer(other))
     assert response.status_code == 202
+
+
+def test_a_learner_changing_their_password_is_no_longer_held_by_a_guessers_failures(
+    tmp_path: Path, limits_redis: str
+) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in_failures=f"{LIMIT} per hour")
+    handle = new_handle("guessed")
+    token = token_for(pair[0].extensions["recital"].settings, handle)
+    guesses = [sign_in_from(pair, i, handle, f"guess {i}").status_code for i in range(LIMIT + 1)]
+    assert guesses[-1] == 429
+    change = {"current_password": PASSWORD, "new_password": "a brand new password"}
+    assert (
+        pair[0].test_client().post("/api/v1/auth/password", json=change, headers=bearer(token)).status_code
+        == 200
+    )
+    assert sign_in_from(pair, 99, handle, "a brand new password").status_code == 200

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.clock import rfc3339
 from shared.services import credentials, erasure, users
+from web import sign_in_failures
 from web.auth.blueprint import auth
 from web.bodies import json_object
 from web.deps import container
@@ -142,6 +143,7 @@ def change_password() -> Response:
     new = string_field(body, "new_password", "weak_password")
     with container().uow() as uow:
         user = users.change_password(uow, user, current, new)
+    sign_in_failures.forget_after_change(container().settings, user.handle)
     return _signed_in(user, 200)
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from shared.services import erasure, users
 from shared.services.errors import ServiceError
+from web import sign_in_failures
 from web.auth import attach_session, end_browser_session
 from web.deps import container
 from web.errors import STATUS_BY_KIND
@@ -39,6 +40,7 @@ def change_password() -> PageResponse:
             user = users.change_password(uow, user, current, new)
     except ServiceError as exc:
         return render_template("account.html", password_error=exc.message), STATUS_BY_KIND[exc.kind]
+    sign_in_failures.forget_after_change(container().settings, user.handle)
     response = redirect(url_for("pages.account", done="password"))
     attach_session(response, user)  # the change ended every session, this one too
     return response

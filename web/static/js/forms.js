@@ -44,12 +44,13 @@ function restoreDraft() {
   if (!draft) return;
   const form = [...document.querySelectorAll("form[data-keep-draft]")].find((f) => f.getAttribute("action") === draft.action);
   const onTheWay = !learner || document.querySelector("[data-error]");  // signing in, or the refusal's page
-  if (!form) {
-    if (!onTheWay) sessionStorage.removeItem(DRAFT);  // sent and saved: the learner moved on
+  const stale = Date.now() - draft.at > DRAFT_MS || (learner && draft.learner !== learner);
+  if (stale || !(form || onTheWay)) {  // too old, someone else's, or sent and saved
+    sessionStorage.removeItem(DRAFT);
     return;
   }
+  if (!form) return;
   sessionStorage.removeItem(DRAFT);
-  if (draft.learner !== learner || Date.now() - draft.at > DRAFT_MS) return;
   let restored = false;
   for (const el of fields(form)) {
     if (el.name in draft.values && el.value !== draft.values[el.name]) {
@@ -63,6 +64,11 @@ function restoreDraft() {
   note.setAttribute("role", "status");
   note.textContent = "What you typed before signing in again is back in the form. Check it and send it again.";
   form.before(note);
+}
+
+// Signing out in this tab is leaving the computer to the next person: nothing kept.
+for (const form of document.querySelectorAll('form[action="/sign-out"]')) {
+  form.addEventListener("submit", () => sessionStorage.removeItem(DRAFT));
 }
 
 restoreDraft();

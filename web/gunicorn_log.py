@@ -35,6 +35,12 @@ class ClientBytesKeptOut(Logger):
     def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
         super().warning(without_client_bytes(msg), *args, **kwargs)
 
+    def debug(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        # "Ignored premature client disconnection. %s" with the exception, whose text
+        # is the bytes the client sent last (a header with a token): its type alone.
+        kept = tuple(type(arg).__name__ if isinstance(arg, BaseException) else arg for arg in args)
+        super().debug(msg, *kept, **kwargs)
+
     def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
         if msg == FAILED_REQUEST:
             msg, args = "Error handling request (its path is not logged: it can carry a signed link)", ()

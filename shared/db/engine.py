@@ -81,7 +81,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    lowered = value.lower()
+    if len(lowered) == len(value):
+        return lowered
+    # One letter for one, as Postgres's lower() gives: Python makes "İ" "i" and a dot.
+    return "".join(ch.lower()[0] for ch in value)
 
 
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:

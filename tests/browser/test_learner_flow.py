@@ -104,6 +104,15 @@ def test_an_uploaded_wav_plays_from_the_word_clicked(ada: Learner, recorded: dic
     page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
     assert abs(page.evaluate("document.getElementById('player').currentTime") - start) < 1.0
     assert not ada.errors
+    # Deleted from another tab: the player's next request says so, rather than "reload".
+    deleted = page.request.delete(f"/api/v1/attempts/{sent.json()['id']}", headers={"X-CSRF-Token": csrf})
+    assert deleted.status == 204, deleted.text()
+    # Its next request refused (a link the server no longer honours: the whole WAV is
+    # cached by the player, so it is pointed at one), it asks for a new link: 404.
+    page.evaluate("document.getElementById('player').src = '/api/v1/recordings/refused.link.sig'")
+    page.get_by_text("This attempt and its recording have been deleted.").wait_for(timeout=10_000)
+    assert all(e.startswith("40") or "status of 40" in e for e in ada.errors), ada.errors  # the refusals
+    ada.errors.clear()
 
 
 def test_a_word_still_plays_after_the_pages_recording_link_expired(

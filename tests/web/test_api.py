@@ -88,7 +88,7 @@ def test_pieces_are_searched_in_title_and_text_in_the_database(client: FlaskClie
         ("Percent", "A 100% literal_match here."),
         *[(f"Filler {n}", "nothing to see") for n in range(5)],
         ("Ozymandias", "I met a traveller from an antique land"),
-        ("Ça va", "Naïve ÉCOLE"),
+        ("Ça va", "Naïve ÉCOLE İstanbul"),
     ]:
         assert client.post("/api/v1/pieces", json={"title": title, "text": text}).status_code == 201
     assert titles("SHEPHERD") == (["Psalm 23"], 1)  # text, any case
@@ -99,6 +99,7 @@ def test_pieces_are_searched_in_title_and_text_in_the_database(client: FlaskClie
     assert titles("  ")[1] == 10  # blank: every piece
     # Every letter in any case, as Postgres folds them (SQLite's own lower() folds ASCII alone).
     assert titles("ça") == titles("ÇA") == titles("NAÏVE") == titles("école") == (["Ça va"], 1)
+    assert titles("istanbul") == (["Ça va"], 1)  # "İ" folds to one letter, as in Postgres
     assert titles("no such words") == ([], 0)
     response = client.get("/api/v1/pieces", query_string={"q": "x" * 201})
     assert response.status_code == 400 and error_code(response) == "search_too_long"

@@ -75,6 +75,7 @@ function uploadFailed(message) {
 function upload(retried = false) {
   enable([]);
   problem("");
+  $("upload").value = 0;  // a second send starts from empty, not the last one's full bar
   $("upload-row").hidden = false;
   const form = new FormData();
   form.append("recording", blob, blob.type.includes("mp4") ? "recording.m4a" : "recording.webm");

@@ -43,8 +43,10 @@ function playFrom(time) {
   player.play().catch(() => {});
 }
 
-function cannotPlay(reason) {
-  problem.textContent = `Your recording could not be played (${reason}). Reload the page to try again.`;
+function cannotPlay(reason, gone = false) {
+  problem.textContent = gone
+    ? "This attempt and its recording have been deleted."
+    : `Your recording could not be played (${reason}). Reload the page to try again.`;
   problem.hidden = false;
 }
 
@@ -63,7 +65,7 @@ if (player) {
   player.addEventListener("error", () => {
     // A new link at most once a minute: a second failure straight after is not an expired link.
     if (Date.now() - renewedAt < 60_000) return cannotPlay("it did not load");
-    renewLink().catch((err) => cannotPlay(err.message));
+    renewLink().catch((err) => cannotPlay(err.message, err.status === 404));
   });
   player.addEventListener("timeupdate", () => {
     const word = wordAt(player.currentTime);

@@ -1,9 +1,9 @@
 """Failed sign-ins counted per handle (web/limits.py): the counter's key, and lifting it.
 
 The key is the handle as the database matches it (any case), hashed, so the
-rate-limit store holds no handles. ``recital users unlock`` and ``set-password``
-clear it: an operator who has helped a learner locked out by someone else's
-guesses lets them straight back in.
+rate-limit store holds no handles. ``recital users unlock``, ``set-password`` and
+a learner's own password change clear it: an operator who has helped a learner
+locked out by someone else's guesses lets them straight back in.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ PER_LEARNER_WRITES = (
     "auth.change_password",
     "auth.delete_me",
     "admin.delete_user",
+    "admin.remove_piece",
     "pages.create_piece",
     "pages.delete_attempt",
     "pages.save_piece",

@@ -1,4 +1,5 @@
-"""Deleting a learner's data: one attempt, a piece with their attempts on it, or a whole account.
+"""Deleting a learner's data: one attempt, a piece with their attempts on it, or a whole
+account; and, for admins, a shared piece with everyone's attempts on it.
 
 Recordings leave storage before their rows leave the database: if anything
 fails half-way, what remains is a row whose recording is gone (deleting
@@ -39,6 +40,20 @@ def delete_piece(uow: UnitOfWorkPort, storage: Storage, owner: UserView, piece_i
     _remove_recordings(storage, [key for _, key in rows])
     uow.attempts.delete([attempt_id for attempt_id, _ in rows])
     uow.pieces.delete(piece.id)
+    uow.commit()
+    return len(rows)
+
+
+def remove_piece(uow: UnitOfWorkPort, storage: Storage, piece_id: uuid.UUID) -> int:
+    """For admins: a piece and every attempt on it, whoever made them (a shared text
+    that must go: abusive, or not the owner's to share). The piece is locked first, so
+    an upload arriving now waits and then finds it gone. Returns the attempts deleted."""
+    if uow.pieces.lock(piece_id) is None:
+        raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
+    rows = uow.attempts.recordings_on_piece(piece_id)
+    _remove_recordings(storage, [key for _, key in rows])
+    uow.attempts.delete([attempt_id for attempt_id, _ in rows])
+    uow.pieces.delete(piece_id)
     uow.commit()
     return len(rows)
 

@@ -158,6 +158,10 @@ class AttemptErasure:
             if r["learner_id"] == learner_id and (not piece_id or r["piece_id"] == piece_id)
         ]
 
+    def recordings_on_piece(self, piece_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        attempts = self._tables().attempts.values()
+        return [(r["id"], r["storage_key"]) for r in attempts if r["piece_id"] == piece_id]
+
     def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
         return sum(1 for r in self._tables().attempts.values()
                    if r["piece_id"] == piece_id and r["learner_id"] != except_learner)  # fmt: skip

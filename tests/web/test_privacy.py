@@ -130,3 +130,26 @@ def test_admin_routes(app: Flask, wav: bytes) -> None:
     assert admin.delete(f"/api/v1/admin/users/{ada_id}", headers=bearer(admin_token)).status_code == 204
     assert recordings(app) == [] and count(app, models.Attempt) == 0
     assert admin.delete(f"/api/v1/admin/users/{ada_id}", headers=bearer(admin_token)).status_code == 404
+
+
+def test_an_admin_removes_a_shared_piece_with_everyones_attempts_on_it(app: Flask, wav: bytes) -> None:
+    """A shared text that must go: its owner's and every other learner's attempts go with
+    it; nothing else of theirs changes. Learners cannot; an unknown id is 404."""
+    admin = bearer(token_for(app.extensions["recital"].settings, "moderator", role="admin"))
+    ada, bob = as_learner(app.test_client()), as_learner(app.test_client())
+    shared, other = piece(ada, "public"), piece(bob)
+    for learner in (ada, bob, bob):
+        add_coaching_note(app, upload(learner, shared, wav).get_json()["id"])
+    kept = upload(bob, other, wav).get_json()["id"]
+    assert bob.delete(f"/api/v1/admin/pieces/{shared}").status_code == 403
+    removed = app.test_client().delete(f"/api/v1/admin/pieces/{shared}", headers=admin)
+    assert removed.status_code == 200 and removed.get_json() == {"deleted_attempts": 3}
+    assert bob.get(f"/api/v1/pieces/{shared}").status_code == 404
+    assert upload(bob, shared, wav).status_code == 404
+    assert [p["id"] for p in bob.get("/api/v1/pieces").get_json()["items"]] == [other]
+    assert len(recordings(app)) == 1 and bob.get(f"/api/v1/attempts/{kept}").status_code == 200
+    assert count(app, models.Attempt) == 1 and count(app, models.CoachingNote) == 0
+    again = app.test_client().delete(f"/api/v1/admin/pieces/{shared}", headers=admin)
+    assert again.status_code == 404 and again.get_json()["error"]["code"] == "piece_not_found"
+    bad = app.test_client().delete("/api/v1/admin/pieces/not-an-id", headers=admin)
+    assert bad.status_code == 404  # as every id in a path: not a UUID is not found

@@ -229,6 +229,9 @@ class SqlAttempts:
         where = [A.learner_id == learner_id] + ([A.piece_id == piece_id] if piece_id else [])
         return list(self._session.execute(select(A.id, A.storage_key).where(*where)).tuples())
 
+    def recordings_on_piece(self, piece_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        return list(self._session.execute(select(A.id, A.storage_key).where(A.piece_id == piece_id)).tuples())
+
     def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
         where = [A.piece_id == piece_id] + ([A.learner_id != except_learner] if except_learner else [])
         return self._session.scalar(select(func.count()).select_from(A).where(*where)) or 0

@@ -169,6 +169,10 @@ class AttemptRepository(Protocol):
         """(id, storage key) of each of the learner's attempts (on ``piece_id`` when given)."""
         ...
 
+    def recordings_on_piece(self, piece_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        """(id, storage key) of every attempt on the piece, whoever made it."""
+        ...
+
     def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
         """Attempts on the piece, by anyone (or anyone but ``except_learner``)."""
         ...

@@ -95,7 +95,7 @@ def _still_signed_in(uow: UnitOfWorkPort, user: UserView, secret: str) -> bool:
     if secret.startswith(TOKEN_PREFIX):
         found = uow.credentials.token_use(digest(secret))
         return found is not None and found.user.id == user.id
-    session = uow.credentials.session_user(digest(secret), utcnow())
+    session = session_user(uow, secret)
     return session is not None and session[0].id == user.id
 
 

@@ -36,12 +36,10 @@ def delete_piece(uow: UnitOfWorkPort, storage: Storage, owner: UserView, piece_i
     piece = owned_piece(uow, owner, piece_id)
     if uow.attempts.count_on_piece(piece.id, except_learner=owner.id):
         raise ServiceError(ErrorKind.CONFLICT, "piece_in_use", IN_USE)
-    rows = uow.attempts.recordings_of(owner.id, piece.id)
-    _remove_recordings(storage, [key for _, key in rows])
-    uow.attempts.delete([attempt_id for attempt_id, _ in rows])
+    erased = _erase_attempts(uow, storage, uow.attempts.recordings_of(owner.id, piece.id))
     uow.pieces.delete(piece.id)
     uow.commit()
-    return len(rows)
+    return erased
 
 
 def remove_piece(uow: UnitOfWorkPort, storage: Storage, piece_id: uuid.UUID) -> int:
@@ -50,12 +48,10 @@ def remove_piece(uow: UnitOfWorkPort, storage: Storage, piece_id: uuid.UUID) -> 
     an upload arriving now waits and then finds it gone. Returns the attempts deleted."""
     if uow.pieces.lock(piece_id) is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
-    rows = uow.attempts.recordings_on_piece(piece_id)
-    _remove_recordings(storage, [key for _, key in rows])
-    uow.attempts.delete([attempt_id for attempt_id, _ in rows])
+    erased = _erase_attempts(uow, storage, uow.attempts.recordings_on_piece(piece_id))
     uow.pieces.delete(piece_id)
     uow.commit()
-    return len(rows)
+    return erased
 
 
 def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) -> int:
@@ -69,13 +65,18 @@ def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) ->
         raise ServiceError(  # nobody could then manage users or re-scoring but from the command line
             ErrorKind.CONFLICT, "last_admin", "This is the only admin; make another admin first."
         )
-    rows = uow.attempts.recordings_of(user_id)
-    _remove_recordings(storage, [key for _, key in rows])
-    uow.attempts.delete([attempt_id for attempt_id, _ in rows])
+    erased = _erase_attempts(uow, storage, uow.attempts.recordings_of(user_id))
     uow.pieces.release(user_id)
     uow.credentials.forget_user(user_id)
     uow.users.delete(user_id)
     uow.commit()
+    return erased
+
+
+def _erase_attempts(uow: UnitOfWorkPort, storage: Storage, rows: Sequence[tuple[uuid.UUID, str]]) -> int:
+    """The attempts (id, storage key): recordings first, then rows (the module's order)."""
+    _remove_recordings(storage, [key for _, key in rows])
+    uow.attempts.delete([attempt_id for attempt_id, _ in rows])
     return len(rows)
 
 

@@ -17,6 +17,7 @@ from apispec.yaml_utils import load_yaml_from_docstring
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from web import openapi_components as parts
+from web.openapi_export import SCHEMAS as EXPORT_SCHEMAS
 from web.openapi_rescores import SCHEMAS as RESCORE_SCHEMAS
 
 openapi = Blueprint("openapi", __name__)
@@ -62,7 +63,7 @@ def build(app: Flask) -> dict[str, Any]:
     )
     for name, scheme in parts.SECURITY_SCHEMES.items():
         spec.components.security_scheme(name, scheme)
-    for name, schema in {**parts.SCHEMAS, **RESCORE_SCHEMAS}.items():
+    for name, schema in {**parts.SCHEMAS, **RESCORE_SCHEMAS, **EXPORT_SCHEMAS}.items():
         spec.components.schema(name, schema)
     for name, response in parts.RESPONSES.items():
         spec.components.response(name, response)

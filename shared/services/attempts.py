@@ -23,7 +23,11 @@ def owned_attempt(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID)
 
 
 def get_attempt(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -> dict[str, Any]:
-    attempt = owned_attempt(uow, learner, attempt_id)
+    return full_view(uow, owned_attempt(uow, learner, attempt_id))
+
+
+def full_view(uow: UnitOfWorkPort, attempt: AttemptRecord) -> dict[str, Any]:
+    """What polling the attempt returns: its summary, and once done its result and note."""
     view = _summary(attempt)
     if attempt.status == "done":
         result = view["result"] = _latest_result(uow, attempt.id)

@@ -51,6 +51,11 @@ class FakePieces:
         rows.sort(key=lambda r: r["owner_id"] != viewer_id)
         return [PieceRecord(**r) for r in rows[offset : offset + limit]], len(rows)
 
+    def owned_by(self, owner_id: uuid.UUID) -> list[PieceRecord]:
+        rows = sorted((r for r in self._tables().pieces.values() if r["owner_id"] == owner_id),
+                      key=lambda r: (r["created_at"], r["id"]))  # fmt: skip
+        return [PieceRecord(**r) for r in rows]
+
     def release(self, owner_id: uuid.UUID) -> None:
         pieces, attempts = self._tables().pieces, self._tables().attempts.values()
         for piece_id, row in list(pieces.items()):

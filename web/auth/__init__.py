@@ -1,6 +1,6 @@
 """/api/v1/auth: sign-up, sign-in, sign-out, the signed-in user, API tokens."""
 
-from web.auth import account, tokens  # noqa: F401  (they register their routes, in this order)
+from web.auth import account, export, tokens  # noqa: F401  (they register their routes, in this order)
 from web.auth.account import attach_session, end_browser_session, user_json
 from web.auth.blueprint import auth
 

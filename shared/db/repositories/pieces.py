@@ -56,6 +56,10 @@ class SqlPieces:
         )
         return [_record(p) for p in rows], total
 
+    def owned_by(self, owner_id: uuid.UUID) -> list[PieceRecord]:
+        rows = self._session.scalars(select(P).where(P.owner_id == owner_id).order_by(P.created_at, P.id))
+        return [_record(p) for p in rows]
+
     def release(self, owner_id: uuid.UUID) -> None:
         recited = select(models.Attempt.id).where(models.Attempt.piece_id == P.id).exists()
         self._session.execute(delete(P).where(P.owner_id == owner_id, ~recited))

@@ -58,6 +58,10 @@ class PieceRepository(Protocol):
         it in any case (taken literally: ``%``, ``_`` and ``\\`` are no wildcards)."""
         ...
 
+    def owned_by(self, owner_id: uuid.UUID) -> list[PieceRecord]:
+        """Every piece this owner has, oldest first."""
+        ...
+
     def release(self, owner_id: uuid.UUID) -> None:
         """The owner leaves (their attempts already gone): pieces nobody else has recited
         go; the others stay, without an owner, for the learners whose results read them."""

@@ -130,3 +130,13 @@ def test_attempts_on_a_piece_are_counted_and_found(world: World) -> None:
         found = uow.attempts.recordings_of(learner, piece)
         assert sorted(found) == sorted((a, world.attempt(a)["storage_key"]) for a in (first, second))
         assert len(uow.attempts.recordings_of(learner)) == 3
+
+
+def test_owned_by_lists_every_piece_of_one_owner_oldest_first(world: World) -> None:
+    owner, other, tok = world.add_user(), world.add_user(), token()
+    newer = add(world, owner, f"{tok} newer", visibility="public", seconds=2)
+    older = add(world, owner, f"{tok} older", seconds=1)
+    add(world, other, f"{tok} theirs", visibility="public")
+    with world.uow() as uow:
+        assert uow.pieces.owned_by(owner) == [older, newer]
+        assert uow.pieces.owned_by(uuid.uuid4()) == []

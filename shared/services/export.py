@@ -1,0 +1,104 @@
+"""A learner's own data to take away: the account, their pieces, their API tokens'
+names and every attempt with its result and coaching note (the right of access
+and to portability, GDPR articles 15 and 20).
+
+Read in parts, so that a learner with thousands of results never sits in one
+process's memory: ``export_head`` once, then ``attempt_entries`` for each batch
+of the ids it lists, each part in its own short transaction (a slow download
+holds no connection). An attempt deleted between parts is left out; one
+finished between them is exported as it is then.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.domain.clock import rfc3339, utcnow
+from shared.services import attempts, credentials
+from shared.services.users import UserView
+
+FORMAT = "recital-export/1"
+BATCH = 50  # attempts read per transaction: a few MB of results at most
+EVERY_ROW = 2**31 - 1  # LIMIT for "all": one query, so no attempt slips between pages
+RECORDINGS = (
+    "Recordings are not inside this file: each attempt's recording plays from "
+    "GET /api/v1/attempts/{id}/recording while the attempt exists."
+)
+
+
+@dataclass(frozen=True)
+class ExportHead:
+    """Everything but the attempts, and the attempts' ids, oldest first."""
+
+    header: dict[str, Any]
+    attempt_ids: list[uuid.UUID]
+
+
+def export_head(uow: UnitOfWorkPort, learner: UserView) -> ExportHead:
+    records, _ = uow.attempts.list_owned(learner.id, EVERY_ROW, 0)
+    header = {
+        "format": FORMAT,
+        "exported_at": rfc3339(utcnow()),
+        "account": _account(learner),
+        "api_tokens": [_token(t) for t in credentials.list_tokens(uow, learner)],
+        "pieces": _own_pieces(uow, learner),
+        "recordings": RECORDINGS,
+    }
+    return ExportHead(header, [a.id for a in reversed(records)])
+
+
+def attempt_entries(uow: UnitOfWorkPort, learner: UserView, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    """Each attempt as polling it shows, with the title of the piece it recites."""
+    titles: dict[uuid.UUID, str | None] = {}
+    entries = []
+    for attempt_id in ids:
+        attempt = uow.attempts.owned(attempt_id, learner.id)
+        if attempt is None:  # deleted since the head was read
+            continue
+        if attempt.piece_id not in titles:
+            piece = uow.pieces.get(attempt.piece_id)
+            titles[attempt.piece_id] = piece.title if piece else None
+        entries.append({**attempts.full_view(uow, attempt), "piece_title": titles[attempt.piece_id]})
+    return entries
+
+
+def batches(ids: Sequence[uuid.UUID], size: int | None = None) -> Iterator[Sequence[uuid.UUID]]:
+    size = size or BATCH
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _account(learner: UserView) -> dict[str, Any]:
+    return {
+        "id": str(learner.id),
+        "handle": learner.handle,
+        "role": learner.role,
+        "created_at": rfc3339(learner.created_at),
+    }
+
+
+def _token(token: credentials.TokenView) -> dict[str, Any]:
+    """Its name and dates: the secret was shown once and is kept only as a hash."""
+    return {
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": rfc3339(token.created_at),
+        "last_used_at": rfc3339(token.last_used_at),
+    }
+
+
+def _own_pieces(uow: UnitOfWorkPort, learner: UserView) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(p.id),
+            "title": p.title,
+            "text": p.text,
+            "visibility": p.visibility,
+            "created_at": rfc3339(p.created_at),
+        }
+        for p in uow.pieces.owned_by(learner.id)
+    ]

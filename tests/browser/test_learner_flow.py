@@ -5,6 +5,7 @@ finds no serious or critical violation; screenshots at desktop and phone width."
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -214,6 +215,20 @@ def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], arte
     page.wait_for_selector("#chart[data-drawn] canvas", timeout=10_000)
     ada.shot(artefacts, "history-after-recording-desktop")
     assert "I shall not want" in page.locator("#next-up").inner_text()
+    assert not ada.errors
+
+
+def test_the_account_page_downloads_the_learners_data(ada: Learner, recorded: dict[str, str]) -> None:
+    page = ada.page
+    page.goto("/account")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download my data").click()
+    assert download.value.suggested_filename.startswith("recital-ada-")
+    data = json.loads(Path(download.value.path()).read_text())
+    assert data["account"]["handle"] == "ada" and PIECE in [p["text"] for p in data["pieces"]]
+    [attempt] = [a for a in data["attempts"] if a["id"] == recorded["attempt"]]
+    assert attempt["status"] == "done" and attempt["piece_title"] == "Psalm 23"
+    assert attempt["result"]["words"] and attempt["coaching_note"]
     assert not ada.errors
 
 

@@ -43,7 +43,8 @@ PER_LEARNER_WRITES = (
     "auth.revoke_token",
     "auth.change_password",
     "auth.delete_me",
-    "auth.export_me",  # not a write, but it reads everything the learner has
+    "auth.export_me",  # not writes, but they read everything the learner has
+    "auth.export_archive",
     "admin.delete_user",
     "admin.remove_piece",
     "pages.create_piece",

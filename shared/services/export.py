@@ -14,9 +14,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
-from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.port import AttemptRecord, UnitOfWorkPort
 from shared.domain.clock import rfc3339, utcnow
 from shared.services import attempts, credentials
 from shared.services.users import UserView
@@ -24,31 +25,43 @@ from shared.services.users import UserView
 FORMAT = "recital-export/1"
 BATCH = 50  # attempts read per transaction: a few MB of results at most
 EVERY_ROW = 2**31 - 1  # LIMIT for "all": one query, so no attempt slips between pages
-RECORDINGS = (
+RECORDINGS_APART = (
     "Recordings are not inside this file: each attempt's recording plays from "
-    "GET /api/v1/attempts/{id}/recording while the attempt exists."
+    "GET /api/v1/attempts/{id}/recording while the attempt exists, and "
+    "GET /api/v1/auth/me/export.zip holds them all beside this file."
+)
+RECORDINGS_BESIDE = (
+    "Each attempt's recording is in recordings/, named by when it was made and the attempt's id."
 )
 
 
 @dataclass(frozen=True)
+class RecordingFile:
+    key: str  # in storage
+    name: str  # in the archive
+
+
+@dataclass(frozen=True)
 class ExportHead:
-    """Everything but the attempts, and the attempts' ids, oldest first."""
+    """Everything but the attempts, and the attempts' ids and recordings, oldest first."""
 
     header: dict[str, Any]
     attempt_ids: list[uuid.UUID]
+    recordings: list[RecordingFile]
 
 
-def export_head(uow: UnitOfWorkPort, learner: UserView) -> ExportHead:
+def export_head(uow: UnitOfWorkPort, learner: UserView, with_recordings: bool = False) -> ExportHead:
     records, _ = uow.attempts.list_owned(learner.id, EVERY_ROW, 0)
+    records.reverse()
     header = {
         "format": FORMAT,
         "exported_at": rfc3339(utcnow()),
         "account": _account(learner),
         "api_tokens": [_token(t) for t in credentials.list_tokens(uow, learner)],
         "pieces": _own_pieces(uow, learner),
-        "recordings": RECORDINGS,
+        "recordings": RECORDINGS_BESIDE if with_recordings else RECORDINGS_APART,
     }
-    return ExportHead(header, [a.id for a in reversed(records)])
+    return ExportHead(header, [a.id for a in records], [_recording_file(a) for a in records])
 
 
 def attempt_entries(uow: UnitOfWorkPort, learner: UserView, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
@@ -70,6 +83,12 @@ def batches(ids: Sequence[uuid.UUID], size: int | None = None) -> Iterator[Seque
     size = size or BATCH
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _recording_file(attempt: AttemptRecord) -> RecordingFile:
+    extension = PurePosixPath(attempt.storage_key).suffix  # the stored file's, which playback serves
+    name = f"recordings/{attempt.created_at:%Y-%m-%dT%H%M%S}_{attempt.id}{extension}"
+    return RecordingFile(attempt.storage_key, name)
 
 
 def _account(learner: UserView) -> dict[str, Any]:

@@ -1,9 +1,11 @@
-"""/api/v1/auth/me/export: the learner's own data as one JSON file, streamed."""
+"""/api/v1/auth/me/export: the learner's own data as one JSON file, streamed; and
+/api/v1/auth/me/export.zip: that file with every recording beside it."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from flask import Response, stream_with_context
@@ -11,9 +13,14 @@ from flask import Response, stream_with_context
 from shared.domain.clock import utcnow
 from shared.services import export
 from shared.services.users import UserView
+from shared.storage import RecordingMissing
+from shared.storage.port import ReadableFile
 from web.auth.blueprint import auth
 from web.deps import container
 from web.identity import current_learner
+from web.zip_stream import Member, zip_stream
+
+CHUNK = 256 * 1024
 
 
 @auth.get("/me/export")
@@ -40,12 +47,65 @@ def export_me() -> Response:
     learner = current_learner()
     with container().uow() as uow:  # read before the first byte: a database down is a 503
         head = export.export_head(uow, learner)
-    filename = f"recital-{learner.handle}-{utcnow():%Y-%m-%d}.json"  # handles are a-z, 0-9, ._@-
     return Response(
         stream_with_context(_document(head, learner)),
         mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{_filename(learner, "json")}"'},
     )
+
+
+@auth.get("/me/export.zip")
+def export_archive() -> Response:
+    """The same JSON file as /me/export, with every recording of the caller's beside it
+    in recordings/, as one zip archive.
+    ---
+    summary: Download my data with my recordings
+    tags: [auth]
+    responses:
+      200:
+        description: >-
+          A zip archive (recital-export.json and recordings/), sent as it is read: a
+          connection that ends early leaves it without its directory, which unzip reports.
+          A recording deleted meanwhile is left out.
+        content:
+          application/zip:
+            schema: {type: string, format: binary}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      429: {$ref: '#/components/responses/TooMany'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    learner = current_learner()
+    with container().uow() as uow:
+        head = export.export_head(uow, learner, with_recordings=True)
+    members = chain([Member("recital-export.json", _document(head, learner), utcnow())], _recordings(head))
+    return Response(
+        stream_with_context(zip_stream(members)),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(learner, "zip")}"'},
+    )
+
+
+def _recordings(head: export.ExportHead) -> Iterator[Member]:
+    """Each recording still stored, opened before its member starts (a missing one has none)."""
+    storage = container().storage
+    for recording in head.recordings:
+        try:
+            stream = storage.open_read(recording.key)
+        except RecordingMissing:  # its attempt was deleted while the archive was sent
+            continue
+        yield Member(recording.name, _chunks(stream), utcnow(), compress=False)
+
+
+def _chunks(stream: ReadableFile) -> Iterator[bytes]:
+    try:
+        while chunk := stream.read(CHUNK):
+            yield chunk
+    finally:
+        stream.close()
+
+
+def _filename(learner: UserView, extension: str) -> str:
+    return f"recital-{learner.handle}-{utcnow():%Y-%m-%d}.{extension}"  # handles are a-z, 0-9, ._@-
 
 
 def _document(head: export.ExportHead, learner: UserView) -> Iterator[bytes]:

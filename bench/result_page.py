@@ -126,7 +126,7 @@ def run() -> list[Figure]:
         server = server_times(settings, attempt_id)
         env = {
             **settings_env(settings),
-            "RECITAL_SIGNING_KEY": "bench-signing-key",  # shared by the gunicorn workers
+            "RECITAL_SIGNING_KEY": "bench-signing-key-" + "k" * 16,  # shared by the gunicorn workers
             "RECITAL_ENVIRONMENT": "development",  # plain http: no Secure cookie
             "RECITAL_RATE_LIMITS_ENABLED": "false",
         }

@@ -26,8 +26,15 @@ DEFAULT_HOME = Path(".recital")
 class Settings(BaseSettings):
     # hide_input_in_errors: a validation error names the variable and the rule,
     # never the value (a bad setting once printed the raw settings, API key included).
+    # env_ignore_empty: ".env.example"'s "RECITAL_SIGNING_KEY=" is unset, not a key of
+    # nothing (an empty signing key let anyone sign a recording link).
     model_config = SettingsConfigDict(
-        env_prefix="RECITAL_", env_file=".env", extra="ignore", frozen=True, hide_input_in_errors=True
+        env_prefix="RECITAL_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        hide_input_in_errors=True,
+        env_ignore_empty=True,
     )
 
     home: Path = Field(DEFAULT_HOME, description="Folder for embedded data.")
@@ -137,6 +144,10 @@ class Settings(BaseSettings):
     # URLs and notations are checked at load, not at first use (shared/settings_checks.py).
     _database_url = field_validator("database_url")(settings_checks.database_url)
     _storage_url = field_validator("storage_url")(settings_checks.storage_url)
+    _unset_if_blank = field_validator(
+        "openai_api_key", "signing_key", "flower_basic_auth", "metrics_basic_auth", mode="before"
+    )(settings_checks.unset_if_blank)
+    _signing_key = field_validator("signing_key")(settings_checks.signing_key)
     _rate_limits = field_validator(
         "rate_limit_per_ip",
         "rate_limit_sign_in",
@@ -158,9 +169,13 @@ class Settings(BaseSettings):
         # A task that outlives the broker's visibility timeout is delivered
         # twice; refuse to start with limits that allow it.
         if self.task_hard_time_limit_seconds >= self.visibility_timeout_seconds:
-            raise ValueError("task_hard_time_limit_seconds must be below visibility_timeout_seconds")
+            raise ValueError(
+                "RECITAL_TASK_HARD_TIME_LIMIT_SECONDS must be below RECITAL_VISIBILITY_TIMEOUT_SECONDS"
+            )
         if self.task_soft_time_limit_seconds >= self.task_hard_time_limit_seconds:
-            raise ValueError("task_soft_time_limit_seconds must be below the hard limit")
+            raise ValueError(
+                "RECITAL_TASK_SOFT_TIME_LIMIT_SECONDS must be below RECITAL_TASK_HARD_TIME_LIMIT_SECONDS"
+            )
         return self
 
     @property

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from pydantic import SecretStr
+
 # psycopg 3 is the project's driver. The driver-less forms are what Heroku,
 # Cloud SQL and many tools hand out; SQLAlchemy reads them as psycopg2 (not
 # installed) or, for postgres://, as no dialect at all.
@@ -77,4 +79,24 @@ def rate_limit(value: str) -> str:
         raise ValueError(
             'not a rate limit; use the limits notation, e.g. "20 per minute; 300 per day"'
         ) from None
+    return value
+
+
+MIN_SIGNING_KEY_CHARS = 32
+
+
+def unset_if_blank(value: object) -> object:
+    """A secret given as nothing (or spaces) is not given: no key of "" signs or opens anything."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def signing_key(value: SecretStr | None) -> SecretStr | None:
+    """Long enough that nobody guesses it: whoever knows the key can sign any recording link."""
+    if value is not None and len(value.get_secret_value()) < MIN_SIGNING_KEY_CHARS:
+        raise ValueError(
+            f"RECITAL_SIGNING_KEY must be at least {MIN_SIGNING_KEY_CHARS} characters: "
+            "a random value, e.g. from openssl rand -hex 32"
+        )
     return value

@@ -50,7 +50,7 @@ def server(
     # Every gunicorn worker must verify the playback links any other one signed.
     env = {
         **settings_env(stack_settings),
-        "RECITAL_SIGNING_KEY": "browser-tests-signing-key",
+        "RECITAL_SIGNING_KEY": "browser-tests-signing-key-" + "k" * 16,
         "RECITAL_ENVIRONMENT": "development",  # plain http on 127.0.0.1: no Secure cookie
     }
     with gunicorn_server("web.wsgi:app", options, env, log) as port:

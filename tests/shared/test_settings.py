@@ -163,3 +163,23 @@ def test_prompted_below_a_hesitation_is_refused() -> None:
 def test_prompted_at_or_above_a_hesitation_is_accepted(hesitation: float, prompted: float) -> None:
     settings = Settings(hesitation_seconds=hesitation, prompted_seconds=prompted)
     assert settings.scoring_options().prompted_seconds == prompted
+
+
+SECRET_FIELDS = ("openai_api_key", "signing_key", "flower_basic_auth", "metrics_basic_auth")
+
+
+@pytest.mark.parametrize("field", SECRET_FIELDS)
+@pytest.mark.parametrize("given", ["", "  "])
+def test_a_secret_set_to_nothing_is_unset(field: str, given: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """.env.example lists each secret as NAME= : that is not a secret of "" (QA: an empty
+    signing key signed links anyone could forge; an empty API key turned on the coach)."""
+    monkeypatch.setenv(f"RECITAL_{field.upper()}", given)
+    assert getattr(Settings(), field) is None
+    assert getattr(Settings(**{field: given}), field) is None
+
+
+def test_a_short_signing_key_is_refused_without_its_value() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(signing_key="guessable-key")
+    assert "at least 32 characters" in str(caught.value) and "guessable" not in str(caught.value)
+    assert Settings(signing_key="k" * 32).signing_key is not None

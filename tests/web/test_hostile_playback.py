@@ -129,3 +129,20 @@ def test_expired_forged_and_tampered_links_are_refused(app: Flask, wav: bytes) -
             recording_links.verify(old)
     assert getattr(caught.value, "code", None) == "recording_link_expired"
     assert client.get(f"/api/v1/recordings/{token}").status_code == 200
+
+
+def test_an_empty_signing_key_in_the_environment_signs_nothing_anyone_can_forge(
+    tmp_path: Path, pg_url: str, wav: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: .env.example's "RECITAL_SIGNING_KEY=" was a key of nothing, so anyone could
+    sign a link to any recording. Empty is unset now: each process draws a random key."""
+    monkeypatch.setenv("RECITAL_SIGNING_KEY", "")
+    client = create_app(Settings(home=tmp_path, database_url=pg_url), enqueue=lambda _: None).test_client()
+    attempt_id = submit(client, wav)
+    forged = URLSafeTimedSerializer("", salt="recital.recording-link").dumps(attempt_id)
+    refused = client.get(f"/api/v1/recordings/{forged}")
+    assert (refused.status_code, code_of(refused)) == (403, "recording_link_invalid")
+    url = client.get(f"/api/v1/attempts/{attempt_id}/recording", headers=bearer_in(client, ADA)).get_json()[
+        "url"
+    ]
+    assert client.get(url).data == wav  # the process's own links still play

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-unit lint bench eval system-deps clean
+.PHONY: venv demo test test-unit lint bench eval system-deps runtime-deps clean
 
 $(STAMP): requirements/*.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ venv: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
-demo: venv
+# WordNet (scoring's word relations) from Debian: the only system package running needs.
+runtime-deps:
+	bash scripts/install-system-deps.sh runtime
+
+demo: venv runtime-deps
 	$(BIN)/recital demo
 
 test: venv system-deps

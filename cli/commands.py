@@ -8,6 +8,9 @@ import os
 import sys
 
 from shared.settings import get_settings
+from shared.wordnet import require_installed
+
+SCORING_QUEUES = {"recordings", "rescore"}  # the maintenance queue sweeps and coaches
 
 
 def db(args: argparse.Namespace) -> int:
@@ -24,12 +27,14 @@ def db(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     from cli.demo import run_demo
 
+    require_installed()
     return run_demo(get_settings())
 
 
 def score(args: argparse.Namespace) -> int:
     from cli.score import run_score
 
+    require_installed()
     return run_score(args, get_settings())
 
 
@@ -53,6 +58,8 @@ def serve(args: argparse.Namespace) -> int:
     from workers.celery_app import create_celery
 
     settings = get_settings()
+    if settings.embedded_broker:  # its in-process worker scores
+        require_installed()
     if "RECITAL_ENVIRONMENT" not in os.environ:  # a development server: cookies over plain http
         settings = settings.model_copy(update={"environment": "development"})
     upgrade(settings)
@@ -79,10 +86,11 @@ def worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if settings.worker_metrics_port:
-        from shared.observability.exposition import prepare_multiprocess_dir
+    if SCORING_QUEUES & set(args.queues.split(",")):
+        require_installed()
+    from shared.observability.exposition import prepare_multiprocess_dir
 
-        prepare_multiprocess_dir()  # before exec: every pool process then counts into it
+    prepare_multiprocess_dir()  # before exec: every pool process then counts into it, and only it
     if args.nice:
         # Inherited by celery and its pool: live workers on the same cores run first
         # (docs/operations.md, "Sharing the cores").
@@ -92,7 +100,9 @@ def worker(args: argparse.Namespace) -> int:
     # celery_main imports the app before Celery's own -A lookup puts it back in front.
     argv = [sys.executable, "-P", "-m", "cli.commands", "-A", "workers.celery_app:app", "worker"]
     argv += ["-Q", args.queues, "-c", str(args.concurrency), "--loglevel", "INFO"]
-    argv += ["--beat"] if args.beat else []
+    if args.beat:  # beat's schedule beside the other embedded files, not in the current folder
+        settings.home.mkdir(parents=True, exist_ok=True)
+        argv += ["--beat", "--schedule", str(settings.home / "celerybeat-schedule")]
     argv += ["-n", args.name] if args.name else []
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover - execv does not return

@@ -84,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from cli.problems import InputProblem, database_problem
+    from shared.wordnet import WordNetMissing
 
     try:
         _configure_logging(args.command)
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(settings_problem(exc), file=sys.stderr)
         return 2
-    except InputProblem as exc:
+    except (InputProblem, WordNetMissing) as exc:
         print(f"recital {args.command}: {exc}", file=sys.stderr)
         return 2
     except (OperationalError, ProgrammingError) as exc:  # no database, or no tables yet

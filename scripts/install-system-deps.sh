@@ -5,9 +5,13 @@
 # (Playwright drives Debian's build; it downloads no browser), WordNet 3.0 (the evaluation's
 # common words; scoring's word relations), and prometheus (promtool and the server) for the
 # alert rules' tests and the scrape test. Installs only what is missing.
+# With "runtime": only what running Recital needs (WordNet: `make demo`, `recital serve`).
 set -euo pipefail
-packages=(flite festival festvox-us-slt-hts festvox-kallpc16k sox libsox-fmt-all ffmpeg espeak-ng chromium
-  wordnet-base wordnet-sense-index prometheus)
+packages=(wordnet-base wordnet-sense-index)
+if [ "${1:-}" != runtime ]; then
+  packages+=(flite festival festvox-us-slt-hts festvox-kallpc16k sox libsox-fmt-all ffmpeg espeak-ng chromium
+    prometheus)
+fi
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

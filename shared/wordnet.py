@@ -98,20 +98,31 @@ def _neighbours(sense: Any) -> set[Any]:
     return near
 
 
-def _open() -> Any:
+def require_installed() -> None:
+    """WordNetMissing now, not at the first recitation that asks (whose attempt would
+    fail): for whatever scores, at start. Finds the corpus without loading it."""
+    _corpus_root()
+
+
+def _corpus_root() -> Any:
     try:
         import nltk
-        from nltk.corpus.reader.wordnet import WordNetCorpusReader
     except ImportError as error:  # the web role has no nltk; only scoring asks
         raise WordNetMissing("nltk is not installed (requirements/worker.txt)") from error
     try:
-        root = nltk.data.find(CORPUS)
+        return nltk.data.find(CORPUS)
     except LookupError as error:
         raise WordNetMissing(
-            "WordNet 3.0 is not installed as an NLTK corpus (corpora/wordnet under NLTK_DATA or "
-            "/usr/share/nltk_data): install Debian's wordnet-base and wordnet-sense-index and run "
-            "scripts/wordnet-nltk-layout.sh"
+            "WordNet 3.0, which scoring needs, is not installed as an NLTK corpus (corpora/wordnet "
+            "under NLTK_DATA or /usr/share/nltk_data): run bash scripts/install-system-deps.sh runtime "
+            "(Debian's wordnet-base and wordnet-sense-index, laid out by scripts/wordnet-nltk-layout.sh)"
         ) from error
+
+
+def _open() -> Any:
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+
+    root = _corpus_root()
     with warnings.catch_warnings():  # "multilingual functions are not available": not used
         warnings.simplefilter("ignore", UserWarning)
         return WordNetCorpusReader(root, None)

@@ -38,14 +38,16 @@ def multiprocess_dir() -> str | None:
 
 
 def prepare_multiprocess_dir() -> str:
-    """The folder for a worker's pool processes to count in, emptied of an earlier run's files
-    (a counter left from a dead worker would add to this one's). Set in the environment
-    before Celery starts: prometheus-client picks its storage when it is first imported."""
-    path = multiprocess_dir() or tempfile.mkdtemp(prefix="recital-metrics-")
-    os.makedirs(path, exist_ok=True)
-    for name in os.listdir(path):
-        if name.endswith(".db"):
-            os.remove(os.path.join(path, name))
+    """A new folder of this worker's own for its pool processes to count in (a counter left
+    by a dead worker would add to this one's). Inside ``PROMETHEUS_MULTIPROC_DIR`` when it
+    is set, never that folder itself: a shell that started gunicorn with the same folder
+    would have the web serve the worker's counters, and an emptied folder lose the web's
+    (QA). Set in the environment before Celery starts: prometheus-client picks its storage
+    when it is first imported."""
+    parent = multiprocess_dir()
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    path = tempfile.mkdtemp(prefix="recital-worker-metrics-", dir=parent)
     os.environ[MULTIPROC_ENV] = path
     return path
 

@@ -134,10 +134,12 @@ def test_prometheus_reads_back_what_the_web_and_a_worker_expose(tmp_path: Path, 
     )
     env = settings_env(settings) | {"RECITAL_METRICS_BASIC_AUTH": f"{USER}:{PASSWORD}"}
     worker_port = free_port()
-    worker_env = env | {"RECITAL_WORKER_METRICS_PORT": str(worker_port)}
-    worker = CeleryWorker(worker_env, tmp_path / "worker.log", queues="recordings,maintenance")
     (tmp_path / "web-metrics").mkdir()
     web_env = env | {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "web-metrics")}
+    # One shell's PROMETHEUS_MULTIPROC_DIR for both, as README's recipe once had it (QA):
+    # the worker counts in a folder of its own inside it, so neither serves the other's.
+    worker_env = web_env | {"RECITAL_WORKER_METRICS_PORT": str(worker_port)}
+    worker = CeleryWorker(worker_env, tmp_path / "worker.log", queues="recordings,maintenance")
     with (
         (tmp_path / "web.log").open("wb") as web_log,
         gunicorn_server("web.wsgi:app", ["-w", "2"], web_env, web_log) as web_port,
@@ -165,6 +167,8 @@ def test_prometheus_reads_back_what_the_web_and_a_worker_expose(tmp_path: Path, 
             )
             done = eventually(lambda: values(query(prom, 'recital_jobs_total{status="done"}'), "status"))
             assert done and done["done"] >= 1
+            jobs = values(query(prom, "count by (job) (recital_jobs_total)"), "job")
+            assert set(jobs) == {"recital-worker"}, jobs  # a worker's counter, served by the worker only
             # Scraped once the attempt is done (an earlier scrape saw it processing).
             done_rows = eventually(lambda: query(prom, 'recital_attempts{status="done"} >= 1'))
             assert done_rows, query(prom, "recital_attempts")

@@ -42,10 +42,12 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     from web.pages import pages
     from web.recordings import playback
     from web.security_headers import add_security_headers
+    from web.slow_bodies import close_if_unread
 
     errors.register(app)
     app.before_request(limit_non_upload_bodies)
     app.after_request(add_security_headers)
+    app.after_request(close_if_unread)
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(auth, url_prefix="/api/v1/auth")
     app.register_blueprint(admin, url_prefix="/api/v1/admin")

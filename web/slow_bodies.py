@@ -12,9 +12,11 @@ socket read of a connection the time left before a deadline:
   its declared length at a minimum rate; past it the app raises
   ``BodyTimeout``, which Flask answers with 408 JSON.
 
-``unwatch`` (``post_request``) clears the deadline and closes a connection
-whose body was not read to the end, so gunicorn never drains the rest of a
-slow body on a worker thread. A buffering proxy with timeouts in front does
+A connection whose body was not read to the end closes, so gunicorn never
+drains the rest of a slow body on a worker thread: ``close_if_unread`` (the
+app's ``after_request``) marks it before the response's headers go out, so
+they say ``Connection: close``; ``unwatch`` (``post_request``) clears the
+deadline and catches what the app did not answer. A buffering proxy with timeouts in front does
 the same job earlier; see ``docs/hostile-input.md``.
 """
 
@@ -24,6 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from flask import Response, request
 from gunicorn.http.body import ChunkedReader, EOFReader, LengthReader
 from gunicorn.http.errors import NoMoreData
 from gunicorn.http.unreader import SocketUnreader
@@ -67,6 +70,7 @@ def uninstall() -> None:
 
 
 def watch(req: Any, base: float, min_bytes_per_second: int, max_bytes: int) -> None:
+    req.body.recital_request = req  # the app reaches the request through wsgi.input
     if not isinstance(req.unreader, SocketUnreader):
         return
     length = next((int(v) for k, v in req.headers if k == "CONTENT-LENGTH" and v.isdigit()), None)
@@ -78,6 +82,18 @@ def unwatch(req: Any) -> None:
     _set(req.unreader, None, None)
     if not _read_to_the_end(getattr(req.body, "reader", None)):
         req.must_close = True  # never drain the rest of a (slow) body on a worker thread
+
+
+def close_if_unread(response: Response) -> Response:
+    """A body left unread (a 401, 403, 413 or 429 answered before it was parsed) closes the
+    connection, and the response says so. Marked only in ``post_request``, the headers had
+    promised keep-alive and the close on unread bytes reset the connection: the client's
+    next request on it failed (QA: ConnectionResetError, a proxy's 502)."""
+    body = request.environ.get("wsgi.input")
+    req = getattr(body, "recital_request", None)
+    if req is not None and not _read_to_the_end(getattr(body, "reader", None)):
+        req.must_close = True
+    return response
 
 
 def _set(unreader: Any, deadline: float | None, expired: Callable[[], Exception] | None) -> None:

@@ -182,6 +182,35 @@ def test_a_normal_upload_on_a_kept_alive_connection_still_works(served: int, tmp
             assert read_response(sock)[0] == 201
 
 
+@pytest.mark.parametrize("path", ["/api/v1/pieces", "/nowhere"])
+def test_a_request_refused_before_its_body_is_read_says_the_connection_closes(served: int, path: str) -> None:
+    """QA: a 401 (or 404) sent before the body was read said keep-alive, then the close on
+    the unread bytes reset the connection under the client's next request on it."""
+    body = json.dumps({"title": "t", "text": "some words"}).encode()
+    with socket.create_connection(("127.0.0.1", served), timeout=10) as sock:
+        head = (  # no credentials: refused before the body is parsed
+            f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + body)
+        status, headers, _ = read_response(sock)
+        assert status in (401, 404) and headers.get("connection") == "close", headers
+        assert closed(sock)
+
+
+def test_a_request_whose_body_was_read_keeps_its_connection(served: int) -> None:
+    body = json.dumps({"handle": "nobody-here", "password": "wrong password"}).encode()
+    with socket.create_connection(("127.0.0.1", served), timeout=10) as sock:
+        for _ in range(2):  # a sign-in refused after reading the body, twice on one connection
+            head = (
+                "POST /api/v1/auth/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            )
+            sock.sendall(head.encode() + body)
+            status, headers, _ = read_response(sock)
+            assert status == 401 and headers.get("connection") != "close", headers
+
+
 def test_a_chunked_json_body_over_1mb_is_413_body_too_large(served: int) -> None:
     # No Content-Length to refuse up front: the limit holds while the body streams in.
     chunk = b"[" + b"1," * 32_000 + b"1]"

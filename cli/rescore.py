@@ -17,7 +17,7 @@ import socket
 import sys
 import uuid
 
-from cli.rescore_args import SAMPLE, SEED, check_combination
+from cli.rescore_args import BATCH_SIZE, SAMPLE, SEED, check_combination
 from shared.container import Container
 from shared.db.repositories.runs_port import RunFilter
 from shared.domain.scoring import SCORING_VERSION
@@ -95,24 +95,29 @@ def _start(deps: Container, where: RunFilter, args: argparse.Namespace) -> int:
     mode = "retranscribe" if args.retranscribe else "rescore"
     cap = deps.settings.retranscribe_cap_seconds() if args.retranscribe else None
     with deps.uow() as uow:
-        run = start_run(uow, where, _who(), mode, cap)
-    return _go(deps, run.id, args)
+        run = start_run(uow, where, _who(), mode, cap, args.batch_size, args.limit)
+    return _go(deps, run.id, args, args.batch_size or BATCH_SIZE, args.limit)
 
 
 def _resume(deps: Container, run_id: uuid.UUID, args: argparse.Namespace) -> int:
-    from shared.services.rescore_runs import resume_run
+    """The run's own scope: its batch size (unless --batch-size says otherwise) and what its
+    limit leaves, never every pending attempt of its filter."""
+    from shared.services.rescore_runs import left_to_send, resume_run
 
     with deps.uow() as uow:
-        resume_run(uow, run_id, deps.settings.retranscribe_cap_seconds())
-    return _go(deps, run_id, args)
+        run = resume_run(uow, run_id, deps.settings.retranscribe_cap_seconds())
+    batch_size = args.batch_size or run.batch_size or BATCH_SIZE
+    return _go(deps, run_id, args, batch_size, left_to_send(run))
 
 
-def _go(deps: Container, run_id: uuid.UUID, args: argparse.Namespace) -> int:
+def _go(
+    deps: Container, run_id: uuid.UUID, args: argparse.Namespace, batch_size: int, limit: int | None
+) -> int:
     if args.inline or deps.settings.embedded_broker:
         from cli.rescore_status import score_here
 
-        return score_here(deps, run_id, args.batch_size, args.limit)
-    return _send(deps, run_id, args.batch_size, args.limit)
+        return score_here(deps, run_id, batch_size, limit)
+    return _send(deps, run_id, batch_size, limit)
 
 
 def _who() -> str:
@@ -134,7 +139,7 @@ def _send(deps: Container, run_id: uuid.UUID, batch_size: int, limit: int | None
     try:
         sent = plan_run(deps.uow, run_id, batch_size, counted, limit)
     except Exception as exc:  # the broker is down: say how far we got, and stop the run
-        print(f"could not send batch {batches + 1}: {exc}", file=sys.stderr)
+        print(f"could not send batch {batches + 1} ({_count(batches, 'batch')} sent): {exc}", file=sys.stderr)
         with deps.uow() as uow:
             cancel_run(uow, run_id)
         print(f"run {run_id} cancelled; start a new run to send the rest", file=sys.stderr)

@@ -11,6 +11,7 @@ from cli.problems import InputProblem
 # without --dry-run is seen (check_combination).
 SAMPLE = 500
 SEED = 21
+BATCH_SIZE = 200  # None as the option's default: a resume keeps the run's own
 
 
 def positive(text: str) -> int:
@@ -35,7 +36,9 @@ def add_parser(commands: Any) -> None:
     rescore.add_argument("--since", help="only attempts made at or after this ISO date/time (UTC)")
     rescore.add_argument("--until", help="only attempts made before this ISO date/time (UTC)")
     rescore.add_argument("--status", default="done", help="the attempts' status (default done, the only one)")
-    rescore.add_argument("--batch-size", type=positive, default=200, help="attempts per task (default 200)")
+    rescore.add_argument(
+        "--batch-size", type=positive, help=f"attempts per task (default {BATCH_SIZE}; a resume: the run's)"
+    )
     rescore.add_argument("--limit", type=positive, help="at most this many attempts, oldest first")
     rescore.add_argument("--inline", action="store_true", help="score here instead of on rescore workers")
     rescore.add_argument(

@@ -34,9 +34,11 @@ from shared.services.rescoring import RescoreReport
 
 def follow(deps: Container, args: argparse.Namespace) -> int:
     run = _load(deps, args.run)
-    if args.json:
-        report = None if run.state == "running" else _report(deps, run)
-        print(json.dumps({**run_json(run), "report": report}))
+    if args.json:  # the admin API's shape: report and failures null while it runs
+        stopped = run.state != "running"
+        report = _report(deps, run) if stopped else None
+        failed = _failures(deps, run) if stopped else None
+        print(json.dumps({**run_json(run), "report": report, "failures": failed}))
         return _exit_status(run)
     if args.once or run.state != "running":
         print(summary(run))
@@ -66,7 +68,14 @@ def _report(deps: Container, run: RunRecord) -> dict[str, Any]:
         return run_report(uow, run)
 
 
+def _failures(deps: Container, run: RunRecord) -> list[dict[str, str]]:
+    with deps.uow() as uow:
+        return [{"attempt_id": str(a), "reason": r} for a, r in failures(uow, run.id)]
+
+
 def _watch(deps: Container, run: RunRecord, interval: float) -> RunRecord:
+    if not sys.stderr.isatty():
+        return _watch_in_lines(deps, run, interval)
     started, first = time.monotonic(), run.counted
     columns = (
         TextColumn("[bold]re-scoring[/bold]"),
@@ -85,6 +94,20 @@ def _watch(deps: Container, run: RunRecord, interval: float) -> RunRecord:
             progress.update(
                 bar, completed=run.counted, total=run.total, failed=run.failed, rate=f"{rate:.0f}"
             )
+    return run
+
+
+def _watch_in_lines(deps: Container, run: RunRecord, interval: float) -> RunRecord:
+    """No terminal (a log, a pipe, CI): rich draws no bar there, so a summary line on
+    stderr whenever the counts move, instead of nothing until the run ends (QA)."""
+    shown = None
+    while run.state == "running":
+        if (run.counted, run.total) != shown:
+            print(summary(run), file=sys.stderr, flush=True)
+            shown = (run.counted, run.total)
+        time.sleep(interval)
+        with deps.uow() as uow:
+            run = require_run(uow, run.id)
     return run
 
 

@@ -61,6 +61,7 @@ def start_rescore() -> Response:
     body = json_object('Send a JSON object with the run\'s filter, e.g. {"piece_id": "…"}.')
     deps = container()
     batch_size = _int(body, "batch_size", 200, MAX_BATCH)  # every field is checked before a run is written
+    _refuse_dry_run_options_without_it(body)
     with deps.uow() as uow:
         where = _filter(uow, body)
         if body.get("dry_run") is True:
@@ -68,7 +69,7 @@ def start_rescore() -> Response:
             seed = _int(body, "seed", rescore_reports.DEFAULT_SEED, 2**31)
             found = rescore_reports.dry_run(uow, where, deps.settings.scoring_options(), sample, seed)
             return jsonify(_dry_run_json(found))
-        run = rescore_runs.start_run(uow, where, f"admin:{user.handle}")
+        run = rescore_runs.start_run(uow, where, f"admin:{user.handle}", batch_size=batch_size)
     try:
         _sender().plan(run.id, batch_size)
     except Exception:  # noqa: BLE001 - the broker's many errors all mean the same here
@@ -197,6 +198,18 @@ def _text(body: dict[str, Any], name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ServiceError(ErrorKind.INVALID, f"invalid_{name}", f"{name} is a string.")
     return value
+
+
+def _refuse_dry_run_options_without_it(body: dict[str, Any]) -> None:
+    """A sample or seed means a dry run was meant: never start a real run from it (QA; the
+    CLI refuses the same mistake)."""
+    given = sorted(name for name in ("sample", "seed") if name in body)
+    if given and body.get("dry_run") is not True:
+        raise ServiceError(
+            ErrorKind.INVALID,
+            "dry_run_option_without_dry_run",
+            f'{" and ".join(given)} only go with "dry_run": true; without it a real run starts.',
+        )
 
 
 def _int(body: dict[str, Any], name: str, default: int, most: int) -> int:

@@ -225,6 +225,9 @@ class RescoreRun(Base):
     cap_audio_seconds: Mapped[float | None] = mapped_column(Float)
     # The report, kept once the run has stopped (0013); counting a batch clears it.
     report: Mapped[dict[str, Any] | None] = mapped_column()
+    # What it was started with, which a resume keeps to (0014); None: the default, no limit.
+    batch_size: Mapped[int | None] = mapped_column(Integer)
+    attempt_limit: Mapped[int | None] = mapped_column(Integer)
 
 
 class RescoreRunBatch(Base):

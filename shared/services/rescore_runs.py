@@ -64,9 +64,14 @@ def start_run(
     started_by: str,
     mode: str = "rescore",
     cap_audio_seconds: float | None = None,
+    batch_size: int | None = None,
+    limit: int | None = None,
 ) -> RunRecord:
     check_filter(uow, where, mode)
-    run = uow.runs.add(NewRun(SCORING_VERSION, mode, where, started_by[:200], utcnow(), cap_audio_seconds))
+    started = NewRun(
+        SCORING_VERSION, mode, where, started_by[:200], utcnow(), cap_audio_seconds, batch_size, limit
+    )
+    run = uow.runs.add(started)
     uow.commit()
     log.info("rescore run=%s started by=%s mode=%s", run.id, run.started_by, mode)
     return run
@@ -169,12 +174,19 @@ def cancel_run(uow: RunsUnitOfWork, run_id: uuid.UUID) -> RunRecord:
 
 
 def resume_run(uow: RunsUnitOfWork, run_id: uuid.UUID, cap_audio_seconds: float | None) -> RunRecord:
-    """paused → running under the cap now configured; the caller sends what is still pending."""
+    """paused → running under the cap now configured; the caller sends what is still pending
+    (``left_to_send``) in the run's own batch size."""
     run = require_run(uow, run_id)
     if not uow.runs.resume(run_id, cap_audio_seconds):
         raise ServiceError(ErrorKind.CONFLICT, "rescore_not_paused", f"The run is {run.state}, not paused.")
     uow.commit()
     return require_run(uow, run_id)
+
+
+def left_to_send(run: RunRecord) -> int | None:
+    """How many more attempts a resumed run may send: its limit less what it has counted
+    (the oldest pending are the ones it had not finished); None without a limit."""
+    return None if run.limit is None else max(run.limit - run.counted, 0)
 
 
 def failures(uow: RunsUnitOfWork, run_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:

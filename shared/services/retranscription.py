@@ -63,7 +63,7 @@ def retranscribe_batch(
     failed: list[tuple[uuid.UUID, str]] = []
     outcome = "ready"
     for attempt_id in attempt_ids:
-        outcome = _retranscribe(new_uow, engine, run_id, attempt_id)
+        outcome = _retranscribe_one(new_uow, engine, run_id, attempt_id)
         if outcome in ("stopped", "capped"):
             break
         if outcome == "ready":
@@ -93,6 +93,16 @@ def retranscribe_batch(
 def _pause(uow: RunsUnitOfWork, run_id: uuid.UUID) -> None:
     if uow.runs.change_state(run_id, "paused", ("running",), utcnow()):
         log.info("rescore run=%s paused: the spend cap is reached", run_id)
+
+
+def _retranscribe_one(new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, attempt_id: uuid.UUID) -> str:
+    """``_retranscribe``, with a stored row that does not parse failing its own attempt
+    only, as in a plain re-scoring run (QA: one damaged analysis failed its batch of 200)."""
+    try:
+        return _retranscribe(new_uow, engine, run_id, attempt_id)
+    except ValueError as exc:  # orjson's and json's decode errors, and input scoring refuses
+        log.warning("retranscribe attempt=%s failed: %s", attempt_id, exc)
+        return f"{type(exc).__name__}: {exc}"
 
 
 def _retranscribe(new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, attempt_id: uuid.UUID) -> str:

@@ -131,7 +131,10 @@ def test_an_attempt_that_cannot_be_scored_is_listed_and_exits_1(home: Path, libr
     for follow in ([], ["--once"], ["--json"]):  # one exit status however the run is followed
         status = recital("rescore", "status", *follow, env=embedded_env(home))
         assert status.returncode == 1, (follow, status.stdout, status.stderr)
-    assert json.loads(status.stdout)["failed"] == 1
+    followed = json.loads(status.stdout)
+    assert followed["failed"] == 1 and len(followed["failures"]) == 1  # as the admin API lists them
+    assert followed["failures"][0]["attempt_id"] == str(library.attempts[2])
+    assert followed["failures"][0]["reason"].startswith("ValueError")
 
 
 def test_bad_input_is_refused_with_exit_2(home: Path, library: Library) -> None:

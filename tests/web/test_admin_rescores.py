@@ -36,3 +36,19 @@ def test_a_malformed_piece_id_and_an_empty_status_are_400(tmp_path: Path) -> Non
         response = client.post("/api/v1/admin/rescores", json={**body, "dry_run": True}, headers=admin)
         assert response.get_json()["error"]["code"] == code, body
         assert response.status_code == (404 if code == "piece_not_found" else 400)
+
+
+def test_a_sample_or_seed_without_dry_run_is_400_and_starts_nothing(tmp_path: Path) -> None:
+    """QA: {"sample": 5} started a real run (the CLI refuses the same mistake)."""
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    app = create_app(settings)
+    client, admin = app.test_client(), bearer(token_for(settings, role="admin"))
+    for body in ({"sample": 5}, {"seed": 3}, {"dry_run": False, "sample": 7, "seed": 1}):
+        response = client.post("/api/v1/admin/rescores", json=body, headers=admin)
+        assert response.status_code == 400, body
+        assert response.get_json()["error"]["code"] == "dry_run_option_without_dry_run"
+    with app.extensions["recital"].uow() as uow:
+        assert uow.runs.newest(5, 0)[1] == 0
+    dry = client.post("/api/v1/admin/rescores", json={"dry_run": True, "sample": 5}, headers=admin)
+    assert dry.status_code == 200, dry.get_json()

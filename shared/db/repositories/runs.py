@@ -37,7 +37,8 @@ class SqlRuns:
         row = R(
             id=uuid.uuid4(), scoring_version=run.scoring_version, mode=run.mode, state="running",
             started_by=run.started_by, started_at=run.started_at, done=0, failed=0, skipped=0,
-            spent_audio_seconds=0.0, cap_audio_seconds=run.cap_audio_seconds, **vars(run.filter),
+            spent_audio_seconds=0.0, cap_audio_seconds=run.cap_audio_seconds, batch_size=run.batch_size,
+            attempt_limit=run.limit, **vars(run.filter),
         )  # fmt: skip
         self._session.add(row)
         self._session.flush()
@@ -230,5 +231,5 @@ def _record(row: models.RescoreRun) -> RunRecord:
     return RunRecord(
         row.id, row.scoring_version, row.mode, where, row.state, row.total, row.done, row.failed,
         row.skipped, row.started_by, row.started_at, row.finished_at, row.spent_audio_seconds,
-        row.cap_audio_seconds,
+        row.cap_audio_seconds, row.batch_size, row.attempt_limit,
     )  # fmt: skip

@@ -40,6 +40,8 @@ class NewRun:
     started_by: str
     started_at: datetime
     cap_audio_seconds: float | None = None  # re-transcription's budget
+    batch_size: int | None = None  # None: the default
+    limit: int | None = None  # at most this many attempts, oldest first
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class RunRecord:
     finished_at: datetime | None
     spent_audio_seconds: float = 0.0
     cap_audio_seconds: float | None = None
+    batch_size: int | None = None
+    limit: int | None = None
 
     @property
     def counted(self) -> int:

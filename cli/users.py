@@ -52,13 +52,16 @@ def run_users(args: argparse.Namespace, settings: Settings) -> int:
     except ServiceError as exc:
         print(f"recital users: {exc.message}", file=sys.stderr)
         return 1
-    print(f"{user.handle} ({user.role}) id {user.id}")
-    if args.action in ("set-password", "unlock"):  # a new password is how a locked-out learner gets back in
-        return _unlock(settings, user.handle, asked=args.action == "unlock")
+    who = f"{user.handle} ({user.role}) id {user.id}"
+    if args.action == "unlock":  # named once it is done: a line before an error reads as success
+        return _unlock(settings, user.handle, asked=True, who=who)
+    print(who)
+    if args.action == "set-password":  # a new password is how a locked-out learner gets back in
+        return _unlock(settings, user.handle, asked=False)
     return 0
 
 
-def _unlock(settings: Settings, handle: str, asked: bool) -> int:
+def _unlock(settings: Settings, handle: str, asked: bool, who: str = "") -> int:
     try:
         from web import sign_in_failures  # the web image's limiter library; workers have none
     except ImportError:
@@ -68,7 +71,7 @@ def _unlock(settings: Settings, handle: str, asked: bool) -> int:
         )
         return 1
     try:
-        shared = sign_in_failures.clear(settings, handle)
+        windows = sign_in_failures.clear(settings, handle)
     except Exception as exc:  # redis-py or the limits library: the store did not answer
         done = "" if asked else "the password is set, but "
         print(
@@ -77,8 +80,12 @@ def _unlock(settings: Settings, handle: str, asked: bool) -> int:
             file=sys.stderr,
         )
         return 1
-    if shared:
+    if who:
+        print(who)
+    if windows:
         print("failed sign-ins forgotten")
+    elif asked and windows == 0:
+        print("no failed sign-ins were counted for this handle")
     elif asked:
         print("failed sign-ins are counted in each web process's memory (no Redis): a restart forgets them")
     return 0

@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from limits import parse_many
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.storage import RedisStorage, storage_from_string
 
 from shared.settings import Settings
 
@@ -37,14 +35,18 @@ def forget_after_change(settings: Settings, handle: str) -> None:
         log.warning("could not forget failed sign-ins after a password change (%s)", type(exc).__name__)
 
 
-def clear(settings: Settings, handle: str) -> bool:
-    """Forget the handle's failed sign-ins. False when the counters live in each web
-    process's memory (no Redis), where no other process can reach them."""
+def clear(settings: Settings, handle: str) -> int | None:
+    """Forget the handle's failed sign-ins: how many counting windows held them; None when
+    the counters live in each web process's memory (no Redis), where no other process can
+    reach them. Every window of the handle goes, whatever its amount and period: the
+    library's key names the limit ("…/3/1/day"), and the web's setting may differ from
+    this process's (QA: an unlock run without the web's setting cleared nothing)."""
     uri = settings.resolved_rate_limit_storage_url
     if uri.startswith("memory://"):
-        return False
+        return None
     storage = storage_from_string(uri, socket_connect_timeout=2, socket_timeout=2)
-    window = MovingWindowRateLimiter(storage)
-    for item in parse_many(settings.rate_limit_sign_in_failures):
-        window.clear(item, KEY_PREFIX, handle_key(handle), SCOPE)  # key_for adds "LIMITER/"
-    return True
+    if not isinstance(storage, RedisStorage):  # settings_checks admits Redis or memory only
+        raise TypeError(f"the rate-limit store is not Redis ({type(storage).__name__})")
+    pattern = storage.prefixed_key(f"LIMITER/{KEY_PREFIX}/{handle_key(handle)}/{SCOPE}/*")
+    keys = list(storage.storage.scan_iter(match=pattern, count=100))
+    return int(storage.storage.delete(*keys)) if keys else 0

@@ -123,6 +123,10 @@ def sweep(args: argparse.Namespace) -> int:
             settings.max_deliveries,
         )
     print(f"resent {report.resent}, failed {report.failed}")
+    if report.not_sent:
+        print(f"recital sweep: the broker did not take {report.not_sent}; they stay stuck for the next sweep",
+              file=sys.stderr)  # fmt: skip
+        return 1
     return 0
 
 

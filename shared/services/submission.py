@@ -155,11 +155,14 @@ def _queue_full(max_queued: int) -> ServiceError:
     )
 
 
-def send_after_commit(enqueue: Enqueue, attempt_id: uuid.UUID) -> None:
+def send_after_commit(enqueue: Enqueue, attempt_id: uuid.UUID) -> bool:
+    """Whether the message went; a broker that is down loses nothing (the sweeper re-sends)."""
     try:
         enqueue(attempt_id)
     except Exception as exc:  # broker down: the row is safe, the sweeper re-sends
         log.warning("enqueue failed for attempt %s, sweeper will re-send: %s", attempt_id, exc)
+        return False
+    return True
 
 
 def _sniff(head: bytes) -> str:

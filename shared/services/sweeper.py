@@ -25,6 +25,7 @@ BATCH = 500
 class SweepReport:
     resent: int
     failed: int
+    not_sent: int = 0  # the broker refused them: stuck still, the next sweep tries again
 
 
 def sweep(uow: UnitOfWorkPort, enqueue: Enqueue, stuck_after: float, max_deliveries: int) -> SweepReport:
@@ -42,8 +43,10 @@ def sweep(uow: UnitOfWorkPort, enqueue: Enqueue, stuck_after: float, max_deliver
     # send them again at once (a dead worker's attempt included).
     uow.attempts.requeue(resend, now)
     uow.commit()
-    for attempt_id in resend:
-        send_after_commit(enqueue, attempt_id)
-    report = SweepReport(resent=len(resend), failed=failed)
-    log.info("sweep resent=%d failed=%d", report.resent, report.failed)
+    not_sent = [attempt_id for attempt_id in resend if not send_after_commit(enqueue, attempt_id)]
+    if not_sent:  # their clock back, so the next sweep finds them stuck at once (QA: 2 min late)
+        uow.attempts.requeue(not_sent, now - timedelta(seconds=stuck_after + 1))
+        uow.commit()
+    report = SweepReport(resent=len(resend) - len(not_sent), failed=failed, not_sent=len(not_sent))
+    log.info("sweep resent=%d failed=%d not_sent=%d", report.resent, report.failed, report.not_sent)
     return report

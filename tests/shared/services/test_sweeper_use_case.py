@@ -53,3 +53,18 @@ def test_a_sweep_commits_before_it_sends() -> None:
     sweep(db.uow(), lambda i: seen.append(db.attempt(i)["status"]) or None, stuck_after=60, max_deliveries=3)
     assert seen == ["queued"] and db.commits == 1 and not db.open
     assert db.attempt(attempt_id)["queued_at"] > utcnow() - timedelta(seconds=5)
+
+
+def test_a_resend_the_broker_refuses_is_reported_and_tried_again_by_the_next_sweep() -> None:
+    """QA: with the broker down `recital sweep` said "resent 1" and restarted the attempt's
+    clock, so the next sweeps left it alone for minutes."""
+    db, sent = FakeDatabase(), Sent()
+    attempt_id = db.add_attempt(queued_at=utcnow() - timedelta(hours=1))
+
+    def broker_down(_id: uuid.UUID) -> None:
+        raise ConnectionError("Error 111 connecting to the broker")
+
+    report = sweep(db.uow(), broker_down, stuck_after=60, max_deliveries=3)
+    assert (report.resent, report.not_sent, db.attempt(attempt_id)["status"]) == (0, 1, "queued")
+    report = sweep(db.uow(), sent, stuck_after=60, max_deliveries=3)  # the broker is back
+    assert (report.resent, report.not_sent, sent) == (1, 0, [attempt_id])

@@ -91,6 +91,16 @@ class ReferenceText:
         return tuple(map(RefWord, self.displays, self.section_of, self.forms, self.keys))
 
 
+class NoWordsToRecite(ValueError):
+    """The text has nothing the scorer reads as a word: punctuation, emoji, or a script
+    other than the Latin alphabet (English is what Recital scores)."""
+
+
+def has_words_to_recite(text: str) -> bool:
+    """Whether ``parse_reference`` finds a word in it: what a piece must have."""
+    return any(normalise_token(token) for token in text.split())
+
+
 def parse_reference(text: str) -> ReferenceText:
     """Split a piece into words and sections (sentences, and lines of verse).
 
@@ -99,7 +109,7 @@ def parse_reference(text: str) -> ReferenceText:
     words.
     """
     if not text or not text.strip():
-        raise ValueError("reference text is empty: there is nothing to score against")
+        raise NoWordsToRecite("reference text is empty: there is nothing to score against")
     chunked = list(section_chunks(text))
     table = token_table(itertools.chain.from_iterable(chunks for _, chunks in chunked))
     silent = {raw for raw, token in table.items() if not token.forms}
@@ -119,7 +129,7 @@ def parse_reference(text: str) -> ReferenceText:
             phrase_ends.extend(first + i for i in marked if _PHRASE_END.search(chunks[i]))
             phrase_ends.append(len(tokens) - 1)
     if not tokens:
-        raise ValueError("reference text has no words to recite (only punctuation)")
+        raise NoWordsToRecite("reference text has no words to recite (only punctuation or other scripts)")
     forms, keys, displays = zip(*tokens, strict=True)
     return ReferenceText(displays, forms, keys, tuple(section_of), tuple(sections), frozenset(phrase_ends))
 

@@ -18,6 +18,10 @@ MESSAGES: dict[str, str] = {
         "This recording took too long to score. Try a shorter recording, or submit it again later."
     ),
     "processing_error": "Something went wrong while scoring this recording. Please record it again.",
+    "piece_has_no_words": (
+        "This piece's text has no words Recital can read (it scores English in the Latin alphabet), "
+        "so no recording of it can be scored. Correct the text, or add it as a new piece."
+    ),
 }
 
 

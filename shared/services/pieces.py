@@ -11,6 +11,7 @@ from typing import Literal
 
 from shared.db.repositories.port import PieceRecord, UnitOfWorkPort
 from shared.domain.clock import utcnow
+from shared.domain.text import has_words_to_recite
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.stored_text import one_line, shows_something, storable
 from shared.services.users import UserView
@@ -22,6 +23,10 @@ Visibility = Literal["private", "public"]
 VISIBILITIES: tuple[Visibility, ...] = ("private", "public")
 TEXT_FIXED = "This piece has been recited, and those scores were read against its text."
 OWN_ATTEMPTS = " Add the new text as a new piece, or delete your attempts on this one first."
+NO_READABLE_WORDS = (
+    "Recital scores recitations in English, and this text has no word in the Latin alphabet "
+    "it can read: every recording of it would fail."
+)
 IN_USE = "Other learners are practising this piece, so it stays shared and in the library."
 
 
@@ -121,6 +126,8 @@ def _checked(title: str, text: str, visibility: str) -> tuple[str, str, str]:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "title_required", "A piece needs a title.")
     if not any(ch.isalnum() for ch in text):
         raise ServiceError(ErrorKind.UNPROCESSABLE, "text_required", "A piece needs some words.")
+    if not has_words_to_recite(text):  # as the scorer reads it: else every recording would fail
+        raise ServiceError(ErrorKind.UNPROCESSABLE, "no_readable_words", NO_READABLE_WORDS)
     if visibility not in VISIBILITIES:
         raise ServiceError(ErrorKind.UNPROCESSABLE, "invalid_visibility", "visibility is private or public.")
     return title, text, visibility

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.clock import utcnow
+from shared.domain.text import NoWordsToRecite
 from shared.domain.transcript import Transcript
 from shared.services import claimed_job
 from shared.services.claimed_job import ClaimedJob
@@ -129,6 +130,8 @@ def _process_or_settle(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Out
         _skip_deleted(uow, outcome)
     except AudioError as exc:
         _fail(uow, outcome, exc.code, exc.message)
+    except NoWordsToRecite:  # a piece stored before texts were checked: recording again cannot help
+        _fail(uow, outcome, "piece_has_no_words")
     except TranscriptionError as exc:
         _retry_or_fail(uow, outcome, exc.code, exc.message, exc.retryable, ctx.settings)
     except StorageError as exc:

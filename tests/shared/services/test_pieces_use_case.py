@@ -45,6 +45,10 @@ def test_a_created_piece_is_trimmed_committed_and_counted() -> None:
         ("t", "x" * 200_001, "private", "text_too_long"),
         ("   ", "words", "private", "title_required"),
         ("t", " ... ", "private", "text_required"),
+        # Words, but none the scorer reads: every recording of them would fail (QA).
+        ("t", "床前明月光，疑是地上霜。", "private", "no_readable_words"),
+        ("t", "مرحبا بالعالم", "private", "no_readable_words"),
+        ("t", "Отче наш, иже еси на небесех", "private", "no_readable_words"),
         ("t", "words", "secret", "invalid_visibility"),
         ("t", "a\x00b", "private", "invalid_characters"),
         ("t\ud800", "words", "private", "invalid_characters"),
@@ -122,6 +126,7 @@ def test_the_owner_changes_title_visibility_and_an_unrecited_text() -> None:
 @pytest.mark.parametrize(
     ("changes", "code"),
     [({"title": " "}, "title_required"), ({"text": "..."}, "text_required"),
+     ({"text": "Привет мир"}, "no_readable_words"),
      ({"visibility": "x"}, "invalid_visibility"), ({"title": "x" * 301}, "title_too_long"),
      ({"text": "a\x00b"}, "invalid_characters")],
 )  # fmt: skip
@@ -188,3 +193,8 @@ def test_a_private_piece_someone_else_recited_can_still_be_renamed() -> None:
     piece_id = owned_piece(db, owner)
     db.add_attempt(piece_id=piece_id)  # another learner's, from before it was made private
     assert pieces.change_piece(db.uow(), owner, piece_id, title="Renamed").visibility == "private"
+
+
+@pytest.mark.parametrize("text", ["The café's naïve façade", "In 1863.", "Ça va, 🙂 hello", "Привет, world"])
+def test_a_text_with_a_word_the_scorer_reads_is_a_piece(text: str) -> None:
+    assert pieces.create_piece(FakeDatabase().uow(), user(), "t", text).text == text

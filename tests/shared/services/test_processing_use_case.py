@@ -21,6 +21,7 @@ import pytest
 import soundfile as sf
 
 from shared.domain.clock import utcnow
+from shared.services import processing
 from shared.services.processing import ProcessingContext, run_attempt_job
 from shared.settings import Settings
 from shared.storage.local import LocalStorage
@@ -178,11 +179,30 @@ def test_unusable_audio_fails_with_a_sentence_a_learner_can_act_on(worker: Worke
     assert "microphone" in row["error_message"] and not worker.db.open
 
 
-def test_a_crash_in_our_code_fails_only_this_attempt(worker: Worker, reading: Path) -> None:
-    attempt_id = worker.submit(reading, text="…")  # a piece with no words: scoring refuses it
+def test_a_crash_in_our_code_fails_only_this_attempt(
+    worker: Worker, reading: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def bug(*_args: object) -> None:
+        raise KeyError("a bug in scoring")
+
+    monkeypatch.setattr(processing, "_score", bug)
+    attempt_id = worker.submit(reading)
     outcome = run_attempt_job(attempt_id, worker.context())
     assert (outcome.status, outcome.error_code) == ("failed", "processing_error")
     assert worker.db.attempt(attempt_id)["stage"] == "failed" and not worker.db.tables.scores
+
+
+@pytest.mark.parametrize("text", ["…", "Отче наш, иже еси на небесех"])
+def test_a_piece_with_no_readable_words_fails_saying_so_not_record_again(
+    worker: Worker, reading: Path, text: str
+) -> None:
+    """Stored before texts were checked (QA: every recording of a Russian or Chinese text
+    failed "Something went wrong … Please record it again")."""
+    attempt_id = worker.submit(reading, text=text)
+    outcome = run_attempt_job(attempt_id, worker.context())
+    row = worker.db.attempt(attempt_id)
+    assert (outcome.status, row["error_code"]) == ("failed", "piece_has_no_words")
+    assert "record it again" not in row["error_message"] and "Latin alphabet" in row["error_message"]
 
 
 def test_a_database_failure_is_not_recorded_as_the_attempts_failure(worker: Worker, reading: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -47,10 +48,16 @@ def piece_tokens(text: str) -> list[str]:
 
 
 def _token_words(raw: str) -> list[str]:
+    if not raw.isascii():  # "café's" is "cafe's", as the scorer reads it, not "caf" and "s" (QA)
+        raw = _without_accents(raw)
     if not any(ch.isdigit() for ch in raw):
         return _WORD.findall(raw)
     forms = normalise_token(raw)
     return [w for w in forms[0] if _WORD.fullmatch(w)] if forms else []
+
+
+def _without_accents(raw: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(ch))
 
 
 def sentences(tokens: Sequence[str]) -> list[list[str]]:

@@ -28,6 +28,12 @@ def _section(arpa: str, order: int) -> dict[str, float]:
     return {row[1]: float(row[0]) for row in rows}
 
 
+def test_accented_words_are_whole_words_for_the_model_as_the_scorer_reads_them() -> None:
+    # QA: "café's naïve Zoë" gave "caf", "s", "na", "ve", "zo": fragments the engine then heard.
+    tokens = piece_tokens("The café's naïve façade, said Zoë at the soirée.")
+    assert tokens == ["the", "cafe's", "naive", "facade", "said", "zoe", "at", "the", "soiree", "</s>"]
+
+
 def test_numbers_in_the_piece_are_read_out_for_the_model() -> None:
     # Digits left out of the piece model made a correct reading of "the 4th"
     # come out as "the far" (measured in bench/eval, numbers text).

@@ -8,6 +8,7 @@ speech only, decimated to 8 kHz, in chunks so memory stays bounded.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from shared.audio.types import TARGET_RATE, Analysis, DecodedAudio
 
 FRAME_SECONDS = 0.03
 FRAME = int(TARGET_RATE * FRAME_SECONDS)  # 480 samples, a size webrtcvad accepts
+LOUD_SECONDS = 2.0  # the contrast's loud level needs no more loud frames than this
 VAD_AGGRESSIVENESS = 2  # 3 drops soft word endings in quiet recordings
 MERGE_GAP_SECONDS = 0.3  # shorter gaps are within-phrase stops, not pauses
 MIN_SEGMENT_SECONDS = 0.12  # clicks and thumps are shorter than any word
@@ -123,6 +125,18 @@ def _db(power: float) -> float:
     return round(10.0 * float(np.log10(max(power, _FLOOR))), 1)
 
 
+def _contrast_levels(energy: npt.NDArray[np.float32]) -> tuple[float, float]:
+    """Loud and quiet: the level the loudest tenth of frames reach, but never more of them
+    than ``LOUD_SECONDS``, over the quietest tenth's. Six seconds of speech in a minute left
+    running was otherwise judged by its silence, "too quiet" (QA)."""
+    n = len(energy)
+    if not n:
+        return 0.0, 0.0
+    loudest = min(math.ceil(0.1 * n), int(LOUD_SECONDS / FRAME_SECONDS))
+    loud, low = np.percentile(energy, [100.0 * (1 - loudest / n), 10])
+    return float(loud), float(low)
+
+
 def _loudness(
     samples: npt.NDArray[np.float32],
     energy: npt.NDArray[np.float32],
@@ -147,7 +161,7 @@ def _loudness(
         np.count_nonzero(block >= CLIP_LEVEL) + np.count_nonzero(block <= -CLIP_LEVEL)
         for block in (samples[at : at + _BLOCK] for at in range(0, len(samples), _BLOCK))
     )  # a minute at a time: no hour-long boolean mask either
-    loud, low = np.percentile(energy, [90, 10]) if n else (0.0, 0.0)
+    loud, low = _contrast_levels(energy)
     return {
         "rms_dbfs": round(_db(float(energy.mean()) if n else 0.0) - gain_db, 1),
         "speech_rms_dbfs": round(_db(speech_power) - gain_db, 1) if len(speech) else None,

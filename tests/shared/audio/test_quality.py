@@ -110,3 +110,15 @@ def test_background_noise_warns(speech_wav: Path) -> None:
     warnings = _check(_audio(noisy))
     assert "noisy" in warnings
     assert all(code in WARNING_MESSAGES for code in warnings)
+
+
+def test_a_few_seconds_of_speech_in_a_minute_left_running_is_scored(speech_wav: Path) -> None:
+    """QA: a learner who leaves the recorder running. With speech under a tenth of the
+    recording, the loudest tenth of frames was silence, and clear speech was too_quiet."""
+    speech = _speech(speech_wav).samples
+    silence = np.zeros(16000 * 35, dtype=np.float32)
+    padded = np.concatenate([silence, speech, silence])
+    floor = np.random.default_rng(8).normal(0, 10 ** (-68 / 20), len(padded))  # a steady hiss
+    assert len(speech) < 0.1 * len(padded)
+    assert "too_quiet" not in _check(_audio(_16_bit(padded + floor)))
+    assert _failure(_audio(_16_bit(floor))).code == "too_quiet"  # the floor alone still is

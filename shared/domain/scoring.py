@@ -6,7 +6,8 @@ Scores (0-100, one decimal; formulas in docs/scoring.md):
 - completeness = 100 * (reference words not omitted) / reference words
 - fluency: see shared.domain.fluency
 - overall = 0.6 accuracy + 0.2 completeness + 0.2 fluency
-- wpm = spoken words (no fillers) per minute of speaking time
+- wpm = words said (no fillers), counted as the text counts them, per minute of speaking
+  time: "1863" read as six words is one, as in wcpm
 - wcpm = (correct + self_corrected) reference words per minute of speaking time
 """
 
@@ -36,7 +37,7 @@ from shared.domain.wordlist import SAID, WordList, word_list
 
 # Bump with any change to what scoring says for the same input (docs/scoring.md,
 # "scoring_version policy"); tests/shared/domain/test_golden_scoring.py fails otherwise.
-SCORING_VERSION = "2026.12.7"
+SCORING_VERSION = "2026.12.8"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
 
@@ -210,7 +211,8 @@ def _scores(
     total, right, omitted = len(reference), len(words.right_refs), words.omitted
     speaking = _speaking_time(spoken.words, duration)
     minutes = speaking / 60.0
-    wpm = len(spoken.words) / minutes if minutes > 0 else 0.0
+    # In the text's units, as wcpm: the engine's "eighteen sixty three" is one word said.
+    wpm = words.said / minutes if minutes > 0 else 0.0
     wcpm = right / minutes if minutes > 0 else 0.0
     pause_time = sum(h.duration for h in hesitations)
     fluency = fluency_score(wpm, pause_time, speaking, spoken.fillers, len(spoken.words))

@@ -22,6 +22,7 @@ class WordList(NamedTuple):
     words: tuple[WordResult, ...]
     right_refs: list[int]  # reference indices of the words said right, in order
     omitted: int  # reference words not said at all
+    said: int = 0  # words said, in the text's units ("1863" and "well-known" are one each)
 
 
 def word_list(
@@ -36,7 +37,7 @@ def word_list(
     new = tuple.__new__  # builds the named tuple without its __new__'s Python frame
     results: list[WordResult] = []
     right: list[int] = []
-    omitted = 0
+    omitted = said = 0
     for status, ref, heard in judged:
         expected = None if ref is None else ref_displays[ref]
         if status is _CORRECT or status is _FIXED:  # identity: a StrEnum hashes in Python
@@ -45,8 +46,9 @@ def word_list(
             omitted += status is _OMITTED
             results.append(new(WordResult, (expected, None, status, None, None, ref, False)))
             continue
+        said += 1
         text = displays[heard[0]] if len(heard) == 1 else " ".join(displays[j] for j in heard)
         is_prompted = ref in prompted and status in SAID
         start, end = heard_words[heard[0]].start, heard_words[heard[-1]].end
         results.append(new(WordResult, (expected, text, status, start, end, ref, is_prompted)))
-    return WordList(tuple(results), right, omitted)
+    return WordList(tuple(results), right, omitted, said)

@@ -127,14 +127,14 @@ def test_an_attempt_that_cannot_be_scored_is_listed_and_exits_1(home: Path, libr
     run = recital("rescore", env=embedded_env(home))
     assert run.returncode == 1
     assert "re-scored 2, skipped 0, failed 1" in run.stdout, run.stdout + run.stderr
-    assert f"failed {library.attempts[2]}: ValueError" in run.stderr
+    assert f"failed {library.attempts[2]}: NoWordsToRecite" in run.stderr
     for follow in ([], ["--once"], ["--json"]):  # one exit status however the run is followed
         status = recital("rescore", "status", *follow, env=embedded_env(home))
         assert status.returncode == 1, (follow, status.stdout, status.stderr)
     followed = json.loads(status.stdout)
     assert followed["failed"] == 1 and len(followed["failures"]) == 1  # as the admin API lists them
     assert followed["failures"][0]["attempt_id"] == str(library.attempts[2])
-    assert followed["failures"][0]["reason"].startswith("ValueError")
+    assert followed["failures"][0]["reason"].startswith("NoWordsToRecite")
 
 
 def test_bad_input_is_refused_with_exit_2(home: Path, library: Library) -> None:

@@ -163,7 +163,7 @@ def test_an_attempt_that_cannot_be_scored_fails_alone(
     report = rescore(pg, [bad, good])
     assert (report.scored, report.skipped) == (1, 0)
     assert [attempt for attempt, _ in report.failed] == [bad]
-    assert "ValueError" in report.failed[0][1] and "no words" in report.failed[0][1]
+    assert "NoWordsToRecite" in report.failed[0][1] and "no words" in report.failed[0][1]
     assert str(bad) in caplog.text
     assert set(scores(pg, good)) == {OLD_VERSION, SCORING_VERSION} and set(scores(pg, bad)) == {OLD_VERSION}
     assert pending(pg, bad_piece) == [bad]

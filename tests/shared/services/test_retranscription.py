@@ -34,8 +34,10 @@ def test_a_damaged_analysis_fails_its_attempt_and_the_rest_of_the_batch_is_heard
     pg: Container, reading: Path
 ) -> None:
     handle = f"retranscribed-{uuid.uuid4().hex[:8]}"
-    good = scored_long_ago(pg, new_piece(pg), reading)
-    damaged = scored_long_ago(pg, new_piece(pg, TEXT + " Selah."), reading)
+    # Texts of their own: transcripts are shared per recording and text, and other tests
+    # in this database damage theirs.
+    good = scored_long_ago(pg, new_piece(pg, f"{TEXT} Amen, {handle}."), reading)
+    damaged = scored_long_ago(pg, new_piece(pg, f"{TEXT} Selah, {handle}."), reading)
     with pg.uow() as uow:
         ids = [good, damaged]
         transcripts = select(models.Attempt.transcript_id).where(models.Attempt.id.in_(ids))

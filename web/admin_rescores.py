@@ -128,7 +128,7 @@ def get_rescore(run_id: str) -> Response:
     """
     current_admin()
     with container().uow() as uow:
-        run = rescore_runs.require_run(uow, parse_uuid(run_id, "rescore"))
+        run = rescore_runs.require_run(uow, parse_uuid(run_id, "rescore", "re-scoring run"))
         stopped = run.state != "running"
         report = rescore_reports.run_report(uow, run) if stopped else None
         failed = rescore_runs.failures(uow, run.id) if stopped else None
@@ -156,7 +156,7 @@ def cancel_rescore(run_id: str) -> Response:
     """
     current_admin()
     with container().uow() as uow:
-        run = rescore_runs.cancel_run(uow, parse_uuid(run_id, "rescore"))
+        run = rescore_runs.cancel_run(uow, parse_uuid(run_id, "rescore", "re-scoring run"))
     return jsonify(rescore_runs.run_json(run))
 
 

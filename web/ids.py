@@ -7,8 +7,10 @@ import uuid
 from shared.services.errors import ErrorKind, ServiceError
 
 
-def parse_uuid(value: str, what: str) -> uuid.UUID:
+def parse_uuid(value: str, what: str, noun: str | None = None) -> uuid.UUID:
+    """A malformed id is reported exactly as an unknown one (``noun`` names it in the message)."""
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise ServiceError(ErrorKind.NOT_FOUND, f"{what}_not_found", f"No {what} with that id.") from None
+        message = f"No {noun or what} with that id."
+        raise ServiceError(ErrorKind.NOT_FOUND, f"{what}_not_found", message) from None

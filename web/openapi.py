@@ -17,6 +17,7 @@ from apispec.yaml_utils import load_yaml_from_docstring
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from web import openapi_components as parts
+from web.limits import UNLIMITED_BLUEPRINTS
 from web.openapi_export import SCHEMAS as EXPORT_SCHEMAS
 from web.openapi_rescores import SCHEMAS as RESCORE_SCHEMAS
 
@@ -100,6 +101,8 @@ def _completed(operation: dict[str, Any], endpoint: str) -> dict[str, Any]:
     operation.setdefault("operationId", endpoint.replace(".", "_"))
     responses = operation["responses"] = dict(operation["responses"])
     for status, ref in EVERYWHERE.items():
+        if status == "429" and endpoint.split(".")[0] in UNLIMITED_BLUEPRINTS:
+            continue  # the probes and this document are never rate limited
         responses.setdefault(status, {"$ref": f"#/components/responses/{ref}"})
     if "application/json" in operation.get("requestBody", {}).get("content", {}):
         # Any JSON body over the limit is refused before it is read: 413 body_too_large.

@@ -34,6 +34,6 @@ def page_args() -> tuple[int, int]:
     limit, offset = int(limit_text), int(offset_text)
     if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
         raise ServiceError(
-            ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, offset 0-{MAX_OFFSET}."
+            ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, and offset a whole number from 0."
         )
     return limit, offset

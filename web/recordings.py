@@ -12,6 +12,7 @@ from shared.storage import RecordingMissing, StorageError
 from shared.storage.port import ReadableFile
 from web import recording_links
 from web.deps import container
+from web.errors import error_response
 from web.identity import current_learner
 from web.ids import parse_uuid
 
@@ -78,8 +79,13 @@ def play(token: str) -> Response:
         stored = recordings.linked_recording(uow, attempt_id)
     size = stored.size_bytes
     span = _requested_span(size)
-    if span is None:
-        return Response(status=416, headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+    if span is None:  # JSON like every other error, with the size a player needs to ask again
+        response, status = error_response(
+            416, "range_not_satisfiable", f"The range asked for lies outside the recording ({size} bytes)."
+        )
+        response.headers.update({"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+        response.status_code = status
+        return response
     try:
         stream = deps.storage.open_read(stored.key)
         stream.seek(span[0])

@@ -37,7 +37,7 @@ def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]
     points = _skips(words, reference) + _swaps(words, reference) + _pauses(hesitations, reference)
     points += _additions(words)
     if not points:
-        return "Word-perfect and fluent. Next time, try it with the text hidden."
+        return "Word-perfect, with no long pause. Next time, try it with the text hidden."
     merged = sorted(_merged(points), key=lambda p: -p.weight)
     return " ".join(p.sentence for p in merged[:MAX_POINTS])
 
@@ -54,8 +54,11 @@ def _merged(points: Sequence[Point]) -> list[Point]:
 def _times(group: list[Point]) -> Point:
     if len(group) == 1:
         return group[0]
-    often = "twice" if len(group) == 2 else f"{len(group)} times"
     first = group[0]
+    if "twice" in first.advice:  # not "… twice; say that line aloud twice" (QA)
+        often = f"in {len(group)} places"
+    else:
+        often = "twice" if len(group) == 2 else f"{len(group)} times"
     return Point(sum(p.weight for p in group), f"{first.again or first.slip} {often}", first.advice)
 
 

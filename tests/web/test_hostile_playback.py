@@ -81,6 +81,7 @@ def test_a_range_gets_just_those_bytes_so_players_can_seek(app: Flask, wav: byte
     assert (whole.status_code, whole.data) == (200, wav) and whole.headers["Accept-Ranges"] == "bytes"
     outside = client.get(url, headers={"Range": f"bytes={size}-"})
     assert outside.status_code == 416 and outside.headers["Content-Range"] == f"bytes */{size}"
+    assert outside.get_json()["error"]["code"] == "range_not_satisfiable"  # JSON, as every error (QA)
     several = client.get(url, headers={"Range": "bytes=0-9,20-29"})  # no multipart answers: all of it
     assert (several.status_code, several.data) == (200, wav)
 

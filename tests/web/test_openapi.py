@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,7 +61,9 @@ def test_every_route_and_method_is_described(served: tuple[Flask, str]) -> None:
     assert routes == described
     for path, method in described:
         operation = document["paths"][path][method.lower()]
-        assert {"429", "500", "503"} <= set(operation["responses"]), (path, method)
+        unlimited = path in ("/health/", "/ready", "/api/openapi.json")  # test below
+        everywhere = {"500", "503"} if unlimited else {"429", "500", "503"}
+        assert everywhere <= set(operation["responses"]), (path, method)
         if operation.get("security") != []:
             assert "401" in operation["responses"], (path, method)
     assert set(document["components"]["securitySchemes"]) == {"token", "session"}
@@ -121,3 +124,13 @@ def test_the_api_keeps_to_its_document(
     print(f"schemathesis {mode}: {sum(statuses.values())} calls, statuses {dict(sorted(statuses.items()))}")
     assert not failures, "\n\n".join(failures)
     assert not [s for s in statuses if s >= 500]
+
+
+def test_the_probes_and_the_document_promise_no_429(tmp_path: Path) -> None:
+    """They are exempt from every rate limit (web/limits.py), so the document says no 429 (QA)."""
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    paths = create_app(settings).test_client().get("/api/openapi.json").get_json()["paths"]
+    for path in ("/health/", "/ready", "/api/openapi.json"):
+        assert "429" not in paths[path]["get"]["responses"], path
+    assert "429" in paths["/api/v1/pieces"]["get"]["responses"]

@@ -136,8 +136,12 @@ def _wav_header(path: str) -> tuple[int, int, float] | None:
 
 def _probe_av(path: str, fmt: str) -> AudioInfo:
     with av.open(path, format=PYAV_CONTAINERS[fmt]) as container:
-        if not container.streams.audio:
-            raise _corrupt()
+        if not container.streams.audio:  # a video without sound, say: nothing is damaged
+            raise AudioError(
+                "no_audio_track",
+                "This file has no sound in it (a video without an audio track?). "
+                "Record again, or send the audio recording.",
+            )
         stream = container.streams.audio[0]
         ctx = stream.codec_context
         duration: float | None = None

@@ -121,3 +121,13 @@ def test_a_recording_of_exactly_the_maximum_is_accepted(tmp_path: Path) -> None:
     run("ffmpeg", "-y", "-i", str(wav), "-c:a", "libopus", str(out))
     audio = decode_file(str(out), "opus", max_seconds=5.0)
     assert 4.99 <= audio.duration <= 5.02
+
+
+def test_a_video_without_sound_says_so_not_damaged(tmp_path: Path) -> None:
+    """QA: an MP4 with no audio track was "corrupt_audio … it may be damaged"."""
+    out = tmp_path / "silent-film.mp4"
+    run("ffmpeg", "-y", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=2", "-c:v", "mpeg4", str(out))
+    fmt = sniff_format(out.read_bytes()[:4096])
+    with pytest.raises(AudioError) as caught:
+        probe(str(out), fmt)
+    assert caught.value.code == "no_audio_track" and "no sound" in caught.value.message

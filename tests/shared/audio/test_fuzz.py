@@ -29,6 +29,7 @@ PER_FILE_SECONDS = 30.0
 PEAK_LIMIT_MB = 1024
 CODES = {
     "corrupt_audio",
+    "no_audio_track",
     "empty_audio",
     "too_long",
     "too_many_channels",

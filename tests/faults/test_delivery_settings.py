@@ -23,7 +23,7 @@ def test_production_backoff_is_unchanged() -> None:
 
 
 def test_settings_refuse_a_hard_limit_past_the_visibility_timeout() -> None:
-    with pytest.raises(ValueError, match="visibility"):
+    with pytest.raises(ValueError, match="must be below RECITAL_VISIBILITY_TIMEOUT_SECONDS"):
         Settings(
             visibility_timeout_seconds=10, task_hard_time_limit_seconds=10, task_soft_time_limit_seconds=5
         )

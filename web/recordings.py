@@ -106,7 +106,7 @@ def play(token: str) -> Response:
     partial = span != (0, size)
     if partial:
         headers["Content-Range"] = f"bytes {span[0]}-{span[1] - 1}/{size}"
-    body = stream_with_context(_chunks(stream, span[1] - span[0]))
+    body = stream_with_context(chunks(stream, span[1] - span[0]))
     return Response(body, status=206 if partial else 200, mimetype=f"audio/{stored.format}", headers=headers)
 
 
@@ -120,7 +120,8 @@ def _requested_span(size: int) -> tuple[int, int] | None:
     return asked.range_for_length(size)
 
 
-def _chunks(stream: ReadableFile, remaining: int) -> Iterator[bytes]:
+def chunks(stream: ReadableFile, remaining: int) -> Iterator[bytes]:
+    """``remaining`` bytes of a stored recording, a chunk at a time; closes the stream."""
     try:
         while remaining > 0 and (chunk := stream.read(min(CHUNK, remaining))):
             remaining -= len(chunk)

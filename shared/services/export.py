@@ -39,6 +39,7 @@ RECORDINGS_BESIDE = (
 class RecordingFile:
     key: str  # in storage
     name: str  # in the archive
+    size_bytes: int
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def batches(ids: Sequence[uuid.UUID], size: int | None = None) -> Iterator[Seque
 def _recording_file(attempt: AttemptRecord) -> RecordingFile:
     extension = PurePosixPath(attempt.storage_key).suffix  # the stored file's, which playback serves
     name = f"recordings/{attempt.created_at:%Y-%m-%dT%H%M%S}_{attempt.id}{extension}"
-    return RecordingFile(attempt.storage_key, name)
+    return RecordingFile(attempt.storage_key, name, attempt.size_bytes)
 
 
 def _account(learner: UserView) -> dict[str, Any]:

@@ -14,13 +14,11 @@ from shared.domain.clock import utcnow
 from shared.services import export
 from shared.services.users import UserView
 from shared.storage import RecordingMissing
-from shared.storage.port import ReadableFile
 from web.auth.blueprint import auth
 from web.deps import container
 from web.identity import current_learner
+from web.recordings import chunks
 from web.zip_stream import Member, zip_stream
-
-CHUNK = 256 * 1024
 
 
 @auth.get("/me/export")
@@ -93,15 +91,7 @@ def _recordings(head: export.ExportHead) -> Iterator[Member]:
             stream = storage.open_read(recording.key)
         except RecordingMissing:  # its attempt was deleted while the archive was sent
             continue
-        yield Member(recording.name, _chunks(stream), utcnow(), compress=False)
-
-
-def _chunks(stream: ReadableFile) -> Iterator[bytes]:
-    try:
-        while chunk := stream.read(CHUNK):
-            yield chunk
-    finally:
-        stream.close()
+        yield Member(recording.name, chunks(stream, recording.size_bytes), utcnow(), compress=False)
 
 
 def _filename(learner: UserView, extension: str) -> str:

@@ -35,7 +35,10 @@ _SLACK_SECONDS = 60.0  # short files may have tiny headers; only judge long clai
 
 SOUNDFILE_FORMATS = frozenset({"wav", "flac", "ogg"})
 # The demuxer PyAV may use for each format: never let FFmpeg guess.
-PYAV_CONTAINERS = {"opus": "ogg", "webm": "matroska", "mp3": "mp3", "m4a": "mp4"}
+PYAV_CONTAINERS = {"opus": "ogg", "webm": "matroska", "mp3": "mp3", "m4a": "mp4", "aac": "aac"}
+# Raw ADTS has no duration header: FFmpeg guesses one from the first frames'
+# bitrate, so decode counts the real samples against the budget instead.
+_NO_DURATION_HEADER = frozenset({"aac"})
 
 _BLOCK_SECONDS = 10
 
@@ -144,8 +147,12 @@ def _probe_av(path: str, fmt: str) -> AudioInfo:
             )
         stream = container.streams.audio[0]
         ctx = stream.codec_context
+        if not ctx.sample_rate or not ctx.channels:  # a demuxer that found no real stream
+            raise _corrupt()
         duration: float | None = None
-        if stream.duration is not None and stream.time_base is not None:
+        if fmt in _NO_DURATION_HEADER:
+            pass
+        elif stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)
         elif container.duration is not None:
             duration = container.duration / av.time_base

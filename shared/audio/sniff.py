@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shared.audio.types import AudioError
 
-ALLOWED_FORMATS: frozenset[str] = frozenset({"wav", "flac", "ogg", "opus", "webm", "mp3", "m4a"})
+ALLOWED_FORMATS: frozenset[str] = frozenset({"wav", "flac", "ogg", "opus", "webm", "mp3", "m4a", "aac"})
 
 # Extension for server-generated storage keys (attempts/{learner}/{attempt}.{ext}).
 EXTENSION_BY_FORMAT: dict[str, str] = {
@@ -19,6 +19,7 @@ EXTENSION_BY_FORMAT: dict[str, str] = {
     "webm": "webm",
     "mp3": "mp3",
     "m4a": "m4a",
+    "aac": "aac",
 }
 
 # How many leading bytes callers should pass; enough for an ID3-less MP3 frame
@@ -49,7 +50,7 @@ _MP4_BRANDS = (
 
 _UNSUPPORTED = (
     "This recording's format isn't supported. Please record again in the app, "
-    "or upload WAV, MP3, M4A, FLAC, OGG, Opus or WebM audio."
+    "or upload WAV, MP3, M4A, AAC, FLAC, OGG, Opus or WebM audio."
 )
 
 
@@ -59,7 +60,7 @@ def sniff_format(head: bytes) -> str:
     Raises ``AudioError("unsupported_format", ...)`` for anything else,
     including empty input.
     """
-    for check in (_riff_wave, _flac, _ogg, _webm, _m4a, _mp3):
+    for check in (_riff_wave, _flac, _ogg, _webm, _m4a, _mp3, _adts):
         fmt = check(head)
         if fmt is not None:
             return fmt
@@ -118,6 +119,29 @@ def _mp3(head: bytes) -> str | None:
         # frame sync follows or the tag runs past what we were given.
         return "mp3" if not body or _frame_sync(body) else None
     return "mp3" if _frame_sync(head) else None
+
+
+def _adts(head: bytes) -> str | None:
+    """Raw AAC in ADTS frames (Android's and some voice recorders' ``.aac``),
+    possibly after an ID3 tag. Two frame headers in a row, as for MP3."""
+    body = _skip_id3(head)
+    data = head if body is None else body
+    length = _adts_frame_length(data)
+    if length is None:
+        return None
+    following = data[length:]
+    return "aac" if len(following) < 7 or _adts_frame_length(following) is not None else None
+
+
+def _adts_frame_length(data: bytes) -> int | None:
+    # 12-bit sync, layer 00 (MPEG audio's layer III is 01, so MP3 never matches),
+    # a real sampling-frequency index and a frame at least as long as its header.
+    if len(data) < 7 or data[0] != 0xFF or (data[1] & 0xF6) != 0xF0:
+        return None
+    if (data[2] >> 2) & 0x0F > 12:
+        return None
+    length = ((data[3] & 0x03) << 11) | (data[4] << 3) | (data[5] >> 5)
+    return length if length >= 7 else None
 
 
 def _skip_id3(head: bytes) -> bytes | None:

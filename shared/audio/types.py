@@ -28,7 +28,7 @@ class AudioError(Exception):
 @dataclass(frozen=True, slots=True)
 class DecodedAudio:
     samples: npt.NDArray[np.float32]  # mono, TARGET_RATE, in [-1, 1]
-    source_format: str  # from the allow-list: wav, flac, ogg, opus, webm, mp3, m4a
+    source_format: str  # from the allow-list: wav, flac, ogg, opus, webm, mp3, m4a, aac
     source_rate: int
     source_channels: int
     # How far the pipeline raised a faint recording (shared.audio.gain); levels

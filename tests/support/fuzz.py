@@ -25,6 +25,7 @@ SEEDS: dict[str, tuple[str, list[str]]] = {
     "speech.ogg": ("ogg", ["-ar", "32000", "-ac", "1", "-c:a", "libvorbis"]),
     "speech.mp3": ("mp3", ["-ar", "22050", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k"]),
     "speech.webm": ("webm", ["-ar", "48000", "-ac", "1", "-c:a", "libopus", "-b:a", "24k"]),
+    "speech.aac": ("aac", ["-ar", "44100", "-ac", "2", "-c:a", "aac", "-b:a", "48k", "-f", "adts"]),
 }
 INTERESTING = (0, 1, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF)
 NAN32 = struct.pack("<f", float("nan"))

@@ -24,6 +24,8 @@ CASES = [
     ),
     (["ffmpeg", "-y", "-i", "{src}", "-c:a", "aac", "{out}.m4a"], "m4a"),
     (["ffmpeg", "-y", "-i", "{src}", "-c:a", "aac", "{out}.mp4"], "m4a"),
+    (["ffmpeg", "-y", "-i", "{src}", "-c:a", "aac", "-f", "adts", "{out}.aac"], "aac"),
+    (["ffmpeg", "-y", "-i", "{src}", "-c:a", "aac", "-ar", "8000", "-f", "adts", "{out}.aac"], "aac"),
 ]
 
 
@@ -58,6 +60,7 @@ def test_wave_format_extensible_is_wav() -> None:
         b"OggS" + b"\0" * 22 + b"\x01\x1e" + b"\x80theora" + b"\0" * 40,
         b"<html><body>hello</body></html>",
         b"\xff\xfb" + b"\0" * 100,  # a lone sync word with a bad bitrate is not MP3
+        b"\xff\xf1\x50\x80\x02\x1f\xfc" + b"\0" * 100,  # one ADTS header, no frame after it
     ],
 )
 def test_other_bytes_are_refused_with_a_friendly_message(head: bytes) -> None:

@@ -25,6 +25,7 @@ class SectionReview:
     rating: int
     misses: int
     hesitations: int
+    prompted: int = 0  # words reached only after a pause long enough to need a prompt
 
 
 def review_sections(result: Mapping[str, Any]) -> list[SectionReview]:
@@ -52,6 +53,7 @@ def review_sections(result: Mapping[str, Any]) -> list[SectionReview]:
             ),
             misses[s["index"]],
             pauses[s["index"]],
+            prompted[s["index"]],
         )
         for s in result["sections"]
     ]

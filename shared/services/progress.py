@@ -38,6 +38,8 @@ class SectionStanding:
     mean_accuracy: float
     due: datetime | None = None
     last_rating: int | None = None
+    pauses: int = 0  # long pauses in the attempts judged
+    prompted: int = 0  # of which long enough to need a prompt
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,21 @@ def piece_progress(uow: UnitOfWorkPort, learner: UserView, piece_id: uuid.UUID) 
 
 
 def _weakest(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:
-    totals: dict[int, list[float]] = {}
-    texts: dict[int, str] = {}
+    """Sections with lost words or a word that needed a prompt in the latest
+    attempts: a section said word for word after a long silence is not yet known."""
+    latest: dict[int, list[SectionReview]] = {}
     for _, sections in reviewed[-WEAK_WINDOW:]:
         for s in sections:
-            totals.setdefault(s.index, []).append(s.accuracy)
-            texts[s.index] = s.text
-    standings = [SectionStanding(i, texts[i], sum(v) / len(v)) for i, v in totals.items()]
-    return sorted((s for s in standings if s.mean_accuracy < 100.0), key=lambda s: s.mean_accuracy)[:WEAKEST]
+            latest.setdefault(s.index, []).append(s)
+    standings = [_standing(reviews) for reviews in latest.values()]
+    weak = (s for s in standings if s.mean_accuracy < 100.0 or s.prompted)
+    return sorted(weak, key=lambda s: (s.mean_accuracy, -s.prompted, -s.pauses))[:WEAKEST]
+
+
+def _standing(reviews: list[SectionReview]) -> SectionStanding:
+    mean = sum(r.accuracy for r in reviews) / len(reviews)
+    pauses, prompted = sum(r.hesitations for r in reviews), sum(r.prompted for r in reviews)
+    return SectionStanding(reviews[-1].index, reviews[-1].text, mean, pauses=pauses, prompted=prompted)
 
 
 def _next_up(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:

@@ -30,7 +30,14 @@ def setup(pg: Container, handle: str) -> uuid.UUID:
         return piece.id
 
 
-def attempt(pg: Container, handle: str, piece_id: uuid.UUID, spoken: str, days_ago: float) -> uuid.UUID:
+def attempt(
+    pg: Container,
+    handle: str,
+    piece_id: uuid.UUID,
+    spoken: str,
+    days_ago: float,
+    pauses: dict[int, float] | None = None,
+) -> uuid.UUID:
     with pg.uow() as uow:
         learner = uow.session.query(models.User).filter_by(handle=handle).one()
         row = models.Attempt(
@@ -45,13 +52,19 @@ def attempt(pg: Container, handle: str, piece_id: uuid.UUID, spoken: str, days_a
         )
         uow.session.add(row)
         uow.session.flush()
-        add_score(uow, row.id, spoken, "v1")
+        add_score(uow, row.id, spoken, "v1", pauses)
         uow.commit()
         return row.id
 
 
-def add_score(uow: UnitOfWorkPort, attempt_id: uuid.UUID, spoken: str, version: str) -> None:
-    store_score(uow, attempt_id, scored_result(TEXT, spoken), version)
+def add_score(
+    uow: UnitOfWorkPort,
+    attempt_id: uuid.UUID,
+    spoken: str,
+    version: str,
+    pauses: dict[int, float] | None = None,
+) -> None:
+    store_score(uow, attempt_id, scored_result(TEXT, spoken, pauses), version)
 
 
 def test_progress_orders_attempts_and_puts_the_lost_section_first(pg: Container) -> None:
@@ -65,6 +78,20 @@ def test_progress_orders_attempts_and_puts_the_lost_section_first(pg: Container)
     assert chart_series(progress)["accuracy"] == [50.0, 100.0]
     assert [s.index for s in progress.weakest] == [1]
     assert progress.next_up[0].index == 1  # forgotten two days ago: due before the other
+
+
+def test_a_word_that_needed_a_prompt_makes_its_section_weak_though_word_perfect(pg: Container) -> None:
+    handle = f"p-{uuid.uuid4().hex[:8]}"
+    piece_id = setup(pg, handle)
+    attempt(pg, handle, piece_id, WHOLE, days_ago=2)
+    with pg.uow() as uow:
+        assert piece_progress(uow, user(uow, handle), piece_id).weakest == []
+    attempt(pg, handle, piece_id, WHOLE, days_ago=1, pauses={9: 4.0})  # 4 s of silence before "He"
+    with pg.uow() as uow:
+        progress = piece_progress(uow, user(uow, handle), piece_id)
+    assert [p.accuracy for p in progress.points] == [100.0, 100.0]
+    [weak] = progress.weakest
+    assert (weak.index, weak.mean_accuracy, weak.prompted, weak.pauses) == (1, 100.0, 1, 1)
 
 
 def test_a_rescore_replaces_the_old_ratings(pg: Container) -> None:

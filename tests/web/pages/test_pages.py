@@ -193,6 +193,20 @@ def test_history_charts_attempts_and_says_what_to_practise_next(app: Flask) -> N
     assert next_up.index("He maketh") < next_up.index("The Lord")  # the section lost comes first
 
 
+def test_history_names_a_word_perfect_section_that_needed_a_prompt(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    whole = TEXT.replace(";", "").replace(":", "").replace(".", "")
+    done_attempt(app, "ada", piece_id, whole)
+    weakest = client.get(f"/pieces/{piece_id}/history").text.split('id="weak-h"')[1].split("</section>")[0]
+    assert "Every section word-perfect lately" in weakest
+    done_attempt(app, "ada", piece_id, whole, p9=4.0)  # 4 s of silence before "He"
+    weakest = client.get(f"/pieces/{piece_id}/history").text.split('id="weak-h"')[1].split("</section>")[0]
+    assert "word-perfect lately" not in weakest
+    assert "He maketh me to lie down" in weakest
+    assert "100% on average; 1 word needed a long pause to recall" in weakest
+
+
 def test_history_writes_times_in_utc_and_sections_due_as_now_once_due(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -57,10 +57,11 @@ def decode_recording(
     return normalised(decoded, in_place=True)  # the buffer is ours: no hour-long copy
 
 
-def analyse_recording(audio: DecodedAudio) -> Analysis:
+def analyse_recording(audio: DecodedAudio, reference_text: str | None = None) -> Analysis:
     """Pauses, silences, loudness… with the quality warnings merged in.
-    Raises ``AudioError`` for audio that cannot be scored."""
-    return _analyse(audio, keep_unusable=False)[0]
+    Raises ``AudioError`` for audio that cannot be scored (judged against the
+    piece's length when given: "Amen." is a whole recitation in half a second)."""
+    return _analyse(audio, reference_text, keep_unusable=False)[0]
 
 
 def recognise(
@@ -69,24 +70,34 @@ def recognise(
     """Analysis with warnings, then the engine's words. ``keep_unusable``: a
     recording the worker would refuse is still transcribed, its refusal code in
     ``Recognition.unusable`` (for the evaluation, whose figures cover every case)."""
-    analysis, unusable = _analyse(audio, keep_unusable=keep_unusable)
+    analysis, unusable = _analyse(audio, reference_text, keep_unusable=keep_unusable)
     return Recognition(analysis, transcriber.transcribe(audio, reference_text), unusable)
 
 
-def _analyse(audio: DecodedAudio, *, keep_unusable: bool) -> tuple[Analysis, str | None]:
+def _analyse(
+    audio: DecodedAudio, reference_text: str | None, *, keep_unusable: bool
+) -> tuple[Analysis, str | None]:
     from shared.audio.analysis import analyse
     from shared.audio.quality import check_quality
     from shared.audio.types import AudioError
 
     analysis = analyse(audio)
     try:
-        warnings = check_quality(audio, analysis)
+        warnings = check_quality(audio, analysis, _piece_words(reference_text))
     except AudioError as exc:
         if not keep_unusable:
             raise
         return analysis, exc.code
     merged = tuple(dict.fromkeys(analysis.warnings + warnings))
     return replace(analysis, warnings=merged), None
+
+
+def _piece_words(reference_text: str | None) -> int | None:
+    from shared.domain.text import has_words_to_recite, parse_reference
+
+    if reference_text is None or not has_words_to_recite(reference_text):
+        return None  # no words: the scorer says so, with its own failure
+    return len(parse_reference(reference_text))
 
 
 def score(

@@ -14,9 +14,11 @@ Failures — scoring would be meaningless:
     stands under 7 dB out of the floor (hiss alone, or speech at the noise:
     loud over quiet frames), or speech under 3 dB SNR.
   * ``no_speech``: the voice-activity detector heard nothing.
-  * ``too_short``: under 1 s of speech; no recitation is that short. A
-    recording under 1 s in all is judged so first (a 0.2 s tone has no
-    quiet frames to measure a floor by, and was called too noisy).
+  * ``too_short``: under 1 s of speech; no recitation is that short, except
+    of a piece of a word or two ("Amen.", "Jesus wept."), which needs a
+    quarter of a second a word. A recording under that in all is judged so
+    first (a 0.2 s tone has no quiet frames to measure a floor by, and was
+    called too noisy).
   * ``too_noisy``: the same over a loud floor; speech and noise are as loud.
   * ``heavily_clipped``: over 5 % of samples at full scale.
 Warnings — scoreable, but the learner should know why results may be off:
@@ -36,6 +38,7 @@ from typing import Any, NoReturn
 from shared.audio.types import Analysis, AudioError, DecodedAudio
 
 MIN_SPEECH_SECONDS = 1.0
+MIN_SECONDS_PER_WORD = 0.25  # "I" or "Amen" said briskly; a piece of four words or more needs 1 s
 SILENT_PEAK_DBFS = -80.0  # a 16-bit input's last few steps: nothing was recorded
 # Loud over quiet 30 ms frames, whatever the VAD said: speech at 15 dB SNR
 # stands ~20 dB out, at 0 dB SNR 5-7 dB, hiss alone under 6 dB.
@@ -59,6 +62,9 @@ FAILURE_MESSAGES = {
     "further away or turn its volume down, then record again.",
 }
 
+# ``too_short`` for a piece of a word or two, whose threshold is under a second.
+TOO_SHORT_FOR_PIECE = "We heard almost no speech — please record the whole piece."
+
 WARNING_MESSAGES = {
     "quiet": "The recording was quiet, so some words may have been missed — "
     "try moving closer to the microphone next time.",
@@ -69,23 +75,37 @@ WARNING_MESSAGES = {
 }
 
 
-def check_quality(audio: DecodedAudio, analysis: Analysis) -> tuple[str, ...]:
-    """Raise ``AudioError`` for unusable recordings; return warning codes otherwise."""
+def check_quality(audio: DecodedAudio, analysis: Analysis, piece_words: int | None = None) -> tuple[str, ...]:
+    """Raise ``AudioError`` for unusable recordings; return warning codes otherwise.
+    ``piece_words``: how many words the piece has, when known (short pieces need less)."""
     extra = analysis.extra
-    if audio.duration < MIN_SPEECH_SECONDS:  # too short to judge a floor by: say what is wrong
-        _fail("too_short")
+    shortest = min_speech_seconds(piece_words)
+    if audio.duration < shortest:  # too short to judge a floor by: say what is wrong
+        _too_short(shortest)
     if _unheard(_number(extra, "peak_dbfs"), _number(extra, "contrast_db")):
         _fail(_unheard_code(_number(extra, "noise_dbfs")))
     if analysis.speech_duration <= 0 or not analysis.speech_segments:
         _fail("no_speech")
-    if analysis.speech_duration < MIN_SPEECH_SECONDS:
-        _fail("too_short")
+    if analysis.speech_duration < shortest:
+        _too_short(shortest)
     warnings = [
         *_level_warnings(_number(extra, "speech_rms_dbfs")),
         *_noise_warnings(_number(extra, "snr_db"), _number(extra, "noise_dbfs")),
         *_clipping_warnings(_number(extra, "clipping_ratio")),
     ]
     return tuple(warnings)
+
+
+def min_speech_seconds(piece_words: int | None) -> float:
+    """The least speech a recitation of a piece this long can have."""
+    if piece_words is None:
+        return MIN_SPEECH_SECONDS
+    return min(MIN_SPEECH_SECONDS, MIN_SECONDS_PER_WORD * max(1, piece_words))
+
+
+def _too_short(shortest: float) -> NoReturn:
+    whole = shortest >= MIN_SPEECH_SECONDS
+    raise AudioError("too_short", FAILURE_MESSAGES["too_short"] if whole else TOO_SHORT_FOR_PIECE)
 
 
 def _unheard(peak_dbfs: float | None, contrast_db: float | None) -> bool:

@@ -105,7 +105,7 @@ def _process(uow: UnitOfWorkPort, ctx: ProcessingContext, outcome: Outcome) -> N
             audio = claimed_job.fetch_and_decode(ctx.storage, job, ctx.settings.max_duration_seconds)
     if analysis is None:
         with timed("analyse"):
-            analysis = _analyse(_need(audio))
+            analysis = _analyse(_need(audio), job.reference_text)
         claimed_job.store_analysis(uow, job, analysis)
         uow.commit()  # stage "analysed": a redelivery does not decode for it again
     transcript = _transcript(job, transcriber, audio, timed)
@@ -171,10 +171,10 @@ def _not_claimed(uow: UnitOfWorkPort, outcome: Outcome) -> None:
         outcome.status, outcome.retry_in = "busy", remaining + 1.0
 
 
-def _analyse(audio: DecodedAudio) -> Analysis:
+def _analyse(audio: DecodedAudio, reference_text: str) -> Analysis:
     from shared.pipeline import analyse_recording
 
-    return analyse_recording(audio)  # raises AudioError for unusable audio
+    return analyse_recording(audio, reference_text)  # raises AudioError for unusable audio
 
 
 def _transcript(

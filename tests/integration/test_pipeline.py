@@ -95,6 +95,26 @@ def test_a_faint_recording_is_scored_with_the_quiet_warning(
     assert faint["result"]["scores"]["accuracy"] >= 75, faint["result"]["scores"]
 
 
+def test_a_one_word_piece_is_scored_and_a_word_is_too_short_for_a_psalm(
+    stack_settings: Settings, celery_worker: CeleryWorker, tmp_path: Path
+) -> None:
+    # Half a second of "Amen." is a whole recitation of "Amen." (it failed
+    # too_short: a second of speech was the floor for every piece).
+    import numpy as np
+    import soundfile as sf
+
+    said, rate = sf.read(synthesise("Amen.", tmp_path / "amen.wav"), dtype="float32")
+    silence = np.zeros(rate // 2, dtype=np.float32)
+    sf.write(tmp_path / "amen-padded.wav", np.concatenate([silence, said, silence]), rate)
+    client = create_app(stack_settings).test_client()
+    amen = poll(client, upload(client, create_piece(client, "Amen", "Amen."), tmp_path / "amen-padded.wav"))
+    assert amen["status"] == "done", amen
+    assert amen["result"]["scores"]["accuracy"] == 100.0, amen["result"]
+    psalm = create_piece(client, "Psalm 23", PSALM_23)
+    refused = poll(client, upload(client, psalm, tmp_path / "amen-padded.wav"))
+    assert (refused["status"], refused["error"]["code"]) == ("failed", "too_short"), refused
+
+
 @pytest.fixture
 def gcs_stack(
     stack_settings: Settings, gcs_emulator: str, second_redis_url: str, tmp_path: Path

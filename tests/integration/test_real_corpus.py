@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from shared.audio.types import AudioError
 from shared.settings import Settings
 from tests.integration.flow import create_piece, poll, upload
 from tests.support.stack import SHARED_MATERIAL, CeleryWorker, require
@@ -48,7 +47,7 @@ def test_jfk_scores_high_through_the_pipeline(
     assert attempt["result"]["scores"]["accuracy"] >= 90, attempt["result"]["scores"]
 
 
-def test_every_corpus_recording_decodes_and_scores_or_fails_clearly() -> None:
+def test_every_corpus_recording_decodes_and_scores() -> None:
     from shared.audio.decode import probe
     from shared.audio.sniff import sniff_format
     from shared.pipeline import decode_recording, recognise, score
@@ -64,16 +63,13 @@ def test_every_corpus_recording_decodes_and_scores_or_fails_clearly() -> None:
         assert info.channels == int(row["channels"]) and info.sample_rate == int(row["sample_rate"])
         audio = decode_recording(path, fmt)
         assert abs(audio.duration - float(row["duration_s"])) < 0.1, row["file"]
-        try:
-            recognition = recognise(audio, row["transcript"], engine)
-        except AudioError as exc:  # isolated digits under a second of speech
-            assert exc.code == "too_short" and float(row["duration_s"]) < 1.0, (
-                row["file"],
-                exc.code,
-            )
-            continue
+        # Every one is a whole recitation: the isolated digits (0.3-0.6 s of one
+        # word) were refused too_short when a second of speech was the floor.
+        recognition = recognise(audio, row["transcript"], engine)
         result = score(row["transcript"], recognition.transcript, recognition.analysis)
         scored[row["file"]] = result.scores.accuracy
     sentences = {k: v for k, v in scored.items() if len(transcript_of(k).split()) >= 6}
     assert len(sentences) >= 9, scored
     assert sum(sentences.values()) / len(sentences) >= 85, sentences
+    one_word = {k: v for k, v in scored.items() if len(transcript_of(k).split()) == 1}
+    assert len(one_word) >= 4 and all(v == 100.0 for v in one_word.values()), one_word

@@ -9,7 +9,13 @@ from bench.eval.audio import faint, pink_noise
 from shared.audio.analysis import analyse
 from shared.audio.decode import decode_file
 from shared.audio.gain import normalised
-from shared.audio.quality import FAILURE_MESSAGES, WARNING_MESSAGES, check_quality
+from shared.audio.quality import (
+    FAILURE_MESSAGES,
+    TOO_SHORT_FOR_PIECE,
+    WARNING_MESSAGES,
+    check_quality,
+    min_speech_seconds,
+)
 from shared.audio.types import AudioError, DecodedAudio
 
 
@@ -90,6 +96,38 @@ def test_a_blip_under_a_second_is_too_short_not_noisy_or_quiet() -> None:
     tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(3200) / 16000)  # 0.2 s, all of it loud
     assert _failure(_audio(tone)).code == "too_short"
     assert _failure(_audio(np.zeros(1600))).code == "too_short"  # a truncated file's tenth of a second
+
+
+def test_a_one_word_piece_needs_only_a_word_of_speech(tmp_path: Path) -> None:
+    from tests.support.recitations import synthesise
+
+    amen = normalised(decode_file(str(synthesise("Amen.", tmp_path / "amen.wav")), "wav"))
+    padded = _audio(np.concatenate([np.zeros(8000), amen.samples, np.zeros(8000)]))
+    analysis = analyse(padded)
+    assert 0.25 < analysis.speech_duration < 1.0
+    assert check_quality(padded, analysis, piece_words=1) == ()
+    assert check_quality(padded, analysis, piece_words=2) == ()
+    for words in (None, 4, 200):  # a recitation of a longer piece is not a word long
+        with pytest.raises(AudioError) as caught:
+            check_quality(padded, analysis, piece_words=words)
+        assert (caught.value.code, caught.value.message) == ("too_short", FAILURE_MESSAGES["too_short"])
+
+
+def test_a_blip_is_too_short_even_for_a_one_word_piece() -> None:
+    tone = _audio(0.5 * np.sin(2 * np.pi * 440 * np.arange(3200) / 16000))  # 0.2 s
+    with pytest.raises(AudioError) as caught:
+        check_quality(tone, analyse(tone), piece_words=1)
+    assert (caught.value.code, caught.value.message) == ("too_short", TOO_SHORT_FOR_PIECE)
+    assert "second" not in TOO_SHORT_FOR_PIECE  # its floor is a quarter of one
+    assert [min_speech_seconds(n) for n in (None, 0, 1, 2, 3, 4, 50)] == [
+        1.0,
+        0.25,
+        0.25,
+        0.5,
+        0.75,
+        1.0,
+        1.0,
+    ]
 
 
 def test_quiet_warns_however_quiet_when_nothing_masks_it(speech_wav: Path) -> None:

@@ -8,7 +8,10 @@ host name unless ``RECITAL_CPU_GROUP`` names one; containers sharing a host
 set the same name), and the rescore worker of that group pauses between a
 few attempts while any mark is there, at most ``rescore_give_way_seconds``
 each time so a run keeps moving under steady live load. A mark's score is
-its expiry: a worker killed mid-job leaves one that lapses by itself.
+its expiry, 30 s ahead, pushed on every 10 s by a thread while the job
+runs: a worker killed mid-job leaves a mark that lapses within 30 s (it
+held re-scoring back for 5 minutes when the mark was set once, long enough
+for any job).
 Redis trouble never fails a job: the mark is skipped, the pause not taken.
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,28 +36,44 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-MARK_SECONDS = 300.0  # a live job longer than this stops holding re-scoring back
+MARK_SECONDS = 30.0  # how long a killed worker's mark outlives it
 POLL_SECONDS = 0.02
 QUIET_AFTER_ERROR_SECONDS = 30.0  # Redis down: no mark, no look, rather than a timeout every look
 
 
 class LiveWork:
-    def __init__(self, client: redis.Redis, group: str, give_way_seconds: float) -> None:
+    def __init__(
+        self, client: redis.Redis, group: str, give_way_seconds: float, mark_seconds: float = MARK_SECONDS
+    ) -> None:
         self._client = client
         self._key = f"recital:live-work:{group}"
         self._give_way_seconds = give_way_seconds
+        self._mark_seconds = mark_seconds
         self._quiet_until = 0.0
 
     @contextmanager
     def busy(self) -> Iterator[None]:
         """Mark one live job in progress for as long as the block runs."""
         mark = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        marked = self._call(lambda: self._client.zadd(self._key, {mark: time.time() + MARK_SECONDS}))
+        self._call(lambda: self._client.zremrangebyscore(self._key, "-inf", time.time()))  # lapsed marks
+        marked = self._call(lambda: self._client.zadd(self._key, {mark: self._expiry()}))
+        done = threading.Event()
+        if marked is not None:
+            threading.Thread(target=self._keep, args=(mark, done), name="live-work-mark", daemon=True).start()
         try:
             yield
         finally:
+            done.set()
             if marked is not None:
                 self._call(lambda: self._client.zrem(self._key, mark))
+
+    def _keep(self, mark: str, done: threading.Event) -> None:
+        """Push the mark's expiry on until the job ends; ``xx``: never bring back a removed mark."""
+        while not done.wait(self._mark_seconds / 3):
+            self._call(lambda: self._client.zadd(self._key, {mark: self._expiry()}, xx=True))
+
+    def _expiry(self) -> float:
+        return time.time() + self._mark_seconds
 
     def give_way(self) -> float:
         """Wait while live work is marked, at most ``give_way_seconds``; the seconds waited."""

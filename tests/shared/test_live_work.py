@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -12,7 +16,7 @@ from redis.retry import Retry
 
 from shared.live_work import LiveWork, NoLiveWork, live_work
 from shared.settings import Settings
-from tests.support.stack import REDIS_URL
+from tests.support.stack import REDIS_URL, ROOT
 
 URL = f"{REDIS_URL}/10"  # groups named per test: nothing to flush, nothing shared
 
@@ -21,8 +25,8 @@ def group() -> str:
     return f"t-{uuid.uuid4().hex}"
 
 
-def marks(name: str, seconds: float = 2.0) -> LiveWork:
-    return LiveWork(redis.Redis.from_url(URL), name, seconds)
+def marks(name: str, seconds: float = 2.0, mark_seconds: float = 30.0) -> LiveWork:
+    return LiveWork(redis.Redis.from_url(URL), name, seconds, mark_seconds)
 
 
 def test_nothing_live_means_no_wait() -> None:
@@ -57,6 +61,36 @@ def test_a_mark_left_by_a_killed_worker_lapses() -> None:
     name = group()
     redis.Redis.from_url(URL).zadd(f"recital:live-work:{name}", {"dead-worker": time.time() - 1})
     assert marks(name).give_way() < 0.05
+
+
+def test_a_job_longer_than_its_mark_keeps_it_until_it_ends() -> None:
+    name = group()
+    with marks(name, mark_seconds=0.3).busy():
+        time.sleep(1.0)  # three lifetimes of the mark: only the refresh keeps it
+        assert 0.2 <= marks(name, seconds=0.2).give_way() < 0.4
+    time.sleep(0.15)  # a refresh racing the end must not bring the mark back
+    assert marks(name).give_way() < 0.05
+
+
+KILLED_JOB = """
+import sys, time, redis
+from shared.live_work import LiveWork
+with LiveWork(redis.Redis.from_url(sys.argv[1]), sys.argv[2], 2.0, mark_seconds=1.0).busy():
+    print("busy", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_worker_killed_mid_job_holds_rescoring_back_only_briefly() -> None:
+    name = group()
+    job = subprocess.Popen(
+        [sys.executable, "-c", KILLED_JOB, URL, name], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert job.stdout is not None and job.stdout.readline().strip() == "busy"
+    os.kill(job.pid, signal.SIGKILL)
+    job.wait()
+    assert marks(name, seconds=0.1).give_way() >= 0.1  # its mark is still there for now
+    assert marks(name, seconds=5.0).give_way() < 1.2  # and lapses within its lifetime, not minutes
 
 
 def test_redis_gone_fails_no_job_and_holds_no_run() -> None:

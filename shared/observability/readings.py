@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from kombu.transport.redis import PRIORITY_STEPS, Channel
@@ -25,6 +25,7 @@ from prometheus_client.registry import Collector
 from shared.observability.context import SENT_AT_HEADER
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # kombu's Redis transport keeps priority N of queue Q in the list "Q\x06\x16N".
 PRIORITY_SEPARATOR = Channel.sep
@@ -93,7 +94,9 @@ def _sent_times(messages: Iterable[bytes]) -> Iterator[float]:
 
 
 class DatabaseReadings(Collector):
-    """``recital_attempts`` by status, and the progress of the newest re-scoring runs."""
+    """``recital_attempts`` by status, and the progress of the newest re-scoring runs.
+    A scrape that finds the database down counts one error, as the queues do, and
+    does not wait on it a second time for the runs."""
 
     def __init__(
         self, read: Callable[[], Mapping[str, Any]], read_runs: Callable[[], Sequence[Any]] = tuple
@@ -106,47 +109,46 @@ class DatabaseReadings(Collector):
         attempts = GaugeMetricFamily(
             "recital_attempts", "Attempts in the database by status.", labels=["status"]
         )
-        try:
-            counts = self._read()
-        except Exception:  # noqa: BLE001 - a database that is down must not take /metrics with it
-            log.warning("database readings failed", exc_info=True)
-            self.errors += 1
-            counts = {}
-        for status, count in sorted(counts.items()):
+        counts = self._reading("database readings", self._read)
+        for status, count in sorted((counts or {}).items()):
             attempts.add_metric([status], count)
         yield attempts
-        yield from self._runs()
+        runs = self._reading("rescore run readings", self._read_runs) if counts is not None else None
+        yield from _run_families(runs or ())
 
-    def _runs(self) -> Iterator[Metric]:
-        counted = GaugeMetricFamily(
-            "recital_rescore_run_attempts",
-            "Attempts a re-scoring run has counted so far, by outcome (done, failed, skipped).",
-            labels=["run", "outcome"],
-        )
-        total = GaugeMetricFamily(
-            "recital_rescore_run_total_attempts",
-            "Attempts a re-scoring run covers (once every batch is sent).",
-            labels=["run"],
-        )
-        info = GaugeMetricFamily(
-            "recital_rescore_run_info",
-            "1 per recent re-scoring run, with its state.",
-            labels=["run", "state", "mode"],
-        )
+    def _reading(self, what: str, read: Callable[[], T]) -> T | None:
         try:
-            runs = list(self._read_runs())
-        except Exception:  # noqa: BLE001 - as for the attempts: left out, counted
-            log.warning("rescore run readings failed", exc_info=True)
+            return read()
+        except Exception:  # noqa: BLE001 - a database that is down must not take /metrics with it
+            log.warning("%s failed", what, exc_info=True)
             self.errors += 1
-            runs = []
-        for run in runs:
-            name = str(run.id)
-            for outcome in ("done", "failed", "skipped"):
-                counted.add_metric([name, outcome], getattr(run, outcome))
-            if run.total is not None:
-                total.add_metric([name], run.total)
-            info.add_metric([name, run.state, run.mode], 1)
-        yield from (counted, total, info)
+            return None
+
+
+def _run_families(runs: Iterable[Any]) -> Iterator[Metric]:
+    counted = GaugeMetricFamily(
+        "recital_rescore_run_attempts",
+        "Attempts a re-scoring run has counted so far, by outcome (done, failed, skipped).",
+        labels=["run", "outcome"],
+    )
+    total = GaugeMetricFamily(
+        "recital_rescore_run_total_attempts",
+        "Attempts a re-scoring run covers (once every batch is sent).",
+        labels=["run"],
+    )
+    info = GaugeMetricFamily(
+        "recital_rescore_run_info",
+        "1 per recent re-scoring run, with its state.",
+        labels=["run", "state", "mode"],
+    )
+    for run in runs:
+        name = str(run.id)
+        for outcome in ("done", "failed", "skipped"):
+            counted.add_metric([name, outcome], getattr(run, outcome))
+        if run.total is not None:
+            total.add_metric([name], run.total)
+        info.add_metric([name, run.state, run.mode], 1)
+    yield from (counted, total, info)
 
 
 class ScrapeErrors(Collector):

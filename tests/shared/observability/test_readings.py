@@ -64,6 +64,36 @@ def test_a_database_that_is_down_leaves_its_readings_out_and_counts_the_error() 
     assert found[("recital_scrape_errors_total", (("source", "database"),))] == 1
 
 
+def test_a_database_that_is_down_counts_one_error_per_scrape() -> None:
+    calls: list[str] = []
+
+    def down() -> dict[str, int]:
+        calls.append("attempts")
+        raise ConnectionError("database down")
+
+    def runs_down() -> list[object]:
+        calls.append("runs")
+        raise ConnectionError("database down")
+
+    readings = DatabaseReadings(down, runs_down)
+    errors = ScrapeErrors({"database": readings})
+    found = samples(readings, errors)
+    assert found[("recital_scrape_errors_total", (("source", "database"),))] == 1
+    assert calls == ["attempts"]  # not a second wait on a database already found down
+    assert samples(readings, errors)[("recital_scrape_errors_total", (("source", "database"),))] == 2
+
+
+def test_runs_that_fail_alone_are_left_out_and_counted() -> None:
+    def runs_down() -> list[object]:
+        raise ConnectionError("no rescore_runs table")
+
+    readings = DatabaseReadings(lambda: {"done": 3}, runs_down)
+    found = samples(readings, ScrapeErrors({"database": readings}))
+    assert found[("recital_attempts", (("status", "done"),))] == 3
+    assert found[("recital_scrape_errors_total", (("source", "database"),))] == 1
+    assert not [key for key in found if key[0].startswith("recital_rescore_run")]
+
+
 def test_both_sources_down_are_one_family_with_a_sample_each() -> None:
     """Prometheus's format allows a metric's HELP and TYPE once per page."""
 

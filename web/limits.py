@@ -28,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.services.errors import ServiceError
 from shared.settings import Settings
-from web import sign_in_failures
+from web import known_devices, sign_in_failures
 from web.errors import error_response
 from web.identity import optional_user
 
@@ -87,14 +87,15 @@ def learner_or_ip() -> str:
 
 
 def handle_tried() -> str:
-    """The counter of the handle a sign-in names (web/sign_in_failures.py). An unknown
-    handle is counted as a known one is: the limit tells nobody which handles exist."""
+    """The counter of the handle a sign-in names (web/sign_in_failures.py), or this
+    browser's own for it once it has signed in with it (web/known_devices.py). An
+    unknown handle is counted as a known one is: the limit tells nobody which exist."""
     try:  # never raises (see learner_or_ip); the view answers a body it cannot read
         body = request.get_json(silent=True) if request.is_json else request.form
     except HTTPException:
         body = None
     handle = body.get("handle") if isinstance(body, dict) else None
-    return sign_in_failures.handle_key(handle if isinstance(handle, str) else "")
+    return known_devices.counter_for(handle if isinstance(handle, str) else "")
 
 
 def _failed_sign_in(response: Response) -> bool:

@@ -47,6 +47,8 @@ def clear(settings: Settings, handle: str) -> int | None:
     storage = storage_from_string(uri, socket_connect_timeout=2, socket_timeout=2)
     if not isinstance(storage, RedisStorage):  # settings_checks admits Redis or memory only
         raise TypeError(f"the rate-limit store is not Redis ({type(storage).__name__})")
-    pattern = storage.prefixed_key(f"LIMITER/{KEY_PREFIX}/{handle_key(handle)}/{SCOPE}/*")
-    keys = list(storage.storage.scan_iter(match=pattern, count=100))
+    keys = []
+    for counter in (handle_key(handle), f"{handle_key(handle)}:device:*"):  # web/known_devices.py
+        pattern = storage.prefixed_key(f"LIMITER/{KEY_PREFIX}/{counter}/{SCOPE}/*")
+        keys += list(storage.storage.scan_iter(match=pattern, count=100))
     return int(storage.storage.delete(*keys)) if keys else 0

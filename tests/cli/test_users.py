@@ -94,14 +94,14 @@ def test_an_operator_lets_a_learner_locked_out_by_guesses_back_in(tmp_path: Path
         guesses = [sign_in("a stranger's guess") for _ in range(4)]
         return guesses == [401, 401, 401, 429] and sign_in(PASSWORD) == 429
 
-    assert locked_out()
+    assert locked_out()  # a browser new to the handle, as a stranger's is
     # Run without the web's RECITAL_RATE_LIMIT_SIGN_IN_FAILURES: every window of the handle
     # goes, whatever its amount (QA: this cleared a key of the default's "100 per day").
     only_the_store = {"RECITAL_RATE_LIMIT_STORAGE_URL": store["RECITAL_RATE_LIMIT_STORAGE_URL"]}
     code, out, _ = users(tmp_path, "unlock", "AMAL", env=only_the_store)
     assert code == 0 and "forgotten" in out
     assert sign_in(PASSWORD) == 200
-    assert locked_out()
+    assert locked_out()  # this browser has signed in now: its own counter (web/known_devices.py)
     code, out, _ = users(
         tmp_path, "set-password", "amal", "--password-stdin", password=PASSWORD + "!", env=store
     )

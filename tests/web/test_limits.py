@@ -24,6 +24,7 @@ from tests.support.stack import free_port, redis_db_url
 from web import create_app
 
 LIMIT = 5
+KEY = "a signing key shared by both processes"  # web/known_devices.py signs with it
 
 
 @pytest.fixture
@@ -140,6 +141,55 @@ def test_failed_sign_ins_are_limited_per_handle_from_every_address(tmp_path: Pat
     other = new_handle("bystander")
     token_for(pair[0].extensions["recital"].settings, other)
     assert sign_in_from(pair, 202, other, PASSWORD).status_code == 200  # one handle's guesses lock no other
+
+
+def test_a_browser_that_has_signed_in_before_gets_in_past_a_strangers_guesses(
+    tmp_path: Path, limits_redis: str
+) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in_failures=f"{LIMIT} per hour", signing_key=KEY)
+    handle = new_handle("known")
+    token_for(pair[0].extensions["recital"].settings, handle)
+    own = pair[1].test_client()  # the learner's browser, signed in once (then signed out)
+    assert own.post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD}).status_code == 200
+    assert own.get_cookie("recital_device") is not None
+    own.post("/api/v1/auth/sign-out")
+    guesses = [sign_in_from(pair, i, handle, f"guess {i}").status_code for i in range(LIMIT + 1)]
+    assert guesses[-1] == 429  # the stranger, and every browser new to the handle, is held
+    assert sign_in_from(pair, 50, handle, PASSWORD).status_code == 429
+    page = pair[0].test_client()
+    page.set_cookie("recital_device", own.get_cookie("recital_device").value)  # the same browser, pages
+    assert page.post("/sign-in", data={"handle": handle, "password": PASSWORD}).status_code == 302
+    assert own.post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD}).status_code == 200
+    # Its own wrong passwords are counted against it alone, up to the same limit.
+    typos = [
+        own.post("/api/v1/auth/sign-in", json={"handle": handle, "password": "typo"})
+        for _ in range(LIMIT + 1)
+    ]
+    assert [r.status_code for r in typos] == [401] * LIMIT + [429]
+
+
+def test_a_device_cookie_counts_only_for_its_own_handle_and_only_if_signed(
+    tmp_path: Path, limits_redis: str
+) -> None:
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in_failures=f"{LIMIT} per hour", signing_key=KEY)
+    settings = pair[0].extensions["recital"].settings
+    mine, target = new_handle("mine"), new_handle("target")
+    token_for(settings, mine)
+    token_for(settings, target)
+    stranger = pair[0].test_client()
+    assert (
+        stranger.post("/api/v1/auth/sign-in", json={"handle": mine, "password": PASSWORD}).status_code == 200
+    )
+    guesses = [sign_in_from(pair, i, target, f"guess {i}").status_code for i in range(LIMIT)]
+    assert guesses == [401] * LIMIT
+    # The stranger's own cookie names their handle, not the target's: still the handle's counter.
+    answer = stranger.post("/api/v1/auth/sign-in", json={"handle": target, "password": "guess"})
+    assert answer.status_code == 429
+    forged = pair[0].test_client()
+    forged.set_cookie("recital_device", stranger.get_cookie("recital_device").value[:-4] + "AAAA")
+    assert (
+        forged.post("/api/v1/auth/sign-in", json={"handle": target, "password": PASSWORD}).status_code == 429
+    )
 
 
 def test_unknown_handles_are_counted_as_known_ones_are(tmp_path: Path, limits_redis: str) -> None:

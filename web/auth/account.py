@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.clock import rfc3339
 from shared.services import credentials, erasure, users
-from web import sign_in_failures
+from web import known_devices, sign_in_failures
 from web.auth.blueprint import auth
 from web.bodies import json_object
 from web.deps import container
@@ -227,6 +227,7 @@ def attach_session(response: BaseResponse, user: users.UserView, uow: UnitOfWork
         secure=settings.environment != "development",
         path="/",
     )
+    known_devices.remember(response, user.handle, secure=settings.environment != "development")
     return session.csrf_token
 
 

@@ -31,12 +31,13 @@ def delete_attempt(
 
 
 def delete_piece(uow: UnitOfWorkPort, storage: Storage, owner: UserView, piece_id: uuid.UUID) -> int:
-    """The owner's piece and the owner's attempts on it; refused while another learner
-    has attempts on it (their results would lose their text). Returns the attempts deleted."""
-    piece = owned_piece(uow, owner, piece_id)
-    if uow.attempts.count_on_piece(piece.id, except_learner=owner.id):
+    """The owner's piece, the owner's attempts on it and other learners' failed ones;
+    refused while another learner has an attempt scored or being scored on it (their
+    results would lose their text). Returns the attempts deleted."""
+    piece = owned_piece(uow, owner, piece_id)  # locked: an upload arriving now waits, then finds it gone
+    if uow.attempts.count_on_piece(piece.id, except_learner=owner.id, except_failed=True):
         raise ServiceError(ErrorKind.CONFLICT, "piece_in_use", IN_USE)
-    erased = _erase_attempts(uow, storage, uow.attempts.recordings_of(owner.id, piece.id))
+    erased = _erase_attempts(uow, storage, uow.attempts.recordings_on_piece(piece.id))
     uow.pieces.delete(piece.id)
     uow.commit()
     return erased

@@ -92,9 +92,11 @@ def editable_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) ->
 
 
 def _recited(uow: UnitOfWorkPort, piece_id: uuid.UUID, owner_id: uuid.UUID) -> tuple[bool, bool]:
-    """Whether anyone has recited the piece, and whether anyone but its owner has."""
-    others = uow.attempts.count_on_piece(piece_id, except_learner=owner_id) > 0
-    return others or uow.attempts.count_on_piece(piece_id) > 0, others
+    """Whether anyone has recited the piece, and whether anyone but its owner has. A
+    failed attempt does not count: nothing was scored against the text (QA: a
+    stranger's one silent upload kept the owner from deleting or unsharing it)."""
+    others = uow.attempts.count_on_piece(piece_id, except_learner=owner_id, except_failed=True) > 0
+    return others or uow.attempts.count_on_piece(piece_id, except_failed=True) > 0, others
 
 
 def owned_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID, lock: bool = True) -> PieceRecord:

@@ -162,9 +162,12 @@ class AttemptErasure:
         attempts = self._tables().attempts.values()
         return [(r["id"], r["storage_key"]) for r in attempts if r["piece_id"] == piece_id]
 
-    def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
+    def count_on_piece(
+        self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
+    ) -> int:
         return sum(1 for r in self._tables().attempts.values()
-                   if r["piece_id"] == piece_id and r["learner_id"] != except_learner)  # fmt: skip
+                   if r["piece_id"] == piece_id and r["learner_id"] != except_learner
+                   and not (except_failed and r["status"] == "failed"))  # fmt: skip
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:
         tables, doomed = self._tables(), set(attempt_ids)

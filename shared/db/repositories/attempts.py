@@ -232,8 +232,11 @@ class SqlAttempts:
     def recordings_on_piece(self, piece_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
         return list(self._session.execute(select(A.id, A.storage_key).where(A.piece_id == piece_id)).tuples())
 
-    def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
+    def count_on_piece(
+        self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
+    ) -> int:
         where = [A.piece_id == piece_id] + ([A.learner_id != except_learner] if except_learner else [])
+        where += [A.status != "failed"] if except_failed else []
         return self._session.scalar(select(func.count()).select_from(A).where(*where)) or 0
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:

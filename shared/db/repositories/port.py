@@ -177,8 +177,11 @@ class AttemptRepository(Protocol):
         """(id, storage key) of every attempt on the piece, whoever made it."""
         ...
 
-    def count_on_piece(self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None) -> int:
-        """Attempts on the piece, by anyone (or anyone but ``except_learner``)."""
+    def count_on_piece(
+        self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
+    ) -> int:
+        """Attempts on the piece, by anyone (or anyone but ``except_learner``); with
+        ``except_failed``, only those scored or on their way to a score."""
         ...
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:

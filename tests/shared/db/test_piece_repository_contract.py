@@ -127,6 +127,12 @@ def test_attempts_on_a_piece_are_counted_and_found(world: World) -> None:
         assert uow.attempts.count_on_piece(piece, except_learner=learner) == 1
         assert uow.attempts.count_on_piece(piece, except_learner=world.attempt(other)["learner_id"]) == 2
         assert uow.attempts.count_on_piece(uuid.uuid4()) == 0
+        assert uow.attempts.count_on_piece(piece, except_failed=True) == 3
+    world.set(second, status="failed")
+    with world.uow() as uow:
+        assert uow.attempts.count_on_piece(piece) == 3
+        assert uow.attempts.count_on_piece(piece, except_failed=True) == 2
+        assert uow.attempts.count_on_piece(piece, except_learner=learner, except_failed=True) == 1
         found = uow.attempts.recordings_of(learner, piece)
         assert sorted(found) == sorted((a, world.attempt(a)["storage_key"]) for a in (first, second))
         assert len(uow.attempts.recordings_of(learner)) == 3

@@ -116,3 +116,16 @@ def test_deleting_a_piece_takes_the_owners_attempts_and_is_refused_while_others_
     assert solo not in db.tables.pieces and not any(a in db.tables.attempts for a in on_solo)
     assert not any(storage.exists(key) for key in keys)
     assert elsewhere in db.tables.attempts and theirs in db.tables.attempts
+
+
+def test_deleting_a_piece_takes_other_learners_failed_attempts_with_it(tmp_path: Path) -> None:
+    db, storage = FakeDatabase(), LocalStorage(tmp_path)
+    ada, bob = users.ensure_user(db.uow(), "ada"), users.ensure_user(db.uow(), "bob")
+    with db.uow() as uow:
+        shared = uow.pieces.add(ada.id, "shared", "c d", "public", utcnow()).id
+        uow.commit()
+    failed = stored_attempt(db, storage, bob.id)  # silence: failed too_quiet, never scored
+    db.set(failed, piece_id=shared, status="failed", error_code="too_quiet")
+    key = db.attempt(failed)["storage_key"]
+    assert erasure.delete_piece(db.uow(), storage, ada, shared) == 1
+    assert shared not in db.tables.pieces and failed not in db.tables.attempts and not storage.exists(key)

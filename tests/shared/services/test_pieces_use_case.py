@@ -177,6 +177,24 @@ def test_a_recited_text_stays_and_a_piece_others_recite_stays_shared() -> None:
     assert pieces.change_piece(db.uow(), owner, mine, visibility="public").visibility == "public"
 
 
+def test_failed_attempts_fix_no_text_and_keep_no_piece_shared() -> None:
+    """QA: a stranger's one silent upload (failed too_quiet) kept the owner from
+    correcting, unsharing or deleting their own piece; nothing was scored against it."""
+    db, owner, stranger = FakeDatabase(), user(), user()
+    shared = owned_piece(db, owner, "public")
+    db.add_attempt(learner_id=stranger.id, piece_id=shared, status="failed", error_code="too_quiet")
+    db.add_attempt(learner_id=owner.id, piece_id=shared, status="failed", error_code="too_short")
+    assert pieces.change_piece(db.uow(), owner, shared, text="Corrected text").text == "Corrected text"
+    assert pieces.change_piece(db.uow(), owner, shared, visibility="private").visibility == "private"
+    editable = pieces.editable_piece(db.uow(), owner, shared)
+    assert not editable.text_fixed and not editable.recited_by_others
+    pieces.change_piece(db.uow(), owner, shared, visibility="public")
+    db.add_attempt(learner_id=stranger.id, piece_id=shared)  # queued: on its way to a score
+    assert error(lambda: pieces.change_piece(db.uow(), owner, shared, text="Again")) == (
+        ErrorKind.CONFLICT, "piece_has_attempts",
+    )  # fmt: skip
+
+
 def test_line_breaks_are_stored_one_way_so_a_form_resent_changes_no_text() -> None:
     db, owner = FakeDatabase(), user()
     piece_id = pieces.create_piece(db.uow(), owner, "Poem", "Roses are red.\r\nViolets are blue.\rSugar").id

@@ -24,6 +24,17 @@ def test_repeated_good_recall_spaces_reviews_further_apart() -> None:
     assert later.due - (DAY1 + timedelta(days=12)) > once - DAY1
 
 
+def test_recitations_in_one_sitting_are_one_review_at_its_worst() -> None:
+    once = schedule([Review(0, DAY1, EASY)])[0]
+    crammed = schedule([Review(0, DAY1 + timedelta(seconds=5 * i), EASY) for i in range(16)])[0]
+    assert (crammed.due, crammed.reviews) == (once.due, 1)  # QA: 16 in 75 s put it in 2028
+    slipped = schedule([Review(0, DAY1, EASY), Review(0, DAY1 + timedelta(minutes=30), AGAIN)])[0]
+    assert slipped.due == schedule([Review(0, DAY1, AGAIN)])[0].due and slipped.last_rating == AGAIN
+    # A sitting is counted from its first recitation: five hours later is another.
+    apart = schedule([Review(0, DAY1, EASY), Review(0, DAY1 + timedelta(hours=5), EASY)])[0]
+    assert apart.reviews == 2 and apart.due > once.due
+
+
 def test_reviews_are_replayed_in_time_order_whatever_order_they_come_in() -> None:
     reviews = [Review(0, DAY1 + timedelta(days=d), r) for d, r in ((0, GOOD), (2, AGAIN), (5, GOOD))]
     assert schedule(reviews) == schedule(list(reversed(reviews)))

@@ -3,7 +3,7 @@ by the browser in the learner's own time zone (``static/js/local_time.js``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from markupsafe import Markup
 
@@ -11,6 +11,9 @@ from shared.domain.clock import as_utc, rfc3339, utcnow
 from web.pages.blueprint import pages
 
 _TEXT = {"long": "%d %b %Y %H:%M", "short": "%d %b %H:%M"}
+# A due date without a year is read as this year's: "due 12 Oct" two years away
+# looked like a date gone by (QA). Within ten months it can only be the next one.
+_YEAR_AFTER = timedelta(days=300)
 
 
 @pages.app_template_global()
@@ -24,6 +27,7 @@ def when(moment: datetime, form: str = "long") -> Markup:
 @pages.app_template_global()
 def due(moment: datetime | None) -> Markup:
     """When a section is next due: "now" once its time has come, not a time gone by."""
-    if moment is None or as_utc(moment) <= utcnow():
+    now = utcnow()
+    if moment is None or as_utc(moment) <= now:
         return Markup("due now")
-    return Markup("due {}").format(when(moment, "short"))
+    return Markup("due {}").format(when(moment, "long" if as_utc(moment) - now > _YEAR_AFTER else "short"))

@@ -221,6 +221,10 @@ def test_history_writes_times_in_utc_and_sections_due_as_now_once_due(
     monkeypatch.setattr("web.pages.times.utcnow", lambda: instant - timedelta(days=1))
     next_up = client.get(f"/pieces/{piece_id}/history").text.split('id="next-up"')[1].split("</ol>")[0]
     assert next_up.count('data-local="short"') == 2 and "due now" not in next_up
+    monkeypatch.setattr("web.pages.times.utcnow", lambda: instant - timedelta(days=400))
+    next_up = client.get(f"/pieces/{piece_id}/history").text.split('id="next-up"')[1].split("</ol>")[0]
+    years = re.findall(r'data-local="long">\d+ \w+ (\d{4}) ', next_up)
+    assert len(years) == 2 and 'data-local="short"' not in next_up  # over ten months away: with its year
     monkeypatch.setattr("web.pages.times.utcnow", lambda: instant + timedelta(days=3650))
     next_up = client.get(f"/pieces/{piece_id}/history").text.split('id="next-up"')[1].split("</ol>")[0]
     assert next_up.count("due now") == 2 and "<time" not in next_up

@@ -17,6 +17,7 @@ from web.errors import STATUS_BY_KIND
 from web.identity import current_learner
 from web.ids import parse_uuid
 from web.pages.blueprint import pages, viewer
+from web.pages.text import typed_text
 
 PageResponse = str | Response | tuple[str, int]
 
@@ -30,7 +31,8 @@ def edit_piece(piece_id: str) -> str:
 def save_piece(piece_id: str) -> PageResponse:
     owner, piece = current_learner(), parse_uuid(piece_id, "piece")  # a form post: checks CSRF
     form = request.form
-    changes = {name: form.get(name) for name in ("title", "text", "visibility")}  # absent: unchanged
+    changes = {name: form.get(name) for name in ("title", "visibility")}  # absent: unchanged
+    changes["text"] = typed_text(form.get("text"))
     try:
         with container().uow() as uow:
             pieces.change_piece(uow, owner, piece, **changes)

@@ -17,7 +17,7 @@ from web.deps import container
 from web.identity import current_learner
 from web.ids import parse_uuid
 from web.pages.blueprint import pages, viewer
-from web.pages.text import marked_words, practice_words
+from web.pages.text import marked_words, practice_words, typed_text
 
 PageResponse = str | Response | tuple[str, int]
 LIBRARY_SIZE = 100  # pieces a page: the learner's own first, then shared ones, newest first
@@ -64,7 +64,7 @@ def library() -> str:
 @pages.post("/library")
 def create_piece() -> PageResponse:
     user = current_learner()  # a form post: checks the session's CSRF token
-    title, text = request.form.get("title", ""), request.form.get("text", "")
+    title, text = request.form.get("title", ""), typed_text(request.form.get("text", "")) or ""
     visibility = request.form.get("visibility", "private")
     try:
         with container().uow() as uow:

@@ -1,10 +1,19 @@
 """Words for the templates: the practice text split for its three modes, and a
-result's words with their status label and non-colour cue."""
+result's words with their status label and non-colour cue; and a text typed
+into a form."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+
+def typed_text(value: str | None) -> str | None:
+    """A textarea's text as the learner typed it. Browsers send each line break as
+    CRLF; the text is stored with LF and its length limit counts it so (QA: 2,000
+    lines the API took as 198,989 characters were 200,998 from the form, refused)."""
+    return None if value is None else value.replace("\r\n", "\n")
+
 
 LABELS = {
     "correct": "correct",

@@ -23,6 +23,28 @@ def test_the_owner_renames_shares_and_corrects_an_unrecited_piece(app: Flask) ->
     assert "public, yours" in client.get("/library").text
 
 
+def test_a_text_at_the_limit_is_taken_from_the_form_as_from_the_api(app: Flask) -> None:
+    """Browsers send a textarea's line breaks as CRLF: the limit counts them as the
+    stored text has them, one character each (QA: the form refused what the API took)."""
+    from shared.services.pieces import MAX_TEXT_CHARS
+
+    client = signed_in(app, "ada")
+    line = "The Lord is my shepherd; I shall not want." + " " * 47  # 89 characters, 90 with LF
+    text = "\r\n".join([line] * (MAX_TEXT_CHARS // 90))  # under the limit with LF, over with CRLF
+    assert len(text.replace("\r\n", "\n")) <= MAX_TEXT_CHARS < len(text)
+    piece_id = add_piece(client, "Long", text)
+    edited = text.replace("shepherd", "Shepherd", 1)
+    saved = client.post(
+        f"/pieces/{piece_id}/edit", data={"title": "Long", "text": edited, "csrf_token": csrf(client)}
+    )
+    assert saved.status_code == 302
+    too_long = "x" * (MAX_TEXT_CHARS + 1)
+    refused = client.post(
+        f"/pieces/{piece_id}/edit", data={"title": "Long", "text": too_long, "csrf_token": csrf(client)}
+    )
+    assert refused.status_code == 422 and "limited to" in refused.text
+
+
 def test_a_refused_change_keeps_what_was_typed_and_says_why(app: Flask) -> None:
     client = signed_in(app, "ada")
     piece_id = add_piece(client)

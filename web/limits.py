@@ -102,6 +102,15 @@ def _failed_sign_in(response: Response) -> bool:
     return response.status_code == 401
 
 
+def _new_attempt(response: Response) -> bool:
+    """Only an upload that made an attempt is counted: not one refused (too many queued,
+    a format not read) nor an idempotent replay (QA: refusals used up the limit)."""
+    if response.status_code != 202:
+        return False
+    body = response.get_json(silent=True)
+    return not isinstance(body, dict) or body.get("created") is not False
+
+
 def install(app: Flask, settings: Settings) -> Limiter:
     if settings.trusted_proxies:
         hops = settings.trusted_proxies
@@ -128,7 +137,9 @@ def install(app: Flask, settings: Settings) -> Limiter:
         limiter.exempt(
             cast(Blueprint, app.blueprints[name]), flags=ExemptionScope.APPLICATION | ExemptionScope.DEFAULT
         )
-    _share(app, limiter, "uploads", PER_LEARNER_UPLOADS, settings.rate_limit_uploads, learner_or_ip)
+    _share(
+        app, limiter, "uploads", PER_LEARNER_UPLOADS, settings.rate_limit_uploads, learner_or_ip, _new_attempt
+    )
     _share(app, limiter, "writes", PER_LEARNER_WRITES, settings.rate_limit_writes, learner_or_ip)
     _share(app, limiter, "sign-in", PER_IP_SIGN_IN, settings.rate_limit_sign_in, client_ip)
     _share(app, limiter, "password", PER_LEARNER_PASSWORD, settings.rate_limit_sign_in, learner_or_ip)

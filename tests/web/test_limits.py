@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from shared.db import models
 from shared.db.migrate import upgrade
 from shared.settings import Settings
 from tests.support.auth import PASSWORD, bearer, new_handle, token_for
@@ -281,6 +282,42 @@ def test_a_learner_with_too_many_queued_attempts_is_told_to_wait(tmp_path: Path)
     url = f"/api/v1/pieces/{public}/attempts"
     response = client.post(url, data=data, content_type="multipart/form-data", headers=bearer(other))
     assert response.status_code == 202
+
+
+def test_only_uploads_that_make_an_attempt_count_against_the_upload_limit(
+    tmp_path: Path, limits_redis: str
+) -> None:
+    settings = Settings(
+        home=tmp_path,
+        rate_limit_storage_url=limits_redis,
+        rate_limit_uploads="3 per hour",
+        max_queued_attempts=2,
+    )
+    upgrade(settings)
+    app = create_app(settings, enqueue=lambda _id: None)
+    token, client = token_for(settings), app.test_client()
+    piece = client.post("/api/v1/pieces", json={"title": "T", "text": "The Lord."}, headers=bearer(token))
+    wav = synthesise("The Lord", tmp_path / "a.wav").read_bytes()
+    url = f"/api/v1/pieces/{piece.get_json()['id']}/attempts"
+
+    def upload(body: bytes = wav, key: str | None = None) -> Any:
+        headers = {**bearer(token), **({"Idempotency-Key": key} if key else {})}
+        data = {"recording": (io.BytesIO(body), "a.wav")}
+        return client.post(url, data=data, content_type="multipart/form-data", headers=headers)
+
+    first = upload(key="first")
+    assert (first.status_code, upload().status_code) == (202, 202)
+    assert [upload().get_json()["error"]["code"] for _ in range(3)] == ["too_many_queued_attempts"] * 3
+    assert upload(b"not audio at all").status_code == 415
+    replay = upload(key="first")
+    assert replay.status_code == 202 and replay.get_json()["created"] is False
+    with app.extensions["recital"].uow() as uow:  # the first is scored: room in the queue again
+        uow.session.get(models.Attempt, uuid.UUID(first.get_json()["id"])).status = "done"
+        uow.commit()
+    third = upload()
+    assert third.status_code == 202, third.get_json()  # the third counted
+    over = upload()
+    assert over.status_code == 429 and over.get_json()["error"]["code"] == "rate_limited"
 
 
 def test_a_learner_changing_their_password_is_no_longer_held_by_a_guessers_failures(

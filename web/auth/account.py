@@ -80,11 +80,19 @@ def sign_in() -> Response:
 @auth.post("/sign-out")
 def sign_out() -> Response:
     """End this browser session (a no-op without one).
+
+    Sign-out ends the session a cookie names. A bearer token is no session: its
+    request gets 204 and the token still works; revoke a token with ``DELETE
+    /api/v1/auth/tokens/{id}``.
     ---
     summary: Sign out
+    description: >-
+      Ends the browser session the `recital_session` cookie names and clears the
+      cookie. A request with a bearer token and no cookie changes nothing (204):
+      revoke the token with `DELETE /api/v1/auth/tokens/{id}` instead.
     tags: [auth]
     responses:
-      204: {description: Signed out; the cookie is cleared.}
+      204: {description: "Signed out (the cookie cleared); with a bearer token only, nothing changed."}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
     """

@@ -16,6 +16,13 @@ def note(spoken: str, pauses: dict[int, float] | None = None) -> str:
     return coaching_note(result["words"], result["hesitations"])
 
 
+def test_another_text_recited_is_told_so_rather_than_what_was_skipped() -> None:
+    text = note("Mary had a little lamb its fleece was white as snow and everywhere that Mary went")
+    assert text.startswith("Most of what we heard is not in this piece's text.")
+    # Only the first few words, the rest not said: that is the piece, stopped short.
+    assert note("Four score and seven years ago").startswith("You skipped")
+
+
 def test_a_skipped_phrase_is_quoted_with_the_move_into_it() -> None:
     text = note(
         "Four score and seven years ago our fathers brought forth on this continent a new nation "

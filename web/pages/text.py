@@ -4,6 +4,7 @@ into a form."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ def typed_text(value: str | None) -> str | None:
     lines the API took as 198,989 characters were 200,998 from the form, refused)."""
     return None if value is None else value.replace("\r\n", "\n")
 
+
+_DASHES = re.compile("([\u2013\u2014]+|-{2,})")  # en and em dashes, "--": not a hyphen
 
 LABELS = {
     "correct": "correct",
@@ -27,8 +30,10 @@ LABELS = {
 
 @dataclass(frozen=True)
 class PracticeWord:
-    first: str  # shown in "first letters" mode
-    rest: str
+    """One token of the text, in parts: each word in it (the scorer reads
+    "stop—it's" as two) shows its ``first`` letter in "first letters" mode."""
+
+    parts: tuple[tuple[str, str], ...]  # (first, rest)
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,16 @@ def practice_words(text: str) -> list[list[PracticeWord]]:
     """Lines of words; the first letter is kept apart so CSS can hide the rest."""
     lines = []
     for line in text.splitlines():
-        words = [PracticeWord(*_split_first(w)) for w in line.split()]
+        words = [PracticeWord(tuple(map(_split_first, _joined(w)))) for w in line.split()]
         lines.append(words)
     return lines
+
+
+def _joined(token: str) -> list[str]:
+    """The words a dash joins, each after its dash: "stop—it's" is "stop", "—it's"."""
+    pieces = _DASHES.split(token)
+    joined = [pieces[0]] + [dash + word for dash, word in zip(pieces[1::2], pieces[2::2], strict=True)]
+    return [word for word in joined if word]
 
 
 def _split_first(word: str) -> tuple[str, str]:

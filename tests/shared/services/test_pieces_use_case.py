@@ -102,6 +102,10 @@ def test_a_bad_search_is_the_callers_error(search: str, code: str) -> None:
 
 def test_the_word_count_is_of_words_to_say_not_punctuation() -> None:
     assert pieces.word_count("The Lord — is my shepherd , I shall not want .") == 9
+    # As the result marks them (QA): a dash joining two words, a word in another script.
+    assert pieces.word_count("Don't stop—it's twenty-one o'clock.") == 5
+    assert pieces.word_count("Hello Привет world") == 2
+    assert pieces.word_count("— , .") == 0
     assert pieces.word_count("Psalm 23: 1-6") == 3
 
 

@@ -152,6 +152,12 @@ def test_practice_shows_each_word_split_at_its_first_letter(app: Flask) -> None:
     assert '<span class="f">s</span><span class="r">hepherd;</span>' in page
     assert 'name="mode" value="letters"' in page and 'name="mode" value="hidden"' in page
     assert "/api/v1/pieces/" in page  # the recorder uploads through the JSON API
+    joined = client.get(f"/pieces/{add_piece(client, 'Dashed', 'Stop—it is time.')}/practice").text
+    # Two words the scorer marks apart, each with its first letter (QA: "it" lost its cue).
+    assert (
+        '<span class="f">S</span><span class="r">top</span><span class="f">—i</span><span class="r">t</span>'
+        in joined
+    )
 
 
 def test_the_result_marks_every_word_with_a_label_beyond_colour(app: Flask) -> None:

@@ -126,6 +126,9 @@ def test_another_learners_private_piece_is_never_found_by_search(tmp_path: Path)
         ({"title": "t" * 301, "text": "words"}, 422, "title_too_long"),
         ({"title": "t", "text": "..."}, 422, "text_required"),
         ({"title": 3, "text": "x"}, 422, "invalid_piece"),
+        ({"title": None, "text": "x"}, 422, "invalid_piece"),
+        ({"text": "words"}, 400, "missing_field"),
+        ({"title": "t"}, 400, "missing_field"),
         ("not json", 400, "invalid_json"),
     ],
 )

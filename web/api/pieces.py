@@ -173,9 +173,12 @@ def delete_piece(piece_id: str) -> Response:
 def _piece_fields(body: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, str | None]:
     """title, text and visibility as sent (None when absent); anything but a string is
     refused, null included (``{"title": null}`` changes nothing, so it must say so)."""
+    missing = [name for name in required if name not in body]
+    if missing:  # as every other route answers a field not sent (QA)
+        raise ServiceError(ErrorKind.INVALID, "missing_field", f"Send {' and '.join(missing)}.")
     fields = {name: body.get(name) for name in PIECE_FIELDS}
     wrong = any(name in body and not isinstance(body[name], str) for name in PIECE_FIELDS)
-    if wrong or any(fields[name] is None for name in required):
+    if wrong:
         raise ServiceError(
             ErrorKind.UNPROCESSABLE, "invalid_piece", "title, text and visibility must be strings."
         )

@@ -87,6 +87,9 @@ class Piece(Base):
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When its owner deleted their account and others' attempts kept it (0015); it
+    # goes with the last of them. None for every other piece.
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # Literal, not bound: a prepared statement's generic plan can use the partial

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 
 from shared.db.repositories.port import AttemptRecord, UnitOfWorkPort
+from shared.domain.clock import utcnow
 from shared.services.attempts import owned_attempt
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.pieces import IN_USE, owned_piece
@@ -26,6 +27,7 @@ def delete_attempt(
     attempt = owned_attempt(uow, learner, attempt_id)
     _remove_recordings(storage, [attempt.storage_key])
     uow.attempts.delete([attempt.id])
+    uow.pieces.drop_released_unrecited()  # its piece, if a departed owner's kept only for it
     uow.commit()
     return attempt
 
@@ -58,7 +60,8 @@ def remove_piece(uow: UnitOfWorkPort, storage: Storage, piece_id: uuid.UUID) -> 
 def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) -> int:
     """Every attempt (recordings, transcripts, scores), session and token of the
     user, their pieces, and the user. A piece another learner has recited stays,
-    without an owner: their results read it. Returns the attempts deleted."""
+    without an owner, until the last attempt on it goes: their results read it.
+    Returns the attempts deleted."""
     user = uow.users.get(user_id)
     if user is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")
@@ -67,7 +70,8 @@ def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) ->
             ErrorKind.CONFLICT, "last_admin", "This is the only admin; make another admin first."
         )
     erased = _erase_attempts(uow, storage, uow.attempts.recordings_of(user_id))
-    uow.pieces.release(user_id)
+    uow.pieces.release(user_id, utcnow())
+    uow.pieces.drop_released_unrecited()  # others' pieces kept only for this user's attempts
     uow.credentials.forget_user(user_id)
     uow.users.delete(user_id)
     uow.commit()

@@ -26,11 +26,11 @@ class FakePieces:
         row = {"id": uuid.uuid4(), "owner_id": owner_id, "visibility": visibility, "title": title,
                "text": text, "created_at": now}  # fmt: skip
         self._tables().pieces[row["id"]] = row
-        return PieceRecord(**row)
+        return _record(row)
 
     def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
         row = self._tables().pieces.get(piece_id)
-        return PieceRecord(**row) if row else None
+        return _record(row) if row else None
 
     def access(self, piece_id: uuid.UUID) -> PieceAccess | None:
         row = self._tables().pieces.get(piece_id)
@@ -38,7 +38,7 @@ class FakePieces:
 
     def visible(self, piece_id: uuid.UUID, viewer_id: uuid.UUID) -> PieceRecord | None:
         row = self._tables().pieces.get(piece_id)
-        return PieceRecord(**row) if row and _visible(row, viewer_id) else None
+        return _record(row) if row and _visible(row, viewer_id) else None
 
     def list_visible(
         self, viewer_id: uuid.UUID, limit: int, offset: int, search: str = ""
@@ -49,20 +49,28 @@ class FakePieces:
         rows.sort(key=lambda r: r["id"])  # stable sorts, last key first: own, then newest, then id
         rows.sort(key=lambda r: r["created_at"], reverse=True)
         rows.sort(key=lambda r: r["owner_id"] != viewer_id)
-        return [PieceRecord(**r) for r in rows[offset : offset + limit]], len(rows)
+        return [_record(r) for r in rows[offset : offset + limit]], len(rows)
 
     def owned_by(self, owner_id: uuid.UUID) -> list[PieceRecord]:
         rows = sorted((r for r in self._tables().pieces.values() if r["owner_id"] == owner_id),
                       key=lambda r: (r["created_at"], r["id"]))  # fmt: skip
-        return [PieceRecord(**r) for r in rows]
+        return [_record(r) for r in rows]
 
-    def release(self, owner_id: uuid.UUID) -> None:
+    def release(self, owner_id: uuid.UUID, now: datetime) -> None:
         pieces, attempts = self._tables().pieces, self._tables().attempts.values()
         for piece_id, row in list(pieces.items()):
             if row["owner_id"] == owner_id and not any(a["piece_id"] == piece_id for a in attempts):
                 del pieces[piece_id]
             elif row["owner_id"] == owner_id:
-                row["owner_id"] = None
+                row.update(owner_id=None, released_at=now)
+
+    def drop_released_unrecited(self) -> int:
+        pieces, attempts = self._tables().pieces, self._tables().attempts.values()
+        recited = {a["piece_id"] for a in attempts}
+        doomed = [i for i, row in pieces.items() if row.get("released_at") and i not in recited]
+        for piece_id in doomed:
+            del pieces[piece_id]
+        return len(doomed)
 
     def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:
         return self.get(piece_id)  # one thread: nothing to wait for
@@ -72,7 +80,7 @@ class FakePieces:
             raise ValueError("PostgreSQL text cannot hold NUL")
         row = self._tables().pieces[piece_id]
         row.update(title=title, text=text, visibility=visibility)
-        return PieceRecord(**row)
+        return _record(row)
 
     def delete(self, piece_id: uuid.UUID) -> None:
         if any(a["piece_id"] == piece_id for a in self._tables().attempts.values()):
@@ -82,3 +90,8 @@ class FakePieces:
 
 def _visible(row: Row, viewer_id: uuid.UUID) -> bool:
     return bool(row["owner_id"] == viewer_id or row["visibility"] == "public")
+
+
+def _record(row: dict[str, Any]) -> PieceRecord:
+    """A row as the port returns it: ``released_at`` is the repository's own."""
+    return PieceRecord(**{k: v for k, v in row.items() if k != "released_at"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -60,10 +61,14 @@ class SqlPieces:
         rows = self._session.scalars(select(P).where(P.owner_id == owner_id).order_by(P.created_at, P.id))
         return [_record(p) for p in rows]
 
-    def release(self, owner_id: uuid.UUID) -> None:
-        recited = select(models.Attempt.id).where(models.Attempt.piece_id == P.id).exists()
-        self._session.execute(delete(P).where(P.owner_id == owner_id, ~recited))
-        self._session.execute(update(P).where(P.owner_id == owner_id).values(owner_id=None))
+    def release(self, owner_id: uuid.UUID, now: datetime) -> None:
+        self._session.execute(delete(P).where(P.owner_id == owner_id, ~_recited()))
+        self._session.execute(update(P).where(P.owner_id == owner_id).values(owner_id=None, released_at=now))
+
+    def drop_released_unrecited(self) -> int:
+        statement = delete(P).where(P.released_at.is_not(None), ~_recited())
+        result: Any = self._session.execute(statement)  # a CursorResult: it has a rowcount
+        return int(result.rowcount or 0)
 
     def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:
         piece = self._session.scalar(select(P).where(P.id == piece_id).with_for_update())
@@ -78,6 +83,10 @@ class SqlPieces:
 
     def delete(self, piece_id: uuid.UUID) -> None:
         self._session.execute(delete(P).where(P.id == piece_id))
+
+
+def _recited() -> ColumnElement[bool]:
+    return select(models.Attempt.id).where(models.Attempt.piece_id == P.id).exists()
 
 
 def _visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:

@@ -62,9 +62,14 @@ class PieceRepository(Protocol):
         """Every piece this owner has, oldest first."""
         ...
 
-    def release(self, owner_id: uuid.UUID) -> None:
+    def release(self, owner_id: uuid.UUID, now: datetime) -> None:
         """The owner leaves (their attempts already gone): pieces nobody else has recited
-        go; the others stay, without an owner, for the learners whose results read them."""
+        go; the others stay, without an owner and marked released at ``now``, for the
+        learners whose results read them."""
+        ...
+
+    def drop_released_unrecited(self) -> int:
+        """Delete released pieces nobody has an attempt on any more; how many went."""
         ...
 
     def lock(self, piece_id: uuid.UUID) -> PieceRecord | None:

@@ -59,10 +59,12 @@ def test_a_leaving_owners_pieces_go_unless_someone_else_recited_them(world: Worl
         unshared = uow.pieces.add(owner, "made private, recited before", "c d", "private", utcnow())
         theirs = uow.pieces.add(other, "theirs", "e f", "private", utcnow())
         uow.commit()
-    world.add_attempt(learner_id=other, piece_id=recited.id)
+    kept_by = world.add_attempt(learner_id=other, piece_id=recited.id)
     world.add_attempt(learner_id=other, piece_id=unshared.id)  # the foreign key would refuse deleting it
+    legacy = world.add_attempt(learner_id=other)  # on an ownerless piece from before accounts
+    legacy_piece = world.attempt(legacy)["piece_id"]
     with world.uow() as uow:
-        uow.pieces.release(owner)
+        uow.pieces.release(owner, utcnow())
         uow.commit()
     with world.uow() as uow:
         assert uow.pieces.get(private.id) is None and uow.pieces.get(unrecited.id) is None
@@ -71,3 +73,12 @@ def test_a_leaving_owners_pieces_go_unless_someone_else_recited_them(world: Worl
         assert uow.pieces.get(theirs.id) == theirs
         left = uow.pieces.get(unshared.id)
         assert left is not None and left.owner_id is None
+    with world.uow() as uow:
+        assert uow.pieces.drop_released_unrecited() == 0  # both still recited
+        uow.attempts.delete([kept_by, legacy])
+        assert uow.pieces.drop_released_unrecited() == 1
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.pieces.get(recited.id) is None  # released, and its last attempt gone
+        assert uow.pieces.get(unshared.id) is not None  # still recited
+        assert uow.pieces.get(legacy_piece) is not None  # never released: stays

@@ -62,6 +62,30 @@ def test_deleting_an_account_removes_everything_but_the_pieces_others_recite(tmp
     assert raised.value.code == "user_not_found"
 
 
+@pytest.mark.usefixtures("cheap_argon2")
+def test_a_departed_owners_piece_goes_with_the_last_attempt_that_kept_it(tmp_path: Path) -> None:
+    """QA: it stayed in every learner's library for good, and only an admin could remove it."""
+    db, storage = FakeDatabase(), LocalStorage(tmp_path)
+    ada, bob, cy = (users.sign_up(db.uow(), name, "correct horse") for name in ("ada", "bob", "cy"))
+    with db.uow() as uow:
+        kept = uow.pieces.add(ada.id, "shared", "a b", "public", utcnow()).id
+        uow.commit()
+    bobs, cys = stored_attempt(db, storage, bob.id), stored_attempt(db, storage, cy.id)
+    db.set(bobs, piece_id=kept)
+    db.set(cys, piece_id=kept)
+    erasure.delete_account(db.uow(), storage, ada.id)
+    assert db.tables.pieces[kept]["owner_id"] is None and db.tables.pieces[kept]["released_at"]
+    erasure.delete_attempt(db.uow(), storage, bob, bobs)
+    assert kept in db.tables.pieces  # Cy's result still reads it
+    erasure.delete_account(db.uow(), storage, cy.id)  # the last attempt, with its learner
+    assert kept not in db.tables.pieces
+    legacy = db.add_attempt(learner_id=bob.id)  # a piece from before accounts: ownerless, not released
+    legacy_piece = db.attempt(legacy)["piece_id"]
+    storage.put(db.attempt(legacy)["storage_key"], io.BytesIO(b"RIFF"), "audio/wav")
+    erasure.delete_attempt(db.uow(), storage, bob, legacy)
+    assert legacy_piece in db.tables.pieces
+
+
 class BrokenStorage(LocalStorage):
     def delete(self, key: str) -> None:
         raise StorageError("bucket unreachable")

@@ -53,6 +53,8 @@ PER_LEARNER_WRITES = (
     "pages.delete_piece",
     "pages.change_password",
     "pages.delete_account",
+    "pages.create_token",
+    "pages.revoke_token",
 )
 # The sign-in and sign-up forms guess passwords as well as the API does.
 PER_IP_SIGN_IN = ("auth.sign_in", "auth.sign_up", "pages.sign_in_submit", "pages.sign_up_submit")

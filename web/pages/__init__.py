@@ -6,6 +6,7 @@ from web.pages import (  # noqa: F401  (they register their routes)
     routes,
     settings,
     times,
+    tokens,
 )
 from web.pages.blueprint import pages
 

@@ -3,6 +3,8 @@ Flask's test client on the embedded database, as a person would use the forms.""
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 
 from shared.services import users
@@ -22,6 +24,30 @@ def test_the_account_page_is_a_click_away_and_names_the_learner(app: Flask) -> N
         and 'id="delete_password"' in page
     )
     assert app.test_client().get("/account").headers["Location"].startswith("/sign-in?next=/account")
+
+
+def test_the_account_page_makes_shows_once_and_revokes_api_tokens(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    assert "You have no API tokens." in client.get("/account").text
+    made = client.post("/account/tokens", data={"name": "my script", "csrf_token": csrf(client)})
+    assert made.status_code == 201 and made.headers["Cache-Control"] == "no-store"
+    [secret] = re.findall(r'id="new-token" class="secret" readonly value="(rct_[^"]+)"', made.text)
+    api = app.test_client()
+    assert api.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    page = client.get("/account").text
+    assert "my script" in page and secret not in page and "never used" not in page  # used just now
+    blank = client.post("/account/tokens", data={"name": "  ", "csrf_token": csrf(client)})
+    assert blank.status_code == 422 and 'role="alert"' in blank.text
+    forged = client.post("/account/tokens", data={"name": "no csrf"})
+    assert forged.status_code == 403
+    [token_id] = re.findall(r'action="/account/tokens/([0-9a-f-]{36})/revoke"', page)
+    other = signed_in(app, "bob")
+    theirs = other.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf(other)})
+    assert theirs.status_code == 404  # not bob's to revoke
+    revoked = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf(client)})
+    assert revoked.status_code == 302 and revoked.headers["Location"] == "/account?done=token"
+    assert "stopped working at once" in client.get(revoked.headers["Location"]).text
+    assert api.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
 def test_a_password_change_keeps_this_session_and_ends_the_others(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -51,6 +51,7 @@ def _browser_navigation() -> bool:
 
 
 def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
+    g.error_code = code  # the rate limits count some refusals (web/limits.py)
     response = jsonify({"error": {"code": code, "message": message}})
     if status == 503:
         response.headers["Retry-After"] = "5"
@@ -59,6 +60,12 @@ def error_response(status: int, code: str, message: str) -> tuple[Response, int]
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="recital"'
     return response, status
+
+
+def refusal_status(exc: ServiceError) -> int:
+    """The status of a page's refused form, its code kept as ``error_response`` keeps it."""
+    g.error_code = exc.code
+    return STATUS_BY_KIND[exc.kind]
 
 
 def register(app: Flask) -> None:

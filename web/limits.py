@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, g, render_template, request
 from flask_limiter import ExemptionScope, Limiter, RateLimitExceeded
 from limits import parse_many
 from werkzeug.exceptions import HTTPException
@@ -29,6 +29,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared.services.errors import ServiceError
 from shared.settings import Settings
 from web import known_devices, sign_in_failures
+from web.deps import container
 from web.errors import error_response
 from web.identity import optional_user
 
@@ -89,18 +90,33 @@ def learner_or_ip() -> str:
 
 
 def handle_tried() -> str:
-    """The counter of the handle a sign-in names (web/sign_in_failures.py), or this
-    browser's own for it once it has signed in with it (web/known_devices.py). An
-    unknown handle is counted as a known one is: the limit tells nobody which exist."""
-    try:  # never raises (see learner_or_ip); the view answers a body it cannot read
+    """The counter of the handle a password is typed for (web/sign_in_failures.py): the
+    one a sign-in names, or this browser's own for it once it has signed in with the
+    current password (web/known_devices.py); where a session or a token types its
+    password again, the learner's signed-in count, apart from strangers' so that
+    their guesses lock nobody out of their own account page. An unknown handle is
+    counted as a known one is: the limit tells nobody which exist."""
+    if request.endpoint in PER_LEARNER_PASSWORD:
+        try:  # never raises (see learner_or_ip)
+            user = optional_user()
+        except ServiceError:
+            user = None
+        own = user.handle if user is not None else ""
+        return sign_in_failures.handle_key(own, container().settings) + sign_in_failures.SIGNED_IN
+    try:  # never raises; the view answers a body it cannot read
         body = request.get_json(silent=True) if request.is_json else request.form
     except HTTPException:
         body = None
-    handle = body.get("handle") if isinstance(body, dict) else None
-    return known_devices.counter_for(handle if isinstance(handle, str) else "")
+    tried = body.get("handle") if isinstance(body, dict) else None
+    return known_devices.counter_for(tried if isinstance(tried, str) else "")
 
 
-def _failed_sign_in(response: Response) -> bool:
+def _wrong_password(response: Response) -> bool:
+    """A sign-in refused (401), or a password typed again that was wrong: a session or
+    a stolen token gets as many guesses a day as a stranger, no more (QA: it had only
+    the per-minute limit, some 14,400 a day)."""
+    if request.endpoint in PER_LEARNER_PASSWORD:
+        return g.get("error_code") == "wrong_password"
     return response.status_code == 401
 
 
@@ -148,7 +164,8 @@ def install(app: Flask, settings: Settings) -> Limiter:
     failures = settings.rate_limit_sign_in_failures
     # Tested before the password is checked, counted after it failed: requests in
     # flight at that moment may each get one guess past the limit.
-    _share(app, limiter, sign_in_failures.SCOPE, PER_HANDLE_SIGN_IN, failures, handle_tried, _failed_sign_in)
+    typed = PER_HANDLE_SIGN_IN + PER_LEARNER_PASSWORD
+    _share(app, limiter, sign_in_failures.SCOPE, typed, failures, handle_tried, _wrong_password)
     return limiter
 
 

@@ -94,6 +94,17 @@ def authenticate(uow: UnitOfWorkPort, handle: str, password: str, hold: bool = F
     return view(user)
 
 
+def password_fingerprint(uow: UnitOfWorkPort, handle: str) -> str | None:
+    """What changes when the user behind ``handle`` or their password does (their id and
+    password hash), for a browser's memory of signing in to be keyed on; None for an
+    unknown handle or a user without a password. Never shown: the caller keys a hash."""
+    name = handle.strip()
+    user = uow.users.by_handle(name) if HANDLE.fullmatch(name) else None
+    if user is None or user.password_hash is None:
+        return None
+    return f"{user.id}:{user.password_hash}"
+
+
 def change_password(uow: UnitOfWorkPort, who: UserView, current: str, new: str) -> UserView:
     """The user's own change: the current password first. Every session ends and
     every API token is revoked (``set_password``)."""

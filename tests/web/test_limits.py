@@ -6,6 +6,8 @@ burst is spread over both from eight threads.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import uuid
 from collections import Counter
@@ -191,6 +193,55 @@ def test_a_device_cookie_counts_only_for_its_own_handle_and_only_if_signed(
     assert (
         forged.post("/api/v1/auth/sign-in", json={"handle": target, "password": PASSWORD}).status_code == 429
     )
+
+
+def test_a_device_cookie_of_an_old_password_counts_as_a_strangers(tmp_path: Path, limits_redis: str) -> None:
+    """QA: cookies collected before a password change each kept their own budget of
+    guesses at the new password, after the handle was locked."""
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in_failures=f"{LIMIT} per hour", signing_key=KEY)
+    handle = new_handle("changed")
+    settings = pair[0].extensions["recital"].settings
+    token_for(settings, handle)
+    collected = pair[0].test_client()
+    assert (
+        collected.post("/api/v1/auth/sign-in", json={"handle": handle, "password": PASSWORD}).status_code
+        == 200
+    )
+    with pair[0].app_context():
+        from shared.services import users
+
+        with pair[0].extensions["recital"].uow() as uow:
+            users.set_password(uow, handle, "a brand new password")
+    guesses = [sign_in_from(pair, i, handle, f"guess {i}").status_code for i in range(LIMIT + 1)]
+    assert guesses[-1] == 429
+    answer = collected.post("/api/v1/auth/sign-in", json={"handle": handle, "password": "one more guess"})
+    assert answer.status_code == 429  # the old password's cookie is a stranger's now
+    cookie = collected.get_cookie("recital_device").value
+    assert hashlib.sha256(handle.encode()).hexdigest()[:32] not in base64.urlsafe_b64decode(
+        cookie.split(".")[0] + "=="
+    ).decode(errors="replace")  # the handle's counter is keyed: no word list gives it back
+
+
+def test_a_password_typed_again_in_a_session_counts_against_the_handle(
+    tmp_path: Path, limits_redis: str
+) -> None:
+    """QA: a session or a stolen token guessed at ten a minute (14,400 a day)."""
+    pair = apps(tmp_path, limits_redis, rate_limit_sign_in_failures=f"{LIMIT} per hour")
+    handle = new_handle("retyped")
+    token = token_for(pair[0].extensions["recital"].settings, handle)
+    client = pair[0].test_client()
+
+    def change(current: str, new: str = "a brand new password") -> Any:
+        body = {"current_password": current, "new_password": new}
+        return client.post("/api/v1/auth/password", json=body, headers=bearer(token))
+
+    assert change(PASSWORD, "short").status_code == 422  # a weak new password is no guess
+    statuses = [change(f"guess {i}").status_code for i in range(LIMIT)]
+    assert statuses == [422] * LIMIT
+    refused = client.delete("/api/v1/auth/me", json={"password": "another guess"}, headers=bearer(token))
+    assert refused.status_code == 429  # the same count, whichever route types the password
+    assert change(PASSWORD).status_code == 429  # the right one waits too
+    assert sign_in_from(pair, 7, handle, PASSWORD).status_code == 200  # a stolen token locks nobody out
 
 
 def test_unknown_handles_are_counted_as_known_ones_are(tmp_path: Path, limits_redis: str) -> None:

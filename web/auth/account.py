@@ -223,9 +223,11 @@ def attach_session(response: BaseResponse, user: users.UserView, uow: UnitOfWork
     lifetime = timedelta(days=settings.session_days)
     if uow is not None:
         session = credentials.start_session(uow, user, lifetime)
+        fingerprint = users.password_fingerprint(uow, user.handle)  # a rehash in this sign-in included
     else:
         with container().uow() as own:
             session = credentials.start_session(own, user, lifetime)
+            fingerprint = users.password_fingerprint(own, user.handle)
     response.set_cookie(
         SESSION_COOKIE,
         session.secret,
@@ -235,7 +237,7 @@ def attach_session(response: BaseResponse, user: users.UserView, uow: UnitOfWork
         secure=settings.environment != "development",
         path="/",
     )
-    known_devices.remember(response, user.handle, secure=settings.environment != "development")
+    known_devices.remember(response, user.handle, fingerprint, secure=settings.environment != "development")
     return session.csrf_token
 
 

@@ -16,7 +16,7 @@ from shared.services.errors import ServiceError
 from web import sign_in_failures
 from web.auth import attach_session, end_browser_session
 from web.deps import container
-from web.errors import STATUS_BY_KIND
+from web.errors import refusal_status
 from web.identity import current_learner
 from web.pages.blueprint import pages
 from web.pages.tokens import account_page
@@ -43,7 +43,7 @@ def change_password() -> PageResponse:
         with container().uow() as uow:
             user = users.change_password(uow, user, current, new)
     except ServiceError as exc:
-        return account_page(password_error=exc.message), STATUS_BY_KIND[exc.kind]
+        return account_page(password_error=exc.message), refusal_status(exc)
     sign_in_failures.forget_after_change(container().settings, user.handle)
     response = redirect(url_for("pages.account", done="password"))
     attach_session(response, user)  # the change ended every session, this one too
@@ -59,5 +59,5 @@ def delete_account() -> PageResponse:
             users.confirm_password(uow, user, request.form.get("password", ""))
             erasure.delete_account(uow, deps.storage, user.id)
     except ServiceError as exc:  # a wrong password, or the last admin
-        return account_page(delete_error=exc.message), STATUS_BY_KIND[exc.kind]
+        return account_page(delete_error=exc.message), refusal_status(exc)
     return end_browser_session(redirect(url_for("pages.sign_in", deleted=1)))

@@ -16,7 +16,7 @@ def typed_text(value: str | None) -> str | None:
     return None if value is None else value.replace("\r\n", "\n")
 
 
-_DASHES = re.compile("([\u2013\u2014]+|-{2,})")  # en and em dashes, "--": not a hyphen
+_DASHES = re.compile("([\u2013-\u2015]+|-{2,})")  # en and em dashes, the bar, "--": as the scorer splits
 
 LABELS = {
     "correct": "correct",

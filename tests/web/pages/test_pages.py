@@ -160,6 +160,16 @@ def test_practice_shows_each_word_split_at_its_first_letter(app: Flask) -> None:
     )
 
 
+def test_first_letter_cues_match_the_words_the_scorer_counts() -> None:
+    from shared.services.pieces import word_count
+    from web.pages.text import practice_words
+
+    for text in ("stop—it's", "rock–and–roll", "stop--go", "hello\u2015world", "twenty-one", "a — b"):
+        parts = [part for line in practice_words(text) for w in line for part in w.parts]
+        cues = [first for first, _ in parts if first.strip("—–―-")]
+        assert len(cues) == word_count(text), text
+
+
 def test_the_result_marks_every_word_with_a_label_beyond_colour(app: Flask) -> None:
     client = signed_in(app, "ada")
     piece_id = add_piece(client)

@@ -78,10 +78,21 @@ WARNING_MESSAGES = {
 def check_quality(audio: DecodedAudio, analysis: Analysis, piece_words: int | None = None) -> tuple[str, ...]:
     """Raise ``AudioError`` for unusable recordings; return warning codes otherwise.
     ``piece_words``: how many words the piece has, when known (short pieces need less)."""
-    extra = analysis.extra
     shortest = min_speech_seconds(piece_words)
     if audio.duration < shortest:  # too short to judge a floor by: say what is wrong
         _too_short(shortest)
+    try:
+        return _checked(audio, analysis, shortest)
+    except AudioError as exc:
+        # Under a second there are too few quiet frames to judge a floor by: a half-second
+        # beep for "Amen." was called too noisy (QA). Say what is wrong instead.
+        if exc.code in ("too_noisy", "too_quiet") and audio.duration < MIN_SPEECH_SECONDS:
+            _too_short(shortest)
+        raise
+
+
+def _checked(audio: DecodedAudio, analysis: Analysis, shortest: float) -> tuple[str, ...]:
+    extra = analysis.extra
     if _unheard(_number(extra, "peak_dbfs"), _number(extra, "contrast_db")):
         _fail(_unheard_code(_number(extra, "noise_dbfs")))
     if analysis.speech_duration <= 0 or not analysis.speech_segments:

@@ -13,6 +13,7 @@ import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import av
 import numpy as np
@@ -206,11 +207,29 @@ def _av_blocks(path: str, fmt: str) -> Iterator[tuple[int, npt.NDArray[np.float3
         # FFmpeg only converts sample format here (planar/int -> float) and
         # keeps the channels; downmix and resampling are ours, as for soundfile.
         converter = av.AudioResampler(format="fltp", rate=rate)
-        for frame in container.decode(stream):
+        for frame in _frames(container, stream, cut_tail_allowed=fmt in _NO_DURATION_HEADER):
             for out in converter.resample(frame):
                 yield rate, _downmix(np.asarray(out.to_ndarray(), dtype=np.float32).T)
         for out in converter.resample(None):
             yield rate, _downmix(np.asarray(out.to_ndarray(), dtype=np.float32).T)
+
+
+def _frames(container: Any, stream: Any, *, cut_tail_allowed: bool) -> Iterator[Any]:
+    """The stream's frames. A raw stream (ADTS) cut off mid-frame, as an interrupted
+    recorder leaves it, keeps its whole frames, as an MP3 cut so does (QA: the partial
+    last frame failed the file); a bad frame followed by good ones is damage."""
+    cut: Exception | None = None
+    for packet in container.demux(stream):
+        try:
+            decoded = packet.decode()
+        except av.error.InvalidDataError as exc:
+            if not cut_tail_allowed:
+                raise
+            cut = exc
+            continue
+        if cut is not None and decoded:
+            raise cut
+        yield from decoded
 
 
 def _downmix(block: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

@@ -118,6 +118,16 @@ def test_garbage_is_corrupt_audio(fmt: str, tmp_path: Path) -> None:
     assert caught.value.code == "corrupt_audio"
 
 
+def test_an_adts_recording_cut_off_mid_frame_keeps_its_whole_frames(speech_wav: Path, tmp_path: Path) -> None:
+    whole = tmp_path / "whole.aac"
+    run("ffmpeg", "-y", "-i", str(speech_wav), "-c:a", "aac", "-f", "adts", str(whole))
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.aac"
+    cut.write_bytes(data[: len(data) // 3])  # an interrupted recorder: the last frame half-written
+    full, kept = decode_file(str(whole), "aac"), decode_file(str(cut), "aac")
+    assert 0.2 * full.duration < kept.duration < 0.45 * full.duration
+
+
 def test_a_recording_of_exactly_the_maximum_is_accepted(tmp_path: Path) -> None:
     """Opus adds a few milliseconds of priming: exactly the limit must not be too long."""
     wav = tmp_path / "five.wav"

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import soundfile as sf
 import soxr
 
+from shared.audio.sniff import behind_long_tag
 from shared.audio.types import TARGET_RATE, AudioError, DecodedAudio
 
 # What phones and browsers record, and what the learner message promises:
@@ -59,6 +60,7 @@ CODEC_SLACK_SECONDS = 1.0
 def probe(path: str | os.PathLike[str], fmt: str, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
     """Header-only preflight; raises ``AudioError`` with a specific code."""
     path = os.fspath(path)
+    fmt = behind_long_tag(path, fmt)
     size = os.path.getsize(path)
     try:
         if fmt in SOUNDFILE_FORMATS:
@@ -165,6 +167,7 @@ def decode_file(
 ) -> DecodedAudio:
     """Decode to 16 kHz mono float32; raises ``AudioError`` past ``max_seconds``."""
     path = os.fspath(path)
+    fmt = behind_long_tag(path, fmt)
     info = probe(path, fmt, max_seconds)
     expected = int((info.duration or 60.0) * TARGET_RATE) + TARGET_RATE
     buffer = _Buffer(min(expected, int(max_seconds * TARGET_RATE) + TARGET_RATE))

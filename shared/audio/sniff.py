@@ -121,6 +121,21 @@ def _mp3(head: bytes) -> str | None:
     return "mp3" if _frame_sync(head) else None
 
 
+def behind_long_tag(path: str, fmt: str) -> str:
+    """``fmt`` with a second look behind an ID3 tag longer than the sniffed head: such a
+    file is taken for MP3 (an ID3 tag says so), but ADTS AAC carries them too (QA: an
+    ADTS recording with a 5 KB comment was refused as damaged)."""
+    if fmt != "mp3":
+        return fmt
+    with open(path, "rb") as handle:
+        tag = _id3_length(handle.read(10))
+        if tag is None:
+            return fmt
+        handle.seek(tag)
+        after = handle.read(SNIFF_BYTES)
+    return "aac" if _mp3(after) is None and _adts(after) == "aac" else fmt
+
+
 def _adts(head: bytes) -> str | None:
     """Raw AAC in ADTS frames (Android's and some voice recorders' ``.aac``),
     possibly after an ID3 tag. Two frame headers in a row, as for MP3."""
@@ -146,14 +161,19 @@ def _adts_frame_length(data: bytes) -> int | None:
 
 def _skip_id3(head: bytes) -> bytes | None:
     """Bytes after a leading ID3v2 tag, or None if there is none."""
+    length = _id3_length(head)
+    return None if length is None else head[length:]
+
+
+def _id3_length(head: bytes) -> int | None:
+    """Bytes a leading ID3v2 tag takes (header, body and footer), or None if there is none."""
     if not head.startswith(b"ID3") or len(head) < 10:
         return None
     # Tag size is a 28-bit "syncsafe" integer (7 bits per byte).
     size = 0
     for byte in head[6:10]:
         size = (size << 7) | (byte & 0x7F)
-    footer = 10 if head[5] & 0x10 else 0
-    return head[10 + size + footer :]
+    return 10 + size + (10 if head[5] & 0x10 else 0)
 
 
 def _frame_sync(data: bytes) -> bool:

@@ -128,6 +128,31 @@ def test_an_adts_recording_cut_off_mid_frame_keeps_its_whole_frames(speech_wav: 
     assert 0.2 * full.duration < kept.duration < 0.45 * full.duration
 
 
+@pytest.mark.parametrize(("args", "decoded_as"), [(["-f", "adts"], "aac"), (["-f", "mp3"], "mp3")])
+def test_a_tag_longer_than_the_sniffed_head_hides_no_format(
+    args: list[str], decoded_as: str, speech_wav: Path, tmp_path: Path
+) -> None:
+    """QA: ADTS behind a 5 KB ID3 comment was taken for MP3 and refused as damaged."""
+    out = tmp_path / "tagged"
+    comment = "x" * 5000
+    run(
+        "ffmpeg",
+        "-y",
+        "-i",
+        str(speech_wav),
+        "-write_id3v2",
+        "1",
+        "-metadata",
+        f"comment={comment}",
+        *args,
+        str(out),
+    )
+    head = out.read_bytes()[:4096]
+    assert sniff_format(head) == "mp3"  # all the head holds is the tag
+    audio = decode_file(str(out), "mp3")
+    assert audio.source_format == decoded_as and audio.duration > 1.0
+
+
 def test_a_recording_of_exactly_the_maximum_is_accepted(tmp_path: Path) -> None:
     """Opus adds a few milliseconds of priming: exactly the limit must not be too long."""
     wav = tmp_path / "five.wav"

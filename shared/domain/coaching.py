@@ -11,13 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from shared.domain.review import recited_another_text
+
 Word = Mapping[str, Any]
 MAX_POINTS = 2
 QUOTE_WORDS = 6  # a longer skipped run is quoted by its first words
-# Under a quarter of the piece's words right, and twice as many said wrong as
-# right: another text was recited (QA: "Mary had a little lamb" to Psalm 23
-# was told "You skipped “The”").
-MATCHED_SHARE = 0.25
 NOT_THE_PIECE = (
     "Most of what we heard is not in this piece's text. Check that you chose the "
     "right piece, then record it again from its first words."
@@ -42,7 +40,7 @@ class Point:
 
 def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]]) -> str:
     reference = _reference_words(words)
-    if _another_text(words, len(reference)):
+    if recited_another_text(words):
         return NOT_THE_PIECE
     points = _skips(words, reference) + _swaps(words, reference) + _pauses(hesitations, reference)
     points += _additions(words)
@@ -50,12 +48,6 @@ def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]
         return "Word-perfect, with no long pause. Next time, try it with the text hidden."
     merged = sorted(_merged(points), key=lambda p: -p.weight)
     return " ".join(p.sentence for p in merged[:MAX_POINTS])
-
-
-def _another_text(words: Sequence[Word], size: int) -> bool:
-    right = sum(w["status"] in ("correct", "self_corrected") for w in words)
-    wrong = sum(w["status"] in ("substituted", "inserted") for w in words)
-    return size >= 4 and right < MATCHED_SHARE * size and wrong >= max(3, 2 * right)
 
 
 def _merged(points: Sequence[Point]) -> list[Point]:

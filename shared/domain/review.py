@@ -15,6 +15,9 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 MISSES = frozenset({"omitted", "substituted", "inserted"})
 REPAIRS = frozenset({"self_corrected", "repeated"})
 AGAIN_MISS_SHARE = 0.25  # more than a quarter of a section's words lost: not recalled
+# Under a quarter of the piece's words right, and twice as many said wrong as right:
+# another text was recited (QA: "Mary had a little lamb" to Psalm 23).
+MATCHED_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,16 @@ class SectionReview:
     misses: int
     hesitations: int
     prompted: int = 0  # words reached only after a pause long enough to need a prompt
+
+
+def recited_another_text(words: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a result's words say another text was recited, not this piece: its coaching
+    note says so, and its sections are no review of the piece (QA: one recording of the
+    wrong text pulled word-perfect sections into the weakest and made them due)."""
+    size = len({w["index"] for w in words if w.get("index") is not None})
+    right = sum(w["status"] in ("correct", "self_corrected") for w in words)
+    wrong = sum(w["status"] in ("substituted", "inserted") for w in words)
+    return size >= 4 and right < MATCHED_SHARE * size and wrong >= max(3, 2 * right)
 
 
 def review_sections(result: Mapping[str, Any]) -> list[SectionReview]:

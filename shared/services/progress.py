@@ -13,7 +13,7 @@ from typing import Any
 
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.clock import as_utc
-from shared.domain.review import SectionReview, review_sections
+from shared.domain.review import SectionReview, recited_another_text, review_sections
 from shared.domain.schedule import Due, Review, schedule
 from shared.services.users import UserView
 
@@ -54,7 +54,9 @@ def piece_progress(uow: UnitOfWorkPort, learner: UserView, piece_id: uuid.UUID) 
     points = [
         AttemptPoint(s.attempt_id, as_utc(s.attempt_created_at), s.accuracy, s.overall, s.wpm) for s in scored
     ]
-    reviewed = [(as_utc(s.attempt_created_at), review_sections(s.result)) for s in scored]
+    # An attempt of another text is on the chart (it happened) but reviews no section.
+    recited = [s for s in scored if not recited_another_text(s.result["words"])]
+    reviewed = [(as_utc(s.attempt_created_at), review_sections(s.result)) for s in recited]
     return Progress(points, _weakest(reviewed), _next_up(reviewed))
 
 

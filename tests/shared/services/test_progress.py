@@ -94,6 +94,21 @@ def test_a_word_that_needed_a_prompt_makes_its_section_weak_though_word_perfect(
     assert (weak.index, weak.mean_accuracy, weak.prompted, weak.pauses) == (1, 100.0, 1, 1)
 
 
+def test_a_recording_of_another_text_is_charted_but_reviews_no_section(pg: Container) -> None:
+    handle = f"p-{uuid.uuid4().hex[:8]}"
+    piece_id = setup(pg, handle)
+    attempt(pg, handle, piece_id, WHOLE, days_ago=3)
+    attempt(pg, handle, piece_id, WHOLE, days_ago=1)
+    with pg.uow() as uow:
+        clean = piece_progress(uow, user(uow, handle), piece_id)
+    mary = "Mary had a little lamb its fleece was white as snow and everywhere that Mary went"
+    attempt(pg, handle, piece_id, mary, days_ago=1 - 1 / 1440)  # a minute later, the same sitting
+    with pg.uow() as uow:
+        progress = piece_progress(uow, user(uow, handle), piece_id)
+    assert len(progress.points) == 3 and progress.points[-1].accuracy < 25
+    assert progress.weakest == [] and progress.next_up == clean.next_up  # QA: both sections were due at once
+
+
 def test_a_rescore_replaces_the_old_ratings(pg: Container) -> None:
     handle = f"p-{uuid.uuid4().hex[:8]}"
     piece_id = setup(pg, handle)

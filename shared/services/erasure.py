@@ -70,6 +70,8 @@ def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) ->
             ErrorKind.CONFLICT, "last_admin", "This is the only admin; make another admin first."
         )
     erased = _erase_attempts(uow, storage, uow.attempts.recordings_of(user_id))
+    # Others' failed attempts keep no piece, as when the owner deletes it (QA).
+    _erase_attempts(uow, storage, uow.attempts.failed_on_pieces_of(user_id))
     uow.pieces.release(user_id, utcnow())
     uow.pieces.drop_released_unrecited()  # others' pieces kept only for this user's attempts
     uow.credentials.forget_user(user_id)

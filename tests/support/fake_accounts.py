@@ -162,6 +162,12 @@ class AttemptErasure:
         attempts = self._tables().attempts.values()
         return [(r["id"], r["storage_key"]) for r in attempts if r["piece_id"] == piece_id]
 
+    def failed_on_pieces_of(self, owner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        tables = self._tables()
+        owned = {i for i, p in tables.pieces.items() if p["owner_id"] == owner_id}
+        found = [r for r in tables.attempts.values() if r["piece_id"] in owned and r["status"] == "failed"]
+        return [(r["id"], r["storage_key"]) for r in found if r["learner_id"] != owner_id]
+
     def count_on_piece(
         self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
     ) -> int:

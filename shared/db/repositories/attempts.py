@@ -232,6 +232,11 @@ class SqlAttempts:
     def recordings_on_piece(self, piece_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
         return list(self._session.execute(select(A.id, A.storage_key).where(A.piece_id == piece_id)).tuples())
 
+    def failed_on_pieces_of(self, owner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        owned = select(models.Piece.id).where(models.Piece.owner_id == owner_id)
+        where = [A.piece_id.in_(owned), A.status == "failed", A.learner_id != owner_id]
+        return list(self._session.execute(select(A.id, A.storage_key).where(*where)).tuples())
+
     def count_on_piece(
         self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
     ) -> int:

@@ -182,6 +182,10 @@ class AttemptRepository(Protocol):
         """(id, storage key) of every attempt on the piece, whoever made it."""
         ...
 
+    def failed_on_pieces_of(self, owner_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+        """(id, storage key) of other learners' failed attempts on the owner's pieces."""
+        ...
+
     def count_on_piece(
         self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
     ) -> int:

@@ -82,3 +82,16 @@ def test_a_leaving_owners_pieces_go_unless_someone_else_recited_them(world: Worl
         assert uow.pieces.get(recited.id) is None  # released, and its last attempt gone
         assert uow.pieces.get(unshared.id) is not None  # still recited
         assert uow.pieces.get(legacy_piece) is not None  # never released: stays
+
+
+def test_others_failed_attempts_on_an_owners_pieces_are_found(world: World) -> None:
+    owner, other = world.add_user(), world.add_user()
+    with world.uow() as uow:
+        piece = uow.pieces.add(owner, "mine", "a b", "public", utcnow())
+        uow.commit()
+    failed = world.add_attempt(learner_id=other, piece_id=piece.id, status="failed")
+    world.add_attempt(learner_id=other, piece_id=piece.id)  # queued: not failed
+    world.add_attempt(learner_id=owner, piece_id=piece.id, status="failed")  # the owner's own
+    world.add_attempt(learner_id=other, status="failed")  # on another piece
+    with world.uow() as uow:
+        assert uow.attempts.failed_on_pieces_of(owner) == [(failed, world.attempt(failed)["storage_key"])]

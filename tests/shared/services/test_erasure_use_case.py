@@ -86,6 +86,26 @@ def test_a_departed_owners_piece_goes_with_the_last_attempt_that_kept_it(tmp_pat
     assert legacy_piece in db.tables.pieces
 
 
+@pytest.mark.usefixtures("cheap_argon2")
+def test_a_departing_owners_piece_with_only_others_failed_attempts_goes_with_them(tmp_path: Path) -> None:
+    db, storage = FakeDatabase(), LocalStorage(tmp_path)
+    cleo, ben = (
+        users.sign_up(db.uow(), "cleo", "correct horse"),
+        users.sign_up(db.uow(), "ben", "correct horse"),
+    )
+    with db.uow() as uow:
+        wept = uow.pieces.add(cleo.id, "Jesus wept", "Jesus wept.", "public", utcnow()).id
+        kept = uow.pieces.add(cleo.id, "Psalm", "The Lord is my shepherd.", "public", utcnow()).id
+        uow.commit()
+    silent, scored = stored_attempt(db, storage, ben.id), stored_attempt(db, storage, ben.id)
+    db.set(silent, piece_id=wept, status="failed", error_code="too_quiet")
+    db.set(scored, piece_id=kept, status="done")
+    key = db.attempt(silent)["storage_key"]
+    erasure.delete_account(db.uow(), storage, cleo.id)
+    assert wept not in db.tables.pieces and silent not in db.tables.attempts and not storage.exists(key)
+    assert kept in db.tables.pieces and scored in db.tables.attempts  # Ben's result reads it
+
+
 class BrokenStorage(LocalStorage):
     def delete(self, key: str) -> None:
         raise StorageError("bucket unreachable")

@@ -147,10 +147,15 @@ def _searchable(search: str) -> str:
 
 
 def get_piece(uow: UnitOfWorkPort, viewer: UserView, piece_id: uuid.UUID) -> PieceView:
-    piece = uow.pieces.visible(piece_id, viewer.id)
+    piece = visible_piece(uow, viewer, piece_id)
     if piece is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
-    return _view(piece, viewer)
+    return piece
+
+
+def visible_piece(uow: UnitOfWorkPort, viewer: UserView, piece_id: uuid.UUID) -> PieceView | None:
+    piece = uow.pieces.visible(piece_id, viewer.id)
+    return None if piece is None else _view(piece, viewer)
 
 
 def require_piece(uow: UnitOfWorkPort, piece_id: uuid.UUID) -> uuid.UUID:

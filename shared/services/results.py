@@ -15,16 +15,18 @@ from shared.services.users import UserView
 @dataclass(frozen=True)
 class ResultPage:
     attempt: dict[str, Any]
-    piece: pieces.PieceView
+    piece: pieces.PieceView | None  # None: its owner has stopped sharing it since
     note: str | None
     speech: list[list[float]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
 def result_page(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -> ResultPage:
-    """One attempt of this learner with its piece; anyone else's is not found."""
+    """One attempt of this learner with its piece; anyone else's is not found. A failed
+    attempt on a piece its owner has since made private is still the learner's to
+    read and delete, without the piece (QA: its page was a 404)."""
     view = attempts.get_attempt(uow, learner, attempt_id)
-    piece = pieces.get_piece(uow, learner, uuid.UUID(view["piece_id"]))
+    piece = pieces.visible_piece(uow, learner, uuid.UUID(view["piece_id"]))
     note = view.get("coaching_note")
     analysis = uow.results.analysis(attempt_id)
     speech = [list(s) for s in analysis.get("speech_segments", [])] if analysis else []

@@ -103,6 +103,9 @@ def delete_attempt(attempt_id: str) -> Response:
     deps = container()
     with deps.uow() as uow:
         deleted = erasure.delete_attempt(uow, deps.storage, user, parse_uuid(attempt_id, "attempt"))
+        still_shared = pieces.visible_piece(uow, user, deleted.piece_id) is not None
+    if not still_shared:  # its owner stopped sharing it, or it went with this last attempt
+        return redirect(url_for("pages.library"))
     return redirect(url_for("pages.history", piece_id=deleted.piece_id, deleted=1))
 
 

@@ -120,3 +120,21 @@ def test_an_attempt_is_deleted_from_its_page_by_its_owner_only(app: Flask) -> No
     assert "its scores are deleted" in client.get(deleted.headers["Location"]).text
     assert client.get(f"/attempts/{failed}").status_code == 404
     assert client.get(f"/attempts/{kept}").status_code == 200
+
+
+def test_a_failed_attempt_on_a_piece_made_private_since_is_still_its_learners(app: Flask) -> None:
+    owner, learner = signed_in(app, "ada"), signed_in(app, "ben")
+    piece_id = add_piece(owner, "Shared for a while", visibility="public")
+    failed = stored_attempt(
+        app, "ben", piece_id, status="failed", error_code="too_quiet", error_message="Too quiet."
+    )
+    fields = {"title": "Shared for a while", "visibility": "private", "csrf_token": csrf(owner)}
+    assert (
+        owner.post(f"/pieces/{piece_id}/edit", data=fields).status_code == 302
+    )  # a failed attempt pins nothing
+    page = learner.get(f"/attempts/{failed}")
+    assert page.status_code == 200 and "stopped sharing this piece" in page.text and "Too quiet." in page.text
+    assert "Shared for a while" not in page.text  # private now: not even its title
+    gone = learner.post(f"/attempts/{failed}/delete", data={"csrf_token": csrf(learner)})
+    assert gone.status_code == 302 and gone.headers["Location"] == "/library"
+    assert learner.get(f"/attempts/{failed}").status_code == 404

@@ -60,7 +60,10 @@ CODEC_SLACK_SECONDS = 1.0
 def probe(path: str | os.PathLike[str], fmt: str, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
     """Header-only preflight; raises ``AudioError`` with a specific code."""
     path = os.fspath(path)
-    fmt = behind_long_tag(path, fmt)
+    return _probe(path, behind_long_tag(path, fmt), max_seconds)
+
+
+def _probe(path: str, fmt: str, max_seconds: float) -> AudioInfo:
     size = os.path.getsize(path)
     try:
         if fmt in SOUNDFILE_FORMATS:
@@ -152,14 +155,16 @@ def _probe_av(path: str, fmt: str) -> AudioInfo:
         ctx = stream.codec_context
         if not ctx.sample_rate or not ctx.channels:  # a demuxer that found no real stream
             raise _corrupt()
-        duration: float | None = None
-        if fmt in _NO_DURATION_HEADER:
-            pass
-        elif stream.duration is not None and stream.time_base is not None:
-            duration = float(stream.duration * stream.time_base)
-        elif container.duration is not None:
-            duration = container.duration / av.time_base
+        duration = None if fmt in _NO_DURATION_HEADER else _stated_duration(container, stream)
         return AudioInfo(duration, int(ctx.sample_rate or 0), int(ctx.channels or 0))
+
+
+def _stated_duration(container: Any, stream: Any) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return float(container.duration / av.time_base)
+    return None
 
 
 def decode_file(
@@ -168,7 +173,7 @@ def decode_file(
     """Decode to 16 kHz mono float32; raises ``AudioError`` past ``max_seconds``."""
     path = os.fspath(path)
     fmt = behind_long_tag(path, fmt)
-    info = probe(path, fmt, max_seconds)
+    info = _probe(path, fmt, max_seconds)
     expected = int((info.duration or 60.0) * TARGET_RATE) + TARGET_RATE
     buffer = _Buffer(min(expected, int(max_seconds * TARGET_RATE) + TARGET_RATE))
     blocks = _soundfile_blocks(path) if fmt in SOUNDFILE_FORMATS else _av_blocks(path, fmt)

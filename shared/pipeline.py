@@ -93,11 +93,11 @@ def _analyse(
 
 
 def _piece_words(reference_text: str | None) -> int | None:
-    from shared.domain.text import has_words_to_recite, parse_reference
+    from shared.domain.text import word_count
 
-    if reference_text is None or not has_words_to_recite(reference_text):
-        return None  # no words: the scorer says so, with its own failure
-    return len(parse_reference(reference_text))
+    if reference_text is None:
+        return None
+    return word_count(reference_text) or None  # no words: the scorer says so, with its own failure
 
 
 def score(

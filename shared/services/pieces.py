@@ -11,7 +11,7 @@ from typing import Literal
 
 from shared.db.repositories.port import PieceRecord, UnitOfWorkPort
 from shared.domain.clock import utcnow
-from shared.domain.text import NoWordsToRecite, has_words_to_recite, parse_reference
+from shared.domain.text import has_words_to_recite, word_count
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.stored_text import one_line, shows_something, storable
 from shared.services.users import UserView
@@ -172,16 +172,6 @@ def list_pieces(
     whose title or text contains it (any case), counted and paged in the database."""
     records, total = uow.pieces.list_visible(viewer.id, limit, offset, _searchable(search.strip()))
     return [_view(p, viewer) for p in records], total
-
-
-def word_count(text: str) -> int:
-    """Words to recite, as the scorer reads the text and marks its words: a dash or a
-    lone comma is not one, "stop—it's" is two, a word in another script none (QA:
-    the count said 4 where the result marked 5)."""
-    try:
-        return len(parse_reference(text))
-    except NoWordsToRecite:
-        return 0
 
 
 def _view(piece: PieceRecord, viewer: UserView) -> PieceView:

@@ -221,6 +221,7 @@ def attach_session(response: BaseResponse, user: users.UserView, uow: UnitOfWork
     that transaction (a sign-in's, which holds the user's row)."""
     settings = container().settings
     lifetime = timedelta(days=settings.session_days)
+    secure = settings.environment != "development"  # both cookies: HTTPS only outside `recital serve`
     if uow is not None:
         session = credentials.start_session(uow, user, lifetime)
         fingerprint = users.password_fingerprint(uow, user.handle)  # a rehash in this sign-in included
@@ -234,10 +235,10 @@ def attach_session(response: BaseResponse, user: users.UserView, uow: UnitOfWork
         max_age=int(settings.session_days * 86400),
         httponly=True,
         samesite="Lax",
-        secure=settings.environment != "development",
+        secure=secure,
         path="/",
     )
-    known_devices.remember(response, user.handle, fingerprint, secure=settings.environment != "development")
+    known_devices.remember(response, user.handle, fingerprint, secure=secure)
     return session.csrf_token
 
 

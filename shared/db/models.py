@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -180,6 +181,8 @@ class Score(Base):
     wcpm: Mapped[float] = mapped_column(Float)
     result: Mapped[dict[str, Any]] = mapped_column(JsonBytes())  # bytea on Postgres (0009)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The re-scoring run that wrote the row (0016), for its report; None: the pipeline's.
+    rescore_run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("rescore_runs.id"))
 
 
 class CoachingNote(Base):
@@ -231,6 +234,9 @@ class RescoreRun(Base):
     # What it was started with, which a resume keeps to (0014); None: the default, no limit.
     batch_size: Mapped[int | None] = mapped_column(Integer)
     attempt_limit: Mapped[int | None] = mapped_column(Integer)
+    # Its score rows carry its id (0016); runs from before wrote none, and are reported
+    # by the rows written while they ran.
+    marks_scores: Mapped[bool] = mapped_column(default=True, server_default=false())
 
 
 class RescoreRunBatch(Base):

@@ -4,8 +4,8 @@ A dry run samples the matching attempts (reservoir sampling over keyset
 pages: seeded, so the same filter and seed give the same sample, and only
 the sample is held in memory), scores each from its stored transcript and
 analysis without writing, and compares with the attempt's newest stored
-score. A run's report compares, page by page, each attempt's row at the
-run's version (written while the run ran) with its newest older row.
+score. A run's report compares, page by page, each row the run wrote with
+the attempt's newest older row.
 """
 
 from __future__ import annotations
@@ -61,18 +61,17 @@ def dry_run(
 
 
 def run_report(uow: RunsUnitOfWork, run: RunRecord) -> dict[str, Any]:
-    """The change over every attempt the run scored, from the old and new rows: the rows at
-    the run's version written while it ran (a later run's rows are not this run's). A
-    stopped run's report is read once and kept (seconds for tens of thousands of attempts)."""
+    """The change over every attempt the run scored, from the old and new rows: the rows
+    the run wrote (not a later or a concurrent run's). A stopped run's report is read
+    once and kept (seconds for tens of thousands of attempts)."""
     stopped = run.state in FINAL_STATES
     kept = uow.runs.cached_report(run.id) if stopped else None
     if kept is not None:
         uow.rollback()
         return kept
     change, after = ScoreChange(), None
-    window = (run.started_at, run.finished_at)
     while True:
-        page, after = uow.runs.scored_page(run.filter, run.scoring_version, window, after, PAGE)
+        page, after = uow.runs.scored_page(run, after, PAGE)
         change.add_all((str(pair.attempt_id), pair.old, pair.new) for pair in page)
         if after is None:
             break

@@ -128,7 +128,9 @@ def run_batch(
         if not uow.runs.count_batch(done, utcnow()):
             log.info("rescore run=%s batch=%d counted before (redelivered)", run_id, batch_no)
 
-    return rescore_attempts(uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way)
+    return rescore_attempts(
+        uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way, run_id=run_id
+    )
 
 
 def count_stopped_batch(

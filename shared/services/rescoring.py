@@ -68,6 +68,7 @@ def rescore_attempts(
     interrupts: Interrupts = (),
     before_commit: Callable[[RescoreReport], None] | None = None,
     give_way: GiveWay | None = None,
+    run_id: uuid.UUID | None = None,
 ) -> RescoreReport:
     """Score these attempts at the current version; one commit for the batch.
 
@@ -78,10 +79,11 @@ def rescore_attempts(
     batch, and nothing of it is written. ``before_commit`` sees the finished
     report inside the batch's transaction (a run counts the batch there).
     ``give_way`` is called every ``GIVE_WAY_EVERY`` attempts (shared/live_work.py).
+    ``run_id``: the run the batch is of, marked on the rows for its report.
     """
     with collector_paused():  # a batch's results pile up: collections walked them again and again
         ids = list(dict.fromkeys(attempt_ids))
-        return _rescore(uow, ids, options, interrupts, before_commit, give_way)
+        return _rescore(uow, ids, options, interrupts, before_commit, give_way, run_id)
 
 
 def _rescore(
@@ -91,6 +93,7 @@ def _rescore(
     interrupts: Interrupts,
     before_commit: Callable[[RescoreReport], None] | None,
     give_way: GiveWay | None,
+    run_id: uuid.UUID | None,
 ) -> RescoreReport:
     report = RescoreReport()
     timed = PhaseTimer(report.timings).phase
@@ -102,7 +105,7 @@ def _rescore(
         report.timings["gave_way"] = 0.0  # and what it waits for live work
     scored = _scored(stored, texts, options, report, interrupts, give_way)
     with timed("write"):  # scoring runs inside: the repository stores the scores as they come
-        report.scored = len(uow.results.add_scores(scored, utcnow()))
+        report.scored = len(uow.results.add_scores(scored, utcnow(), run_id))
         report.skipped = len(ids) - report.scored - len(report.failed)
         if before_commit is not None:
             before_commit(report)

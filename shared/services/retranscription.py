@@ -87,7 +87,7 @@ def retranscribe_batch(
             if capped:
                 _pause(uow, run_id)
 
-        return rescore_attempts(uow, ready, options, interrupts, before_commit=count)
+        return rescore_attempts(uow, ready, options, interrupts, before_commit=count, run_id=run_id)
 
 
 def _pause(uow: RunsUnitOfWork, run_id: uuid.UUID) -> None:

@@ -159,13 +159,18 @@ class FakeResults(ResultReads):
                                                      "data": data, "created_at": now}  # fmt: skip
         return transcript_id
 
-    def add_scores(self, results: Iterable[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+    def add_scores(
+        self,
+        results: Iterable[tuple[uuid.UUID, ScoredAttempt]],
+        now: datetime,
+        run_id: uuid.UUID | None = None,
+    ) -> set[uuid.UUID]:
         scores, added = self._tables().scores, set()
         for attempt_id, result in results:
             if attempt_id not in self._tables().attempts:
                 continue  # deleted since the batch loaded it
             if (attempt_id, result.scoring_version) not in scores:
-                scores[(attempt_id, result.scoring_version)] = _score_row(attempt_id, result, now)
+                scores[(attempt_id, result.scoring_version)] = _score_row(attempt_id, result, now, run_id)
                 added.add(attempt_id)
         return added
 
@@ -178,10 +183,11 @@ class FakeResults(ResultReads):
                               tables.analyses[r["id"]]) for r in rows]  # fmt: skip
 
 
-def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime) -> Row:
+def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime, run_id: uuid.UUID | None) -> Row:
     s = result.scores
     return {"attempt_id": attempt_id, "scoring_version": result.scoring_version, "accuracy": s.accuracy,
-            "overall": s.overall, "wpm": s.wpm, "result": result.to_dict(), "created_at": now}  # fmt: skip
+            "overall": s.overall, "wpm": s.wpm, "result": result.to_dict(), "created_at": now,
+            "rescore_run_id": run_id}  # fmt: skip
 
 
 def _expired(row: Row, now: datetime) -> bool:

@@ -216,9 +216,15 @@ class ResultRepository(Protocol):
         """Insert unless the key is stored (a concurrent delivery); the stored row's id."""
         ...
 
-    def add_scores(self, results: Iterable[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+    def add_scores(
+        self,
+        results: Iterable[tuple[uuid.UUID, ScoredAttempt]],
+        now: datetime,
+        run_id: uuid.UUID | None = None,
+    ) -> set[uuid.UUID]:
         """One row per (attempt, scoring version), existing ones kept; the attempts given a new row.
         An attempt deleted since it was loaded gets none (not a foreign-key error for the batch).
+        ``run_id``: the re-scoring run writing them, marked on each row for its report.
 
         ``results`` may be produced lazily (batch re-scoring scores as the rows
         are stored); it is read to its end before this returns."""

@@ -47,11 +47,16 @@ class SqlResults:
         self._session.execute(self._insert(T).values(**values).on_conflict_do_nothing())
         return self._session.scalars(select(T.id).where(*_matches(key))).one()
 
-    def add_scores(self, results: Iterable[tuple[uuid.UUID, ScoredAttempt]], now: datetime) -> set[uuid.UUID]:
+    def add_scores(
+        self,
+        results: Iterable[tuple[uuid.UUID, ScoredAttempt]],
+        now: datetime,
+        run_id: uuid.UUID | None = None,
+    ) -> set[uuid.UUID]:
         """Postgres: chunks inserted as ``results`` are produced (``score_batches``); elsewhere one insert."""
         if self._dialect() == "postgresql":
-            return score_batches.insert_scores(self._driver(), results, now)
-        rows = [_score_row(attempt_id, result, now) for attempt_id, result in results]
+            return score_batches.insert_scores(self._driver(), results, now, run_id)
+        rows = [_score_row(attempt_id, result, now, run_id) for attempt_id, result in results]
         if not rows:
             return set()
         # Attempts deleted since the batch loaded them get no row (SQLite has one writer).
@@ -131,7 +136,9 @@ def _matches(key: TranscriptKey) -> list[Any]:
     return [getattr(T, name) == value for name, value in vars(key).items()]
 
 
-def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime) -> dict[str, Any]:
+def _score_row(
+    attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime, run_id: uuid.UUID | None
+) -> dict[str, Any]:
     s = result.scores
     return {
         "id": uuid.uuid4(),
@@ -145,4 +152,5 @@ def _score_row(attempt_id: uuid.UUID, result: ScoredAttempt, now: datetime) -> d
         "wcpm": s.wcpm,
         "result": result.to_dict(),
         "created_at": now,
+        "rescore_run_id": run_id,
     }

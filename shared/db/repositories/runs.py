@@ -21,7 +21,6 @@ from shared.db.repositories.runs_port import (
     RunFilter,
     RunRecord,
     ScorePair,
-    Window,
 )
 
 A = models.Attempt
@@ -138,14 +137,13 @@ class SqlRuns:
         return [(created, attempt_id) for created, attempt_id in self._session.execute(query).tuples()]
 
     def scored_page(
-        self, where: RunFilter, version: str, scored: Window, after: Cursor | None, limit: int
+        self, run: RunRecord, after: Cursor | None, limit: int
     ) -> tuple[list[ScorePair], Cursor | None]:
-        since, until = scored
-        in_window = and_(S.created_at >= since, S.created_at <= until) if until else S.created_at >= since
+        version = run.scoring_version
         query = (
             select(A.id, A.created_at, S.result, S.created_at)
-            .join(S, and_(S.attempt_id == A.id, S.scoring_version == version, in_window))
-            .where(*_matching(where, after))
+            .join(S, and_(S.attempt_id == A.id, S.scoring_version == version, _written_by(run)))
+            .where(*_matching(run.filter, after))
             .order_by(A.created_at, A.id)
             .limit(limit)
         )
@@ -226,10 +224,19 @@ def _matching(where: RunFilter, after: Cursor | None) -> list[ColumnElement[bool
     return clauses
 
 
+def _written_by(run: RunRecord) -> ColumnElement[bool]:
+    """The score rows the run wrote. A run from before 0016 marked none: its rows are
+    those written while it ran, a concurrent run's at the same version included."""
+    if run.marks_scores:
+        return S.rescore_run_id == run.id
+    since, until = run.started_at, run.finished_at
+    return and_(S.created_at >= since, S.created_at <= until) if until else S.created_at >= since
+
+
 def _record(row: models.RescoreRun) -> RunRecord:
     where = RunFilter(row.piece_id, row.learner_id, row.since, row.until, row.status)
     return RunRecord(
         row.id, row.scoring_version, row.mode, where, row.state, row.total, row.done, row.failed,
         row.skipped, row.started_by, row.started_at, row.finished_at, row.spent_audio_seconds,
-        row.cap_audio_seconds, row.batch_size, row.attempt_limit,
+        row.cap_audio_seconds, row.batch_size, row.attempt_limit, row.marks_scores,
     )  # fmt: skip

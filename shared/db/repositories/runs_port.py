@@ -62,6 +62,7 @@ class RunRecord:
     cap_audio_seconds: float | None = None
     batch_size: int | None = None
     limit: int | None = None
+    marks_scores: bool = True  # its score rows carry its id (runs from before 0016: False)
 
     @property
     def counted(self) -> int:
@@ -81,7 +82,6 @@ class BatchCount:
 
 
 Cursor = tuple[datetime, uuid.UUID]  # keyset position: (attempt created_at, attempt id)
-Window = tuple[datetime, datetime | None]  # scores written from, until (None: no end yet)
 
 
 @dataclass(frozen=True)
@@ -140,11 +140,12 @@ class RunRepository(Protocol):
         ...
 
     def scored_page(
-        self, where: RunFilter, version: str, scored: Window, after: Cursor | None, limit: int
+        self, run: RunRecord, after: Cursor | None, limit: int
     ) -> tuple[list[ScorePair], Cursor | None]:
-        """The next page of matching attempts given a row at ``version`` within
-        ``scored`` (since, until; None: no end), each with its newest older row
-        (those with one), and where the next page starts (None: no more)."""
+        """The next page of the attempts ``run`` scored (the rows it marked; for a run
+        that marks none, the matching attempts' rows at its version written while it
+        ran), each with its newest older row (those with one), and where the next
+        page starts (None: no more)."""
         ...
 
     def find_user(self, id_or_handle: str) -> uuid.UUID | None: ...

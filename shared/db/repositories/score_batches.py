@@ -57,9 +57,9 @@ _COLUMNS = ("id", "attempt_id", "scoring_version", "accuracy", "completeness", "
 # that comes later waits for this commit and takes the new row with it.
 _INSERT = """
     INSERT INTO scores (id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
-                        wpm, wcpm, result, created_at)
+                        wpm, wcpm, result, created_at, rescore_run_id)
     SELECT id, attempt_id, scoring_version, accuracy, completeness, fluency, overall,
-           wpm, wcpm, result, %(now)b
+           wpm, wcpm, result, %(now)b, CAST(%(run_id)b AS uuid)
     FROM unnest(
         CAST(%(id)b AS uuid[]), CAST(%(attempt_id)b AS uuid[]), CAST(%(scoring_version)b AS text[]),
         CAST(%(accuracy)b AS float8[]), CAST(%(completeness)b AS float8[]),
@@ -83,13 +83,15 @@ def stored_attempts(
 
 
 def insert_scores(
-    connection: psycopg.Connection[Any], results: Iterable[Scored], now: datetime
+    connection: psycopg.Connection[Any], results: Iterable[Scored], now: datetime, run_id: uuid.UUID | None
 ) -> set[uuid.UUID]:
-    """Insert as ``results`` are produced, a chunk at a time; the attempts given a row."""
+    """Insert as ``results`` are produced, a chunk at a time; the attempts given a row,
+    each marked with the re-scoring run writing it (None: not a run's)."""
     cursors = []
     with connection.pipeline():
         for chunk in _chunks(results):
-            cursors.append(connection.cursor().execute(_INSERT, {**_arrays(chunk), "now": now}))
+            given = {**_arrays(chunk), "now": now, "run_id": run_id}
+            cursors.append(connection.cursor().execute(_INSERT, given))
     return {row[0] for cursor in cursors for row in cursor.fetchall()}
 
 

@@ -122,6 +122,9 @@ def test_results_become_json_bytes_and_back(empty_db: str, tmp_path: Path) -> No
             assert uow.results.analysis(attempt) == ANALYSIS
             (loaded,) = uow.results.stored_for_rescoring([attempt], "2099.01.1")
             assert (loaded.transcript, loaded.analysis) == (TRANSCRIPT, ANALYSIS)
+        assert [orjson.loads(r) for r in _documents(empty_db, "transcripts")] == [TRANSCRIPT]
+        upgrade(settings, "head")  # today's writer: a score row has columns from after 0010
+        with deps.uow() as uow:
             new = _scored("the lord is my shepherd i shall not want he restoreth my soul cafe naive")
             assert uow.results.add_scores([(attempt, new)], datetime.now(UTC)) == {attempt}
             uow.commit()
@@ -133,7 +136,6 @@ def test_results_become_json_bytes_and_back(empty_db: str, tmp_path: Path) -> No
         deps.engine.dispose()
     raw = _documents(empty_db, "scores")
     assert [orjson.loads(r) for r in raw] == [old, newest.result]  # plain UTF-8 JSON bytes
-    assert [orjson.loads(r) for r in _documents(empty_db, "transcripts")] == [TRANSCRIPT]
 
     command.downgrade(alembic_config(settings), "0008")
     assert {kind for kind, _ in _columns(empty_db).values()} == {"jsonb"}

@@ -262,6 +262,48 @@ def test_a_runs_report_holds_what_it_scored_not_what_a_later_run_did(
         assert run_report(uow, load(pg, second))["attempts"] == 4
 
 
+def test_two_runs_at_once_over_overlapping_filters_each_report_only_the_rows_they_wrote(
+    pg: Container, source: uuid.UUID
+) -> None:
+    made = copy_attempts(pg, source, 8, START, old_result=older_version_said)
+    by_learner, since_start = (
+        RunFilter(learner_id=made.learner_id),
+        RunFilter(learner_id=made.learner_id, since=START),
+    )
+    first, second = start(pg, by_learner), start(pg, since_start)  # both running at once
+    first_batches, second_batches = plan(pg, first, 3), plan(pg, second, 3)
+    score(pg, first, *first_batches[0])  # three attempts by the first run
+    for batch in second_batches:  # the other five by the second; the first's three skipped
+        score(pg, second, *batch)
+    for batch in first_batches[1:]:  # the first's later batches find them scored
+        score(pg, first, *batch)
+    assert (load(pg, first).done, load(pg, second).done) == (3, 5)
+    with pg.uow() as uow:
+        reports = run_report(uow, load(pg, first)), run_report(uow, load(pg, second))
+    assert [report["attempts"] for report in reports] == [3, 5]
+    first_ids = {str(i) for i in first_batches[0][1]}
+    assert {c["attempt_id"] for c in reports[0]["largest_changes"]} == first_ids
+    assert not first_ids & {c["attempt_id"] for c in reports[1]["largest_changes"]}
+
+
+def test_a_run_from_before_runs_marked_their_rows_is_reported_by_when_it_ran(
+    pg: Container, source: uuid.UUID
+) -> None:
+    made = copy_attempts(pg, source, 4, START, old_result=older_version_said)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    for batch in plan(pg, run, 5):
+        score(pg, run, *batch)
+    with pg.uow() as uow:  # as migration 0016 leaves a run that wrote no run ids
+        uow.session.execute(
+            text("UPDATE rescore_runs SET marks_scores = false WHERE id = :id"), {"id": run.id}
+        )
+        uow.session.execute(text("UPDATE scores SET rescore_run_id = NULL WHERE rescore_run_id = :id"),
+                            {"id": run.id})  # fmt: skip
+        uow.commit()
+    with pg.uow() as uow:
+        assert run_report(uow, load(pg, run))["attempts"] == 4
+
+
 def test_a_dry_run_lists_a_damaged_stored_document_and_reports_the_rest(
     pg: Container, source: uuid.UUID
 ) -> None:

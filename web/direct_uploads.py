@@ -20,6 +20,7 @@ from web.bodies import json_object
 from web.deps import container, enqueuer
 from web.identity import current_learner
 from web.ids import parse_uuid
+from web.params import text_version
 from web.recording_links import serializer
 
 uploads = Blueprint("uploads", __name__)
@@ -47,12 +48,17 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
                 content_type: {type: string, example: audio/wav}
                 size_bytes: {type: integer, minimum: 1}
                 sha256: {type: string, pattern: "^[0-9a-f]{64}$"}
+                text_version:
+                  type: integer
+                  minimum: 1
+                  description: "The piece's text_version the learner recited; completing is refused
+                    (409 piece_text_changed) once the text has changed."
       responses:
         201:
           description: "PUT the file to url with exactly these headers within expires_in seconds, then POST
             {upload_id} to /pieces/{piece_id}/attempts."
         400:
-          description: "invalid_json, invalid_sha256, empty_recording"
+          description: "invalid_json, invalid_sha256, invalid_text_version, empty_recording"
         404:
           description: "piece_not_found"
         409:
@@ -80,6 +86,7 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
         content_type.lower(),
         size,
         sha256,
+        text_version(body.get("text_version")),
     )
     seconds = deps.settings.direct_upload_seconds
     with deps.uow(autocommit=True) as uow:
@@ -121,6 +128,7 @@ def _grant_json(grant: direct_uploads.UploadGrant) -> dict[str, Any]:
         "t": grant.content_type,
         "n": grant.size,
         "h": grant.sha256,
+        "v": grant.text_version,
     }
 
 
@@ -136,8 +144,9 @@ def _verify(token: object) -> direct_uploads.UploadGrant:
     except BadSignature:
         raise _unknown_upload() from None
     return direct_uploads.UploadGrant(
-        uuid.UUID(data["a"]), data["l"], uuid.UUID(data["p"]), data["k"], data["t"], int(data["n"]), data["h"]
-    )
+        uuid.UUID(data["a"]), data["l"], uuid.UUID(data["p"]), data["k"], data["t"], int(data["n"]),
+        data["h"], data.get("v"),  # upload ids signed before text versions carry none
+    )  # fmt: skip
 
 
 def _unknown_upload() -> ServiceError:

@@ -114,12 +114,27 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "Piece": {
         "type": "object",
-        "required": ["id", "title", "text", "word_count", "visibility", "owned", "created_at"],
+        "required": [
+            "id",
+            "title",
+            "text",
+            "word_count",
+            "text_version",
+            "visibility",
+            "owned",
+            "created_at",
+        ],
         "properties": {
             "id": UUID,
             "title": {"type": "string"},
             "text": {"type": "string"},
             "word_count": {"type": "integer", "minimum": 0},
+            "text_version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "one more at each change of the text; send it with an upload "
+                "so a recording of an older text is refused (409 piece_text_changed)",
+            },
             "visibility": {"type": "string", "enum": ["private", "public"]},
             "owned": {"type": "boolean", "description": "the caller owns it"},
             "created_at": {"type": "string"},
@@ -190,7 +205,7 @@ _ERRORS = {
     "NotFound": "No such thing, or not yours: both look the same.",
     "Conflict": (
         "Clashes with what exists (handle_taken, too_many_tokens, idempotency_key_reused, "
-        "piece_has_attempts, piece_in_use, last_admin)."
+        "piece_has_attempts, piece_in_use, piece_text_changed, last_admin)."
     ),
     "TooLarge": "The body is over the limit.",
     "Unsupported": "The recording's format is not one Recital reads.",

@@ -13,6 +13,7 @@ from shared.services.errors import ErrorKind, ServiceError
 MAX_PAGE = 100
 DIGITS = re.compile(r"[0-9]{1,30}")
 MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the client, would fail
+MAX_TEXT_VERSION = 2**31 - 1  # a Postgres integer
 
 
 def string_field(body: dict[str, Any], name: str, code: str) -> str:
@@ -37,3 +38,18 @@ def page_args() -> tuple[int, int]:
             ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, and offset a whole number from 0."
         )
     return limit, offset
+
+
+def text_version(value: object) -> int | None:
+    """An upload's ``text_version`` (a form's string or a JSON number): the piece's text
+    version the learner recited, from the piece's JSON or page; None when not sent."""
+    if value is None or value == "":
+        return None
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_TEXT_VERSION:
+        raise ServiceError(
+            ErrorKind.INVALID,
+            "invalid_text_version",
+            "text_version is the piece's text_version, a whole number.",
+        )
+    return int(text)

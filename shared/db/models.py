@@ -91,6 +91,8 @@ class Piece(Base):
     # When its owner deleted their account and others' attempts kept it (0015); it
     # goes with the last of them. None for every other piece.
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # One more at each change of the text (0017): an upload naming an older one is refused.
+    text_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 # Literal, not bound: a prepared statement's generic plan can use the partial

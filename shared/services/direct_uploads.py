@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shared.audio.sniff import SNIFF_BYTES, sniff_format
 from shared.audio.types import AudioError
@@ -21,7 +21,14 @@ from shared.db.repositories.records import Conflict, NewAttempt
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.known_ids import KnownIds
 from shared.services.staged_upload import UploadMeter, too_large
-from shared.services.submission import Enqueue, Submitted, allowed_piece, recheck_piece, send_after_commit
+from shared.services.submission import (
+    Enqueue,
+    Submitted,
+    allowed_piece,
+    discard_object,
+    recheck_piece,
+    send_after_commit,
+)
 from shared.storage import Storage, StorageError
 from shared.storage.port import DirectUploadUnavailable, SignedUpload
 
@@ -40,6 +47,7 @@ class UploadGrant:
     content_type: str
     size: int
     sha256: str
+    text_version: int | None = None  # the piece's text the learner recited; None: not said
 
 
 def grant_upload(
@@ -49,11 +57,8 @@ def grant_upload(
     learner_id = uuid.UUID(grant.learner)
     allowed_piece(uow, learner_id, grant.piece_id, known)
     key = f"attempts/{learner_id}/{grant.attempt_id}.upload"
-    fixed = UploadGrant(
-        grant.attempt_id, grant.learner, grant.piece_id, key, grant.content_type, grant.size, grant.sha256
-    )
     try:
-        return fixed, storage.sign_upload(key, grant.content_type, grant.size, seconds)
+        return replace(grant, key=key), storage.sign_upload(key, grant.content_type, grant.size, seconds)
     except DirectUploadUnavailable:
         raise ServiceError(
             ErrorKind.CONFLICT,
@@ -87,7 +92,8 @@ def complete_upload(
     if uow.attempts.get(grant.attempt_id) is not None:
         return Submitted(grant.attempt_id, created=False)  # completed before: replay
     fmt = _check_object(storage, grant)
-    row = NewAttempt(grant.attempt_id, learner_id, grant.piece_id, grant.key, grant.sha256, grant.size, fmt)
+    row = NewAttempt(grant.attempt_id, learner_id, grant.piece_id, grant.key, grant.sha256, grant.size, fmt,
+                     text_version=grant.text_version)  # fmt: skip
     try:
         added = uow.attempts.add(row)
         uow.commit()
@@ -96,8 +102,12 @@ def complete_upload(
         if uow.attempts.get(grant.attempt_id) is None:
             raise
         return Submitted(grant.attempt_id, created=False)
-    if not added:  # the piece was made private or deleted since the check above
-        recheck_piece(uow, learner_id, grant.piece_id, known)
+    if not added:  # the piece was made private, deleted or its text changed since the check above
+        try:
+            recheck_piece(uow, learner_id, grant.piece_id, known, grant.text_version)
+        except ServiceError:
+            discard_object(storage, grant.key)  # refused for good: the uploaded object goes
+            raise
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     send_after_commit(enqueue, grant.attempt_id)
     return Submitted(grant.attempt_id, created=True)

@@ -39,6 +39,7 @@ class PieceView:
     created_at: datetime
     visibility: str
     owned: bool  # by the user who asked
+    text_version: int = 1  # one more at each change of the text
 
 
 def create_piece(
@@ -183,4 +184,5 @@ def _view(piece: PieceRecord, viewer: UserView) -> PieceView:
         piece.created_at,
         piece.visibility,
         piece.owner_id == viewer.id,
+        piece.text_version,
     )

@@ -30,6 +30,10 @@ from shared.storage.port import Readable
 log = logging.getLogger(__name__)
 
 Enqueue = Callable[[uuid.UUID], None]
+TEXT_CHANGED = (
+    "The piece's text was changed after you opened it, so this recording was not kept."
+    " Open the piece again to see its text, then record it again."
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Submission:
     piece_id: uuid.UUID
     recording: Readable
     idempotency_key: str | None = None
+    text_version: int | None = None  # the piece's text the learner saw; None: not said
 
 
 @dataclass(frozen=True)
@@ -68,21 +73,22 @@ def submit_attempt(
     attempt_id = uuid.uuid4()
     stored = _store_recording(storage, f"attempts/{learner_id}/{attempt_id}", submission.recording, max_bytes)
     row = NewAttempt(
-        attempt_id, learner_id, piece_id, stored.key, stored.sha256, stored.size, stored.format, key
-    )
+        attempt_id, learner_id, piece_id, stored.key, stored.sha256, stored.size, stored.format, key,
+        submission.text_version,
+    )  # fmt: skip
     try:
         added = uow.attempts.add(row, max_open=max_queued)
         uow.commit()
     except Conflict:
         uow.rollback()
-        _discard(storage, stored.key)  # the loser of a race leaves no orphaned object
+        discard_object(storage, stored.key)  # the loser of a race leaves no orphaned object
         replayed = _after_lost_race(uow, submission, known, learner_id, stored.sha256)
         if replayed is None:
             raise
         return replayed
     if not added:
-        _discard(storage, stored.key)
-        recheck_piece(uow, learner_id, piece_id, known)
+        discard_object(storage, stored.key)
+        recheck_piece(uow, learner_id, piece_id, known, submission.text_version)
         raise _queue_full(max_queued or 0)
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)
@@ -111,7 +117,7 @@ def _digest(recording: Readable, max_bytes: int) -> str:
     return meter.sha256
 
 
-def _discard(storage: Storage, key: str) -> None:
+def discard_object(storage: Storage, key: str) -> None:
     try:
         storage.delete(key)
     except StorageError as exc:  # logged with the key, so ops can remove it by hand
@@ -135,11 +141,21 @@ def allowed_piece(
     return piece_id
 
 
-def recheck_piece(uow: UnitOfWorkPort, learner_id: uuid.UUID, piece_id: uuid.UUID, known: KnownIds) -> None:
+def recheck_piece(
+    uow: UnitOfWorkPort,
+    learner_id: uuid.UUID,
+    piece_id: uuid.UUID,
+    known: KnownIds,
+    text_version: int | None = None,
+) -> None:
     """After an insert that added nothing: the piece looked up afresh, not from memory;
-    one deleted or made private since the first check is 404 (``piece_not_found``)."""
+    one deleted or made private since the first check is 404 (``piece_not_found``), one
+    whose text is no longer at ``text_version`` is 409 (``piece_text_changed``)."""
     known.forget(piece_id)
     allowed_piece(uow, learner_id, piece_id, known)
+    piece = uow.pieces.get(piece_id) if text_version is not None else None
+    if piece is not None and piece.text_version != text_version:
+        raise ServiceError(ErrorKind.CONFLICT, "piece_text_changed", TEXT_CHANGED)
 
 
 def _queue_full(max_queued: int) -> ServiceError:

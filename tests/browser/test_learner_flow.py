@@ -197,6 +197,31 @@ def test_an_upload_refused_by_a_proxy_page_can_be_sent_again(ada: Learner, recor
     ada.errors.clear()  # the intercepted 413 itself
 
 
+def test_a_recording_of_a_text_changed_in_another_tab_is_refused_with_a_way_on(ada: Learner) -> None:
+    """The owner changed the text while the practice page showed the old one: scoring the
+    recording against a text the learner never saw would mark words they were never shown."""
+    page = ada.page
+    ada.add_piece("Changing", "Hope is the thing with feathers.")
+    practice_url = page.url
+    page.get_by_role("button", name="Start recording").click()
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Stop").click()
+    editor = page.context.new_page()
+    editor.goto(practice_url.replace("/practice", "/edit"))
+    editor.get_by_label("Text to memorise").fill("Hope is the thing with feathers\nThat perches in the soul.")
+    editor.get_by_role("button", name="Save changes").click()
+    editor.wait_for_url("**/practice")
+    editor.close()
+    page.get_by_role("button", name="Send for scoring").click()
+    page.wait_for_function("() => document.getElementById('problem').textContent.includes('changed')")
+    assert not page.get_by_role("button", name="Send for scoring").is_enabled()
+    page.get_by_role("link", name="Open the piece with its new text").click()
+    page.wait_for_url(practice_url)
+    assert "perches" in page.locator("#text").inner_text()
+    assert page.get_by_role("button", name="Start recording").is_enabled()
+    ada.errors.clear()  # the refused upload's 409 in the console
+
+
 def test_the_result_is_keyboard_operable(ada: Learner, recorded: dict[str, str]) -> None:
     page = ada.page
     page.goto(f"/attempts/{recorded['attempt']}")

@@ -24,7 +24,7 @@ class FakePieces:
         if "\x00" in title + text:
             raise ValueError("PostgreSQL text cannot hold NUL")  # as psycopg refuses it
         row = {"id": uuid.uuid4(), "owner_id": owner_id, "visibility": visibility, "title": title,
-               "text": text, "created_at": now}  # fmt: skip
+               "text": text, "created_at": now, "text_version": 1}  # fmt: skip
         self._tables().pieces[row["id"]] = row
         return _record(row)
 
@@ -79,7 +79,8 @@ class FakePieces:
         if "\x00" in title + text:
             raise ValueError("PostgreSQL text cannot hold NUL")
         row = self._tables().pieces[piece_id]
-        row.update(title=title, text=text, visibility=visibility)
+        version = row["text_version"] + (text != row["text"])
+        row.update(title=title, text=text, visibility=visibility, text_version=version)
         return _record(row)
 
     def delete(self, piece_id: uuid.UUID) -> None:

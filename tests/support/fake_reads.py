@@ -28,12 +28,14 @@ class AttemptReads:
         return _attempt(row) if row else None
 
     def add(self, attempt: NewAttempt, max_open: int | None = None) -> bool:
-        tables, row = self._tables(), vars(attempt)
+        tables, row = self._tables(), {k: v for k, v in vars(attempt).items() if k != "text_version"}
         if max_open is not None and self.count_open(attempt.learner_id, max_open) >= max_open:
             return False  # as the SQL: a full queue inserts nothing, so nothing conflicts
         piece = tables.pieces.get(attempt.piece_id)
         if piece is None or piece["visibility"] != "public" and piece["owner_id"] != attempt.learner_id:
             return False  # as the SQL: only into a piece the learner may recite
+        if attempt.text_version not in (None, piece["text_version"]):
+            return False  # and only while its text is still the one recited
         taken = attempt.id in tables.attempts or self._keyed_row(attempt.learner_id, attempt.idempotency_key)
         if taken:
             raise Conflict(f"attempt {attempt.id}: key taken")  # the keys the table has

@@ -32,7 +32,8 @@ class FakeDatabase:
         """A queued attempt on a new piece, committed (as submitting leaves it)."""
         piece_id, attempt_id, now = uuid.uuid4(), uuid.uuid4(), utcnow()
         self.tables.pieces[piece_id] = {"id": piece_id, "owner_id": None, "visibility": "public",
-                                        "title": "t", "text": text, "created_at": now}  # fmt: skip
+                                        "title": "t", "text": text, "created_at": now,
+                                        "text_version": 1}  # fmt: skip
         self.tables.attempts[attempt_id] = {
             "id": attempt_id, "learner_id": uuid.uuid4(), "piece_id": piece_id, "status": "queued",
             "stage": "uploaded", "storage_key": f"attempts/l/{attempt_id}.wav", "sha256": "0" * 64,

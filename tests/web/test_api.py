@@ -342,3 +342,36 @@ def test_a_piece_made_private_takes_no_more_uploads_from_others(client: FlaskCli
     after = post_recording(stranger, piece_id, wav)
     assert (after.status_code, error_code(after)) == (404, "piece_not_found")
     assert post_recording(client, piece_id, wav).status_code == 202  # the owner still records
+
+
+def test_a_recording_of_a_text_changed_since_is_refused_and_not_kept(tmp_path: Path, wav: bytes) -> None:
+    settings = Settings(home=tmp_path, max_upload_bytes=2 * 1024 * 1024)
+    upgrade(settings)
+    client = as_learner(create_app(settings, enqueue=SentTasks()).test_client())
+    piece_id = make_piece(client)
+    assert client.get(f"/api/v1/pieces/{piece_id}").get_json()["text_version"] == 1
+    changed = client.patch(
+        f"/api/v1/pieces/{piece_id}", json={"text": "The Lord is my shepherd; I shall not want."}
+    )
+    assert changed.get_json()["text_version"] == 2
+    stale = post_recording_of(client, piece_id, wav, "1")
+    assert (stale.status_code, error_code(stale)) == (409, "piece_text_changed")
+    assert "changed after you opened it" in stale.get_json()["error"]["message"]
+    assert client.get("/api/v1/attempts").get_json()["total"] == 0
+    assert not [p for p in (tmp_path / "storage" / "attempts").rglob("*") if p.is_file()]  # nothing kept
+    for wrong in ("0", "two", "-1", "1.5", str(2**31)):
+        refused = post_recording_of(client, piece_id, wav, wrong)
+        assert (refused.status_code, error_code(refused)) == (400, "invalid_text_version"), wrong
+    assert post_recording_of(client, piece_id, wav, "2").status_code == 202
+    assert len([p for p in (tmp_path / "storage" / "attempts").rglob("*") if p.is_file()]) == 1
+    renamed = client.patch(f"/api/v1/pieces/{piece_id}", json={"title": "Psalm 23"})  # the text stays
+    assert renamed.get_json()["text_version"] == 2
+
+
+def post_recording_of(client: FlaskClient, piece_id: str, body: bytes, text_version: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/pieces/{piece_id}/attempts",
+        data={"text_version": text_version, "recording": (io.BytesIO(body), "x.wav")},
+        headers=LEARNER,
+        content_type="multipart/form-data",
+    )

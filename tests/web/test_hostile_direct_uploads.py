@@ -219,6 +219,27 @@ def test_a_wrong_object_is_refused_deleted_and_not_queued(
     assert code_of(again) == "upload_incomplete"  # the object was deleted
 
 
+def test_a_direct_upload_of_a_text_changed_since_is_refused_and_its_object_deleted(
+    app: Flask, wav: bytes, sent: list[uuid.UUID]
+) -> None:
+    client = app.test_client()
+    piece_id = make_piece(client)
+    wrong = start(client, piece_id, wav, text_version="one")
+    assert (wrong.status_code, code_of(wrong)) == (400, "invalid_text_version")
+    grant = start(client, piece_id, wav, text_version=1).get_json()
+    assert put(grant, wav) == 200
+    new_text = {"text": "The Lord is my shepherd; I shall not want."}
+    changed = client.patch(f"/api/v1/pieces/{piece_id}", json=new_text, headers=bearer_in(client, ADA))
+    assert changed.get_json()["text_version"] == 2
+    refused = complete(client, piece_id, grant["upload_id"])
+    assert (refused.status_code, code_of(refused)) == (409, "piece_text_changed") and sent == []
+    again = complete(client, piece_id, grant["upload_id"])
+    assert code_of(again) == "upload_incomplete"  # the object was deleted
+    fresh = start(client, piece_id, wav, text_version=2).get_json()
+    put(fresh, wav)
+    assert complete(client, piece_id, fresh["upload_id"]).status_code == 202 and len(sent) == 1
+
+
 def test_uploads_belong_to_their_learner_and_piece(app: Flask, wav: bytes, sent: list[uuid.UUID]) -> None:
     client = app.test_client()
     piece_id, other_piece = make_piece(client), make_piece(client)

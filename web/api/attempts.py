@@ -14,7 +14,7 @@ from web.deps import container, enqueuer
 from web.direct_uploads import complete_upload
 from web.identity import current_learner
 from web.ids import parse_uuid
-from web.params import page_args
+from web.params import page_args, text_version
 
 POLL_AFTER_SECONDS = "2"
 
@@ -36,6 +36,11 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
             type: object
             required: [recording]
             properties:
+              text_version:
+                type: integer
+                minimum: 1
+                description: "The piece's text_version the learner recited. When the text has
+                  changed since, the upload is refused (409 piece_text_changed) and nothing is kept."
               recording: {type: string, format: binary}
         application/json:
           schema:
@@ -77,6 +82,7 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         piece_id=parse_uuid(piece_id, "piece"),
         recording=recording.stream,
         idempotency_key=key,
+        text_version=text_version(request.form.get("text_version")),
     )
     deps = container()
     with deps.uow(autocommit=True) as uow:  # each write in submitting is one statement

@@ -191,6 +191,7 @@ def _piece_json(piece: pieces.PieceView) -> dict[str, Any]:
         "title": piece.title,
         "text": piece.text,
         "word_count": piece.word_count,
+        "text_version": piece.text_version,
         "visibility": piece.visibility,
         "owned": piece.owned,
         "created_at": rfc3339(piece.created_at),

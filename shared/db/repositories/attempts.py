@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Table,
     and_,
     bindparam,
@@ -47,14 +48,17 @@ _NEW_ROW = ("id", "learner_id", "piece_id", "storage_key", "sha256", "size_bytes
 # And only while the learner may still recite the piece, read under a share lock:
 # the owner making it private (or deleting it) holds the row, and once that commits
 # Postgres re-reads the row, so an upload that began while the piece was public
-# cannot slip an attempt into a piece that is now private.
+# cannot slip an attempt into a piece that is now private. Likewise an upload that
+# names the text version it was recited against finds the text still at it.
 _NO_CAP = 2**31 - 1
 _PIECE = models.Piece
+_TEXT_VERSION = bindparam("text_version", type_=Integer)
 _MAY_RECITE = (
     select(_PIECE.id)
     .where(
         _PIECE.id == bindparam("piece_id"),
         or_(_PIECE.owner_id == bindparam("learner_id"), _PIECE.visibility == "public"),
+        or_(_TEXT_VERSION.is_(None), _PIECE.text_version == _TEXT_VERSION),
     )
     .with_for_update(read=True)
 )

@@ -75,7 +75,8 @@ class SqlPieces:
         return _record(piece) if piece else None
 
     def change(self, piece_id: uuid.UUID, title: str, text: str, visibility: str) -> PieceRecord:
-        values = {"title": title, "text": text, "visibility": visibility}
+        new_version = case((P.text != text, P.text_version + 1), else_=P.text_version)
+        values = {"title": title, "text": text, "visibility": visibility, "text_version": new_version}
         self._session.execute(update(P).where(P.id == piece_id).values(**values))
         piece = self._session.get(P, piece_id, populate_existing=True)
         assert piece is not None  # locked by the caller
@@ -94,4 +95,12 @@ def _visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:
 
 
 def _record(piece: models.Piece) -> PieceRecord:
-    return PieceRecord(piece.id, piece.owner_id, piece.visibility, piece.title, piece.text, piece.created_at)
+    return PieceRecord(
+        piece.id,
+        piece.owner_id,
+        piece.visibility,
+        piece.title,
+        piece.text,
+        piece.created_at,
+        piece.text_version,
+    )

@@ -94,6 +94,7 @@ class PieceRecord:
     title: str
     text: str
     created_at: datetime
+    text_version: int = 1  # one more at each change of the text
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ class NewAttempt:
     size_bytes: int
     format: str
     idempotency_key: str | None = None
+    # The piece's text version the learner recited (None: not said); the row is
+    # inserted only while the piece's text is still at it.
+    text_version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import event, text
@@ -149,3 +150,21 @@ def test_counting_open_attempts_uses_the_partial_index_even_in_a_generic_plan(
         plan = "\n".join(run(text(f"EXPLAIN EXECUTE open_count('{uuid.uuid4()}', 10)")).scalars())
         run(text("DEALLOCATE open_count"))
     assert "ix_attempts_learner_open" in plan, plan
+
+
+def test_an_attempt_naming_a_text_version_is_added_only_while_the_text_is_at_it(world: World) -> None:
+    learner = world.add_user()
+    piece = new_piece(world, learner)
+    with world.uow() as uow:
+        assert uow.pieces.get(piece).text_version == 1  # type: ignore[union-attr]
+        renamed = uow.pieces.change(piece, "a new title", "one two", "public")  # the same text
+        changed = uow.pieces.change(piece, "a new title", "one two three", "public")
+        uow.commit()
+    assert (renamed.text_version, changed.text_version) == (1, 2)
+    with world.uow() as uow:
+        assert uow.attempts.add(replace(new(learner, piece), text_version=1)) is False
+        assert uow.attempts.add(replace(new(learner, piece), text_version=2)) is True
+        assert uow.attempts.add(new(learner, piece)) is True  # naming none: as before
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.attempts.count_on_piece(piece) == 2

@@ -140,3 +140,24 @@ def test_a_piece_made_private_during_an_upload_gets_no_attempt_and_keeps_no_reco
         submit_attempt(uow, storage, sent, submission, MAX_BYTES, KnownIds(), max_queued=5)
     assert (refused.value.kind, refused.value.code) == (ErrorKind.NOT_FOUND, "piece_not_found")
     assert db.tables.attempts == {} and sent == [] and not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_a_recording_of_a_text_changed_since_is_refused_and_nothing_kept(storage: LocalStorage) -> None:
+    db, sent, owner, stranger = FakeDatabase(), Sent(), uuid.uuid4(), uuid.uuid4()
+    piece_id = piece(db, owner, "public")
+    said_at_first = Submission(stranger, piece_id, io.BytesIO(wav()), text_version=1)
+    first = submit_attempt(db.uow(), storage, sent, said_at_first, MAX_BYTES, KnownIds()).attempt_id
+    with db.uow() as uow:  # the owner changes the text (allowed here: the fake does not check)
+        uow.pieces.change(piece_id, "t", "one two three", "public")
+        uow.commit()
+    stale = Submission(stranger, piece_id, io.BytesIO(wav(3200)), text_version=1)
+    with pytest.raises(ServiceError) as refused:
+        submit_attempt(db.uow(), storage, sent, stale, MAX_BYTES, KnownIds(), max_queued=5)
+    assert (refused.value.kind, refused.value.code) == (ErrorKind.CONFLICT, "piece_text_changed")
+    assert list(db.tables.attempts) == [first] == sent
+    assert len(list(storage.root.rglob("*.wav"))) == 1  # the refused recording is not kept
+    fresh = Submission(stranger, piece_id, io.BytesIO(wav(3200)), text_version=2)
+    unsaid = Submission(stranger, piece_id, io.BytesIO(wav(4800)))  # clients that send none: as before
+    for submission in (fresh, unsaid):
+        assert submit_attempt(db.uow(), storage, sent, submission, MAX_BYTES, KnownIds()).created
+    assert len(db.tables.attempts) == 3

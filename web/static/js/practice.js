@@ -78,6 +78,7 @@ function upload(retried = false) {
   $("upload").value = 0;  // a second send starts from empty, not the last one's full bar
   $("upload-row").hidden = false;
   const form = new FormData();
+  form.append("text_version", panel.dataset.textVersion);  // the text shown: a changed one refuses it
   form.append("recording", blob, blob.type.includes("mp4") ? "recording.m4a" : "recording.webm");
   const request = new XMLHttpRequest();
   request.open("POST", panel.dataset.uploadUrl);
@@ -101,6 +102,10 @@ function upload(retried = false) {
       return;
     }
     uploadFailed(error.message);
+    if (error.code === "piece_text_changed") {
+      enable([]);  // sent again, it would be refused again: the page must show the new text first
+      $("text-changed").hidden = false;
+    }
   };
   say("Uploading…");
   request.send(form);

@@ -23,7 +23,7 @@ class SqlPieces:
 
     def add(self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime) -> PieceRecord:
         piece = P(id=uuid.uuid4(), owner_id=owner_id, title=title, text=text, visibility=visibility,
-                  created_at=now)  # fmt: skip
+                  created_at=now, text_version=1)  # fmt: skip
         self._session.add(piece)
         return _record(piece)
 

@@ -168,3 +168,10 @@ def test_an_attempt_naming_a_text_version_is_added_only_while_the_text_is_at_it(
         uow.commit()
     with world.uow() as uow:
         assert uow.attempts.count_on_piece(piece) == 2
+
+
+def test_a_new_piece_reads_back_at_its_first_text_version(world: World) -> None:
+    with world.uow() as uow:
+        added = uow.pieces.add(world.add_user(), "t", "one", "private", utcnow())
+        uow.commit()
+    assert added.text_version == 1

@@ -55,6 +55,7 @@ def serve(args: argparse.Namespace) -> int:
     from shared.db.migrate import upgrade
     from shared.queue import CeleryEnqueuer
     from web import create_app
+    from workers.celery_app import container as celery_container
     from workers.celery_app import create_celery
 
     settings = get_settings()
@@ -72,6 +73,8 @@ def serve(args: argparse.Namespace) -> int:
     if not settings.embedded_broker:  # real broker: run `recital worker` beside this
         app.run(host=args.host, port=args.port)
         return 0
+    worker_deps = celery_container()
+    worker_deps.offline_engine_in_child = True  # pages stay responsive while a recording is heard
     with in_process_worker(celery, sweep_every=settings.sweep_interval_seconds):
         app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0

@@ -32,6 +32,9 @@ class Container:
         self.settings = settings
         self._transcriber: Transcriber | None = None
         self._lock = threading.Lock()
+        # recital serve: the offline engine decodes in a child process (it holds the
+        # GIL, and the pages share this interpreter); see shared/transcription/child_process.py.
+        self.offline_engine_in_child = False
 
     @cached_property
     def engine(self) -> Engine:
@@ -70,7 +73,7 @@ class Container:
             if self._transcriber is None:
                 from shared.transcription.factory import build_transcriber
 
-                self._transcriber = build_transcriber(self.settings)
+                self._transcriber = build_transcriber(self.settings, self.offline_engine_in_child)
             return self._transcriber
 
     def processing_context(self) -> ProcessingContext:

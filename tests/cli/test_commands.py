@@ -201,6 +201,7 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "serve.log").open("w"),
     )
+    engines: list[int] = []
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
         wait_http(f"http://127.0.0.1:{port}/health/")
@@ -214,11 +215,31 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
         )
         result = poll(f"{base}/attempts/{attempt['id']}", token)
         assert result["status"] == "done" and result["result"]["scores"]["accuracy"] > 80, result
+        engines = [
+            pid for pid in children(server.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        assert len(engines) == 1  # it heard the recording in a child process: pages did not wait on it
     finally:
         server.terminate()
         server.wait(20)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in engines) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in engines)  # no orphan keeps the engine
     logged = (tmp_path / "serve.log").read_text()
     assert "Running on http://127.0.0.1" in logged and "findme-in-the-log" not in logged  # no query strings
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:  # gone meanwhile
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
 
 
 def wait_http(url: str, timeout: float = 60) -> None:

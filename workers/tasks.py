@@ -113,7 +113,9 @@ def rescore_batch(attempt_ids: list[str], run_id: str | None = None, batch_no: i
             _count_stopped(uuid.UUID(run_id), batch_no, ids, _first_cause(exc))
         raise
     if report is None:
-        log.info("rescore run=%s batch=%d stopped: the run is not running", run_id, batch_no)
+        log.info(
+            "rescore run=%s batch=%d stopped: the run is not running, or was resumed since", run_id, batch_no
+        )
         return {"scored": 0, "skipped": 0, "failed": 0, "stopped": 1}  # not counted as a batch done
     log.info("rescore run=%s batch=%d size=%d %s", run_id or "-", batch_no, len(ids), report.summary())
     return {"scored": report.scored, "skipped": report.skipped, "failed": len(report.failed)}

@@ -239,6 +239,10 @@ class RescoreRun(Base):
     # Its score rows carry its id (0016); runs from before wrote none, and are reported
     # by the rows written while they ran.
     marks_scores: Mapped[bool] = mapped_column(default=True, server_default=false())
+    # Batches are numbered from 0 across the run's plans (0018); a resume retires those
+    # numbered below first_live_batch, still queued from before the pause.
+    batches_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_live_batch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RescoreRunBatch(Base):

@@ -93,6 +93,9 @@ def plan_run(
             if run.state != "running":
                 return sent
             page = uow.runs.pending_page(run.filter, run.scoring_version, after, size)
+            if page:  # numbered before it is sent: a resume must never give its number again
+                uow.runs.note_sent(run_id, batch_no)
+                uow.commit()
         if not page:
             break
         send(run_id, batch_no, [attempt_id for _, attempt_id in page])
@@ -119,7 +122,7 @@ def run_batch(
     """Score one batch of a run and count it, in one transaction; None when the run
     is no longer running (cancelled or paused: the batch stops without scoring)."""
     run = uow.runs.get(run_id)
-    if run is None or run.state != "running":
+    if run is None or not run.takes_batch(batch_no):
         return None
     uow.rollback()  # the state read must not hold the transaction open while scoring
 
@@ -142,7 +145,11 @@ def count_stopped_batch(
 ) -> bool:
     """A batch that raised (its time limit, a lost connection, a bug) wrote nothing: its
     attempts count as failed, with the reason, so the run still finishes and says why;
-    they stay pending for the next run. False when the batch was counted already."""
+    they stay pending for the next run. False when the batch was counted already, or
+    was sent before the run was resumed (the resumed plan sent its attempts again)."""
+    run = uow.runs.get(run_id)
+    if run is not None and batch_no < run.first_live_batch:
+        return False
     reason = f"{type(exc).__name__}: the batch stopped and wrote nothing ({exc}); a new run scores it"
     failed = [(attempt_id, reason[:500]) for attempt_id in attempt_ids]
     counted = uow.runs.count_batch(BatchCount(run_id, batch_no, 0, len(failed), 0, failed), utcnow())

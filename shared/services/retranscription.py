@@ -63,7 +63,7 @@ def retranscribe_batch(
     failed: list[tuple[uuid.UUID, str]] = []
     outcome = "ready"
     for attempt_id in attempt_ids:
-        outcome = _retranscribe_one(new_uow, engine, run_id, attempt_id)
+        outcome = _retranscribe_one(new_uow, engine, run_id, batch_no, attempt_id)
         if outcome in ("stopped", "capped"):
             break
         if outcome == "ready":
@@ -83,7 +83,8 @@ def retranscribe_batch(
             done = BatchCount(
                 run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed
             )
-            uow.runs.count_batch(done, utcnow())
+            if not uow.runs.count_batch(done, utcnow()):
+                log.info("rescore run=%s batch=%d counted before (redelivered)", run_id, batch_no)
             if capped:
                 _pause(uow, run_id)
 
@@ -95,22 +96,27 @@ def _pause(uow: RunsUnitOfWork, run_id: uuid.UUID) -> None:
         log.info("rescore run=%s paused: the spend cap is reached", run_id)
 
 
-def _retranscribe_one(new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, attempt_id: uuid.UUID) -> str:
+def _retranscribe_one(
+    new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, batch_no: int, attempt_id: uuid.UUID
+) -> str:
     """``_retranscribe``, with a stored row that does not parse failing its own attempt
     only, as in a plain re-scoring run (QA: one damaged analysis failed its batch of 200)."""
     try:
-        return _retranscribe(new_uow, engine, run_id, attempt_id)
+        return _retranscribe(new_uow, engine, run_id, batch_no, attempt_id)
     except ValueError as exc:  # orjson's and json's decode errors, and input scoring refuses
         log.warning("retranscribe attempt=%s failed: %s", attempt_id, exc)
         return f"{type(exc).__name__}: {exc}"
 
 
-def _retranscribe(new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, attempt_id: uuid.UUID) -> str:
-    """ "ready" (re-transcribed now or before), "stopped" (run not running), "capped"
+def _retranscribe(
+    new_uow: UowFactory, engine: Engine, run_id: uuid.UUID, batch_no: int, attempt_id: uuid.UUID
+) -> str:
+    """ "ready" (re-transcribed now or before), "stopped" (run not running, or the batch
+    sent before it was resumed), "capped"
     (the cap is reached: the caller pauses the run), or a failure's reason."""
     with new_uow() as uow:
         run = uow.runs.get(run_id)
-        if run is None or run.state != "running":
+        if run is None or not run.takes_batch(batch_no):
             return "stopped"
         job = claimed_job.load(uow, attempt_id, 0, engine.transcriber)
         key = claimed_job.lookup_key(engine.transcriber, job.record)

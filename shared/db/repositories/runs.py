@@ -170,15 +170,20 @@ class SqlRuns:
         )
 
     def resume(self, run_id: uuid.UUID, cap_audio_seconds: float | None) -> bool:
+        first_live = self.next_batch_no(run_id)
         statement = update(R).where(R.id == run_id, R.state == "paused")
-        return bool(
-            self._execute(statement.values(state="running", cap_audio_seconds=cap_audio_seconds)).rowcount
-        )
+        values = {"state": "running", "cap_audio_seconds": cap_audio_seconds, "first_live_batch": first_live}
+        return bool(self._execute(statement.values(**values)).rowcount)
 
     def next_batch_no(self, run_id: uuid.UUID) -> int:
         B = models.RescoreRunBatch
         highest = self._session.scalar(select(func.max(B.batch_no)).where(B.run_id == run_id))
-        return 0 if highest is None else highest + 1
+        sent = self._session.scalar(select(R.batches_sent).where(R.id == run_id)) or 0
+        return max(sent, 0 if highest is None else highest + 1)  # runs from before 0018 sent none
+
+    def note_sent(self, run_id: uuid.UUID, batch_no: int) -> None:
+        past = case((R.batches_sent > batch_no, R.batches_sent), else_=batch_no + 1)
+        self._execute(update(R).where(R.id == run_id).values(batches_sent=past))
 
     def relink_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None:
         self._execute(update(A).where(A.id == attempt_id).values(transcript_id=transcript_id))
@@ -238,5 +243,5 @@ def _record(row: models.RescoreRun) -> RunRecord:
     return RunRecord(
         row.id, row.scoring_version, row.mode, where, row.state, row.total, row.done, row.failed,
         row.skipped, row.started_by, row.started_at, row.finished_at, row.spent_audio_seconds,
-        row.cap_audio_seconds, row.batch_size, row.attempt_limit, row.marks_scores,
+        row.cap_audio_seconds, row.batch_size, row.attempt_limit, row.marks_scores, row.first_live_batch,
     )  # fmt: skip

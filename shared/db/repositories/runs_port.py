@@ -63,6 +63,11 @@ class RunRecord:
     batch_size: int | None = None
     limit: int | None = None
     marks_scores: bool = True  # its score rows carry its id (runs from before 0016: False)
+    first_live_batch: int = 0  # batches numbered below were sent before a resume: they stop
+
+    def takes_batch(self, batch_no: int) -> bool:
+        """Whether a batch of this run may score now: running, and not sent before a resume."""
+        return self.state == "running" and batch_no >= self.first_live_batch
 
     @property
     def counted(self) -> int:
@@ -155,11 +160,16 @@ class RunRepository(Protocol):
         ...
 
     def resume(self, run_id: uuid.UUID, cap_audio_seconds: float | None) -> bool:
-        """paused → running with this cap; False when it was not paused."""
+        """paused → running with this cap, retiring every batch sent so far (they stop
+        unscored; the resumed plan sends their attempts again); False when not paused."""
         ...
 
     def next_batch_no(self, run_id: uuid.UUID) -> int:
-        """One past the highest batch the run has counted."""
+        """The number the run's next batch takes: past every batch sent or counted."""
+        ...
+
+    def note_sent(self, run_id: uuid.UUID, batch_no: int) -> None:
+        """Batch ``batch_no`` is about to be sent: no later batch takes its number."""
         ...
 
     def relink_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None:

@@ -24,6 +24,7 @@ from shared.services.rescore_runs import (
     find_learner,
     plan_run,
     require_run,
+    resume_run,
     run_batch,
     start_run,
 )
@@ -260,6 +261,29 @@ def test_a_runs_report_holds_what_it_scored_not_what_a_later_run_did(
     with pg.uow() as uow:
         assert run_report(uow, load(pg, first))["attempts"] == 4
         assert run_report(uow, load(pg, second))["attempts"] == 4
+
+
+def test_a_resumed_run_sends_new_numbers_and_the_batches_queued_before_stop_unscored(
+    pg: Container, source: uuid.UUID
+) -> None:
+    made = copy_attempts(pg, source, 8, START, old_result=older_version_said)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    queued = plan(pg, run, 3)  # batches 0, 1 and 2; a worker takes only the first
+    score(pg, run, *queued[0])
+    with pg.uow() as uow:  # paused (a re-transcription run at its cap) with 1 and 2 still queued
+        assert uow.runs.change_state(run.id, "paused", ("running",), utcnow())
+        uow.commit()
+    with pg.uow() as uow:
+        resume_run(uow, run.id, None)
+    resent = plan(pg, run, 3)
+    assert [no for no, _ in resent] == [3, 4]  # never a number still queued
+    assert [score(pg, run, *batch) for batch in queued[1:]] == [None, None]  # sent before the resume
+    for batch in resent:
+        score(pg, run, *batch)
+    finished = load(pg, run)
+    assert (finished.state, finished.done, finished.skipped, finished.total) == ("finished", 8, 0, 8)
+    with pg.uow() as uow:  # nor is one of them, raising late, counted as failed
+        assert not count_stopped_batch(uow, run.id, 1, queued[1][1], RuntimeError("late"))
 
 
 def test_two_runs_at_once_over_overlapping_filters_each_report_only_the_rows_they_wrote(

@@ -194,9 +194,14 @@ def _status(body: dict[str, Any]) -> str:
 
 
 def _text(body: dict[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise ServiceError(ErrorKind.INVALID, f"invalid_{name}", f"{name} is a string.")
+    """A filter field; absent is no filter. ``null`` is refused, not read as absent: a
+    client's unset variable must not start a run over every attempt (QA)."""
+    if name not in body:
+        return None
+    value = body[name]
+    if not isinstance(value, str):
+        message = f"{name} is a string; leave the field out not to filter by it."
+        raise ServiceError(ErrorKind.INVALID, f"invalid_{name}", message)
     return value
 
 
@@ -208,7 +213,8 @@ def _refuse_dry_run_options_without_it(body: dict[str, Any]) -> None:
         raise ServiceError(
             ErrorKind.INVALID,
             "dry_run_option_without_dry_run",
-            f'{" and ".join(given)} only go with "dry_run": true; without it a real run starts.',
+            f'{" and ".join(given)} {"go" if len(given) > 1 else "goes"} only with "dry_run": true;'
+            " without it a real run starts.",
         )
 
 

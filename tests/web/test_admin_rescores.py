@@ -38,6 +38,20 @@ def test_a_malformed_piece_id_and_an_empty_status_are_400(tmp_path: Path) -> Non
         assert response.status_code == (404 if code == "piece_not_found" else 400)
 
 
+def test_a_null_filter_is_400_and_starts_no_run_over_every_attempt(tmp_path: Path) -> None:
+    """QA: {"learner": null} started an unfiltered run (a client's unset variable)."""
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    app = create_app(settings)
+    client, admin = app.test_client(), bearer(token_for(settings, role="admin"))
+    for name in ("piece_id", "learner", "since", "until", "status"):
+        response = client.post("/api/v1/admin/rescores", json={name: None}, headers=admin)
+        assert (response.status_code, response.get_json()["error"]["code"]) == (400, f"invalid_{name}")
+        assert "leave the field out" in response.get_json()["error"]["message"]
+    with app.extensions["recital"].uow() as uow:
+        assert uow.runs.newest(5, 0)[1] == 0
+
+
 def test_a_sample_or_seed_without_dry_run_is_400_and_starts_nothing(tmp_path: Path) -> None:
     """QA: {"sample": 5} started a real run (the CLI refuses the same mistake)."""
     settings = Settings(home=tmp_path)
@@ -48,6 +62,8 @@ def test_a_sample_or_seed_without_dry_run_is_400_and_starts_nothing(tmp_path: Pa
         response = client.post("/api/v1/admin/rescores", json=body, headers=admin)
         assert response.status_code == 400, body
         assert response.get_json()["error"]["code"] == "dry_run_option_without_dry_run"
+        said = "sample and seed go only" if "seed" in body and "sample" in body else "goes only"
+        assert said in response.get_json()["error"]["message"], body
     with app.extensions["recital"].uow() as uow:
         assert uow.runs.newest(5, 0)[1] == 0
     dry = client.post("/api/v1/admin/rescores", json={"dry_run": True, "sample": 5}, headers=admin)

@@ -24,6 +24,9 @@ log = logging.getLogger("recital.http")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 ACCEPTED_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Any token is a method to HTTP; only these become a label or a log field, the rest
+# "other", so a caller cannot add a metric series per request (QA: one per made-up method).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 ATTEMPT_LOCATION = re.compile(r"/attempts/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 
 
@@ -59,18 +62,19 @@ def _finish(response: Response) -> Response:
     started = g.get("recital_started")
     seconds = time.perf_counter() - started if started is not None else 0.0
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    HTTP_SECONDS.labels(request.method, route, str(response.status_code)).observe(seconds)
+    method = request.method if request.method in METHODS else "other"
+    HTTP_SECONDS.labels(method, route, str(response.status_code)).observe(seconds)
     request_id = context.REQUEST_ID.get()
     if request_id is not None:
         response.headers[REQUEST_ID_HEADER] = request_id
     log.info(
         "%s %s %d %.1fms",
-        request.method,
+        method,
         route,
         response.status_code,
         seconds * 1000,
         extra={
-            "method": request.method,
+            "method": method,
             "route": route,
             "status": response.status_code,
             "duration_ms": round(seconds * 1000, 2),

@@ -98,3 +98,19 @@ def test_no_secret_reaches_the_log(app: Flask, log: io.StringIO) -> None:
     ):
         assert secret not in text
     assert len(request_lines(log)) >= 2
+
+
+def test_a_made_up_method_is_logged_and_counted_as_other(app: Flask, log: io.StringIO) -> None:
+    """QA: every made-up method an anonymous caller sent became a metric series of its own."""
+    from prometheus_client import REGISTRY
+
+    def counted(method: str) -> float:
+        labels = {"method": method, "route": "unmatched", "status": "405"}
+        return REGISTRY.get_sample_value("recital_http_request_duration_seconds_count", labels) or 0.0
+
+    before = counted("other")
+    client = app.test_client()
+    for method in ("QAAAA1", "QAAAA2"):
+        assert client.open("/", method=method).status_code == 405
+    assert [line["method"] for line in request_lines(log)] == ["other", "other"]
+    assert counted("other") == before + 2 and counted("QAAAA1") == 0.0

@@ -78,8 +78,10 @@ def _dry_run(deps: Container, where: RunFilter, args: argparse.Namespace) -> int
     seed = SEED if args.seed is None else args.seed
     with deps.uow() as uow:
         found = dry_run(uow, where, deps.settings.scoring_options(), sample, seed)
-    if args.json:
-        print(json.dumps({"matching": found.matching, "sampled": found.sampled, "report": found.report}))
+    if args.json:  # the API's dry run, failures included
+        failures = [{"attempt_id": str(attempt_id), "reason": reason} for attempt_id, reason in found.failed]
+        answer = {"matching": found.matching, "sampled": found.sampled, "failures": failures}
+        print(json.dumps({**answer, "report": found.report}))
         return 0
     print(f"{_count(found.matching, 'attempt')} would be re-scored at scoring version {SCORING_VERSION}")
     print(f"scored a sample of {found.sampled} (seed {seed}) without writing:")

@@ -73,6 +73,7 @@ def check_combination(args: argparse.Namespace) -> None:
     if args.dry_run and args.retranscribe:
         raise InputProblem("--dry-run scores stored transcripts only; it cannot --retranscribe")
     if args.dry_run:
+        _refuse_run_options_in_a_dry_run(args)
         return
     given = [name for name, value in (("--sample", args.sample), ("--seed", args.seed)) if value is not None]
     if args.json and args.action != "status":  # status has a --json of its own
@@ -80,3 +81,13 @@ def check_combination(args: argparse.Namespace) -> None:
     if given:
         verb = "goes" if len(given) == 1 else "go"
         raise InputProblem(f"{' and '.join(given)} only {verb} with --dry-run (without it a real run starts)")
+
+
+def _refuse_run_options_in_a_dry_run(args: argparse.Namespace) -> None:
+    """A dry run samples with --sample; options of a real run would be silently ignored (QA:
+    ``--dry-run --limit 1`` reported every matching attempt)."""
+    given = [name for name, value in (("--limit", args.limit), ("--batch-size", args.batch_size),
+                                      ("--inline", args.inline or None)) if value is not None]  # fmt: skip
+    if given:
+        verb = "is an option" if len(given) == 1 else "are options"
+        raise InputProblem(f"{' and '.join(given)} {verb} of a real run; a dry run takes --sample and --seed")

@@ -118,7 +118,7 @@ def summary(run: RunRecord) -> str:
         f"of {total} at scoring version {run.scoring_version} (started by {run.started_by})"
     )
     if run.mode == "retranscribe":
-        cap = "no cap" if run.cap_audio_seconds is None else f"cap {run.cap_audio_seconds / 60:.2f}"
+        cap = "no cap" if run.cap_audio_seconds is None else f"cap {run.cap_audio_seconds / 60:.2f} min"
         line += f"; re-transcribed audio {run.spent_audio_seconds / 60:.2f} min ({cap})"
     return line
 
@@ -181,7 +181,8 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
     """The change report as rich tables (the JSON shape is in docs/rescoring.md)."""
     console = console or Console(width=120)
     mean = report["mean_accuracy_change"]
-    console.print(f"{report['attempts']} attempts compared; mean accuracy change {mean:+.2f} points")
+    compared = f"{report['attempts']} attempt{'' if report['attempts'] == 1 else 's'} compared"
+    console.print(f"{compared}; mean accuracy change {mean:+.2f} points")
     console.print(_table("accuracy change (points)", ("change", "attempts"),
                          [(b["bucket"], b["count"]) for b in report["histogram"]]))  # fmt: skip
     bands = ", ".join(f"{b['name']} >= {b['min_accuracy']:g}" for b in report["bands"])

@@ -132,6 +132,9 @@ def test_an_attempt_that_cannot_be_scored_is_listed_and_exits_1(home: Path, libr
         status = recital("rescore", "status", *follow, env=embedded_env(home))
         assert status.returncode == 1, (follow, status.stdout, status.stderr)
     followed = json.loads(status.stdout)
+    dry = json.loads(recital("rescore", "--dry-run", "--json", env=embedded_env(home)).stdout)
+    assert [f["attempt_id"] for f in dry["failures"]] == [str(library.attempts[2])]  # as the API's
+    assert dry["failures"][0]["reason"].startswith("NoWordsToRecite")
     assert followed["failed"] == 1 and len(followed["failures"]) == 1  # as the admin API lists them
     assert followed["failures"][0]["attempt_id"] == str(library.attempts[2])
     assert followed["failures"][0]["reason"].startswith("NoWordsToRecite")
@@ -149,6 +152,9 @@ def test_bad_input_is_refused_with_exit_2(home: Path, library: Library) -> None:
         refused = recital("rescore", *dry_only, env=env)
         assert refused.returncode == 2 and "--dry-run" in refused.stderr, (dry_only, refused.stderr)
         assert len(refused.stderr.splitlines()) == 1, refused.stderr
+    for run_only in (["--limit", "1"], ["--batch-size", "2"], ["--inline"]):  # a dry run would ignore them
+        refused = recital("rescore", "--dry-run", *run_only, env=env)
+        assert refused.returncode == 2 and "of a real run" in refused.stderr, (run_only, refused.stderr)
     assert versions(home) == {attempt: {OLD_VERSION} for attempt in library.attempts}
 
 

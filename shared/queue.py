@@ -134,7 +134,7 @@ class CeleryEnqueuer:
                 queue=QUEUE_RECORDINGS,
                 retry=False,  # a dead broker must not stall the upload; the sweeper re-sends
                 connection=connection,
-                headers=message_headers(attempt_id),  # sent-at time (queue age), request id (logs)
+                headers=message_headers(),  # sent-at time (queue age), request id (logs)
             )
         except Exception:
             self._drop()

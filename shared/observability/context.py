@@ -37,10 +37,10 @@ def clear() -> None:
     ATTEMPT_ID.set(None)
 
 
-def message_headers(attempt_id: uuid.UUID | str | None = None) -> dict[str, Any]:
-    """Headers for a task: when it was sent (epoch seconds) and the request that sent it."""
-    if attempt_id is not None:
-        ATTEMPT_ID.set(str(attempt_id))  # the request's own log line names the attempt it made
+def message_headers() -> dict[str, Any]:
+    """Headers for a task: when it was sent (epoch seconds) and the request that sent it.
+    It binds nothing: a sweep re-sending many attempts logged its summary under the last
+    one's id (QA). An upload's line names its attempt from the response's Location."""
     headers: dict[str, Any] = {SENT_AT_HEADER: time.time()}
     request_id = REQUEST_ID.get()
     if request_id is not None:

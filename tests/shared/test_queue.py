@@ -8,6 +8,7 @@ import uuid
 import pytest
 import redis
 
+from shared.observability import context
 from shared.queue import QUEUE_RECORDINGS, CeleryEnqueuer, build_celery
 from shared.settings import Settings
 from tests.support.stack import redis_db_url
@@ -21,6 +22,7 @@ def test_sends_reuse_one_redis_client_and_reach_the_queue() -> None:
     broker.delete(QUEUE_RECORDINGS)
     enqueue = CeleryEnqueuer(build_celery(Settings(broker_url=redis_url)))
     ids = [uuid.uuid4() for _ in range(3)]
+    context.clear()
     clients = set()
     for attempt_id in ids:
         enqueue(attempt_id)
@@ -29,4 +31,5 @@ def test_sends_reuse_one_redis_client_and_reach_the_queue() -> None:
     sent = [json.loads(m) for m in broker.lrange(QUEUE_RECORDINGS, 0, -1)]
     assert sorted(m["headers"]["argsrepr"] for m in sent) == sorted(repr([str(i)]) for i in ids)
     assert {m["headers"]["task"] for m in sent} == {"recital.process_attempt"}
+    assert context.ATTEMPT_ID.get() is None  # a sweep's summary line is not tagged with the last one sent
     broker.delete(QUEUE_RECORDINGS)

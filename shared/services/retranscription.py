@@ -19,6 +19,7 @@ re-transcribed and stops; the attempts not re-transcribed stay pending for
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -61,7 +62,7 @@ def retranscribe_batch(
     this batch, so a paused run's counts already hold what the batch scored."""
     ready: list[uuid.UUID] = []
     failed: list[tuple[uuid.UUID, str]] = []
-    outcome = "ready"
+    outcome, started = "ready", time.perf_counter()
     for attempt_id in attempt_ids:
         outcome = _retranscribe_one(new_uow, engine, run_id, batch_no, attempt_id)
         if outcome in ("stopped", "capped"):
@@ -70,7 +71,7 @@ def retranscribe_batch(
             ready.append(attempt_id)
         else:
             failed.append((attempt_id, outcome))
-    capped = outcome == "capped"
+    capped, retranscribing = outcome == "capped", time.perf_counter() - started
     with new_uow() as uow:
         if outcome in ("stopped", "capped") and not ready and not failed:
             if capped:
@@ -88,7 +89,10 @@ def retranscribe_batch(
             if capped:
                 _pause(uow, run_id)
 
-        return rescore_attempts(uow, ready, options, interrupts, before_commit=count, run_id=run_id)
+        report = rescore_attempts(uow, ready, options, interrupts, before_commit=count, run_id=run_id)
+    # The batch's summary line leads with the engine's phase, nearly all of its time (QA).
+    report.timings = {"retranscribe": retranscribing, **report.timings}
+    return report
 
 
 def _pause(uow: RunsUnitOfWork, run_id: uuid.UUID) -> None:

@@ -51,6 +51,8 @@ def test_a_damaged_analysis_fails_its_attempt_and_the_rest_of_the_batch_is_heard
     engine = Engine(pg.transcriber(), pg.storage, Unlimited(), pg.settings.max_duration_seconds)  # type: ignore[arg-type]
     report = retranscribe_batch(pg.uow, engine, run.id, 0, [damaged, good], pg.settings.scoring_options())
     assert report is not None and report.scored == 1
+    assert report.summary().split()[3].startswith("retranscribe=")  # the engine's phase leads the line
+    assert report.timings["retranscribe"] > report.timings["score"]
     assert [attempt for attempt, _ in report.failed] == [damaged] and "UTF-8" in report.failed[0][1]
     with pg.uow() as uow:
         counted = uow.runs.get(run.id)

@@ -51,6 +51,7 @@ def test_demo_prints_a_scored_result(tmp_path: Path) -> None:
     assert "civil–" in run.stdout and "endure→remain✗" in run.stdout, run.stdout
     marked = "\n".join(line for line in run.stdout.splitlines() if not line.startswith("key:"))
     assert marked.count("✗") == 1 and "war→" not in run.stdout, run.stdout  # the key shows every mark
+    assert "Warning" not in run.stderr, run.stderr  # a fresh home's migrations say nothing to act on
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ def suites() -> dict[str, Suite]:
     from bench import frontdoor
 
     found: dict[str, Suite] = {"frontdoor": frontdoor.run}
-    for name in ("queue", "speed", "rescore", "live", "memory", "result_page"):
+    for name in ("queue", "speed", "rescore", "live", "memory", "result_page", "serve_pages"):
         try:
             module = __import__(f"bench.{name}", fromlist=["run"])
         except ImportError:

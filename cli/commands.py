@@ -75,8 +75,11 @@ def serve(args: argparse.Namespace) -> int:
         return 0
     worker_deps = celery_container()
     worker_deps.offline_engine_in_child = True  # pages stay responsive while a recording is heard
-    with in_process_worker(celery, sweep_every=settings.sweep_interval_seconds):
-        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    try:
+        with in_process_worker(celery, sweep_every=settings.sweep_interval_seconds):
+            app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    finally:
+        worker_deps.close_transcriber()
     return 0
 
 

@@ -76,6 +76,14 @@ class Container:
                 self._transcriber = build_transcriber(self.settings, self.offline_engine_in_child)
             return self._transcriber
 
+    def close_transcriber(self) -> None:
+        """Stop what the engine runs beside this process (serve's child), if anything."""
+        with self._lock:
+            transcriber, self._transcriber = self._transcriber, None
+        close = getattr(transcriber, "close", None)
+        if close is not None:
+            close()
+
     def processing_context(self) -> ProcessingContext:
         from shared.services.processing import ProcessingContext
 

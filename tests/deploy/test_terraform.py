@@ -136,3 +136,26 @@ def test_one_service_account_per_role_and_workers_scale_on_gke_autopilot() -> No
     cluster = resource("google_container_cluster", "workers")
     assert cluster["enable_autopilot"] is True
     assert cluster["private_cluster_config"][0]["enable_private_nodes"] is True
+
+
+def bucket_roles(account: str) -> set[str]:
+    member = f'${{google_service_account.role["{account}"].member}}'
+    return {
+        body["role"]
+        for (rtype, _), body in resources().items()
+        if rtype == "google_storage_bucket_iam_member"
+        and body["bucket"] == "${google_storage_bucket.recordings.name}"
+        and body["member"] == member
+    }
+
+
+def test_the_web_may_delete_recordings_and_workers_only_read_them() -> None:
+    """Erasure and refused direct uploads delete objects (objectCreator cannot: 403, then
+    503 storage_unavailable); /ready lists objects rather than reading the bucket."""
+    web = bucket_roles("web")
+    assert web & {"roles/storage.objectUser", "roles/storage.objectAdmin"}, web
+    assert not web & {"roles/storage.objectCreator", "roles/storage.objectViewer"}, web
+    assert not any(role.startswith("roles/storage.") and "object" not in role for role in web), (
+        f"the web needs no bucket-level role: {web}"
+    )
+    assert bucket_roles("worker") == {"roles/storage.objectViewer"}

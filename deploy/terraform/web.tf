@@ -7,6 +7,7 @@ locals {
     # Google's front end appends the caller's address to X-Forwarded-For:
     # the rate limits believe that one hop and nothing a client sends.
     RECITAL_TRUSTED_PROXIES = "1"
+    # (PROMETHEUS_MULTIPROC_DIR comes with the image: Dockerfile.web.)
   }
   web_secret_env = {
     RECITAL_DATABASE_URL       = "recital-database-url"

@@ -7,8 +7,10 @@ import re
 
 import yaml
 
+from shared.settings import Settings
 from tests.deploy.terraform import TERRAFORM, blocks, locals_, parsed, resource, resources, source
 from tests.support.stack import ROOT
+from web import MULTIPART_OVERHEAD
 
 # Cloud SQL refuses these on PostgreSQL (they are MySQL's).
 MYSQL_ONLY_FLAGS = {
@@ -159,3 +161,11 @@ def test_the_web_may_delete_recordings_and_workers_only_read_them() -> None:
         f"the web needs no bucket-level role: {web}"
     )
     assert bucket_roles("worker") == {"roles/storage.objectViewer"}
+
+
+def test_cloud_run_uploads_fit_its_request_limit() -> None:
+    """Cloud Run refuses HTTP/1 bodies over 32 MiB with Google's HTML page: the app's own
+    limit (plus its multipart allowance) must refuse first, with its JSON 413."""
+    limit = int(locals_()["web_env"]["RECITAL_MAX_UPLOAD_BYTES"])
+    assert 0 < limit and limit + MULTIPART_OVERHEAD < 32 * 2**20
+    assert limit < Settings.model_fields["max_upload_bytes"].default

@@ -241,3 +241,21 @@ def default_command(dockerfile: str) -> list[str]:
     path = ROOT / dockerfile if (ROOT / dockerfile).exists() else ROOT / "deploy" / "compose" / dockerfile
     cmd = re.findall(r"^CMD (\[.*\])$", path.read_text(), re.M)[-1]
     return list(json.loads(cmd))
+
+
+def seconds(duration: str) -> int:
+    """A Compose duration (``31m``, ``1830s``, ``1h2m3s``) in seconds."""
+    parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", duration)
+    assert parts and duration, duration
+    hours, minutes, secs = (int(part or 0) for part in parts.groups())
+    return hours * 3600 + minutes * 60 + secs
+
+
+def test_workers_get_time_to_finish_the_task_in_hand() -> None:
+    """docker compose stop sends SIGTERM (Celery's warm shutdown), then SIGKILL after the
+    grace period, 10 s by default: a recording or a rescore batch would be cut off."""
+    hard_limit = Settings.model_fields["task_hard_time_limit_seconds"].default
+    for name in ("worker-recordings", "worker-rescore"):
+        grace = SERVICES[name].get("stop_grace_period")
+        assert grace and seconds(str(grace)) > hard_limit, f"{name}: {grace}"
+    assert seconds(str(SERVICES["beat"].get("stop_grace_period", "10s"))) > 10

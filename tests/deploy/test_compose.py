@@ -259,3 +259,20 @@ def test_workers_get_time_to_finish_the_task_in_hand() -> None:
         grace = SERVICES[name].get("stop_grace_period")
         assert grace and seconds(str(grace)) > hard_limit, f"{name}: {grace}"
     assert seconds(str(SERVICES["beat"].get("stop_grace_period", "10s"))) > 10
+
+
+# What a worker's main process (Celery, the metrics exporter, beat) keeps beside its pool child.
+MAIN_PROCESS_KIB = 400 * 1024
+UNITS_KIB = {"k": 1, "m": 1024, "g": 1024**2}
+
+
+def test_pool_children_are_recycled_before_the_container_is_out_of_memory() -> None:
+    """Celery replaces a child grown past RECITAL_WORKER_MAX_MEMORY_PER_CHILD_KB; above
+    the container's limit the OOM killer acts first, and takes the task with it."""
+    default = Settings.model_fields["worker_max_memory_per_child_kb"].default
+    for name in worker_services():
+        size = re.fullmatch(r"(\d+)([kmg])", str(SERVICES[name]["mem_limit"]).lower())
+        assert size, f"{name}: {SERVICES[name]['mem_limit']}"
+        limit_kib = int(size.group(1)) * UNITS_KIB[size.group(2)]
+        cap = int(SERVICES[name]["environment"].get("RECITAL_WORKER_MAX_MEMORY_PER_CHILD_KB", default))
+        assert cap + MAIN_PROCESS_KIB <= limit_kib, f"{name}: {cap} KiB per child in {limit_kib} KiB"

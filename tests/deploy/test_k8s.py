@@ -16,6 +16,7 @@ from jsonschema import Draft7Validator
 
 from cli.main import build_parser
 from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
+from shared.settings import Settings
 from tests.deploy.terraform import locals_, resource
 from tests.support.stack import ROOT
 
@@ -254,3 +255,18 @@ def test_the_openai_placeholder_never_becomes_the_key(tmp_path: Path) -> None:
     mounted = {"RECITAL_OPENAI_API_KEY": "sk-real\n", "RECITAL_DATABASE_URL": "postgresql://x"}
     env = exported(script, mounted, tmp_path / "real")
     assert env == {"RECITAL_OPENAI_API_KEY": "sk-real", "RECITAL_DATABASE_URL": "postgresql://x"}
+
+
+def test_pool_children_are_recycled_before_the_pod_is_out_of_memory() -> None:
+    """As in compose: each pod's per-child cap, plus room for the main process, fits its limit."""
+    default = Settings.model_fields["worker_max_memory_per_child_kb"].default
+    units = {"Mi": 1024, "Gi": 1024**2}
+    settings = of_kind("ConfigMap")["recital-settings"]["data"]
+    for name, doc in of_kind("Deployment").items():
+        container = doc["spec"]["template"]["spec"]["containers"][0]
+        size = re.fullmatch(r"(\d+)(Mi|Gi)", container["resources"]["limits"]["memory"])
+        assert size, name
+        limit_kib = int(size.group(1)) * units[size.group(2)]
+        env = settings | {e["name"]: e["value"] for e in container.get("env", [])}
+        cap = int(env.get("RECITAL_WORKER_MAX_MEMORY_PER_CHILD_KB", default))
+        assert cap + 400 * 1024 <= limit_kib, f"{name}: {cap} KiB per child in {limit_kib} KiB"

@@ -276,3 +276,16 @@ def test_pool_children_are_recycled_before_the_container_is_out_of_memory() -> N
         limit_kib = int(size.group(1)) * UNITS_KIB[size.group(2)]
         cap = int(SERVICES[name]["environment"].get("RECITAL_WORKER_MAX_MEMORY_PER_CHILD_KB", default))
         assert cap + MAIN_PROCESS_KIB <= limit_kib, f"{name}: {cap} KiB per child in {limit_kib} KiB"
+
+
+def test_the_documented_first_admin_commands_are_real() -> None:
+    """README (compose) and deploy/README.md (a run of the migration job on Cloud Run)."""
+    readme = (ROOT / "README.md").read_text()
+    compose_run = re.search(r"`docker compose run --rm --no-deps (\S+) recital (users [^`]*)`", readme)
+    assert compose_run and compose_run.group(1) in SERVICES, "README: no first-admin command for compose"
+    assert SERVICES[compose_run.group(1)]["image"] == SERVICES["migrate"]["image"]  # the web image
+    build_parser().parse_args(compose_run.group(2).split())
+    deploy = (ROOT / "deploy" / "README.md").read_text()
+    job = re.search(r"gcloud run jobs execute recital-migrate [^\n]*\\\n\s*--args (\S+)", deploy)
+    assert job, "deploy/README.md: no first-admin command for Cloud Run"
+    build_parser().parse_args(job.group(1).split(","))

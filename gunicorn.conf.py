@@ -6,7 +6,9 @@ README); this file holds the hostile-input limits and hooks (issue 19).
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import multiprocess
@@ -44,6 +46,20 @@ def _settings_or_exit() -> Settings:
 
 gunicorn_errors.install()
 slow_bodies.install(_settings_or_exit().request_header_seconds)
+
+
+def on_starting(server: Any) -> None:
+    # Under PROMETHEUS_MULTIPROC_DIR (Dockerfile.web sets it) /metrics sums the
+    # files every web process counts in. Files left by an earlier run (a
+    # restarted container keeps its /tmp) belong to processes that are gone:
+    # they would add to this run's counters, so the folder starts empty. Only
+    # the web's own *.db files go: `recital worker` counts in folders of its own
+    # inside the same one (shared/observability/exposition.py).
+    path = multiprocess_dir()
+    if path is not None:
+        os.makedirs(path, exist_ok=True)
+        for stale in Path(path).glob("*.db"):
+            stale.unlink(missing_ok=True)
 
 
 def pre_request(worker: Any, req: Any) -> None:

@@ -47,17 +47,16 @@ resource "google_secret_manager_secret_iam_member" "readers" {
   member    = google_service_account.role[each.value.role].member
 }
 
-# Recordings: the web writes them and reads them back (direct-upload checks,
-# short-lived playback links); workers only read.
-resource "google_storage_bucket_iam_member" "web_create" {
+# Recordings: the web writes them, reads them back (direct-upload checks,
+# short-lived playback links) and deletes them (erasure of attempts, pieces
+# and accounts; refused direct uploads): roles/storage.objectUser, the objects'
+# create/get/list/update/delete and nothing on the bucket itself (objectCreator
+# cannot delete or overwrite: erasure answered 503). Its readiness check lists
+# at most one object (GcsStorage.check), so it needs no storage.buckets.get.
+# Workers only download recordings (shared/services/claimed_job.py).
+resource "google_storage_bucket_iam_member" "web_objects" {
   bucket = google_storage_bucket.recordings.name
-  role   = "roles/storage.objectCreator"
-  member = google_service_account.role["web"].member
-}
-
-resource "google_storage_bucket_iam_member" "web_read" {
-  bucket = google_storage_bucket.recordings.name
-  role   = "roles/storage.objectViewer"
+  role   = "roles/storage.objectUser"
   member = google_service_account.role["web"].member
 }
 

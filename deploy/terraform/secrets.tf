@@ -55,7 +55,9 @@ resource "google_secret_manager_secret_version" "generated" {
 }
 
 # A first version so that references to "latest" resolve before an operator
-# adds the real key; with transcriber = "offline" it is never used.
+# adds the real key. The pods' entry script (deploy/k8s/10-workers.yaml) never
+# exports this placeholder: RECITAL_OPENAI_API_KEY stays unset until step 5
+# of deploy/README.md, so no coaching note is sent to OpenAI with it.
 resource "google_secret_manager_secret_version" "openai_placeholder" {
   secret      = google_secret_manager_secret.recital["recital-openai-api-key"].id
   secret_data = "not-set"

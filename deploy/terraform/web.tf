@@ -7,6 +7,13 @@ locals {
     # Google's front end appends the caller's address to X-Forwarded-For:
     # the rate limits believe that one hop and nothing a client sends.
     RECITAL_TRUSTED_PROXIES = "1"
+    # Cloud Run refuses HTTP/1 request bodies over 32 MiB with Google's own HTML
+    # 413 before the app sees them. 31 MiB (+ the app's 64 KiB multipart
+    # allowance) stays under that, so the app's limit is the one learners meet
+    # and its JSON 413 recording_too_large answers up to Google's. The same
+    # limit bounds direct uploads (deploy/README.md, "Upload size on Cloud Run").
+    RECITAL_MAX_UPLOAD_BYTES = "32505856"
+    # (PROMETHEUS_MULTIPROC_DIR comes with the image: Dockerfile.web.)
   }
   web_secret_env = {
     RECITAL_DATABASE_URL       = "recital-database-url"

@@ -109,8 +109,12 @@ class GcsStorage:
             raise StorageError(f"delete from {self.url} failed: {exc}") from exc
 
     def check(self) -> None:
+        # Lists at most one object: needs storage.objects.list only, which the web's
+        # role on the bucket has (bucket.exists() needs storage.buckets.get, which it
+        # deliberately lacks: deploy/terraform/iam.tf). A missing bucket is a 404.
         try:
-            if not self._bucket.exists():
-                raise StorageError(f"bucket {self._bucket.name!r} does not exist")
+            next(iter(self._bucket.list_blobs(max_results=1, prefix=self._prefix or None)), None)
+        except gexc.NotFound as exc:
+            raise StorageError(f"bucket {self._bucket.name!r} does not exist") from exc
         except gexc.GoogleAPIError as exc:
             raise StorageError(f"storage unreachable: {exc}") from exc

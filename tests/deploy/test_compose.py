@@ -241,3 +241,51 @@ def default_command(dockerfile: str) -> list[str]:
     path = ROOT / dockerfile if (ROOT / dockerfile).exists() else ROOT / "deploy" / "compose" / dockerfile
     cmd = re.findall(r"^CMD (\[.*\])$", path.read_text(), re.M)[-1]
     return list(json.loads(cmd))
+
+
+def seconds(duration: str) -> int:
+    """A Compose duration (``31m``, ``1830s``, ``1h2m3s``) in seconds."""
+    parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", duration)
+    assert parts and duration, duration
+    hours, minutes, secs = (int(part or 0) for part in parts.groups())
+    return hours * 3600 + minutes * 60 + secs
+
+
+def test_workers_get_time_to_finish_the_task_in_hand() -> None:
+    """docker compose stop sends SIGTERM (Celery's warm shutdown), then SIGKILL after the
+    grace period, 10 s by default: a recording or a rescore batch would be cut off."""
+    hard_limit = Settings.model_fields["task_hard_time_limit_seconds"].default
+    for name in ("worker-recordings", "worker-rescore"):
+        grace = SERVICES[name].get("stop_grace_period")
+        assert grace and seconds(str(grace)) > hard_limit, f"{name}: {grace}"
+    assert seconds(str(SERVICES["beat"].get("stop_grace_period", "10s"))) > 10
+
+
+# What a worker's main process (Celery, the metrics exporter, beat) keeps beside its pool child.
+MAIN_PROCESS_KIB = 400 * 1024
+UNITS_KIB = {"k": 1, "m": 1024, "g": 1024**2}
+
+
+def test_pool_children_are_recycled_before_the_container_is_out_of_memory() -> None:
+    """Celery replaces a child grown past RECITAL_WORKER_MAX_MEMORY_PER_CHILD_KB; above
+    the container's limit the OOM killer acts first, and takes the task with it."""
+    default = Settings.model_fields["worker_max_memory_per_child_kb"].default
+    for name in worker_services():
+        size = re.fullmatch(r"(\d+)([kmg])", str(SERVICES[name]["mem_limit"]).lower())
+        assert size, f"{name}: {SERVICES[name]['mem_limit']}"
+        limit_kib = int(size.group(1)) * UNITS_KIB[size.group(2)]
+        cap = int(SERVICES[name]["environment"].get("RECITAL_WORKER_MAX_MEMORY_PER_CHILD_KB", default))
+        assert cap + MAIN_PROCESS_KIB <= limit_kib, f"{name}: {cap} KiB per child in {limit_kib} KiB"
+
+
+def test_the_documented_first_admin_commands_are_real() -> None:
+    """README (compose) and deploy/README.md (a run of the migration job on Cloud Run)."""
+    readme = (ROOT / "README.md").read_text()
+    compose_run = re.search(r"`docker compose run --rm --no-deps (\S+) recital (users [^`]*)`", readme)
+    assert compose_run and compose_run.group(1) in SERVICES, "README: no first-admin command for compose"
+    assert SERVICES[compose_run.group(1)]["image"] == SERVICES["migrate"]["image"]  # the web image
+    build_parser().parse_args(compose_run.group(2).split())
+    deploy = (ROOT / "deploy" / "README.md").read_text()
+    job = re.search(r"gcloud run jobs execute recital-migrate [^\n]*\\\n\s*--args (\S+)", deploy)
+    assert job, "deploy/README.md: no first-admin command for Cloud Run"
+    build_parser().parse_args(job.group(1).split(","))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import glob
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -50,7 +52,7 @@ def test_dockerfiles_copy_what_exists_and_run_as_non_root(dockerfile: str) -> No
             continue
         for source in sources:
             if glob.has_magic(source):
-                continue  # optional by design (gunicorn.conf.p[y]): BuildKit copies nothing if absent
+                continue  # a pattern copies what matches (none of the Dockerfiles uses one today)
             assert (context / source).exists(), f"{dockerfile} copies missing {source}"
     final_stage = steps[max(i for i, (op, _) in enumerate(steps) if op == "FROM") :]
     users = [args for op, args in final_stage if op == "USER"]
@@ -129,3 +131,48 @@ def test_builds_are_for_linux_amd64(dockerfile: str) -> None:
     assert f"docker build --platform linux/amd64 -f {dockerfile}" in (ROOT / dockerfile).read_text()
     cloudbuild = (ROOT / "deploy" / "cloudbuild.yaml").read_text()
     assert re.search(rf'"--platform", "linux/amd64", "--file", "{re.escape(dockerfile)}"', cloudbuild)
+
+
+# Loads gunicorn.conf.py as gunicorn's master does and runs its on_starting hook.
+ON_STARTING = """
+import importlib.util
+spec = importlib.util.spec_from_file_location("gunicorn_conf", "gunicorn.conf.py")
+conf = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(conf)
+conf.on_starting(None)
+"""
+
+
+def test_the_web_image_sums_every_gunicorn_process_on_metrics(tmp_path: Path) -> None:
+    """Without PROMETHEUS_MULTIPROC_DIR each of the image's gunicorn processes serves only
+    its own counters, and successive scrapes jump between them (QA)."""
+    steps = instructions("Dockerfile.web")
+    final = steps[max(i for i, (op, _) in enumerate(steps) if op == "FROM") :]
+    env = " ".join(args for op, args in final if op == "ENV")
+    found = re.search(r"\bPROMETHEUS_MULTIPROC_DIR=(\S+)", env)
+    assert found, "Dockerfile.web does not set PROMETHEUS_MULTIPROC_DIR"
+    folder = found.group(1)
+    assert folder.startswith("/tmp/"), "a writable place (k8s and Cloud Run give /tmp)"
+    user = [args for op, args in final if op == "USER"][-1]
+    prepared = [args for op, args in final if op == "RUN" and f"mkdir -p {folder}" in args]
+    assert prepared and f"chown {user} {folder}" in prepared[0], "the non-root user must write there"
+    assert [op for op, _ in final].index("USER") > final.index(("RUN", prepared[0]))
+    cmd = json.loads([args for op, args in final if op == "CMD"][-1])
+    assert int(cmd[cmd.index("--workers") + 1]) > 1 and cmd[cmd.index("--config") + 1] == "gunicorn.conf.py"
+
+    # gunicorn.conf.py empties the web's files at start (a restarted container keeps
+    # /tmp) and keeps the folders `recital worker` counts in; it makes a missing folder.
+    metrics = tmp_path / "metrics"
+    worker_folder = metrics / "recital-worker-metrics-abc"
+    worker_folder.mkdir(parents=True)
+    (metrics / "counter_4242.db").write_bytes(b"stale")
+    (metrics / "gauge_livesum_4243.db").write_bytes(b"stale")
+    (worker_folder / "counter_17.db").write_bytes(b"the worker's")
+    for path in (metrics, tmp_path / "absent" / "metrics"):
+        env_vars = {**os.environ, "PYTHONPATH": str(ROOT), "PROMETHEUS_MULTIPROC_DIR": str(path)}
+        run = subprocess.run(
+            [sys.executable, "-c", ON_STARTING], cwd=ROOT, env=env_vars, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert path.is_dir() and list(path.glob("*.db")) == []
+    assert (worker_folder / "counter_17.db").read_bytes() == b"the worker's"

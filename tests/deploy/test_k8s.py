@@ -5,6 +5,7 @@ the Terraform, Cloud Build and Celery names they must agree with."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from jsonschema import Draft7Validator
 
 from cli.main import build_parser
 from shared.queue import QUEUE_MAINTENANCE, QUEUE_RECORDINGS, QUEUE_RESCORE
-from tests.deploy.terraform import locals_
+from shared.settings import Settings
+from tests.deploy.terraform import locals_, resource
 from tests.support.stack import ROOT
 
 K8S = ROOT / "deploy" / "k8s"
@@ -201,3 +203,70 @@ def test_keda_version_matches_the_install_step() -> None:
     readme = (ROOT / "deploy" / "README.md").read_text()
     versions = set(re.findall(r"keda-(\d+\.\d+\.\d+)\.yaml", readme))
     assert versions == {"2.20.1"}, versions
+
+
+SECRETS_MOUNT = "/var/run/secrets/recital"
+
+
+def entry_scripts() -> list[str]:
+    """Every shell line a worker pod runs: the container's command and both probes."""
+    scripts = []
+    for doc in of_kind("Deployment").values():
+        container = doc["spec"]["template"]["spec"]["containers"][0]
+        for argv in (
+            container["command"],
+            container["livenessProbe"]["exec"]["command"],
+            container["readinessProbe"]["exec"]["command"],
+        ):
+            assert argv[:2] == ["sh", "-c"], argv
+            scripts.append(argv[2])
+    return scripts
+
+
+def exported(script: str, mounted: dict[str, str], folder: Path) -> dict[str, str]:
+    """The RECITAL_* variables ``script`` exports from a secrets ``folder`` holding ``mounted``."""
+    folder.mkdir()
+    for name, value in mounted.items():
+        (folder / name).write_text(value)
+    prefix, _, _ = script.partition("exec ")
+    run = subprocess.run(
+        ["sh", "-c", prefix.replace(SECRETS_MOUNT, str(folder)) + "exec env"],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(line.split("=", 1) for line in run.stdout.splitlines() if line.startswith("RECITAL_"))
+
+
+def test_the_openai_placeholder_never_becomes_the_key(tmp_path: Path) -> None:
+    """Terraform seeds recital-openai-api-key with a placeholder so that "latest" resolves;
+    exported, it would make the workers send coaching notes to OpenAI with it."""
+    placeholder = resource("google_secret_manager_secret_version", "openai_placeholder")["secret_data"]
+    scripts = entry_scripts()
+    assert len(set(s.partition("exec ")[0] for s in scripts)) == 1, "every entry script reads secrets alike"
+    script = scripts[0]
+    assert SECRETS_MOUNT in script
+    for case, value in enumerate((placeholder, placeholder + "\n", "")):
+        mounted = {"RECITAL_OPENAI_API_KEY": value, "RECITAL_SIGNING_KEY": "k" * 40}
+        env = exported(script, mounted, tmp_path / f"case-{case}")
+        assert "RECITAL_OPENAI_API_KEY" not in env, repr(value)
+        assert env["RECITAL_SIGNING_KEY"] == "k" * 40
+    mounted = {"RECITAL_OPENAI_API_KEY": "sk-real\n", "RECITAL_DATABASE_URL": "postgresql://x"}
+    env = exported(script, mounted, tmp_path / "real")
+    assert env == {"RECITAL_OPENAI_API_KEY": "sk-real", "RECITAL_DATABASE_URL": "postgresql://x"}
+
+
+def test_pool_children_are_recycled_before_the_pod_is_out_of_memory() -> None:
+    """As in compose: each pod's per-child cap, plus room for the main process, fits its limit."""
+    default = Settings.model_fields["worker_max_memory_per_child_kb"].default
+    units = {"Mi": 1024, "Gi": 1024**2}
+    settings = of_kind("ConfigMap")["recital-settings"]["data"]
+    for name, doc in of_kind("Deployment").items():
+        container = doc["spec"]["template"]["spec"]["containers"][0]
+        size = re.fullmatch(r"(\d+)(Mi|Gi)", container["resources"]["limits"]["memory"])
+        assert size, name
+        limit_kib = int(size.group(1)) * units[size.group(2)]
+        env = settings | {e["name"]: e["value"] for e in container.get("env", [])}
+        cap = int(env.get("RECITAL_WORKER_MAX_MEMORY_PER_CHILD_KB", default))
+        assert cap + 400 * 1024 <= limit_kib, f"{name}: {cap} KiB per child in {limit_kib} KiB"

@@ -7,8 +7,10 @@ import re
 
 import yaml
 
+from shared.settings import Settings
 from tests.deploy.terraform import TERRAFORM, blocks, locals_, parsed, resource, resources, source
 from tests.support.stack import ROOT
+from web import MULTIPART_OVERHEAD
 
 # Cloud SQL refuses these on PostgreSQL (they are MySQL's).
 MYSQL_ONLY_FLAGS = {
@@ -136,3 +138,34 @@ def test_one_service_account_per_role_and_workers_scale_on_gke_autopilot() -> No
     cluster = resource("google_container_cluster", "workers")
     assert cluster["enable_autopilot"] is True
     assert cluster["private_cluster_config"][0]["enable_private_nodes"] is True
+
+
+def bucket_roles(account: str) -> set[str]:
+    member = f'${{google_service_account.role["{account}"].member}}'
+    return {
+        body["role"]
+        for (rtype, _), body in resources().items()
+        if rtype == "google_storage_bucket_iam_member"
+        and body["bucket"] == "${google_storage_bucket.recordings.name}"
+        and body["member"] == member
+    }
+
+
+def test_the_web_may_delete_recordings_and_workers_only_read_them() -> None:
+    """Erasure and refused direct uploads delete objects (objectCreator cannot: 403, then
+    503 storage_unavailable); /ready lists objects rather than reading the bucket."""
+    web = bucket_roles("web")
+    assert web & {"roles/storage.objectUser", "roles/storage.objectAdmin"}, web
+    assert not web & {"roles/storage.objectCreator", "roles/storage.objectViewer"}, web
+    assert not any(role.startswith("roles/storage.") and "object" not in role for role in web), (
+        f"the web needs no bucket-level role: {web}"
+    )
+    assert bucket_roles("worker") == {"roles/storage.objectViewer"}
+
+
+def test_cloud_run_uploads_fit_its_request_limit() -> None:
+    """Cloud Run refuses HTTP/1 bodies over 32 MiB with Google's HTML page: the app's own
+    limit (plus its multipart allowance) must refuse first, with its JSON 413."""
+    limit = int(locals_()["web_env"]["RECITAL_MAX_UPLOAD_BYTES"])
+    assert 0 < limit and limit + MULTIPART_OVERHEAD < 32 * 2**20
+    assert limit < Settings.model_fields["max_upload_bytes"].default

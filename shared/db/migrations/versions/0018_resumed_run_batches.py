@@ -1,4 +1,4 @@
-"""a re-scoring run numbers every batch it sends, and a resume retires the unsent ones
+"""a re-scoring run numbers every batch it sends, and a resume retires those still queued
 
 Revision ID: 0018
 Revises: 0017

@@ -129,7 +129,11 @@ def run_batch(
     def count(report: RescoreReport) -> None:
         done = BatchCount(run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed)
         if not uow.runs.count_batch(done, utcnow()):
-            log.info("rescore run=%s batch=%d counted before (redelivered)", run_id, batch_no)
+            log.info(
+                "rescore run=%s batch=%d not counted: counted before, or sent before a resume",
+                run_id,
+                batch_no,
+            )
 
     return rescore_attempts(
         uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way, run_id=run_id
@@ -147,9 +151,6 @@ def count_stopped_batch(
     attempts count as failed, with the reason, so the run still finishes and says why;
     they stay pending for the next run. False when the batch was counted already, or
     was sent before the run was resumed (the resumed plan sent its attempts again)."""
-    run = uow.runs.get(run_id)
-    if run is not None and batch_no < run.first_live_batch:
-        return False
     reason = f"{type(exc).__name__}: the batch stopped and wrote nothing ({exc}); a new run scores it"
     failed = [(attempt_id, reason[:500]) for attempt_id in attempt_ids]
     counted = uow.runs.count_batch(BatchCount(run_id, batch_no, 0, len(failed), 0, failed), utcnow())
@@ -203,8 +204,10 @@ def failures(uow: RunsUnitOfWork, run_id: uuid.UUID) -> list[tuple[uuid.UUID, st
 
 
 def parse_moment(text: str | None, name: str) -> datetime | None:
-    """An ISO 8601 date or date and time (UTC unless it says otherwise) for ``since``/``until``."""
-    if text is None or text == "":
+    """An ISO 8601 date or date and time (UTC unless it says otherwise) for ``since``/``until``;
+    None when not given. An empty one is refused, not read as no bound: an unset variable
+    in a script must not widen a run to every attempt (QA)."""
+    if text is None:
         return None
     try:
         moment = datetime.fromisoformat(text)

@@ -85,7 +85,11 @@ def retranscribe_batch(
                 run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed
             )
             if not uow.runs.count_batch(done, utcnow()):
-                log.info("rescore run=%s batch=%d counted before (redelivered)", run_id, batch_no)
+                log.info(
+                    "rescore run=%s batch=%d not counted: counted before, or sent before a resume",
+                    run_id,
+                    batch_no,
+                )
             if capped:
                 _pause(uow, run_id)
 

@@ -63,5 +63,5 @@ def test_whole_worker_sigkill_mid_run_then_a_new_worker(make_cluster: MakeCluste
         "finished", ATTEMPTS, ATTEMPTS, 0, 0,
     )  # fmt: skip
     assert rows == {OLD_VERSION: ATTEMPTS, SCORING_VERSION: ATTEMPTS}
-    assert "counted before (redelivered)" in rescuer.text(), rescuer.text()[-3000:]
+    assert "not counted: counted before" in rescuer.text(), rescuer.text()[-3000:]
     deps.engine.dispose()

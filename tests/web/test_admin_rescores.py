@@ -48,6 +48,9 @@ def test_a_null_filter_is_400_and_starts_no_run_over_every_attempt(tmp_path: Pat
         response = client.post("/api/v1/admin/rescores", json={name: None}, headers=admin)
         assert (response.status_code, response.get_json()["error"]["code"]) == (400, f"invalid_{name}")
         assert "leave the field out" in response.get_json()["error"]["message"]
+    for name in ("since", "until"):  # an empty string, as an unset shell variable gives
+        response = client.post("/api/v1/admin/rescores", json={name: ""}, headers=admin)
+        assert (response.status_code, response.get_json()["error"]["code"]) == (400, f"invalid_{name}")
     with app.extensions["recital"].uow() as uow:
         assert uow.runs.newest(5, 0)[1] == 0
 

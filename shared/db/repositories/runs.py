@@ -89,6 +89,12 @@ class SqlRuns:
         )  # fmt: skip
 
     def count_batch(self, count: BatchCount, now: datetime) -> bool:
+        # The run's row is held first: a resume (which retires the batches sent before it)
+        # cannot come between the check and the count.
+        held = select(R.first_live_batch).where(R.id == count.run_id).with_for_update(key_share=True)
+        first_live = self._session.scalar(held)
+        if first_live is not None and count.batch_no < first_live:
+            return False  # in flight across a resume: the resumed plan counts its attempts
         failures = [[str(attempt_id), reason] for attempt_id, reason in count.failures]
         marker = self._insert(models.RescoreRunBatch).values(
             run_id=count.run_id, batch_no=count.batch_no, done=count.done, failed=count.failed,

@@ -133,8 +133,9 @@ class RunRepository(Protocol):
         ...
 
     def count_batch(self, count: BatchCount, now: datetime) -> bool:
-        """Add the batch's counts to its run once (False: counted before), in the caller's
-        transaction; the run is finished when its total is known and reached."""
+        """Add the batch's counts to its run once (False: counted before, or sent before
+        the run was resumed), in the caller's transaction; the run is finished when its
+        total is known and reached."""
         ...
 
     def failures(self, run_id: uuid.UUID, limit: int) -> list[tuple[uuid.UUID, str]]: ...

@@ -28,7 +28,7 @@ from shared.services.rescore_runs import (
     run_batch,
     start_run,
 )
-from shared.services.rescoring import score_stored
+from shared.services.rescoring import rescore_attempts, score_stored
 from tests.support.attempts import OLD_VERSION, TEXT, learner, new_piece, scored_long_ago
 from tests.support.recitations import synthesise
 from tests.support.runs import copy_attempts, score_rows
@@ -284,6 +284,35 @@ def test_a_resumed_run_sends_new_numbers_and_the_batches_queued_before_stop_unsc
     assert (finished.state, finished.done, finished.skipped, finished.total) == ("finished", 8, 0, 8)
     with pg.uow() as uow:  # nor is one of them, raising late, counted as failed
         assert not count_stopped_batch(uow, run.id, 1, queued[1][1], RuntimeError("late"))
+
+
+def test_a_batch_in_flight_across_a_resume_is_not_counted_so_the_run_finishes_with_every_attempt(
+    pg: Container, source: uuid.UUID
+) -> None:
+    """QA: a batch scoring while the run was paused and resumed counted its attempts; the
+    resumed plan had sent them again, so the run finished early with others unscored."""
+    made = copy_attempts(pg, source, 8, START, old_result=older_version_said)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    in_flight, *_ = plan(pg, run, 3)  # batch 0 passed its state check and is scoring
+    with pg.uow() as uow:
+        assert uow.runs.change_state(run.id, "paused", ("running",), utcnow())
+        uow.commit()
+    with pg.uow() as uow:
+        resume_run(uow, run.id, None)
+    resent = plan(pg, run, 3)  # batch 0's attempts are not committed yet: sent again
+    assert sum(len(ids) for _, ids in resent) == 8
+
+    def count(report: Any) -> None:  # as run_batch counts it, at its commit
+        done = BatchCount(run.id, 0, report.scored, len(report.failed), report.skipped, report.failed)
+        assert not uow.runs.count_batch(done, utcnow())
+
+    with pg.uow() as uow:
+        rescore_attempts(uow, in_flight[1], pg.settings.scoring_options(), before_commit=count, run_id=run.id)
+    for batch in resent:
+        score(pg, run, *batch)
+    finished = load(pg, run)
+    assert (finished.state, finished.done, finished.skipped, finished.total) == ("finished", 5, 3, 8)
+    assert score_rows(pg, made.ids) == {OLD_VERSION: 8, SCORING_VERSION: 8}
 
 
 def test_two_runs_at_once_over_overlapping_filters_each_report_only_the_rows_they_wrote(

@@ -50,6 +50,10 @@ def users(args: argparse.Namespace) -> int:
     return run_users(args, get_settings())
 
 
+STOPPING = "stopping: a recording being scored is finished first (Ctrl-C again to stop now)"
+STOPPED_NOW = "stopped; a recording that was being scored is scored at the next start"
+
+
 def serve(args: argparse.Namespace) -> int:
     from cli.embedded import in_process_worker
     from shared.db.migrate import upgrade
@@ -78,8 +82,11 @@ def serve(args: argparse.Namespace) -> int:
     try:
         with in_process_worker(celery, sweep_every=settings.sweep_interval_seconds):
             app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
-    finally:
+            print(STOPPING, file=sys.stderr, flush=True)  # Werkzeug took the first Ctrl-C
         worker_deps.close_transcriber()
+    except KeyboardInterrupt:  # a second one: stop now (an orphaned engine child exits itself)
+        print(STOPPED_NOW, file=sys.stderr, flush=True)
+        os._exit(130)
     return 0
 
 

@@ -12,6 +12,7 @@ A real deployment does not need this: its workers are processes already.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import threading
@@ -27,6 +28,7 @@ from shared.transcription.port import Transcriber, TranscriptionError
 
 _engine: Transcriber | None = None  # the child's own, built once by _load
 ORPHAN_CHECK_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ChildProcessTranscriber:
@@ -47,8 +49,14 @@ class ChildProcessTranscriber:
     def transcribe(self, audio: DecodedAudio, reference_text: str | None = None) -> Transcript:
         pool = self._started()
         try:
-            transcript: Transcript = pool.submit(_transcribe, audio, reference_text).result()
-        except BrokenProcessPool:  # the child died (killed, out of memory): a new one next time
+            heard = pool.submit(_transcribe, audio, reference_text)
+        except BrokenProcessPool:  # it died while idle (QA: a kill cost the next recording a delivery)
+            self._discard(pool)
+            pool = self._started()
+            heard = pool.submit(_transcribe, audio, reference_text)
+        try:
+            transcript: Transcript = heard.result()
+        except BrokenProcessPool:  # it died hearing this one (killed, out of memory): a new one next time
             self._discard(pool)
             raise TranscriptionError(
                 "engine_failed", "The speech recogniser stopped; try again.", retryable=True
@@ -82,10 +90,19 @@ def _load(kind: type[Any]) -> None:
     # Ctrl-C in the terminal reaches the whole process group: the server stops
     # its worker and this pool in order, so the child does not act on it itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A server killed outright (SIGTERM, SIGKILL) cannot stop it: it goes when it
-    # finds itself orphaned, instead of holding its engine's memory for good.
+    # A server killed outright (SIGTERM, SIGKILL, a second Ctrl-C) cannot stop it: the
+    # kernel ends it with the server (Linux); elsewhere it goes when it finds itself
+    # orphaned, which waits for a decode to end (PocketSphinx holds the GIL meanwhile).
+    _die_with_parent()
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     _engine = kind()
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the orphan check alone
+        pass
 
 
 def _exit_when_orphaned(parent: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -201,6 +202,8 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
         env=embedded_env(tmp_path / "srv"),
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "serve.log").open("w"),
+        # Ctrl-C as a terminal sends it: a shell's background job would inherit it ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     engines: list[int] = []
     try:
@@ -220,15 +223,19 @@ def test_serve_accepts_and_scores_an_upload(tmp_path: Path) -> None:
             pid for pid in children(server.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
         ]
         assert len(engines) == 1  # it heard the recording in a child process: pages did not wait on it
+        server.send_signal(signal.SIGINT)  # Ctrl-C
+        assert server.wait(30) == 0
     finally:
-        server.terminate()
-        server.wait(20)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(20)
     deadline = time.monotonic() + 10
     while any(Path(f"/proc/{pid}").exists() for pid in engines) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(Path(f"/proc/{pid}").exists() for pid in engines)  # no orphan keeps the engine
     logged = (tmp_path / "serve.log").read_text()
     assert "Running on http://127.0.0.1" in logged and "findme-in-the-log" not in logged  # no query strings
+    assert "stopping: a recording being scored is finished first" in logged and "Traceback" not in logged
 
 
 def children(pid: int) -> list[int]:

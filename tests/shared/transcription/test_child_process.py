@@ -4,6 +4,9 @@ process, heard in another process, its failures passed on, and a dead child repl
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +24,7 @@ from shared.transcription.port import TranscriptionError
 from tests.support.recitations import synthesise
 
 PIECE = "The Lord is my shepherd; I shall not want. He restoreth my soul."
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class Reporting:
@@ -33,6 +37,8 @@ class Reporting:
             raise TranscriptionError("too_long", "The recording is too long.")
         if reference_text == "die":
             os._exit(3)  # as the kernel's out-of-memory killer would leave it
+        if reference_text == "hold":  # one long C call holding the GIL, as a decode does
+            pow(7, 4_000_000)
         if reference_text == "busy":
             busy_until = time.perf_counter() + 1.0
             while time.perf_counter() < busy_until:  # pure Python: holds the GIL throughout
@@ -84,6 +90,17 @@ def test_a_child_that_died_is_a_retryable_failure_and_the_next_recording_gets_a_
     assert heard_in(reporting) not in (first, os.getpid())
 
 
+def test_a_child_that_died_while_idle_is_replaced_before_the_next_recording(
+    reporting: ChildProcessTranscriber,
+) -> None:
+    first = heard_in(reporting)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while reporting._pool is not None and not reporting._pool._broken and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the pool has noticed, as it would have long before the next upload
+    assert heard_in(reporting) not in (first, os.getpid())  # heard, not a failed delivery
+
+
 def test_this_process_runs_on_while_the_child_is_busy(reporting: ChildProcessTranscriber) -> None:
     heard_in(reporting)  # started: the child's start-up is not what is measured
     ticks: list[float] = []
@@ -95,6 +112,26 @@ def test_this_process_runs_on_while_the_child_is_busy(reporting: ChildProcessTra
         ticks.append(time.perf_counter() - before)
     hearing.join()
     assert len(ticks) > 100 and max(ticks) < 0.5
+
+
+def test_the_child_goes_with_a_server_killed_outright_even_mid_decode() -> None:
+    """SIGKILL (or a second Ctrl-C's exit) leaves no engine holding its memory."""
+    script = (
+        "from shared.transcription.child_process import ChildProcessTranscriber as C\n"
+        "from tests.shared.transcription.test_child_process import Reporting, heard_in\n"
+        "engine = C(Reporting)\nprint(heard_in(engine), flush=True)\n"
+        "heard_in(engine, 'hold')\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    child = int(server.stdout.readline())
+    time.sleep(0.2)  # the child is in its long call now
+    server.kill()
+    server.wait(10)
+    deadline = time.monotonic() + 0.5  # the call lasts over a second: sooner, the kernel ended it
+    while Path(f"/proc/{child}").exists() and Path(f"/proc/{child}/stat").read_text().split()[2] != "Z":
+        assert time.monotonic() < deadline, "the engine child outlived its server"
+        time.sleep(0.02)
 
 
 def test_the_offline_engine_hears_the_same_words_there(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
         content_type.lower(),
         size,
         sha256,
-        text_version(body.get("text_version")),
+        text_version(body.get("text_version"), form=False),
     )
     seconds = deps.settings.direct_upload_seconds
     with deps.uow(autocommit=True) as uow:

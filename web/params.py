@@ -14,6 +14,7 @@ MAX_PAGE = 100
 DIGITS = re.compile(r"[0-9]{1,30}")
 MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the client, would fail
 MAX_TEXT_VERSION = 2**31 - 1  # a Postgres integer
+VERSION = re.compile(r"[1-9][0-9]{0,9}")
 
 
 def string_field(body: dict[str, Any], name: str, code: str) -> str:
@@ -40,16 +41,19 @@ def page_args() -> tuple[int, int]:
     return limit, offset
 
 
-def text_version(value: object) -> int | None:
-    """An upload's ``text_version`` (a form's string or a JSON number): the piece's text
-    version the learner recited, from the piece's JSON or page; None when not sent."""
-    if value is None or value == "":
+def text_version(value: object, *, form: bool) -> int | None:
+    """An upload's ``text_version``, the piece's text version the learner recited (a form's
+    digits, or a JSON integer); None when not sent."""
+    if value is None:
         return None
-    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    if not DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_TEXT_VERSION:
+    if form:
+        number = int(value) if isinstance(value, str) and VERSION.fullmatch(value) else 0
+    else:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else 0
+    if not 1 <= number <= MAX_TEXT_VERSION:
         raise ServiceError(
             ErrorKind.INVALID,
             "invalid_text_version",
             "text_version is the piece's text_version, a whole number.",
         )
-    return int(text)
+    return number

@@ -25,6 +25,7 @@ from shared.services.submission import (
     Enqueue,
     Submitted,
     allowed_piece,
+    check_text_version,
     discard_object,
     recheck_piece,
     send_after_commit,
@@ -56,6 +57,7 @@ def grant_upload(
     _check_promise(grant, max_bytes)
     learner_id = uuid.UUID(grant.learner)
     allowed_piece(uow, learner_id, grant.piece_id, known)
+    check_text_version(uow, grant.piece_id, grant.text_version)  # before the file is sent, not after
     key = f"attempts/{learner_id}/{grant.attempt_id}.upload"
     try:
         return replace(grant, key=key), storage.sign_upload(key, grant.content_type, grant.size, seconds)

@@ -117,6 +117,7 @@ def _own_pieces(uow: UnitOfWorkPort, learner: UserView) -> list[dict[str, Any]]:
             "id": str(p.id),
             "title": p.title,
             "text": p.text,
+            "text_version": p.text_version,
             "visibility": p.visibility,
             "created_at": rfc3339(p.created_at),
         }

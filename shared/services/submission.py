@@ -153,9 +153,19 @@ def recheck_piece(
     whose text is no longer at ``text_version`` is 409 (``piece_text_changed``)."""
     known.forget(piece_id)
     allowed_piece(uow, learner_id, piece_id, known)
+    check_text_version(uow, piece_id, text_version)
+
+
+def check_text_version(uow: UnitOfWorkPort, piece_id: uuid.UUID, text_version: int | None) -> None:
+    """409 ``piece_text_changed`` when the piece's text has moved on from ``text_version``;
+    400 for a version it never had. None (not said) passes."""
     piece = uow.pieces.get(piece_id) if text_version is not None else None
-    if piece is not None and piece.text_version != text_version:
-        raise ServiceError(ErrorKind.CONFLICT, "piece_text_changed", TEXT_CHANGED)
+    if piece is None or text_version is None or piece.text_version == text_version:
+        return
+    if text_version > piece.text_version:
+        message = f"This piece's text is at version {piece.text_version}; send the text_version it shows."
+        raise ServiceError(ErrorKind.INVALID, "invalid_text_version", message)
+    raise ServiceError(ErrorKind.CONFLICT, "piece_text_changed", TEXT_CHANGED)
 
 
 def _queue_full(max_queued: int) -> ServiceError:

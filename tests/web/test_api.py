@@ -359,9 +359,11 @@ def test_a_recording_of_a_text_changed_since_is_refused_and_not_kept(tmp_path: P
     assert "changed after you opened it" in stale.get_json()["error"]["message"]
     assert client.get("/api/v1/attempts").get_json()["total"] == 0
     assert not [p for p in (tmp_path / "storage" / "attempts").rglob("*") if p.is_file()]  # nothing kept
-    for wrong in ("0", "two", "-1", "1.5", str(2**31)):
+    for wrong in ("0", "two", "-1", "1.5", str(2**31), "0002", "", " 2"):
         refused = post_recording_of(client, piece_id, wav, wrong)
         assert (refused.status_code, error_code(refused)) == (400, "invalid_text_version"), wrong
+    ahead = post_recording_of(client, piece_id, wav, "3")  # a version the text never had
+    assert (ahead.status_code, error_code(ahead)) == (400, "invalid_text_version")
     assert post_recording_of(client, piece_id, wav, "2").status_code == 202
     assert len([p for p in (tmp_path / "storage" / "attempts").rglob("*") if p.is_file()]) == 1
     renamed = client.patch(f"/api/v1/pieces/{piece_id}", json={"title": "Psalm 23"})  # the text stays

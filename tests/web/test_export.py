@@ -48,8 +48,8 @@ def test_the_export_holds_the_learners_account_pieces_and_every_attempt_oldest_f
     )
     data = exported(ada)
     assert data["format"] == "recital-export/1" and data["account"]["handle"] == "ada"
-    assert [(p["title"], p["text"], p["visibility"]) for p in data["pieces"]] == [
-        ("Psalm 23", TEXT, "private"), ("Shared", TEXT, "public"),
+    assert [(p["title"], p["text"], p["visibility"], p["text_version"]) for p in data["pieces"]] == [
+        ("Psalm 23", TEXT, "private", 1), ("Shared", TEXT, "public", 1),
     ]  # fmt: skip
     assert [a["id"] for a in data["attempts"]] == [str(first), str(failed)]
     done, refused = data["attempts"]

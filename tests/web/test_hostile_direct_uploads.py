@@ -224,13 +224,16 @@ def test_a_direct_upload_of_a_text_changed_since_is_refused_and_its_object_delet
 ) -> None:
     client = app.test_client()
     piece_id = make_piece(client)
-    wrong = start(client, piece_id, wav, text_version="one")
-    assert (wrong.status_code, code_of(wrong)) == (400, "invalid_text_version")
+    for wrong in ("one", "1", 1.0, True, 0):  # a JSON integer, as the document says
+        refused = start(client, piece_id, wav, text_version=wrong)
+        assert (refused.status_code, code_of(refused)) == (400, "invalid_text_version"), wrong
     grant = start(client, piece_id, wav, text_version=1).get_json()
     assert put(grant, wav) == 200
     new_text = {"text": "The Lord is my shepherd; I shall not want."}
     changed = client.patch(f"/api/v1/pieces/{piece_id}", json=new_text, headers=bearer_in(client, ADA))
     assert changed.get_json()["text_version"] == 2
+    stale = start(client, piece_id, wav, text_version=1)  # refused before the file is sent
+    assert (stale.status_code, code_of(stale)) == (409, "piece_text_changed")
     refused = complete(client, piece_id, grant["upload_id"])
     assert (refused.status_code, code_of(refused)) == (409, "piece_text_changed") and sent == []
     again = complete(client, piece_id, grant["upload_id"])

@@ -82,7 +82,7 @@ def submit(piece_id: str) -> tuple[Response, int, dict[str, str]]:
         piece_id=parse_uuid(piece_id, "piece"),
         recording=recording.stream,
         idempotency_key=key,
-        text_version=text_version(request.form.get("text_version")),
+        text_version=text_version(request.form.get("text_version"), form=True),
     )
     deps = container()
     with deps.uow(autocommit=True) as uow:  # each write in submitting is one statement

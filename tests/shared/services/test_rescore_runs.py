@@ -31,7 +31,7 @@ from shared.services.rescore_runs import (
 from shared.services.rescoring import rescore_attempts, score_stored
 from tests.support.attempts import OLD_VERSION, TEXT, learner, new_piece, scored_long_ago
 from tests.support.recitations import synthesise
-from tests.support.runs import copy_attempts, score_rows
+from tests.support.runs import Copies, copy_attempts, score_rows
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 Batches = list[tuple[int, list[uuid.UUID]]]
@@ -57,6 +57,15 @@ def plan(pg: Container, run: RunRecord, batch_size: int) -> Batches:
 def score(pg: Container, run: RunRecord, batch_no: int, ids: list[uuid.UUID]) -> Any:
     with pg.uow() as uow:
         return run_batch(uow, run.id, batch_no, ids, pg.settings.scoring_options())
+
+
+def finished_run(pg: Container, source: uuid.UUID) -> tuple[Copies, RunRecord]:
+    """Four copies with an older score, re-scored by a run in one batch."""
+    made = copy_attempts(pg, source, 4, START, old_result=older_version_said)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    for batch in plan(pg, run, 5):
+        score(pg, run, *batch)
+    return made, run
 
 
 def load(pg: Container, run: RunRecord) -> RunRecord:
@@ -342,10 +351,7 @@ def test_two_runs_at_once_over_overlapping_filters_each_report_only_the_rows_the
 def test_a_run_from_before_runs_marked_their_rows_is_reported_by_when_it_ran(
     pg: Container, source: uuid.UUID
 ) -> None:
-    made = copy_attempts(pg, source, 4, START, old_result=older_version_said)
-    run = start(pg, RunFilter(learner_id=made.learner_id))
-    for batch in plan(pg, run, 5):
-        score(pg, run, *batch)
+    made, run = finished_run(pg, source)
     with pg.uow() as uow:  # as migration 0016 leaves a run that wrote no run ids
         uow.session.execute(
             text("UPDATE rescore_runs SET marks_scores = false WHERE id = :id"), {"id": run.id}
@@ -375,10 +381,7 @@ def test_a_dry_run_lists_a_damaged_stored_document_and_reports_the_rest(
 def test_a_stopped_runs_report_is_read_once_and_kept_until_a_batch_is_counted(
     pg: Container, source: uuid.UUID
 ) -> None:
-    made = copy_attempts(pg, source, 4, START, old_result=older_version_said)
-    run = start(pg, RunFilter(learner_id=made.learner_id))
-    for batch in plan(pg, run, 5):
-        score(pg, run, *batch)
+    made, run = finished_run(pg, source)
     with pg.uow() as uow:
         assert run_report(uow, load(pg, run))["attempts"] == 4
     with pg.uow() as uow:  # the rows it was read from change: the kept report is served

@@ -84,22 +84,21 @@ def plan_run(
     then its total. Stops early when the run is cancelled."""
     with new_uow() as uow:  # a resumed run continues its numbering and its counts
         run = require_run(uow, run_id)
-        base, first = run.counted, uow.runs.next_batch_no(run_id)
-    sent, batch_no, after = 0, first, None
+        base, live_from = run.counted, run.first_live_batch
+    sent, after = 0, None
     while limit is None or sent < limit:
         size = batch_size if limit is None else min(batch_size, limit - sent)
         with new_uow() as uow:
             run = require_run(uow, run_id)
-            if run.state != "running":
-                return sent
+            if run.state != "running" or run.first_live_batch != live_from:
+                return sent  # stopped, or resumed since: the resumed plan sends the rest
             page = uow.runs.pending_page(run.filter, run.scoring_version, after, size)
-            if page:  # numbered before it is sent: a resume must never give its number again
-                uow.runs.note_sent(run_id, batch_no)
-                uow.commit()
+            batch_no = uow.runs.take_batch_no(run_id) if page else -1  # before it is sent
+            uow.commit()
         if not page:
             break
         send(run_id, batch_no, [attempt_id for _, attempt_id in page])
-        sent, batch_no, after = sent + len(page), batch_no + 1, _last(page)
+        sent, after = sent + len(page), _last(page)
     with new_uow() as uow:
         uow.runs.set_total(run_id, base + sent, utcnow())
         uow.commit()

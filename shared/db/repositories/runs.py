@@ -178,8 +178,13 @@ class SqlRuns:
     def resume(self, run_id: uuid.UUID, cap_audio_seconds: float | None) -> bool:
         first_live = self.next_batch_no(run_id)
         statement = update(R).where(R.id == run_id, R.state == "paused")
-        values = {"state": "running", "cap_audio_seconds": cap_audio_seconds, "first_live_batch": first_live}
-        return bool(self._execute(statement.values(**values)).rowcount)
+        values = {"state": "running", "cap_audio_seconds": cap_audio_seconds, "first_live_batch": first_live,
+                  "batches_sent": first_live, "total": None, "failed": 0, "report": None}  # fmt: skip
+        if not self._execute(statement.values(**values)).rowcount:
+            return False
+        B = models.RescoreRunBatch  # its failures are tried again, and counted then
+        self._execute(update(B).where(B.run_id == run_id).values(failed=0, failures=[]))
+        return True
 
     def next_batch_no(self, run_id: uuid.UUID) -> int:
         B = models.RescoreRunBatch
@@ -187,9 +192,10 @@ class SqlRuns:
         sent = self._session.scalar(select(R.batches_sent).where(R.id == run_id)) or 0
         return max(sent, 0 if highest is None else highest + 1)  # runs from before 0018 sent none
 
-    def note_sent(self, run_id: uuid.UUID, batch_no: int) -> None:
-        past = case((R.batches_sent > batch_no, R.batches_sent), else_=batch_no + 1)
-        self._execute(update(R).where(R.id == run_id).values(batches_sent=past))
+    def take_batch_no(self, run_id: uuid.UUID) -> int:
+        taken = update(R).where(R.id == run_id).values(batches_sent=R.batches_sent + 1)
+        sent: int = self._session.scalars(taken.returning(R.batches_sent)).one()
+        return sent - 1
 
     def relink_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None:
         self._execute(update(A).where(A.id == attempt_id).values(transcript_id=transcript_id))

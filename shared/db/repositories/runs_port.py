@@ -162,15 +162,17 @@ class RunRepository(Protocol):
 
     def resume(self, run_id: uuid.UUID, cap_audio_seconds: float | None) -> bool:
         """paused → running with this cap, retiring every batch sent so far (they stop
-        unscored; the resumed plan sends their attempts again); False when not paused."""
+        unscored; the resumed plan sends their attempts again); its failures are
+        forgotten, to be tried again, and its total is unknown until the resumed plan
+        has sent all; False when not paused."""
         ...
 
     def next_batch_no(self, run_id: uuid.UUID) -> int:
         """The number the run's next batch takes: past every batch sent or counted."""
         ...
 
-    def note_sent(self, run_id: uuid.UUID, batch_no: int) -> None:
-        """Batch ``batch_no`` is about to be sent: no later batch takes its number."""
+    def take_batch_no(self, run_id: uuid.UUID) -> int:
+        """The next batch's number, taken for good (two plans never share one)."""
         ...
 
     def relink_transcript(self, attempt_id: uuid.UUID, transcript_id: uuid.UUID) -> None:

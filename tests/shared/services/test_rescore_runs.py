@@ -295,6 +295,31 @@ def test_a_resumed_run_sends_new_numbers_and_the_batches_queued_before_stop_unsc
         assert not count_stopped_batch(uow, run.id, 1, queued[1][1], RuntimeError("late"))
 
 
+def test_a_resume_tries_a_failure_again_counts_it_once_and_cannot_finish_on_the_old_total(
+    pg: Container, source: uuid.UUID
+) -> None:
+    """QA: a failed attempt stays pending, so the resumed plan sent it again and it was
+    counted failed twice; and batches counted while the resumed plan was still sending
+    reached the total kept from before the pause, finishing the run with attempts unsent."""
+    made = copy_attempts(pg, source, 8, START, broken=1, old_result=older_version_said)
+    run = start(pg, RunFilter(learner_id=made.learner_id))
+    first, queued, last = plan(pg, run, 3)  # the newest attempt's analysis is damaged
+    score(pg, run, *first)
+    score(pg, run, *last)  # one done, one failed
+    with pg.uow() as uow:
+        assert uow.runs.change_state(run.id, "paused", ("running",), utcnow())
+        uow.commit()
+    with pg.uow() as uow:
+        resumed = resume_run(uow, run.id, None)
+    assert (resumed.done, resumed.failed, resumed.total) == (4, 0, None)
+    plan_run(pg.uow, run.id, 2, lambda _run, no, ids: score(pg, run, no, ids))  # each scored as sent
+    finished = load(pg, run)
+    assert (finished.state, finished.done, finished.failed, finished.total) == ("finished", 7, 1, 8)
+    with pg.uow() as uow:
+        assert [attempt for attempt, _ in failures(uow, run.id)] == [made.ids[-1]]
+    assert score_rows(pg, made.ids) == {OLD_VERSION: 8, SCORING_VERSION: 7}
+
+
 def test_a_batch_in_flight_across_a_resume_is_not_counted_so_the_run_finishes_with_every_attempt(
     pg: Container, source: uuid.UUID
 ) -> None:

@@ -50,7 +50,7 @@ def users(args: argparse.Namespace) -> int:
     return run_users(args, get_settings())
 
 
-STOPPING = "stopping: a recording being scored is finished first (Ctrl-C again to stop now)"
+STOPPING = "stopping: a recording being scored, if any, is finished first (Ctrl-C again to stop now)"
 STOPPED_NOW = "stopped; a recording that was being scored is scored at the next start"
 
 

@@ -81,7 +81,7 @@ def plan_run(
     new_uow: UowFactory, run_id: uuid.UUID, batch_size: int, send: SendBatch, limit: int | None = None
 ) -> int:
     """Send the run's batches, one keyset page each (at most ``limit`` attempts in all),
-    then its total. Stops early when the run is cancelled."""
+    then its total. Stops early when the run is cancelled, paused or resumed since."""
     with new_uow() as uow:  # a resumed run continues its numbering and its counts
         run = require_run(uow, run_id)
         base, live_from = run.counted, run.first_live_batch
@@ -100,8 +100,9 @@ def plan_run(
         send(run_id, batch_no, [attempt_id for _, attempt_id in page])
         sent, after = sent + len(page), _last(page)
     with new_uow() as uow:
-        uow.runs.set_total(run_id, base + sent, utcnow())
-        uow.commit()
+        if require_run(uow, run_id).first_live_batch == live_from:  # not resumed since
+            uow.runs.set_total(run_id, base + sent, utcnow())
+            uow.commit()
     return sent
 
 

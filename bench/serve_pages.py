@@ -28,6 +28,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
+from bench.load import multipart
 from bench.speech import recitation
 from bench.table import Figure
 
@@ -135,10 +136,7 @@ class _Learner:
         )
 
     def upload(self, piece: str, path: Path) -> str:
-        boundary = uuid.uuid4().hex
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="recording"; filename="r.wav"\r\n\r\n'
-        body = head.encode() + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
-        kind = f"multipart/form-data; boundary={boundary}"
+        body, kind = multipart(path.read_bytes())
         return str(self.call("POST", f"/api/v1/pieces/{piece}/attempts", data=body, content_type=kind)["id"])
 
     def status(self, attempt: str) -> str:

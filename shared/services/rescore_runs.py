@@ -127,17 +127,21 @@ def run_batch(
     uow.rollback()  # the state read must not hold the transaction open while scoring
 
     def count(report: RescoreReport) -> None:
-        done = BatchCount(run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed)
-        if not uow.runs.count_batch(done, utcnow()):
-            log.info(
-                "rescore run=%s batch=%d not counted: counted before, or sent before a resume",
-                run_id,
-                batch_no,
-            )
+        count_into_run(uow, run_id, batch_no, report)
 
     return rescore_attempts(
         uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way, run_id=run_id
     )
+
+
+def count_into_run(uow: RunsUnitOfWork, run_id: uuid.UUID, batch_no: int, report: RescoreReport) -> None:
+    """Add a scored batch's report to its run, once, in the batch's transaction (re-scoring
+    and re-transcription batches alike)."""
+    done = BatchCount(run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed)
+    if not uow.runs.count_batch(done, utcnow()):
+        log.info(
+            "rescore run=%s batch=%d not counted: counted before, or sent before a resume", run_id, batch_no
+        )
 
 
 def count_stopped_batch(

@@ -25,11 +25,12 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from shared.db.repositories.runs_port import BatchCount, RunsUnitOfWork
+from shared.db.repositories.runs_port import RunsUnitOfWork
 from shared.domain.clock import utcnow
 from shared.domain.scoring import ScoringOptions
 from shared.rate_bucket import SharedRateLimit
 from shared.services import claimed_job
+from shared.services.rescore_runs import count_into_run
 from shared.services.rescoring import Interrupts, RescoreReport, rescore_attempts
 from shared.storage import Storage, StorageError
 from shared.transcription.port import Transcriber
@@ -81,15 +82,7 @@ def retranscribe_batch(
 
         def count(report: RescoreReport) -> None:
             report.failed += failed
-            done = BatchCount(
-                run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed
-            )
-            if not uow.runs.count_batch(done, utcnow()):
-                log.info(
-                    "rescore run=%s batch=%d not counted: counted before, or sent before a resume",
-                    run_id,
-                    batch_no,
-                )
+            count_into_run(uow, run_id, batch_no, report)
             if capped:
                 _pause(uow, run_id)
 

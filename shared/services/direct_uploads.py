@@ -105,11 +105,8 @@ def complete_upload(
             raise
         return Submitted(grant.attempt_id, created=False)
     if not added:  # the piece was made private, deleted or its text changed since the check above
-        try:
-            recheck_piece(uow, learner_id, grant.piece_id, known, grant.text_version)
-        except ServiceError:
-            discard_object(storage, grant.key)  # refused for good: the uploaded object goes
-            raise
+        discard_object(storage, grant.key)  # refused for good: the uploaded object goes
+        recheck_piece(uow, learner_id, grant.piece_id, known, grant.text_version)
         raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
     send_after_commit(enqueue, grant.attempt_id)
     return Submitted(grant.attempt_id, created=True)

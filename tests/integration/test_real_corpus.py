@@ -48,7 +48,7 @@ def test_jfk_scores_high_through_the_pipeline(
 
 
 def test_every_corpus_recording_decodes_and_scores() -> None:
-    from shared.audio.decode import probe
+    from shared.audio.probe import probe
     from shared.audio.sniff import sniff_format
     from shared.pipeline import decode_recording, recognise, score
     from shared.transcription.offline import OfflineTranscriber

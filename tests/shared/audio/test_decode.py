@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from shared.audio.decode import decode_file, probe
+from shared.audio.decode import decode_file
+from shared.audio.probe import probe
 from shared.audio.sniff import sniff_format
 from shared.audio.types import TARGET_RATE, AudioError
 from tests.shared.audio.conftest import run

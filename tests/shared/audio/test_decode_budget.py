@@ -14,14 +14,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from shared.audio.decode import (
-    MAX_CHANNELS,
-    MAX_SAMPLE_RATE,
-    MIN_SAMPLE_RATE,
-    decode_budget,
-    decode_file,
-    probe,
-)
+from shared.audio.decode import decode_file
+from shared.audio.probe import MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, decode_budget, probe
 from shared.audio.types import AudioError
 
 
@@ -58,10 +52,10 @@ def test_rates_and_channels_beyond_the_promise_fail_at_the_header(
 def test_the_learner_message_states_the_limits_the_code_enforces() -> None:
     assert (MIN_SAMPLE_RATE, MAX_SAMPLE_RATE, MAX_CHANNELS) == (8_000, 48_000, 2)
     for rate, code in ((MAX_SAMPLE_RATE + 1, "48 kHz"), (MIN_SAMPLE_RATE - 1, "8 kHz")):
-        from shared.audio.decode import AudioInfo, _check_info
+        from shared.audio.probe import AudioInfo, check_info
 
         with pytest.raises(AudioError) as caught:
-            _check_info(AudioInfo(1.0, rate, 1), 10_000, 60.0)
+            check_info(AudioInfo(1.0, rate, 1), 10_000, 60.0)
         assert code in caught.value.message
 
 

@@ -67,7 +67,8 @@ def alignment_alone(text: str, spoken: list[str]) -> list[float]:
     """The word alignment alone (what difflib does), on inputs normalised beforehand."""
     from shared.domain.alignment import align_words
     from shared.domain.miscues import judge
-    from shared.domain.text import normalise_words, parse_reference
+    from shared.domain.text import parse_reference
+    from shared.domain.tokens import normalise_words
     from shared.domain.transcript import SpokenWord
 
     reference = parse_reference(text)

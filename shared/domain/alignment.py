@@ -67,7 +67,7 @@ def align_words(
     """Align reference words with spoken words, in order.
 
     Words are given as their readings and as keys (the primary reading run
-    together, see ``text.Token``); equal keys are exact matches.
+    together, see ``tokens.Token``); equal keys are exact matches.
     ``boundaries`` are the first word indices of the sections: a run of
     omitted words that could equally sit a word earlier or later (the same
     word ends it and precedes it) is moved to start or end at one, since

@@ -27,7 +27,7 @@ from shared.domain.relations import WordRelations, unrelated
 from shared.domain.repairs import Stops, merge_self_corrections, merge_unlike_copies
 from shared.domain.result import WordStatus
 from shared.domain.swallowed import merge_swallowed_slips
-from shared.domain.text import normalise_words
+from shared.domain.tokens import normalise_words
 from shared.domain.transcript import SpokenWord
 
 HOMOPHONE_MIN_CONFIDENCE = 0.5  # true homophones (there/their): sound cannot differ

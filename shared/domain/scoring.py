@@ -31,7 +31,8 @@ from shared.domain.result import (
     Scores,
     SectionScore,
 )
-from shared.domain.text import ReferenceText, parse_reference, token_table
+from shared.domain.text import ReferenceText, parse_reference
+from shared.domain.tokens import token_table
 from shared.domain.transcript import SpokenWord, Transcript
 from shared.domain.wordlist import SAID, WordList, word_list
 

@@ -1,47 +1,23 @@
-"""Reference text: words as written, their sections, and comparable forms.
+"""Reference text: the piece's words as written, their sections and phrase ends.
 
-Every written token gets *forms*: the word sequences a correct reading may
-produce, primary first. "1863" -> ("eighteen", "sixty", "three") or ("one",
-"thousand", ...); "well-known" -> ("well", "known") or ("wellknown",); "'Tis"
--> ("tis",) or ("it", "is"). Spoken words from an engine go through the same
-function, so digits an engine writes compare equal to the reference.
+Each word's comparable forms come from ``shared.domain.tokens``, the same
+normalisation an engine's spoken words go through.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, EDGE_PUNCTUATION, canonical_spelling
-from shared.domain.numbers import Forms, expand_number
+from shared.domain.numbers import Forms
 from shared.domain.sentences import section_chunks
+from shared.domain.tokens import Token, normalise_token, token_table
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u02bc": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-    }
-)
-
-_DISPLAY_EDGE = EDGE_PUNCTUATION.replace("'", "") + "\u201c\u201d\u2018\u2019\u2014\u2013"
-_SIMPLE_EDGE = ",.;:!?\"'()"
-_JOINERS = re.compile(r"[-/]")
-_NON_WORD = re.compile(r"[^a-z0-9&]")
-_DIGIT_RUNS = re.compile(r"\d+|[a-z]+")
 # A word written with one of these after it ends a phrase: a pause there is natural.
 _PHRASE_END = re.compile(r"[,;:.!?\u2026][\"')\]\u201d\u2019]*$")
 _PHRASE_LAST = frozenset(",;:.!?\u2026\"')]\u201d\u2019")  # most words end in a letter: skip the regex
-_MAX_FORMS = 16  # cap on combined readings of one token (hyphenated numbers)
 
 
 class RefWord(NamedTuple):
@@ -51,14 +27,6 @@ class RefWord(NamedTuple):
     section: int
     forms: Forms
     key: str  # primary reading run together: what the global alignment compares
-
-
-class Token(NamedTuple):
-    """A written or spoken token, normalised once."""
-
-    forms: Forms  # () when the token has no words (punctuation)
-    key: str
-    display: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,126 +110,3 @@ def parse_reference(text: str) -> ReferenceText:
         raise NoWordsToRecite("reference text has no words to recite (only punctuation or other scripts)")
     forms, keys, displays = zip(*tokens, strict=True)
     return ReferenceText(displays, forms, keys, tuple(section_of), tuple(sections), frozenset(phrase_ends))
-
-
-def normalise_words(raw_words: Iterable[str]) -> list[Token]:
-    """Each spoken word normalised (same rules as the reference)."""
-    raws = list(raw_words)
-    return list(map(token_table(raws).__getitem__, raws))
-
-
-# Every token normalised so far in this process (normalising is a pure
-# function of the raw text): a worker scores the same pieces' words again and
-# again, and normalising a 60 s transcript's words was a fifth of scoring it.
-# Bounded, so a process fed endless new words does not grow without end.
-_NORMALISED: dict[str, Token] = {}
-_NORMALISED_MAX = 200_000
-
-
-def token_table(raw_words: Iterable[str]) -> dict[str, Token]:
-    """Each distinct token normalised once: a long text repeats few distinct words."""
-    table: dict[str, Token] = {}
-    known = _NORMALISED
-    for raw in set(raw_words):
-        token = known.get(raw)
-        if token is None:
-            token = _token(raw)
-            if len(known) < _NORMALISED_MAX:
-                known[raw] = token
-        table[raw] = token
-    return table
-
-
-def compact(form: Sequence[str]) -> str:
-    """A reading as one string without spaces: "well known" == "wellknown"."""
-    return "".join(form)
-
-
-def display_form(chunk: str) -> str:
-    """The token as written, minus surrounding punctuation (keeps 'Tis)."""
-    stripped = chunk.strip(_DISPLAY_EDGE)
-    if stripped.endswith("'") and not stripped.startswith("'"):
-        stripped = stripped[:-1]  # plural possessive: fathers'
-    if stripped.startswith("'") and stripped.endswith("'") and len(stripped) > 2:
-        stripped = stripped[1:-1]  # 'quoted'
-    return stripped or chunk
-
-
-def normalise_token(raw: str) -> Forms:
-    """All readings of one written or spoken token; () when it has no words."""
-    core = raw.strip(_SIMPLE_EDGE)
-    if core.isalpha() and core.isascii():  # most tokens: a plain word, maybe punctuated
-        return _letters_forms(core.lower())
-    token = _clean(raw)
-    if not token:
-        return ()
-    numeric = expand_number(token)
-    if numeric is not None:
-        return numeric
-    parts = [p for p in _JOINERS.split(token) if p]
-    if len(parts) > 1:
-        return _joined_forms(parts)
-    return _word_forms(token)
-
-
-def _token(raw: str) -> Token:
-    core = raw.strip(_SIMPLE_EDGE)
-    if core == raw and core.isalpha() and core.isascii():  # fast path: a plain word
-        forms = _letters_forms(core.lower())
-        first = forms[0]
-        return Token(forms, first[0] if len(first) == 1 else compact(first), core)
-    forms = normalise_token(raw)
-    return Token(forms, compact(forms[0]) if forms else "", display_form(raw.strip()))
-
-
-def _clean(raw: str) -> str:
-    """Lower case, plain quotes and dashes, no accents, no edge punctuation."""
-    text = raw.translate(_QUOTES).lower()
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    text = text.strip(EDGE_PUNCTUATION.replace(".", ""))
-    # A trailing full stop ends a sentence or an abbreviation; keep "a.m."-style
-    # inner dots and decimals ("3.5") but not "etc." or "Mr.".
-    return text.rstrip(".").strip(EDGE_PUNCTUATION)
-
-
-def _word_forms(token: str) -> Forms:
-    """Forms of a token without joiners: abbreviations, contractions, spelling."""
-    word = _NON_WORD.sub("", token.replace("'", "").replace(".", ""))
-    if not word:
-        return ()
-    if word in ABBREVIATIONS:
-        return ABBREVIATIONS[word]
-    if not word.isalpha() and not word == "&":
-        return _mixed_forms(word)
-    return _letters_forms(word)
-
-
-def _letters_forms(word: str) -> Forms:
-    """Forms of a lower-case word of letters only."""
-    if word in ABBREVIATIONS:
-        return ABBREVIATIONS[word]
-    word = canonical_spelling(word)
-    full = CONTRACTIONS.get(word)
-    return ((word,),) if full is None else ((word,), *full)
-
-
-def _mixed_forms(word: str) -> Forms:
-    """Letters and digits run together ("10am", "4x4"): read each run."""
-    parts: list[str] = []
-    for run in _DIGIT_RUNS.findall(word):
-        expanded = expand_number(run) if run[0].isdigit() else None
-        parts.extend(expanded[0] if expanded else (run,))
-    return (tuple(parts),) if parts else ()
-
-
-def _joined_forms(parts: Sequence[str]) -> Forms:
-    """Hyphenated or slashed compounds: each part's readings, plus run together."""
-    options = [normalise_token(p) or ((p,),) for p in parts]
-    combined: list[tuple[str, ...]] = []
-    for choice in itertools.islice(itertools.product(*options), _MAX_FORMS):
-        combined.append(tuple(itertools.chain.from_iterable(choice)))
-    if all(len(o) == 1 and len(o[0]) == 1 for o in options):
-        combined.append((compact(combined[0]),))
-    return tuple(dict.fromkeys(combined))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.domain.fillers import FILLER_SOUNDS
-from shared.domain.text import normalise_token
+from shared.domain.tokens import normalise_token
 from shared.transcription.offline.confusions import add_swap_paths
 
 DISCOUNT = 0.5  # absolute discount: leaves room for skips (docs/scoring.md)

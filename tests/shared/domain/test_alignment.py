@@ -7,7 +7,8 @@ import random
 from shared.domain.alignment import align_words
 from shared.domain.miscues import judge, sound_key
 from shared.domain.result import WordStatus
-from shared.domain.text import normalise_words, parse_reference
+from shared.domain.text import parse_reference
+from shared.domain.tokens import normalise_words
 from shared.domain.transcript import SpokenWord
 
 OK, SUB, OMIT, INS, REP, FIX = (

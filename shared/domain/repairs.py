@@ -30,12 +30,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
-
 from shared.domain.alignment import Link
-from shared.domain.function_words import FUNCTION_WORDS, REPAIR_MATES, said_for
+from shared.domain.function_words import FUNCTION_WORDS
 from shared.domain.relations import WordRelations, unrelated
 from shared.domain.result import WordStatus
+from shared.domain.stand_ins import stands_for
 from shared.domain.transcript import SpokenWord
 
 SELF_CORRECTION_PAUSE = 0.3  # seconds between wrong and right word that signal a repair
@@ -44,10 +43,6 @@ VAD_PAUSE = 0.25  # shortest voice-activity silence taken as a repair pause
 # 2026.12.4): shorter than a pause, since the copy's sound already says it was
 # not a repetition; real repeats said at pace run on with no gap ("to to", 0 s).
 UNLIKE_COPY_BREAK = 0.2
-SELF_CORRECTION_SIMILARITY = 50.0  # rapidfuzz ratio: a misreading of the same word
-# Shorter content words share half their letters with too many others ("ten" and
-# "time"), as the sound relation finds (shared.sounds.MIN_LETTERS).
-MIN_SPELLED_LETTERS = 4
 _MAX_WRONG_WORDS = 2  # longer extras before a word are insertions, not a repair
 _EXTRA = (WordStatus.INSERTED, WordStatus.REPEATED)
 _INS, _SUB, _OK = WordStatus.INSERTED, WordStatus.SUBSTITUTED, WordStatus.CORRECT
@@ -199,34 +194,6 @@ def _try_tail(
         return None
     out[cut:] = [Link(_OK, last.ref, (word,))]
     return Link(_FIXED, item.ref, (*slip, *item.spoken))
-
-
-def stands_for(slip: str, expected: str, related: WordRelations) -> bool:
-    """Could the slip stand for the expected word, so that saying it right
-    before that word is a repair, with or without a pause (since 2026.12.1)?
-
-    A misreading of the same word (spelling similarity: sounds or starts
-    like it; not a content word for a function word), a function word for
-    one of its wider grammatical class ("a" then "the", "upon" then "on";
-    not "and" then "when", see
-    ``REPAIR_CLASSES``), or a synonym or near synonym of a content word
-    (``related``, WordNet in the pipeline). Otherwise the extra word is a repaired slip only
-    after a restart or with a pause before the repair (see ``_try_merge``).
-    """
-    if said_for(slip, expected):
-        return True
-    slip_function = slip in FUNCTION_WORDS or slip in REPAIR_MATES
-    expected_function = expected in FUNCTION_WORDS or expected in REPAIR_MATES
-    # Spelled alike, unless a content word is spelled like a short function word
-    # ("whether" then "with": the letters of "with" are in many words; 2026.12.2)
-    # or either content word is shorter than four letters ("ten" then "time"; 2026.12.5).
-    if fuzz.ratio(slip, expected) >= SELF_CORRECTION_SIMILARITY and (
-        slip_function or (not expected_function and min(len(slip), len(expected)) >= MIN_SPELLED_LETTERS)
-    ):
-        return True
-    if slip_function or expected_function:
-        return False  # a function word stands only for one of its wider class
-    return related(slip, expected)
 
 
 def merge_unlike_copies(links: list[Link], spoken: Sequence[SpokenWord], stops: Stops) -> None:

@@ -13,7 +13,7 @@ next word may be heard as a copy of the word before it ("their *fair* just"
 heard "their their just": "fair" and "their" differ by one sound), and no
 copy look hears function words again. Which words a slip
 for that word could be (``candidates``) is the scorer's own test
-(``shared.domain.repairs.stands_for``) over the words an engine can say.
+(``shared.domain.stand_ins.stands_for``) over the words an engine can say.
 Pure text: heard and piece words in, spots out.
 """
 

@@ -24,7 +24,7 @@ from pocketsphinx import Decoder
 from rapidfuzz.distance import Levenshtein
 
 from shared.domain.function_words import FUNCTION_WORDS, REPAIR_MATES
-from shared.domain.repairs import stands_for
+from shared.domain.stand_ins import stands_for
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline.decoder import Context, context_of, decode_grammar, path_score
 from shared.transcription.offline.second_look.extra_slip_spots import candidates, extra_slip_spots

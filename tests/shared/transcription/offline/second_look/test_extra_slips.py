@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from shared.audio.decode import decode_file
-from shared.domain.repairs import stands_for
+from shared.domain.stand_ins import stands_for
 from shared.domain.transcript import SpokenWord
 from shared.transcription.offline import OfflineTranscriber
 from shared.transcription.offline.decoder import new_decoder

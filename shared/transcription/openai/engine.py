@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import IO
 
@@ -31,13 +30,14 @@ from shared.domain.transcript import SpokenWord, Transcript
 from shared.observability.metrics import ENGINE_REQUESTS
 from shared.settings import Settings
 from shared.transcription.chunking import chunk_count, plan_chunks
+from shared.transcription.openai.errors import classify_status
 from shared.transcription.openai.flac import flac_file
 from shared.transcription.openai.retry import (
     RetriesExhausted,
     RetryableError,
     RetryPolicy,
-    parse_retry_after,
 )
+from shared.transcription.openai.words import words_of
 from shared.transcription.port import TranscriptionError
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ DEFAULT_CHUNK_SECONDS = 600.0  # 10 min of 16-bit FLAC is < 20 MB even for noise
 DEFAULT_MIN_CHUNK_SECONDS = 60.0  # shorter pieces are not worth a request of their own
 DEFAULT_CONCURRENCY = 8
 DEFAULT_TIMEOUT_SECONDS = 120.0
-_SECRETISH = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-*]{6,}")
 Samples = npt.NDArray[np.float32]
 # A chunk's outcome: (start sample, words), or smaller spans to send instead.
 Piece = tuple[int, list[SpokenWord]] | list[tuple[int, int]]
@@ -178,13 +177,7 @@ class OpenAITranscriber:
                 f"OpenAI transcription failed after {exc.attempts} attempts: {exc.last.reason}",
                 retryable=True,
             ) from None
-        if isinstance(result, TranscriptionVerbose) and result.words is not None:
-            return [
-                SpokenWord(w.word.strip(), offset + w.start, offset + max(w.start, w.end))
-                for w in result.words
-                if w.word.strip()
-            ]
-        return spread_words(result.text.split(), offset, stop)
+        return words_of(result, offset, stop)
 
     def _request(self, data: IO[bytes]) -> Transcription | TranscriptionVerbose:
         """One HTTP request, counted by outcome (``recital_engine_requests_total``)."""
@@ -216,7 +209,7 @@ class OpenAITranscriber:
                 file=file, model=self.model, language=language, response_format="json"
             )
         except openai.APIStatusError as exc:
-            raise self._classify_status(exc) from None
+            raise classify_status(exc, self._key) from None
         except openai.APITimeoutError:
             raise RetryableError("timeout") from None
         except openai.APIConnectionError:
@@ -224,36 +217,3 @@ class OpenAITranscriber:
         except (openai.APIResponseValidationError, ValueError) as exc:
             # Malformed body (a proxy's HTML page, a cut-off JSON): transient.
             raise RetryableError(f"malformed response ({type(exc).__name__})") from None
-
-    def _classify_status(self, exc: openai.APIStatusError) -> Exception:
-        status = exc.status_code
-        if status == 429 or status >= 500:
-            headers = {k.lower(): v for k, v in exc.response.headers.items()}
-            return RetryableError(f"HTTP {status}", parse_retry_after(headers))
-        detail = "" if status in (401, 403) else f": {self._redact(_error_message(exc))}"
-        return TranscriptionError(
-            "engine_rejected",
-            f"OpenAI rejected the request (HTTP {status}){detail}",
-            retryable=False,
-        )
-
-    def _redact(self, text: str) -> str:
-        # The API echoes masked keys in some messages; never pass any of it on.
-        return _SECRETISH.sub("[redacted]", text.replace(self._key, "[redacted]"))
-
-
-def _error_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        message = body.get("message")
-        if isinstance(message, str):
-            return message[:300]
-    return type(exc).__name__
-
-
-def spread_words(texts: list[str], start: float, end: float) -> list[SpokenWord]:
-    """Evenly spaced times for a model that returns text only (approximate)."""
-    if not texts:
-        return []
-    step = (end - start) / len(texts)
-    return [SpokenWord(t, start + i * step, start + (i + 1) * step) for i, t in enumerate(texts)]

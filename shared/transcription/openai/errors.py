@@ -1,0 +1,45 @@
+"""What an OpenAI refusal tells the pipeline: retry later, or fail with a reason.
+
+A 429 or a 5xx is worth another try (after the server's ``Retry-After``);
+any other status is the request's fault, reported without the key or
+anything that looks like one (the API echoes masked keys in some messages).
+"""
+
+from __future__ import annotations
+
+import re
+
+import openai
+
+from shared.transcription.openai.retry import RetryableError, parse_retry_after
+from shared.transcription.port import TranscriptionError
+
+_SECRETISH = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-*]{6,}")
+
+
+def classify_status(exc: openai.APIStatusError, key: str) -> Exception:
+    """The error to raise for a refused request: retryable, or ``engine_rejected``."""
+    status = exc.status_code
+    if status == 429 or status >= 500:
+        headers = {k.lower(): v for k, v in exc.response.headers.items()}
+        return RetryableError(f"HTTP {status}", parse_retry_after(headers))
+    detail = "" if status in (401, 403) else f": {redact(_error_message(exc), key)}"
+    return TranscriptionError(
+        "engine_rejected",
+        f"OpenAI rejected the request (HTTP {status}){detail}",
+        retryable=False,
+    )
+
+
+def redact(text: str, key: str) -> str:
+    """The text without the key or anything shaped like a key."""
+    return _SECRETISH.sub("[redacted]", text.replace(key, "[redacted]") if key else text)
+
+
+def _error_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        message = body.get("message")
+        if isinstance(message, str):
+            return message[:300]
+    return type(exc).__name__

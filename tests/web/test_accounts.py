@@ -152,6 +152,20 @@ def test_anonymous_requests_get_401_json(app: Flask) -> None:
         assert (response.status_code, code(response)) == (401, "authentication_required"), url
 
 
+def test_completing_a_direct_upload_asks_who_first(app: Flask) -> None:
+    """QA: the JSON form of POST /pieces/{id}/attempts read the upload_id before asking who
+    was calling: anonymous callers got 400 or 404, a cookie session without its CSRF token 404."""
+    url = "/api/v1/pieces/00000000-0000-0000-0000-000000000000/attempts"
+    for body in ({}, {"upload_id": "x"}):
+        anonymous = app.test_client().post(url, json=body)
+        assert (anonymous.status_code, code(anonymous)) == (401, "authentication_required"), body
+    client = app.test_client()
+    sign_up(client)
+    for body in ({}, {"upload_id": "x"}):
+        no_csrf = client.post(url, json=body)
+        assert (no_csrf.status_code, code(no_csrf)) == (403, "csrf_failed"), body
+
+
 def test_handles_are_unique_under_a_race(app: Flask) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

@@ -61,8 +61,15 @@ def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) ->
     """Every attempt (recordings, transcripts, scores), session and token of the
     user, their pieces, and the user. A piece another learner has recited stays,
     without an owner, until the last attempt on it goes: their results read it.
-    Returns the attempts deleted."""
-    user = uow.users.get(user_id)
+    Returns the attempts deleted.
+
+    The user's pieces are locked first, then the user, in the order an upload takes
+    them (its piece, then its user's key): an upload, piece, session or token being
+    added for the user finishes first and goes too, or waits and then finds the user
+    gone (QA: one committed meanwhile failed the user's DELETE, a 500 after the
+    recordings had gone)."""
+    uow.pieces.lock_owned(user_id)
+    user = uow.users.lock(user_id)
     if user is None:
         raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")
     if user.role == "admin" and uow.users.count_role("admin") == 1:

@@ -68,6 +68,11 @@ class PieceRepository(Protocol):
         learners whose results read them."""
         ...
 
+    def lock_owned(self, owner_id: uuid.UUID) -> None:
+        """Every piece of the owner, locked until the transaction ends: an upload to one
+        finishes first, or waits and then finds it gone (an account's deletion)."""
+        ...
+
     def drop_released_unrecited(self) -> int:
         """Delete released pieces nobody has an attempt on any more; how many went."""
         ...

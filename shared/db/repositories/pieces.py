@@ -66,7 +66,10 @@ class SqlPieces:
         self._session.execute(update(P).where(P.owner_id == owner_id).values(owner_id=None, released_at=now))
 
     def lock_owned(self, owner_id: uuid.UUID) -> None:
-        self._session.execute(select(P.id).where(P.owner_id == owner_id).with_for_update()).all()
+        # In one order, so two deletions of one account at once take turns rather than deadlock.
+        self._session.execute(
+            select(P.id).where(P.owner_id == owner_id).order_by(P.id).with_for_update()
+        ).all()
 
     def drop_released_unrecited(self) -> int:
         statement = delete(P).where(P.released_at.is_not(None), ~_recited())

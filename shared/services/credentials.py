@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.db.repositories.records import TokenRecord
 from shared.domain.clock import utcnow
-from shared.services.errors import ErrorKind, ServiceError
+from shared.services.errors import ErrorKind, ServiceError, signed_out
 from shared.services.stored_text import one_line, shows_something
 from shared.services.users import UserView, view
 
@@ -84,7 +84,7 @@ def create_token(
     if signed_in_with is not None:
         uow.users.get(user.id, hold=True)
         if not _still_signed_in(uow, user, signed_in_with):
-            raise ServiceError(ErrorKind.UNAUTHENTICATED, "signed_out", "You were signed out; sign in again.")
+            raise signed_out()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = uow.credentials.add_token(user.id, name.strip(), digest(secret), secret[:12], utcnow())
     uow.commit()

@@ -34,9 +34,10 @@ from shared.domain.result import ScoredAttempt
 class PieceRepository(Protocol):
     """Pieces and who may see them: the owner, or anyone when public."""
 
-    def add(
-        self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime
-    ) -> PieceRecord: ...
+    def add(self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime) -> PieceRecord:
+        """Insert it now; ``Conflict`` when the owner no longer exists (their account was
+        deleted while this waited for it)."""
+        ...
 
     def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
         """Any piece, whoever owns it (operators)."""

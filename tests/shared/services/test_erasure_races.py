@@ -19,6 +19,7 @@ import pytest
 from shared.container import Container
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.db.repositories.records import NewAttempt
+from shared.db.repositories.users import SqlUsers
 from shared.domain.clock import utcnow
 from shared.services import erasure, pieces
 from shared.services.errors import ErrorKind, ServiceError
@@ -129,3 +130,38 @@ def test_a_write_waiting_on_its_accounts_deletion_is_told_it_was_signed_out(
     )  # fmt: skip
     stored = Path(pg.settings.home) / "storage" / "attempts" / str(user.id)
     assert not stored.exists() or not any(stored.iterdir())  # a refused upload keeps no recording
+
+
+def test_two_admins_deleted_at_once_take_turns_rather_than_deadlock(
+    pg: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each deletion counts the admins (locking their rows) before it locks its own user:
+    holding its own row first, two deletions each waited for the other's (a deadlock, 503)."""
+    with pg.uow() as uow:
+        ids = [uow.users.add(f"a-{uuid.uuid4().hex[:12]}", None, "admin", utcnow()).id for _ in range(3)]
+        uow.commit()
+    both_counting = threading.Barrier(2, timeout=10)
+    count_role = SqlUsers.count_role
+
+    def count_together(self: SqlUsers, role: str) -> int:
+        both_counting.wait()  # each deletion has taken what it takes before counting
+        return count_role(self, role)
+
+    monkeypatch.setattr(SqlUsers, "count_role", count_together)
+    failures: list[BaseException] = []
+
+    def delete(user_id: uuid.UUID) -> None:
+        try:
+            with pg.uow() as uow:
+                erasure.delete_account(uow, pg.storage, user_id)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+
+    deletions = [threading.Thread(target=delete, args=(user_id,)) for user_id in ids[:2]]
+    for thread in deletions:
+        thread.start()
+    for thread in deletions:
+        thread.join(30)
+    assert failures == []
+    with pg.uow() as uow:
+        assert [uow.users.get(user_id) is None for user_id in ids] == [True, True, False]

@@ -40,6 +40,8 @@ def json_object(message: str) -> dict[str, Any]:
     except RecursionError:  # 5,000 nested arrays: the parser's stack, not our bug
         raise ServiceError(ErrorKind.INVALID, "invalid_json", "The JSON is nested too deeply.") from None
     if not isinstance(body, dict):
+        if not request.is_json:  # JSON sent as text/plain, or with no type, is not read (QA)
+            message += " Send it with Content-Type: application/json."
         raise ServiceError(ErrorKind.INVALID, "invalid_json", message)
     check_strings(body)  # NUL or a lone surrogate anywhere: 422, before any route stores or compares it
     return body

@@ -106,13 +106,14 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
 
 def complete_upload(piece_id: str) -> Submitted:
     """The second call (JSON ``{"upload_id": ...}`` to POST /pieces/{id}/attempts)."""
+    learner = current_learner()  # who asks comes first, and a cookie's CSRF token (QA: after the body)
     body = json_object("Send a recording as multipart, or JSON with the upload_id of a direct upload.")
     if "upload_id" not in body:  # a body without it is the client's mistake, not an unknown upload
         raise ServiceError(
             ErrorKind.INVALID, "missing_field", "Send upload_id, from the direct upload's start."
         )
     grant = _verify(body.get("upload_id"))
-    if grant.learner != str(current_learner().id) or grant.piece_id != parse_uuid(piece_id, "piece"):
+    if grant.learner != str(learner.id) or grant.piece_id != parse_uuid(piece_id, "piece"):
         raise _unknown_upload()
     deps = container()
     with deps.uow(autocommit=True) as uow:

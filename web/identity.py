@@ -68,26 +68,33 @@ def session_secret() -> str | None:
 
 def signed_in_with() -> str | None:
     """The secret this request was signed in with: its API token, else its session's."""
-    authorization = request.headers.get("Authorization")
-    if authorization is not None:
-        return authorization.partition(" ")[2].strip()
-    return session_secret()
+    token = bearer_secret()
+    return token.strip() if token is not None else session_secret()
+
+
+def bearer_secret() -> str | None:
+    """What ``Authorization: Bearer …`` carries; None for no header or another scheme.
+
+    Another scheme is no API token: a browser that has opened ``/metrics`` sends its
+    Basic credentials with every request to the site (that protection space is ``/``),
+    and taking them for a bad token sent its learner to sign in again and again (QA)."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret if scheme.lower() == "bearer" else None
 
 
 def _resolve() -> UserView | None:
-    authorization = request.headers.get("Authorization")
-    if authorization is not None:
-        return _from_token(authorization)
+    token = bearer_secret()
+    if token is not None:
+        return _from_token(token)
     secret = session_secret()
     if secret:
         return _from_session(secret)
     return None
 
 
-def _from_token(authorization: str) -> UserView:
-    scheme, _, secret = authorization.partition(" ")
+def _from_token(secret: str) -> UserView:
     user = None
-    if scheme.lower() == "bearer" and secret.startswith(credentials.TOKEN_PREFIX):
+    if secret.startswith(credentials.TOKEN_PREFIX):
         # Autocommit: one SELECT, and at most once a minute one UPDATE, each its
         # own statement, so no BEGIN and ROLLBACK round trips on every API request.
         with container().uow(autocommit=True) as uow:

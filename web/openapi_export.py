@@ -40,7 +40,7 @@ _ATTEMPT = {
                 "piece_title": {
                     "type": "string",
                     "nullable": True,
-                    "description": "null if the piece is gone",
+                    "description": "null if the piece is gone, or another's made private since",
                 }
             },
         },

@@ -117,6 +117,9 @@ def _requested_span(size: int) -> tuple[int, int] | None:
     asked = request.range
     if asked is None or asked.units != "bytes" or len(asked.ranges) != 1:
         return (0, size)
+    start, stop = asked.ranges[0]
+    if stop is None and -start > size:  # the last N bytes, N more than there are: all (RFC 9110 14.1.2)
+        return (0, size)
     return asked.range_for_length(size)
 
 

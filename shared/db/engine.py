@@ -26,6 +26,7 @@ def build_engine(settings: Settings) -> Engine:
         max_overflow=5,
         pool_timeout=5,
         connect_args={"options": f"-c statement_timeout={timeout}", "connect_timeout": 5},
+        hide_parameters=True,  # an error's message would end with them: hashes, CSRF tokens (QA)
     )
     ping_when_idle(engine, settings.db_ping_idle_seconds)
     return engine
@@ -64,6 +65,7 @@ def _sqlite_engine(database: str | None) -> Engine:
     engine = create_engine(
         f"sqlite:///{database or ':memory:'}",
         connect_args={"check_same_thread": False, "timeout": 30},
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -61,14 +61,22 @@ def delete_account(uow: UnitOfWorkPort, storage: Storage, user_id: uuid.UUID) ->
     """Every attempt (recordings, transcripts, scores), session and token of the
     user, their pieces, and the user. A piece another learner has recited stays,
     without an owner, until the last attempt on it goes: their results read it.
-    Returns the attempts deleted."""
+    Returns the attempts deleted.
+
+    The user's pieces are locked first, then the user, in the order an upload takes
+    them (its piece, then its user's key): an upload, piece, session or token being
+    added for the user finishes first and goes too, or waits and then finds the user
+    gone (QA: one committed meanwhile failed the user's DELETE, a 500 after the
+    recordings had gone). An admin's row is locked with every admin's, when they are
+    counted: two admins deleted at once then take turns rather than deadlock."""
+    uow.pieces.lock_owned(user_id)
     user = uow.users.get(user_id)
-    if user is None:
-        raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")
-    if user.role == "admin" and uow.users.count_role("admin") == 1:
+    if user is not None and user.role == "admin" and uow.users.count_role("admin") == 1:
         raise ServiceError(  # nobody could then manage users or re-scoring but from the command line
             ErrorKind.CONFLICT, "last_admin", "This is the only admin; make another admin first."
         )
+    if user is None or uow.users.lock(user_id) is None:  # gone meanwhile: deleted by another
+        raise ServiceError(ErrorKind.NOT_FOUND, "user_not_found", "No user with that id.")
     erased = _erase_attempts(uow, storage, uow.attempts.recordings_of(user_id))
     # Others' failed attempts keep no piece, as when the owner deletes it (QA).
     _erase_attempts(uow, storage, uow.attempts.failed_on_pieces_of(user_id))

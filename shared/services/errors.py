@@ -24,3 +24,8 @@ class ServiceError(Exception):
         self.kind = kind
         self.code = code
         self.message = message
+
+
+def signed_out() -> ServiceError:
+    """The caller's session, token or account ended while the request was under way."""
+    return ServiceError(ErrorKind.UNAUTHENTICATED, "signed_out", "You were signed out; sign in again.")

@@ -66,7 +66,9 @@ def export_head(uow: UnitOfWorkPort, learner: UserView, with_recordings: bool = 
 
 
 def attempt_entries(uow: UnitOfWorkPort, learner: UserView, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
-    """Each attempt as polling it shows, with the title of the piece it recites."""
+    """Each attempt as polling it shows, with the title of the piece it recites while the
+    learner may see it (their own, or public): another's piece made private since (a failed
+    attempt does not keep it shared) gives none, as the result page shows none (QA)."""
     titles: dict[uuid.UUID, str | None] = {}
     entries = []
     for attempt_id in ids:
@@ -74,7 +76,7 @@ def attempt_entries(uow: UnitOfWorkPort, learner: UserView, ids: Sequence[uuid.U
         if attempt is None:  # deleted since the head was read
             continue
         if attempt.piece_id not in titles:
-            piece = uow.pieces.get(attempt.piece_id)
+            piece = uow.pieces.visible(attempt.piece_id, learner.id)
             titles[attempt.piece_id] = piece.title if piece else None
         entries.append({**attempts.full_view(uow, attempt), "piece_title": titles[attempt.piece_id]})
     return entries

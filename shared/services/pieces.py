@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Literal
 
 from shared.db.repositories.port import PieceRecord, UnitOfWorkPort
+from shared.db.repositories.records import Conflict
 from shared.domain.clock import utcnow
 from shared.domain.text import has_words_to_recite, word_count
-from shared.services.errors import ErrorKind, ServiceError
+from shared.services.errors import ErrorKind, ServiceError, signed_out
 from shared.services.stored_text import one_line, shows_something, storable
 from shared.services.users import UserView
 
@@ -46,7 +47,11 @@ def create_piece(
     uow: UnitOfWorkPort, owner: UserView, title: str, text: str, visibility: str = "private"
 ) -> PieceView:
     title, text, visibility = _checked(title, text, visibility)
-    piece = uow.pieces.add(owner.id, title, text, visibility, utcnow())
+    try:
+        piece = uow.pieces.add(owner.id, title, text, visibility, utcnow())
+    except Conflict:  # the account was deleted while this waited for it (erasure.delete_account)
+        uow.rollback()
+        raise signed_out() from None
     uow.commit()
     return _view(piece, owner)
 

@@ -215,13 +215,15 @@ def parse_moment(text: str | None, name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        # In UTC now: an offset past year 1 or 9999 (9999-12-31T23:59-23:59) overflows, and a
+        # run stored with it could never be shown again (QA: the run started, then 500s).
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise ServiceError(
             ErrorKind.INVALID,
             f"invalid_{name}",
             f"{name} is an ISO 8601 date, e.g. 2026-11-30 or 2026-11-30T12:00Z.",
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def run_json(run: RunRecord) -> dict[str, object]:

@@ -20,7 +20,7 @@ from shared.audio.types import AudioError
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.db.repositories.records import Conflict, NewAttempt
 from shared.services import idempotency
-from shared.services.errors import ErrorKind, ServiceError
+from shared.services.errors import ErrorKind, ServiceError, signed_out
 from shared.services.known_ids import KnownIds
 from shared.services.staged_upload import StagedFile, UploadMeter
 from shared.services.upload import CheckedUpload
@@ -102,6 +102,8 @@ def _after_lost_race(
     key = submission.idempotency_key
     earlier = idempotency.find_earlier(uow, learner_id, key) if key else None
     if earlier is None:
+        if uow.users.get(learner_id) is None:  # the account was deleted while this waited for it
+            raise signed_out()
         recheck_piece(uow, learner_id, submission.piece_id, known)
         return None
     return Submitted(idempotency.replay(earlier, submission.piece_id, sha256), created=False)

@@ -31,6 +31,9 @@ class FakeUsers:
         row = self._tables().users.get(user_id)
         return UserRecord(**row) if row else None
 
+    def lock(self, user_id: uuid.UUID) -> UserRecord | None:
+        return self.get(user_id)  # one thread: nothing to wait for
+
     def by_handle(self, handle: str, hold: bool = False) -> UserRecord | None:
         found = [r for r in self._tables().users.values() if r["handle"].lower() == handle.lower()]
         return UserRecord(**found[0]) if found else None

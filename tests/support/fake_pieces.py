@@ -64,6 +64,9 @@ class FakePieces:
             elif row["owner_id"] == owner_id:
                 row.update(owner_id=None, released_at=now)
 
+    def lock_owned(self, owner_id: uuid.UUID) -> None:
+        return None  # one thread: nothing to wait for
+
     def drop_released_unrecited(self) -> int:
         pieces, attempts = self._tables().pieces, self._tables().attempts.values()
         recited = {a["piece_id"] for a in attempts}

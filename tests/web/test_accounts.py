@@ -126,6 +126,23 @@ def test_a_bad_token_is_refused_even_beside_a_good_cookie(app: Flask) -> None:
     assert (response.status_code, code(response)) == (401, "invalid_token")
 
 
+def test_a_browsers_basic_credentials_for_metrics_do_not_sign_its_cookie_out(app: Flask) -> None:
+    """QA: a browser that opened /metrics sends its Basic credentials with every request to
+    the site (the protection space of /metrics is /), and they were taken for a bad API
+    token: every page sent its learner to sign in, and signing in led straight back there."""
+    client, basic = app.test_client(), {"Authorization": "Basic b3BzOnNlY3JldA=="}
+    csrf = sign_up(client, "ada")["csrf_token"]
+    me = client.get("/api/v1/auth/me", headers=basic)
+    assert me.status_code == 200 and me.get_json()["user"]["handle"] == "ada"
+    assert client.get("/library", headers=basic).status_code == 200
+    unguarded = client.post("/api/v1/auth/tokens", json={"name": "cli"}, headers=basic)
+    assert (unguarded.status_code, code(unguarded)) == (403, "csrf_failed")  # still the cookie's rules
+    made = client.post("/api/v1/auth/tokens", json={"name": "cli"}, headers={**basic, "X-CSRF-Token": csrf})
+    assert made.status_code == 201, made.get_json()
+    anonymous = app.test_client().get("/api/v1/pieces", headers=basic)
+    assert (anonymous.status_code, code(anonymous)) == (401, "authentication_required")
+
+
 def test_x_learner_id_is_ignored(app: Flask) -> None:
     ada = as_learner(app.test_client(), "ada")
     bob = as_learner(app.test_client(), "bob")
@@ -150,6 +167,20 @@ def test_anonymous_requests_get_401_json(app: Flask) -> None:
     ]:
         response = client.open(url, method=method)
         assert (response.status_code, code(response)) == (401, "authentication_required"), url
+
+
+def test_completing_a_direct_upload_asks_who_first(app: Flask) -> None:
+    """QA: the JSON form of POST /pieces/{id}/attempts read the upload_id before asking who
+    was calling: anonymous callers got 400 or 404, a cookie session without its CSRF token 404."""
+    url = "/api/v1/pieces/00000000-0000-0000-0000-000000000000/attempts"
+    for body in ({}, {"upload_id": "x"}):
+        anonymous = app.test_client().post(url, json=body)
+        assert (anonymous.status_code, code(anonymous)) == (401, "authentication_required"), body
+    client = app.test_client()
+    sign_up(client)
+    for body in ({}, {"upload_id": "x"}):
+        no_csrf = client.post(url, json=body)
+        assert (no_csrf.status_code, code(no_csrf)) == (403, "csrf_failed"), body
 
 
 def test_handles_are_unique_under_a_race(app: Flask) -> None:

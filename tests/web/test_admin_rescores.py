@@ -71,3 +71,18 @@ def test_a_sample_or_seed_without_dry_run_is_400_and_starts_nothing(tmp_path: Pa
         assert uow.runs.newest(5, 0)[1] == 0
     dry = client.post("/api/v1/admin/rescores", json={"dry_run": True, "sample": 5}, headers=admin)
     assert dry.status_code == 200, dry.get_json()
+
+
+def test_a_moment_outside_what_utc_can_hold_is_400_and_starts_no_run(tmp_path: Path) -> None:
+    """QA: "since": "9999-12-31T23:59:59-23:59" parsed, started and planned a run, then the
+    answer was a 500 (its UTC time overflows), and every later GET /admin/rescores a 500 too."""
+    settings = Settings(home=tmp_path)
+    upgrade(settings)
+    app = create_app(settings)
+    client, admin = app.test_client(), bearer(token_for(settings, role="admin"))
+    for name, moment in (("since", "9999-12-31T23:59:59-23:59"), ("until", "0001-01-01T00:00:00+14:00")):
+        response = client.post("/api/v1/admin/rescores", json={name: moment}, headers=admin)
+        assert (response.status_code, response.get_json()["error"]["code"]) == (400, f"invalid_{name}")
+    with app.extensions["recital"].uow() as uow:
+        assert uow.runs.newest(5, 0)[1] == 0
+    assert client.get("/api/v1/admin/rescores", headers=admin).status_code == 200

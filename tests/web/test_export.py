@@ -75,6 +75,20 @@ def test_the_export_holds_nothing_of_another_learner(app: Flask) -> None:
     assert "Only Ada knows" not in body and "secret" not in body and '"ada"' not in body
 
 
+def test_a_piece_made_private_after_a_failed_attempt_gives_no_title(app: Flask) -> None:
+    """QA: a failed attempt does not keep a piece shared, so its owner may make it private
+    and rename it; the other learner's export then showed the new, private title."""
+    ada, bob = signed_in(app, "ada"), signed_in(app, "bob")
+    piece = add_piece(ada, "Ada's psalm", visibility="public")
+    failed = stored_attempt(app, "bob", piece, status="failed", error_code="too_quiet", error_message="x")
+    changed = ada.patch(f"/api/v1/pieces/{piece}", json={"visibility": "private", "title": "Ada's diary"},
+                        headers={"X-CSRF-Token": _csrf(ada)})  # fmt: skip
+    assert changed.status_code == 200
+    data = exported(bob)
+    assert [(a["id"], a["piece_title"]) for a in data["attempts"]] == [(str(failed), None)]
+    assert "diary" not in json.dumps(data)
+
+
 def test_tokens_are_listed_by_name_without_their_secret(app: Flask) -> None:
     client = signed_in(app, "ada")
     made = client.post("/api/v1/auth/tokens", json={"name": "phone"}, headers={"X-CSRF-Token": _csrf(client)})

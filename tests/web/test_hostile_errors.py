@@ -83,6 +83,18 @@ def test_a_large_upload_keeps_its_own_413_code(client: FlaskClient, wav: bytes) 
     assert (response.status_code, code_of(response)) == (413, "recording_too_large")
 
 
+def test_json_sent_without_its_content_type_is_told_so(client: FlaskClient) -> None:
+    """QA: a well-formed JSON object sent as text/plain (or with no Content-Type, as a
+    client posting a string does) was told to "Send a JSON object", which it had."""
+    body = '{"title": "Psalm", "text": "The Lord is my shepherd"}'
+    for content_type in ("text/plain", None):
+        response = client.post("/api/v1/pieces", data=body, content_type=content_type)
+        assert (response.status_code, code_of(response)) == (400, "invalid_json")
+        assert "Content-Type: application/json" in response.get_json()["error"]["message"]
+    malformed = client.post("/api/v1/pieces", data="{", content_type="application/json")
+    assert "Content-Type" not in malformed.get_json()["error"]["message"]
+
+
 def test_json_nested_5000_deep_is_400_not_500(client: FlaskClient) -> None:
     body = "[" * 5000 + "]" * 5000
     response = client.post("/api/v1/pieces", data=body, content_type="application/json")

@@ -79,6 +79,9 @@ def test_a_range_gets_just_those_bytes_so_players_can_seek(app: Flask, wav: byte
         assert int(part.headers["Content-Length"]) == stop - start
     whole = client.get(url, headers={"Range": f"bytes=0-{size + 500}"})  # past the end: clipped to the end
     assert (whole.status_code, whole.data) == (200, wav) and whole.headers["Accept-Ranges"] == "bytes"
+    # The last N bytes, N more than there are: all of them (RFC 9110 14.1.2; QA: it was a 416)
+    suffix = client.get(url, headers={"Range": f"bytes=-{size + 500}"})
+    assert (suffix.status_code, suffix.data) == (200, wav)
     outside = client.get(url, headers={"Range": f"bytes={size}-"})
     assert outside.status_code == 416 and outside.headers["Content-Range"] == f"bytes */{size}"
     assert outside.get_json()["error"]["code"] == "range_not_satisfiable"  # JSON, as every error (QA)

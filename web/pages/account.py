@@ -81,6 +81,10 @@ def _refuse_other_sites() -> None:
 
 
 def _same_host(origin: str) -> bool:
-    """By host name alone: a proxy may forward Host without the port the browser used."""
-    host = urlsplit(origin).hostname
-    return host is not None and host == urlsplit(f"//{request.host}").hostname
+    """By host name alone: a proxy may forward Host without the port the browser used.
+    An origin that does not parse ("http://[::1") is no origin of ours (QA: it was a 500)."""
+    try:
+        host = urlsplit(origin).hostname
+        return host is not None and host == urlsplit(f"//{request.host}").hostname
+    except ValueError:
+        return False

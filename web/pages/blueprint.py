@@ -44,7 +44,10 @@ def _service_error(exc: ServiceError) -> Response | tuple[str, int]:
 
 def _form_page() -> str:
     """The path of the page a form was posted from (its Referer, on this site), else the library."""
-    came_from = urlsplit(request.referrer or "")
+    try:
+        came_from = urlsplit(request.referrer or "")
+    except ValueError:  # "http://[::1/x" does not parse (QA: a 500)
+        return url_for("pages.library")
     if came_from.netloc == request.host and came_from.path:
         return safe_next(came_from.path + (f"?{came_from.query}" if came_from.query else ""))
     return url_for("pages.library")

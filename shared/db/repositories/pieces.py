@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import models
 from shared.db.repositories.port import PieceAccess, PieceRecord
+from shared.db.repositories.records import Conflict
 
 P = models.Piece
 _LIKE_SPECIALS = re.compile(r"[\\%_]")  # LIKE wildcards and its escape, searched for as themselves
@@ -25,6 +27,10 @@ class SqlPieces:
         piece = P(id=uuid.uuid4(), owner_id=owner_id, title=title, text=text, visibility=visibility,
                   created_at=now, text_version=1)  # fmt: skip
         self._session.add(piece)
+        try:  # now, so an owner deleted meanwhile is known here rather than at commit
+            self._session.flush()
+        except IntegrityError as exc:
+            raise Conflict(str(exc.orig)) from exc
         return _record(piece)
 
     def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
@@ -64,6 +70,12 @@ class SqlPieces:
     def release(self, owner_id: uuid.UUID, now: datetime) -> None:
         self._session.execute(delete(P).where(P.owner_id == owner_id, ~_recited()))
         self._session.execute(update(P).where(P.owner_id == owner_id).values(owner_id=None, released_at=now))
+
+    def lock_owned(self, owner_id: uuid.UUID) -> None:
+        # In one order, so two deletions of one account at once take turns rather than deadlock.
+        self._session.execute(
+            select(P.id).where(P.owner_id == owner_id).order_by(P.id).with_for_update()
+        ).all()
 
     def drop_released_unrecited(self) -> int:
         statement = delete(P).where(P.released_at.is_not(None), ~_recited())

@@ -34,9 +34,10 @@ from shared.domain.result import ScoredAttempt
 class PieceRepository(Protocol):
     """Pieces and who may see them: the owner, or anyone when public."""
 
-    def add(
-        self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime
-    ) -> PieceRecord: ...
+    def add(self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime) -> PieceRecord:
+        """Insert it now; ``Conflict`` when the owner no longer exists (their account was
+        deleted while this waited for it)."""
+        ...
 
     def get(self, piece_id: uuid.UUID) -> PieceRecord | None:
         """Any piece, whoever owns it (operators)."""
@@ -66,6 +67,11 @@ class PieceRepository(Protocol):
         """The owner leaves (their attempts already gone): pieces nobody else has recited
         go; the others stay, without an owner and marked released at ``now``, for the
         learners whose results read them."""
+        ...
+
+    def lock_owned(self, owner_id: uuid.UUID) -> None:
+        """Every piece of the owner, locked until the transaction ends: an upload to one
+        finishes first, or waits and then finds it gone (an account's deletion)."""
         ...
 
     def drop_released_unrecited(self) -> int:

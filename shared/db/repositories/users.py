@@ -36,6 +36,15 @@ class SqlUsers:
         # The unique index on lower(handle), 0012.
         return self._one(func.lower(U.handle) == handle.lower(), hold)
 
+    def lock(self, user_id: uuid.UUID) -> UserRecord | None:
+        query = _COLUMNS.where(U.id == user_id)
+        if self._session.get_bind().dialect.name == "sqlite":  # its one writer lock, as _row_lock_needed
+            self._session.execute(update(U).where(U.id == user_id).values(handle=U.handle))
+        else:  # FOR UPDATE: unlike FOR NO KEY UPDATE, it waits for and holds off foreign key checks
+            query = query.with_for_update()
+        found = self._session.execute(query).tuples().one_or_none()
+        return UserRecord(*found) if found else None
+
     def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         self._session.execute(update(U).where(U.id == user_id).values(password_hash=password_hash))
 

@@ -332,3 +332,52 @@ def test_a_token_asked_for_as_the_password_changes_is_refused(pg_container: Cont
     assert outcome == ["signed_out"]
     with world.uow() as uow:
         assert credentials.list_tokens(uow, user) == []
+
+
+def test_two_tokens_asked_for_at_the_cap_make_one(
+    pg_container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: twelve tokens asked for at once with 46 live made 53 (the cap is 50): each counted
+    before holding the user's row. Both count at the same moment here, if the lock lets them."""
+    from shared.db.repositories.credentials import SqlCredentials
+    from shared.services import credentials, users
+    from shared.services.errors import ServiceError
+
+    world = PostgresWorld(pg_container)
+    name = handle()
+    with world.uow() as uow:
+        uow.users.add(name, None, "learner", utcnow())
+        uow.commit()
+    with world.uow() as uow:
+        user = users.by_handle(uow, name)
+        session = credentials.start_session(uow, user, timedelta(hours=1))
+        for n in range(credentials.MAX_TOKENS - 1):
+            uow.credentials.add_token(user.id, f"t{n}", f"hash-{name}-{n}", "rct_x", utcnow())
+        uow.commit()
+    together = threading.Barrier(2, timeout=1.0)
+    count = SqlCredentials.count_live_tokens
+
+    def count_together(self: SqlCredentials, user_id: uuid.UUID) -> int:
+        try:
+            together.wait()
+        except threading.BrokenBarrierError:  # the other is waiting for the row: as it should
+            pass
+        return count(self, user_id)
+
+    monkeypatch.setattr(SqlCredentials, "count_live_tokens", count_together)
+    outcome: list[str] = []
+
+    def ask() -> None:
+        with world.uow() as uow:
+            try:
+                credentials.create_token(uow, user, "laptop", session.secret)
+                outcome.append("made")
+            except ServiceError as exc:
+                outcome.append(exc.code)
+
+    both = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(20)
+    assert sorted(outcome) == ["made", "too_many_tokens"]

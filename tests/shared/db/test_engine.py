@@ -3,10 +3,12 @@ whole after a disconnect when busy."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shared.db.engine import build_engine
 from shared.settings import Settings
@@ -41,3 +43,16 @@ def test_busy_connection_fails_once_then_the_pool_recovers(pg_url: str) -> None:
         _backend_pid(engine)  # trusted without a ping: the statement finds out
     assert failure.value.connection_invalidated
     assert _backend_pid(engine) != killed
+
+
+@pytest.mark.parametrize("database", ["postgres", "sqlite"])
+def test_a_failed_statement_names_no_parameter_values(database: str, pg_url: str, tmp_path: Path) -> None:
+    """The web logs a database error with its traceback, whose message SQLAlchemy ends with
+    the statement's parameters: a password hash, a session's CSRF token, a token's prefix
+    (QA: a sign-in racing an account's deletion logged its new session's)."""
+    settings = Settings(home=tmp_path, **({"database_url": pg_url} if database == "postgres" else {}))
+    engine = build_engine(settings)
+    with pytest.raises(DBAPIError) as failed, engine.connect() as conn:
+        conn.execute(text("INSERT INTO no_such_table VALUES (:secret)"), {"secret": "s3cr3t-value"})
+    assert "s3cr3t-value" not in str(failed.value)
+    engine.dispose()

@@ -56,7 +56,8 @@ def test_sign_in_and_up_posted_from_another_site_are_refused(app: Flask, path: s
     form = {"handle": "ada" if path == "/sign-in" else "mallory", "password": PASSWORD}
     other_sites = ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
                    {"Origin": "http://evil.example"}, {"Origin": "null"},
-                   {"Origin": "http://localhost.evil.example"})  # fmt: skip
+                   {"Origin": "http://localhost.evil.example"},  # QA: the last two were a 500
+                   {"Origin": "http://[::1"}, {"Origin": "http://[localhost]"})  # fmt: skip
     for headers in other_sites:
         client = app.test_client()
         response = client.post(path, data=form, headers=headers)
@@ -99,6 +100,8 @@ def test_a_form_posted_after_signing_out_elsewhere_goes_to_sign_in_and_back(app:
     assert posted.status_code == 302 and posted.headers["Location"] == "/sign-in?next=/library?q%3Dpsalm"
     off_site = client.post("/library", data=form, headers={"Referer": "https://evil.example/x"})
     assert off_site.headers["Location"] == "/sign-in?next=/library"
+    malformed = client.post("/library", data=form, headers={"Referer": "http://[::1/library"})  # QA: a 500
+    assert malformed.status_code == 302 and malformed.headers["Location"] == "/sign-in?next=/library"
 
 
 def test_a_form_from_an_earlier_session_says_so_in_plain_words(app: Flask) -> None:

@@ -92,6 +92,26 @@ def test_sign_out_ends_the_session_for_good(app: Flask) -> None:
     assert replay.get("/api/v1/auth/me").status_code == 401
 
 
+def test_signing_out_with_a_dead_cookie_clears_it(app: Flask) -> None:
+    """A session ended elsewhere (another tab signed out) leaves a cookie that names
+    nothing: signing out is what the learner asked for, so it is cleared, not a 401."""
+    client = app.test_client()
+    csrf = sign_up(client)["csrf_token"]
+    cookie = client.get_cookie("recital_session")
+    assert cookie is not None
+    other_tab = app.test_client()
+    other_tab.set_cookie("recital_session", cookie.value)
+    assert client.post("/api/v1/auth/sign-out", headers={"X-CSRF-Token": csrf}).status_code == 204
+    late = other_tab.post("/api/v1/auth/sign-out")
+    assert late.status_code == 204
+    assert other_tab.get_cookie("recital_session") is None
+    assert app.test_client().post("/api/v1/auth/sign-out").status_code == 204  # no cookie: a no-op
+    live = app.test_client()
+    sign_up(live)
+    assert live.post("/api/v1/auth/sign-out").status_code == 403  # a live session still needs its token
+    assert live.get_cookie("recital_session") is not None
+
+
 def test_api_tokens_are_shown_once_stored_hashed_and_revocable(app: Flask) -> None:
     client = app.test_client()
     csrf = sign_up(client)["csrf_token"]

@@ -16,7 +16,7 @@ from web import known_devices, sign_in_failures
 from web.auth.blueprint import auth
 from web.bodies import json_object
 from web.deps import container
-from web.identity import SESSION_COOKIE, current_learner, session_csrf_token, session_secret
+from web.identity import SESSION_COOKIE, current_learner, optional_user, session_csrf_token, session_secret
 from web.params import string_field
 
 R = TypeVar("R", bound=BaseResponse)
@@ -83,20 +83,25 @@ def sign_out() -> Response:
 
     Sign-out ends the session a cookie names. A bearer token is no session: its
     request gets 204 and the token still works; revoke a token with ``DELETE
-    /api/v1/auth/tokens/{id}``.
+    /api/v1/auth/tokens/{id}``. A cookie whose session has ended already (expired,
+    or signed out in another tab) is cleared with a 204 too: the browser is signed
+    out, as asked (QA: it was a 401 that left the dead cookie in place).
     ---
     summary: Sign out
     description: >-
       Ends the browser session the `recital_session` cookie names and clears the
-      cookie. A request with a bearer token and no cookie changes nothing (204):
-      revoke the token with `DELETE /api/v1/auth/tokens/{id}` instead.
+      cookie. A live session needs its CSRF token. A cookie whose session has already
+      ended, or no cookie at all, is a 204 that only clears the cookie. A request with
+      a bearer token changes nothing (204): revoke the token with
+      `DELETE /api/v1/auth/tokens/{id}` instead.
     tags: [auth]
+    security: [{}, {session: []}, {token: []}]
     responses:
       204: {description: "Signed out (the cookie cleared); with a bearer token only, nothing changed."}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
     """
-    current_learner()  # with a cookie, this checks the CSRF token
+    optional_user()  # a live cookie session's CSRF token is checked; a bad bearer token is 401
     return end_browser_session(make_response("", 204))
 
 

@@ -87,7 +87,7 @@ def authenticate(uow: UnitOfWorkPort, handle: str, password: str, hold: bool = F
     user = uow.users.by_handle(handle, hold=hold) if HANDLE.fullmatch(handle) else None
     if not passwords.verify(user.password_hash if user else None, password) or user is None:
         raise ServiceError(ErrorKind.UNAUTHENTICATED, "invalid_credentials", "Wrong handle or password.")
-    if user.password_hash and passwords.needs_rehash(user.password_hash):
+    if user.password_hash and passwords.needs_rehash(user.password_hash, password):
         uow.users.set_password_hash(user.id, passwords.hash_password(password))
         if not hold:  # the caller's commit keeps the lock until then
             uow.commit()

@@ -291,7 +291,7 @@ def test_two_sign_ins_that_both_rehash_the_password_take_turns(
         thread.join(20)
     assert outcome == ["signed in", "signed in"]
     with world.uow() as uow:
-        assert not passwords.needs_rehash(uow.users.by_handle(name).password_hash or "")
+        assert not passwords.needs_rehash(uow.users.by_handle(name).password_hash or "", password)
 
 
 def test_a_token_asked_for_as_the_password_changes_is_refused(pg_container: Container) -> None:

@@ -15,16 +15,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.db.repositories.account_port import CredentialRepository, UserRepository
 from shared.db.repositories.attempts import SqlAttempts
 from shared.db.repositories.credentials import SqlCredentials
 from shared.db.repositories.pieces import SqlPieces
-from shared.db.repositories.port import (
-    AttemptRepository,
-    CredentialRepository,
-    PieceRepository,
-    ResultRepository,
-    UserRepository,
-)
+from shared.db.repositories.port import AttemptRepository, PieceRepository
+from shared.db.repositories.result_port import ResultRepository
 from shared.db.repositories.results import SqlResults
 from shared.db.repositories.runs import SqlRuns
 from shared.db.repositories.runs_port import RunRepository

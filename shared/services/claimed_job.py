@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shared.db.repositories.port import JobRecord, StoredTranscript, TranscriptKey, UnitOfWorkPort
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.records import JobRecord, StoredTranscript, TranscriptKey
 from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt
 from shared.domain.transcript import Transcript

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.db.repositories.port import StoredAttempt, UnitOfWorkPort
+from shared.db.repositories.port import UnitOfWorkPort
+from shared.db.repositories.records import StoredAttempt
 from shared.domain.clock import utcnow
 from shared.domain.garbage import collector_paused
 from shared.domain.result import ScoredAttempt

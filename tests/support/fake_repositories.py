@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.db.repositories.port import JobRecord, StoredAttempt, StoredTranscript, TranscriptKey
+from shared.db.repositories.records import JobRecord, StoredAttempt, StoredTranscript, TranscriptKey
 from shared.domain.result import ScoredAttempt
 from tests.support.fake_accounts import AttemptErasure
 from tests.support.fake_reads import AttemptReads, ResultReads

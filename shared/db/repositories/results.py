@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from shared.db import models
 from shared.db.repositories import score_batches
 from shared.db.repositories.attempts import scored_at
-from shared.db.repositories.port import ScoreRecord, StoredAttempt, StoredTranscript, TranscriptKey
+from shared.db.repositories.records import ScoreRecord, StoredAttempt, StoredTranscript, TranscriptKey
 from shared.domain.result import ScoredAttempt
 
 A = models.Attempt

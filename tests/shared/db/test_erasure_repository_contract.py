@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from shared.db.repositories.port import TranscriptKey
+from shared.db.repositories.records import TranscriptKey
 from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt, Scores
 from tests.support.worlds import World

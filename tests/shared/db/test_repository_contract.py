@@ -13,7 +13,7 @@ import json
 import uuid
 from datetime import timedelta
 
-from shared.db.repositories.port import TranscriptKey
+from shared.db.repositories.records import TranscriptKey
 from shared.domain.clock import utcnow
 from shared.domain.result import ScoredAttempt, Scores
 from shared.domain.scoring import score_recitation

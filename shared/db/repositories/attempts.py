@@ -9,18 +9,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
-    Table,
     and_,
-    bindparam,
     delete,
     exists,
     func,
-    insert,
     or_,
     select,
     update,
@@ -29,49 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import models
-from shared.db.repositories.port import AttemptRecord, JobRecord, KeyedAttempt, NewAttempt
-from shared.db.repositories.records import Conflict
+from shared.db.repositories.attempt_statements import COUNT_OPEN, INSERT_WITHIN_CAP, NO_CAP
+from shared.db.repositories.records import AttemptRecord, Conflict, JobRecord, KeyedAttempt, NewAttempt
 from shared.domain.clock import utcnow
 
 A = models.Attempt
-# One prepared INSERT on the session's connection rather than the ORM's unit
-# of work: it runs on every upload, nothing needs the object afterwards, and
-# building a new statement per upload cost a tenth of the request's CPU.
-# Every upload counts, on ix_attempts_learner_open, stopping after at_most rows.
-_OPEN = select(A.id).where(A.learner_id == bindparam("learner_id"), models.OPEN_STATUS)
-_COUNT_OPEN = select(func.count()).select_from(_OPEN.limit(bindparam("at_most")).subquery())
-# An upload's row in the same round trip as the queued-attempts cap's count: the
-# row is inserted only while the learner has fewer than at_most open attempts.
-_NEW_ROW = ("id", "learner_id", "piece_id", "storage_key", "sha256", "size_bytes", "format",
-            "idempotency_key", "status", "stage", "delivery_count", "warnings", "created_at",
-            "queued_at")  # fmt: skip
-# And only while the learner may still recite the piece, read under a share lock:
-# the owner making it private (or deleting it) holds the row, and once that commits
-# Postgres re-reads the row, so an upload that began while the piece was public
-# cannot slip an attempt into a piece that is now private. Likewise an upload that
-# names the text version it was recited against finds the text still at it.
-_NO_CAP = 2**31 - 1
-_PIECE = models.Piece
-_TEXT_VERSION = bindparam("text_version", type_=Integer)
-_MAY_RECITE = (
-    select(_PIECE.id)
-    .where(
-        _PIECE.id == bindparam("piece_id"),
-        or_(_PIECE.owner_id == bindparam("learner_id"), _PIECE.visibility == "public"),
-        or_(_TEXT_VERSION.is_(None), _PIECE.text_version == _TEXT_VERSION),
-    )
-    .with_for_update(read=True)
-)
-_INSERT_WITHIN_CAP = (
-    insert(cast(Table, A.__table__))
-    .from_select(
-        _NEW_ROW,
-        select(*(bindparam(name, type_=A.__table__.c[name].type) for name in _NEW_ROW)).where(
-            _COUNT_OPEN.scalar_subquery() < bindparam("at_most"), _MAY_RECITE.exists()
-        ),
-    )
-    .returning(A.id)
-)
 
 
 class SqlAttempts:
@@ -182,12 +140,12 @@ class SqlAttempts:
         return attempt_record(attempt) if attempt else None
 
     def add(self, attempt: NewAttempt, max_open: int | None = None) -> bool:
-        at_most = _NO_CAP if max_open is None else max_open
+        at_most = NO_CAP if max_open is None else max_open
         try:
             now = utcnow()
             fixed = {"status": "queued", "stage": "uploaded", "delivery_count": 0, "warnings": [],
                      "created_at": now, "queued_at": now, "at_most": at_most}  # fmt: skip
-            result = self._session.connection().execute(_INSERT_WITHIN_CAP, vars(attempt) | fixed)
+            result = self._session.connection().execute(INSERT_WITHIN_CAP, vars(attempt) | fixed)
             return result.first() is not None  # (rowcount came back -1 here on Postgres)
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
@@ -200,7 +158,7 @@ class SqlAttempts:
         return KeyedAttempt(*found) if found else None
 
     def count_open(self, learner_id: uuid.UUID, at_most: int) -> int:
-        return self._session.scalar(_COUNT_OPEN, {"learner_id": learner_id, "at_most": at_most}) or 0
+        return self._session.scalar(COUNT_OPEN, {"learner_id": learner_id, "at_most": at_most}) or 0
 
     def count_by_status(self) -> dict[str, int]:
         query = select(A.status, func.count()).group_by(A.status)

@@ -22,7 +22,8 @@ from shared.container import Container
 from shared.db.repositories.runs_port import RunFilter
 from shared.domain.scoring import SCORING_VERSION
 from shared.services.errors import ErrorKind, ServiceError
-from shared.services.rescore_runs import find_learner, parse_moment
+from shared.services.rescore_runs import find_learner
+from shared.services.rescore_views import parse_moment
 from shared.settings import Settings
 
 

@@ -27,8 +27,8 @@ from shared.services.rescore_runs import (
     plan_run,
     require_run,
     run_batch,
-    run_json,
 )
+from shared.services.rescore_views import run_json
 from shared.services.rescoring import RescoreReport
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, make_response
 
 from shared.db.repositories.runs_port import RunFilter
-from shared.services import rescore_reports, rescore_runs
+from shared.services import rescore_reports, rescore_runs, rescore_views
 from shared.services.errors import ErrorKind, ServiceError
 from web.admin import admin
 from web.bodies import json_object
@@ -80,7 +80,7 @@ def start_rescore() -> Response:
             ErrorKind.UNAVAILABLE, "queue_unavailable",
             "The task queue is unreachable, so the run was cancelled before anything was sent; try again.",
         ) from None  # fmt: skip
-    return make_response(jsonify(rescore_runs.run_json(run)), 202)
+    return make_response(jsonify(rescore_views.run_json(run)), 202)
 
 
 @admin.get("/rescores")
@@ -105,7 +105,7 @@ def list_rescores() -> Response:
     limit, offset = page_args()
     with container().uow() as uow:
         runs, total = uow.runs.newest(limit, offset)
-    items = [rescore_runs.run_json(r) for r in runs]
+    items = [rescore_views.run_json(r) for r in runs]
     return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
 
 
@@ -133,7 +133,7 @@ def get_rescore(run_id: str) -> Response:
         report = rescore_reports.run_report(uow, run) if stopped else None
         failed = rescore_runs.failures(uow, run.id) if stopped else None
     failures = None if failed is None else [{"attempt_id": str(a), "reason": r} for a, r in failed]
-    return jsonify({**rescore_runs.run_json(run), "report": report, "failures": failures})
+    return jsonify({**rescore_views.run_json(run), "report": report, "failures": failures})
 
 
 @admin.delete("/rescores/<run_id>")
@@ -157,7 +157,7 @@ def cancel_rescore(run_id: str) -> Response:
     current_admin()
     with container().uow() as uow:
         run = rescore_runs.cancel_run(uow, parse_uuid(run_id, "rescore", "re-scoring run"))
-    return jsonify(rescore_runs.run_json(run))
+    return jsonify(rescore_views.run_json(run))
 
 
 def _filter(uow: Any, body: dict[str, Any]) -> RunFilter:
@@ -168,8 +168,8 @@ def _filter(uow: Any, body: dict[str, Any]) -> RunFilter:
     where = RunFilter(
         piece_id=None if piece is None else _piece_id(piece),
         learner_id=None if learner is None else rescore_runs.find_learner(uow, learner),
-        since=rescore_runs.parse_moment(_text(body, "since"), "since"),
-        until=rescore_runs.parse_moment(_text(body, "until"), "until"),
+        since=rescore_views.parse_moment(_text(body, "since"), "since"),
+        until=rescore_views.parse_moment(_text(body, "until"), "until"),
         status=_status(body),
     )
     if "dry_run" in body and not isinstance(body["dry_run"], bool):

@@ -1,25 +1,22 @@
 """/api/v1/auth account routes: sign-up, sign-in, sign-out, the signed-in user,
-its password and its deletion; the browser session's cookie."""
+its password and its deletion (the session cookie itself: ``web.auth.cookies``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Response, jsonify, make_response
-from werkzeug.wrappers import Response as BaseResponse
 
 from shared.db.repositories.port import UnitOfWorkPort
 from shared.domain.clock import rfc3339
-from shared.services import credentials, erasure, users
-from web import known_devices, sign_in_failures
+from shared.services import erasure, users
+from web import sign_in_failures
 from web.auth.blueprint import auth
+from web.auth.cookies import attach_session, end_browser_session, without_cookie
 from web.bodies import json_object
 from web.deps import container
-from web.identity import SESSION_COOKIE, current_learner, optional_user, session_csrf_token, session_secret
+from web.identity import current_learner, optional_user, session_csrf_token
 from web.params import string_field
-
-R = TypeVar("R", bound=BaseResponse)
 
 
 @auth.post("/sign-up")
@@ -195,7 +192,7 @@ def delete_me() -> Response:
     with deps.uow() as uow:
         users.confirm_password(uow, user, password)
         erasure.delete_account(uow, deps.storage, user.id)
-    return _without_cookie(make_response("", 204))
+    return without_cookie(make_response("", 204))
 
 
 def user_json(user: users.UserView) -> dict[str, Any]:
@@ -217,45 +214,4 @@ def _signed_in(user: users.UserView, status: int, uow: UnitOfWorkPort | None = N
     csrf_token = attach_session(response, user, uow)
     response.set_data(jsonify({"user": user_json(user), "csrf_token": csrf_token}).get_data())
     response.mimetype = "application/json"
-    return response
-
-
-def attach_session(response: BaseResponse, user: users.UserView, uow: UnitOfWorkPort | None = None) -> str:
-    """Start a browser session for ``user`` and set its cookie on ``response`` (the API
-    and the sign-in pages alike); returns the session's CSRF token. With ``uow``, in
-    that transaction (a sign-in's, which holds the user's row)."""
-    settings = container().settings
-    lifetime = timedelta(days=settings.session_days)
-    secure = settings.environment != "development"  # both cookies: HTTPS only outside `recital serve`
-    if uow is not None:
-        session = credentials.start_session(uow, user, lifetime)
-        fingerprint = users.password_fingerprint(uow, user.handle)  # a rehash in this sign-in included
-    else:
-        with container().uow() as own:
-            session = credentials.start_session(own, user, lifetime)
-            fingerprint = users.password_fingerprint(own, user.handle)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session.secret,
-        max_age=int(settings.session_days * 86400),
-        httponly=True,
-        samesite="Lax",
-        secure=secure,
-        path="/",
-    )
-    known_devices.remember(response, user.handle, fingerprint, secure=secure)
-    return session.csrf_token
-
-
-def end_browser_session(response: R) -> R:
-    """End this request's session (if any) and clear its cookie on ``response``."""
-    secret = session_secret()
-    if secret:
-        with container().uow() as uow:
-            credentials.end_session(uow, secret)
-    return _without_cookie(response)
-
-
-def _without_cookie(response: R) -> R:
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
     return response

@@ -7,12 +7,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, tuple_, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared.db import models
 from shared.db.repositories.attempts import scored_at
+from shared.db.repositories.run_filters import matching, written_by
 from shared.db.repositories.runs_port import (
     FINAL_STATES,
     BatchCount,
@@ -136,7 +137,7 @@ class SqlRuns:
         has_analysis = exists().where(models.Analysis.attempt_id == A.id)
         query = (
             select(A.created_at, A.id)
-            .where(*_matching(where, after), A.transcript_id.is_not(None), has_analysis, ~scored_at(version))
+            .where(*matching(where, after), A.transcript_id.is_not(None), has_analysis, ~scored_at(version))
             .order_by(A.created_at, A.id)
             .limit(limit)
         )
@@ -148,8 +149,8 @@ class SqlRuns:
         version = run.scoring_version
         query = (
             select(A.id, A.created_at, S.result, S.created_at)
-            .join(S, and_(S.attempt_id == A.id, S.scoring_version == version, _written_by(run)))
-            .where(*_matching(run.filter, after))
+            .join(S, and_(S.attempt_id == A.id, S.scoring_version == version, written_by(run)))
+            .where(*matching(run.filter, after))
             .order_by(A.created_at, A.id)
             .limit(limit)
         )
@@ -223,31 +224,6 @@ class SqlRuns:
     def _insert(self, table: type[models.Base]) -> Any:
         dialect = self._session.get_bind().dialect.name
         return (postgresql if dialect == "postgresql" else sqlite).insert(table)
-
-
-def _matching(where: RunFilter, after: Cursor | None) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [A.status == where.status]
-    if where.piece_id is not None:
-        clauses.append(A.piece_id == where.piece_id)
-    if where.learner_id is not None:
-        clauses.append(A.learner_id == where.learner_id)
-    if where.since is not None:
-        clauses.append(A.created_at >= where.since)
-    if where.until is not None:
-        clauses.append(A.created_at < where.until)
-    if after is not None:
-        # The row comparison keeps the (created_at, id) index usable on Postgres.
-        clauses.append(tuple_(A.created_at, A.id) > tuple_(*after))
-    return clauses
-
-
-def _written_by(run: RunRecord) -> ColumnElement[bool]:
-    """The score rows the run wrote. A run from before 0016 marked none: its rows are
-    those written while it ran, a concurrent run's at the same version included."""
-    if run.marks_scores:
-        return S.rescore_run_id == run.id
-    since, until = run.started_at, run.finished_at
-    return and_(S.created_at >= since, S.created_at <= until) if until else S.created_at >= since
 
 
 def _record(row: models.RescoreRun) -> RunRecord:

@@ -1,4 +1,9 @@
-"""SQLAlchemy 2.0 typed models. Postgres in production, SQLite embedded."""
+"""SQLAlchemy 2.0 typed models. Postgres in production, SQLite embedded.
+
+Pieces, attempts and what processing made of them are here; accounts are in
+``account_models.py``, re-scoring runs in ``run_models.py``. Every model is
+reachable as ``models.<Name>``, and all share ``base.Base``'s metadata.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     DateTime,
     Float,
@@ -17,64 +21,20 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    false,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.db.account_models import ApiToken, User, WebSession
+from shared.db.base import Base, JsonType, new_id
 from shared.db.json_bytes import JsonBytes
+from shared.db.run_models import RescoreRun, RescoreRunBatch
 from shared.domain.clock import utcnow
 
-JsonType = JSON().with_variant(JSONB(), "postgresql")
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType}
-
-
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()
-
-
-class User(Base):
-    """A learner or an admin. Learners carried over from before accounts have no
-    password until an operator sets one (``recital users set-password``)."""
-
-    __tablename__ = "users"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    handle: Mapped[str] = mapped_column(String(120), unique=True)  # and unique in any case: 0012's index
-    password_hash: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), default="learner")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class WebSession(Base):
-    """A browser's signed-in session; the cookie holds the secret, the row its sha256."""
-
-    __tablename__ = "web_sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ApiToken(Base):
-    """A named, revocable token for programmatic clients; only its sha256 is kept."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+__all__ = [
+    "Analysis", "ApiToken", "Attempt", "Base", "CoachingNote", "JsonType", "OPEN_STATUS", "Piece",
+    "RescoreRun", "RescoreRunBatch", "Score", "Transcript", "User", "WebSession", "new_id",
+]  # fmt: skip
 
 
 class Piece(Base):
@@ -201,61 +161,3 @@ class CoachingNote(Base):
     note: Mapped[str] = mapped_column(Text)
     model: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class RescoreRun(Base):
-    """One ``recital rescore`` (or admin API) run: its filter, target and counts.
-
-    Plain columns (ints, timestamps, text state) so dashboards can read them;
-    ``total`` is None until every batch has been sent (docs/rescoring.md)."""
-
-    __tablename__ = "rescore_runs"
-    __table_args__ = (Index("ix_rescore_runs_started", "started_at"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    scoring_version: Mapped[str] = mapped_column(String(40))
-    mode: Mapped[str] = mapped_column(String(20))  # rescore | retranscribe
-    piece_id: Mapped[uuid.UUID | None] = mapped_column()
-    learner_id: Mapped[uuid.UUID | None] = mapped_column()
-    since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(20))  # the attempts' status filter
-    state: Mapped[str] = mapped_column(String(20))  # running | cancelled | finished | paused
-    total: Mapped[int | None] = mapped_column(Integer)
-    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    started_by: Mapped[str] = mapped_column(String(200))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Re-transcription: audio sent to the engine so far, and the run's budget (None: no cap).
-    spent_audio_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
-    cap_audio_seconds: Mapped[float | None] = mapped_column(Float)
-    # The report, kept once the run has stopped (0013); counting a batch clears it.
-    report: Mapped[dict[str, Any] | None] = mapped_column()
-    # What it was started with, which a resume keeps to (0014); None: the default, no limit.
-    batch_size: Mapped[int | None] = mapped_column(Integer)
-    attempt_limit: Mapped[int | None] = mapped_column(Integer)
-    # Its score rows carry its id (0016); runs from before wrote none, and are reported
-    # by the rows written while they ran.
-    marks_scores: Mapped[bool] = mapped_column(default=True, server_default=false())
-    # Batches are numbered from 0 across the run's plans (0018); a resume retires those
-    # numbered below first_live_batch, still queued from before the pause.
-    batches_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    first_live_batch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-
-class RescoreRunBatch(Base):
-    """A batch a run has counted: its row makes counting a redelivered batch a no-op."""
-
-    __tablename__ = "rescore_run_batches"
-
-    run_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("rescore_runs.id", ondelete="CASCADE"), primary_key=True
-    )
-    batch_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    done: Mapped[int] = mapped_column(Integer)
-    failed: Mapped[int] = mapped_column(Integer)
-    skipped: Mapped[int] = mapped_column(Integer)
-    failures: Mapped[list[Any]] = mapped_column()  # [[attempt id, reason], …]
-    counted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -9,6 +9,14 @@ let recording = null;
 let blob = null;
 let started = 0;
 let clock = 0;
+// A recording being made, or made and not yet accepted by the server: leaving the page
+// (a link, Back, closing the tab) would throw it away, so the browser asks first.
+let unsent = false;
+window.addEventListener("beforeunload", (event) => {
+  if (!unsent) return;
+  event.preventDefault();
+  event.returnValue = "";  // older browsers ask only when this is set
+});
 
 function showMode() {
   const checked = document.querySelector('input[name="mode"]:checked');
@@ -38,6 +46,7 @@ async function start() {
     return;
   }
   blob = null;
+  unsent = true;
   $("listen").hidden = true;
   started = Date.now();
   clock = setInterval(showTime, 250);
@@ -52,6 +61,7 @@ async function stop() {
   $("level").value = 0;
   if (!blob.size) {  // stopped before the recorder gave any audio
     blob = null;
+    unsent = false;
     problem("Nothing was recorded. Press Record, recite, then press Stop.");
     say("");
     enable(["record"]);
@@ -88,6 +98,7 @@ function upload(retried = false) {
   request.onerror = () => uploadFailed("The upload failed. Check your connection and send it again.");
   request.onload = async () => {
     if (request.status === 202) {
+      unsent = false;  // the server has it: the result page shows it from here on
       $("upload").value = 100;
       follow(JSON.parse(request.responseText));
       return;
@@ -103,6 +114,7 @@ function upload(retried = false) {
     }
     uploadFailed(error.message);
     if (error.code === "piece_text_changed") {
+      unsent = false;  // it can no longer be sent: nothing is lost by opening the new text
       enable([]);  // sent again, it would be refused again: the page must show the new text first
       $("text-changed").hidden = false;
     }

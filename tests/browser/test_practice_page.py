@@ -1,0 +1,62 @@
+"""The practice page as a learner leaves it or loses its piece (QA learner pass):
+a recording not yet sent is not thrown away without asking, and a piece deleted
+in another tab is said so in a learner's words, with Send off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PIECE
+from tests.browser.learner import Learner
+from tests.support.auth import new_handle
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(scope="module")
+def grace(browser: Any, server: str) -> Any:
+    learner = Learner(browser, server, DESKTOP)
+    learner.sign_up(new_handle("grace"))
+    yield learner
+    learner.close()
+
+
+def _record(page: Any) -> None:
+    page.get_by_role("button", name="Start recording").click()
+    page.wait_for_timeout(1200)
+    page.get_by_role("button", name="Stop").click()
+    page.locator("#listen").wait_for(state="visible")
+
+
+def test_leaving_with_a_recording_not_sent_asks_first(grace: Learner) -> None:
+    """A learner who recited for minutes, then followed a link (or pressed Back), lost
+    the recording without a word: the page now asks the browser to confirm leaving."""
+    page = grace.page
+    grace.add_piece("Leaving", PIECE)
+    practice_url = page.url
+    asked: list[str] = []
+
+    def dismiss(dialog: Any) -> None:  # "Stay on the page"
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    try:
+        page.get_by_role("link", name="Your progress on this piece").click()  # nothing recorded: no question
+        page.wait_for_url("**/history")
+        assert asked == []
+        page.go_back()
+        page.wait_for_url(practice_url)
+        _record(page)
+        page.get_by_role("link", name="Your progress on this piece").click()
+        page.wait_for_timeout(1000)
+        assert asked == ["beforeunload"] and page.url == practice_url
+        assert page.get_by_role("button", name="Send for scoring").is_enabled()  # still there to send
+        page.get_by_role("button", name="Send for scoring").click()
+        page.wait_for_url("**/attempts/*", timeout=120_000)  # sent: the page opens the result unasked
+        assert asked == ["beforeunload"]
+    finally:
+        page.remove_listener("dialog", dismiss)
+    assert not grace.errors

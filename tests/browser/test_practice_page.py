@@ -60,3 +60,27 @@ def test_leaving_with_a_recording_not_sent_asks_first(grace: Learner) -> None:
     finally:
         page.remove_listener("dialog", dismiss)
     assert not grace.errors
+
+
+def test_a_piece_deleted_in_another_tab_is_said_so_and_send_stays_off(grace: Learner) -> None:
+    """Sent after the piece was deleted in another tab, the page said "No piece with that
+    id." (the API's words) and kept Send on, to be refused again."""
+    page = grace.page
+    grace.add_piece("Going", PIECE)
+    practice_url = page.url
+    _record(page)
+    other = page.context.new_page()
+    other.goto(practice_url.replace("/practice", "/edit"))
+    other.get_by_text("Delete this piece").click()
+    other.get_by_role("button", name="Delete the piece").click()
+    other.wait_for_url("**/library?deleted=1")
+    other.close()
+    page.get_by_role("button", name="Send for scoring").click()
+    problem = page.locator("#problem")
+    page.wait_for_function("() => document.getElementById('problem').textContent !== ''")
+    assert "no longer in your library" in problem.inner_text()
+    assert "id" not in problem.inner_text().split()
+    assert not page.get_by_role("button", name="Send for scoring").is_enabled()
+    page.get_by_role("link", name="Recital").click()  # nothing left to send: no question on leaving
+    page.wait_for_url("**/library")
+    grace.errors.clear()  # the refused upload's 404 in the console

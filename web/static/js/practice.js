@@ -75,6 +75,9 @@ async function stop() {
   buttons.send.focus();
 }
 
+const PIECE_GONE = "This piece is no longer in your library: it was deleted, or its owner stopped sharing it, "
+  + "so this recording cannot be scored.";
+
 function uploadFailed(message) {
   problem(message);
   say("");
@@ -110,6 +113,12 @@ function upload(retried = false) {
     }
     if (error.status === 401) {
       uploadFailed("You were signed out. Sign in again in another tab, then send this recording again.");
+      return;
+    }
+    if (error.code === "piece_not_found") {  // deleted, or unshared by its owner, since the page loaded
+      uploadFailed(PIECE_GONE);
+      unsent = false;  // it can never be sent: leaving loses nothing
+      enable([]);
       return;
     }
     uploadFailed(error.message);

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from shared.services.errors import ErrorKind, ServiceError
@@ -21,8 +22,8 @@ def _identity() -> dict[str, Any]:
     """The signed-in user and the session's CSRF token (forms and the meta tag for JS)."""
     try:
         return {"learner": optional_user(), "csrf_token": session_csrf_token()}
-    except ServiceError:  # the error page of a refused request (a bad CSRF token, say)
-        return {"learner": None, "csrf_token": None}
+    except (ServiceError, RequestEntityTooLarge):  # the error page of a refused request (a bad
+        return {"learner": None, "csrf_token": None}  # CSRF token; a form too large to read its token)
 
 
 STALE_PAGE = (

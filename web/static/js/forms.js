@@ -62,7 +62,7 @@ function restoreDraft() {
   const note = document.createElement("p");
   note.className = "note";
   note.setAttribute("role", "status");
-  note.textContent = "What you typed before signing in again is back in the form. Check it and send it again.";
+  note.textContent = "What you typed is back in the form. Check it and send it again.";
   form.before(note);
 }
 

@@ -1,0 +1,30 @@
+"""A page form refused before it is read, as a learner sees it (QA learner pass)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.support.pages import add_piece, csrf, signed_in
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+BOOK = "It was the best of times, it was the worst of times. " * 24_000  # a whole book pasted: 1.3 MB
+
+
+def test_a_whole_book_pasted_into_a_form_is_a_page_saying_how_much_fits(app: Flask) -> None:
+    """Over the 1 MB a form may send, the learner got the API's raw JSON in the
+    browser ("Request bodies are limited to 1024 KB."), with no way back."""
+    client = signed_in(app, "ada")
+    piece = add_piece(client, "Short")
+    for path in ("/library", f"/pieces/{piece}/edit"):
+        form = {"csrf_token": csrf(client), "title": "A book", "text": BOOK, "visibility": "private"}
+        response = client.post(path, data=form, headers=BROWSER)
+        assert response.status_code == 413 and response.mimetype == "text/html", response.text[:200]
+        assert "200,000 characters" in response.text and "data-error" in response.text
+        assert "Request bodies" not in response.text
+
+
+def test_the_api_still_answers_json_to_a_body_too_large(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    response = client.post("/library", data={"text": BOOK}, headers={"Accept": "application/json"})
+    assert response.status_code == 413 and response.json is not None
+    assert response.json["error"]["code"] == "body_too_large"

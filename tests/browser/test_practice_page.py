@@ -4,6 +4,7 @@ in another tab is said so in a learner's words, with Send off."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -84,3 +85,23 @@ def test_a_piece_deleted_in_another_tab_is_said_so_and_send_stays_off(grace: Lea
     page.get_by_role("link", name="Recital").click()  # nothing left to send: no question on leaving
     page.wait_for_url("**/library")
     grace.errors.clear()  # the refused upload's 404 in the console
+
+
+def test_the_status_says_the_step_under_way_in_a_learners_words(grace: Learner) -> None:
+    """It said "Scoring: analysed…", the worker's name for the step it had finished."""
+    page = grace.page
+    grace.add_piece("Stages", PIECE)
+    attempt = str(uuid.uuid4())
+    accepted = {"id": attempt, "status": "queued", "status_url": f"/api/v1/attempts/{attempt}"}
+    working = {"id": attempt, "status": "processing", "stage": "analysed"}
+    page.route("**/attempts", lambda route: route.fulfill(status=202, json=accepted))
+    page.route(f"**/api/v1/attempts/{attempt}", lambda route: route.fulfill(status=200, json=working))
+    try:
+        _record(page)
+        page.get_by_role("button", name="Send for scoring").click()
+        status = page.get_by_role("status")
+        page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Scoring')")
+        assert status.inner_text() == "Scoring: working out the words you said…"
+    finally:
+        page.unroute_all()
+    assert not grace.errors

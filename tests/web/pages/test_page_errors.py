@@ -1,10 +1,10 @@
-"""A page form refused before it is read, as a learner sees it (QA learner pass)."""
+"""What a learner reads when a page cannot do what was asked yet, or at all (QA learner pass)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from tests.support.pages import add_piece, csrf, signed_in
+from tests.support.pages import add_piece, csrf, signed_in, stored_attempt
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 BOOK = "It was the best of times, it was the worst of times. " * 24_000  # a whole book pasted: 1.3 MB
@@ -28,3 +28,19 @@ def test_the_api_still_answers_json_to_a_body_too_large(app: Flask) -> None:
     response = client.post("/library", data={"text": BOOK}, headers={"Accept": "application/json"})
     assert response.status_code == 413 and response.json is not None
     assert response.json["error"]["code"] == "body_too_large"
+
+
+def test_a_result_not_yet_scored_says_where_it_is_in_a_learners_words(app: Flask) -> None:
+    """It said "Your recording is processing (analysed)": the worker's name for the step done."""
+    client = signed_in(app, "ada")
+    piece = add_piece(client)
+    expected = {
+        ("queued", "uploaded"): "Queued: waiting for a scorer.",
+        ("processing", "uploaded"): "Scoring: listening to your recording…",
+        ("processing", "analysed"): "Scoring: working out the words you said…",
+        ("processing", "transcribed"): "Scoring: marking each word…",
+    }
+    for (status, stage), said in expected.items():
+        attempt = stored_attempt(app, "ada", piece, status=status, stage=stage)
+        pending = client.get(f"/attempts/{attempt}").text.split('id="pending"')[1].split("</p>")[0]
+        assert said in pending and stage not in pending and status not in pending.split(">", 1)[1], pending

@@ -51,3 +51,17 @@ export async function pollAttempt(url, onUpdate, intervalMs = 1000) {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+// Where an attempt is, in a learner's words: the worker's stage names the step it last
+// finished ("analysed"), so say the one under way. web/pages/progress_words.py says the same.
+const NEXT_STEP = {
+  uploaded: "listening to your recording",
+  analysed: "working out the words you said",
+  transcribed: "marking each word",
+};
+
+export function progressText(view) {
+  if (view.status === "queued") return "Queued: waiting for a scorer.";
+  const step = NEXT_STEP[view.stage];
+  return step ? `Scoring: ${step}…` : "Scoring…";
+}

@@ -1,5 +1,5 @@
 // The practice page: text modes, record / stop / listen / re-record, upload with progress, live status.
-import { apiHeaders, errorOf, pollAttempt, refreshCsrf, signInAgain } from "./api.js";
+import { apiHeaders, errorOf, pollAttempt, progressText, refreshCsrf, signInAgain } from "./api.js";
 import { MicrophoneError, openMicrophone, Recording } from "./recorder.js";
 
 const $ = (id) => document.getElementById(id);
@@ -132,12 +132,13 @@ function upload(retried = false) {
   request.send(form);
 }
 
+const FINAL = ["done", "failed"];  // said below, not as progress
+
 async function follow(submitted) {
   const resultUrl = panel.dataset.resultUrl.replace("ATTEMPT", submitted.id);
   try {
     const final = await pollAttempt(submitted.status_url, (view) => {
-      if (view.status === "queued") say("Queued: waiting for a scorer.");
-      if (view.status === "processing") say(`Scoring: ${view.stage}…`);
+      if (!FINAL.includes(view.status)) say(progressText(view));
     });
     if (final.status === "failed") {
       problem(final.error.message);

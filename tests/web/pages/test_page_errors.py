@@ -44,3 +44,13 @@ def test_a_result_not_yet_scored_says_where_it_is_in_a_learners_words(app: Flask
         attempt = stored_attempt(app, "ada", piece, status=status, stage=stage)
         pending = client.get(f"/attempts/{attempt}").text.split('id="pending"')[1].split("</p>")[0]
         assert said in pending and stage not in pending and status not in pending.split(">", 1)[1], pending
+
+
+def test_sign_up_says_what_a_name_on_recital_may_be_before_it_is_refused(app: Flask) -> None:
+    """Asked for "Your name on Recital", a learner typed "Maria Lopez" and was refused for
+    a "handle" they had never been told the rules of."""
+    page = app.test_client().get("/sign-up").text
+    assert 'aria-describedby="handle-rule"' in page and 'id="handle-rule"' in page
+    rule = page.split('id="handle-rule">')[1].split("</p>")[0]
+    assert "no spaces" in rule
+    assert 'id="handle-rule"' not in app.test_client().get("/sign-in").text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.support.pages import add_piece, csrf, signed_in, stored_attempt
+from tests.support.pages import add_piece, csrf, done_attempt, signed_in, stored_attempt
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 BOOK = "It was the best of times, it was the worst of times. " * 24_000  # a whole book pasted: 1.3 MB
@@ -54,3 +54,19 @@ def test_sign_up_says_what_a_name_on_recital_may_be_before_it_is_refused(app: Fl
     rule = page.split('id="handle-rule">')[1].split("</p>")[0]
     assert "no spaces" in rule
     assert 'id="handle-rule"' not in app.test_client().get("/sign-in").text
+
+
+def test_progress_on_only_another_texts_recitation_claims_no_word_perfect_section(app: Flask) -> None:
+    """A first attempt that recited another text (0%: its note says so) reviews no section,
+    and the page said "Every section word-perfect lately", over an empty plan."""
+    client = signed_in(app, "ada")
+    piece = add_piece(client)
+    other_text = "Hope is the thing with feathers that perches in the soul and sings the tune without words"
+    done_attempt(app, "ada", piece, other_text)
+    page = client.get(f"/pieces/{piece}/history").text
+    assert "word-perfect" not in page and page.count("<tr><td>") == 1  # charted, as it happened
+    assert "Record this piece’s own text" in page
+    assert 'id="next-up"' not in page  # no empty list under "What to practise next"
+    done_attempt(app, "ada", piece, "The Lord is my shepherd I shall not want")
+    page = client.get(f"/pieces/{piece}/history").text
+    assert "Record this piece’s own text" not in page and page.count("<li><q>") >= 2

@@ -105,3 +105,36 @@ def test_the_status_says_the_step_under_way_in_a_learners_words(grace: Learner) 
     finally:
         page.unroute_all()
     assert not grace.errors
+
+
+def test_a_moments_outage_while_scoring_does_not_end_the_watch(grace: Learner) -> None:
+    """One 503 while polling (the database restarting) left the page saying it could not
+    follow the attempt; the next polls would have seen it scored."""
+    page = grace.page
+    grace.add_piece("Outage", PIECE)
+    attempt = str(uuid.uuid4())
+    accepted = {"id": attempt, "status": "queued", "status_url": f"/api/v1/attempts/{attempt}"}
+    reason = "We heard less than a second of speech — please record the whole piece."
+    answers = [
+        (503, {"error": {"code": "database_unavailable", "message": "The service is busy."}}),
+        (502, None),
+        (200, {"id": attempt, "status": "failed", "error": {"code": "too_short", "message": reason}}),
+    ]
+
+    def poll(route: Any) -> None:
+        status, body = answers.pop(0) if len(answers) > 1 else answers[0]
+        if body is None:
+            route.fulfill(status=status, content_type="text/html", body="<h1>502 Bad Gateway</h1>")
+        else:
+            route.fulfill(status=status, json=body)
+
+    page.route("**/attempts", lambda route: route.fulfill(status=202, json=accepted))
+    page.route(f"**/api/v1/attempts/{attempt}", poll)
+    try:
+        _record(page)
+        page.get_by_role("button", name="Send for scoring").click()
+        page.get_by_text(reason).wait_for(timeout=20_000)
+        assert "could not follow" not in page.locator("#problem").inner_text()
+    finally:
+        page.unroute_all()
+    grace.errors.clear()  # the routed 503 and 502

@@ -39,13 +39,30 @@ export async function refreshCsrf() {
   return Boolean(body.csrf_token);
 }
 
-// Poll an attempt until it is done or failed; onUpdate sees every status.
+// A poll that may well answer next time: the connection dropped, the service was busy
+// (503 while the database restarts), a proxy's 502, or the rate limit.
+const TRANSIENT_TRIES = 6;  // in a row, waiting a little longer each time (half a minute in all)
+const transient = (err) => err.status === undefined || err.status === 429 || err.status >= 500;
+
+// Poll an attempt until it is done or failed; onUpdate sees every status. One failed
+// request no longer ends the watch (QA: a moment's 503 left the page saying it could
+// not follow the attempt, which was scored a few seconds later).
 export async function pollAttempt(url, onUpdate, intervalMs = 1000) {
+  let failures = 0;
   for (;;) {
-    const response = await fetch(url, { headers: apiHeaders(), credentials: "same-origin" });
-    const text = await response.text();
-    if (!response.ok) throw errorOf(response.status, text);
-    const body = JSON.parse(text);
+    let body;
+    try {
+      const response = await fetch(url, { headers: apiHeaders(), credentials: "same-origin" });
+      const text = await response.text();
+      if (!response.ok) throw errorOf(response.status, text);
+      body = JSON.parse(text);
+    } catch (err) {
+      failures += 1;
+      if (!transient(err) || failures >= TRANSIENT_TRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs * 2 * failures));
+      continue;
+    }
+    failures = 0;
     onUpdate(body);
     if (body.status === "done" || body.status === "failed") return body;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

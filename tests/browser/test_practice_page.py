@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser.conftest import DESKTOP, PIECE
 from tests.browser.learner import Learner
-from tests.support.auth import new_handle
+from tests.support.auth import PASSWORD, new_handle
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -138,3 +138,44 @@ def test_a_moments_outage_while_scoring_does_not_end_the_watch(grace: Learner) -
     finally:
         page.unroute_all()
     grace.errors.clear()  # the routed 503 and 502
+
+
+def test_a_recording_is_never_filed_under_a_learner_who_signed_in_in_another_tab(
+    browser: Any, server: str
+) -> None:
+    """Learner two recorded; the piece's owner signed in in another tab of that browser
+    (a shared computer); Send took the new session's token and filed learner two's
+    voice under the owner's account, on the owner's progress page."""
+    owner, two = new_handle("owner"), new_handle("two")
+    learner = Learner(browser, server, DESKTOP)
+    try:
+        page = learner.page
+        learner.sign_up(owner)
+        page.goto("/library")
+        page.get_by_label("Title").fill("Shared")
+        page.get_by_label("Text to memorise").fill(PIECE)
+        page.get_by_label("Who can see it").select_option("public")
+        page.get_by_role("button", name="Add piece").click()
+        page.wait_for_url("**/practice")
+        practice_url = page.url
+        page.get_by_role("button", name="Sign out").click()
+        learner.sign_up(two)
+        page.goto(practice_url)
+        _record(page)
+        other = page.context.new_page()
+        other.goto("/library")
+        other.get_by_role("button", name="Sign out").click()
+        other.wait_for_url("**/sign-in")
+        other.get_by_label("Your name on Recital").fill(owner)
+        other.get_by_label("Password").fill(PASSWORD)
+        other.get_by_role("button", name="Sign in").click()
+        other.wait_for_url("**/library")
+        page.get_by_role("button", name="Send for scoring").click()
+        page.wait_for_function("() => document.getElementById('problem').textContent !== ''")
+        assert "another learner" in page.locator("#problem").inner_text().lower()
+        assert "/practice" in page.url and page.get_by_role("button", name="Send for scoring").is_enabled()
+        attempts = other.request.get("/api/v1/attempts").json()
+        assert attempts["items"] == [], attempts  # nothing filed under the owner
+        other.close()
+    finally:
+        learner.close()

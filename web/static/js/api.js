@@ -29,14 +29,18 @@ export function signInAgain(next) {
 }
 
 // The session's CSRF token again (it changes when the learner signs in anew in another
-// tab); true when the page's token was replaced, false when no one is signed in.
+// tab): "renewed" when the page's token was replaced; "another" when someone else is
+// signed in now (QA: a recording made by one learner was filed under the one who signed
+// in after them in another tab), the page's token left as it was; "none" when no one is.
 export async function refreshCsrf() {
   const response = await fetch("/api/v1/auth/me", { credentials: "same-origin" });
-  if (!response.ok) return false;
+  if (!response.ok) return "none";
   const body = await response.json();
+  const learner = document.querySelector('meta[name="learner"]')?.content;
+  if (learner && body.user?.id !== learner) return "another";
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta && body.csrf_token) meta.content = body.csrf_token;
-  return Boolean(body.csrf_token);
+  return body.csrf_token ? "renewed" : "none";
 }
 
 // A poll that may well answer next time: the connection dropped, the service was busy

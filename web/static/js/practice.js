@@ -78,6 +78,9 @@ async function stop() {
 const PIECE_GONE = "This piece is no longer in your library: it was deleted, or its owner stopped sharing it, "
   + "so this recording cannot be scored.";
 
+const ANOTHER_LEARNER = "Another learner has signed in on this browser since this page opened, so your "
+  + "recording was not sent (it would have gone to their account). Sign in as yourself again, then send it.";
+
 function uploadFailed(message) {
   problem(message);
   say("");
@@ -107,8 +110,13 @@ function upload(retried = false) {
       return;
     }
     const error = errorOf(request.status, request.responseText);
-    if (error.code === "csrf_failed" && !retried && await refreshCsrf()) {
+    const session = error.code === "csrf_failed" && !retried ? await refreshCsrf() : "";
+    if (session === "renewed") {
       upload(true);  // signed in anew in another tab: the same recording, with the new session's token
+      return;
+    }
+    if (session === "another") {  // never filed under them: the recording is this page's learner's
+      uploadFailed(ANOTHER_LEARNER);
       return;
     }
     if (error.status === 401) {

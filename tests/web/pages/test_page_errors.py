@@ -70,3 +70,14 @@ def test_progress_on_only_another_texts_recitation_claims_no_word_perfect_sectio
     done_attempt(app, "ada", piece, "The Lord is my shepherd I shall not want")
     page = client.get(f"/pieces/{piece}/history").text
     assert "Record this piece’s own text" not in page and page.count("<li><q>") >= 2
+
+
+def test_a_poems_stanza_break_is_kept_on_the_practice_page(app: Flask) -> None:
+    """The blank line between stanzas was an empty paragraph of no height: every line was
+    spaced alike and the poem's stanzas were lost, in every mode."""
+    client = signed_in(app, "ada")
+    poem = "Hope is the thing with feathers\nThat perches in the soul\n\nAnd sings the tune\nWithout words"
+    page = client.get(f"/pieces/{add_piece(client, 'Hope', poem)}/practice").text
+    text = page.split('id="text"')[1].split("</section>")[0]
+    assert text.count('<p class="gap"></p>') == 1
+    assert text.index(">erches<") < text.index('class="gap"') < text.index(">ings<")  # the words in parts

@@ -31,6 +31,14 @@ STALE_PAGE = (
 )
 
 
+# An old link, or one from before a deletion, in a learner's words (QA: "No piece with that id.").
+GONE = {
+    "piece_not_found": "This piece is not in your library: it may have been deleted, or its owner "
+    "may have stopped sharing it.",
+    "attempt_not_found": "This attempt is not one of yours: it may have been deleted.",
+}
+
+
 @pages.errorhandler(ServiceError)
 def _service_error(exc: ServiceError) -> Response | tuple[str, int]:
     """A form posted after its session ended goes to sign in and back to the page it
@@ -39,7 +47,7 @@ def _service_error(exc: ServiceError) -> Response | tuple[str, int]:
         location = url_for("pages.sign_in", next=_form_page())
         return Response(status=302, headers={"Location": location})
     status = STATUS_BY_KIND[exc.kind]
-    message = STALE_PAGE if exc.code == "csrf_failed" else exc.message
+    message = STALE_PAGE if exc.code == "csrf_failed" else GONE.get(exc.code, exc.message)
     return render_template("error.html", status=status, message=message), status
 
 

@@ -81,3 +81,18 @@ def test_a_poems_stanza_break_is_kept_on_the_practice_page(app: Flask) -> None:
     text = page.split('id="text"')[1].split("</section>")[0]
     assert text.count('<p class="gap"></p>') == 1
     assert text.index(">erches<") < text.index('class="gap"') < text.index(">ings<")  # the words in parts
+
+
+def test_a_page_gone_says_so_in_a_learners_words(app: Flask) -> None:
+    """An old link to a deleted piece or attempt said "No piece with that id." (the API's words)."""
+    client = signed_in(app, "ada")
+    gone = "00000000-0000-0000-0000-000000000000"
+    for path, said in (
+        (f"/pieces/{gone}/practice", "This piece is not in your library"),
+        (f"/pieces/{gone}/history", "This piece is not in your library"),
+        (f"/attempts/{gone}", "This attempt is not one of yours"),
+        ("/attempts/not-an-id", "This attempt is not one of yours"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 404 and said in response.text, path
+        assert "with that id" not in response.text

@@ -179,3 +179,36 @@ def test_a_recording_is_never_filed_under_a_learner_who_signed_in_in_another_tab
         other.close()
     finally:
         learner.close()
+
+
+SLOW_MICROPHONE = """
+  window.streams = [];
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));  // a phone asking, a permission prompt
+    const stream = await open(constraints);
+    window.streams.push(stream);
+    return stream;
+  };
+"""
+
+
+def test_a_double_tap_on_record_leaves_no_microphone_open_after_stop(browser: Any, server: str) -> None:
+    """The microphone opens asynchronously: a second tap meanwhile opened it twice, and Stop
+    closed one; the other kept recording, the browser's microphone light on, until the
+    learner left the page."""
+    learner = Learner(browser, server, DESKTOP)
+    try:
+        learner.context.add_init_script(SLOW_MICROPHONE)
+        learner.sign_up(new_handle("tapper"))
+        learner.add_piece("Taps", PIECE)
+        page = learner.page
+        page.get_by_role("button", name="Start recording").dblclick()
+        page.wait_for_timeout(1500)
+        page.get_by_role("button", name="Stop").click()
+        page.locator("#listen").wait_for(state="visible")
+        tracks = page.evaluate("window.streams.flatMap((s) => s.getTracks().map((t) => t.readyState))")
+        assert tracks == ["ended"], tracks
+        assert not learner.errors
+    finally:
+        learner.close()

@@ -38,11 +38,16 @@ function showTime() {
 }
 
 async function start() {
+  // The microphone opens asynchronously (a permission prompt, a slow phone): a second tap
+  // meanwhile opened it twice, and Stop closed only one (QA: the other kept recording).
+  const allowed = Object.keys(buttons).filter((name) => !buttons[name].disabled);
+  enable([]);
   problem("");
   try {
     recording = new Recording(await openMicrophone(), (level) => { $("level").value = level; });
   } catch (err) {
     problem(err instanceof MicrophoneError ? err.message : String(err));
+    enable(allowed);
     return;
   }
   blob = null;

@@ -212,3 +212,16 @@ def test_a_double_tap_on_record_leaves_no_microphone_open_after_stop(browser: An
         assert not learner.errors
     finally:
         learner.close()
+
+
+def test_listening_back_knows_the_recordings_length(grace: Learner) -> None:
+    """Chromium's WebM recordings carry no duration: the listen-back player said 0:00 with
+    no length and could not be moved along a long recitation."""
+    page = grace.page
+    grace.add_piece("Listening", PIECE)
+    _record(page)
+    page.wait_for_function("() => Number.isFinite(document.getElementById('listen').duration)", timeout=5000)
+    assert page.evaluate("document.getElementById('listen').duration") > 0.5
+    assert page.evaluate("document.getElementById('listen').currentTime") == 0
+    page.evaluate("document.getElementById('listen').currentTime = 0.5")  # seekable
+    assert not grace.errors

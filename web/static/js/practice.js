@@ -73,6 +73,8 @@ async function stop() {
     return;
   }
   const listen = $("listen");
+  if (listen.src) URL.revokeObjectURL(listen.src);  // the recording before "Record again"
+  listen.addEventListener("loadedmetadata", () => knowLength(listen), { once: true });
   listen.src = URL.createObjectURL(blob);
   listen.hidden = false;
   enable(["rerecord", "send"]);
@@ -85,6 +87,15 @@ const PIECE_GONE = "This piece is no longer in your library: it was deleted, or 
 
 const ANOTHER_LEARNER = "Another learner has signed in on this browser since this page opened, so your "
   + "recording was not sent (it would have gone to their account). Sign in as yourself again, then send it.";
+
+// Chromium's WebM recordings carry no duration (Infinity): the player shows no length and
+// cannot be moved along. Seeking far past the end makes it read the whole file and learn
+// the length; then back to the start (QA).
+function knowLength(player) {
+  if (Number.isFinite(player.duration)) return;
+  player.addEventListener("durationchange", () => { player.currentTime = 0; }, { once: true });
+  player.currentTime = Number.MAX_SAFE_INTEGER;
+}
 
 function uploadFailed(message) {
   problem(message);

@@ -225,3 +225,20 @@ def test_listening_back_knows_the_recordings_length(grace: Learner) -> None:
     assert page.evaluate("document.getElementById('listen').currentTime") == 0
     page.evaluate("document.getElementById('listen').currentTime = 0.5")  # seekable
     assert not grace.errors
+
+
+def test_practising_again_keeps_the_text_hidden(grace: Learner) -> None:
+    """Recited with the text hidden, "Practise again" opened the next try with it in full."""
+    page = grace.page
+    grace.add_piece("Hidden again", PIECE)
+    page.get_by_label("Hidden").check()
+    assert page.url.endswith("/practice?mode=hidden")  # a reload keeps it too
+    _record(page)
+    page.get_by_role("button", name="Send for scoring").click()
+    page.wait_for_url("**/attempts/*?mode=hidden", timeout=120_000)
+    page.get_by_role("link", name="Practise again").click()
+    page.wait_for_url("**/practice?mode=hidden")
+    assert page.get_by_label("Hidden").is_checked()
+    assert not page.locator(".practice-text .pw").first.is_visible()
+    assert page.get_by_text("The text is hidden.").is_visible()
+    assert not grace.errors

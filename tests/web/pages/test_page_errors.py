@@ -96,3 +96,20 @@ def test_a_page_gone_says_so_in_a_learners_words(app: Flask) -> None:
         response = client.get(path)
         assert response.status_code == 404 and said in response.text, path
         assert "with that id" not in response.text
+
+
+def test_practise_again_opens_the_text_as_it_was_last_recited(app: Flask) -> None:
+    """Every retry opened with the whole text on screen, the text the learner was about
+    to recall from memory: "Practise again" keeps the mode they recited in."""
+    client = signed_in(app, "ada")
+    piece = add_piece(client)
+    hidden = client.get(f"/pieces/{piece}/practice?mode=hidden").text
+    assert 'class="practice-text mode-hidden"' in hidden and 'value="hidden" checked' in hidden
+    assert 'value="full" checked' not in hidden
+    for asked in ("", "?mode=nonsense"):
+        page = client.get(f"/pieces/{piece}/practice{asked}").text
+        assert 'class="practice-text mode-full"' in page and 'value="full" checked' in page
+    attempt = done_attempt(app, "ada", piece, "The Lord is my shepherd")
+    again = f'href="/pieces/{piece}/practice?mode=letters">Practise again'
+    assert again in client.get(f"/attempts/{attempt}?mode=letters").text
+    assert f'href="/pieces/{piece}/practice">Practise again' in client.get(f"/attempts/{attempt}").text

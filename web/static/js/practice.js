@@ -18,11 +18,29 @@ window.addEventListener("beforeunload", (event) => {
   event.returnValue = "";  // older browsers ask only when this is set
 });
 
-function showMode() {
-  const checked = document.querySelector('input[name="mode"]:checked');
-  if (checked) $("text").className = `practice-text mode-${checked.value}`;
+function mode() {
+  return document.querySelector('input[name="mode"]:checked')?.value || "full";
 }
-for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", showMode);
+
+function showMode() {
+  $("text").className = `practice-text mode-${mode()}`;
+}
+
+// The mode goes in the address (a reload keeps it) and on to the result, whose "Practise
+// again" opens the text as the learner last recited it, not in full first (QA).
+function withMode(url) {
+  const address = new URL(url, window.location.href);
+  if (mode() === "full") address.searchParams.delete("mode");
+  else address.searchParams.set("mode", mode());
+  return address.pathname + address.search;
+}
+
+for (const radio of document.querySelectorAll('input[name="mode"]')) {
+  radio.addEventListener("change", () => {
+    showMode();
+    history.replaceState(history.state, "", withMode(window.location.href));
+  });
+}
 window.addEventListener("pageshow", showMode); // Back restores the checked radio: show its mode too
 
 function enable(names) {
@@ -172,7 +190,7 @@ async function follow(submitted) {
       return;
     }
     say("Scored. Opening your result…");
-    window.location.assign(resultUrl);
+    window.location.assign(withMode(resultUrl));
   } catch (err) {
     if (err.status === 401) {
       signInAgain(new URL(resultUrl, window.location.href).pathname);  // it is being scored; see it there

@@ -242,3 +242,33 @@ def test_practising_again_keeps_the_text_hidden(grace: Learner) -> None:
     assert not page.locator(".practice-text .pw").first.is_visible()
     assert page.get_by_text("The text is hidden.").is_visible()
     assert not grace.errors
+
+
+def test_sending_again_after_a_lost_answer_files_one_attempt(grace: Learner) -> None:
+    """The upload reached the server but its answer was lost (a dropped connection); the
+    learner pressed Send again, as the page asks, with a new Idempotency-Key: two attempts
+    of one recording. The key is now the recording's, as docs/pages.md said it was."""
+    page = grace.page
+    piece = grace.add_piece("Lost answer", PIECE)
+    lost: list[str] = []
+
+    def answer_lost(route: Any) -> None:
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.fetch().status)  # the server has it; the page never hears
+        route.abort("connectionreset")
+
+    page.route("**/attempts", answer_lost)
+    try:
+        _record(page)
+        page.get_by_role("button", name="Send for scoring").click()
+        page.get_by_text("The upload failed").wait_for(timeout=10_000)
+        page.get_by_role("button", name="Send for scoring").click()
+        page.wait_for_url("**/attempts/*", timeout=120_000)
+    finally:
+        page.unroute_all()
+    assert lost == [202]
+    filed = page.request.get(f"/api/v1/attempts?piece_id={piece}").json()
+    assert filed["total"] == 1, filed
+    grace.errors.clear()  # the aborted request

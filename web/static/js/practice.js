@@ -7,6 +7,9 @@ const panel = document.querySelector(".recorder");
 const buttons = { record: $("record"), stop: $("stop"), rerecord: $("rerecord"), send: $("send") };
 let recording = null;
 let blob = null;
+// One Idempotency-Key per recording, not per press of Send: an upload whose answer was
+// lost, sent again, is the same attempt (QA: a new key each time filed it twice).
+let sendKey = "";
 let started = 0;
 let clock = 0;
 // A recording being made, or made and not yet accepted by the server: leaving the page
@@ -90,6 +93,7 @@ async function stop() {
     enable(["record"]);
     return;
   }
+  sendKey = crypto.randomUUID();
   const listen = $("listen");
   if (listen.src) URL.revokeObjectURL(listen.src);  // the recording before "Record again"
   listen.addEventListener("loadedmetadata", () => knowLength(listen), { once: true });
@@ -133,7 +137,7 @@ function upload(retried = false) {
   const request = new XMLHttpRequest();
   request.open("POST", panel.dataset.uploadUrl);
   for (const [name, value] of Object.entries(apiHeaders())) request.setRequestHeader(name, value);
-  request.setRequestHeader("Idempotency-Key", crypto.randomUUID());
+  request.setRequestHeader("Idempotency-Key", sendKey);  // the recording's: a send again is the same
   request.upload.onprogress = (e) => { if (e.lengthComputable) $("upload").value = (100 * e.loaded) / e.total; };
   request.onerror = () => uploadFailed("The upload failed. Check your connection and send it again.");
   request.onload = async () => {

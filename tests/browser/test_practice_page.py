@@ -272,3 +272,23 @@ def test_sending_again_after_a_lost_answer_files_one_attempt(grace: Learner) -> 
     filed = page.request.get(f"/api/v1/attempts?piece_id={piece}").json()
     assert filed["total"] == 1, filed
     grace.errors.clear()  # the aborted request
+
+
+def test_an_upload_over_the_rate_limit_says_how_long_to_wait(grace: Learner) -> None:
+    """It said the API's "Too many requests (20 per 1 minute); slow down." to a learner."""
+    page = grace.page
+    grace.add_piece("Limited", PIECE)
+    said_by_api = "Too many requests (20 per 1 minute); slow down."
+    refused = {"error": {"code": "rate_limited", "message": said_by_api}}
+    wait = {"Retry-After": "42"}
+    page.route("**/attempts", lambda route: route.fulfill(status=429, json=refused, headers=wait))
+    try:
+        _record(page)
+        page.get_by_role("button", name="Send for scoring").click()
+        page.wait_for_function("() => document.getElementById('problem').textContent !== ''")
+        said = page.locator("#problem").inner_text()
+        assert "42 seconds" in said and "Too many requests" not in said, said
+        assert page.get_by_role("button", name="Send for scoring").is_enabled()  # once the wait is over
+    finally:
+        page.unroute_all()
+    grace.errors.clear()  # the routed 429

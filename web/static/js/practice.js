@@ -1,6 +1,7 @@
 // The practice page: text modes, record / stop / listen / re-record, upload with progress, live status.
 import { apiHeaders, errorOf, pollAttempt, progressText, refreshCsrf, signInAgain } from "./api.js";
-import { MicrophoneError, openMicrophone, Recording } from "./recorder.js";
+import { knowLength, MicrophoneError, openMicrophone, Recording } from "./recorder.js";
+import { ANOTHER_LEARNER, PIECE_GONE, waitFor } from "./upload_messages.js";
 
 const $ = (id) => document.getElementById(id);
 const panel = document.querySelector(".recorder");
@@ -104,21 +105,6 @@ async function stop() {
   buttons.send.focus();
 }
 
-const PIECE_GONE = "This piece is no longer in your library: it was deleted, or its owner stopped sharing it, "
-  + "so this recording cannot be scored.";
-
-const ANOTHER_LEARNER = "Another learner has signed in on this browser since this page opened, so your "
-  + "recording was not sent (it would have gone to their account). Sign in as yourself again, then send it.";
-
-// Chromium's WebM recordings carry no duration (Infinity): the player shows no length and
-// cannot be moved along. Seeking far past the end makes it read the whole file and learn
-// the length; then back to the start (QA).
-function knowLength(player) {
-  if (Number.isFinite(player.duration)) return;
-  player.addEventListener("durationchange", () => { player.currentTime = 0; }, { once: true });
-  player.currentTime = Number.MAX_SAFE_INTEGER;
-}
-
 function uploadFailed(message) {
   problem(message);
   say("");
@@ -155,6 +141,10 @@ function upload(retried = false) {
     }
     if (session === "another") {  // never filed under them: the recording is this page's learner's
       uploadFailed(ANOTHER_LEARNER);
+      return;
+    }
+    if (error.code === "rate_limited") {  // the API's words ("Too many requests (20 per 1 minute)") were shown
+      uploadFailed(waitFor(request.getResponseHeader("Retry-After")));
       return;
     }
     if (error.status === 401) {

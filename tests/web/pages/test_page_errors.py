@@ -113,3 +113,12 @@ def test_practise_again_opens_the_text_as_it_was_last_recited(app: Flask) -> Non
     again = f'href="/pieces/{piece}/practice?mode=letters">Practise again'
     assert again in client.get(f"/attempts/{attempt}?mode=letters").text
     assert f'href="/pieces/{piece}/practice">Practise again' in client.get(f"/attempts/{attempt}").text
+
+
+def test_an_error_pages_title_says_what_happened_not_a_status_number(app: Flask) -> None:
+    """A screen reader announced the tab as "404 · Recital", "413 · Recital"."""
+    client = signed_in(app, "ada")
+    assert "<title>Not found · Recital</title>" in client.get("/nope", headers=BROWSER).text
+    form = {"csrf_token": csrf(client), "title": "A book", "text": BOOK}
+    too_large = client.post("/library", data=form, headers=BROWSER).text
+    assert "<title>Something is wrong · Recital</title>" in too_large

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.services.errors import ErrorKind, ServiceError
 from shared.services.messages import size_text
+from shared.services.pieces import MAX_TEXT_CHARS
 from web.bodies import MAX_JSON_BYTES, is_upload
 
 log = logging.getLogger("recital.web")
@@ -38,6 +39,14 @@ CODE_BY_STATUS = {
     431: "header_too_large",
     500: "internal_error",
 }
+
+
+# What a learner reads when a page's form is over ``MAX_JSON_BYTES`` (QA: they got the raw
+# JSON). Only a piece's text can be that long; the draft kept by forms.js is put back.
+FORM_TOO_LARGE = (
+    f"That is too much text to send at once: a piece's text is limited to {MAX_TEXT_CHARS:,} characters. "
+    "Go back, shorten it, and send it again."
+)
 
 
 def _browser_navigation() -> bool:
@@ -89,6 +98,8 @@ def register(app: Flask) -> None:
         if _browser_navigation() and status in (404, 405):  # a mistyped address, GET /sign-out
             page = "That page does not exist." if status == 404 else "That page cannot be opened that way."
             response = Response(render_template("error.html", status=status, message=page), status)
+        elif _browser_navigation() and code == "body_too_large":  # a book pasted into a page's form
+            response = Response(render_template("error.html", status=status, message=FORM_TOO_LARGE), status)
         else:
             response, status = error_response(status, code, message)
         for name, value in exc.get_headers():  # Allow on a 405, Retry-After on a 429 …

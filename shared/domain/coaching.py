@@ -38,6 +38,11 @@ class Point:
         return f"{self.slip}; {self.advice}."
 
 
+# The note does not know how the text was shown (QA: a learner who recited with it hidden
+# was told to "try it with the text hidden" next time).
+PERFECT = "Word-perfect, with no long pause. If the text was on screen, next time try it hidden."
+
+
 def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]]) -> str:
     reference = _reference_words(words)
     if recited_another_text(words):
@@ -45,7 +50,7 @@ def coaching_note(words: Sequence[Word], hesitations: Sequence[Mapping[str, Any]
     points = _skips(words, reference) + _swaps(words, reference) + _pauses(hesitations, reference)
     points += _additions(words)
     if not points:
-        return "Word-perfect, with no long pause. Next time, try it with the text hidden."
+        return PERFECT
     merged = sorted(_merged(points), key=lambda p: -p.weight)
     return " ".join(p.sentence for p in merged[:MAX_POINTS])
 

@@ -47,6 +47,7 @@ class Progress:
     points: list[AttemptPoint] = field(default_factory=list)
     weakest: list[SectionStanding] = field(default_factory=list)
     next_up: list[SectionStanding] = field(default_factory=list)
+    reviewed: int = 0  # attempts of the piece's own text: the only ones that judge its sections
 
 
 def piece_progress(uow: UnitOfWorkPort, learner: UserView, piece_id: uuid.UUID) -> Progress:
@@ -57,7 +58,7 @@ def piece_progress(uow: UnitOfWorkPort, learner: UserView, piece_id: uuid.UUID) 
     # An attempt of another text is on the chart (it happened) but reviews no section.
     recited = [s for s in scored if not recited_another_text(s.result["words"])]
     reviewed = [(as_utc(s.attempt_created_at), review_sections(s.result)) for s in recited]
-    return Progress(points, _weakest(reviewed), _next_up(reviewed))
+    return Progress(points, _weakest(reviewed), _next_up(reviewed), len(reviewed))
 
 
 def _weakest(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:

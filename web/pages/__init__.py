@@ -3,6 +3,7 @@
 from web.pages import (  # noqa: F401  (they register their routes)
     account,
     piece_edits,
+    progress_words,
     routes,
     settings,
     times,

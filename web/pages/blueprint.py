@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from shared.services.errors import ErrorKind, ServiceError
@@ -21,13 +22,21 @@ def _identity() -> dict[str, Any]:
     """The signed-in user and the session's CSRF token (forms and the meta tag for JS)."""
     try:
         return {"learner": optional_user(), "csrf_token": session_csrf_token()}
-    except ServiceError:  # the error page of a refused request (a bad CSRF token, say)
-        return {"learner": None, "csrf_token": None}
+    except (ServiceError, RequestEntityTooLarge):  # the error page of a refused request (a bad
+        return {"learner": None, "csrf_token": None}  # CSRF token; a form too large to read its token)
 
 
 STALE_PAGE = (
     "This page was opened before you signed out or in again, in this tab or another. Reload it and try again."
 )
+
+
+# An old link, or one from before a deletion, in a learner's words (QA: "No piece with that id.").
+GONE = {
+    "piece_not_found": "This piece is not in your library: it may have been deleted, or its owner "
+    "may have stopped sharing it.",
+    "attempt_not_found": "This attempt is not one of yours: it may have been deleted.",
+}
 
 
 @pages.errorhandler(ServiceError)
@@ -38,7 +47,7 @@ def _service_error(exc: ServiceError) -> Response | tuple[str, int]:
         location = url_for("pages.sign_in", next=_form_page())
         return Response(status=302, headers={"Location": location})
     status = STATUS_BY_KIND[exc.kind]
-    message = STALE_PAGE if exc.code == "csrf_failed" else exc.message
+    message = STALE_PAGE if exc.code == "csrf_failed" else GONE.get(exc.code, exc.message)
     return render_template("error.html", status=status, message=message), status
 
 

@@ -8,12 +8,25 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask import request
+
 
 def typed_text(value: str | None) -> str | None:
     """A textarea's text as the learner typed it. Browsers send each line break as
     CRLF; the text is stored with LF and its length limit counts it so (QA: 2,000
     lines the API took as 198,989 characters were 200,998 from the form, refused)."""
     return None if value is None else value.replace("\r\n", "\n")
+
+
+MODES = ("full", "letters", "hidden")  # how the practice page shows the text
+
+
+def shown_mode() -> str:
+    """The mode a practice page was asked to show (``?mode=``): "Practise again" keeps the
+    one the learner recited in, so the text they are recalling is not shown in full first
+    (QA: every retry opened with the whole text on screen)."""
+    mode = request.args.get("mode", "")
+    return mode if mode in MODES else "full"
 
 
 _DASHES = re.compile("([\u2013-\u2015]+|-{2,})")  # en and em dashes, the bar, "--": as the scorer splits

@@ -62,8 +62,10 @@ def test_the_costliest_two_points_are_kept() -> None:
 
 def test_a_perfect_recitation_is_told_what_to_try_next() -> None:
     perfect = GETTYSBURG.replace(".", "").replace(",", "")
-    # Not "fluent": the note does not know the pace (QA: said of a reading at 71 wpm).
-    assert note(perfect) == "Word-perfect, with no long pause. Next time, try it with the text hidden."
+    # Not "fluent": the note does not know the pace (QA: said of a reading at 71 wpm), nor
+    # whether the text was hidden (QA: a learner who recited it hidden was told to hide it).
+    said = note(perfect)
+    assert said == "Word-perfect, with no long pause. If the text was on screen, next time try it hidden."
 
 
 def test_added_words_are_named_rather_than_called_word_perfect() -> None:

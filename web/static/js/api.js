@@ -29,25 +29,60 @@ export function signInAgain(next) {
 }
 
 // The session's CSRF token again (it changes when the learner signs in anew in another
-// tab); true when the page's token was replaced, false when no one is signed in.
+// tab): "renewed" when the page's token was replaced; "another" when someone else is
+// signed in now (QA: a recording made by one learner was filed under the one who signed
+// in after them in another tab), the page's token left as it was; "none" when no one is.
 export async function refreshCsrf() {
   const response = await fetch("/api/v1/auth/me", { credentials: "same-origin" });
-  if (!response.ok) return false;
+  if (!response.ok) return "none";
   const body = await response.json();
+  const learner = document.querySelector('meta[name="learner"]')?.content;
+  if (learner && body.user?.id !== learner) return "another";
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta && body.csrf_token) meta.content = body.csrf_token;
-  return Boolean(body.csrf_token);
+  return body.csrf_token ? "renewed" : "none";
 }
 
-// Poll an attempt until it is done or failed; onUpdate sees every status.
+// A poll that may well answer next time: the connection dropped, the service was busy
+// (503 while the database restarts), a proxy's 502, or the rate limit.
+const TRANSIENT_TRIES = 6;  // in a row, waiting a little longer each time (half a minute in all)
+const transient = (err) => err.status === undefined || err.status === 429 || err.status >= 500;
+
+// Poll an attempt until it is done or failed; onUpdate sees every status. One failed
+// request no longer ends the watch (QA: a moment's 503 left the page saying it could
+// not follow the attempt, which was scored a few seconds later).
 export async function pollAttempt(url, onUpdate, intervalMs = 1000) {
+  let failures = 0;
   for (;;) {
-    const response = await fetch(url, { headers: apiHeaders(), credentials: "same-origin" });
-    const text = await response.text();
-    if (!response.ok) throw errorOf(response.status, text);
-    const body = JSON.parse(text);
+    let body;
+    try {
+      const response = await fetch(url, { headers: apiHeaders(), credentials: "same-origin" });
+      const text = await response.text();
+      if (!response.ok) throw errorOf(response.status, text);
+      body = JSON.parse(text);
+    } catch (err) {
+      failures += 1;
+      if (!transient(err) || failures >= TRANSIENT_TRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs * 2 * failures));
+      continue;
+    }
+    failures = 0;
     onUpdate(body);
     if (body.status === "done" || body.status === "failed") return body;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+// Where an attempt is, in a learner's words: the worker's stage names the step it last
+// finished ("analysed"), so say the one under way. web/pages/progress_words.py says the same.
+const NEXT_STEP = {
+  uploaded: "listening to your recording",
+  analysed: "working out the words you said",
+  transcribed: "marking each word",
+};
+
+export function progressText(view) {
+  if (view.status === "queued") return "Queued: waiting for a scorer.";
+  const step = NEXT_STEP[view.stage];
+  return step ? `Scoring: ${step}…` : "Scoring…";
 }

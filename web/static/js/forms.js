@@ -15,6 +15,11 @@ for (const form of document.querySelectorAll('form[method="post"]')) {
   });
 }
 
+// A page answering a form that must not be sent twice (making a token) names the address
+// it stands for: a reload then opens that, rather than sending the form again.
+const address = document.querySelector("[data-address]");
+if (address) history.replaceState(history.state, "", address.dataset.address);
+
 window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
@@ -62,7 +67,7 @@ function restoreDraft() {
   const note = document.createElement("p");
   note.className = "note";
   note.setAttribute("role", "status");
-  note.textContent = "What you typed before signing in again is back in the form. Check it and send it again.";
+  note.textContent = "What you typed is back in the form. Check it and send it again.";
   form.before(note);
 }
 

@@ -1,20 +1,50 @@
 // The practice page: text modes, record / stop / listen / re-record, upload with progress, live status.
-import { apiHeaders, errorOf, pollAttempt, refreshCsrf, signInAgain } from "./api.js";
-import { MicrophoneError, openMicrophone, Recording } from "./recorder.js";
+import { apiHeaders, errorOf, pollAttempt, progressText, refreshCsrf, signInAgain } from "./api.js";
+import { knowLength, MicrophoneError, openMicrophone, Recording } from "./recorder.js";
+import { ANOTHER_LEARNER, PIECE_GONE, waitFor } from "./upload_messages.js";
 
 const $ = (id) => document.getElementById(id);
 const panel = document.querySelector(".recorder");
 const buttons = { record: $("record"), stop: $("stop"), rerecord: $("rerecord"), send: $("send") };
 let recording = null;
 let blob = null;
+// One Idempotency-Key per recording, not per press of Send: an upload whose answer was
+// lost, sent again, is the same attempt (QA: a new key each time filed it twice).
+let sendKey = "";
 let started = 0;
 let clock = 0;
+// A recording being made, or made and not yet accepted by the server: leaving the page
+// (a link, Back, closing the tab) would throw it away, so the browser asks first.
+let unsent = false;
+window.addEventListener("beforeunload", (event) => {
+  if (!unsent) return;
+  event.preventDefault();
+  event.returnValue = "";  // older browsers ask only when this is set
+});
+
+function mode() {
+  return document.querySelector('input[name="mode"]:checked')?.value || "full";
+}
 
 function showMode() {
-  const checked = document.querySelector('input[name="mode"]:checked');
-  if (checked) $("text").className = `practice-text mode-${checked.value}`;
+  $("text").className = `practice-text mode-${mode()}`;
 }
-for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", showMode);
+
+// The mode goes in the address (a reload keeps it) and on to the result, whose "Practise
+// again" opens the text as the learner last recited it, not in full first (QA).
+function withMode(url) {
+  const address = new URL(url, window.location.href);
+  if (mode() === "full") address.searchParams.delete("mode");
+  else address.searchParams.set("mode", mode());
+  return address.pathname + address.search;
+}
+
+for (const radio of document.querySelectorAll('input[name="mode"]')) {
+  radio.addEventListener("change", () => {
+    showMode();
+    history.replaceState(history.state, "", withMode(window.location.href));
+  });
+}
 window.addEventListener("pageshow", showMode); // Back restores the checked radio: show its mode too
 
 function enable(names) {
@@ -30,14 +60,20 @@ function showTime() {
 }
 
 async function start() {
+  // The microphone opens asynchronously (a permission prompt, a slow phone): a second tap
+  // meanwhile opened it twice, and Stop closed only one (QA: the other kept recording).
+  const allowed = Object.keys(buttons).filter((name) => !buttons[name].disabled);
+  enable([]);
   problem("");
   try {
     recording = new Recording(await openMicrophone(), (level) => { $("level").value = level; });
   } catch (err) {
     problem(err instanceof MicrophoneError ? err.message : String(err));
+    enable(allowed);
     return;
   }
   blob = null;
+  unsent = true;
   $("listen").hidden = true;
   started = Date.now();
   clock = setInterval(showTime, 250);
@@ -52,12 +88,16 @@ async function stop() {
   $("level").value = 0;
   if (!blob.size) {  // stopped before the recorder gave any audio
     blob = null;
+    unsent = false;
     problem("Nothing was recorded. Press Record, recite, then press Stop.");
     say("");
     enable(["record"]);
     return;
   }
+  sendKey = crypto.randomUUID();
   const listen = $("listen");
+  if (listen.src) URL.revokeObjectURL(listen.src);  // the recording before "Record again"
+  listen.addEventListener("loadedmetadata", () => knowLength(listen), { once: true });
   listen.src = URL.createObjectURL(blob);
   listen.hidden = false;
   enable(["rerecord", "send"]);
@@ -83,26 +123,43 @@ function upload(retried = false) {
   const request = new XMLHttpRequest();
   request.open("POST", panel.dataset.uploadUrl);
   for (const [name, value] of Object.entries(apiHeaders())) request.setRequestHeader(name, value);
-  request.setRequestHeader("Idempotency-Key", crypto.randomUUID());
+  request.setRequestHeader("Idempotency-Key", sendKey);  // the recording's: a send again is the same
   request.upload.onprogress = (e) => { if (e.lengthComputable) $("upload").value = (100 * e.loaded) / e.total; };
   request.onerror = () => uploadFailed("The upload failed. Check your connection and send it again.");
   request.onload = async () => {
     if (request.status === 202) {
+      unsent = false;  // the server has it: the result page shows it from here on
       $("upload").value = 100;
       follow(JSON.parse(request.responseText));
       return;
     }
     const error = errorOf(request.status, request.responseText);
-    if (error.code === "csrf_failed" && !retried && await refreshCsrf()) {
+    const session = error.code === "csrf_failed" && !retried ? await refreshCsrf() : "";
+    if (session === "renewed") {
       upload(true);  // signed in anew in another tab: the same recording, with the new session's token
+      return;
+    }
+    if (session === "another") {  // never filed under them: the recording is this page's learner's
+      uploadFailed(ANOTHER_LEARNER);
+      return;
+    }
+    if (error.code === "rate_limited") {  // the API's words ("Too many requests (20 per 1 minute)") were shown
+      uploadFailed(waitFor(request.getResponseHeader("Retry-After")));
       return;
     }
     if (error.status === 401) {
       uploadFailed("You were signed out. Sign in again in another tab, then send this recording again.");
       return;
     }
+    if (error.code === "piece_not_found") {  // deleted, or unshared by its owner, since the page loaded
+      uploadFailed(PIECE_GONE);
+      unsent = false;  // it can never be sent: leaving loses nothing
+      enable([]);
+      return;
+    }
     uploadFailed(error.message);
     if (error.code === "piece_text_changed") {
+      unsent = false;  // it can no longer be sent: nothing is lost by opening the new text
       enable([]);  // sent again, it would be refused again: the page must show the new text first
       $("text-changed").hidden = false;
     }
@@ -111,12 +168,13 @@ function upload(retried = false) {
   request.send(form);
 }
 
+const FINAL = ["done", "failed"];  // said below, not as progress
+
 async function follow(submitted) {
   const resultUrl = panel.dataset.resultUrl.replace("ATTEMPT", submitted.id);
   try {
     const final = await pollAttempt(submitted.status_url, (view) => {
-      if (view.status === "queued") say("Queued: waiting for a scorer.");
-      if (view.status === "processing") say(`Scoring: ${view.stage}…`);
+      if (!FINAL.includes(view.status)) say(progressText(view));
     });
     if (final.status === "failed") {
       problem(final.error.message);
@@ -126,7 +184,7 @@ async function follow(submitted) {
       return;
     }
     say("Scored. Opening your result…");
-    window.location.assign(resultUrl);
+    window.location.assign(withMode(resultUrl));
   } catch (err) {
     if (err.status === 401) {
       signInAgain(new URL(resultUrl, window.location.href).pathname);  // it is being scored; see it there

@@ -55,3 +55,12 @@ export class Recording {
     });
   }
 }
+
+// Chromium's WebM recordings carry no duration (Infinity): the player shows no length and
+// cannot be moved along. Seeking far past the end makes it read the whole file and learn
+// the length; then back to the start (QA).
+export function knowLength(player) {
+  if (Number.isFinite(player.duration)) return;
+  player.addEventListener("durationchange", () => { player.currentTime = 0; }, { once: true });
+  player.currentTime = Number.MAX_SAFE_INTEGER;
+}

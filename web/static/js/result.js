@@ -1,12 +1,14 @@
 // The result page: a waveform with speech and pauses, click a word to hear it,
 // the word being spoken highlighted, and arrow keys to move between words.
-import { errorOf, pollAttempt, signInAgain } from "./api.js";
+import { errorOf, pollAttempt, progressText, signInAgain } from "./api.js";
 import { drawWaveform } from "./waveform.js";
 
 const pending = document.getElementById("pending");
 if (pending) {
   pollAttempt(pending.dataset.statusUrl, (view) => {
-    pending.textContent = view.status === "processing" ? `Scoring: ${view.stage}…` : `Your recording is ${view.status}.`;
+    if (view.status === "queued" || view.status === "processing") {
+      pending.textContent = `${progressText(view)} This page updates when it is scored.`;
+    }
   }).then(() => window.location.reload(), (err) => {
     if (err.status === 401) signInAgain(window.location.pathname);
     else pending.textContent = `We could not check on your recording (${err.message}). Reload the page to try again.`;

@@ -16,7 +16,7 @@ import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, PIECE
 from tests.browser.learner import Learner, write_axe
-from tests.support.auth import PASSWORD
+from tests.support.auth import PASSWORD, new_handle
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -153,6 +153,38 @@ def test_a_word_still_plays_after_the_pages_recording_link_expired(
     finally:
         page.unroute("**/api/v1/recordings/**")
         ada.errors.clear()
+
+
+def test_a_new_link_refused_after_another_learner_signed_in_says_so(
+    ada: Learner, recorded: dict[str, str]
+) -> None:
+    """Someone else signed in in another tab since the result page opened: its new
+    recording link is refused (the attempt is not theirs), which the page read as
+    "This attempt and its recording have been deleted" (QA). It says who is signed in."""
+    page = ada.page
+    page.goto(f"/attempts/{recorded['attempt']}")
+    page.wait_for_selector("#wave[data-drawn]", timeout=10_000)
+    other = page.context.new_page()
+    try:
+        other.goto("/library")
+        other.get_by_role("button", name="Sign out").click()
+        other.wait_for_url("**/sign-in")
+        other.get_by_role("link", name="Create an account").click()
+        other.get_by_label("Your name on Recital").fill(new_handle("lin"))
+        other.get_by_label("Password").fill(PASSWORD)
+        other.get_by_role("button", name="Sign up").click()
+        other.wait_for_url("**/library")
+        page.evaluate("document.getElementById('player').src = '/api/v1/recordings/refused.link.sig'")
+        problem = page.locator("#player-problem")
+        problem.get_by_text("Another learner has signed in").wait_for(timeout=10_000)
+        assert "deleted" not in problem.inner_text()
+    finally:
+        other.goto("/library")
+        other.get_by_role("button", name="Sign out").click()
+        other.wait_for_url("**/sign-in")
+        other.close()
+        ada.sign_in("ada")  # the module's later tests are Ada's
+        ada.errors.clear()  # the refused link and the 404 for a new one
 
 
 def test_a_recording_that_fails_scoring_shows_the_reason_and_no_upload_bar(

@@ -1,6 +1,6 @@
 // The result page: a waveform with speech and pauses, click a word to hear it,
 // the word being spoken highlighted, and arrow keys to move between words.
-import { errorOf, pollAttempt, progressText, signInAgain } from "./api.js";
+import { errorOf, pollAttempt, progressText, refreshCsrf, signInAgain } from "./api.js";
 import { drawWaveform } from "./waveform.js";
 
 const pending = document.getElementById("pending");
@@ -45,11 +45,25 @@ function playFrom(time) {
   player.play().catch(() => {});
 }
 
+const ANOTHER_LEARNER = "Another learner has signed in on this browser since this page opened, "
+  + "so this recording cannot be played for them. Sign in as yourself again to hear it.";
+
 function cannotPlay(reason, gone = false) {
   problem.textContent = gone
     ? "This attempt and its recording have been deleted."
     : `Your recording could not be played (${reason}). Reload the page to try again.`;
   problem.hidden = false;
+}
+
+// A 404 for a new link: the attempt was deleted, or it is not the signed-in learner's
+// any more because someone else signed in since in another tab (QA: that was told "deleted").
+async function cannotRenew(err) {
+  if (err.status === 404 && (await refreshCsrf()) === "another") {
+    problem.textContent = ANOTHER_LEARNER;
+    problem.hidden = false;
+    return;
+  }
+  cannotPlay(err.message, err.status === 404);
 }
 
 async function renewLink() {
@@ -67,7 +81,7 @@ if (player) {
   player.addEventListener("error", () => {
     // A new link at most once a minute: a second failure straight after is not an expired link.
     if (Date.now() - renewedAt < 60_000) return cannotPlay("it did not load");
-    renewLink().catch((err) => cannotPlay(err.message, err.status === 404));
+    renewLink().catch(cannotRenew);
   });
   player.addEventListener("timeupdate", () => {
     const word = wordAt(player.currentTime);

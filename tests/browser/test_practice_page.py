@@ -292,3 +292,38 @@ def test_an_upload_over_the_rate_limit_says_how_long_to_wait(grace: Learner) -> 
     finally:
         page.unroute_all()
     grace.errors.clear()  # the routed 429
+
+
+def _on_screen(page: Any, name: str) -> bool:
+    box = page.get_by_role("button", name=name).bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def test_stop_is_at_hand_at_the_end_of_a_long_piece(grace: Learner) -> None:
+    """The recorder sat below the text: for a long piece, Start and Stop were tens of
+    thousands of pixels down (QA). It is above the text now, and stays at the top of
+    the screen while recording, so Stop is there when the last line is."""
+    page = grace.page
+    grace.add_piece("Long", "\n\n".join([PIECE] * 60))
+    assert _on_screen(page, "Start recording")  # no scrolling to begin
+    page.get_by_role("button", name="Start recording").click()
+    page.wait_for_function("() => document.querySelector('.recorder').classList.contains('live')")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.scrollY") > 5 * page.viewport_size["height"]  # a long way down
+    assert _on_screen(page, "Stop")
+    assert not page.get_by_role("button", name="Send for scoring").is_visible()  # only what works now
+    page.get_by_role("button", name="Stop").click()
+    page.locator("#listen").wait_for(state="visible")
+    assert page.get_by_role("button", name="Send for scoring").is_enabled()
+
+    def leave(dialog: Any) -> None:  # the recording is not wanted: leave without it
+        dialog.accept()
+
+    page.on("dialog", leave)
+    try:
+        page.goto("/library")
+    finally:
+        page.remove_listener("dialog", leave)
+    assert not grace.errors

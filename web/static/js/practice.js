@@ -78,12 +78,14 @@ async function start() {
   started = Date.now();
   clock = setInterval(showTime, 250);
   enable(["stop"]);
+  panel.classList.add("live");  // kept on screen while the learner scrolls a long text
   say("Recording… recite the piece, then press Stop.");
   buttons.stop.focus();
 }
 
 async function stop() {
   clearInterval(clock);
+  panel.classList.remove("live");
   blob = await recording.stop();
   $("level").value = 0;
   if (!blob.size) {  // stopped before the recorder gave any audio

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import pytest
 
@@ -21,9 +22,34 @@ from shared.domain.clock import utcnow
 from shared.settings import Settings
 from tests.support.worlds import PostgresWorld, World
 
+T = TypeVar("T")
+
 
 def handle() -> str:
     return f"h-{uuid.uuid4().hex[:12]}"
+
+
+def meeting(call: Callable[..., T]) -> Callable[..., T]:
+    """``call``, but each caller first waits (up to a second) for a second one: two threads
+    reach it at the same moment, unless a lock taken before it makes one wait for the other."""
+    together = threading.Barrier(2, timeout=1.0)
+
+    def met(*args: Any, **kwargs: Any) -> T:
+        try:
+            together.wait()
+        except threading.BrokenBarrierError:  # the other is waiting for the row: as it should
+            pass
+        return call(*args, **kwargs)
+
+    return met
+
+
+def twice_at_once(work: Callable[[], None]) -> None:
+    both = [threading.Thread(target=work) for _ in range(2)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(20)
 
 
 def test_a_user_is_read_back_by_id_and_handle_and_a_taken_handle_conflicts(world: World) -> None:
@@ -262,17 +288,7 @@ def test_two_sign_ins_that_both_rehash_the_password_take_turns(
     with world.uow() as uow:
         uow.users.add(name, outdated, "learner", utcnow())
         uow.commit()
-    together = threading.Barrier(2, timeout=1.0)
-    verify = passwords.verify
-
-    def verify_together(stored: str | None, given: str) -> bool:
-        try:
-            together.wait()
-        except threading.BrokenBarrierError:  # the other is waiting for the row: as it should
-            pass
-        return verify(stored, given)
-
-    monkeypatch.setattr(passwords, "verify", verify_together)
+    monkeypatch.setattr(passwords, "verify", meeting(passwords.verify))
     outcome: list[str] = []
 
     def sign_in() -> None:
@@ -284,11 +300,7 @@ def test_two_sign_ins_that_both_rehash_the_password_take_turns(
         except Exception as exc:  # a deadlock's OperationalError
             outcome.append(type(exc).__name__)
 
-    both = [threading.Thread(target=sign_in) for _ in range(2)]
-    for thread in both:
-        thread.start()
-    for thread in both:
-        thread.join(20)
+    twice_at_once(sign_in)
     assert outcome == ["signed in", "signed in"]
     with world.uow() as uow:
         assert not passwords.needs_rehash(uow.users.by_handle(name).password_hash or "", password)
@@ -354,17 +366,7 @@ def test_two_tokens_asked_for_at_the_cap_make_one(
         for n in range(credentials.MAX_TOKENS - 1):
             uow.credentials.add_token(user.id, f"t{n}", f"hash-{name}-{n}", "rct_x", utcnow())
         uow.commit()
-    together = threading.Barrier(2, timeout=1.0)
-    count = SqlCredentials.count_live_tokens
-
-    def count_together(self: SqlCredentials, user_id: uuid.UUID) -> int:
-        try:
-            together.wait()
-        except threading.BrokenBarrierError:  # the other is waiting for the row: as it should
-            pass
-        return count(self, user_id)
-
-    monkeypatch.setattr(SqlCredentials, "count_live_tokens", count_together)
+    monkeypatch.setattr(SqlCredentials, "count_live_tokens", meeting(SqlCredentials.count_live_tokens))
     outcome: list[str] = []
 
     def ask() -> None:
@@ -375,9 +377,5 @@ def test_two_tokens_asked_for_at_the_cap_make_one(
             except ServiceError as exc:
                 outcome.append(exc.code)
 
-    both = [threading.Thread(target=ask) for _ in range(2)]
-    for thread in both:
-        thread.start()
-    for thread in both:
-        thread.join(20)
+    twice_at_once(ask)
     assert sorted(outcome) == ["made", "too_many_tokens"]

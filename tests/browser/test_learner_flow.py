@@ -271,6 +271,8 @@ def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], arte
     page.goto(f"/pieces/{recorded['piece']}/history")
     page.wait_for_selector("#chart[data-drawn] canvas", timeout=10_000)
     ada.shot(artefacts, "history-after-recording-desktop")
+    legend = page.locator("#chart .u-legend").inner_text()
+    assert "Accuracy %" in legend and "Overall" in legend and "--" not in legend  # no empty values (QA)
     assert "I shall not want" in page.locator("#next-up").inner_text()
     assert not ada.errors
 

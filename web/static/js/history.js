@@ -7,6 +7,9 @@ if (box && window.uPlot) {
     {
       width,
       height: 220,
+      // Labels only: a live legend shows "--" for every value until the pointer is on the
+      // chart (QA), and the table below gives each attempt's figures.
+      legend: { live: false },
       // Attempts are evenly spaced, whatever the days between them; one attempt still gets an axis.
       scales: { x: { time: false, range: (_u, _min, max) => [0.5, Math.max(2, max) + 0.5] }, y: { range: [0, 100] } },
       axes: [{ label: "Attempt", incrs: [1, 2, 5, 10, 20, 50, 100] }, { label: "%" }],

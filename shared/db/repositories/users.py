@@ -37,13 +37,8 @@ class SqlUsers:
         return self._one(func.lower(U.handle) == handle.lower(), hold)
 
     def lock(self, user_id: uuid.UUID) -> UserRecord | None:
-        query = _COLUMNS.where(U.id == user_id)
-        if self._session.get_bind().dialect.name == "sqlite":  # its one writer lock, as _row_lock_needed
-            self._session.execute(update(U).where(U.id == user_id).values(handle=U.handle))
-        else:  # FOR UPDATE: unlike FOR NO KEY UPDATE, it waits for and holds off foreign key checks
-            query = query.with_for_update()
-        found = self._session.execute(query).tuples().one_or_none()
-        return UserRecord(*found) if found else None
+        # FOR UPDATE: unlike hold's FOR NO KEY UPDATE, it waits for and holds off foreign key checks.
+        return self._one(U.id == user_id, hold=True, key_share=False)
 
     def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         self._session.execute(update(U).where(U.id == user_id).values(password_hash=password_hash))
@@ -67,10 +62,12 @@ class SqlUsers:
         except IntegrityError as exc:  # attempts or pieces still refer to the user
             raise Conflict(str(exc.orig)) from exc
 
-    def _one(self, where: ColumnElement[bool], hold: bool = False) -> UserRecord | None:
+    def _one(
+        self, where: ColumnElement[bool], hold: bool = False, key_share: bool = True
+    ) -> UserRecord | None:
         query = _COLUMNS.where(where)
         if hold and self._row_lock_needed(where):
-            query = query.with_for_update(key_share=True)
+            query = query.with_for_update(key_share=key_share)
         found = self._session.execute(query).tuples().one_or_none()
         return UserRecord(*found) if found else None
 

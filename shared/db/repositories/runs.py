@@ -177,7 +177,7 @@ class SqlRuns:
         )
 
     def resume(self, run_id: uuid.UUID, cap_audio_seconds: float | None) -> bool:
-        first_live = self.next_batch_no(run_id)
+        first_live = self._next_batch_no(run_id)
         statement = update(R).where(R.id == run_id, R.state == "paused")
         values = {"state": "running", "cap_audio_seconds": cap_audio_seconds, "first_live_batch": first_live,
                   "batches_sent": first_live, "total": None, "failed": 0, "report": None}  # fmt: skip
@@ -187,7 +187,8 @@ class SqlRuns:
         self._execute(update(B).where(B.run_id == run_id).values(failed=0, failures=[]))
         return True
 
-    def next_batch_no(self, run_id: uuid.UUID) -> int:
+    def _next_batch_no(self, run_id: uuid.UUID) -> int:
+        """The number the run's next batch takes: past every batch sent or counted."""
         B = models.RescoreRunBatch
         highest = self._session.scalar(select(func.max(B.batch_no)).where(B.run_id == run_id))
         sent = self._session.scalar(select(R.batches_sent).where(R.id == run_id)) or 0

@@ -167,10 +167,6 @@ class RunRepository(Protocol):
         has sent all; False when not paused."""
         ...
 
-    def next_batch_no(self, run_id: uuid.UUID) -> int:
-        """The number the run's next batch takes: past every batch sent or counted."""
-        ...
-
     def take_batch_no(self, run_id: uuid.UUID) -> int:
         """The next batch's number, taken for good (two plans never share one)."""
         ...

@@ -48,21 +48,21 @@ function playFrom(time) {
 const ANOTHER_LEARNER = "Another learner has signed in on this browser since this page opened, "
   + "so this recording cannot be played for them. Sign in as yourself again to hear it.";
 
-function cannotPlay(reason, gone = false) {
-  problem.textContent = gone
-    ? "This attempt and its recording have been deleted."
-    : `Your recording could not be played (${reason}). Reload the page to try again.`;
+function showProblem(message) {
+  problem.textContent = message;
   problem.hidden = false;
+}
+
+function cannotPlay(reason, gone = false) {
+  showProblem(gone
+    ? "This attempt and its recording have been deleted."
+    : `Your recording could not be played (${reason}). Reload the page to try again.`);
 }
 
 // A 404 for a new link: the attempt was deleted, or it is not the signed-in learner's
 // any more because someone else signed in since in another tab (QA: that was told "deleted").
 async function cannotRenew(err) {
-  if (err.status === 404 && (await refreshCsrf()) === "another") {
-    problem.textContent = ANOTHER_LEARNER;
-    problem.hidden = false;
-    return;
-  }
+  if (err.status === 404 && (await refreshCsrf()) === "another") return showProblem(ANOTHER_LEARNER);
   cannotPlay(err.message, err.status === 404);
 }
 

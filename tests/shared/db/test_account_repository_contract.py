@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pytest
 
@@ -21,6 +21,9 @@ from shared.db.repositories.records import Conflict
 from shared.domain.clock import utcnow
 from shared.settings import Settings
 from tests.support.worlds import PostgresWorld, World
+
+if TYPE_CHECKING:
+    from shared.services.users import UserView
 
 T = TypeVar("T")
 
@@ -42,6 +45,19 @@ def meeting(call: Callable[..., T]) -> Callable[..., T]:
         return call(*args, **kwargs)
 
     return met
+
+
+def ask_for_token(world: World, user: UserView, secret: str) -> str:
+    """A token asked for by a request signed in with ``secret``: "made", or the refusal's code."""
+    from shared.services import credentials
+    from shared.services.errors import ServiceError
+
+    with world.uow() as uow:
+        try:
+            credentials.create_token(uow, user, "laptop", secret)
+        except ServiceError as exc:
+            return exc.code
+    return "made"
 
 
 def twice_at_once(work: Callable[[], None]) -> None:
@@ -311,7 +327,6 @@ def test_a_token_asked_for_as_the_password_changes_is_refused(pg_container: Cont
     that a password change is ending asks for a token. It waits for the change, then
     finds its session gone (without the hold it made a token the change never revoked)."""
     from shared.services import credentials, passwords, users
-    from shared.services.errors import ServiceError
 
     world = PostgresWorld(pg_container)
     name = handle()
@@ -324,12 +339,7 @@ def test_a_token_asked_for_as_the_password_changes_is_refused(pg_container: Cont
     outcome: list[str] = []
 
     def ask_for_a_token() -> None:
-        with world.uow() as uow:
-            try:
-                credentials.create_token(uow, user, "laptop", session.secret)
-                outcome.append("made")
-            except ServiceError as exc:
-                outcome.append(exc.code)
+        outcome.append(ask_for_token(world, user, session.secret))
 
     with world.uow() as changing:  # users.set_password's steps, its commit held back
         changing.users.set_password_hash(user.id, passwords.hash_password("the new password"))
@@ -353,7 +363,6 @@ def test_two_tokens_asked_for_at_the_cap_make_one(
     before holding the user's row. Both count at the same moment here, if the lock lets them."""
     from shared.db.repositories.credentials import SqlCredentials
     from shared.services import credentials, users
-    from shared.services.errors import ServiceError
 
     world = PostgresWorld(pg_container)
     name = handle()
@@ -368,14 +377,5 @@ def test_two_tokens_asked_for_at_the_cap_make_one(
         uow.commit()
     monkeypatch.setattr(SqlCredentials, "count_live_tokens", meeting(SqlCredentials.count_live_tokens))
     outcome: list[str] = []
-
-    def ask() -> None:
-        with world.uow() as uow:
-            try:
-                credentials.create_token(uow, user, "laptop", session.secret)
-                outcome.append("made")
-            except ServiceError as exc:
-                outcome.append(exc.code)
-
-    twice_at_once(ask)
+    twice_at_once(lambda: outcome.append(ask_for_token(world, user, session.secret)))
     assert sorted(outcome) == ["made", "too_many_tokens"]

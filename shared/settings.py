@@ -148,6 +148,7 @@ class Settings(BaseSettings):
         "openai_api_key", "signing_key", "flower_basic_auth", "metrics_basic_auth", mode="before"
     )(settings_checks.unset_if_blank)
     _signing_key = field_validator("signing_key")(settings_checks.signing_key)
+    _openai_api_key = field_validator("openai_api_key")(settings_checks.openai_api_key)
     _rate_limits = field_validator(
         "rate_limit_per_ip",
         "rate_limit_sign_in",
@@ -162,6 +163,11 @@ class Settings(BaseSettings):
         # shorter prompted_seconds would be silently the hesitation threshold.
         if self.prompted_seconds < self.hesitation_seconds:
             raise ValueError("RECITAL_PROMPTED_SECONDS must not be below RECITAL_HESITATION_SECONDS")
+        return self
+
+    @model_validator(mode="after")
+    def _engine_has_its_key(self) -> Settings:
+        settings_checks.engine_has_its_key(self.transcriber, self.openai_api_key)
         return self
 
     @model_validator(mode="after")

@@ -100,3 +100,31 @@ def signing_key(value: SecretStr | None) -> SecretStr | None:
             "a random value, e.g. from openssl rand -hex 32"
         )
     return value
+
+
+# The first version Terraform writes of the OpenAI key's secret (deploy/terraform/secrets.tf).
+OPENAI_KEY_PLACEHOLDER = "not-set"
+
+
+def openai_api_key(value: SecretStr | None) -> SecretStr | None:
+    """Never the deployment's placeholder: sent as a key, every request to OpenAI fails."""
+    if value is not None and value.get_secret_value().strip() == OPENAI_KEY_PLACEHOLDER:
+        raise ValueError(
+            f"RECITAL_OPENAI_API_KEY is the placeholder {OPENAI_KEY_PLACEHOLDER}: "
+            "add the real key (deploy/README.md, step 5) or leave it unset"
+        )
+    return value
+
+
+def engine_has_its_key(transcriber: str, key: SecretStr | None) -> None:
+    """The OpenAI engine needs its key before the first recording, not at it.
+
+    Without this check a worker starts, takes every recording and fails each
+    one (``engine_not_configured``) with no fallback: the learner is told the
+    engine failed for a setting only ops can change.
+    """
+    if transcriber == "openai" and key is None:
+        raise ValueError(
+            "RECITAL_TRANSCRIBER=openai needs RECITAL_OPENAI_API_KEY; "
+            "set it, or use RECITAL_TRANSCRIBER=offline"
+        )

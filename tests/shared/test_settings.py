@@ -178,6 +178,26 @@ def test_a_secret_set_to_nothing_is_unset(field: str, given: str, monkeypatch: p
     assert getattr(Settings(**{field: given}), field) is None
 
 
+@pytest.mark.parametrize("given", ["not-set", " not-set\n"])
+def test_the_deployments_placeholder_key_is_refused(given: str) -> None:
+    """Terraform's placeholder, passed on as a key, would fail every request to OpenAI."""
+    loc, said = refusal(openai_api_key=given)
+    assert loc == ("openai_api_key",) and "deploy/README.md, step 5" in said
+    assert Settings(openai_api_key="sk-not-set-but-real").openai_api_key is not None
+
+
+def test_the_openai_engine_without_its_key_is_refused_at_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not at each recording: a worker would fail every attempt with engine_not_configured."""
+    monkeypatch.setenv("RECITAL_TRANSCRIBER", "openai")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    said = str(caught.value)
+    assert "RECITAL_OPENAI_API_KEY" in said and "RECITAL_TRANSCRIBER=offline" in said
+    monkeypatch.setenv("RECITAL_OPENAI_API_KEY", "sk-test")
+    assert Settings().transcriber == "openai"
+    assert Settings(transcriber="offline").openai_api_key is not None
+
+
 def test_a_short_signing_key_is_refused_without_its_value() -> None:
     with pytest.raises(ValidationError) as caught:
         Settings(signing_key="guessable-key")

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from shared.domain.numbers import Forms
+from shared.domain.roman import numeral_readings
 from shared.domain.sentences import section_chunks
-from shared.domain.tokens import Token, normalise_token, token_table
+from shared.domain.tokens import Token, compact, normalise_token, token_table
 
 # A word written with one of these after it ends a phrase: a pause there is natural.
 _PHRASE_END = re.compile(r"[,;:.!?\u2026][\"')\]\u201d\u2019]*$")
@@ -101,6 +102,8 @@ def parse_reference(text: str) -> ReferenceText:
         if chunks:
             first = len(tokens)
             tokens.extend(map(table.__getitem__, chunks))
+            for i, readings in numeral_readings(chunks):  # "Henry VIII", "Scene I"
+                tokens[first + i] = Token(readings, compact(readings[0]), tokens[first + i].display)
             section_of.extend([len(sections)] * len(chunks))
             sections.append(Section(len(sections), section_text, first, len(tokens) - 1))
             marked = (i for i, chunk in enumerate(chunks) if chunk[-1] in _PHRASE_LAST)

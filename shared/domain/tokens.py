@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, EDGE_PUNCTUATION, canonical_spelling
 from shared.domain.numbers import Forms, expand_number
+from shared.domain.roman import roman_forms, roman_value
 
 _QUOTES = str.maketrans(
     {
@@ -32,9 +33,18 @@ _QUOTES = str.maketrans(
     }
 )
 
+# Letters that Unicode does not decompose into a base letter and an accent, so
+# stripping accents alone would drop them ("Æsop" read as "sop"). Ten letters
+# written in English texts; a transliteration library would map whole scripts
+# that the engines do not recognise anyway.
+_LETTERS = str.maketrans(
+    {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O",
+     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+)  # fmt: skip
+
 _DISPLAY_EDGE = EDGE_PUNCTUATION.replace("'", "") + "\u201c\u201d\u2018\u2019\u2014\u2013"
 _SIMPLE_EDGE = ",.;:!?\"'()"
-_JOINERS = re.compile(r"[-/]")
+_JOINERS = re.compile(r"[-/:]")  # ":" between numbers that are not a time: "Psalm 23:1"
 _NON_WORD = re.compile(r"[^a-z0-9&]")
 _DIGIT_RUNS = re.compile(r"\d+|[a-z]+")
 _MAX_FORMS = 16  # cap on combined readings of one token (hyphenated numbers)
@@ -95,7 +105,7 @@ def normalise_token(raw: str) -> Forms:
     """All readings of one written or spoken token; () when it has no words."""
     core = raw.strip(_SIMPLE_EDGE)
     if core.isalpha() and core.isascii():  # most tokens: a plain word, maybe punctuated
-        return _letters_forms(core.lower())
+        return _alpha_forms(core)
     token = _clean(raw)
     if not token:
         return ()
@@ -111,19 +121,24 @@ def normalise_token(raw: str) -> Forms:
 def _token(raw: str) -> Token:
     core = raw.strip(_SIMPLE_EDGE)
     if core == raw and core.isalpha() and core.isascii():  # fast path: a plain word
-        forms = _letters_forms(core.lower())
+        forms = _alpha_forms(core)
         first = forms[0]
         return Token(forms, first[0] if len(first) == 1 else compact(first), core)
     forms = normalise_token(raw)
     return Token(forms, compact(forms[0]) if forms else "", display_form(raw.strip()))
 
 
+def plain_letters(text: str) -> str:
+    """``text`` without accents, and with the letters that have none spelled out ("Æ": "AE")."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _clean(raw: str) -> str:
     """Lower case, plain quotes and dashes, no accents, no edge punctuation."""
-    text = raw.translate(_QUOTES).lower()
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = plain_letters(raw.translate(_QUOTES)).lower()
     text = text.strip(EDGE_PUNCTUATION.replace(".", ""))
     # A trailing full stop ends a sentence or an abbreviation; keep "a.m."-style
     # inner dots and decimals ("3.5") but not "etc." or "Mr.".
@@ -140,6 +155,15 @@ def _word_forms(token: str) -> Forms:
     if not word.isalpha() and not word == "&":
         return _mixed_forms(word)
     return _letters_forms(word)
+
+
+def _alpha_forms(core: str) -> Forms:
+    """Forms of a word of ASCII letters as written: a numeral in capitals is a number."""
+    if core.isupper() and len(core) > 1:
+        value = roman_value(core)
+        if value is not None:
+            return roman_forms(core, value)
+    return _letters_forms(core.lower())
 
 
 def _letters_forms(word: str) -> Forms:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from shared.domain.fillers import FILLER_SOUNDS
-from shared.domain.tokens import normalise_token
+from shared.domain.numbers import Forms
+from shared.domain.roman import is_numeral, numeral_readings
+from shared.domain.tokens import normalise_token, plain_letters
 from shared.transcription.offline.confusions import add_swap_paths
 
 DISCOUNT = 0.5  # absolute discount: leaves room for skips (docs/scoring.md)
@@ -40,24 +41,25 @@ def piece_tokens(text: str) -> list[str]:
     """
     out: list[str] = []
     # A colon in a time or a point in a decimal is not a sentence break.
-    for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.lower().replace("\u2019", "'")):
-        words = [w for raw in chunk.split() for w in _token_words(raw)]
+    for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.replace("\u2019", "'")):
+        raws = chunk.split()
+        settled = dict(numeral_readings(raws))  # "Henry VIII": the eighth; "Scene I": one
+        words = [w for k, raw in enumerate(raws) for w in _token_words(raw, settled.get(k))]
         if words:
             out.extend([*words, "</s>"])
     return out
 
 
-def _token_words(raw: str) -> list[str]:
-    if not raw.isascii():  # "café's" is "cafe's", as the scorer reads it, not "caf" and "s" (QA)
-        raw = _without_accents(raw)
-    if not any(ch.isdigit() for ch in raw):
-        return _WORD.findall(raw)
-    forms = normalise_token(raw)
+def _token_words(raw: str, settled: Forms | None = None) -> list[str]:
+    # Numbers and numerals are read as the scorer's first reading; other words
+    # are taken as written ("café's" is "cafe's", as the scorer reads it, not
+    # "caf" and "s", QA).
+    forms = settled
+    if forms is None:
+        if not any(ch.isdigit() for ch in raw) and not is_numeral(raw):
+            return _WORD.findall(plain_letters(raw).lower())
+        forms = normalise_token(raw)
     return [w for w in forms[0] if _WORD.fullmatch(w)] if forms else []
-
-
-def _without_accents(raw: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(ch))
 
 
 def sentences(tokens: Sequence[str]) -> list[list[str]]:

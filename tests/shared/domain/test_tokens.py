@@ -153,3 +153,27 @@ def test_normalising_a_word_again_gives_the_token_normalised_before() -> None:
     assert all(again[raw] is first[raw] for raw in first)
     assert again["colour"].key == first["colour"].key == "color"
     assert again["new-found"].forms and again["new-found"] is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [("Æsop", "aesop"), ("Cæsar", "caesar"), ("Œdipus", "oedipus"), ("manœuvre", "manoeuvre"),
+     ("Straße", "strasse"), ("Øresund", "oresund"), ("Łódź", "lodz"), ("Þórr", "thorr")],
+)  # fmt: skip
+def test_letters_without_an_accent_to_strip_are_spelled_out(written: str, said: str) -> None:
+    """Before: NFKD left them whole and they were dropped, "Æsop" read as "sop"."""
+    assert key(written) == key(said)
+
+
+@pytest.mark.parametrize(
+    ("written", "reading"),
+    [
+        ("23:1", "twenty three one"),
+        ("3:16", "three sixteen"),
+        ("119:105", "one hundred nineteen one hundred five"),
+    ],
+)
+def test_a_chapter_and_verse_reads_as_two_numbers(written: str, reading: str) -> None:
+    """Before: "Psalm 23:1" was "two hundred thirty one"; a time is still a time."""
+    assert reading in readings(written)
+    assert "nine thirty" in readings("9:30") and "half past nine" in readings("9:30")

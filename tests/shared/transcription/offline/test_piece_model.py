@@ -81,3 +81,11 @@ def test_a_function_word_lends_probability_to_its_class_mates() -> None:
     assert thine / mine == pytest.approx(expected_ratio, rel=1e-3)
     # The word after a swapped one keeps the piece's context.
     assert _section(arpa, 3)["is thy shepherd"] == _section(arpa, 3)["is my shepherd"]
+
+
+def test_numerals_and_spelled_out_letters_reach_the_model_as_the_scorer_reads_them() -> None:
+    words = piece_tokens("Henry VIII met Æsop. Act II, Scene I. Psalm 23:1 I shall not want")
+    assert words == [
+        "henry", "the", "eighth", "met", "aesop", "</s>", "act", "two", "scene", "one", "</s>",
+        "psalm", "twenty", "three", "one", "i", "shall", "not", "want", "</s>",
+    ]  # fmt: skip

@@ -26,6 +26,9 @@ ABBREVIATIONS = MappingProxyType(
         "sr": (("senior",),),
         "vs": (("versus",),),
         "etc": (("et", "cetera"), ("etcetera",)),
+        "&c": (("et", "cetera"), ("etcetera",)),  # the old "&c."
+        "eg": (("for", "example"), ("e", "g")),
+        "ie": (("that", "is"), ("i", "e")),
         "capt": (("captain",),),
         "lt": (("lieutenant",),),
         "col": (("colonel",),),
@@ -57,6 +60,16 @@ CONTRACTIONS = MappingProxyType(
         "til": (("till",), ("until",)),
         "oclock": (("o", "clock"),),
         "em": (("them",),),
+        "th": (("the",),),  # "Th' expense of spirit": "th" is no word of its own
+    }
+)
+
+# Verse's one-letter elisions, written with their apostrophe ("i' the
+# wind", "o' the clock"); without it "i" is the pronoun and "o" is "oh".
+ELISIONS = MappingProxyType(
+    {
+        "i": (("in",), ("i",)),
+        "o": (("of",), ("o",), ("oh",)),
     }
 )
 

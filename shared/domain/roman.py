@@ -12,7 +12,7 @@ reading too, so nothing that matched before stops matching.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from num2words import num2words
 
@@ -20,6 +20,7 @@ from shared.domain.numbers import Forms, cardinal_words
 
 _CANONICAL = re.compile(r"C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_NUMERAL_LETTERS = tuple(_VALUES)
 _EDGE = ",.;:!?\"'()[]\u201c\u201d\u2018\u2019"
 _SENTENCE_END = (".", "!", "?", ";", ":")
 # Counted things: the numeral after them is read as a number ("Act two"),
@@ -29,6 +30,12 @@ COUNTED = frozenset(
     "phase level appendix stanza verse sonnet ode lesson unit title clause schedule episode "
     "vatican apollo".split()
 )
+# Before a name, these make a lone I, V or X after it a regnal number.
+TITLES = frozenset(
+    "king queen pope emperor empress tsar czar tsarina prince princess duke sultan pharaoh".split()
+)
+_COUNTED_OR_TITLES = COUNTED | TITLES
+_LONE = ("I", "V", "X")
 
 
 def roman_value(word: str) -> int | None:
@@ -58,21 +65,47 @@ def roman_forms(word: str, value: int, *, ordinal_first: bool = False) -> Forms:
     return tuple(dict.fromkeys([*readings, (word.lower(),)]))
 
 
-def numeral_readings(chunks: Sequence[str]) -> Iterator[tuple[int, Forms]]:
+def numeral_candidates(raws: Iterable[str]) -> frozenset[str]:
+    """Of a text's distinct written words, those ``numeral_readings`` may read as numbers.
+
+    Asked once per distinct word, so a long text with none costs nearly
+    nothing: a lone I, V or X is a candidate only in a text that also has a
+    counted thing or a title.
+    """
+    distinct = set(raws)
+    numerals = {raw for raw in distinct if raw.startswith(_NUMERAL_LETTERS)}
+    if not numerals:
+        return frozenset()
+    counted = any(raw.strip(_EDGE).lower() in _COUNTED_OR_TITLES for raw in distinct)
+    return frozenset(
+        raw
+        for raw in numerals
+        if roman_value(raw.strip(_EDGE)) is not None or (counted and raw.strip(_EDGE) in _LONE)
+    )
+
+
+def numeral_readings(chunks: Sequence[str], candidates: frozenset[str]) -> Iterator[tuple[int, Forms]]:
     """Numerals whose reading their neighbour settles, with those readings.
 
     After a name in the same sentence a numeral is an ordinal ("Henry VIII",
-    "Pope John XXIII"); after a counted thing even a lone I, V or X is a
-    number ("Scene I", "Chapter V").
+    "Pope John XXIII"), even a lone I, V or X after a title and a name
+    ("Queen Elizabeth I"); after a counted thing a lone one is a number
+    ("Scene I", "Chapter V"). ``candidates``: from ``numeral_candidates``.
     """
-    for i in range(1, len(chunks)):
+    if not candidates:
+        return
+    for i in [k for k, chunk in enumerate(chunks) if chunk in candidates]:
         previous = chunks[i - 1]
-        if previous.endswith(_SENTENCE_END):
+        if i == 0 or previous.endswith(_SENTENCE_END):
             continue
         word, name = chunks[i].strip(_EDGE), previous.strip(_EDGE)
         value = roman_value(word)
+        lone = value is None and word in _LONE
         if name.lower() in COUNTED:  # "Act I"; "the war I fought" is the pronoun
-            if value is None and word in ("I", "V", "X") and name[:1].isupper():
+            if lone and name[:1].isupper():
                 yield i, roman_forms(word, _VALUES[word])
-        elif value is not None and name[:1].isupper() and name[1:].islower():
-            yield i, roman_forms(word, value, ordinal_first=True)
+        elif name[:1].isupper() and name[1:].islower():
+            if value is not None:
+                yield i, roman_forms(word, value, ordinal_first=True)
+            elif lone and i >= 2 and chunks[i - 2].strip(_EDGE).lower() in TITLES:
+                yield i, roman_forms(word, _VALUES[word], ordinal_first=True)  # "Queen Elizabeth I"

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, EDGE_PUNCTUATION, canonical_spelling
+from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, EDGE_PUNCTUATION, ELISIONS, canonical_spelling
 from shared.domain.numbers import Forms, expand_number
 from shared.domain.roman import roman_forms, roman_value
 
@@ -30,8 +30,11 @@ _QUOTES = str.maketrans(
         "\u201d": '"',
         "\u2013": "-",
         "\u2014": "-",
+        # Footnote marks pasted with a text ("the day\u00b9 is done"): nobody says them.
+        **dict.fromkeys("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079\u2020\u2021"),
     }
 )
+_APOSTROPHES = "'\u2019"
 
 # Letters that Unicode does not decompose into a base letter and an accent, so
 # stripping accents alone would drop them ("Æsop" read as "sop"). Ten letters
@@ -104,6 +107,10 @@ def display_form(chunk: str) -> str:
 def normalise_token(raw: str) -> Forms:
     """All readings of one written or spoken token; () when it has no words."""
     core = raw.strip(_SIMPLE_EDGE)
+    if 2 <= len(raw) <= 3 and raw[1] in _APOSTROPHES:
+        elided = raw.rstrip(",;:.!?")
+        if len(elided) == 2 and elided[1] in _APOSTROPHES and elided[0].lower() in ELISIONS:
+            return ELISIONS[elided[0].lower()]  # "i' the wind"; the quoted 'I' is the pronoun
     if core.isalpha() and core.isascii():  # most tokens: a plain word, maybe punctuated
         return _alpha_forms(core)
     token = _clean(raw)

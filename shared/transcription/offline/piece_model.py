@@ -19,7 +19,7 @@ from typing import Any
 
 from shared.domain.fillers import FILLER_SOUNDS
 from shared.domain.numbers import Forms
-from shared.domain.roman import is_numeral, numeral_readings
+from shared.domain.roman import is_numeral, numeral_candidates, numeral_readings
 from shared.domain.tokens import normalise_token, plain_letters
 from shared.transcription.offline.confusions import add_swap_paths
 
@@ -40,10 +40,11 @@ def piece_tokens(text: str) -> list[str]:
     and "to" (measured: a correct number-heavy reading scored 64-97).
     """
     out: list[str] = []
+    numerals = numeral_candidates(text.replace("\u2019", "'").split())
     # A colon in a time or a point in a decimal is not a sentence break.
     for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.replace("\u2019", "'")):
         raws = chunk.split()
-        settled = dict(numeral_readings(raws))  # "Henry VIII": the eighth; "Scene I": one
+        settled = dict(numeral_readings(raws, numerals))  # "Henry VIII": the eighth; "Scene I": one
         words = [w for k, raw in enumerate(raws) for w in _token_words(raw, settled.get(k))]
         if words:
             out.extend([*words, "</s>"])

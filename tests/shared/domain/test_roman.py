@@ -40,6 +40,19 @@ def test_a_numeral_after_a_name_is_read_as_its_ordinal() -> None:
     ]
 
 
+def test_a_lone_numeral_after_a_title_and_a_name_is_regnal() -> None:
+    assert keys("Queen Elizabeth I and King James I") == [
+        "queen",
+        "elizabeth",
+        "thefirst",
+        "and",
+        "king",
+        "james",
+        "thefirst",
+    ]
+    assert keys("When Mary I went") == ["when", "mary", "i", "went"]
+
+
 def test_a_numeral_after_a_counted_thing_is_a_number_even_a_lone_letter() -> None:
     assert keys("Act II, Scene I. World War II. Psalm XXIII") == [
         "act", "two", "scene", "one", "world", "war", "two", "psalm", "twentythree",

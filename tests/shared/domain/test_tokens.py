@@ -9,6 +9,7 @@ from shared.domain.lexicon import canonical_spelling
 from shared.domain.numbers import cardinal_words, year_words
 from shared.domain.text import parse_reference
 from shared.domain.tokens import normalise_token, normalise_words
+from tests.support.results import scored_result
 
 
 def readings(token: str) -> set[str]:
@@ -177,3 +178,25 @@ def test_a_chapter_and_verse_reads_as_two_numbers(written: str, reading: str) ->
     """Before: "Psalm 23:1" was "two hundred thirty one"; a time is still a time."""
     assert reading in readings(written)
     assert "nine thirty" in readings("9:30") and "half past nine" in readings("9:30")
+
+
+@pytest.mark.parametrize(
+    ("piece", "said"),
+    [
+        ("Th' expense of spirit", "the expense of spirit"),
+        ("What's i' the wind?", "what's in the wind"),
+        ("What\u2019s i\u2019 the wind?", "what's in the wind"),
+        ("the top o' the morning", "the top of the morning"),
+        ("The day\u00b9 is done\u00b2\u2020", "the day is done"),
+        ("bread, wine, &c.", "bread wine et cetera"),
+        ("a fruit, e.g. a pear, i.e. food", "a fruit for example a pear that is food"),
+    ],
+)
+def test_verse_elisions_footnote_marks_and_latin_abbreviations_read_as_said(piece: str, said: str) -> None:
+    """Before: "i'" was the pronoun, "Th'" a word of its own, "day\u00b9" was "day one"."""
+    result = scored_result(piece, said)
+    assert [(w.expected, w.spoken) for w in result.words if w.status.value != "correct"] == []
+
+
+def test_without_its_apostrophe_i_is_the_pronoun() -> None:
+    assert key("I") == key("'I'") == "i" and key("i'") == "in" and key("o'") == "of"

@@ -15,6 +15,7 @@ from shared.domain.numbers import Forms
 from shared.domain.roman import numeral_candidates, numeral_readings
 from shared.domain.sentences import section_chunks
 from shared.domain.tokens import Token, compact, normalise_token, token_table
+from shared.domain.verse_numbers import without_verse_numbers
 
 # A word written with one of these after it ends a phrase: a pause there is natural.
 _PHRASE_END = re.compile(r"[,;:.!?\u2026][\"')\]\u201d\u2019]*$")
@@ -85,11 +86,11 @@ def parse_reference(text: str) -> ReferenceText:
 
     A section ends at a line break and after a sentence-final mark. Tokens
     with nothing to say (a lone dash) stay in the section text but are not
-    words.
+    words; verse numbers pasted with scripture are in neither.
     """
     if not text or not text.strip():
         raise NoWordsToRecite("reference text is empty: there is nothing to score against")
-    chunked = list(section_chunks(text))
+    chunked = list(section_chunks(without_verse_numbers(text)))
     table = token_table(itertools.chain.from_iterable(chunks for _, chunks in chunked))
     silent = {raw for raw, token in table.items() if not token.forms}
     numerals = numeral_candidates(table)

@@ -1,0 +1,61 @@
+"""Verse numbers pasted with scripture are not words to recite; other numbers are."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.text import parse_reference
+from shared.domain.verse_numbers import without_verse_numbers
+from shared.transcription.offline.piece_model import piece_tokens
+from tests.support.results import scored_result
+
+PSALM = (
+    "1 The Lord is my shepherd; I shall not want. 2 He maketh me to lie down in green pastures: "
+    "he leadeth me beside the still waters. 3 He restoreth my soul."
+)
+SAID = (
+    "the lord is my shepherd i shall not want he maketh me to lie down in green pastures "
+    "he leadeth me beside the still waters he restoreth my soul"
+)
+
+
+def test_a_psalm_pasted_with_its_verse_numbers_is_scored_without_them() -> None:
+    """Before: "1", "2" and "3" were three words the learner skipped."""
+    result = scored_result(PSALM, SAID)
+    assert [(w.expected, w.status.value) for w in result.words if w.status.value != "correct"] == []
+    assert result.scores.accuracy == 100.0 and len(parse_reference(PSALM)) == len(SAID.split())
+
+
+def test_verse_numbers_leave_the_sections_and_the_engines_model_too() -> None:
+    sections = [section.text for section in parse_reference(PSALM).sections]
+    assert (
+        sections[0] == "The Lord is my shepherd; I shall not want." and sections[2] == "He restoreth my soul."
+    )
+    assert "one" not in piece_tokens(PSALM) and "three" not in piece_tokens(PSALM)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("14 Ye are the light.\n15 Neither do men light a candle,\n16 Let your light so shine",
+         "Ye are the light.\nNeither do men light a candle,\nLet your light so shine"),
+        ("\u201cYes,\u201d 1 He said. 2 \u201cNo.\u201d 3 (Then) it was.",
+         "\u201cYes,\u201d He said. \u201cNo.\u201d (Then) it was."),
+    ],
+)  # fmt: skip
+def test_runs_of_three_or_more_counting_up_are_verse_numbers(text: str, kept: str) -> None:
+    assert without_verse_numbers(text) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I saw 3 men and 4 women. 5 Of them left.",  # in a sentence, and no run
+        "1 Apple\n2 Pear",  # a list of two
+        "In 1776 we met. 1 The 2 The 3 The",  # not after punctuation
+        "Seven days. 1 Day, 3 Days, 5 Days.",  # not counting up by one
+        "The Lord is my shepherd",
+    ],
+)
+def test_other_numbers_stay_words(text: str) -> None:
+    assert without_verse_numbers(text) == text

@@ -70,6 +70,7 @@ ELISIONS = MappingProxyType(
     {
         "i": (("in",), ("i",)),
         "o": (("of",), ("o",), ("oh",)),
+        "n": (("and",), ("n",)),  # "rock 'n' roll"
     }
 )
 

@@ -53,6 +53,29 @@ def expand_number(token: str) -> Forms | None:
     return None
 
 
+# Vulgar fractions as written in recipes, measures and old texts; each as said.
+FRACTIONS = {
+    "\u00bd": (("a", "half"), ("half",), ("one", "half")),
+    "\u00bc": (("a", "quarter"), ("quarter",), ("one", "quarter")),
+    "\u00be": (("three", "quarters"),),
+    "\u2153": (("a", "third"), ("one", "third")),
+    "\u2154": (("two", "thirds"),),
+}
+_WITH_FRACTION = re.compile(r"(\d{0,6})(.)")
+
+
+def expand_fraction(token: str) -> Forms | None:
+    """ "½" -> "a half"; "2½" -> "two and a half"; None if ``token`` is no such number."""
+    found = _WITH_FRACTION.fullmatch(token)
+    if found is None or found.group(2) not in FRACTIONS:
+        return None
+    parts = FRACTIONS[found.group(2)]
+    if not found.group(1):
+        return parts
+    whole = _without_and(cardinal_words(int(found.group(1))))
+    return tuple((*whole, "and", *part) for part in parts)
+
+
 def cardinal_words(n: int) -> tuple[str, ...]:
     """British-style cardinal ("one hundred and one"), as num2words writes it."""
     if n < 100:

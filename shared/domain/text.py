@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from shared.domain.neighbours import candidates, settled_readings
 from shared.domain.numbers import Forms
-from shared.domain.roman import numeral_candidates, numeral_readings
 from shared.domain.sentences import section_chunks
 from shared.domain.tokens import Token, compact, normalise_token, token_table
 from shared.domain.verse_numbers import without_verse_numbers
@@ -93,7 +93,7 @@ def parse_reference(text: str) -> ReferenceText:
     chunked = list(section_chunks(without_verse_numbers(text)))
     table = token_table(itertools.chain.from_iterable(chunks for _, chunks in chunked))
     silent = {raw for raw, token in table.items() if not token.forms}
-    numerals = numeral_candidates(table)
+    settled = candidates(table)
     tokens: list[Token] = []
     section_of: list[int] = []
     sections: list[Section] = []
@@ -104,7 +104,7 @@ def parse_reference(text: str) -> ReferenceText:
         if chunks:
             first = len(tokens)
             tokens.extend(map(table.__getitem__, chunks))
-            for i, readings in numeral_readings(chunks, numerals):  # "Henry VIII", "Scene I"
+            for i, readings in settled_readings(chunks, settled):  # "Henry VIII", "December 25"
                 tokens[first + i] = Token(readings, compact(readings[0]), tokens[first + i].display)
             section_of.extend([len(sections)] * len(chunks))
             sections.append(Section(len(sections), section_text, first, len(tokens) - 1))

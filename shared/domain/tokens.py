@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, EDGE_PUNCTUATION, ELISIONS, canonical_spelling
-from shared.domain.numbers import Forms, expand_number
+from shared.domain.numbers import FRACTIONS, Forms, expand_fraction, expand_number
 from shared.domain.roman import roman_forms, roman_value
 
 _QUOTES = str.maketrans(
@@ -35,6 +35,7 @@ _QUOTES = str.maketrans(
     }
 )
 _APOSTROPHES = "'\u2019"
+_FRACTIONS = frozenset(FRACTIONS)
 
 # Letters that Unicode does not decompose into a base letter and an accent, so
 # stripping accents alone would drop them ("Æsop" read as "sop"). Ten letters
@@ -107,12 +108,14 @@ def display_form(chunk: str) -> str:
 def normalise_token(raw: str) -> Forms:
     """All readings of one written or spoken token; () when it has no words."""
     core = raw.strip(_SIMPLE_EDGE)
-    if 2 <= len(raw) <= 3 and raw[1] in _APOSTROPHES:
-        elided = raw.rstrip(",;:.!?")
-        if len(elided) == 2 and elided[1] in _APOSTROPHES and elided[0].lower() in ELISIONS:
-            return ELISIONS[elided[0].lower()]  # "i' the wind"; the quoted 'I' is the pronoun
+    if len(raw) <= 4 and not raw.isalpha():
+        elided = _elision(raw)
+        if elided is not None:
+            return elided
     if core.isalpha() and core.isascii():  # most tokens: a plain word, maybe punctuated
         return _alpha_forms(core)
+    if _FRACTIONS.intersection(raw):
+        return expand_fraction(raw.strip(EDGE_PUNCTUATION)) or ()
     token = _clean(raw)
     if not token:
         return ()
@@ -123,6 +126,15 @@ def normalise_token(raw: str) -> Forms:
     if len(parts) > 1:
         return _joined_forms(parts)
     return _word_forms(token)
+
+
+def _elision(raw: str) -> Forms | None:
+    """Verse's "i'" (in) and "o'" (of), and "'n'" (and); the quoted 'I' is the pronoun."""
+    word = raw.rstrip(",;:.!?")
+    if len(word) == 2 and word[1] in _APOSTROPHES and word[0] in "iIoO":
+        return ELISIONS[word[0].lower()]
+    bare = word.strip(_APOSTROPHES + "\u2018")
+    return ELISIONS["n"] if bare in ("n", "N") and bare != word else None
 
 
 def _token(raw: str) -> Token:

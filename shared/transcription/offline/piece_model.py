@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.domain.fillers import FILLER_SOUNDS
+from shared.domain.neighbours import candidates, settled_readings
 from shared.domain.numbers import Forms
-from shared.domain.roman import is_numeral, numeral_candidates, numeral_readings
+from shared.domain.roman import is_numeral
 from shared.domain.tokens import normalise_token, plain_letters
 from shared.domain.verse_numbers import without_verse_numbers
 from shared.transcription.offline.confusions import add_swap_paths
@@ -42,11 +43,11 @@ def piece_tokens(text: str) -> list[str]:
     """
     out: list[str] = []
     text = without_verse_numbers(text)  # as the scorer reads the piece: nobody says them
-    numerals = numeral_candidates(text.replace("\u2019", "'").split())
+    found = candidates(text.replace("\u2019", "'").split())
     # A colon in a time or a point in a decimal is not a sentence break.
     for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.replace("\u2019", "'")):
         raws = chunk.split()
-        settled = dict(numeral_readings(raws, numerals))  # "Henry VIII": the eighth; "Scene I": one
+        settled = dict(settled_readings(raws, found))  # "Henry VIII": the eighth; "December 25": twenty fifth
         words = [w for k, raw in enumerate(raws) for w in _token_words(raw, settled.get(k))]
         if words:
             out.extend([*words, "</s>"])
@@ -59,7 +60,7 @@ def _token_words(raw: str, settled: Forms | None = None) -> list[str]:
     # "caf" and "s", QA).
     forms = settled
     if forms is None:
-        if not any(ch.isdigit() for ch in raw) and not is_numeral(raw):
+        if not any(ch.isnumeric() for ch in raw) and not is_numeral(raw):  # "1863", "½", "VIII"
             return _WORD.findall(plain_letters(raw).lower())
         forms = normalise_token(raw)
     return [w for w in forms[0] if _WORD.fullmatch(w)] if forms else []

@@ -190,6 +190,11 @@ def test_a_chapter_and_verse_reads_as_two_numbers(written: str, reading: str) ->
         ("The day\u00b9 is done\u00b2\u2020", "the day is done"),
         ("bread, wine, &c.", "bread wine et cetera"),
         ("a fruit, e.g. a pear, i.e. food", "a fruit for example a pear that is food"),
+        ("rock \u2019n\u2019 roll, rock 'n roll", "rock and roll rock and roll"),
+        (
+            "\u00bd a loaf and 2\u00bd miles and \u00be",
+            "half a loaf and two and a half miles and three quarters",
+        ),
     ],
 )
 def test_verse_elisions_footnote_marks_and_latin_abbreviations_read_as_said(piece: str, said: str) -> None:

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from num2words import num2words
 
 from shared.domain.numbers import Forms, cardinal_words
-from shared.domain.roman import numeral_candidates, numeral_readings
+from shared.domain.roman import CLAUSE_END, WORD_EDGE, numeral_candidates, numeral_readings
 
 MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
 _DAY = re.compile(r"(\d{1,2})[,.;:]?")
-_EDGE = ",.;:!?\"'()[]\u201c\u201d\u2018\u2019"
-_SENTENCE_END = (".", "!", "?", ";", ":")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +33,7 @@ def candidates(raws: Iterable[str]) -> Candidates:
     """The distinct written words whose reading a neighbour may settle."""
     distinct = set(raws)
     days: frozenset[str] = frozenset()
-    if any(raw.strip(_EDGE).lower() in MONTHS for raw in distinct):
+    if any(raw.strip(WORD_EDGE).lower() in MONTHS for raw in distinct):
         days = frozenset(raw for raw in distinct if _day(raw) is not None)
     return Candidates(numeral_candidates(distinct), days)
 
@@ -56,17 +54,15 @@ def _day(raw: str) -> int | None:
 def _day_readings(chunks: Sequence[str], days: frozenset[str]) -> Iterator[tuple[int, Forms]]:
     """ "December 25" and "25 December" are read with an ordinal: "twenty fifth"."""
     for i in [k for k, chunk in enumerate(chunks) if chunk in days]:
-        after_month = i > 0 and _is_month(chunks[i - 1]) and not chunks[i - 1].endswith(_SENTENCE_END)
-        before_month = (
-            i + 1 < len(chunks) and _is_month(chunks[i + 1]) and not chunks[i].endswith(_SENTENCE_END)
-        )
+        after_month = i > 0 and _is_month(chunks[i - 1]) and not chunks[i - 1].endswith(CLAUSE_END)
+        before_month = i + 1 < len(chunks) and _is_month(chunks[i + 1]) and not chunks[i].endswith(CLAUSE_END)
         value = _day(chunks[i])
         if value is not None and (after_month or before_month):
             yield i, _day_forms(value, before_month)
 
 
 def _is_month(chunk: str) -> bool:
-    word = chunk.strip(_EDGE)
+    word = chunk.strip(WORD_EDGE)
     return word[:1].isupper() and word.lower() in MONTHS
 
 

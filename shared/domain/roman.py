@@ -21,8 +21,8 @@ from shared.domain.numbers import Forms, cardinal_words
 _CANONICAL = re.compile(r"C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NUMERAL_LETTERS = tuple(_VALUES)
-_EDGE = ",.;:!?\"'()[]\u201c\u201d\u2018\u2019"
-_SENTENCE_END = (".", "!", "?", ";", ":")
+WORD_EDGE = ",.;:!?\"'()[]\u201c\u201d\u2018\u2019"
+CLAUSE_END = (".", "!", "?", ";", ":")  # a neighbour across one of these is in another clause
 # Counted things: the numeral after them is read as a number ("Act two"),
 # after any other capitalised word as a name's ordinal ("Henry the eighth").
 COUNTED = frozenset(
@@ -51,7 +51,7 @@ def roman_value(word: str) -> int | None:
 
 def is_numeral(chunk: str) -> bool:
     """Whether a written word, punctuation and all, is a numeral read as a number."""
-    return roman_value(chunk.strip(_EDGE)) is not None
+    return roman_value(chunk.strip(WORD_EDGE)) is not None
 
 
 def roman_forms(word: str, value: int, *, ordinal_first: bool = False) -> Forms:
@@ -76,11 +76,11 @@ def numeral_candidates(raws: Iterable[str]) -> frozenset[str]:
     numerals = {raw for raw in distinct if raw.startswith(_NUMERAL_LETTERS)}
     if not numerals:
         return frozenset()
-    counted = any(raw.strip(_EDGE).lower() in _COUNTED_OR_TITLES for raw in distinct)
+    counted = any(raw.strip(WORD_EDGE).lower() in _COUNTED_OR_TITLES for raw in distinct)
     return frozenset(
         raw
         for raw in numerals
-        if roman_value(raw.strip(_EDGE)) is not None or (counted and raw.strip(_EDGE) in _LONE)
+        if roman_value(raw.strip(WORD_EDGE)) is not None or (counted and raw.strip(WORD_EDGE) in _LONE)
     )
 
 
@@ -96,9 +96,9 @@ def numeral_readings(chunks: Sequence[str], candidates: frozenset[str]) -> Itera
         return
     for i in [k for k, chunk in enumerate(chunks) if chunk in candidates]:
         previous = chunks[i - 1]
-        if i == 0 or previous.endswith(_SENTENCE_END):
+        if i == 0 or previous.endswith(CLAUSE_END):
             continue
-        word, name = chunks[i].strip(_EDGE), previous.strip(_EDGE)
+        word, name = chunks[i].strip(WORD_EDGE), previous.strip(WORD_EDGE)
         value = roman_value(word)
         lone = value is None and word in _LONE
         if name.lower() in COUNTED:  # "Act I"; "the war I fought" is the pronoun
@@ -107,5 +107,5 @@ def numeral_readings(chunks: Sequence[str], candidates: frozenset[str]) -> Itera
         elif name[:1].isupper() and name[1:].islower():
             if value is not None:
                 yield i, roman_forms(word, value, ordinal_first=True)
-            elif lone and i >= 2 and chunks[i - 2].strip(_EDGE).lower() in TITLES:
+            elif lone and i >= 2 and chunks[i - 2].strip(WORD_EDGE).lower() in TITLES:
                 yield i, roman_forms(word, _VALUES[word], ordinal_first=True)  # "Queen Elizabeth I"

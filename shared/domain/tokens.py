@@ -109,7 +109,7 @@ def normalise_token(raw: str) -> Forms:
     """All readings of one written or spoken token; () when it has no words."""
     core = raw.strip(_SIMPLE_EDGE)
     if len(raw) <= 4 and not raw.isalpha():
-        elided = _elision(raw)
+        elided = elided_forms(raw)
         if elided is not None:
             return elided
     if core.isalpha() and core.isascii():  # most tokens: a plain word, maybe punctuated
@@ -128,7 +128,7 @@ def normalise_token(raw: str) -> Forms:
     return _word_forms(token)
 
 
-def _elision(raw: str) -> Forms | None:
+def elided_forms(raw: str) -> Forms | None:
     """Verse's "i'" (in) and "o'" (of), and "'n'" (and); the quoted 'I' is the pronoun."""
     word = raw.rstrip(",;:.!?")
     if len(word) == 2 and word[1] in _APOSTROPHES and word[0] in "iIoO":

@@ -21,7 +21,7 @@ from shared.domain.fillers import FILLER_SOUNDS
 from shared.domain.neighbours import candidates, settled_readings
 from shared.domain.numbers import Forms
 from shared.domain.roman import is_numeral
-from shared.domain.tokens import normalise_token, plain_letters
+from shared.domain.tokens import elided_forms, normalise_token, plain_letters
 from shared.domain.verse_numbers import without_verse_numbers
 from shared.transcription.offline.confusions import add_swap_paths
 
@@ -55,12 +55,13 @@ def piece_tokens(text: str) -> list[str]:
 
 
 def _token_words(raw: str, settled: Forms | None = None) -> list[str]:
-    # Numbers and numerals are read as the scorer's first reading; other words
-    # are taken as written ("café's" is "cafe's", as the scorer reads it, not
-    # "caf" and "s", QA).
-    forms = settled
+    # Numbers, numerals, elisions and "&" are read as the scorer's first reading
+    # ("rock 'n' roll": and, not the letter n); other words are taken as written
+    # ("café's" is "cafe's", as the scorer reads it, not "caf" and "s", QA).
+    forms = settled or (elided_forms(raw) if len(raw) <= 4 else None)
     if forms is None:
-        if not any(ch.isnumeric() for ch in raw) and not is_numeral(raw):  # "1863", "½", "VIII"
+        spoken_as_written = not any(ch.isnumeric() for ch in raw) and not is_numeral(raw)
+        if spoken_as_written and raw.strip(",;:.!?") != "&":
             return _WORD.findall(plain_letters(raw).lower())
         forms = normalise_token(raw)
     return [w for w in forms[0] if _WORD.fullmatch(w)] if forms else []

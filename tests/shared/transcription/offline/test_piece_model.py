@@ -89,3 +89,11 @@ def test_numerals_and_spelled_out_letters_reach_the_model_as_the_scorer_reads_th
         "henry", "the", "eighth", "met", "aesop", "</s>", "act", "two", "scene", "one", "</s>",
         "psalm", "twenty", "three", "one", "i", "shall", "not", "want", "</s>",
     ]  # fmt: skip
+
+
+def test_elisions_and_ampersands_reach_the_model_as_their_words() -> None:
+    """Before: "'n'" gave the model the letter n, and "&" nothing; the engine then
+    heard "two and a half" as "two n a half" and the alignment went astray."""
+    assert piece_tokens("rock \u2019n\u2019 roll & i' the wind, o' the clock, I, O!") == [
+        "rock", "and", "roll", "and", "in", "the", "wind", "of", "the", "clock", "i", "o", "</s>",
+    ]  # fmt: skip

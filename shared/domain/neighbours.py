@@ -67,9 +67,11 @@ def _is_month(chunk: str) -> bool:
 
 
 def _day_forms(value: int, before_month: bool) -> Forms:
+    """The longest reading first: the alignment pairs a one-word ordinal said alone
+    through the other readings, but a primary "seventeenth" would be paired at once
+    and leave a "the" and an "of" said with it over as added words."""
     ordinal = tuple(num2words(value, to="ordinal").replace("-", " ").split())
-    cardinal = cardinal_words(value)
-    spoken = [ordinal, ("the", *ordinal)]
+    spoken = [("the", *ordinal), ordinal]
     if before_month:
-        spoken.append(("the", *ordinal, "of"))  # "the twenty fifth of December"
-    return tuple(dict.fromkeys([*spoken, cardinal]))
+        spoken.insert(0, ("the", *ordinal, "of"))  # "the seventeenth of November"
+    return tuple(dict.fromkeys([*spoken, cardinal_words(value)]))

@@ -20,6 +20,10 @@ from tests.support.results import scored_result
         ("On 25 December they crossed", "on the twenty fifth of december they crossed"),
         ("On 25 December they crossed", "on twenty fifth december they crossed"),
         ("On July 4 we met", "on july four we met"),
+        ("On 17 November 1558 she", "on the seventeenth of november fifteen fifty eight she"),
+        ("On 17 November 1558 she", "on seventeenth november fifteen fifty eight she"),
+        ("On November 17, 1558, she", "on november the seventeenth fifteen fifty eight she"),
+        ("On November 17, 1558, she", "on november seventeenth fifteen fifty eight she"),
     ],
 )
 def test_the_day_of_a_date_reads_as_said(piece: str, said: str) -> None:
@@ -35,5 +39,5 @@ def test_a_number_near_no_month_or_after_a_sentence_stays_a_cardinal() -> None:
 
 def test_the_engines_model_hears_the_day_as_the_scorer_reads_it() -> None:
     assert piece_tokens("On December 25 and 2\u00bd days") == [
-        "on", "december", "twenty", "fifth", "and", "two", "and", "a", "half", "days", "</s>",
+        "on", "december", "the", "twenty", "fifth", "and", "two", "and", "a", "half", "days", "</s>",
     ]  # fmt: skip

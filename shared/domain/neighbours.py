@@ -1,4 +1,4 @@
-"""Words whose reading their neighbours settle: numerals and the days of dates.
+"""Words whose reading their neighbours settle: numerals, the days of dates, "No.".
 
 "VIII" alone is "eight", after "Henry" "the eighth" (``roman``); "25" alone
 is "twenty five", next to "December" "twenty fifth". A text's distinct words
@@ -23,10 +23,14 @@ MONTHS = frozenset(
 _DAY = re.compile(r"(\d{1,2})[,.;:]?")
 
 
+_NUMBER_SIGNS = frozenset({"No.", "no.", "Nos.", "nos."})
+
+
 @dataclass(frozen=True, slots=True)
 class Candidates:
     numerals: frozenset[str]
     days: frozenset[str]  # "4", "25,": a day of the month when a month name is next to it
+    number_signs: frozenset[str] = frozenset()  # "No." is "number" before a number
 
 
 def candidates(raws: Iterable[str]) -> Candidates:
@@ -35,7 +39,7 @@ def candidates(raws: Iterable[str]) -> Candidates:
     days: frozenset[str] = frozenset()
     if any(raw.strip(WORD_EDGE).lower() in MONTHS for raw in distinct):
         days = frozenset(raw for raw in distinct if _day(raw) is not None)
-    return Candidates(numeral_candidates(distinct), days)
+    return Candidates(numeral_candidates(distinct), days, _NUMBER_SIGNS & distinct)
 
 
 def settled_readings(chunks: Sequence[str], found: Candidates) -> Iterator[tuple[int, Forms]]:
@@ -43,6 +47,10 @@ def settled_readings(chunks: Sequence[str], found: Candidates) -> Iterator[tuple
     yield from numeral_readings(chunks, found.numerals)
     if found.days:
         yield from _day_readings(chunks, found.days)
+    if found.number_signs:
+        for i in [k for k, chunk in enumerate(chunks[:-1]) if chunk in found.number_signs]:
+            if chunks[i + 1][:1].isdigit():  # "No. 10 Downing Street"
+                yield i, ((("numbers",),) if chunks[i].lower() == "nos." else (("number",),)) + (("no",),)
 
 
 def _day(raw: str) -> int | None:

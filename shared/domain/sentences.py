@@ -31,7 +31,7 @@ def section_chunks(text: str) -> Iterable[tuple[str, list[str]]]:
         cursor = 0
         for mark in _CLOSING_MARK.finditer(line):  # few words end in a closer: look only at those
             end = mark.end()
-            if _ends_sentence(line[_chunk_start(line, end) : end]):
+            if _ends_sentence(line[_chunk_start(line, end) : end], line[end : end + 2].lstrip()[:1]):
                 yield from _plain_chunks(line[cursor:end])
                 cursor = end
         yield from _plain_chunks(line[cursor:])
@@ -64,15 +64,18 @@ def _dashed_line_chunks(line: str) -> Iterable[tuple[str, list[str]]]:
             start = at
         cursor = at + len(raw)
         chunks.extend(c for c in raw.split("--") if c)
-        if raw[-1] in _CLOSERS and _ends_sentence(raw):
+        if raw[-1] in _CLOSERS and _ends_sentence(raw, line[cursor : cursor + 2].lstrip()[:1]):
             yield line[start:cursor], chunks
             chunks = []
     if chunks:
         yield line[start:cursor], chunks
 
 
-def _ends_sentence(chunk: str) -> bool:
+def _ends_sentence(chunk: str, next_char: str) -> bool:
+    """``next_char``: the first character of the next chunk, "" at the line's end."""
     if not _SENTENCE_END.search(chunk):
         return False
     core = chunk.strip(EDGE_PUNCTUATION).lower()
+    if core == "no" and next_char.isdigit():  # "No. 10 Downing Street"
+        return False
     return core not in _NOT_SENTENCE_END and not (len(core) == 1 and core.isalpha())

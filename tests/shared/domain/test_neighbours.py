@@ -41,3 +41,14 @@ def test_the_engines_model_hears_the_day_as_the_scorer_reads_it() -> None:
     assert piece_tokens("On December 25 and 2\u00bd days") == [
         "on", "december", "the", "twenty", "fifth", "and", "two", "and", "a", "half", "days", "</s>",
     ]  # fmt: skip
+
+
+def test_no_before_a_number_is_number_and_does_not_end_a_sentence() -> None:
+    """Before: "No." ended a sentence, and "number ten" was a substitution."""
+    result = scored_result("No. 10 Downing Street", "number ten downing street")
+    assert [(w.expected, w.spoken) for w in result.words if w.status.value != "correct"] == []
+    sections = [
+        section.text
+        for section in parse_reference("See No. 10 Downing Street. He said no. Then left.").sections
+    ]
+    assert sections == ["See No. 10 Downing Street.", "He said no.", "Then left."]

@@ -15,7 +15,7 @@ from shared.domain.neighbours import candidates, settled_readings
 from shared.domain.numbers import Forms
 from shared.domain.sentences import section_chunks
 from shared.domain.tokens import Token, compact, normalise_token, token_table
-from shared.domain.verse_numbers import without_verse_numbers
+from shared.domain.unspoken import without_unspoken
 
 # A word written with one of these after it ends a phrase: a pause there is natural.
 _PHRASE_END = re.compile(r"[,;:.!?\u2026][\"')\]\u201d\u2019]*$")
@@ -90,7 +90,7 @@ def parse_reference(text: str) -> ReferenceText:
     """
     if not text or not text.strip():
         raise NoWordsToRecite("reference text is empty: there is nothing to score against")
-    chunked = list(section_chunks(without_verse_numbers(text)))
+    chunked = list(section_chunks(without_unspoken(text)))
     table = token_table(itertools.chain.from_iterable(chunks for _, chunks in chunked))
     silent = {raw for raw, token in table.items() if not token.forms}
     settled = candidates(table)

@@ -22,7 +22,7 @@ from shared.domain.neighbours import candidates, settled_readings
 from shared.domain.numbers import Forms
 from shared.domain.roman import is_numeral
 from shared.domain.tokens import elided_forms, normalise_token, plain_letters
-from shared.domain.verse_numbers import without_verse_numbers
+from shared.domain.unspoken import without_unspoken
 from shared.transcription.offline.confusions import add_swap_paths
 
 DISCOUNT = 0.5  # absolute discount: leaves room for skips (docs/scoring.md)
@@ -42,7 +42,7 @@ def piece_tokens(text: str) -> list[str]:
     and "to" (measured: a correct number-heavy reading scored 64-97).
     """
     out: list[str] = []
-    text = without_verse_numbers(text)  # as the scorer reads the piece: nobody says them
+    text = without_unspoken(text)  # as the scorer reads the piece: nobody says them
     found = candidates(text.replace("\u2019", "'").split())
     # A colon in a time or a point in a decimal is not a sentence break.
     for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.replace("\u2019", "'")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.domain.text import parse_reference
-from shared.domain.verse_numbers import without_verse_numbers
+from shared.domain.unspoken import without_unspoken, without_verse_numbers
 from shared.transcription.offline.piece_model import piece_tokens
 from tests.support.results import scored_result
 
@@ -59,3 +59,38 @@ def test_runs_of_three_or_more_counting_up_are_verse_numbers(text: str, kept: st
 )
 def test_other_numbers_stay_words(text: str) -> None:
     assert without_verse_numbers(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("[Verse 1]\nIs this the real life?\n[Chorus]\nMama", "\nIs this the real life?\n\nMama"),
+        ("Twinkle, little star,\n\n(Chorus)\nTwinkle", "Twinkle, little star,\n\n\nTwinkle"),
+        ("To be, or not to be [Aside] that is the question", "To be, or not to be that is the question"),
+        ("ROMEO: But soft! What light\nJULIET: Ay me!", "But soft! What light\nAy me!"),
+        ("FIRST CITIZEN. Before we proceed\nALL. Speak, speak.", "Before we proceed\nSpeak, speak."),
+    ],
+)
+def test_labels_in_brackets_and_speakers_names_are_not_recited(text: str, kept: str) -> None:
+    """Lyrics come with "[Chorus]", scripts with their speakers' names: before, each
+    was a word the learner skipped."""
+    assert without_unspoken(text) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AMEN.",  # a line in capitals with nothing after its stop
+        "THE LORD IS MY SHEPHERD: I SHALL NOT WANT",  # more than three words before the colon
+        "NASA: we did it",  # one line: more likely said than a speaker
+        "He said (softly) no",  # parentheses inside a line are read
+    ],
+)
+def test_capitals_and_parentheses_that_are_recited_stay(text: str) -> None:
+    assert without_unspoken(text) == text
+
+
+def test_a_script_with_speakers_and_directions_is_scored_on_the_speech() -> None:
+    script = "HAMLET: To be, or not to be, that is the question. [Exit]\nOPHELIA: Good my lord."
+    result = scored_result(script, "to be or not to be that is the question good my lord")
+    assert [(w.expected, w.status.value) for w in result.words if w.status.value != "correct"] == []

@@ -1,0 +1,79 @@
+"""What a pasted text holds that nobody recites: verse numbers and labels.
+
+Texts come copied from a Bible site, a lyrics site or a play's script, and
+bring with them marks that are not said:
+
+- verse numbers inline: "1 The Lord is my shepherd; … 2 He maketh me…". A
+  number counts as one only at a line's start or after a punctuation mark,
+  with a word after it, in a run of at least three counting up by one (1, 2,
+  3 or 14, 15, 16): "3 men" in a sentence is none, nor is a list of two;
+- labels in square brackets ("[Verse 1]", "[Chorus]", "[Exit Hamlet]"), and
+  a line that is only a label in parentheses ("(Chorus)", "(x2)");
+- a speaker's name before a line of a play, in capitals and followed by a
+  colon or a full stop and the speech ("ROMEO: But soft!", "HAMLET. To be"),
+  in a text with at least two such lines. A line in capitals with nothing
+  after its stop ("AMEN.") is recited.
+
+Read as words, every one of them was a word the learner "skipped". Taking
+them out keeps every line break, so the lines of the text stay the lines of
+the piece.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGIT = re.compile(r"\d")
+# A number of one to three digits at a line's start or after a punctuation
+# mark and a space, followed by a space and a word (maybe after an opening quote).
+_CANDIDATE = re.compile(
+    r"(?:^[ \t]*|(?<=[.;:,!?)\]\"'\u201d\u2019][ \t]))(\d{1,3})(?=[ \t]+[\"'\u201c\u2018(]?[^\W\d_])",
+    re.MULTILINE,
+)
+MIN_RUN = 3
+_BRACKETED = re.compile(r"[ \t]*\[[^\[\]\n]{1,80}\]")
+_LABEL_LINE = re.compile(r"^[ \t]*\([^()\n]{1,40}\)[ \t]*$", re.MULTILINE)
+_SPEAKER = re.compile(r"^[ \t]*[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+){0,2}[.:][ \t]+(?=\S)", re.MULTILINE)
+# A script has several: one line in capitals before a stop ("NASA: we did it",
+# "OK. Let us go") is more likely said than a speaker's name.
+MIN_SPEAKER_LINES = 2
+_LABEL_SIGNS = re.compile(r"[\[(]|^[ \t]*[A-Z][A-Z]", re.MULTILINE)
+
+
+def without_unspoken(text: str) -> str:
+    """``text`` without its verse numbers and labels; as it was when it has none."""
+    if _LABEL_SIGNS.search(text):  # one pass in C when there is nothing to take out
+        text = _LABEL_LINE.sub("", _BRACKETED.sub("", text))
+        if len(_SPEAKER.findall(text)) >= MIN_SPEAKER_LINES:
+            text = _SPEAKER.sub("", text)
+    return without_verse_numbers(text)
+
+
+def without_verse_numbers(text: str) -> str:
+    """``text`` with its verse numbers taken out; as it was when it has none."""
+    if not _DIGIT.search(text):  # most texts: one pass in C
+        return text
+    spans = _verse_number_spans(text)
+    if not spans:
+        return text
+    kept, cursor = [], 0
+    for start, end in spans:
+        kept.append(text[cursor:start])
+        cursor = end + 1 if text[end : end + 1] in (" ", "\t") else end  # and one space after it
+    kept.append(text[cursor:])
+    return "".join(kept)
+
+
+def _verse_number_spans(text: str) -> list[tuple[int, int]]:
+    """Where the verse numbers are: candidates in runs counting up by one."""
+    runs: dict[int, list[tuple[int, int]]] = {}  # the value a run expects next -> its spans
+    finished: list[list[tuple[int, int]]] = []
+    for found in _CANDIDATE.finditer(text):
+        value = int(found.group(1))
+        run = runs.pop(value, None)
+        if run is None:
+            run = []
+            finished.append(run)
+        run.append(found.span(1))
+        runs[value + 1] = run
+    return sorted(span for run in finished if len(run) >= MIN_RUN for span in run)

@@ -145,8 +145,10 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
         [Fault.server_error(500), Fault.server_error(503)],
         [Fault.malformed()],
         [Fault.drop()],
+        [Fault.html()],
+        [Fault.incomplete()],
     ],
-    ids=["5xx", "malformed-body", "dropped-connection"],
+    ids=["5xx", "malformed-body", "dropped-connection", "html-page-200", "json-without-text"],
 )
 def test_transient_failures_are_retried(
     faults: list[Fault], make_engine: MakeEngine, openai_server: OpenAITestServer
@@ -184,6 +186,20 @@ def test_exhausted_retries_are_retryable_unavailable(
     with pytest.raises(TranscriptionError) as caught:
         make_engine().transcribe(audio_of(samples))
     assert (caught.value.code, caught.value.retryable) == ("engine_unavailable", True)
+    assert len(openai_server.requests) == 4
+
+
+def test_answers_that_are_not_transcriptions_end_unavailable_not_in_a_crash(
+    make_engine: MakeEngine, openai_server: OpenAITestServer
+) -> None:
+    # A gateway's HTML page with 200 came back from the SDK as a str, and JSON
+    # without "text" as an empty model: both crashed the job (processing_error).
+    openai_server.faults.extend([Fault.html(), Fault.incomplete()] * 2)
+    samples, _ = tone_recording(PITCHES[:2])
+    with pytest.raises(TranscriptionError) as caught:
+        make_engine().transcribe(audio_of(samples))
+    assert (caught.value.code, caught.value.retryable) == ("engine_unavailable", True)
+    assert "malformed response" in caught.value.message
     assert len(openai_server.requests) == 4
 
 

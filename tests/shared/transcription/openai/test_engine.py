@@ -215,7 +215,7 @@ def test_api_key_never_in_logs_or_errors(
     engine.__init__(wrong_key, base_url=openai_server.base_url)  # type: ignore[misc]
     with pytest.raises(TranscriptionError) as caught:
         engine.transcribe(audio_of(samples))
-    assert caught.value.code == "engine_rejected" and "401" in str(caught.value)
+    assert caught.value.code == "engine_unavailable" and "401" in str(caught.value)
     for secret in (API_KEY, wrong_key, "SECRET"):
         assert secret not in caplog.text
         assert secret not in str(caught.value) and secret not in repr(caught.value.args)

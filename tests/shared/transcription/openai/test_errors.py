@@ -30,7 +30,17 @@ def test_a_refusal_echoing_the_key_or_a_masked_one_names_neither() -> None:
 def test_an_authentication_refusal_says_only_its_status() -> None:
     error = classify_status(_refusal(401, f"Incorrect API key provided: {KEY}"), KEY)
     assert isinstance(error, TranscriptionError)
-    assert error.message == "OpenAI rejected the request (HTTP 401)"
+    assert error.message == "OpenAI refused Recital's credentials (HTTP 401)"
+
+
+def test_refused_credentials_are_the_service_unavailable_not_the_recording() -> None:
+    for status in (401, 403):
+        error = classify_status(_refusal(status, "Incorrect API key provided"), KEY)
+        assert isinstance(error, TranscriptionError)
+        assert (error.code, error.retryable) == ("engine_unavailable", True), status
+    bad_file = classify_status(_refusal(400, "Invalid file format"), KEY)
+    assert isinstance(bad_file, TranscriptionError)
+    assert (bad_file.code, bad_file.retryable) == ("engine_rejected", False)
 
 
 def test_rate_limits_and_server_errors_are_retried_after_the_servers_wait() -> None:

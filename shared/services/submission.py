@@ -86,6 +86,13 @@ def submit_attempt(
         if replayed is None:
             raise
         return replayed
+    except uow.database_errors:
+        # Lost while the recording arrived (a long upload across a failover): the
+        # learner gets 503, and no recording may stay that no row names, where no
+        # deletion (account erasure included) would ever find it. Should the insert
+        # have committed after all, that attempt fails with a reason, not silently.
+        discard_object(storage, stored.key)
+        raise
     if not added:
         discard_object(storage, stored.key)
         recheck_piece(uow, learner_id, piece_id, known, submission.text_version)

@@ -31,7 +31,7 @@ from shared.services.submission import (
     recheck_piece,
     send_after_commit,
 )
-from shared.storage import Storage, StorageError
+from shared.storage import RecordingMissing, Storage, StorageError
 from shared.storage.port import DirectUploadUnavailable, SignedUpload
 
 _CONTENT_TYPE = re.compile(r"audio/[a-z0-9.+-]{1,40}")
@@ -140,10 +140,12 @@ def _check_object(storage: Storage, grant: UploadGrant) -> str:
     """The object's format, after its size, digest and first bytes are checked."""
     try:
         stream = storage.open_read(grant.key)
-    except StorageError:
+    except RecordingMissing:
         raise ServiceError(
             ErrorKind.CONFLICT, "upload_incomplete", "Nothing has been uploaded to the URL yet."
         ) from None
+    except StorageError as exc:  # out of reach, not absent: the client must not upload again
+        raise _storage_unavailable() from exc
     meter, head = UploadMeter(grant.size), b""
     try:
         while chunk := stream.read(1024 * 1024):

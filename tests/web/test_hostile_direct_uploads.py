@@ -283,6 +283,30 @@ def test_direct_uploads_keep_to_the_queued_attempts_cap(
     assert complete(client, piece_id, second["upload_id"], cap).status_code == 202 and len(sent) == 2
 
 
+def test_storage_down_at_completion_is_503_not_nothing_uploaded(
+    app: Flask, wav: bytes, sent: list[uuid.UUID], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any storage error reading the object back said 409 upload_incomplete ("Nothing
+    # has been uploaded to the URL yet"): a client told that uploads again, when the
+    # file is there and only storage is out of reach for a moment.
+    from google.api_core import exceptions as gexc
+
+    client = app.test_client()
+    piece_id = make_piece(client)
+    grant = start(client, piece_id, wav).get_json()
+    assert put(grant, wav) == 200
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise gexc.ServiceUnavailable("backend unavailable")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(gcs.Blob, "reload", unavailable)
+        refused = complete(client, piece_id, grant["upload_id"])
+    assert (refused.status_code, code_of(refused)) == (503, "storage_unavailable") and sent == []
+    assert "Retry-After" in refused.headers
+    assert complete(client, piece_id, grant["upload_id"]).status_code == 202  # the object was kept
+
+
 def test_uploads_belong_to_their_learner_and_piece(app: Flask, wav: bytes, sent: list[uuid.UUID]) -> None:
     client = app.test_client()
     piece_id, other_piece = make_piece(client), make_piece(client)

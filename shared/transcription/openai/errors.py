@@ -1,6 +1,6 @@
 """What an OpenAI refusal tells the pipeline: retry later, or fail with a reason.
 
-A 429 or a 5xx is worth another try (after the server's ``Retry-After``);
+A 408, 409, 429 or a 5xx is worth another try (after the server's ``Retry-After``);
 a 401 or 403 is our credentials' fault (``engine_unavailable``, for the
 fallback); any other status is the request's fault, reported without the key
 or anything that looks like one (the API echoes masked keys in some messages).
@@ -15,6 +15,9 @@ import openai
 from shared.transcription.openai.retry import RetryableError, parse_retry_after
 from shared.transcription.port import TranscriptionError
 
+# What the SDK itself retries (its retries are off: retry.py decides): a request
+# timeout (a gateway's 408), a conflict (409), a rate limit; and every 5xx.
+RETRIED = frozenset({408, 409, 429})
 _SECRETISH = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-*]{6,}")
 
 
@@ -22,7 +25,7 @@ def classify_status(exc: openai.APIStatusError, key: str) -> Exception:
     """The error to raise for a refused request: retryable, ``engine_unavailable``
     (credentials), or ``engine_rejected``."""
     status = exc.status_code
-    if status == 429 or status >= 500:
+    if status in RETRIED or status >= 500:
         headers = {k.lower(): v for k, v in exc.response.headers.items()}
         return RetryableError(f"HTTP {status}", parse_retry_after(headers))
     if status in (401, 403):

@@ -143,12 +143,13 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     "faults",
     [
         [Fault.server_error(500), Fault.server_error(503)],
+        [Fault("status", 408), Fault("status", 409)],
         [Fault.malformed()],
         [Fault.drop()],
         [Fault.html()],
         [Fault.incomplete()],
     ],
-    ids=["5xx", "malformed-body", "dropped-connection", "html-page-200", "json-without-text"],
+    ids=["5xx", "408-409", "malformed-body", "dropped-connection", "html-page-200", "json-without-text"],
 )
 def test_transient_failures_are_retried(
     faults: list[Fault], make_engine: MakeEngine, openai_server: OpenAITestServer

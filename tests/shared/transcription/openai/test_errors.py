@@ -49,5 +49,12 @@ def test_rate_limits_and_server_errors_are_retried_after_the_servers_wait() -> N
     assert isinstance(classify_status(_refusal(503, "busy"), KEY), RetryableError)
 
 
+def test_request_timeouts_and_conflicts_are_retried_as_the_sdk_would() -> None:
+    # The SDK's own retries (off here: retry.py decides) cover 408 and 409 too; a
+    # gateway's 408 failed the attempt for good, "record it again".
+    for status in (408, 409):
+        assert isinstance(classify_status(_refusal(status, "try again"), KEY), RetryableError), status
+
+
 def test_redacting_with_no_key_leaves_the_text_as_it_was() -> None:
     assert redact("nothing secret here", "") == "nothing secret here"

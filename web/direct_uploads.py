@@ -69,6 +69,7 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
           description: "unsupported_media_type: content_type must be audio/<type>"
         422:
           description: "invalid_characters: a NUL or an unpaired surrogate in the body"
+        429: {$ref: '#/components/responses/TooMany'}
     """
     learner = current_learner()  # who asks comes first: anonymous callers learn nothing else
     body = json_object("Send a JSON object with content_type, size_bytes and sha256.")
@@ -91,7 +92,13 @@ def start_upload(piece_id: str) -> tuple[Response, int]:
     seconds = deps.settings.direct_upload_seconds
     with deps.uow(autocommit=True) as uow:
         grant, signed = direct_uploads.grant_upload(
-            uow, deps.storage, promise, deps.settings.max_upload_bytes, seconds, deps.known_ids
+            uow,
+            deps.storage,
+            promise,
+            deps.settings.max_upload_bytes,
+            seconds,
+            deps.known_ids,
+            max_queued=deps.settings.max_queued_attempts,
         )
     answer = {
         "upload_id": serializer(_SALT).dumps(_grant_json(grant)),
@@ -117,7 +124,9 @@ def complete_upload(piece_id: str) -> Submitted:
         raise _unknown_upload()
     deps = container()
     with deps.uow(autocommit=True) as uow:
-        return direct_uploads.complete_upload(uow, deps.storage, enqueuer(), grant, deps.known_ids)
+        return direct_uploads.complete_upload(
+            uow, deps.storage, enqueuer(), grant, deps.known_ids, deps.settings.max_queued_attempts
+        )
 
 
 def _grant_json(grant: direct_uploads.UploadGrant) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from shared.observability.context import message_headers
 from shared.observability.metrics import record_job, record_rescore_batch
 from shared.queue import (
     PROCESS_ATTEMPT,
@@ -67,9 +68,11 @@ def process_attempt(self: Task, attempt_id: str) -> str:
 
 
 def _ask_for_coaching(attempt_id: str) -> None:
-    """Send the rewrite task; the score is stored already, so a failed send costs only the rewrite."""
+    """Send the rewrite task; the score is stored already, so a failed send costs only the rewrite.
+    Stamped like the enqueuers' messages: its sent time gives the maintenance queue an age
+    (``RecitalMaintenanceWaiting``), and the upload's request id follows it into the logs."""
     try:
-        rewrite_coaching.delay(attempt_id)
+        rewrite_coaching.apply_async(args=(attempt_id,), headers=message_headers())
     except Exception:  # noqa: BLE001 - the broker's many errors all mean the same here
         log.warning("coaching rewrite not sent attempt=%s", attempt_id, exc_info=True)
 

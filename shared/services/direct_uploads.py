@@ -27,10 +27,11 @@ from shared.services.submission import (
     allowed_piece,
     check_text_version,
     discard_object,
+    queue_full,
     recheck_piece,
     send_after_commit,
 )
-from shared.storage import Storage, StorageError
+from shared.storage import RecordingMissing, Storage, StorageError
 from shared.storage.port import DirectUploadUnavailable, SignedUpload
 
 _CONTENT_TYPE = re.compile(r"audio/[a-z0-9.+-]{1,40}")
@@ -52,12 +53,22 @@ class UploadGrant:
 
 
 def grant_upload(
-    uow: UnitOfWorkPort, storage: Storage, grant: UploadGrant, max_bytes: int, seconds: int, known: KnownIds
+    uow: UnitOfWorkPort,
+    storage: Storage,
+    grant: UploadGrant,
+    max_bytes: int,
+    seconds: int,
+    known: KnownIds,
+    max_queued: int | None = None,
 ) -> tuple[UploadGrant, SignedUpload]:
+    """``max_queued``: a learner with this many attempts waiting is refused (429)
+    before sending the file; completion enforces the cap again, in its insert."""
     _check_promise(grant, max_bytes)
     learner_id = uuid.UUID(grant.learner)
     allowed_piece(uow, learner_id, grant.piece_id, known)
     check_text_version(uow, grant.piece_id, grant.text_version)  # before the file is sent, not after
+    if max_queued is not None and uow.attempts.count_open(learner_id, max_queued) >= max_queued:
+        raise queue_full(max_queued)
     key = f"attempts/{learner_id}/{grant.attempt_id}.upload"
     try:
         return replace(grant, key=key), storage.sign_upload(key, grant.content_type, grant.size, seconds)
@@ -87,8 +98,15 @@ def _check_promise(grant: UploadGrant, max_bytes: int) -> None:
 
 
 def complete_upload(
-    uow: UnitOfWorkPort, storage: Storage, enqueue: Enqueue, grant: UploadGrant, known: KnownIds
+    uow: UnitOfWorkPort,
+    storage: Storage,
+    enqueue: Enqueue,
+    grant: UploadGrant,
+    known: KnownIds,
+    max_queued: int | None = None,
 ) -> Submitted:
+    """``max_queued``: the learner's cap on open attempts, as a multipart upload has it
+    (it was not applied here, so direct uploads could fill the queue)."""
     learner_id = uuid.UUID(grant.learner)
     allowed_piece(uow, learner_id, grant.piece_id, known)
     if uow.attempts.get(grant.attempt_id) is not None:
@@ -97,17 +115,23 @@ def complete_upload(
     row = NewAttempt(grant.attempt_id, learner_id, grant.piece_id, grant.key, grant.sha256, grant.size, fmt,
                      text_version=grant.text_version)  # fmt: skip
     try:
-        added = uow.attempts.add(row)
+        added = uow.attempts.add(row, max_open=max_queued)
         uow.commit()
     except Conflict:
         uow.rollback()  # a concurrent completion of the same upload won
         if uow.attempts.get(grant.attempt_id) is None:
             raise
         return Submitted(grant.attempt_id, created=False)
-    if not added:  # the piece was made private, deleted or its text changed since the check above
-        discard_object(storage, grant.key)  # refused for good: the uploaded object goes
-        recheck_piece(uow, learner_id, grant.piece_id, known, grant.text_version)
-        raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
+    if not added:  # the piece was made private, deleted or its text changed; or the queue is full
+        try:
+            recheck_piece(uow, learner_id, grant.piece_id, known, grant.text_version)
+        except ServiceError:
+            discard_object(storage, grant.key)  # refused for good: the uploaded object goes
+            raise
+        if max_queued is None:
+            raise ServiceError(ErrorKind.NOT_FOUND, "piece_not_found", "No piece with that id.")
+        # The object stays: the same upload_id completes once an attempt is scored.
+        raise queue_full(max_queued)
     send_after_commit(enqueue, grant.attempt_id)
     return Submitted(grant.attempt_id, created=True)
 
@@ -116,10 +140,12 @@ def _check_object(storage: Storage, grant: UploadGrant) -> str:
     """The object's format, after its size, digest and first bytes are checked."""
     try:
         stream = storage.open_read(grant.key)
-    except StorageError:
+    except RecordingMissing:
         raise ServiceError(
             ErrorKind.CONFLICT, "upload_incomplete", "Nothing has been uploaded to the URL yet."
         ) from None
+    except StorageError as exc:  # out of reach, not absent: the client must not upload again
+        raise _storage_unavailable() from exc
     meter, head = UploadMeter(grant.size), b""
     try:
         while chunk := stream.read(1024 * 1024):

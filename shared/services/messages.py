@@ -13,6 +13,11 @@ MESSAGES: dict[str, str] = {
         "The transcription service is unavailable right now. Please submit the recording again later."
     ),
     "engine_rejected": "The transcription service could not read this recording. Please record it again.",
+    # The engine's own message names a setting: for ops, never for the learner.
+    "engine_not_configured": (
+        "Recordings cannot be scored right now because of a problem on our side. "
+        "Please submit this one again later."
+    ),
     "storage_unavailable": "We could not read your stored recording. Please try again later.",
     "processing_timeout": (
         "This recording took too long to score. Try a shorter recording, or submit it again later."

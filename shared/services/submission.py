@@ -86,10 +86,17 @@ def submit_attempt(
         if replayed is None:
             raise
         return replayed
+    except uow.database_errors:
+        # Lost while the recording arrived (a long upload across a failover): the
+        # learner gets 503, and no recording may stay that no row names, where no
+        # deletion (account erasure included) would ever find it. Should the insert
+        # have committed after all, that attempt fails with a reason, not silently.
+        discard_object(storage, stored.key)
+        raise
     if not added:
         discard_object(storage, stored.key)
         recheck_piece(uow, learner_id, piece_id, known, submission.text_version)
-        raise _queue_full(max_queued or 0)
+        raise queue_full(max_queued or 0)
     send_after_commit(enqueue, attempt_id)
     return Submitted(attempt_id, created=True)
 
@@ -170,7 +177,7 @@ def check_text_version(uow: UnitOfWorkPort, piece_id: uuid.UUID, text_version: i
     raise ServiceError(ErrorKind.CONFLICT, "piece_text_changed", TEXT_CHANGED)
 
 
-def _queue_full(max_queued: int) -> ServiceError:
+def queue_full(max_queued: int) -> ServiceError:
     # Counted in the insert's own statement, one round trip less per upload than
     # counting first; the recording stored for a refused upload is removed again.
     # Two uploads racing may both fit under the cap: it bounds a learner's share

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import google.auth.exceptions
+import requests  # google-cloud-storage's own HTTP client (a dependency of it, not ours to pin)
 from google.api_core import exceptions as gexc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
@@ -18,6 +19,9 @@ from shared.storage.gcs_signing import signing_options
 from shared.storage.port import Readable, ReadableFile, RecordingMissing, SignedUpload, StorageError
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
+# The readiness check answers in seconds, as the broker's (2 s) does: the client's
+# default retry waited up to 120 s for storage that hangs, holding a web thread.
+CHECK_TIMEOUT_SECONDS = 5.0
 
 
 class GcsStorage:
@@ -112,9 +116,12 @@ class GcsStorage:
         # Lists at most one object: needs storage.objects.list only, which the web's
         # role on the bucket has (bucket.exists() needs storage.buckets.get, which it
         # deliberately lacks: deploy/terraform/iam.tf). A missing bucket is a 404.
+        blobs = self._bucket.list_blobs(
+            max_results=1, prefix=self._prefix or None, timeout=CHECK_TIMEOUT_SECONDS, retry=None
+        )
         try:
-            next(iter(self._bucket.list_blobs(max_results=1, prefix=self._prefix or None)), None)
+            next(iter(blobs), None)
         except gexc.NotFound as exc:
             raise StorageError(f"bucket {self._bucket.name!r} does not exist") from exc
-        except gexc.GoogleAPIError as exc:
+        except (gexc.GoogleAPIError, requests.RequestException) as exc:  # unretried: raw HTTP errors too
             raise StorageError(f"storage unreachable: {exc}") from exc

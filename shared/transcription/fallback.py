@@ -93,8 +93,9 @@ class FallbackTranscriber:
     """A :class:`Transcriber` that prefers ``primary`` and falls back to ``fallback``.
 
     Non-retryable errors (the primary rejected this recording) are raised, not
-    hidden: they say something about the input or configuration, not the
-    service's health. The returned transcript's engine/model name the engine
+    hidden: they say something about the input, not the service's health (a
+    refused key is retryable ``engine_unavailable``: the service is down for
+    us, and the fallback scores meanwhile). The returned transcript's engine/model name the engine
     that actually produced it.
     """
 

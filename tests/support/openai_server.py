@@ -76,7 +76,7 @@ class OpenAPISchemas:
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # status | slow | malformed | drop
+    kind: str  # status | slow | malformed | drop | html | incomplete
     status: int = 500
     retry_after: str | None = None
     seconds: float = 0.0
@@ -104,6 +104,16 @@ class Fault:
     @classmethod
     def drop(cls) -> Fault:
         return cls("drop")
+
+    @classmethod
+    def html(cls) -> Fault:
+        """A 200 with a proxy's or gateway's HTML page instead of the API's JSON."""
+        return cls("html")
+
+    @classmethod
+    def incomplete(cls) -> Fault:
+        """A 200 with well-formed JSON that is not a transcription (no text)."""
+        return cls("incomplete")
 
 
 @dataclass
@@ -280,6 +290,10 @@ class OpenAITestServer:
             return None  # then answer normally, too late for the client
         if fault.kind == "malformed":
             return Response('{"text": "cut off', status=200, mimetype="application/json")
+        if fault.kind == "html":
+            return Response("<html><body>Upstream busy</body></html>", status=200, mimetype="text/html")
+        if fault.kind == "incomplete":
+            return Response('{"status": "ok"}', status=200, mimetype="application/json")
         if fault.kind == "drop":
             sock: socket.socket = request.environ["werkzeug.socket"]
             sock.shutdown(socket.SHUT_RDWR)

@@ -13,7 +13,9 @@ import json
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -58,21 +60,35 @@ def sent() -> list[uuid.UUID]:
 
 
 @pytest.fixture
-def app(
+def gcs_app(
     gcs_emulator: str,
     key_file: Path,
     pg_url: str,
     tmp_path: Path,
     sent: list[uuid.UUID],
     monkeypatch: pytest.MonkeyPatch,
-) -> Flask:
-    bucket = f"direct-{uuid.uuid4().hex[:8]}"
-    gcs.Client(project="recital-test", credentials=AnonymousCredentials()).create_bucket(bucket)
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
-    settings = Settings(
-        home=tmp_path, database_url=pg_url, storage_url=f"gs://{bucket}", max_upload_bytes=4 << 20
-    )
-    return create_app(settings, enqueue=sent.append)
+) -> Callable[..., Flask]:
+    """An app on a new bucket of the emulator, with these settings changed."""
+
+    def make(**overrides: Any) -> Flask:
+        bucket = f"direct-{uuid.uuid4().hex[:8]}"
+        gcs.Client(project="recital-test", credentials=AnonymousCredentials()).create_bucket(bucket)
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+        settings = Settings(
+            home=tmp_path,
+            database_url=pg_url,
+            storage_url=f"gs://{bucket}",
+            max_upload_bytes=4 << 20,
+            **overrides,
+        )
+        return create_app(settings, enqueue=sent.append)
+
+    return make
+
+
+@pytest.fixture
+def app(gcs_app: Callable[..., Flask]) -> Flask:
+    return gcs_app()
 
 
 @pytest.fixture(scope="module")
@@ -112,19 +128,21 @@ def signature_holds(url: str, headers: dict[str, str], key_file: Path) -> bool:
     return True
 
 
-def make_piece(client: FlaskClient) -> str:
+def make_piece(client: FlaskClient, learner: str = ADA) -> str:
     body = {"title": "Psalm", "text": "The Lord is my shepherd."}
-    return str(client.post("/api/v1/pieces", json=body, headers=bearer_in(client, ADA)).get_json()["id"])
+    return str(client.post("/api/v1/pieces", json=body, headers=bearer_in(client, learner)).get_json()["id"])
 
 
-def start(client: FlaskClient, piece_id: str, body: bytes, **overrides: object):  # type: ignore[no-untyped-def]
+def start(client: FlaskClient, piece_id: str, body: bytes, learner: str = ADA, **overrides: object):  # type: ignore[no-untyped-def]
     promise = {
         "content_type": "audio/wav",
         "size_bytes": len(body),
         "sha256": hashlib.sha256(body).hexdigest(),
     }
     return client.post(
-        f"/api/v1/pieces/{piece_id}/uploads", json={**promise, **overrides}, headers=bearer_in(client, ADA)
+        f"/api/v1/pieces/{piece_id}/uploads",
+        json={**promise, **overrides},
+        headers=bearer_in(client, learner),
     )
 
 
@@ -241,6 +259,52 @@ def test_a_direct_upload_of_a_text_changed_since_is_refused_and_its_object_delet
     fresh = start(client, piece_id, wav, text_version=2).get_json()
     put(fresh, wav)
     assert complete(client, piece_id, fresh["upload_id"]).status_code == 202 and len(sent) == 1
+
+
+def test_direct_uploads_keep_to_the_queued_attempts_cap(
+    gcs_app: Callable[..., Flask], wav: bytes, sent: list[uuid.UUID]
+) -> None:
+    # Completion inserted without the cap: a learner could queue any number of the
+    # largest recordings this way, where a multipart upload stops at the cap.
+    client, cap = gcs_app(max_queued_attempts=1).test_client(), "cap-direct"  # no attempts of other tests
+    piece_id = make_piece(client, cap)
+    first, second = (start(client, piece_id, wav, cap).get_json() for _ in range(2))
+    put(first, wav), put(second, wav)
+    queued = complete(client, piece_id, first["upload_id"], cap)
+    assert queued.status_code == 202
+    refused = complete(client, piece_id, second["upload_id"], cap)
+    assert (refused.status_code, code_of(refused)) == (429, "too_many_queued_attempts")
+    assert "Retry-After" in refused.headers and len(sent) == 1
+    late = start(client, piece_id, wav, cap)  # asked for while the queue is full: before the file is sent
+    assert (late.status_code, code_of(late)) == (429, "too_many_queued_attempts")
+    # The refused upload was kept: once a slot is free the same upload_id completes.
+    gone = client.delete(f"/api/v1/attempts/{queued.get_json()['id']}", headers=bearer_in(client, cap))
+    assert gone.status_code == 204
+    assert complete(client, piece_id, second["upload_id"], cap).status_code == 202 and len(sent) == 2
+
+
+def test_storage_down_at_completion_is_503_not_nothing_uploaded(
+    app: Flask, wav: bytes, sent: list[uuid.UUID], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any storage error reading the object back said 409 upload_incomplete ("Nothing
+    # has been uploaded to the URL yet"): a client told that uploads again, when the
+    # file is there and only storage is out of reach for a moment.
+    from google.api_core import exceptions as gexc
+
+    client = app.test_client()
+    piece_id = make_piece(client)
+    grant = start(client, piece_id, wav).get_json()
+    assert put(grant, wav) == 200
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise gexc.ServiceUnavailable("backend unavailable")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(gcs.Blob, "reload", unavailable)
+        refused = complete(client, piece_id, grant["upload_id"])
+    assert (refused.status_code, code_of(refused)) == (503, "storage_unavailable") and sent == []
+    assert "Retry-After" in refused.headers
+    assert complete(client, piece_id, grant["upload_id"]).status_code == 202  # the object was kept
 
 
 def test_uploads_belong_to_their_learner_and_piece(app: Flask, wav: bytes, sent: list[uuid.UUID]) -> None:

@@ -37,7 +37,7 @@ from shared.transcription.openai.retry import (
     RetryableError,
     RetryPolicy,
 )
-from shared.transcription.openai.words import words_of
+from shared.transcription.openai.words import checked, words_of
 from shared.transcription.port import TranscriptionError
 
 log = logging.getLogger(__name__)
@@ -198,15 +198,19 @@ class OpenAITranscriber:
         language = self._language if self._language else openai.omit
         try:
             if self.word_times:
-                return self._client.audio.transcriptions.create(
-                    file=file,
-                    model=self.model,
-                    language=language,
-                    response_format="verbose_json",
-                    timestamp_granularities=["word"],
+                return checked(
+                    self._client.audio.transcriptions.create(
+                        file=file,
+                        model=self.model,
+                        language=language,
+                        response_format="verbose_json",
+                        timestamp_granularities=["word"],
+                    )
                 )
-            return self._client.audio.transcriptions.create(
-                file=file, model=self.model, language=language, response_format="json"
+            return checked(
+                self._client.audio.transcriptions.create(
+                    file=file, model=self.model, language=language, response_format="json"
+                )
             )
         except openai.APIStatusError as exc:
             raise classify_status(exc, self._key) from None
@@ -215,5 +219,6 @@ class OpenAITranscriber:
         except openai.APIConnectionError:
             raise RetryableError("connection error") from None
         except (openai.APIResponseValidationError, ValueError) as exc:
-            # Malformed body (a proxy's HTML page, a cut-off JSON): transient.
+            # Malformed body (a proxy's HTML page, a cut-off JSON, JSON that is
+            # not a transcription: ``checked``): transient.
             raise RetryableError(f"malformed response ({type(exc).__name__})") from None

@@ -1,8 +1,9 @@
 """What an OpenAI refusal tells the pipeline: retry later, or fail with a reason.
 
-A 429 or a 5xx is worth another try (after the server's ``Retry-After``);
-any other status is the request's fault, reported without the key or
-anything that looks like one (the API echoes masked keys in some messages).
+A 408, 409, 429 or a 5xx is worth another try (after the server's ``Retry-After``);
+a 401 or 403 is our credentials' fault (``engine_unavailable``, for the
+fallback); any other status is the request's fault, reported without the key
+or anything that looks like one (the API echoes masked keys in some messages).
 """
 
 from __future__ import annotations
@@ -14,16 +15,27 @@ import openai
 from shared.transcription.openai.retry import RetryableError, parse_retry_after
 from shared.transcription.port import TranscriptionError
 
+# What the SDK itself retries (its retries are off: retry.py decides): a request
+# timeout (a gateway's 408), a conflict (409), a rate limit; and every 5xx.
+RETRIED = frozenset({408, 409, 429})
 _SECRETISH = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-*]{6,}")
 
 
 def classify_status(exc: openai.APIStatusError, key: str) -> Exception:
-    """The error to raise for a refused request: retryable, or ``engine_rejected``."""
+    """The error to raise for a refused request: retryable, ``engine_unavailable``
+    (credentials), or ``engine_rejected``."""
     status = exc.status_code
-    if status == 429 or status >= 500:
+    if status in RETRIED or status >= 500:
         headers = {k.lower(): v for k, v in exc.response.headers.items()}
         return RetryableError(f"HTTP {status}", parse_retry_after(headers))
-    detail = "" if status in (401, 403) else f": {redact(_error_message(exc), key)}"
+    if status in (401, 403):
+        # Our key or project, not this recording: the service is unavailable to us.
+        # Retryable, so the fallback scores the attempt and the breaker (and its
+        # alert, which names the key) opens; "record it again" could not help.
+        return TranscriptionError(
+            "engine_unavailable", f"OpenAI refused Recital's credentials (HTTP {status})", retryable=True
+        )
+    detail = f": {redact(_error_message(exc), key)}"
     return TranscriptionError(
         "engine_rejected",
         f"OpenAI rejected the request (HTTP {status}){detail}",

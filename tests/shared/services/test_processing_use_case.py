@@ -105,6 +105,22 @@ def test_another_workers_live_lease_means_look_again_when_it_ends(worker: Worker
     assert worker.engine.calls == 0
 
 
+def test_an_engine_left_unconfigured_tells_the_learner_it_is_ours_not_a_setting_name(
+    worker: Worker, reading: Path
+) -> None:
+    # RECITAL_TRANSCRIBER=openai without a key: the learner read "RECITAL_OPENAI_API_KEY
+    # is not set", the engine's words for ops, as the reason their attempt failed.
+    def unconfigured() -> ScriptedEngine:
+        raise TranscriptionError("engine_not_configured", "RECITAL_OPENAI_API_KEY is not set")
+
+    attempt_id = worker.submit(reading)
+    context = ProcessingContext(worker.db.uow, worker.storage, unconfigured, worker.settings, "w1")
+    outcome = run_attempt_job(attempt_id, context)
+    row = worker.db.attempt(attempt_id)
+    assert (outcome.status, row["error_code"]) == ("failed", "engine_not_configured")
+    assert "RECITAL_" not in row["error_message"] and "later" in row["error_message"]
+
+
 def test_a_delivery_past_the_limit_fails_the_attempt(worker: Worker, reading: Path) -> None:
     attempt_id = worker.submit(reading)
     worker.db.set(attempt_id, delivery_count=worker.settings.max_deliveries)

@@ -20,7 +20,7 @@ from shared.services.known_ids import KnownIds
 from shared.services.submission import Submission, submit_attempt
 from shared.storage.local import LocalStorage
 from shared.storage.port import Readable
-from tests.support.fake_uow import FakeDatabase, FakeUnitOfWork
+from tests.support.fake_uow import FakeDatabase, FakeDatabaseError, FakeUnitOfWork
 
 MAX_BYTES = 1_000_000
 
@@ -99,6 +99,27 @@ def test_the_queue_cap_refuses_and_keeps_nothing_of_the_refused_upload(storage: 
     assert (raised.value.kind, raised.value.code) == (ErrorKind.TOO_MANY, "too_many_queued_attempts")
     assert raised.value.message.startswith("You have 1 recording waiting")  # not "1 recordings"
     assert len(list(storage.root.rglob("*.wav"))) == 1
+
+
+def test_a_database_lost_while_the_recording_arrived_keeps_no_recording(
+    storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The learner and piece were looked up, then the database went away while a long
+    # upload streamed in (a failover): the insert failed, the learner got 503, and the
+    # stored recording stayed in storage with no row naming it, out of reach of every
+    # deletion, account erasure included.
+    db, sent, learner = FakeDatabase(), Sent(), uuid.uuid4()
+    piece_id = piece(db, learner)
+    uow = db.uow()
+
+    def lost(*_: object, **__: object) -> bool:
+        raise FakeDatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(uow.attempts, "add", lost)
+    submission = Submission(learner, piece_id, io.BytesIO(wav()))
+    with pytest.raises(FakeDatabaseError):
+        submit_attempt(uow, storage, sent, submission, MAX_BYTES, KnownIds())
+    assert list(storage.root.rglob("*.wav")) == [] and sent == []
 
 
 def test_not_audio_is_refused_and_a_broken_broker_loses_nothing(storage: LocalStorage) -> None:

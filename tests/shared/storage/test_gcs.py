@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import socket
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from google.auth.credentials import AnonymousCredentials
@@ -45,3 +49,32 @@ def test_check_needs_only_object_permissions(gcs_emulator: str, monkeypatch: pyt
     monkeypatch.setattr(gcs.Bucket, "exists", bucket_metadata)
     monkeypatch.setattr(gcs.Bucket, "reload", bucket_metadata)
     storage.check()
+
+
+@pytest.fixture
+def unanswering_storage(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """STORAGE_EMULATOR_HOST at a socket that accepts connections and never answers."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        yield f"recital-hung-{uuid.uuid4().hex[:8]}"
+
+
+def test_check_of_storage_that_does_not_answer_ends_within_seconds(unanswering_storage: str) -> None:
+    # /ready waited out the client's default retry (120 s, each request up to 60 s)
+    # for storage that hangs, where the broker's check gives up after 2 s.
+    storage, outcome = GcsStorage(unanswering_storage), []
+
+    def check() -> None:
+        try:
+            storage.check()
+        except StorageError as exc:
+            outcome.append(exc)
+
+    began = time.monotonic()
+    probe = threading.Thread(target=check, daemon=True)
+    probe.start()
+    probe.join(20)
+    assert not probe.is_alive(), "check() still waiting after 20 s"
+    assert len(outcome) == 1 and time.monotonic() - began < 15

@@ -128,6 +128,22 @@ def test_non_retryable_errors_are_raised_not_hidden(
     assert fallback.calls == 0 and breaker.state == "closed"
 
 
+def test_a_refused_api_key_falls_back_and_opens_the_breaker(
+    make_engine: Callable[..., OpenAITranscriber], openai_server: OpenAITestServer, audio: DecodedAudio
+) -> None:
+    # A revoked key or a project without access says nothing about the recording:
+    # it failed every learner's attempt for good ("record it again") with the
+    # fallback idle and the breaker, whose alert names the key, never opening.
+    revoked = make_engine(retry=RetryPolicy(max_attempts=1))
+    revoked.__init__("sk-revoked-0123456789abcdef", base_url=openai_server.base_url)  # type: ignore[misc]
+    fallback, breaker = FixedTranscriber(), CircuitBreaker(failure_threshold=2, clock=Clock())
+    engine = FallbackTranscriber(revoked, fallback, breaker)
+    for _ in range(2):
+        transcript = engine.transcribe(audio)
+        assert transcript.extra["fallback_reason"] == "engine_unavailable"
+    assert breaker.state == "open" and fallback.calls == 2
+
+
 def test_wrapper_reports_the_primary_engine_until_it_answers() -> None:
     engine = FallbackTranscriber(FixedTranscriber(), FixedTranscriber())
     assert (engine.engine, engine.model) == ("offline", "fixed-test-model")

@@ -143,10 +143,13 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     "faults",
     [
         [Fault.server_error(500), Fault.server_error(503)],
+        [Fault("status", 408), Fault("status", 409)],
         [Fault.malformed()],
         [Fault.drop()],
+        [Fault.html()],
+        [Fault.incomplete()],
     ],
-    ids=["5xx", "malformed-body", "dropped-connection"],
+    ids=["5xx", "408-409", "malformed-body", "dropped-connection", "html-page-200", "json-without-text"],
 )
 def test_transient_failures_are_retried(
     faults: list[Fault], make_engine: MakeEngine, openai_server: OpenAITestServer
@@ -187,6 +190,20 @@ def test_exhausted_retries_are_retryable_unavailable(
     assert len(openai_server.requests) == 4
 
 
+def test_answers_that_are_not_transcriptions_end_unavailable_not_in_a_crash(
+    make_engine: MakeEngine, openai_server: OpenAITestServer
+) -> None:
+    # A gateway's HTML page with 200 came back from the SDK as a str, and JSON
+    # without "text" as an empty model: both crashed the job (processing_error).
+    openai_server.faults.extend([Fault.html(), Fault.incomplete()] * 2)
+    samples, _ = tone_recording(PITCHES[:2])
+    with pytest.raises(TranscriptionError) as caught:
+        make_engine().transcribe(audio_of(samples))
+    assert (caught.value.code, caught.value.retryable) == ("engine_unavailable", True)
+    assert "malformed response" in caught.value.message
+    assert len(openai_server.requests) == 4
+
+
 def test_api_key_never_in_logs_or_errors(
     make_engine: MakeEngine, openai_server: OpenAITestServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -199,7 +216,7 @@ def test_api_key_never_in_logs_or_errors(
     engine.__init__(wrong_key, base_url=openai_server.base_url)  # type: ignore[misc]
     with pytest.raises(TranscriptionError) as caught:
         engine.transcribe(audio_of(samples))
-    assert caught.value.code == "engine_rejected" and "401" in str(caught.value)
+    assert caught.value.code == "engine_unavailable" and "401" in str(caught.value)
     for secret in (API_KEY, wrong_key, "SECRET"):
         assert secret not in caplog.text
         assert secret not in str(caught.value) and secret not in repr(caught.value.args)

@@ -30,13 +30,30 @@ def test_a_refusal_echoing_the_key_or_a_masked_one_names_neither() -> None:
 def test_an_authentication_refusal_says_only_its_status() -> None:
     error = classify_status(_refusal(401, f"Incorrect API key provided: {KEY}"), KEY)
     assert isinstance(error, TranscriptionError)
-    assert error.message == "OpenAI rejected the request (HTTP 401)"
+    assert error.message == "OpenAI refused Recital's credentials (HTTP 401)"
+
+
+def test_refused_credentials_are_the_service_unavailable_not_the_recording() -> None:
+    for status in (401, 403):
+        error = classify_status(_refusal(status, "Incorrect API key provided"), KEY)
+        assert isinstance(error, TranscriptionError)
+        assert (error.code, error.retryable) == ("engine_unavailable", True), status
+    bad_file = classify_status(_refusal(400, "Invalid file format"), KEY)
+    assert isinstance(bad_file, TranscriptionError)
+    assert (bad_file.code, bad_file.retryable) == ("engine_rejected", False)
 
 
 def test_rate_limits_and_server_errors_are_retried_after_the_servers_wait() -> None:
     limited = classify_status(_refusal(429, "slow down", {"Retry-After": "7"}), KEY)
     assert isinstance(limited, RetryableError) and limited.retry_after == 7.0
     assert isinstance(classify_status(_refusal(503, "busy"), KEY), RetryableError)
+
+
+def test_request_timeouts_and_conflicts_are_retried_as_the_sdk_would() -> None:
+    # The SDK's own retries (off here: retry.py decides) cover 408 and 409 too; a
+    # gateway's 408 failed the attempt for good, "record it again".
+    for status in (408, 409):
+        assert isinstance(classify_status(_refusal(status, "try again"), KEY), RetryableError), status
 
 
 def test_redacting_with_no_key_leaves_the_text_as_it_was() -> None:

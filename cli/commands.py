@@ -100,10 +100,6 @@ def worker(args: argparse.Namespace) -> int:
         )
         return 2
     if SCORING_QUEUES & set(args.queues.split(",")):
-        if settings.transcriber == "openai" and settings.openai_api_key is None:
-            # Else it starts, and every recording fails on its first delivery.
-            print("recital worker: RECITAL_TRANSCRIBER=openai needs RECITAL_OPENAI_API_KEY", file=sys.stderr)
-            return 2
         require_installed()
     from shared.observability.exposition import prepare_multiprocess_dir
 

@@ -8,6 +8,7 @@ OpenAI-compatible test server in tests.
 from __future__ import annotations
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from shared.settings import Settings
 
@@ -42,4 +43,9 @@ class OpenAICoachWriter:
             max_tokens=MAX_TOKENS,
             temperature=0.3,
         )
-        return (response.choices[0].message.content or "").strip()
+        # The SDK does not check a 200: a gateway's HTML page comes back as a str (QA:
+        # an AttributeError in the maintenance log). No usable answer keeps the rule note.
+        if not isinstance(response, ChatCompletion) or not response.choices:
+            return ""
+        content = response.choices[0].message.content
+        return content.strip() if isinstance(content, str) else ""

@@ -111,6 +111,17 @@ def test_a_failing_model_leaves_the_rule_note(
         assert shown_note(uow, attempt_id, result) == coaching_note(result["words"], result["hesitations"])
 
 
+def test_a_gateways_page_in_place_of_an_answer_keeps_the_rule_note(
+    pg: Container, chat: OpenAITestServer, writer: OpenAICoachWriter
+) -> None:
+    """QA: a 200 with an HTML page crashed the task with an AttributeError."""
+    attempt_id = scored_attempt(pg)
+    chat.chat_faults.append(Fault.html())
+    with pg.uow() as uow:
+        assert rewrite_coaching(uow, writer, attempt_id) is None
+        assert uow.session.get(models.CoachingNote, (attempt_id, "v1")) is None
+
+
 def test_a_rambling_answer_is_not_kept(
     pg: Container, chat: OpenAITestServer, writer: OpenAICoachWriter
 ) -> None:

@@ -189,6 +189,49 @@ def test_the_result_marks_every_word_with_a_label_beyond_colour(app: Flask) -> N
     assert re.search(r'data-start="[0-9.]+" data-end="[0-9.]+"', page)
 
 
+POEM = (
+    "Tyger Tyger, burning bright,\nIn the forests of the night;\n\n"
+    "What immortal hand or eye,\nCould frame thy fearful symmetry?"
+)
+
+
+def shown_lines(page: str) -> list[str]:
+    """The result's words line by line ("" for a stanza break), as the page shows them."""
+    words = page.split('id="words"')[1].split("</div>")[0]
+    paragraphs = re.findall(r"<p(?: class=\"gap\")?>(.*?)</p>", words, re.S)
+    return [" ".join(re.findall(r'<button type="button" class="w[^>]*>([^<]*)<', p)) for p in paragraphs]
+
+
+def test_a_poems_result_keeps_its_lines_and_stanza_breaks(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, "The Tyger", POEM)
+    # "In" missed and "dark" added after "night": each stays on its own line.
+    spoken = (
+        "Tyger Tyger burning bright the forests of the night dark "
+        "what immortal hand or eye could frame thy fearful symmetry"
+    )
+    page = client.get(f"/attempts/{done_attempt(app, 'ada', piece_id, spoken, text=POEM)}").text
+    assert shown_lines(page) == [
+        "Tyger Tyger burning bright",
+        "In the forests of the night dark",
+        "",
+        "What immortal hand or eye",
+        "Could frame thy fearful symmetry",
+    ]
+    assert page.count('tabindex="0"') == 1  # still one tab stop for all the words
+
+
+def test_a_result_not_read_against_the_pieces_text_shows_its_words_in_one_line() -> None:
+    from web.pages.text import MarkedWord, marked_lines
+
+    words = [
+        MarkedWord(w, "correct", "correct", None, None, None, False, None, i) for i, w in enumerate("abc")
+    ]
+    assert marked_lines(words, "a b\nc") == [words[:2], words[2:]]
+    assert marked_lines(words, "a b c d\ne") == [words]  # another text: no lines made up
+    assert marked_lines(words, None) == [words]  # the piece is no longer shared
+
+
 def test_another_learner_gets_not_found_for_a_result(app: Flask) -> None:
     owner = signed_in(app, "ada")
     attempt_id = done_attempt(app, "ada", add_piece(owner), "The Lord is my shepherd")

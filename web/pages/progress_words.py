@@ -20,3 +20,10 @@ def progress_text(status: str, stage: str | None) -> str:
         return QUEUED
     step = NEXT_STEP.get(stage or "")
     return f"Scoring: {step}…" if step else "Scoring…"
+
+
+@pages.app_template_filter()
+def nth(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -269,6 +269,41 @@ def test_history_names_a_word_perfect_section_that_needed_a_prompt(app: Flask) -
     assert "100% on average; 1 word needed a long pause to recall" in weakest
 
 
+HYMN = (
+    "Mine eyes have seen the glory of the coming of the Lord;\nGlory, glory, hallelujah!\n\n"
+    "I have seen Him in the watch-fires of a hundred circling camps,\nGlory, glory, hallelujah!"
+)
+
+
+def test_history_says_which_time_of_a_refrain_to_practise(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, "Battle Hymn", HYMN)
+    # The second chorus is missed: the page must say it is the second, not leave two alike.
+    spoken = "Mine eyes have seen the glory of the coming of the Lord glory glory hallelujah"
+    done_attempt(
+        app,
+        "ada",
+        piece_id,
+        spoken + " I have seen Him in the watch-fires of a hundred circling camps",
+        text=HYMN,
+    )
+    page = client.get(f"/pieces/{piece_id}/history").text
+    weakest = page.split('id="weak-h"')[1].split("</section>")[0]
+    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times) " in weakest
+    next_up = page.split('id="next-up"')[1].split("</ol>")[0]
+    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times) " in next_up
+    assert "<q>Glory, glory, hallelujah!</q> (1st of 2 times) " in next_up
+    assert "times)" not in next_up.split("Mine eyes")[1].split("</li>")[0]  # a line said once: nothing added
+
+
+def test_ordinals_read_as_written() -> None:
+    from web.pages.progress_words import nth
+
+    assert [nth(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th",
+    ]  # fmt: skip
+
+
 def test_history_writes_times_in_utc_and_sections_due_as_now_once_due(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

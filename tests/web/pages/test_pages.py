@@ -123,6 +123,15 @@ def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -
     assert "Sonnet 18" in found and "Psalm 23" not in found
 
 
+def test_the_library_counts_one_word_in_the_singular(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    add_piece(client, "Amen", "Amen.")
+    add_piece(client, "Two", "Amen, amen.")
+    page = client.get("/library").text
+    assert '<span class="meta">1 word · private, yours</span>' in page  # not "1 words"
+    assert '<span class="meta">2 words · private, yours</span>' in page
+
+
 def test_your_own_piece_comes_first_however_many_others_share(app: Flask) -> None:
     from shared.services.pieces import create_piece
     from shared.services.users import ensure_user

@@ -41,6 +41,7 @@ class SectionStanding:
     last_rating: int | None = None
     pauses: int = 0  # long pauses in the attempts judged
     prompted: int = 0  # of which long enough to need a prompt
+    added: int = 0  # words said that the section does not have
     repeat: tuple[int, int] | None = None  # a refrain: the nth time of how many the piece says it
 
 
@@ -85,21 +86,26 @@ _WORDS = re.compile(r"[^\W_]+")
 
 
 def _weakest(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:
-    """Sections with lost words or a word that needed a prompt in the latest
-    attempts: a section said word for word after a long silence is not yet known."""
+    """Sections with lost words, a word that needed a prompt or words added in the latest
+    attempts: a section said word for word after a long silence is not yet known, and
+    one said with words of the learner's own is not word-perfect (QA: the page said
+    "Every section word-perfect lately" under a coaching note naming the words added)."""
     latest: dict[int, list[SectionReview]] = {}
     for _, sections in reviewed[-WEAK_WINDOW:]:
         for s in sections:
             latest.setdefault(s.index, []).append(s)
     standings = [_standing(reviews) for reviews in latest.values()]
-    weak = (s for s in standings if s.mean_accuracy < 100.0 or s.prompted)
-    return sorted(weak, key=lambda s: (s.mean_accuracy, -s.prompted, -s.pauses))[:WEAKEST]
+    weak = (s for s in standings if s.mean_accuracy < 100.0 or s.prompted or s.added)
+    return sorted(weak, key=lambda s: (s.mean_accuracy, -s.prompted, -s.added, -s.pauses))[:WEAKEST]
 
 
 def _standing(reviews: list[SectionReview]) -> SectionStanding:
     mean = sum(r.accuracy for r in reviews) / len(reviews)
     pauses, prompted = sum(r.hesitations for r in reviews), sum(r.prompted for r in reviews)
-    return SectionStanding(reviews[-1].index, reviews[-1].text, mean, pauses=pauses, prompted=prompted)
+    added = sum(r.added for r in reviews)
+    return SectionStanding(
+        reviews[-1].index, reviews[-1].text, mean, pauses=pauses, prompted=prompted, added=added
+    )
 
 
 def _next_up(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[SectionStanding]:

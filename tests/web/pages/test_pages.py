@@ -313,6 +313,18 @@ def test_ordinals_read_as_written() -> None:
     ]  # fmt: skip
 
 
+def test_history_names_a_section_said_with_words_added(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    spoken = "The Lord is my shepherd I shall not want He maketh me to lie down in lovely green pastures"
+    attempt_id = done_attempt(app, "ada", piece_id, spoken)
+    assert "You added “lovely” before “green”" in client.get(f"/attempts/{attempt_id}").text
+    weakest = client.get(f"/pieces/{piece_id}/history").text.split('id="weak-h"')[1].split("</section>")[0]
+    assert "word-perfect lately" not in weakest  # the coach has just said it was not
+    assert "He maketh me to lie down" in weakest and "The Lord" not in weakest
+    assert "100% on average; 1 word added" in weakest
+
+
 def test_history_writes_times_in_utc_and_sections_due_as_now_once_due(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -71,6 +71,20 @@ def test_the_result_marks_the_skipped_words_and_a_word_plays(ada: Learner, recor
     assert not ada.errors
 
 
+def test_a_missed_word_plays_from_where_it_was_due(ada: Learner, recorded: dict[str, str]) -> None:
+    """A struck-through word was never heard, so it has no time of its own: selecting it
+    plays from the end of the word said before it (it did nothing, under "Select a word
+    to hear it")."""
+    page = ada.page
+    page.goto(f"/attempts/{recorded['attempt']}")
+    before = page.locator('#words .w[data-end]:has-text("shepherd")').first
+    due = float(before.get_attribute("data-end") or 0)
+    page.locator("#words .s-omitted").first.click()  # "I", skipped
+    page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
+    assert due - 0.1 <= page.evaluate("document.getElementById('player').currentTime") < due + 1.5
+    assert not ada.errors
+
+
 def test_a_click_on_the_waveform_plays_from_there(ada: Learner, recorded: dict[str, str]) -> None:
     """A browser recording (WebM) has no duration in its header (Infinity in the player):
     the scored duration stands in for it."""

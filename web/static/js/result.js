@@ -92,12 +92,20 @@ if (player) {
   });
 }
 
+// A missed word was never heard, so it has no time of its own: it plays from where it was
+// due, the end of the word said before it, to hear what came instead (QA: it did nothing).
+function startOf(word) {
+  if (word.dataset.start !== undefined) return parseFloat(word.dataset.start);
+  const before = words.slice(0, words.indexOf(word)).findLast((w) => w.dataset.end !== undefined);
+  return before ? parseFloat(before.dataset.end) : 0;
+}
+
 const list = document.getElementById("words");
 if (list) {
   list.addEventListener("click", (e) => {
     const word = e.target.closest(".w");
-    if (!word || word.dataset.start === undefined || !player) return;
-    playFrom(parseFloat(word.dataset.start));
+    if (!word || !player) return;
+    playFrom(startOf(word));
   });
   list.addEventListener("keydown", (e) => {
     const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];

@@ -327,3 +327,26 @@ def test_stop_is_at_hand_at_the_end_of_a_long_piece(grace: Learner) -> None:
     finally:
         page.remove_listener("dialog", leave)
     assert not grace.errors
+
+
+def test_a_failed_send_leaves_the_keyboard_on_send(grace: Learner) -> None:
+    """Send is switched off while the upload runs: when it failed, the focus was left on
+    the page itself, and a keyboard learner's Tab went on past Send to the player. The
+    focus comes back to the first button that can act: Send again."""
+    page = grace.page
+    grace.add_piece("Focus", PIECE)
+    page.locator("#record").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1200)
+    page.keyboard.press("Enter")  # Stop, which had the focus
+    page.locator("#listen").wait_for(state="visible")
+    page.route("**/attempts", lambda route: route.abort())
+    try:
+        page.keyboard.press("Enter")  # Send, which has the focus: the upload fails
+        page.locator("#problem").filter(has_text="The upload failed").wait_for()
+        assert page.evaluate("document.activeElement.id") == "send"
+    finally:
+        page.unroute("**/attempts")
+    page.keyboard.press("Enter")  # sent again from the keyboard
+    page.wait_for_url("**/attempts/*", timeout=120_000)
+    grace.errors.clear()  # the aborted upload's console line

@@ -120,18 +120,21 @@ def marked_words(result: dict[str, Any] | None) -> list[MarkedWord]:
 def marked_lines(words: list[MarkedWord], text: str | None) -> list[list[MarkedWord]]:
     """The result's words in the piece's lines, as the practice page shows them: an
     empty line for each line without words (a stanza break). An added word goes on the
-    line of the word said before it. Without the text, or when its words are not the
-    ones scored, one line (QA: a poem's result ran its lines and stanzas together)."""
+    line of the piece's word after it, as the coaching note ("You added … before …")
+    and the progress page's sections place it. Without the text, or when its words are
+    not the ones scored, one line (QA: a poem's result ran its lines and stanzas together)."""
     counts = [word_count(line) for line in text.splitlines()] if text else []
     scored = max((w.index for w in words if w.index is not None), default=-1) + 1
     if sum(counts) != scored or not scored:
         return [words] if words else []
     line_of = [n for n, count in enumerate(counts) for _ in range(count)]
     lines: list[list[MarkedWord]] = [[] for _ in counts]
-    current = line_of[0]
+    added: list[MarkedWord] = []
     for word in words:
-        if word.index is not None:
-            current = line_of[word.index]
-        lines[current].append(word)
-    first, last = line_of[0], line_of[-1]
-    return lines[first : last + 1]
+        if word.index is None:
+            added.append(word)
+            continue
+        lines[line_of[word.index]].extend([*added, word])
+        added = []
+    lines[line_of[-1]].extend(added)  # added after the last word
+    return lines[line_of[0] : line_of[-1] + 1]

@@ -214,7 +214,8 @@ def shown_lines(page: str) -> list[str]:
 def test_a_poems_result_keeps_its_lines_and_stanza_breaks(app: Flask) -> None:
     client = signed_in(app, "ada")
     piece_id = add_piece(client, "The Tyger", POEM)
-    # "In" missed and "dark" added after "night": each stays on its own line.
+    # "In" missed, and "dark" added before "What": on the line of "What", as the coach
+    # ("You added “dark” before “What”") and the weakest sections place it.
     spoken = (
         "Tyger Tyger burning bright the forests of the night dark "
         "what immortal hand or eye could frame thy fearful symmetry"
@@ -222,11 +223,12 @@ def test_a_poems_result_keeps_its_lines_and_stanza_breaks(app: Flask) -> None:
     page = client.get(f"/attempts/{done_attempt(app, 'ada', piece_id, spoken, text=POEM)}").text
     assert shown_lines(page) == [
         "Tyger Tyger burning bright",
-        "In the forests of the night dark",
+        "In the forests of the night",
         "",
-        "What immortal hand or eye",
+        "dark What immortal hand or eye",
         "Could frame thy fearful symmetry",
     ]
+    assert "You added “dark” before “What”" in page
     assert page.count('tabindex="0"') == 1  # still one tab stop for all the words
 
 

@@ -258,7 +258,10 @@ def test_history_charts_attempts_and_says_what_to_practise_next(app: Flask) -> N
     done_attempt(app, "ada", piece_id, "The Lord is my shepherd I shall not want He maketh me")
     done_attempt(app, "ada", piece_id, TEXT.replace(";", "").replace(":", "").replace(".", ""))
     page = client.get(f"/pieces/{piece_id}/history").text
-    assert page.count('<tr><td><a href="/attempts/') == 2
+    assert page.count('<td><a href="/attempts/') == 2
+    # Numbered as the chart numbers them (oldest 1), though the newest is listed first.
+    assert '<th scope="col"><abbr title="Attempt number">No.</abbr></th>' in page.split('class="attempts"')[1]
+    assert re.findall(r"<tr><td>(\d+)</td><td><a href=", page) == ["2", "1"]
     assert "data-series=" in page and "uPlot.iife.min.js" in page
     weakest = page.split('id="weak-h"')[1].split("</section>")[0]
     assert "He maketh me to lie down" in weakest
@@ -366,7 +369,7 @@ def test_history_lists_attempts_not_scored_with_what_became_of_them(
     assert reason in listed and "Waiting to be scored." in listed and "Not this piece" not in listed
     done_attempt(app, "ada", piece_id, "The Lord is my shepherd")  # a scored one is charted, not listed
     page = client.get(f"/pieces/{piece_id}/history").text
-    assert page.count('<tr><td><a href="/attempts/') == 1 and page.count('class="u-') == 2
+    assert page.count('<td><a href="/attempts/') == 1 and page.count('class="u-') == 2
     monkeypatch.setattr("web.pages.routes.UNSCORED_SHOWN", 1)
     page = client.get(f"/pieces/{piece_id}/history").text
     assert page.count('class="u-') == 1 and "The newest 1 of 2 are shown." in page

@@ -123,6 +123,13 @@ def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -
     assert "Sonnet 18" in found and "Psalm 23" not in found
 
 
+def test_the_library_search_finds_a_curly_apostrophe_typed_straight(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    add_piece(client, "Creed", "And they didn\u2019t look back.")  # pasted from the web
+    found = client.get("/library?q=didn't look").text.split('class="pieces"')
+    assert len(found) == 2 and "Creed" in found[1]  # on the embedded SQLite too
+
+
 def test_the_library_counts_one_word_in_the_singular(app: Flask) -> None:
     client = signed_in(app, "ada")
     add_piece(client, "Amen", "Amen.")

@@ -280,6 +280,45 @@ def test_the_result_is_keyboard_operable(ada: Learner, recorded: dict[str, str])
     page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
 
 
+def test_the_keyboard_moves_through_a_results_lines(
+    ada: Learner, recorded: dict[str, str], recitation: tuple[Path, float]
+) -> None:
+    """Up and down move a line, Home and End to the first and last word: only a word at
+    a time, the end of a long speech was a thousand key presses away."""
+    page = ada.page
+    piece = ada.add_piece(
+        "Psalm 23 in lines", PIECE.replace(" He maketh", "\nHe maketh").replace(" I shall", "\nI shall")
+    )
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    upload = {
+        "recording": {"name": "reading.wav", "mimeType": "audio/wav", "buffer": recitation[0].read_bytes()}
+    }
+    sent = page.request.post(
+        f"/api/v1/pieces/{piece}/attempts", multipart=upload, headers={"X-CSRF-Token": csrf}
+    )
+    assert sent.status == 202, sent.text()
+    page.goto(f"/attempts/{sent.json()['id']}")
+    page.wait_for_selector("#words .w[data-start]", timeout=120_000)
+    assert page.locator("#words p").count() == 3  # the piece's three lines
+
+    def word_after(key: str) -> str:
+        page.keyboard.press(key)
+        return str(page.evaluate("document.activeElement.textContent")).split(",")[0]
+
+    page.locator("#words .w").first.focus()
+    assert [word_after(k) for k in ("ArrowDown", "ArrowRight", "ArrowDown", "ArrowUp", "ArrowUp")] == [
+        "I", "shall", "He", "I", "The",
+    ]  # fmt: skip
+    assert [word_after(k) for k in ("End", "ArrowDown", "Home", "ArrowUp")] == [
+        "pastures",
+        "pastures",
+        "The",
+        "The",
+    ]
+    assert page.locator('#words .w[tabindex="0"]').count() == 1  # still one tab stop
+    assert not ada.errors
+
+
 def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], artefacts: Path) -> None:
     page = ada.page
     page.goto(f"/pieces/{recorded['piece']}/history")

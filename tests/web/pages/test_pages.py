@@ -250,6 +250,28 @@ def test_a_result_not_read_against_the_pieces_text_shows_its_words_in_one_line()
     assert marked_lines(words, None) == [words]  # the piece is no longer shared
 
 
+def test_a_result_with_a_word_missed_never_shows_100_percent(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    long = " ".join(["The quick brown fox jumps over the lazy dog."] * 25)  # 225 words
+    piece_id = add_piece(client, "Foxes", long)
+    spoken = long.replace(".", "").split()
+    del spoken[100]  # one word missed: 99.6% accurate
+    attempt_id = done_attempt(app, "ada", piece_id, " ".join(spoken), text=long)
+    scores = client.get(f"/attempts/{attempt_id}").text.split('class="scores"')[1].split("</dl>")[0]
+    assert "<dt>Accuracy</dt><dd>99%</dd>" in scores and "<dt>Completeness</dt><dd>99%</dd>" in scores
+    assert "<dt>Overall</dt><dd>99</dd>" in scores and "<dt>Fluency</dt><dd>100%</dd>" in scores
+    table = client.get(f"/pieces/{piece_id}/history").text.split("<tbody>")[1]
+    assert "<td>99%</td><td>99</td>" in table
+
+
+def test_scores_are_rounded_but_never_to_a_perfect_or_empty_one() -> None:
+    from web.pages.progress_words import score
+
+    assert [score(v) for v in (0, 0.2, 0.6, 50.4, 98.6, 99.5, 99.6, 100)] == [
+        "0", "1", "1", "50", "99", "99", "99", "100",
+    ]  # fmt: skip
+
+
 def test_another_learner_gets_not_found_for_a_result(app: Flask) -> None:
     owner = signed_in(app, "ada")
     attempt_id = done_attempt(app, "ada", add_piece(owner), "The Lord is my shepherd")

@@ -294,6 +294,28 @@ def test_an_upload_over_the_rate_limit_says_how_long_to_wait(grace: Learner) -> 
     grace.errors.clear()  # the routed 429
 
 
+def test_the_wait_over_the_rate_limit_is_said_in_words_that_fit(grace: Learner) -> None:
+    """ "Wait 1 seconds", and over the day's limit "Wait 1440 minutes"."""
+    page = grace.page
+    grace.add_piece("Limited again", PIECE)
+    refused = {"error": {"code": "rate_limited", "message": "Too many requests."}}
+    waits = ["1", "86400", "300"]
+    page.route("**/attempts", lambda route: route.fulfill(status=429, json=refused,
+                                                          headers={"Retry-After": waits.pop(0)}))  # fmt: skip
+    said = []
+    try:
+        _record(page)
+        for _ in range(3):
+            page.evaluate("document.getElementById('problem').textContent = ''")
+            page.get_by_role("button", name="Send for scoring").click()
+            page.wait_for_function("() => document.getElementById('problem').textContent !== ''")
+            said.append(page.locator("#problem").inner_text().split("Wait ")[1].split(",")[0])
+    finally:
+        page.unroute_all()
+    assert said == ["1 second", "24 hours", "5 minutes"]
+    grace.errors.clear()  # the routed 429s
+
+
 def _on_screen(page: Any, name: str) -> bool:
     box = page.get_by_role("button", name=name).bounding_box()
     height = page.viewport_size["height"]

@@ -42,6 +42,7 @@ class SectionStanding:
     pauses: int = 0  # long pauses in the attempts judged
     prompted: int = 0  # of which long enough to need a prompt
     added: int = 0  # words said that the section does not have
+    judged: int = 0  # attempts the mean is over: the latest, up to WEAK_WINDOW
     repeat: tuple[int, int] | None = None  # a refrain: the nth time of how many the piece says it
 
 
@@ -102,9 +103,9 @@ def _weakest(reviewed: list[tuple[datetime, list[SectionReview]]]) -> list[Secti
 def _standing(reviews: list[SectionReview]) -> SectionStanding:
     mean = sum(r.accuracy for r in reviews) / len(reviews)
     pauses, prompted = sum(r.hesitations for r in reviews), sum(r.prompted for r in reviews)
-    added = sum(r.added for r in reviews)
+    added, last = sum(r.added for r in reviews), reviews[-1]
     return SectionStanding(
-        reviews[-1].index, reviews[-1].text, mean, pauses=pauses, prompted=prompted, added=added
+        last.index, last.text, mean, pauses=pauses, prompted=prompted, added=added, judged=len(reviews)
     )
 
 

@@ -309,7 +309,7 @@ def test_history_names_a_word_perfect_section_that_needed_a_prompt(app: Flask) -
     weakest = client.get(f"/pieces/{piece_id}/history").text.split('id="weak-h"')[1].split("</section>")[0]
     assert "word-perfect lately" not in weakest
     assert "He maketh me to lie down" in weakest
-    assert "100% on average; 1 word needed a long pause to recall" in weakest
+    assert "100% on average over your last 2 attempts; 1 word needed a long pause to recall" in weakest
 
 
 HYMN = (
@@ -356,7 +356,7 @@ def test_history_names_a_section_said_with_words_added(app: Flask) -> None:
     weakest = client.get(f"/pieces/{piece_id}/history").text.split('id="weak-h"')[1].split("</section>")[0]
     assert "word-perfect lately" not in weakest  # the coach has just said it was not
     assert "He maketh me to lie down" in weakest and "The Lord" not in weakest
-    assert "100% on average; 1 word added" in weakest
+    assert "100% in your last attempt; 1 word added" in weakest  # not "on average" of one
 
 
 def test_history_writes_times_in_utc_and_sections_due_as_now_once_due(

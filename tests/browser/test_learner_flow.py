@@ -256,7 +256,7 @@ def test_a_recording_of_a_text_changed_in_another_tab_is_refused_with_a_way_on(a
     editor.goto(practice_url.replace("/practice", "/edit"))
     editor.get_by_label("Text to memorise").fill("Hope is the thing with feathers\nThat perches in the soul.")
     editor.get_by_role("button", name="Save changes").click()
-    editor.wait_for_url("**/practice")
+    editor.wait_for_url("**/practice?saved=1")
     editor.close()
     page.get_by_role("button", name="Send for scoring").click()
     page.wait_for_function("() => document.getElementById('problem').textContent.includes('changed')")

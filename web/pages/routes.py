@@ -84,7 +84,8 @@ def practice(piece_id: str) -> str:
     with container().uow() as uow:
         piece = pieces.get_piece(uow, user, parse_uuid(piece_id, "piece"))
     words = practice_words(piece.text)
-    return render_template("practice.html", piece=piece, words=words, mode=shown_mode())
+    saved = request.args.get("saved") == "1"  # where saving the edit page lands
+    return render_template("practice.html", piece=piece, words=words, mode=shown_mode(), saved=saved)
 
 
 @pages.get("/attempts/<attempt_id>")

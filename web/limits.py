@@ -196,10 +196,15 @@ def _page_saying(message: str) -> str:
 
 def _in_words(seconds: int) -> str:
     if seconds < 120:
-        return f"{seconds} seconds"
+        return _counted(seconds, "second")
     if seconds < 2 * 3600:
-        return f"{round(seconds / 60)} minutes"  # 3,601 s is "60 minutes", not 61
-    return f"{round(seconds / 3600)} hours"
+        return _counted(round(seconds / 60), "minute")  # 3,601 s is "60 minutes", not 61
+    return _counted(round(seconds / 3600), "hour")
+
+
+def _counted(n: int, unit: str) -> str:
+    """ "1 second", "2 seconds" (QA: "Wait 1 seconds")."""
+    return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
 def _share(

@@ -29,6 +29,7 @@ class SectionReview:
     misses: int
     hesitations: int
     prompted: int = 0  # words reached only after a pause long enough to need a prompt
+    added: int = 0  # words said that the section does not have (no loss of accuracy, but a slip)
 
 
 def recited_another_text(words: Sequence[Mapping[str, Any]]) -> bool:
@@ -44,7 +45,7 @@ def recited_another_text(words: Sequence[Mapping[str, Any]]) -> bool:
 def review_sections(result: Mapping[str, Any]) -> list[SectionReview]:
     """One review per section of a stored result (``ScoredAttempt.to_dict()``)."""
     owners = _section_of_word(result["sections"])
-    misses, repairs, prompted, pauses = (dict.fromkeys(owners.values(), 0) for _ in range(4))
+    misses, repairs, prompted, pauses, added = (dict.fromkeys(owners.values(), 0) for _ in range(5))
     for ref_index, word in _placed(result["words"]):
         section = owners.get(ref_index)
         if section is None:
@@ -52,6 +53,7 @@ def review_sections(result: Mapping[str, Any]) -> list[SectionReview]:
         misses[section] += word["status"] in MISSES
         repairs[section] += word["status"] in REPAIRS
         prompted[section] += bool(word.get("prompted"))
+        added[section] += word["status"] == "inserted"
     for pause in result.get("hesitations", []):
         section = owners.get(pause.get("before_word"))
         if section is not None:
@@ -67,6 +69,7 @@ def review_sections(result: Mapping[str, Any]) -> list[SectionReview]:
             misses[s["index"]],
             pauses[s["index"]],
             prompted[s["index"]],
+            added[s["index"]],
         )
         for s in result["sections"]
     ]

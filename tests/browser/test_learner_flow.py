@@ -71,6 +71,20 @@ def test_the_result_marks_the_skipped_words_and_a_word_plays(ada: Learner, recor
     assert not ada.errors
 
 
+def test_a_missed_word_plays_from_where_it_was_due(ada: Learner, recorded: dict[str, str]) -> None:
+    """A struck-through word was never heard, so it has no time of its own: selecting it
+    plays from the end of the word said before it (it did nothing, under "Select a word
+    to hear it")."""
+    page = ada.page
+    page.goto(f"/attempts/{recorded['attempt']}")
+    before = page.locator('#words .w[data-end]:has-text("shepherd")').first
+    due = float(before.get_attribute("data-end") or 0)
+    page.locator("#words .s-omitted").first.click()  # "I", skipped
+    page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
+    assert due - 0.1 <= page.evaluate("document.getElementById('player').currentTime") < due + 1.5
+    assert not ada.errors
+
+
 def test_a_click_on_the_waveform_plays_from_there(ada: Learner, recorded: dict[str, str]) -> None:
     """A browser recording (WebM) has no duration in its header (Infinity in the player):
     the scored duration stands in for it."""
@@ -242,7 +256,7 @@ def test_a_recording_of_a_text_changed_in_another_tab_is_refused_with_a_way_on(a
     editor.goto(practice_url.replace("/practice", "/edit"))
     editor.get_by_label("Text to memorise").fill("Hope is the thing with feathers\nThat perches in the soul.")
     editor.get_by_role("button", name="Save changes").click()
-    editor.wait_for_url("**/practice")
+    editor.wait_for_url("**/practice?saved=1")
     editor.close()
     page.get_by_role("button", name="Send for scoring").click()
     page.wait_for_function("() => document.getElementById('problem').textContent.includes('changed')")
@@ -264,6 +278,45 @@ def test_the_result_is_keyboard_operable(ada: Learner, recorded: dict[str, str])
     assert focused.startswith("is")
     page.keyboard.press("Enter")
     page.wait_for_function("() => !document.getElementById('player').paused", timeout=5000)
+
+
+def test_the_keyboard_moves_through_a_results_lines(
+    ada: Learner, recorded: dict[str, str], recitation: tuple[Path, float]
+) -> None:
+    """Up and down move a line, Home and End to the first and last word: only a word at
+    a time, the end of a long speech was a thousand key presses away."""
+    page = ada.page
+    piece = ada.add_piece(
+        "Psalm 23 in lines", PIECE.replace(" He maketh", "\nHe maketh").replace(" I shall", "\nI shall")
+    )
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    upload = {
+        "recording": {"name": "reading.wav", "mimeType": "audio/wav", "buffer": recitation[0].read_bytes()}
+    }
+    sent = page.request.post(
+        f"/api/v1/pieces/{piece}/attempts", multipart=upload, headers={"X-CSRF-Token": csrf}
+    )
+    assert sent.status == 202, sent.text()
+    page.goto(f"/attempts/{sent.json()['id']}")
+    page.wait_for_selector("#words .w[data-start]", timeout=120_000)
+    assert page.locator("#words p").count() == 3  # the piece's three lines
+
+    def word_after(key: str) -> str:
+        page.keyboard.press(key)
+        return str(page.evaluate("document.activeElement.textContent")).split(",")[0]
+
+    page.locator("#words .w").first.focus()
+    assert [word_after(k) for k in ("ArrowDown", "ArrowRight", "ArrowDown", "ArrowUp", "ArrowUp")] == [
+        "I", "shall", "He", "I", "The",
+    ]  # fmt: skip
+    assert [word_after(k) for k in ("End", "ArrowDown", "Home", "ArrowUp")] == [
+        "pastures",
+        "pastures",
+        "The",
+        "The",
+    ]
+    assert page.locator('#words .w[tabindex="0"]').count() == 1  # still one tab stop
+    assert not ada.errors
 
 
 def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], artefacts: Path) -> None:

@@ -294,6 +294,28 @@ def test_an_upload_over_the_rate_limit_says_how_long_to_wait(grace: Learner) -> 
     grace.errors.clear()  # the routed 429
 
 
+def test_the_wait_over_the_rate_limit_is_said_in_words_that_fit(grace: Learner) -> None:
+    """ "Wait 1 seconds", and over the day's limit "Wait 1440 minutes"."""
+    page = grace.page
+    grace.add_piece("Limited again", PIECE)
+    refused = {"error": {"code": "rate_limited", "message": "Too many requests."}}
+    waits = ["1", "86400", "300"]
+    page.route("**/attempts", lambda route: route.fulfill(status=429, json=refused,
+                                                          headers={"Retry-After": waits.pop(0)}))  # fmt: skip
+    said = []
+    try:
+        _record(page)
+        for _ in range(3):
+            page.evaluate("document.getElementById('problem').textContent = ''")
+            page.get_by_role("button", name="Send for scoring").click()
+            page.wait_for_function("() => document.getElementById('problem').textContent !== ''")
+            said.append(page.locator("#problem").inner_text().split("Wait ")[1].split(",")[0])
+    finally:
+        page.unroute_all()
+    assert said == ["1 second", "24 hours", "5 minutes"]
+    grace.errors.clear()  # the routed 429s
+
+
 def _on_screen(page: Any, name: str) -> bool:
     box = page.get_by_role("button", name=name).bounding_box()
     height = page.viewport_size["height"]
@@ -327,3 +349,27 @@ def test_stop_is_at_hand_at_the_end_of_a_long_piece(grace: Learner) -> None:
     finally:
         page.remove_listener("dialog", leave)
     assert not grace.errors
+
+
+def test_a_failed_send_leaves_the_keyboard_on_send(grace: Learner) -> None:
+    """Send is switched off while the upload runs: when it failed, the focus was left on
+    the page itself, and a keyboard learner's Tab went on past Send to the player. The
+    focus comes back to the first button that can act: Send again."""
+    page = grace.page
+    grace.add_piece("Focus", PIECE)
+    page.locator("#record").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1200)
+    page.keyboard.press("Enter")  # Stop, which had the focus
+    page.locator("#listen").wait_for(state="visible")
+    page.route("**/attempts", lambda route: route.abort())
+    try:
+        page.keyboard.press("Enter")  # Send, which has the focus: the upload fails
+        page.locator("#problem").filter(has_text="The upload failed").wait_for()
+        assert page.evaluate("document.activeElement.id") == "send"
+    finally:
+        page.unroute("**/attempts")
+    with page.expect_response("**/attempts") as sent:
+        page.keyboard.press("Enter")  # sent again from the keyboard
+    assert sent.value.status == 202
+    grace.errors.clear()  # the aborted upload's console line

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.db.repositories.port import PieceAccess, PieceRecord
+from shared.db.repositories.port import SEARCH_QUOTES, PieceAccess, PieceRecord
 
 if TYPE_CHECKING:
     from tests.support.fake_repositories import Tables
@@ -43,9 +43,10 @@ class FakePieces:
     def list_visible(
         self, viewer_id: uuid.UUID, limit: int, offset: int, search: str = ""
     ) -> tuple[list[PieceRecord], int]:
-        needle = search.lower()  # ILIKE folds as lower() does, not casefold ("ß" stays)
+        straight = str.maketrans(SEARCH_QUOTES)
+        needle = search.translate(straight).lower()  # ILIKE folds as lower() does, not casefold ("ß" stays)
         rows = [r for r in self._tables().pieces.values() if _visible(r, viewer_id)
-                and (needle in r["title"].lower() or needle in r["text"].lower())]  # fmt: skip
+                and any(needle in r[k].translate(straight).lower() for k in ("title", "text"))]  # fmt: skip
         rows.sort(key=lambda r: r["id"])  # stable sorts, last key first: own, then newest, then id
         rows.sort(key=lambda r: r["created_at"], reverse=True)
         rows.sort(key=lambda r: r["owner_id"] != viewer_id)

@@ -42,9 +42,12 @@ def add_piece(
     return match.group(1)
 
 
-def done_attempt(app: Flask, handle: str, piece_id: str, spoken: str, **pauses: float) -> uuid.UUID:
-    """An attempt scored by the real scorer from chosen words (no audio decode here)."""
-    result = scored_result(TEXT, spoken, {int(k[1:]): v for k, v in pauses.items()})
+def done_attempt(
+    app: Flask, handle: str, piece_id: str, spoken: str, *, text: str = TEXT, **pauses: float
+) -> uuid.UUID:
+    """An attempt scored by the real scorer from chosen words (no audio decode here);
+    ``text`` is the piece's, ``p5=2.0`` a 2 s pause before word 5."""
+    result = scored_result(text, spoken, {int(k[1:]): v for k, v in pauses.items()})
     attempt_id = stored_attempt(app, handle, piece_id, status="done", stage="scored", warnings=["quiet"])
     with app.extensions["recital"].uow() as uow:
         store_score(uow, attempt_id, result)

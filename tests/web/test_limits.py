@@ -105,6 +105,14 @@ def test_the_sign_in_page_shares_the_sign_in_limit_and_says_it_in_words(
     assert sign_up.status_code == 429  # and sign-up with it: handles are probed there
 
 
+def test_a_wait_is_said_in_the_singular_too() -> None:
+    from web.limits import _in_words
+
+    assert [_in_words(s) for s in (1, 2, 119, 120, 3601, 7200, 86400)] == [
+        "1 second", "2 seconds", "119 seconds", "2 minutes", "60 minutes", "2 hours", "24 hours",
+    ]  # fmt: skip
+
+
 def test_password_guesses_from_a_session_are_limited_as_sign_in_is(tmp_path: Path, limits_redis: str) -> None:
     pair = apps(tmp_path, limits_redis, rate_limit_sign_in=f"{LIMIT} per minute")
     token = token_for(pair[0].extensions["recital"].settings)

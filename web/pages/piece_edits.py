@@ -38,7 +38,7 @@ def save_piece(piece_id: str) -> PageResponse:
             pieces.change_piece(uow, owner, piece, **changes)
     except ServiceError as exc:
         return _form(owner, piece, error=exc.message, typed=form.to_dict()), STATUS_BY_KIND[exc.kind]
-    return redirect(url_for("pages.practice", piece_id=piece))
+    return redirect(url_for("pages.practice", piece_id=piece, saved=1))  # the page says it was saved
 
 
 @pages.post("/pieces/<piece_id>/delete")

@@ -17,7 +17,7 @@ from web.deps import container
 from web.identity import current_learner
 from web.ids import parse_uuid
 from web.pages.blueprint import pages, viewer
-from web.pages.text import marked_words, practice_words, shown_mode, typed_text
+from web.pages.text import marked_lines, marked_words, practice_words, shown_mode, typed_text
 
 PageResponse = str | Response | tuple[str, int]
 LIBRARY_SIZE = 100  # pieces a page: the learner's own first, then shared ones, newest first
@@ -84,7 +84,8 @@ def practice(piece_id: str) -> str:
     with container().uow() as uow:
         piece = pieces.get_piece(uow, user, parse_uuid(piece_id, "piece"))
     words = practice_words(piece.text)
-    return render_template("practice.html", piece=piece, words=words, mode=shown_mode())
+    saved = request.args.get("saved") == "1"  # where saving the edit page lands
+    return render_template("practice.html", piece=piece, words=words, mode=shown_mode(), saved=saved)
 
 
 @pages.get("/attempts/<attempt_id>")
@@ -92,10 +93,10 @@ def result(attempt_id: str) -> str:
     user = viewer()
     with container().uow() as uow:
         page = result_page(uow, user, parse_uuid(attempt_id, "attempt"))
-    words = marked_words(page.attempt.get("result"))
+    lines = marked_lines(marked_words(page.attempt.get("result")), page.piece.text if page.piece else None)
     # The player gets a short-lived link, as the API would give (the ownership check is above).
     audio = url_for("playback.play", token=recording_links.sign(uuid.UUID(page.attempt["id"])))
-    return render_template("result.html", page=page, words=words, audio=audio, mode=shown_mode())
+    return render_template("result.html", page=page, lines=lines, audio=audio, mode=shown_mode())
 
 
 @pages.post("/attempts/<attempt_id>/delete")

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import request
 
+from shared.domain.text import word_count
+
 
 def typed_text(value: str | None) -> str | None:
     """A textarea's text as the learner typed it. Browsers send each line break as
@@ -59,6 +61,7 @@ class MarkedWord:
     end: float | None
     prompted: bool
     hesitation: float | None  # seconds of pause just before this word
+    index: int | None = None  # in the piece's words; None for a word added
 
 
 def practice_words(text: str) -> list[list[PracticeWord]]:
@@ -108,6 +111,30 @@ def marked_words(result: dict[str, Any] | None) -> list[MarkedWord]:
                 w.get("end"),
                 bool(w.get("prompted")),
                 hesitation,
+                w.get("index"),
             )
         )
     return marked
+
+
+def marked_lines(words: list[MarkedWord], text: str | None) -> list[list[MarkedWord]]:
+    """The result's words in the piece's lines, as the practice page shows them: an
+    empty line for each line without words (a stanza break). An added word goes on the
+    line of the piece's word after it, as the coaching note ("You added … before …")
+    and the progress page's sections place it. Without the text, or when its words are
+    not the ones scored, one line (QA: a poem's result ran its lines and stanzas together)."""
+    counts = [word_count(line) for line in text.splitlines()] if text else []
+    scored = max((w.index for w in words if w.index is not None), default=-1) + 1
+    if sum(counts) != scored or not scored:
+        return [words] if words else []
+    line_of = [n for n, count in enumerate(counts) for _ in range(count)]
+    lines: list[list[MarkedWord]] = [[] for _ in counts]
+    added: list[MarkedWord] = []
+    for word in words:
+        if word.index is None:
+            added.append(word)
+            continue
+        lines[line_of[word.index]].extend([*added, word])
+        added = []
+    lines[line_of[-1]].extend(added)  # added after the last word
+    return lines[line_of[0] : line_of[-1] + 1]

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import models
-from shared.db.repositories.port import PieceAccess, PieceRecord
+from shared.db.repositories.port import SEARCH_QUOTES, PieceAccess, PieceRecord
 from shared.db.repositories.records import Conflict
 
 P = models.Piece
 _LIKE_SPECIALS = re.compile(r"[\\%_]")  # LIKE wildcards and its escape, searched for as themselves
+_STRAIGHT = str.maketrans(SEARCH_QUOTES)
 
 
 class SqlPieces:
@@ -51,8 +52,9 @@ class SqlPieces:
     ) -> tuple[list[PieceRecord], int]:
         where = _visible_to(viewer_id)
         if search:
-            pattern = "%" + _LIKE_SPECIALS.sub(r"\\\g<0>", search) + "%"
-            where = and_(where, or_(P.title.ilike(pattern, escape="\\"), P.text.ilike(pattern, escape="\\")))
+            pattern = "%" + _LIKE_SPECIALS.sub(r"\\\g<0>", search.translate(_STRAIGHT)) + "%"
+            found = (_straight(column).ilike(pattern, escape="\\") for column in (P.title, P.text))
+            where = and_(where, or_(*found))
         total = self._session.scalar(select(func.count()).select_from(P).where(where)) or 0
         rows = self._session.scalars(
             select(P)
@@ -100,6 +102,14 @@ class SqlPieces:
 
 def _recited() -> ColumnElement[bool]:
     return select(models.Attempt.id).where(models.Attempt.piece_id == P.id).exists()
+
+
+def _straight(column: Any) -> Any:
+    """The column with its curly quotes straight, as the search is (``replace`` is the same
+    function in Postgres and SQLite)."""
+    for curly, straight in SEARCH_QUOTES.items():
+        column = func.replace(column, curly, straight)
+    return column
 
 
 def _visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:

@@ -93,6 +93,24 @@ def test_search_takes_like_wildcards_literally(world: World) -> None:
             assert [p.id for p in listed if p.title.startswith(tok)] == [expected.id], needle
 
 
+def test_search_reads_curly_quotes_as_straight(world: World) -> None:
+    """A learner types "didn't"; a text pasted from the web says "didn’t" (it was not found)."""
+    owner, tok = world.add_user(), token()
+    curly = add(
+        world, owner, f"{tok} Creed", "and didn\u2019t look back at the \u201cwell-known\u201d caf\u00e9"
+    )
+    straight = add(world, owner, f"{tok} \u2018O\u2019er the hills\u2019", "I didn't", seconds=1)
+    with world.uow() as uow:
+        for needle, expected in (
+            ("didn't look", [curly]),
+            ("DIDN\u2019T", [straight, curly]),
+            ('"well-known"', [curly]),
+            ("'o'er", [straight]),
+        ):
+            listed, _ = uow.pieces.list_visible(owner, 10, 0, needle)
+            assert [p.id for p in listed if p.title.startswith(tok)] == [p.id for p in expected], needle
+
+
 def test_a_locked_piece_is_changed_and_deleted(world: World) -> None:
     owner = world.add_user()
     piece = add(world, owner, token())

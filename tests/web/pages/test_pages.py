@@ -123,6 +123,22 @@ def test_a_pasted_piece_appears_in_the_library_and_search_finds_it(app: Flask) -
     assert "Sonnet 18" in found and "Psalm 23" not in found
 
 
+def test_the_library_search_finds_a_curly_apostrophe_typed_straight(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    add_piece(client, "Creed", "And they didn\u2019t look back.")  # pasted from the web
+    found = client.get("/library?q=didn't look").text.split('class="pieces"')
+    assert len(found) == 2 and "Creed" in found[1]  # on the embedded SQLite too
+
+
+def test_the_library_counts_one_word_in_the_singular(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    add_piece(client, "Amen", "Amen.")
+    add_piece(client, "Two", "Amen, amen.")
+    page = client.get("/library").text
+    assert '<span class="meta">1 word · private, yours</span>' in page  # not "1 words"
+    assert '<span class="meta">2 words · private, yours</span>' in page
+
+
 def test_your_own_piece_comes_first_however_many_others_share(app: Flask) -> None:
     from shared.services.pieces import create_piece
     from shared.services.users import ensure_user
@@ -189,6 +205,73 @@ def test_the_result_marks_every_word_with_a_label_beyond_colour(app: Flask) -> N
     assert re.search(r'data-start="[0-9.]+" data-end="[0-9.]+"', page)
 
 
+POEM = (
+    "Tyger Tyger, burning bright,\nIn the forests of the night;\n\n"
+    "What immortal hand or eye,\nCould frame thy fearful symmetry?"
+)
+
+
+def shown_lines(page: str) -> list[str]:
+    """The result's words line by line ("" for a stanza break), as the page shows them."""
+    words = page.split('id="words"')[1].split("</div>")[0]
+    paragraphs = re.findall(r"<p(?: class=\"gap\")?>(.*?)</p>", words, re.S)
+    return [" ".join(re.findall(r'<button type="button" class="w[^>]*>([^<]*)<', p)) for p in paragraphs]
+
+
+def test_a_poems_result_keeps_its_lines_and_stanza_breaks(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, "The Tyger", POEM)
+    # "In" missed, and "dark" added before "What": on the line of "What", as the coach
+    # ("You added “dark” before “What”") and the weakest sections place it.
+    spoken = (
+        "Tyger Tyger burning bright the forests of the night dark "
+        "what immortal hand or eye could frame thy fearful symmetry"
+    )
+    page = client.get(f"/attempts/{done_attempt(app, 'ada', piece_id, spoken, text=POEM)}").text
+    assert shown_lines(page) == [
+        "Tyger Tyger burning bright",
+        "In the forests of the night",
+        "",
+        "dark What immortal hand or eye",
+        "Could frame thy fearful symmetry",
+    ]
+    assert "You added “dark” before “What”" in page
+    assert page.count('tabindex="0"') == 1  # still one tab stop for all the words
+
+
+def test_a_result_not_read_against_the_pieces_text_shows_its_words_in_one_line() -> None:
+    from web.pages.text import MarkedWord, marked_lines
+
+    words = [
+        MarkedWord(w, "correct", "correct", None, None, None, False, None, i) for i, w in enumerate("abc")
+    ]
+    assert marked_lines(words, "a b\nc") == [words[:2], words[2:]]
+    assert marked_lines(words, "a b c d\ne") == [words]  # another text: no lines made up
+    assert marked_lines(words, None) == [words]  # the piece is no longer shared
+
+
+def test_a_result_with_a_word_missed_never_shows_100_percent(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    long = " ".join(["The quick brown fox jumps over the lazy dog."] * 25)  # 225 words
+    piece_id = add_piece(client, "Foxes", long)
+    spoken = long.replace(".", "").split()
+    del spoken[100]  # one word missed: 99.6% accurate
+    attempt_id = done_attempt(app, "ada", piece_id, " ".join(spoken), text=long)
+    scores = client.get(f"/attempts/{attempt_id}").text.split('class="scores"')[1].split("</dl>")[0]
+    assert "<dt>Accuracy</dt><dd>99%</dd>" in scores and "<dt>Completeness</dt><dd>99%</dd>" in scores
+    assert "<dt>Overall</dt><dd>99</dd>" in scores and "<dt>Fluency</dt><dd>100%</dd>" in scores
+    table = client.get(f"/pieces/{piece_id}/history").text.split("<tbody>")[1]
+    assert "<td>99%</td><td>99</td>" in table
+
+
+def test_scores_are_rounded_but_never_to_a_perfect_or_empty_one() -> None:
+    from web.pages.progress_words import score
+
+    assert [score(v) for v in (0, 0.2, 0.6, 50.4, 98.6, 99.5, 99.6, 100)] == [
+        "0", "1", "1", "50", "99", "99", "99", "100",
+    ]  # fmt: skip
+
+
 def test_another_learner_gets_not_found_for_a_result(app: Flask) -> None:
     owner = signed_in(app, "ada")
     attempt_id = done_attempt(app, "ada", add_piece(owner), "The Lord is my shepherd")
@@ -204,7 +287,10 @@ def test_history_charts_attempts_and_says_what_to_practise_next(app: Flask) -> N
     done_attempt(app, "ada", piece_id, "The Lord is my shepherd I shall not want He maketh me")
     done_attempt(app, "ada", piece_id, TEXT.replace(";", "").replace(":", "").replace(".", ""))
     page = client.get(f"/pieces/{piece_id}/history").text
-    assert page.count('<tr><td><a href="/attempts/') == 2
+    assert page.count('<td><a href="/attempts/') == 2
+    # Numbered as the chart numbers them (oldest 1), though the newest is listed first.
+    assert '<th scope="col"><abbr title="Attempt number">No.</abbr></th>' in page.split('class="attempts"')[1]
+    assert re.findall(r"<tr><td>(\d+)</td><td><a href=", page) == ["2", "1"]
     assert "data-series=" in page and "uPlot.iife.min.js" in page
     weakest = page.split('id="weak-h"')[1].split("</section>")[0]
     assert "He maketh me to lie down" in weakest
@@ -223,7 +309,54 @@ def test_history_names_a_word_perfect_section_that_needed_a_prompt(app: Flask) -
     weakest = client.get(f"/pieces/{piece_id}/history").text.split('id="weak-h"')[1].split("</section>")[0]
     assert "word-perfect lately" not in weakest
     assert "He maketh me to lie down" in weakest
-    assert "100% on average; 1 word needed a long pause to recall" in weakest
+    assert "100% on average over your last 2 attempts; 1 word needed a long pause to recall" in weakest
+
+
+HYMN = (
+    "Mine eyes have seen the glory of the coming of the Lord;\nGlory, glory, hallelujah!\n\n"
+    "I have seen Him in the watch-fires of a hundred circling camps,\nGlory, glory, hallelujah!"
+)
+
+
+def test_history_says_which_time_of_a_refrain_to_practise(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, "Battle Hymn", HYMN)
+    # The second chorus is missed: the page must say it is the second, not leave two alike.
+    spoken = "Mine eyes have seen the glory of the coming of the Lord glory glory hallelujah"
+    done_attempt(
+        app,
+        "ada",
+        piece_id,
+        spoken + " I have seen Him in the watch-fires of a hundred circling camps",
+        text=HYMN,
+    )
+    page = client.get(f"/pieces/{piece_id}/history").text
+    weakest = page.split('id="weak-h"')[1].split("</section>")[0]
+    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times) " in weakest
+    next_up = page.split('id="next-up"')[1].split("</ol>")[0]
+    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times) " in next_up
+    assert "<q>Glory, glory, hallelujah!</q> (1st of 2 times) " in next_up
+    assert "times)" not in next_up.split("Mine eyes")[1].split("</li>")[0]  # a line said once: nothing added
+
+
+def test_ordinals_read_as_written() -> None:
+    from web.pages.progress_words import nth
+
+    assert [nth(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th",
+    ]  # fmt: skip
+
+
+def test_history_names_a_section_said_with_words_added(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    spoken = "The Lord is my shepherd I shall not want He maketh me to lie down in lovely green pastures"
+    attempt_id = done_attempt(app, "ada", piece_id, spoken)
+    assert "You added “lovely” before “green”" in client.get(f"/attempts/{attempt_id}").text
+    weakest = client.get(f"/pieces/{piece_id}/history").text.split('id="weak-h"')[1].split("</section>")[0]
+    assert "word-perfect lately" not in weakest  # the coach has just said it was not
+    assert "He maketh me to lie down" in weakest and "The Lord" not in weakest
+    assert "100% in your last attempt; 1 word added" in weakest  # not "on average" of one
 
 
 def test_history_writes_times_in_utc_and_sections_due_as_now_once_due(
@@ -265,7 +398,7 @@ def test_history_lists_attempts_not_scored_with_what_became_of_them(
     assert reason in listed and "Waiting to be scored." in listed and "Not this piece" not in listed
     done_attempt(app, "ada", piece_id, "The Lord is my shepherd")  # a scored one is charted, not listed
     page = client.get(f"/pieces/{piece_id}/history").text
-    assert page.count('<tr><td><a href="/attempts/') == 1 and page.count('class="u-') == 2
+    assert page.count('<td><a href="/attempts/') == 1 and page.count('class="u-') == 2
     monkeypatch.setattr("web.pages.routes.UNSCORED_SHOWN", 1)
     page = client.get(f"/pieces/{piece_id}/history").text
     assert page.count('class="u-') == 1 and "The newest 1 of 2 are shown." in page

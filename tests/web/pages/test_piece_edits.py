@@ -17,10 +17,18 @@ def test_the_owner_renames_shares_and_corrects_an_unrecited_piece(app: Flask) ->
     )
     fields = {"title": "Psalm 23 (KJV)", "text": "The Lord is my shepherd", "visibility": "public"}
     saved = client.post(f"/pieces/{piece_id}/edit", data={**fields, "csrf_token": csrf(client)})
-    assert saved.status_code == 302 and saved.headers["Location"] == f"/pieces/{piece_id}/practice"
-    assert "<h1>Psalm 23 (KJV)</h1>" in client.get(saved.headers["Location"]).text
+    assert saved.status_code == 302 and saved.headers["Location"] == f"/pieces/{piece_id}/practice?saved=1"
+    practice = client.get(saved.headers["Location"]).text
+    assert "<h1>Psalm 23 (KJV)</h1>" in practice
+    # Said so (it landed on the practice page without a word, shared or not).
+    assert "Your changes are saved.\n  Everyone on Recital can find and practise this piece." in practice
+    assert "changes are saved" not in client.get(f"/pieces/{piece_id}/practice").text
     assert "The Lord is my shepherd</textarea>" in client.get(f"/pieces/{piece_id}/edit").text
     assert "public, yours" in client.get("/library").text
+    unshared = client.post(
+        f"/pieces/{piece_id}/edit", data={**fields, "visibility": "private", "csrf_token": csrf(client)}
+    )
+    assert "Only you can see this piece." in client.get(unshared.headers["Location"]).text
 
 
 def test_a_text_at_the_limit_is_taken_from_the_form_as_from_the_api(app: Flask) -> None:

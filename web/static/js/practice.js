@@ -47,8 +47,18 @@ for (const radio of document.querySelectorAll('input[name="mode"]')) {
 }
 window.addEventListener("pageshow", showMode); // Back restores the checked radio: show its mode too
 
+// A button switched off under the keyboard's focus leaves it on the page itself (QA: after
+// a failed send, Tab went on past Send). The next buttons switched on take it back.
+let focusLost = false;
+
 function enable(names) {
+  const focused = document.activeElement;
   for (const [name, button] of Object.entries(buttons)) button.disabled = !names.includes(name);
+  if (Object.values(buttons).includes(focused) && focused.disabled) focusLost = true;
+  if (focusLost && names.length) {
+    focusLost = false;
+    buttons[names[0]].focus();
+  }
 }
 
 function say(message) { $("status").textContent = message; }

@@ -92,18 +92,40 @@ if (player) {
   });
 }
 
+// A missed word was never heard, so it has no time of its own: it plays from where it was
+// due, the end of the word said before it, to hear what came instead (QA: it did nothing).
+function startOf(word) {
+  if (word.dataset.start !== undefined) return parseFloat(word.dataset.start);
+  const before = words.slice(0, words.indexOf(word)).findLast((w) => w.dataset.end !== undefined);
+  return before ? parseFloat(before.dataset.end) : 0;
+}
+
 const list = document.getElementById("words");
 if (list) {
   list.addEventListener("click", (e) => {
     const word = e.target.closest(".w");
-    if (!word || word.dataset.start === undefined || !player) return;
-    playFrom(parseFloat(word.dataset.start));
+    if (!word || !player) return;
+    playFrom(startOf(word));
   });
+  // Left and right move a word, up and down a line (to its first word), Home and End to
+  // the first and last word: the end of a long speech was a thousand presses away (QA).
+  const lineStarts = [...list.querySelectorAll("p")]
+    .map((line) => words.indexOf(line.querySelector(".w")))
+    .filter((at) => at >= 0);
+  const lineStart = (at) => lineStarts.findLast((start) => start <= at) ?? 0;
+  const moves = {
+    ArrowRight: (at) => at + 1,
+    ArrowLeft: (at) => at - 1,
+    ArrowDown: (at) => lineStarts.find((start) => start > at) ?? at,
+    ArrowUp: (at) => lineStarts.findLast((start) => start < lineStart(at)) ?? 0,
+    Home: () => 0,
+    End: () => words.length - 1,
+  };
   list.addEventListener("keydown", (e) => {
-    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    const move = moves[e.key];
     const at = words.indexOf(e.target.closest(".w"));
-    if (!step || at < 0) return;
-    const next = words[Math.min(words.length - 1, Math.max(0, at + step))];
+    if (!move || at < 0) return;
+    const next = words[Math.min(words.length - 1, Math.max(0, move(at)))];
     words[at].tabIndex = -1;
     next.tabIndex = 0;
     next.focus();

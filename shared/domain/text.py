@@ -81,6 +81,13 @@ def word_count(text: str) -> int:
         return 0
 
 
+def line_word_counts(text: str) -> list[int]:
+    """Words to recite on each line of ``text``, as ``parse_reference`` counts them: what
+    nobody recites is taken out of the whole text first (a script's speakers' names are
+    known only from several lines), and every line break stays."""
+    return [word_count(line) for line in without_unspoken(text).splitlines()]
+
+
 def parse_reference(text: str) -> ReferenceText:
     """Split a piece into words and sections (sentences, and lines of verse).
 

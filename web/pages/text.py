@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import request
 
-from shared.domain.text import word_count
+from shared.domain.text import line_word_counts
 
 
 def typed_text(value: str | None) -> str | None:
@@ -123,7 +123,7 @@ def marked_lines(words: list[MarkedWord], text: str | None) -> list[list[MarkedW
     line of the piece's word after it, as the coaching note ("You added … before …")
     and the progress page's sections place it. Without the text, or when its words are
     not the ones scored, one line (QA: a poem's result ran its lines and stanzas together)."""
-    counts = [word_count(line) for line in text.splitlines()] if text else []
+    counts = line_word_counts(text) if text else []
     scored = max((w.index for w in words if w.index is not None), default=-1) + 1
     if sum(counts) != scored or not scored:
         return [words] if words else []

@@ -239,6 +239,22 @@ def test_a_poems_result_keeps_its_lines_and_stanza_breaks(app: Flask) -> None:
     assert page.count('tabindex="0"') == 1  # still one tab stop for all the words
 
 
+def test_a_scripts_result_keeps_its_lines_without_the_speakers_names(app: Flask) -> None:
+    """A speaker's name is known only from several lines: counted line by line alone,
+    each line had one word more than was scored, and the lines ran together."""
+    client = signed_in(app, "ada")
+    script = (
+        "ROMEO: But soft, what light\nJULIET: Ay me\n[Exit]\n"
+        "1 The Lord is my shepherd.\n2 I shall not want.\n3 He leadeth me."
+    )
+    piece_id = add_piece(client, "Scene", script)
+    spoken = "but soft what light ay me the lord is my shepherd i shall not want he leadeth me"
+    page = client.get(f"/attempts/{done_attempt(app, 'ada', piece_id, spoken, text=script)}").text
+    assert shown_lines(page) == [
+        "But soft what light", "Ay me", "", "The Lord is my shepherd", "I shall not want", "He leadeth me",
+    ]  # fmt: skip
+
+
 def test_a_result_not_read_against_the_pieces_text_shows_its_words_in_one_line() -> None:
     from web.pages.text import MarkedWord, marked_lines
 

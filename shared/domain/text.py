@@ -67,8 +67,9 @@ class NoWordsToRecite(ValueError):
 
 
 def has_words_to_recite(text: str) -> bool:
-    """Whether ``parse_reference`` finds a word in it: what a piece must have."""
-    return any(normalise_token(token) for token in text.split())
+    """Whether ``parse_reference`` finds a word in it: what a piece must have ("[Chorus]"
+    alone has none)."""
+    return any(normalise_token(token) for token in without_unspoken(text).split())
 
 
 def word_count(text: str) -> int:

@@ -94,3 +94,12 @@ def test_a_script_with_speakers_and_directions_is_scored_on_the_speech() -> None
     script = "HAMLET: To be, or not to be, that is the question. [Exit]\nOPHELIA: Good my lord."
     result = scored_result(script, "to be or not to be that is the question good my lord")
     assert [(w.expected, w.status.value) for w in result.words if w.status.value != "correct"] == []
+
+
+def test_a_text_of_labels_alone_has_no_words_to_recite() -> None:
+    """A piece must have words to recite: "[Chorus]" alone was accepted as a piece,
+    then every attempt failed with piece_has_no_words."""
+    from shared.domain.text import has_words_to_recite, word_count
+
+    assert not has_words_to_recite("[Chorus]\n(x2)") and word_count("[Chorus]\n(x2)") == 0
+    assert has_words_to_recite("[Chorus]\nGlory, glory")

@@ -12,17 +12,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from num2words import num2words
-
-from shared.domain.numbers import Forms, cardinal_words
+from shared.domain.numbers import Forms, cardinal_words, ordinal_words
 from shared.domain.roman import CLAUSE_END, WORD_EDGE, numeral_candidates, numeral_readings
 
 MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
 _DAY = re.compile(r"(\d{1,2})[,.;:]?")
-
-
 _NUMBER_SIGNS = frozenset({"No.", "no.", "Nos.", "nos."})
 
 
@@ -78,7 +74,7 @@ def _day_forms(value: int, before_month: bool) -> Forms:
     """The longest reading first: the alignment pairs a one-word ordinal said alone
     through the other readings, but a primary "seventeenth" would be paired at once
     and leave a "the" and an "of" said with it over as added words."""
-    ordinal = tuple(num2words(value, to="ordinal").replace("-", " ").split())
+    ordinal = ordinal_words(value)
     spoken = [("the", *ordinal), ordinal]
     if before_month:
         spoken.insert(0, ("the", *ordinal, "of"))  # "the seventeenth of November"

@@ -72,7 +72,7 @@ def expand_fraction(token: str) -> Forms | None:
     parts = FRACTIONS[found.group(2)]
     if not found.group(1):
         return parts
-    whole = _without_and(cardinal_words(int(found.group(1))))
+    whole = without_and(cardinal_words(int(found.group(1))))
     return tuple((*whole, "and", *part) for part in parts)
 
 
@@ -103,14 +103,20 @@ def year_words(n: int) -> tuple[str, ...]:
     return (*_UNDER_100[high], *_UNDER_100[low])
 
 
-def _without_and(words: tuple[str, ...]) -> tuple[str, ...]:
+def without_and(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A reading without its "and"s: "one hundred and one" -> "one hundred one"."""
     return tuple(w for w in words if w != "and")
+
+
+def ordinal_words(n: int) -> tuple[str, ...]:
+    """ "twenty first", as num2words writes it, without hyphens or commas."""
+    return _words(num2words(n, to="ordinal"))
 
 
 def _cardinal(n: int) -> list[tuple[str, ...]]:
     """ "one hundred and one", "one hundred one", "a hundred and one"."""
     full = cardinal_words(n)
-    forms = [_without_and(full), full]
+    forms = [without_and(full), full]
     if full[:1] == ("one",) and full[1:2] in (("hundred",), ("thousand",)):
         forms.append(("a", *full[1:]))
     return forms
@@ -141,8 +147,8 @@ def _integer(found: re.Match[str]) -> list[tuple[str, ...]]:
 
 def _ordinal(found: re.Match[str]) -> list[tuple[str, ...]]:
     n = int(found.group(1).replace(",", ""))
-    full = _words(num2words(n, to="ordinal"))
-    return [_without_and(full), full]
+    full = ordinal_words(n)
+    return [without_and(full), full]
 
 
 def _time(found: re.Match[str]) -> list[tuple[str, ...]]:
@@ -174,14 +180,14 @@ def _money(found: re.Match[str]) -> list[tuple[str, ...]]:
     spoken = [(*a, "and", *cents, _SUBUNIT[symbol]) for a in amount[:1]]
     spoken += [(*a, *cents, _SUBUNIT[symbol]) for a in amount[:1]]
     spoken += [(*a, *cents) for a in amount[:1]]
-    spoken.append((*_without_and(cardinal_words(whole)), *cents))
+    spoken.append((*without_and(cardinal_words(whole)), *cents))
     return spoken
 
 
 def _percent(found: re.Match[str]) -> list[tuple[str, ...]]:
     text = found.group(1)
     number = _words(num2words(float(text))) if "." in text else cardinal_words(int(text))
-    return [(*_without_and(number), "percent"), (*_without_and(number), "per", "cent")]
+    return [(*without_and(number), "percent"), (*without_and(number), "per", "cent")]
 
 
 def _decade(found: re.Match[str]) -> list[tuple[str, ...]]:
@@ -197,7 +203,7 @@ def _decimal(found: re.Match[str]) -> list[tuple[str, ...]]:
     text = found.group(0)
     whole, _, fraction = text.partition(".")
     digits = tuple(_UNDER_100[int(d)][0] for d in fraction)
-    head = _without_and(cardinal_words(int(whole))) if whole else ()
+    head = without_and(cardinal_words(int(whole))) if whole else ()
     forms = [(*head, "point", *digits)]
     if not whole:
         forms.append(("zero", "point", *digits))

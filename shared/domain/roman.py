@@ -14,9 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from num2words import num2words
-
-from shared.domain.numbers import Forms, cardinal_words
+from shared.domain.numbers import Forms, cardinal_words, ordinal_words, without_and
 
 _CANONICAL = re.compile(r"C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -57,10 +55,9 @@ def is_numeral(chunk: str) -> bool:
 def roman_forms(word: str, value: int, *, ordinal_first: bool = False) -> Forms:
     """Readings of a numeral: cardinal, "the" ordinal and ordinal, and its letters last."""
     cardinal = cardinal_words(value)
-    plain = tuple(w for w in cardinal if w != "and")
-    ordinal = tuple(num2words(value, to="ordinal").replace("-", " ").replace(",", " ").split())
+    ordinal = ordinal_words(value)
     ordinals = [("the", *ordinal), ordinal]
-    cardinals = [plain, cardinal]
+    cardinals = [without_and(cardinal), cardinal]
     readings = ordinals + cardinals if ordinal_first else cardinals + ordinals
     return tuple(dict.fromkeys([*readings, (word.lower(),)]))
 
@@ -94,9 +91,9 @@ def numeral_readings(chunks: Sequence[str], candidates: frozenset[str]) -> Itera
     """
     if not candidates:
         return
-    for i in [k for k, chunk in enumerate(chunks) if chunk in candidates]:
+    for i in [k for k, chunk in enumerate(chunks) if chunk in candidates and k > 0]:
         previous = chunks[i - 1]
-        if i == 0 or previous.endswith(CLAUSE_END):
+        if previous.endswith(CLAUSE_END):
             continue
         word, name = chunks[i].strip(WORD_EDGE), previous.strip(WORD_EDGE)
         value = roman_value(word)

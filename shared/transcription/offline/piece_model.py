@@ -42,10 +42,10 @@ def piece_tokens(text: str) -> list[str]:
     and "to" (measured: a correct number-heavy reading scored 64-97).
     """
     out: list[str] = []
-    text = without_unspoken(text)  # as the scorer reads the piece: nobody says them
-    found = candidates(text.replace("\u2019", "'").split())
+    text = without_unspoken(text).replace("\u2019", "'")  # as the scorer reads it: nobody says those
+    found = candidates(text.split())
     # A colon in a time or a point in a decimal is not a sentence break.
-    for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text.replace("\u2019", "'")):
+    for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text):
         raws = chunk.split()
         settled = dict(settled_readings(raws, found))  # "Henry VIII": the eighth; "December 25": twenty fifth
         words = [w for k, raw in enumerate(raws) for w in _token_words(raw, settled.get(k))]

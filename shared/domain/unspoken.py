@@ -7,6 +7,10 @@ bring with them marks that are not said:
   number counts as one only at a line's start or after a punctuation mark,
   with a word after it, in a run of at least three counting up by one (1, 2,
   3 or 14, 15, 16): "3 men" in a sentence is none, nor is a list of two;
+- a numbered list's numbers, at a line's start and followed by "." or ")"
+  ("1. Love is patient" / "2. Love is kind"), in a run of at least two
+  counting up by one. Read as words, each became a sentence of its own, "1.",
+  that the learner "skipped";
 - labels in square brackets ("[Verse 1]", "[Chorus]", "[Exit Hamlet]"), and
   a line that is only a label in parentheses ("(Chorus)", "(x2)");
 - a speaker's name before a line of a play, in capitals and followed by a
@@ -31,6 +35,9 @@ _CANDIDATE = re.compile(
     re.MULTILINE,
 )
 MIN_RUN = 3
+# "1." or "2)" starting a line, before a word: a list's marks, two of them a list.
+_LIST_MARK = re.compile(r"^[ \t]*(\d{1,3})[.)](?=[ \t]+[\"'\u201c\u2018(]?[^\W\d_])", re.MULTILINE)
+MIN_LIST_RUN = 2
 _BRACKETED = re.compile(r"[ \t]?\[[^\[\]\n]{1,80}\]")
 _LABEL_LINE = re.compile(r"^[ \t]*\([^()\n]{1,40}\)[ \t]*$", re.MULTILINE)
 _SPEAKER = re.compile(r"[ \t]*[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+){0,2}[.:][ \t]+(?=\S)")
@@ -53,10 +60,10 @@ def without_unspoken(text: str) -> str:
 
 
 def without_verse_numbers(text: str) -> str:
-    """``text`` with its verse numbers taken out; as it was when it has none."""
+    """``text`` with its verse numbers and list numbers taken out; as it was when it has none."""
     if not _DIGIT.search(text):  # most texts: one pass in C
         return text
-    spans = _verse_number_spans(text)
+    spans = sorted(_counted_spans(_CANDIDATE, text, MIN_RUN) + _counted_spans(_LIST_MARK, text, MIN_LIST_RUN))
     if not spans:
         return text
     kept, cursor = [], 0
@@ -67,16 +74,17 @@ def without_verse_numbers(text: str) -> str:
     return "".join(kept)
 
 
-def _verse_number_spans(text: str) -> list[tuple[int, int]]:
-    """Where the verse numbers are: candidates in runs counting up by one."""
+def _counted_spans(pattern: re.Pattern[str], text: str, min_run: int) -> list[tuple[int, int]]:
+    """Where ``pattern``'s numbers count up by one in runs of ``min_run`` or more: each
+    number's span, with the list mark after it ("1.") when there is one."""
     runs: dict[int, list[tuple[int, int]]] = {}  # the value a run expects next -> its spans
     finished: list[list[tuple[int, int]]] = []
-    for found in _CANDIDATE.finditer(text):
+    for found in pattern.finditer(text):
         value = int(found.group(1))
         run = runs.pop(value, None)
         if run is None:
             run = []
             finished.append(run)
-        run.append(found.span(1))
+        run.append((found.start(1), found.end()))
         runs[value + 1] = run
-    return sorted(span for run in finished if len(run) >= MIN_RUN for span in run)
+    return [span for run in finished if len(run) >= min_run for span in run]

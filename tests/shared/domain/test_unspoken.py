@@ -47,11 +47,28 @@ def test_runs_of_three_or_more_counting_up_are_verse_numbers(text: str, kept: st
     assert without_verse_numbers(text) == kept
 
 
+LIST = "1. Love is patient,\n2. love is kind.\n3) It does not envy."
+
+
+def test_a_numbered_list_is_scored_without_its_numbers() -> None:
+    """Before: "1." was a sentence of its own, a word the learner skipped, and the
+    weakest section of every attempt."""
+    result = scored_result(LIST, "love is patient love is kind it does not envy")
+    assert [(w.expected, w.status.value) for w in result.words if w.status.value != "correct"] == []
+    sections = [section.text for section in parse_reference(LIST).sections]
+    assert sections == ["Love is patient,", "love is kind.", "It does not envy."]
+    assert "one" not in piece_tokens(LIST) and "two" not in piece_tokens(LIST)
+
+
 @pytest.mark.parametrize(
     "text",
     [
+        "1. Apple",  # one numbered line is no list
+        "In 1. Apple\n2. Pear",  # not at a line's start
+        "1. Love\n1. Kind",  # not counting up
+        "1.5 litres\n2.5 litres",  # decimals
         "I saw 3 men and 4 women. 5 Of them left.",  # in a sentence, and no run
-        "1 Apple\n2 Pear",  # a list of two
+        "1 Apple\n2 Pear",  # a list of two without its marks
         "In 1776 we met. 1 The 2 The 3 The",  # not after punctuation
         "Seven days. 1 Day, 3 Days, 5 Days.",  # not counting up by one
         "The Lord is my shepherd",

@@ -5,8 +5,11 @@ Scripts, scripture and history are full of them: "Act II, Scene III" is read
 "psalm twenty three". Only numerals written in capitals with at least two
 letters are read as numbers, and only with I, V, X, L and C (up to 399): a
 lone "I" is the pronoun, and D and M make words and abbreviations ("MIX",
-"DC", "MD") more often than numbers in a recited text. The letters stay a
-reading too, so nothing that matched before stops matching.
+"DC", "MD") more often than numbers in a recited text. The exception is a
+year, as carved on monuments and printed on title pages: four letters or
+more starting with M ("MDCCLXXVI", "MCMXLV") read as the year in digits is
+("seventeen seventy-six"). The letters stay a reading too, so nothing that
+matched before stops matching.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from shared.domain.numbers import Forms, cardinal_words, ordinal_words, without_and
 
 _CANONICAL = re.compile(r"C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_YEAR = re.compile(r"M{1,2}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NUMERAL_LETTERS = tuple(_VALUES)
+_YEAR_VALUES = {**_VALUES, "D": 500, "M": 1000}
+MIN_YEAR_LETTERS = 4  # "MIX", "MID" and "MCL" are words or initials
 WORD_EDGE = ",.;:!?\"'()[]\u201c\u201d\u2018\u2019"
 CLAUSE_END = (".", "!", "?", ";", ":")  # a neighbour across one of these is in another clause
 # Counted things: the numeral after them is read as a number ("Act two"),
@@ -40,16 +46,29 @@ def roman_value(word: str) -> int | None:
     """The value of ``word`` when it is a capitalised numeral read as a number, else None."""
     if len(word) < 2 or not _CANONICAL.fullmatch(word):
         return None
+    return _sum(word, _VALUES)
+
+
+def roman_year(word: str) -> int | None:
+    """The year ``word`` writes when it is one in capitals ("MDCCLXXVI": 1776), else None."""
+    if len(word) < MIN_YEAR_LETTERS or not _YEAR.fullmatch(word):
+        return None
+    return _sum(word, _YEAR_VALUES)
+
+
+def _sum(word: str, values: dict[str, int]) -> int:
+    """A numeral's value by the standard rule: a letter before a larger one subtracts."""
     total = 0
     for letter, following in zip(word, [*word[1:], ""], strict=True):
-        value = _VALUES[letter]
-        total += -value if following and _VALUES[following] > value else value
+        value = values[letter]
+        total += -value if following and values[following] > value else value
     return total
 
 
 def is_numeral(chunk: str) -> bool:
-    """Whether a written word, punctuation and all, is a numeral read as a number."""
-    return roman_value(chunk.strip(WORD_EDGE)) is not None
+    """Whether a written word, punctuation and all, is a numeral read as a number or year."""
+    word = chunk.strip(WORD_EDGE)
+    return roman_value(word) is not None or roman_year(word) is not None
 
 
 def roman_forms(word: str, value: int, *, ordinal_first: bool = False) -> Forms:

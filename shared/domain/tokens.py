@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from shared.domain.lexicon import ABBREVIATIONS, CONTRACTIONS, EDGE_PUNCTUATION, ELISIONS, canonical_spelling
 from shared.domain.numbers import FRACTIONS, Forms, expand_fraction, expand_number
-from shared.domain.roman import roman_forms, roman_value
+from shared.domain.roman import roman_forms, roman_value, roman_year
 
 _QUOTES = str.maketrans(
     {
@@ -182,6 +182,9 @@ def _alpha_forms(core: str) -> Forms:
         value = roman_value(core)
         if value is not None:
             return roman_forms(core, value)
+        year = roman_year(core)
+        if year is not None:  # read as its digits are, and still as its letters
+            return (*(expand_number(str(year)) or ()), (core.lower(),))
     return _letters_forms(core.lower())
 
 

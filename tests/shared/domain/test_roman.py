@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.domain.roman import roman_value
+from shared.domain.roman import roman_value, roman_year
 from shared.domain.text import parse_reference
+from shared.transcription.offline.piece_model import piece_tokens
 from tests.support.results import scored_result
 
 
@@ -23,6 +24,29 @@ def test_numerals_in_capitals_have_their_value(word: str, value: int) -> None:
 )
 def test_a_lone_letter_a_word_or_a_malformed_numeral_is_no_number(word: str) -> None:
     assert roman_value(word) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "year"),
+    [("MDCCLXXVI", 1776), ("MCMXLV", 1945), ("MDCLX", 1660), ("MMXXVI", 2026), ("MCMXCIX", 1999)],
+)
+def test_a_year_in_capitals_has_its_value(word: str, year: int) -> None:
+    assert roman_year(word) == year
+
+
+@pytest.mark.parametrize(
+    "word", ["MIX", "MID", "MCL", "MILD", "MIMIC", "DCCC", "MMMM", "Mdcclxxvi", "MDCCCCX"]
+)
+def test_a_word_short_numeral_or_malformed_year_is_no_year(word: str) -> None:
+    assert roman_year(word) is None
+
+
+def test_a_year_carved_in_numerals_is_read_as_the_year() -> None:
+    """Before: "MDCCLXXVI" was a word the learner could only say letter by letter."""
+    piece = "Erected MDCCLXXVI by the people of Boston."
+    result = scored_result(piece, "erected seventeen seventy six by the people of boston")
+    assert [(w.expected, w.status.value) for w in result.words if w.status.value != "correct"] == []
+    assert piece_tokens(piece)[:4] == ["erected", "seventeen", "seventy", "six"]
 
 
 def keys(text: str) -> list[str]:

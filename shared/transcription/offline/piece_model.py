@@ -33,6 +33,9 @@ SWAP_SHARE = 0.05  # see confusions.py; 0.1 and 0.15 caught no more swaps here b
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
+_SENTENCE_BREAK = re.compile(r"[;!?\n]+|\.(?!\d|(?<=\b[Nn]o\.)[ \t]+\d|(?<=\b[Nn]os\.)[ \t]+\d)|:(?!\d)")
+
+
 def piece_tokens(text: str) -> list[str]:
     """Lower-case words with sentence breaks kept as "</s>" markers.
 
@@ -44,8 +47,8 @@ def piece_tokens(text: str) -> list[str]:
     out: list[str] = []
     text = without_unspoken(text).replace("\u2019", "'")  # as the scorer reads it: nobody says those
     found = candidates(text.split())
-    # A colon in a time or a point in a decimal is not a sentence break.
-    for chunk in re.split(r"[;!?\n]+|\.(?!\d)|:(?!\d)", text):
+    # A colon in a time, a point in a decimal and "No." before a number are no sentence break.
+    for chunk in _SENTENCE_BREAK.split(text):
         raws = chunk.split()
         settled = dict(settled_readings(raws, found))  # "Henry VIII": the eighth; "December 25": twenty fifth
         words = [w for k, raw in enumerate(raws) for w in _token_words(raw, settled.get(k))]

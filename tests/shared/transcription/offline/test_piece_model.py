@@ -97,3 +97,12 @@ def test_elisions_and_ampersands_reach_the_model_as_their_words() -> None:
     assert piece_tokens("rock \u2019n\u2019 roll & i' the wind, o' the clock, I, O!") == [
         "rock", "and", "roll", "and", "in", "the", "wind", "of", "the", "clock", "i", "o", "</s>",
     ]  # fmt: skip
+
+
+def test_no_before_a_number_is_number_and_no_sentence_break() -> None:
+    """Before: "No. 10" ended a sentence at "no" for the model while the scorer read
+    "number ten" in one sentence; "no." at a sentence's end still ends it."""
+    assert piece_tokens("He lived at No. 10 Downing Street. Nos. 3 and 4, I said no. Then") == [
+        "he", "lived", "at", "number", "ten", "downing", "street", "</s>",
+        "numbers", "three", "and", "four", "i", "said", "no", "</s>", "then", "</s>",
+    ]  # fmt: skip

@@ -38,7 +38,7 @@ from shared.domain.wordlist import SAID, WordList, word_list
 
 # Bump with any change to what scoring says for the same input (docs/scoring.md,
 # "scoring_version policy"); tests/shared/domain/test_golden_scoring.py fails otherwise.
-SCORING_VERSION = "2026.12.11"
+SCORING_VERSION = "2026.12.12"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
 
@@ -133,11 +133,13 @@ def _score(
 
 
 def _split_fillers(words: Sequence[SpokenWord], reference: ReferenceText) -> _Spoken:
-    """Drop fillers (unless the piece itself has that word) and empty tokens."""
+    """Drop fillers (unless the piece itself has that word), cues the text holds but nobody
+    need recite ("one" for a list's "1."), and empty tokens."""
     texts = [word.text for word in words]
     table = token_table(texts)
     fillers = counted_fillers([t.key for t in table.values()], reference.keys)
-    dropped = {raw for raw, t in table.items() if not t.forms or t.key in fillers}
+    cues = reference.cue_keys
+    dropped = {raw for raw, t in table.items() if not t.forms or t.key in fillers or t.key in cues}
     if not dropped:  # the usual case: every word is kept, so columns are taken whole
         forms, keys, displays = zip(*map(table.__getitem__, texts), strict=True) if texts else ((), (), ())
         return _Spoken(list(words), list(keys), list(forms), list(displays), 0, " ".join(texts))
@@ -148,7 +150,7 @@ def _split_fillers(words: Sequence[SpokenWord], reference: ReferenceText) -> _Sp
         keys=[t.key for t in tokens],
         forms=[t.forms for t in tokens],
         displays=[t.display for t in tokens],
-        fillers=sum(1 for raw in texts if raw in dropped and table[raw].forms),
+        fillers=sum(1 for raw in texts if raw in dropped and table[raw].key in fillers),
         transcript=" ".join(texts),
     )
 

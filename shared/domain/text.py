@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -15,7 +16,7 @@ from shared.domain.neighbours import candidates, settled_readings
 from shared.domain.numbers import Forms
 from shared.domain.sentences import section_chunks
 from shared.domain.tokens import Token, compact, normalise_token, token_table
-from shared.domain.unspoken import without_unspoken
+from shared.domain.unspoken import unspoken_parts, without_unspoken
 
 # A word written with one of these after it ends a phrase: a pause there is natural.
 _PHRASE_END = re.compile(r"[,;:.!?\u2026][\"')\]\u201d\u2019]*$")
@@ -51,6 +52,9 @@ class ReferenceText:
     section_of: tuple[int, ...]  # section index of each word
     sections: tuple[Section, ...]
     phrase_ends: frozenset[int] = frozenset()  # words followed by punctuation or a section end
+    # Words of what the text holds but nobody need recite ("1." of a list, "[Chorus]"), not
+    # words of the piece: said anyway, they are set apart as fillers are, not "added".
+    cue_keys: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -98,7 +102,8 @@ def parse_reference(text: str) -> ReferenceText:
     """
     if not text or not text.strip():
         raise NoWordsToRecite("reference text is empty: there is nothing to score against")
-    chunked = list(section_chunks(without_unspoken(text)))
+    kept, taken = unspoken_parts(text)
+    chunked = list(section_chunks(kept))
     table = token_table(itertools.chain.from_iterable(chunks for _, chunks in chunked))
     silent = {raw for raw, token in table.items() if not token.forms}
     settled = candidates(table)
@@ -122,4 +127,23 @@ def parse_reference(text: str) -> ReferenceText:
     if not tokens:
         raise NoWordsToRecite("reference text has no words to recite (only punctuation or other scripts)")
     forms, keys, displays = zip(*tokens, strict=True)
-    return ReferenceText(displays, forms, keys, tuple(section_of), tuple(sections), frozenset(phrase_ends))
+    cues = _cue_keys(taken) - _words_of(forms) if taken else frozenset()
+    return ReferenceText(
+        displays, forms, keys, tuple(section_of), tuple(sections), frozenset(phrase_ends), frozenset(cues)
+    )
+
+
+def _words_of(forms: Iterable[Forms]) -> set[str]:
+    """Every word any reading of the piece has, and each reading run together: a cue
+    such as "three" is no cue in a piece that says "sixteen oh three" (1603)."""
+    words: set[str] = set()
+    for readings in set(forms):
+        for reading in readings:
+            words.add(compact(reading))
+            words.update(reading)
+    return words
+
+
+def _cue_keys(taken: list[str]) -> set[str]:
+    """Every way a learner might say the cues: each reading whole ("twentyone") and its words."""
+    return _words_of(token.forms for token in token_table(c for cue in taken for c in cue.split()).values())

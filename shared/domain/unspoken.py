@@ -48,19 +48,47 @@ MIN_SPEAKER_LINES = 2
 
 def without_unspoken(text: str) -> str:
     """``text`` without its verse numbers and labels; as it was when it has none."""
+    return _taken_apart(text, None)
+
+
+def unspoken_parts(text: str) -> tuple[str, list[str]]:
+    """``text`` without what nobody recites, and what was taken out: cues a learner
+    may still say ("Chorus", "one" for "1."), which the scorer then forgives."""
+    taken: list[str] = []
+    return _taken_apart(text, taken), taken
+
+
+def _taken_apart(text: str, taken: list[str] | None) -> str:
     if "[" in text:  # each test a pass in C: most texts have nothing to take out
-        text = _BRACKETED.sub("", text)
+        text = _without(_BRACKETED, text, taken)
     if "(" in text:
-        text = _LABEL_LINE.sub("", text)
+        text = _without(_LABEL_LINE, text, taken)
     if "\n" in text:  # a script's lines: asked line by line, anchored, not at every character
         lines = text.split("\n")
-        if sum(1 for line in lines if _SPEAKER.match(line)) >= MIN_SPEAKER_LINES:
-            text = "\n".join(_SPEAKER.sub("", line, count=1) for line in lines)
-    return without_verse_numbers(text)
+        speakers = [_SPEAKER.match(line) for line in lines]
+        if sum(1 for found in speakers if found) >= MIN_SPEAKER_LINES:
+            if taken is not None:
+                taken.extend(found.group() for found in speakers if found)
+            text = "\n".join(
+                line[found.end() :] if found else line for line, found in zip(lines, speakers, strict=True)
+            )
+    return without_verse_numbers(text, taken)
 
 
-def without_verse_numbers(text: str) -> str:
-    """``text`` with its verse numbers and list numbers taken out; as it was when it has none."""
+def _without(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> str:
+    if taken is None:
+        return pattern.sub("", text)
+
+    def take(found: re.Match[str]) -> str:
+        taken.append(found.group())
+        return ""
+
+    return pattern.sub(take, text)
+
+
+def without_verse_numbers(text: str, taken: list[str] | None = None) -> str:
+    """``text`` with its verse numbers and list numbers taken out (added to ``taken``
+    when given); as it was when it has none."""
     if not _DIGIT.search(text):  # most texts: one pass in C
         return text
     spans = sorted(_counted_spans(_CANDIDATE, text, MIN_RUN) + _counted_spans(_LIST_MARK, text, MIN_LIST_RUN))
@@ -69,6 +97,8 @@ def without_verse_numbers(text: str) -> str:
     kept, cursor = [], 0
     for start, end in spans:
         kept.append(text[cursor:start])
+        if taken is not None:
+            taken.append(text[start:end])
         cursor = end + 1 if text[end : end + 1] in (" ", "\t") else end  # and one space after it
     kept.append(text[cursor:])
     return "".join(kept)

@@ -24,7 +24,7 @@ from shared.domain.transcript import Transcript
 from shared.transcription.chunking import plan_chunks
 from shared.transcription.offline.decoder import decode_span, new_decoder
 from shared.transcription.offline.frontend import prepare
-from shared.transcription.offline.piece_model import piece_arpa, piece_tokens, sentences
+from shared.transcription.offline.piece_model import cue_tokens, piece_arpa, piece_tokens, sentences
 from shared.transcription.offline.pronunciations import pronounce, rounded_r_variant
 from shared.transcription.offline.second_look import look_again
 from shared.transcription.offline.vocabulary import generic_unigrams
@@ -41,7 +41,7 @@ VARIANT_SLOT = 9  # "war(9)": past the dictionary's own variants, read back as "
 # Bump with any change to what this engine hears (biasing, front end, second
 # looks): transcripts are cached by it, and the golden test
 # (tests/shared/transcription/offline/test_golden.py) fails on a change without a bump.
-RECOGNITION_VERSION = "offline-2026.12.22"
+RECOGNITION_VERSION = "offline-2026.12.23"
 
 
 class OfflineTranscriber:
@@ -68,8 +68,9 @@ class OfflineTranscriber:
         samples, conditioning = prepare(audio.samples)
         # The piece's words, read once: they name its search and guide the second look.
         tokens = piece_tokens(reference_text or "") if self._use_piece else []
+        cues = cue_tokens(reference_text or "") if tokens else []
         with self._lock:
-            search = self._search_for(tokens)
+            search = self._search_for([*tokens, *cues])
             self._decoder.activate_search(search)
             # Live CMN carries the previous recording's cepstral mean into the
             # next (set_cmn alone does not reset its history, measured): a new

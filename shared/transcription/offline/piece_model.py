@@ -22,7 +22,7 @@ from shared.domain.neighbours import candidates, settled_readings
 from shared.domain.numbers import Forms
 from shared.domain.roman import is_numeral
 from shared.domain.tokens import elided_forms, normalise_token, plain_letters
-from shared.domain.unspoken import without_unspoken
+from shared.domain.unspoken import unspoken_parts, without_unspoken
 from shared.transcription.offline.confusions import add_swap_paths
 
 DISCOUNT = 0.5  # absolute discount: leaves room for skips (docs/scoring.md)
@@ -52,6 +52,20 @@ def piece_tokens(text: str) -> list[str]:
         raws = chunk.split()
         settled = dict(settled_readings(raws, found))  # "Henry VIII": the eighth; "December 25": twenty fifth
         words = [w for k, raw in enumerate(raws) for w in _token_words(raw, settled.get(k))]
+        if words:
+            out.extend([*words, "</s>"])
+    return out
+
+
+def cue_tokens(text: str) -> list[str]:
+    """What the text holds that nobody need recite ("1." of a list, "[Chorus]"), each cue a
+    sentence of its own: the scorer forgives a learner who says one, but only if the
+    engine hears it (left out of the model, "two" and "four" were heard "jail" and "far",
+    words added to the recitation). Not in the piece's sequence, so a learner who skips
+    the cues is not expected to say them."""
+    out: list[str] = []
+    for cue in unspoken_parts(text)[1]:
+        words = [w for raw in cue.strip("[]() \t:.").split() for w in _token_words(raw)]
         if words:
             out.extend([*words, "</s>"])
     return out

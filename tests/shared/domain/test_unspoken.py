@@ -61,6 +61,31 @@ def test_a_numbered_list_is_scored_without_its_numbers() -> None:
 
 
 @pytest.mark.parametrize(
+    ("piece", "said"),
+    [
+        (LIST, "one love is patient two love is kind three it does not envy"),
+        ("[Chorus]\nGlory, glory\n[Verse 2]\nHis truth", "chorus glory glory verse two his truth"),
+        (PSALM, "one the lord is my shepherd i shall not want two he maketh me to lie down in green pastures "
+         "he leadeth me beside the still waters three he restoreth my soul"),
+    ],
+)  # fmt: skip
+def test_a_cue_said_anyway_is_not_an_added_word(piece: str, said: str) -> None:
+    """Taken out of the text, "1." and "[Chorus]" were words the learner "added" when
+    said: some learners say the numbers of a list. Now set apart, as fillers are."""
+    result = scored_result(piece, said)
+    assert [(w.expected, w.spoken, w.status.value) for w in result.words if w.status.value != "correct"] == []
+    assert result.scores.accuracy == 100.0 and result.fillers == 0
+
+
+def test_a_cue_that_is_also_a_word_of_the_piece_is_not_forgiven() -> None:
+    """ "one" is a word of this list, so "one" said out of place is still added."""
+    result = scored_result("1. One is enough.\n2. Two is plenty.", "one is enough one two is plenty")
+    assert [(w.spoken, w.status.value) for w in result.words if w.status.value != "correct"] == [
+        ("one", "inserted")
+    ]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "1. Apple",  # one numbered line is no list

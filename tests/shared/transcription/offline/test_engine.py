@@ -129,6 +129,25 @@ def test_numerals_dates_and_verse_numbers_are_heard_and_scored_as_read(
     assert [(w.expected, w.spoken) for w in result.words if w.status.value != "correct"] == []
 
 
+def test_a_list_recited_with_its_numbers_has_no_added_words(
+    engine: OfflineTranscriber, tmp_path: Path
+) -> None:
+    """Before: the numbers were out of the engine's model and heard as other words
+    ("jail" for "two", "far" for "four"), each one added to the recitation."""
+    from shared.domain.scoring import score_recitation
+
+    piece = (
+        "1. Love is patient, love is kind.\n2. It does not envy.\n3. It is not proud.\n4. It keeps no record."
+    )
+    said = (
+        "One. Love is patient, love is kind. Two. It does not envy. "
+        "Three. It is not proud. Four. It keeps no record."
+    )
+    reading = decode_file(str(synthesise(said, tmp_path / "list.wav", voice="rms")), "wav")
+    result = score_recitation(piece, engine.transcribe(reading, piece))
+    assert [(w.expected, w.spoken) for w in result.words if w.status.value != "correct"] == []
+
+
 def test_confidences_are_posteriors_not_all_one(engine: OfflineTranscriber, clean: DecodedAudio) -> None:
     confidences = [w.confidence for w in engine.transcribe(clean, PIECE).words]
     assert all(c is not None and 0.0 <= c <= 1.0 for c in confidences)

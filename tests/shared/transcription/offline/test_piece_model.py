@@ -10,6 +10,7 @@ from shared.domain.function_words import CLASS_MATES
 from shared.transcription.offline.piece_model import (
     FILLER_SOUNDS,
     SWAP_SHARE,
+    cue_tokens,
     piece_arpa,
     piece_tokens,
     sentences,
@@ -106,3 +107,10 @@ def test_no_before_a_number_is_number_and_no_sentence_break() -> None:
         "he", "lived", "at", "number", "ten", "downing", "street", "</s>",
         "numbers", "three", "and", "four", "i", "said", "no", "</s>", "then", "</s>",
     ]  # fmt: skip
+
+
+def test_cues_reach_the_model_as_sentences_of_their_own_and_not_the_pieces_sequence() -> None:
+    text = "[Chorus]\n1. Love is patient,\n2. love is kind."
+    assert cue_tokens(text) == ["chorus", "</s>", "one", "</s>", "two", "</s>"]
+    assert piece_tokens(text) == ["love", "is", "patient", "</s>", "love", "is", "kind", "</s>"]
+    assert cue_tokens("Love is patient, love is kind.") == []

@@ -7,7 +7,11 @@ builds it: they share nothing but Redis.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -21,6 +25,7 @@ from shared.transcription.openai.chunk_memory import KEEP_SECONDS, PREFIX
 from shared.transcription.openai.engine import OpenAITranscriber
 from shared.transcription.port import TranscriptionError
 from tests.support.openai_server import API_KEY, Fault, OpenAITestServer, tone_recording
+from tests.support.stack import ROOT
 
 PITCHES = [400 + 50 * i for i in range(24)]  # 24 words, about 15 s
 
@@ -122,3 +127,44 @@ def test_redis_down_sends_every_chunk_and_never_fails(
     assert [w.text for w in transcript.words] == [f"tone{p}" for p in PITCHES]
     assert len(openai_server.requests) == len(engine.plan(audio().samples))
     assert "chunk memory unavailable" in caplog.text
+
+
+CHILD = """
+import json, sys
+import numpy as np
+from shared.audio.types import DecodedAudio
+from shared.settings import Settings
+from shared.transcription.openai.engine import OpenAITranscriber
+from tests.support.openai_server import tone_recording
+samples, _ = tone_recording(json.loads(sys.argv[1]))
+engine = OpenAITranscriber.from_settings(Settings())
+transcript = engine.transcribe(DecodedAudio(samples.astype(np.float32), "wav", 16_000, 1))
+print(json.dumps(transcript.to_dict()))
+"""
+
+
+def test_another_worker_process_sends_only_what_is_missing(
+    clean: Transcript, openai_server: OpenAITestServer, redis_url: str
+) -> None:
+    fail_the_last_chunk(openai_server, worker_engine(openai_server, redis_url))
+    openai_server.requests.clear()
+    env = {
+        **os.environ,
+        "RECITAL_OPENAI_API_KEY": API_KEY,
+        "RECITAL_OPENAI_BASE_URL": openai_server.base_url,
+        "RECITAL_BROKER_URL": redis_url,
+        "RECITAL_OPENAI_CONCURRENCY": "1",
+        "RECITAL_OPENAI_CHUNK_SECONDS": "4",
+        "RECITAL_OPENAI_MIN_CHUNK_SECONDS": "1",
+    }
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(PITCHES)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert len(openai_server.requests) == 1
+    assert Transcript.from_dict(json.loads(child.stdout)) == clean

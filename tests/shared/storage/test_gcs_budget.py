@@ -4,13 +4,16 @@ the client's own long retry (background jobs ride out an outage)."""
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
 
 from shared.container import Container
@@ -62,9 +65,9 @@ def test_each_call_of_a_bounded_storage_gives_up_within_its_budget(hung: None, t
         "delete": lambda: storage.delete("a.wav"),
     }
     for name, call in calls.items():
-        raised, took = outcome_within(BUDGET + 2.5, call)
+        raised, took = outcome_within(BUDGET + 3.0, call)
         assert isinstance(raised, StorageError), (name, raised)
-        assert BUDGET / 4 <= took <= BUDGET + 1.5, (name, took)
+        assert BUDGET / 4 <= took <= BUDGET + 2.0, (name, took)  # slack for a loaded machine
 
 
 def recorded_options(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
@@ -97,3 +100,21 @@ def test_the_budget_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECITAL_STORAGE_WEB_DEADLINE_SECONDS", "0")
     with pytest.raises(ValueError, match="storage_web_deadline_seconds"):
         Settings()
+
+
+def test_a_bounded_storage_still_stores_and_reads_a_large_recording(
+    gcs_emulator: str, tmp_path: Path
+) -> None:
+    # Over 8 MB the client uploads in a resumable session, whose requests get the budget too.
+    bucket = f"recital-budget-{uuid.uuid4().hex[:8]}"
+    gcs.Client(project="recital-test", credentials=AnonymousCredentials()).create_bucket(bucket)
+    storage = build_storage(f"gs://{bucket}/recordings", deadline_seconds=BUDGET)
+    body = os.urandom(10 * 1024 * 1024)
+    storage.put("large.wav", io.BytesIO(body), "audio/wav")
+    storage.download_to("large.wav", tmp_path / "back.wav")
+    assert (tmp_path / "back.wav").read_bytes() == body
+    stream = storage.open_read("large.wav")
+    stream.seek(len(body) - 4)
+    assert stream.read() == body[-4:]
+    storage.delete("large.wav")
+    assert not storage.exists("large.wav")

@@ -2,6 +2,9 @@
 
 Web, workers and the CLI each hold one Container. After a worker forks,
 ``dispose_engine`` drops pooled connections inherited from the parent.
+The web's is built with ``storage_deadline_seconds``: a request gives up on
+storage that keeps failing within that budget, where a worker's background
+job keeps the storage client's own long retry.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ if TYPE_CHECKING:
 
 
 class Container:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, storage_deadline_seconds: float | None = None) -> None:
         self.settings = settings
+        self._storage_deadline_seconds = storage_deadline_seconds
         self._transcriber: Transcriber | None = None
         self._lock = threading.Lock()
         # recital serve: the offline engine decodes in a child process (it holds the
@@ -46,7 +50,7 @@ class Container:
 
     @cached_property
     def storage(self) -> Storage:
-        return build_storage(self.settings.resolved_storage_url)
+        return build_storage(self.settings.resolved_storage_url, self._storage_deadline_seconds)
 
     @cached_property
     def live_work(self) -> LiveWork | NoLiveWork:

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; empty: SQLite in home.")
     broker_url: str = Field("memory://", description="Celery broker; memory:// is in-process.")
     storage_url: str = Field("", description="file:///path or gs://bucket; empty: home/storage.")
+    storage_web_deadline_seconds: float = Field(
+        15.0,
+        gt=0,
+        description="The web's longest wait on GCS per call, retries included (then 503);"
+        " a third per request. Workers keep the client's own retry (about 2 min).",
+    )
     transcriber: Literal["offline", "openai"] = "offline"
     fallback_transcriber: Literal["offline", "none"] = "offline"
 

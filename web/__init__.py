@@ -24,7 +24,9 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.request_class = StagingRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + MULTIPART_OVERHEAD
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
-    app.extensions["recital"] = Container(settings)
+    # A request holds a gunicorn thread: storage that hangs gets a short budget (503 after it).
+    deadline = settings.storage_web_deadline_seconds
+    app.extensions["recital"] = Container(settings, storage_deadline_seconds=deadline)
     app.extensions["recital.enqueue"] = enqueue if enqueue is not None else _celery_enqueuer(settings)
 
     from web import (

@@ -5,7 +5,8 @@ Connected to Celery's signals when ``workers.celery_app`` is imported:
 - ``worker_ready`` (main process): marks the queues this worker consumes
   (``recital_worker_consuming``) and, with ``RECITAL_WORKER_METRICS_PORT``,
   starts the exporter, which sums every pool process's counters from
-  ``PROMETHEUS_MULTIPROC_DIR`` (``recital worker`` prepares that folder).
+  ``PROMETHEUS_MULTIPROC_DIR`` (``recital worker`` prepares that folder); a
+  port still in use is retried for a minute.
 - ``worker_process_shutdown`` (a pool child): its live gauges stop counting.
 - ``task_postrun`` of a re-scoring batch: counted once per batch.
 - ``setup_logging``: Recital's log format (JSON lines, or text in development)
@@ -39,10 +40,10 @@ def _ready(sender: Any = None, **_: Any) -> None:
         return
     if exposition.multiprocess_dir() is None:
         log.warning("no %s: the exporter shows the main process only", exposition.MULTIPROC_ENV)
-    exposition.serve(
+    # On a thread: a port the previous worker still holds is retried while this one works.
+    exposition.serve_when_free(
         settings.worker_metrics_address, settings.worker_metrics_port, settings.metrics_basic_auth
     )
-    log.info("worker metrics on %s:%d", settings.worker_metrics_address, settings.worker_metrics_port)
 
 
 @worker_process_shutdown.connect

@@ -10,10 +10,14 @@ counted.
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -26,7 +30,13 @@ from pydantic import SecretStr
 
 from shared.observability.access import CHALLENGE, allowed
 
+log = logging.getLogger("recital.metrics")
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# A restarted worker may start while the process it replaces still holds the
+# port (finishing its last task); the exporter waits this long for it.
+BIND_WAIT_SECONDS = 60.0
+BIND_POLL_SECONDS = 0.5
 # The web's 401 body, word for word (web/errors.py's shape and code).
 REFUSAL = (
     b'{"error": {"code": "authentication_required", "message": "Metrics need the metrics credentials."}}'
@@ -110,3 +120,37 @@ def serve(address: str, port: int, secret: SecretStr | None) -> WSGIServer:
     server = make_server(address, port, app, server_class=_Server, handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, name="metrics-exporter", daemon=True).start()
     return server
+
+
+def serve_when_free(
+    address: str, port: int, secret: SecretStr | None, wait_seconds: float = BIND_WAIT_SECONDS
+) -> Future[WSGIServer | None]:
+    """Start the exporter from a thread that retries a port in use for ``wait_seconds``
+    (the worker goes on meanwhile); the server, or None when it never bound (logged)."""
+    bound: Future[WSGIServer | None] = Future()
+    threading.Thread(
+        target=_bind, args=(address, port, secret, wait_seconds, bound), name="metrics-bind", daemon=True
+    ).start()
+    return bound
+
+
+def _bind(
+    address: str, port: int, secret: SecretStr | None, wait_seconds: float, bound: Future[WSGIServer | None]
+) -> None:
+    deadline, warned = time.monotonic() + wait_seconds, False
+    while True:
+        try:
+            server = serve(address, port, secret)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or time.monotonic() >= deadline:
+                log.error("worker metrics not served on %s:%d: %s", address, port, exc)
+                bound.set_result(None)
+                return
+            if not warned:
+                log.warning("port %s:%d in use; retrying for %.0f s", address, port, wait_seconds)
+                warned = True
+            time.sleep(BIND_POLL_SECONDS)
+            continue
+        log.info("worker metrics on %s:%d", address, port)
+        bound.set_result(server)
+        return

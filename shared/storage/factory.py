@@ -12,7 +12,9 @@ from urllib.parse import urlparse
 from shared.storage.port import Storage
 
 
-def build_storage(url: str) -> Storage:
+def build_storage(url: str, deadline_seconds: float | None = None) -> Storage:
+    """``deadline_seconds``: how long a remote call may keep failing before it gives
+    up (the web's budget); None keeps the client library's own, longer retry."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
         from shared.storage.local import LocalStorage
@@ -21,5 +23,5 @@ def build_storage(url: str) -> Storage:
     if parsed.scheme == "gs":
         from shared.storage.gcs import GcsStorage
 
-        return GcsStorage(parsed.netloc, prefix=parsed.path.lstrip("/"))
+        return GcsStorage(parsed.netloc, prefix=parsed.path.lstrip("/"), deadline_seconds=deadline_seconds)
     raise ValueError(f"unsupported storage URL {url!r}: use file:///path or gs://bucket")

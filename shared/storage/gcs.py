@@ -14,6 +14,7 @@ import requests  # google-cloud-storage's own HTTP client (a dependency of it, n
 from google.api_core import exceptions as gexc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage as gcs
+from google.cloud.storage.retry import DEFAULT_RETRY
 
 from shared.storage.gcs_signing import signing_options
 from shared.storage.port import Readable, ReadableFile, RecordingMissing, SignedUpload, StorageError
@@ -22,12 +23,28 @@ SPOOL_IN_MEMORY = 8 * 1024 * 1024
 # The readiness check answers in seconds, as the broker's (2 s) does: the client's
 # default retry waited up to 120 s for storage that hangs, holding a web thread.
 CHECK_TIMEOUT_SECONDS = 5.0
+# What the client raises once it stops retrying: its own errors, and raw HTTP ones
+# (a timeout when retries are off, some resumable-upload failures).
+UNREACHABLE = (gexc.GoogleAPIError, requests.RequestException)
+
+
+def bounded_calls(deadline_seconds: float | None) -> dict[str, Any]:
+    """``timeout`` and ``retry`` for every call, so a call that keeps failing ends
+    within ``deadline_seconds``; None keeps the client's defaults (60 s per request,
+    retried for 120 s), which suits background jobs. A retry is only started before
+    its deadline and then runs up to one request timeout, so the budget is split:
+    a third per request, the rest for retrying."""
+    if deadline_seconds is None:
+        return {}
+    per_request = deadline_seconds / 3
+    return {"timeout": per_request, "retry": DEFAULT_RETRY.with_timeout(deadline_seconds - per_request)}
 
 
 class GcsStorage:
-    def __init__(self, bucket: str, prefix: str = "") -> None:
+    def __init__(self, bucket: str, prefix: str = "", deadline_seconds: float | None = None) -> None:
         self.url = f"gs://{bucket}/{prefix}".rstrip("/")
         self._prefix = prefix.strip("/")
+        self._calls = bounded_calls(deadline_seconds)
         if os.environ.get("STORAGE_EMULATOR_HOST"):
             client = gcs.Client(project="recital-local", credentials=AnonymousCredentials())
         else:
@@ -47,14 +64,14 @@ class GcsStorage:
             size = spool.tell()
             spool.seek(0)
             try:
-                self._blob(key).upload_from_file(spool, size=size, content_type=content_type)
-            except gexc.GoogleAPIError as exc:
+                self._blob(key).upload_from_file(spool, size=size, content_type=content_type, **self._calls)
+            except UNREACHABLE as exc:
                 raise StorageError(f"upload to {self.url} failed: {exc}") from exc
 
     def adopt(self, key: str, path: Path, content_type: str) -> None:
         try:
-            self._blob(key).upload_from_filename(str(path), content_type=content_type)
-        except gexc.GoogleAPIError as exc:
+            self._blob(key).upload_from_filename(str(path), content_type=content_type, **self._calls)
+        except UNREACHABLE as exc:
             raise StorageError(f"upload to {self.url} failed: {exc}") from exc
         finally:
             path.unlink(missing_ok=True)
@@ -64,14 +81,17 @@ class GcsStorage:
 
     def download_to(self, key: str, path: Path) -> None:
         try:
-            self._blob(key).download_to_filename(str(path))
+            self._blob(key).download_to_filename(str(path), **self._calls)
         except gexc.NotFound as exc:
             raise RecordingMissing(f"no recording stored under {key!r}") from exc
-        except gexc.GoogleAPIError as exc:
+        except UNREACHABLE as exc:
             raise StorageError(f"download from {self.url} failed: {exc}") from exc
 
     def exists(self, key: str) -> bool:
-        return bool(self._blob(key).exists())
+        try:
+            return bool(self._blob(key).exists(**self._calls))
+        except UNREACHABLE as exc:
+            raise StorageError(f"read from {self.url} failed: {exc}") from exc
 
     def sign_upload(self, key: str, content_type: str, size: int, seconds: int) -> SignedUpload:
         # The size is bound by x-goog-content-length-range (GCS refuses any other
@@ -97,19 +117,19 @@ class GcsStorage:
     def open_read(self, key: str) -> ReadableFile:
         blob = self._blob(key)
         try:
-            blob.reload()  # fails now, not halfway through a response, if it is missing
-            return cast(ReadableFile, blob.open("rb", chunk_size=1024 * 1024))
+            blob.reload(**self._calls)  # fails now, not halfway through a response, if it is missing
+            return cast(ReadableFile, blob.open("rb", chunk_size=1024 * 1024, **self._calls))
         except gexc.NotFound as exc:
             raise RecordingMissing(f"no recording stored under {key!r}") from exc
-        except gexc.GoogleAPIError as exc:
+        except UNREACHABLE as exc:
             raise StorageError(f"read from {self.url} failed: {exc}") from exc
 
     def delete(self, key: str) -> None:
         try:
-            self._blob(key).delete()
+            self._blob(key).delete(**self._calls)
         except gexc.NotFound:
             return
-        except gexc.GoogleAPIError as exc:
+        except UNREACHABLE as exc:
             raise StorageError(f"delete from {self.url} failed: {exc}") from exc
 
     def check(self) -> None:
@@ -123,5 +143,5 @@ class GcsStorage:
             next(iter(blobs), None)
         except gexc.NotFound as exc:
             raise StorageError(f"bucket {self._bucket.name!r} does not exist") from exc
-        except (gexc.GoogleAPIError, requests.RequestException) as exc:  # unretried: raw HTTP errors too
+        except UNREACHABLE as exc:  # unretried: raw HTTP errors too
             raise StorageError(f"storage unreachable: {exc}") from exc

@@ -10,7 +10,8 @@ under the request limit, sent in parallel (bounded), and stitched back with
 each chunk's offset. The chunk count fills whole rounds of ``concurrency``
 requests (:func:`.chunking.chunk_count`), so the hour takes about as long as
 one of its chunks; chunks wait in temporary files, not in memory. The SDK's
-own retries are off: :mod:`.retry` decides.
+own retries are off: :mod:`.retry` decides. Finished chunks are remembered
+(:mod:`.chunk_memory`), so a redelivered job sends only those that failed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from shared.domain.transcript import SpokenWord, Transcript
 from shared.observability.metrics import ENGINE_REQUESTS
 from shared.settings import Settings
 from shared.transcription.chunking import chunk_count, plan_chunks
+from shared.transcription.openai.chunk_memory import ChunkStore, NoChunks, RecordingChunks, chunk_store
 from shared.transcription.openai.errors import classify_status
 from shared.transcription.openai.flac import flac_file
 from shared.transcription.openai.retry import (
@@ -72,6 +74,7 @@ class OpenAITranscriber:
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         language: str | None = None,
         retry: RetryPolicy | None = None,
+        chunks: ChunkStore | None = None,
     ) -> None:
         self.model = model
         self._key = api_key
@@ -82,6 +85,7 @@ class OpenAITranscriber:
         self._min_chunk_samples = max(1, int(min_chunk_seconds * TARGET_RATE))
         self._language = language
         self._retry = retry or RetryPolicy()
+        self._chunks = chunks or NoChunks()
         # Only whisper returns word timestamps (verbose_json).
         self.word_times = model.startswith("whisper")
 
@@ -102,6 +106,7 @@ class OpenAITranscriber:
                 "min_chunk_seconds": settings.openai_min_chunk_seconds,
                 "timeout": settings.openai_timeout_seconds,
                 "retry": RetryPolicy(max_attempts=settings.openai_max_attempts),
+                "chunks": chunk_store(settings),
                 **overrides,
             },  # type: ignore[arg-type]
         )
@@ -133,20 +138,23 @@ class OpenAITranscriber:
         whole hour to be encoded and only ``concurrency`` chunks sit in memory."""
         pieces: dict[int, list[SpokenWord]] = {}
         spans = self.plan(samples)
+        shaped_by = (RECOGNITION_VERSION, self.model, self._language or "", str(self.word_times))
+        known = RecordingChunks(self._chunks, samples, shaped_by)
         with ThreadPoolExecutor(max_workers=self._concurrency) as pool:
-            pending = {pool.submit(self._piece, samples, s, e) for s, e in spans}
+            pending = {pool.submit(self._piece, samples, s, e, known) for s, e in spans}
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
                         outcome = future.result()
                         if isinstance(outcome, list):  # too big once encoded: split again
-                            pending |= {pool.submit(self._piece, samples, s, e) for s, e in outcome}
+                            pending |= {pool.submit(self._piece, samples, s, e, known) for s, e in outcome}
                         else:
                             pieces[outcome[0]] = outcome[1]
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
+        known.forget()
         return pieces
 
     def plan(self, samples: Samples) -> list[tuple[int, int]]:
@@ -155,8 +163,12 @@ class OpenAITranscriber:
         count = chunk_count(len(samples), self._chunk_samples, self._concurrency, self._min_chunk_samples)
         return plan_chunks(samples, TARGET_RATE, self._chunk_samples, min_count=count)
 
-    def _piece(self, samples: Samples, start: int, end: int) -> Piece:
-        """Transcribe one chunk, or return smaller spans if its FLAC is over the limit."""
+    def _piece(self, samples: Samples, start: int, end: int, known: RecordingChunks) -> Piece:
+        """Transcribe one chunk (or recall it from an earlier delivery), or return
+        smaller spans if its FLAC is over the limit."""
+        recalled = known.recall(start, end)
+        if recalled is not None:
+            return start, recalled
         with flac_file(samples[start:end]) as data:
             size = os.fstat(data.fileno()).st_size
             if size > self._max_bytes and end - start > TARGET_RATE:
@@ -165,7 +177,9 @@ class OpenAITranscriber:
                 spans = plan_chunks(samples[start:end], TARGET_RATE, target)
                 return [(start + s, start + e) for s, e in spans]
             # (a 1 s chunk still over the limit is sent anyway: the API says why it is refused)
-            return start, self._transcribe_piece(data, start, end)
+            words = self._transcribe_piece(data, start, end)
+        known.keep(start, end, words)  # at once: a later chunk may fail, or the worker die
+        return start, words
 
     def _transcribe_piece(self, data: IO[bytes], start: int, end: int) -> list[SpokenWord]:
         offset, stop = start / TARGET_RATE, end / TARGET_RATE

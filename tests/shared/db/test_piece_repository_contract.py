@@ -111,6 +111,38 @@ def test_search_reads_curly_quotes_as_straight(world: World) -> None:
             assert [p.id for p in listed if p.title.startswith(tok)] == [p.id for p in expected], needle
 
 
+def test_search_folds_accents_and_reads_hyphens_as_spaces_or_nothing(world: World) -> None:
+    """A learner types "cafe", "well known" or "wellknown" (QA: none found "café" or "well-known")."""
+    owner, tok = world.add_user(), token()
+    cafe = add(world, owner, f"{tok} Caf\u00e9 song", "a well-known tale of Stra\u00dfe")
+    plain = add(world, owner, f"{tok} plain", "an explanation", seconds=1)
+    with world.uow() as uow:
+        for needle, expected in (
+            ("cafe", [cafe]),
+            ("CAF\u00c9 SONG", [cafe]),
+            ("well known", [cafe]),
+            ("wellknown", [cafe]),
+            ("well-known tale", [cafe]),
+            ("strasse", [cafe]),
+            ("a nation", []),
+            ("explanation", [plain]),
+        ):
+            listed, _ = uow.pieces.list_visible(owner, 10, 0, needle)
+            assert [p.id for p in listed if p.title.startswith(tok)] == [p.id for p in expected], needle
+
+
+def test_a_changed_piece_is_searched_by_its_new_words(world: World) -> None:
+    owner, tok = world.add_user(), token()
+    piece = add(world, owner, f"{tok} old", "old words")
+    with world.uow() as uow:
+        uow.pieces.change(piece.id, f"{tok} new", "na\u00efve words", "private")
+        uow.commit()
+    with world.uow() as uow:
+        assert [p.id for p in uow.pieces.list_visible(owner, 10, 0, f"{tok} new")[0]] == [piece.id]
+        assert [p.id for p in uow.pieces.list_visible(owner, 10, 0, "naive words")[0]] == [piece.id]
+        assert uow.pieces.list_visible(owner, 10, 0, f"{tok} old")[0] == []
+
+
 def test_a_locked_piece_is_changed_and_deleted(world: World) -> None:
     owner = world.add_user()
     piece = add(world, owner, token())

@@ -130,6 +130,14 @@ def test_the_library_search_finds_a_curly_apostrophe_typed_straight(app: Flask) 
     assert len(found) == 2 and "Creed" in found[1]  # on the embedded SQLite too
 
 
+def test_the_library_search_folds_accents_and_hyphens(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    add_piece(client, "Caf\u00e9 song", "A well-known tale.")
+    for search in ("cafe", "well known", "wellknown"):
+        found = client.get(f"/library?q={search}").text.split('class="pieces"')
+        assert len(found) == 2 and "Caf\u00e9 song" in found[1], search
+
+
 def test_the_library_counts_one_word_in_the_singular(app: Flask) -> None:
     client = signed_in(app, "ada")
     add_piece(client, "Amen", "Amen.")

@@ -175,7 +175,8 @@ def list_pieces(
     uow: UnitOfWorkPort, viewer: UserView, limit: int, offset: int, search: str = ""
 ) -> tuple[list[PieceView], int]:
     """The viewer's own pieces and every public one; with ``search``, only those
-    whose title or text contains it (any case), counted and paged in the database."""
+    whose title or text contains it (case, accents, curly quotes and hyphens aside),
+    counted and paged in the database."""
     records, total = uow.pieces.list_visible(viewer.id, limit, offset, _searchable(search.strip()))
     return [_view(p, viewer) for p in records], total
 

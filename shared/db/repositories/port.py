@@ -191,10 +191,16 @@ class AttemptRepository(Protocol):
         ...
 
     def count_on_piece(
-        self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
+        self,
+        piece_id: uuid.UUID,
+        except_learner: uuid.UUID | None = None,
+        *,
+        except_failed: bool = False,
+        only_done: bool = False,
     ) -> int:
         """Attempts on the piece, by anyone (or anyone but ``except_learner``); with
-        ``except_failed``, only those scored or on their way to a score."""
+        ``except_failed``, only those scored or on their way to a score; with
+        ``only_done``, only those scored."""
         ...
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:

@@ -183,6 +183,11 @@ def test_attempts_on_a_piece_are_counted_and_found(world: World) -> None:
         assert uow.attempts.count_on_piece(piece) == 3
         assert uow.attempts.count_on_piece(piece, except_failed=True) == 2
         assert uow.attempts.count_on_piece(piece, except_learner=learner, except_failed=True) == 1
+        assert uow.attempts.count_on_piece(piece, only_done=True) == 0  # queued and failed
+    world.set(other, status="done")
+    with world.uow() as uow:
+        assert uow.attempts.count_on_piece(piece, only_done=True) == 1
+        assert uow.attempts.count_on_piece(piece, except_learner=learner, only_done=True) == 1
         found = uow.attempts.recordings_of(learner, piece)
         assert sorted(found) == sorted((a, world.attempt(a)["storage_key"]) for a in (first, second))
         assert len(uow.attempts.recordings_of(learner)) == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from shared.db import models
 from tests.support.pages import add_piece, csrf, signed_in, stored_attempt
 
 
@@ -94,3 +95,30 @@ def test_only_the_owner_may_edit_and_deleting_takes_the_owners_attempts(app: Fla
     assert "your attempts on it are deleted" in client.get(gone.headers["Location"]).text
     assert client.get(f"/pieces/{private}/practice").status_code == 404
     assert client.get(f"/attempts/{attempt}").status_code == 404
+
+
+def test_a_text_fixed_by_a_recording_not_yet_scored_says_so(app: Flask) -> None:
+    """QA: the page said the piece had been recited and scores read against its text
+    while its only recording was still queued."""
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    attempt = stored_attempt(app, "ada", piece_id, status="queued")
+    for status in ("queued", "processing"):
+        with app.extensions["recital"].uow() as uow:
+            uow.session.get(models.Attempt, attempt).status = status
+            uow.commit()
+        form = client.get(f"/pieces/{piece_id}/edit").text
+        assert "readonly" in form and "scores were read" not in form, status
+        assert "A recording of this piece is not scored yet, and will be scored against this text" in form
+        changed = client.post(
+            f"/pieces/{piece_id}/edit", data={"title": "t", "text": "New words", "csrf_token": csrf(client)}
+        )
+        assert (
+            changed.status_code == 409
+            and "not scored yet" in changed.text
+            and "scores were" not in changed.text
+        )
+    stored_attempt(app, "ada", piece_id, status="done")
+    form = client.get(f"/pieces/{piece_id}/edit").text
+    assert "has been recited, and those scores were read against this text" in form
+    assert "not scored yet" not in form

@@ -356,10 +356,10 @@ def test_history_says_which_time_of_a_refrain_to_practise(app: Flask) -> None:
     )
     page = client.get(f"/pieces/{piece_id}/history").text
     weakest = page.split('id="weak-h"')[1].split("</section>")[0]
-    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times) " in weakest
+    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times)</a> " in weakest
     next_up = page.split('id="next-up"')[1].split("</ol>")[0]
-    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times) " in next_up
-    assert "<q>Glory, glory, hallelujah!</q> (1st of 2 times) " in next_up
+    assert "<q>Glory, glory, hallelujah!</q> (2nd of 2 times)</a> " in next_up
+    assert "<q>Glory, glory, hallelujah!</q> (1st of 2 times)</a> " in next_up
     assert "times)" not in next_up.split("Mine eyes")[1].split("</li>")[0]  # a line said once: nothing added
 
 
@@ -497,3 +497,36 @@ def test_the_keyboard_focus_ring_stands_out_from_the_page() -> None:
     ring = re.search(r":focus-visible \{ outline: \d+px solid (#[0-9a-f]{6})", css)
     background = re.search(r"--bg: (#[0-9a-f]{6}|#[0-9a-f]{3})\b", css)
     assert ring and background and contrast(ring.group(1), background.group(1)) >= 3.0
+
+
+def test_what_to_practise_next_opens_the_practice_page_at_each_section(app: Flask) -> None:
+    """QA: the sections to practise were plain text; each now opens the practice page at it."""
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, "Battle Hymn", HYMN)
+    spoken = "Mine eyes have seen the glory of the coming of the Lord glory glory hallelujah"
+    done_attempt(app, "ada", piece_id, spoken + " I have seen Him in the watch-fires", text=HYMN)
+    page = client.get(f"/pieces/{piece_id}/history").text
+    next_up = page.split('id="next-up"')[1].split("</ol>")[0]
+    practise = r'<span class="vh">Practise </span><q>([^<]+)</q>'
+    link = r'<a href="(/pieces/[^"]+/practice\?section=\d+#section)">' + practise
+    weakest = page.split('id="weak-h"')[1].split("</ol>")[0]
+    links = re.findall(link, next_up) + re.findall(link, weakest)
+    assert len(links) >= 3 and "Glory, glory, hallelujah!" in {t for _, t in links}  # the 2nd time
+    chorus = '<span class="f">G</span><span class="r">lory,</span>'  # each time the refrain begins
+    for href, text in links:
+        practice = client.get(href).text
+        before, marked = practice.split('<mark id="section" tabindex="-1">')
+        words = re.sub(r"<[^>]+>", "", marked.split("</mark>")[0]).replace("Section to practise: ", "")
+        assert " ".join(words.split()) == text, href
+        assert practice.count("<mark") == 1 and 'href="#section"' in practice
+        if text.startswith("Glory"):  # the 1st time or the 2nd, as the link says
+            nth = re.search(re.escape(href) + r'".*?\((\d)\w\w of 2 times\)', page)[1]
+            assert before.split('id="text"')[1].count(chorus) == int(nth) - 1, href
+
+
+def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: Flask) -> None:
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    for section in ("99", "-1", "x"):
+        page = client.get(f"/pieces/{piece_id}/practice?section={section}")
+        assert page.status_code == 200 and "<mark" not in page.text and "section-note" not in page.text

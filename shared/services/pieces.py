@@ -102,8 +102,8 @@ class EditablePiece:
     """What the owner's edit form shows: the piece, and what may no longer change."""
 
     piece: PieceView
-    text_fixed: bool
-    recited_by_others: bool
+    text_fixed: bool  # somebody has recited it (``Recitals``)
+    recited_by_others: bool  # so it stays shared, cannot be deleted, and its text stays
     text_scored: bool  # the form says why the text is fixed: scores, or recordings waiting
 
 

@@ -96,8 +96,10 @@ def section_span(text: str, index: int) -> tuple[int, int] | None:
         return None
     cursor, at = 0, -1
     for section in sections[: index + 1]:
+        # One not found as written (a label was cut from inside it) moves the cursor not
+        # at all: the next is still looked for after the last one found.
         at = text.find(section.text, cursor)
-        if at >= 0:  # not found: a label cut from inside it; the next is still after the last found
+        if at >= 0:
             cursor = at + len(section.text)
     return (at, cursor) if at >= 0 else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from tests.support.pages import add_piece, signed_in
@@ -37,3 +38,25 @@ def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: 
     for section in ("99", "-1", "x"):
         page = client.get(f"/pieces/{piece_id}/practice?section={section}")
         assert page.status_code == 200 and "<mark" not in page.text and "section-note" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "expected"),
+    [
+        ("ROMEO: But soft! What light?\nJULIET: Ay me.", 1, "What light?"),  # speakers not scored
+        ("1 The Lord is my shepherd. 2 I shall not want. 3 He restoreth my soul.", 1, "I shall not want."),
+        ("Glory! Amen. Glory! Amen.", 2, "Glory!"),  # the second time, where it is said
+        ("Glory [x] be, said he. Amen.", 0, None),  # a label cut from inside: not found as written
+        ("Glory [x] be, said he. Amen.", 1, "Amen."),  # the next still is
+        ("One line.", 1, None),  # no such section
+    ],
+)
+def test_a_section_to_practise_is_found_in_the_text_as_pasted(
+    text: str, index: int, expected: str | None
+) -> None:
+    from web.pages.text import section_span
+
+    span = section_span(text, index)
+    assert (text[span[0] : span[1]] if span else None) == expected
+    if index == 2 and span:
+        assert span[0] == text.rindex("Glory!")

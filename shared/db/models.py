@@ -53,6 +53,9 @@ class Piece(Base):
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # One more at each change of the text (0017): an upload naming an older one is refused.
     text_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Title and text folded for the library search (0019, ``shared.domain.search_text``),
+    # written with them: the search compares folded strings, the same in every database.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 # Literal, not bound: a prepared statement's generic plan can use the partial

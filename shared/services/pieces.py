@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from shared.db.repositories.port import PieceRecord, UnitOfWorkPort
 from shared.db.repositories.records import Conflict
@@ -23,6 +23,9 @@ MAX_SEARCH_CHARS = 200
 Visibility = Literal["private", "public"]
 VISIBILITIES: tuple[Visibility, ...] = ("private", "public")
 TEXT_FIXED = "This piece has been recited, and those scores were read against its text."
+# While the only recordings are still queued or being scored, none has a score yet: the
+# text is kept for them, and saying scores were read against it was untrue (QA).
+TEXT_AWAITED = "A recording of this piece is not scored yet, and will be scored against its text."
 OWN_ATTEMPTS = " Add the new text as a new piece, or delete your attempts on this one first."
 NO_READABLE_WORDS = (
     "Recital scores recitations in English, and this text has no word in the Latin alphabet "
@@ -72,15 +75,26 @@ def change_piece(
         piece.text if text is None else text,
         piece.visibility if visibility is None else visibility,
     )
-    recited, others = _recited(uow, piece.id, owner.id)
-    if text != piece.text and recited:
-        message = TEXT_FIXED + (" Add the new text as a new piece." if others else OWN_ATTEMPTS)
+    recited = _recited(uow, piece.id, owner.id)
+    if text != piece.text and recited.fixed:
+        why = TEXT_FIXED if recited.scored else TEXT_AWAITED
+        message = why + (" Add the new text as a new piece." if recited.others else OWN_ATTEMPTS)
         raise ServiceError(ErrorKind.CONFLICT, "piece_has_attempts", message)
-    if visibility == "private" and piece.visibility == "public" and others:
+    if visibility == "private" and piece.visibility == "public" and recited.others:
         raise ServiceError(ErrorKind.CONFLICT, "piece_in_use", IN_USE)
     changed = uow.pieces.change(piece.id, title, text, visibility)
     uow.commit()
     return _view(changed, owner)
+
+
+class Recitals(NamedTuple):
+    """Who has recited a piece, as far as its text is concerned. A failed attempt does not
+    count: nothing was scored against the text (QA: a stranger's one silent upload kept
+    the owner from deleting or unsharing it)."""
+
+    fixed: bool  # anyone: scored, or on the way to a score against this text
+    others: bool  # anyone but the owner: so it stays shared, cannot be deleted, and its text stays
+    scored: bool  # one of them has a score (else every one is still waiting)
 
 
 @dataclass(frozen=True)
@@ -88,8 +102,9 @@ class EditablePiece:
     """What the owner's edit form shows: the piece, and what may no longer change."""
 
     piece: PieceView
-    text_fixed: bool  # somebody has recited it
-    recited_by_others: bool  # so it stays public, cannot be deleted, and its text stays
+    text_fixed: bool  # somebody has recited it (``Recitals``)
+    recited_by_others: bool  # so it stays shared, cannot be deleted, and its text stays
+    text_scored: bool  # the form says why the text is fixed: scores, or recordings waiting
 
 
 def editable_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) -> EditablePiece:
@@ -97,12 +112,10 @@ def editable_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID) ->
     return EditablePiece(_view(piece, owner), *_recited(uow, piece.id, owner.id))
 
 
-def _recited(uow: UnitOfWorkPort, piece_id: uuid.UUID, owner_id: uuid.UUID) -> tuple[bool, bool]:
-    """Whether anyone has recited the piece, and whether anyone but its owner has. A
-    failed attempt does not count: nothing was scored against the text (QA: a
-    stranger's one silent upload kept the owner from deleting or unsharing it)."""
+def _recited(uow: UnitOfWorkPort, piece_id: uuid.UUID, owner_id: uuid.UUID) -> Recitals:
     others = uow.attempts.count_on_piece(piece_id, except_learner=owner_id, except_failed=True) > 0
-    return others or uow.attempts.count_on_piece(piece_id, except_failed=True) > 0, others
+    fixed = others or uow.attempts.count_on_piece(piece_id, except_failed=True) > 0
+    return Recitals(fixed, others, fixed and uow.attempts.count_on_piece(piece_id, only_done=True) > 0)
 
 
 def owned_piece(uow: UnitOfWorkPort, owner: UserView, piece_id: uuid.UUID, lock: bool = True) -> PieceRecord:
@@ -175,7 +188,8 @@ def list_pieces(
     uow: UnitOfWorkPort, viewer: UserView, limit: int, offset: int, search: str = ""
 ) -> tuple[list[PieceView], int]:
     """The viewer's own pieces and every public one; with ``search``, only those
-    whose title or text contains it (any case), counted and paged in the database."""
+    whose title or text contains it (case, accents, curly quotes and hyphens aside),
+    counted and paged in the database."""
     records, total = uow.pieces.list_visible(viewer.id, limit, offset, _searchable(search.strip()))
     return [_view(p, viewer) for p in records], total
 

@@ -327,6 +327,14 @@ def test_history_charts_the_attempt(ada: Learner, recorded: dict[str, str], arte
     legend = page.locator("#chart .u-legend").inner_text()
     assert "Accuracy %" in legend and "Overall" in legend and "--" not in legend  # no empty values (QA)
     assert "I shall not want" in page.locator("#next-up").inner_text()
+    # Each section to practise opens the practice page at it, from the keyboard too (QA: plain text).
+    page.locator("#next-up a", has_text="I shall not want").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/practice?section=*#section")
+    section = page.locator("mark#section")
+    assert "I shall not want" in section.inner_text() and section.is_visible()
+    assert page.evaluate("document.activeElement.id") == "section"  # the keyboard goes on from there
+    ada.shot(artefacts, "practice-section-opened-desktop")
     assert not ada.errors
 
 
@@ -412,6 +420,7 @@ def test_every_page_passes_axe_and_fits_the_width(
         "library": "/library",
         "account": "/account",
         "practice": f"/pieces/{recorded['piece']}/practice",
+        "practice-section": f"/pieces/{recorded['piece']}/practice?section=0#section",
         "edit": f"/pieces/{recorded['piece']}/edit",
         "result": f"/attempts/{recorded['attempt']}",
         "history": f"/pieces/{recorded['piece']}/history",

@@ -172,11 +172,17 @@ class AttemptErasure:
         return [(r["id"], r["storage_key"]) for r in found if r["learner_id"] != owner_id]
 
     def count_on_piece(
-        self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
+        self,
+        piece_id: uuid.UUID,
+        except_learner: uuid.UUID | None = None,
+        *,
+        except_failed: bool = False,
+        only_done: bool = False,
     ) -> int:
         return sum(1 for r in self._tables().attempts.values()
                    if r["piece_id"] == piece_id and r["learner_id"] != except_learner
-                   and not (except_failed and r["status"] == "failed"))  # fmt: skip
+                   and not (except_failed and r["status"] == "failed")
+                   and not (only_done and r["status"] != "done"))  # fmt: skip
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:
         tables, doomed = self._tables(), set(attempt_ids)

@@ -33,7 +33,7 @@ class FakeDatabase:
         piece_id, attempt_id, now = uuid.uuid4(), uuid.uuid4(), utcnow()
         self.tables.pieces[piece_id] = {"id": piece_id, "owner_id": None, "visibility": "public",
                                         "title": "t", "text": text, "created_at": now,
-                                        "text_version": 1}  # fmt: skip
+                                        "text_version": 1, "search_text": ""}  # fmt: skip
         self.tables.attempts[attempt_id] = {
             "id": attempt_id, "learner_id": uuid.uuid4(), "piece_id": piece_id, "status": "queued",
             "stage": "uploaded", "storage_key": f"attempts/l/{attempt_id}.wav", "sha256": "0" * 64,

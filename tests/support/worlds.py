@@ -31,6 +31,10 @@ class World(Protocol):
 
     def attempt(self, attempt_id: uuid.UUID) -> dict[str, Any]: ...
 
+    def unfold(self, piece_id: uuid.UUID) -> None:
+        """The piece as code from before migration 0019 saved it: no folded search form."""
+        ...
+
 
 class FakeWorld:
     def __init__(self) -> None:
@@ -53,6 +57,9 @@ class FakeWorld:
 
     def attempt(self, attempt_id: uuid.UUID) -> dict[str, Any]:
         return dict(self.db.attempt(attempt_id))
+
+    def unfold(self, piece_id: uuid.UUID) -> None:
+        self.db.tables.pieces[piece_id]["search_text"] = ""
 
 
 class PostgresWorld:
@@ -93,3 +100,10 @@ class PostgresWorld:
         with self.container.uow() as uow:
             row = uow.session.get_one(models.Attempt, attempt_id)
             return {c.key: getattr(row, c.key) for c in models.Attempt.__table__.columns}
+
+    def unfold(self, piece_id: uuid.UUID) -> None:
+        with self.container.uow() as uow:
+            uow.session.execute(
+                update(models.Piece).where(models.Piece.id == piece_id).values(search_text="")
+            )
+            uow.commit()

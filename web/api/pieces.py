@@ -59,7 +59,7 @@ def create_piece() -> tuple[Response, int, dict[str, str]]:
 @api.get("/pieces")
 def list_pieces() -> Response:
     """The caller's own pieces, then every other public piece, each newest first; ``q`` keeps those
-    whose title or text contains it (any case).
+    whose title or text contains it (case, accents, curly quotes and hyphens aside).
     ---
     summary: List pieces
     tags: [pieces]

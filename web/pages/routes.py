@@ -17,7 +17,7 @@ from web.deps import container
 from web.identity import current_learner
 from web.ids import parse_uuid
 from web.pages.blueprint import pages, viewer
-from web.pages.text import marked_lines, marked_words, practice_words, shown_mode, typed_text
+from web.pages.text import marked_lines, marked_words, practice_words, section_span, shown_mode, typed_text
 
 PageResponse = str | Response | tuple[str, int]
 LIBRARY_SIZE = 100  # pieces a page: the learner's own first, then shared ones, newest first
@@ -83,9 +83,14 @@ def practice(piece_id: str) -> str:
     user = viewer()
     with container().uow() as uow:
         piece = pieces.get_piece(uow, user, parse_uuid(piece_id, "piece"))
-    words = practice_words(piece.text)
+    # A section to practise (the progress page links each): marked, and scrolled to (#section).
+    section = request.args.get("section", type=int)
+    span = None if section is None else section_span(piece.text, section)
+    words = practice_words(piece.text, span)
     saved = request.args.get("saved") == "1"  # where saving the edit page lands
-    return render_template("practice.html", piece=piece, words=words, mode=shown_mode(), saved=saved)
+    return render_template(
+        "practice.html", piece=piece, words=words, mode=shown_mode(), saved=saved, section=span is not None
+    )
 
 
 @pages.get("/attempts/<attempt_id>")

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import request
 
-from shared.domain.text import line_word_counts
+from shared.domain.text import NoWordsToRecite, line_word_counts, parse_reference
 
 
 def typed_text(value: str | None) -> str | None:
@@ -49,6 +49,7 @@ class PracticeWord:
     "stop—it's" as two) shows its ``first`` letter in "first letters" mode."""
 
     parts: tuple[tuple[str, str], ...]  # (first, rest)
+    marked: bool = False  # in the section the page was opened at (``?section=``)
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,43 @@ class MarkedWord:
     index: int | None = None  # in the piece's words; None for a word added
 
 
-def practice_words(text: str) -> list[list[PracticeWord]]:
-    """Lines of words; the first letter is kept apart so CSS can hide the rest."""
-    lines = []
-    for line in text.splitlines():
-        words = [PracticeWord(tuple(map(_split_first, _joined(w)))) for w in line.split()]
+_TOKEN = re.compile(r"\S+")
+
+
+def practice_words(text: str, marked: tuple[int, int] | None = None) -> list[list[PracticeWord]]:
+    """Lines of words; the first letter is kept apart so CSS can hide the rest. Words
+    within the text's characters ``marked`` (start, end) are marked."""
+    start, end = marked or (0, 0)
+    lines, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        words = []
+        for token in _TOKEN.finditer(line):
+            inside = offset + token.start() < end and offset + token.end() > start
+            words.append(PracticeWord(tuple(map(_split_first, _joined(token[0]))), inside))
         lines.append(words)
+        offset += len(line)
     return lines
+
+
+def section_span(text: str, index: int) -> tuple[int, int] | None:
+    """Where the scorer's section ``index`` (a progress page's "what to practise next")
+    is in the text as pasted: (start, end) characters; None when there is no such
+    section, or its words are not found as written. Sections are found in order, each
+    after the one before, so a refrain said twice is found where it is said."""
+    try:
+        sections = parse_reference(text).sections
+    except NoWordsToRecite:
+        return None
+    if not 0 <= index < len(sections):
+        return None
+    cursor, at = 0, -1
+    for section in sections[: index + 1]:
+        # One not found as written (a label was cut from inside it) moves the cursor not
+        # at all: the next is still looked for after the last one found.
+        at = text.find(section.text, cursor)
+        if at >= 0:
+            cursor = at + len(section.text)
+    return (at, cursor) if at >= 0 else None
 
 
 def _joined(token: str) -> list[str]:

@@ -200,10 +200,16 @@ class SqlAttempts:
         return list(self._session.execute(select(A.id, A.storage_key).where(*where)).tuples())
 
     def count_on_piece(
-        self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
+        self,
+        piece_id: uuid.UUID,
+        except_learner: uuid.UUID | None = None,
+        *,
+        except_failed: bool = False,
+        only_done: bool = False,
     ) -> int:
         where = [A.piece_id == piece_id] + ([A.learner_id != except_learner] if except_learner else [])
         where += [A.status != "failed"] if except_failed else []
+        where += [A.status == "done"] if only_done else []
         return self._session.scalar(select(func.count()).select_from(A).where(*where)) or 0
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:

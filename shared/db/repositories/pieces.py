@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import models
-from shared.db.repositories.port import SEARCH_QUOTES, PieceAccess, PieceRecord
+from shared.db.repositories.port import PieceAccess, PieceRecord
 from shared.db.repositories.records import Conflict
+from shared.domain.search_text import needles, searchable
 
 P = models.Piece
 _LIKE_SPECIALS = re.compile(r"[\\%_]")  # LIKE wildcards and its escape, searched for as themselves
-_STRAIGHT = str.maketrans(SEARCH_QUOTES)
 
 
 class SqlPieces:
@@ -26,7 +26,7 @@ class SqlPieces:
 
     def add(self, owner_id: uuid.UUID, title: str, text: str, visibility: str, now: datetime) -> PieceRecord:
         piece = P(id=uuid.uuid4(), owner_id=owner_id, title=title, text=text, visibility=visibility,
-                  created_at=now, text_version=1)  # fmt: skip
+                  created_at=now, text_version=1, search_text=searchable(title, text))  # fmt: skip
         self._session.add(piece)
         try:  # now, so an owner deleted meanwhile is known here rather than at commit
             self._session.flush()
@@ -51,10 +51,13 @@ class SqlPieces:
         self, viewer_id: uuid.UUID, limit: int, offset: int, search: str = ""
     ) -> tuple[list[PieceRecord], int]:
         where = _visible_to(viewer_id)
-        if search:
-            pattern = "%" + _LIKE_SPECIALS.sub(r"\\\g<0>", search.translate(_STRAIGHT)) + "%"
-            found = (_straight(column).ilike(pattern, escape="\\") for column in (P.title, P.text))
-            where = and_(where, or_(*found))
+        forms = needles(search)
+        if forms:  # both sides folded in Python (search_text.py): a plain LIKE, alike everywhere
+            folded = (P.search_text.like(_containing(form), escape="\\") for form in forms)
+            # A piece saved by a web process still running the code from before 0019 (it
+            # serves while the migration runs) has no folded form: searched as it was.
+            raw = (column.ilike(_containing(search), escape="\\") for column in (P.title, P.text))
+            where = and_(where, or_(*folded, and_(P.search_text == "", or_(*raw))))
         total = self._session.scalar(select(func.count()).select_from(P).where(where)) or 0
         rows = self._session.scalars(
             select(P)
@@ -90,7 +93,8 @@ class SqlPieces:
 
     def change(self, piece_id: uuid.UUID, title: str, text: str, visibility: str) -> PieceRecord:
         new_version = case((P.text != text, P.text_version + 1), else_=P.text_version)
-        values = {"title": title, "text": text, "visibility": visibility, "text_version": new_version}
+        values = {"title": title, "text": text, "visibility": visibility, "text_version": new_version,
+                  "search_text": searchable(title, text)}  # fmt: skip
         self._session.execute(update(P).where(P.id == piece_id).values(**values))
         piece = self._session.get(P, piece_id, populate_existing=True)
         assert piece is not None  # locked by the caller
@@ -104,12 +108,9 @@ def _recited() -> ColumnElement[bool]:
     return select(models.Attempt.id).where(models.Attempt.piece_id == P.id).exists()
 
 
-def _straight(column: Any) -> Any:
-    """The column with its curly quotes straight, as the search is (``replace`` is the same
-    function in Postgres and SQLite)."""
-    for curly, straight in SEARCH_QUOTES.items():
-        column = func.replace(column, curly, straight)
-    return column
+def _containing(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, its wildcards taken literally."""
+    return "%" + _LIKE_SPECIALS.sub(r"\\\g<0>", text) + "%"
 
 
 def _visible_to(user_id: uuid.UUID) -> ColumnElement[bool]:

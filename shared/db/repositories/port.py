@@ -27,10 +27,6 @@ from shared.db.repositories.records import (
 )
 from shared.db.repositories.result_port import ResultRepository
 
-# The library search reads a curly quote as a straight one: a learner types "didn't",
-# and a text pasted from the web says "didn’t" (QA: nothing was found).
-SEARCH_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-
 
 class PieceRepository(Protocol):
     """Pieces and who may see them: the owner, or anyone when public."""
@@ -57,8 +53,8 @@ class PieceRepository(Protocol):
     ) -> tuple[list[PieceRecord], int]:
         """A page of the visible pieces (the viewer's own first, then newest first) and
         how many there are; with ``search``, only those whose title or text contains
-        it in any case, a curly quote as a straight one (``SEARCH_QUOTES``), taken
-        literally (``%``, ``_`` and ``\\`` are no wildcards)."""
+        it folded as ``shared.domain.search_text`` folds (case, accents, curly quotes,
+        hyphens), taken literally (``%``, ``_`` and ``\\`` are no wildcards)."""
         ...
 
     def owned_by(self, owner_id: uuid.UUID) -> list[PieceRecord]:
@@ -195,10 +191,16 @@ class AttemptRepository(Protocol):
         ...
 
     def count_on_piece(
-        self, piece_id: uuid.UUID, except_learner: uuid.UUID | None = None, *, except_failed: bool = False
+        self,
+        piece_id: uuid.UUID,
+        except_learner: uuid.UUID | None = None,
+        *,
+        except_failed: bool = False,
+        only_done: bool = False,
     ) -> int:
         """Attempts on the piece, by anyone (or anyone but ``except_learner``); with
-        ``except_failed``, only those scored or on their way to a score."""
+        ``except_failed``, only those scored or on their way to a score; with
+        ``only_done``, only those scored."""
         ...
 
     def delete(self, attempt_ids: Collection[uuid.UUID]) -> None:

@@ -111,6 +111,49 @@ def test_search_reads_curly_quotes_as_straight(world: World) -> None:
             assert [p.id for p in listed if p.title.startswith(tok)] == [p.id for p in expected], needle
 
 
+def test_search_folds_accents_and_reads_hyphens_as_spaces_or_nothing(world: World) -> None:
+    """A learner types "cafe", "well known" or "wellknown" (QA: none found "café" or "well-known")."""
+    owner, tok = world.add_user(), token()
+    cafe = add(world, owner, f"{tok} Caf\u00e9 song", "a well-known tale of Stra\u00dfe")
+    plain = add(world, owner, f"{tok} plain", "an explanation", seconds=1)
+    with world.uow() as uow:
+        for needle, expected in (
+            ("cafe", [cafe]),
+            ("CAF\u00c9 SONG", [cafe]),
+            ("well known", [cafe]),
+            ("wellknown", [cafe]),
+            ("well-known tale", [cafe]),
+            ("strasse", [cafe]),
+            ("a nation", []),
+            ("explanation", [plain]),
+        ):
+            listed, _ = uow.pieces.list_visible(owner, 10, 0, needle)
+            assert [p.id for p in listed if p.title.startswith(tok)] == [p.id for p in expected], needle
+
+
+def test_a_piece_saved_without_its_folded_form_is_found_as_typed(world: World) -> None:
+    """A web process still running the code from before migration 0019 (it serves while the
+    migration runs) saves no folded form: the piece is still found, as before, in any case."""
+    owner, tok = world.add_user(), token()
+    piece = add(world, owner, f"{tok} Caf\u00e9 unfolded")
+    world.unfold(piece.id)
+    with world.uow() as uow:
+        assert [p.id for p in uow.pieces.list_visible(owner, 10, 0, f"{tok} CAF\u00c9")[0]] == [piece.id]
+        assert uow.pieces.list_visible(owner, 10, 0, f"{tok} cafe")[0] == []  # not folded
+
+
+def test_a_changed_piece_is_searched_by_its_new_words(world: World) -> None:
+    owner, tok = world.add_user(), token()
+    piece = add(world, owner, f"{tok} old", "old words")
+    with world.uow() as uow:
+        uow.pieces.change(piece.id, f"{tok} new", "na\u00efve words", "private")
+        uow.commit()
+    with world.uow() as uow:
+        assert [p.id for p in uow.pieces.list_visible(owner, 10, 0, f"{tok} new")[0]] == [piece.id]
+        assert [p.id for p in uow.pieces.list_visible(owner, 10, 0, "naive words")[0]] == [piece.id]
+        assert uow.pieces.list_visible(owner, 10, 0, f"{tok} old")[0] == []
+
+
 def test_a_locked_piece_is_changed_and_deleted(world: World) -> None:
     owner = world.add_user()
     piece = add(world, owner, token())
@@ -151,6 +194,11 @@ def test_attempts_on_a_piece_are_counted_and_found(world: World) -> None:
         assert uow.attempts.count_on_piece(piece) == 3
         assert uow.attempts.count_on_piece(piece, except_failed=True) == 2
         assert uow.attempts.count_on_piece(piece, except_learner=learner, except_failed=True) == 1
+        assert uow.attempts.count_on_piece(piece, only_done=True) == 0  # queued and failed
+    world.set(other, status="done")
+    with world.uow() as uow:
+        assert uow.attempts.count_on_piece(piece, only_done=True) == 1
+        assert uow.attempts.count_on_piece(piece, except_learner=learner, only_done=True) == 1
         found = uow.attempts.recordings_of(learner, piece)
         assert sorted(found) == sorted((a, world.attempt(a)["storage_key"]) for a in (first, second))
         assert len(uow.attempts.recordings_of(learner)) == 3

@@ -220,3 +220,19 @@ def test_a_private_piece_someone_else_recited_can_still_be_renamed() -> None:
 @pytest.mark.parametrize("text", ["The café's naïve façade", "In 1863.", "Ça va, 🙂 hello", "Привет, world"])
 def test_a_text_with_a_word_the_scorer_reads_is_a_piece(text: str) -> None:
     assert pieces.create_piece(FakeDatabase().uow(), user(), "t", text).text == text
+
+
+def test_a_text_awaiting_its_first_score_is_refused_without_claiming_scores() -> None:
+    """QA: the refusal said scores were read against the text while the only recording was queued."""
+    db, owner = FakeDatabase(), user()
+    mine = owned_piece(db, owner, "private")
+    attempt = db.add_attempt(learner_id=owner.id, piece_id=mine, status="processing")
+    with pytest.raises(ServiceError) as waiting:
+        pieces.change_piece(db.uow(), owner, mine, text="Again")
+    assert waiting.value.message.startswith(pieces.TEXT_AWAITED) and "scores" not in waiting.value.message
+    assert not pieces.editable_piece(db.uow(), owner, mine).text_scored
+    db.set(attempt, status="done")
+    with pytest.raises(ServiceError) as scored:
+        pieces.change_piece(db.uow(), owner, mine, text="Again")
+    assert scored.value.message.startswith(pieces.TEXT_FIXED)
+    assert pieces.editable_piece(db.uow(), owner, mine).text_scored

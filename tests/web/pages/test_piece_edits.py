@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from shared.db import models
 from tests.support.pages import add_piece, csrf, signed_in, stored_attempt
 
 
@@ -21,14 +22,16 @@ def test_the_owner_renames_shares_and_corrects_an_unrecited_piece(app: Flask) ->
     practice = client.get(saved.headers["Location"]).text
     assert "<h1>Psalm 23 (KJV)</h1>" in practice
     # Said so (it landed on the practice page without a word, shared or not).
-    assert "Your changes are saved.\n  Everyone on Recital can find and practise this piece." in practice
+    assert (
+        "Your changes are saved.\n  This piece is shared: every learner can find and practise it." in practice
+    )
     assert "changes are saved" not in client.get(f"/pieces/{piece_id}/practice").text
     assert "The Lord is my shepherd</textarea>" in client.get(f"/pieces/{piece_id}/edit").text
-    assert "public, yours" in client.get("/library").text
+    assert "shared, yours" in client.get("/library").text
     unshared = client.post(
         f"/pieces/{piece_id}/edit", data={**fields, "visibility": "private", "csrf_token": csrf(client)}
     )
-    assert "Only you can see this piece." in client.get(unshared.headers["Location"]).text
+    assert "This piece is private: only you can see it." in client.get(unshared.headers["Location"]).text
 
 
 def test_a_text_at_the_limit_is_taken_from_the_form_as_from_the_api(app: Flask) -> None:
@@ -94,3 +97,51 @@ def test_only_the_owner_may_edit_and_deleting_takes_the_owners_attempts(app: Fla
     assert "your attempts on it are deleted" in client.get(gone.headers["Location"]).text
     assert client.get(f"/pieces/{private}/practice").status_code == 404
     assert client.get(f"/attempts/{attempt}").status_code == 404
+
+
+def test_a_text_fixed_by_a_recording_not_yet_scored_says_so(app: Flask) -> None:
+    """QA: the page said the piece had been recited and scores read against its text
+    while its only recording was still queued."""
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    attempt = stored_attempt(app, "ada", piece_id, status="queued")
+    for status in ("queued", "processing"):
+        with app.extensions["recital"].uow() as uow:
+            uow.session.get(models.Attempt, attempt).status = status
+            uow.commit()
+        form = client.get(f"/pieces/{piece_id}/edit").text
+        assert "readonly" in form and "scores were read" not in form, status
+        assert "A recording of this piece is not scored yet, and will be scored against this text" in form
+        changed = client.post(
+            f"/pieces/{piece_id}/edit", data={"title": "t", "text": "New words", "csrf_token": csrf(client)}
+        )
+        assert (
+            changed.status_code == 409
+            and "not scored yet" in changed.text
+            and "scores were" not in changed.text
+        )
+    stored_attempt(app, "ada", piece_id, status="done")
+    form = client.get(f"/pieces/{piece_id}/edit").text
+    assert "has been recited, and those scores were read against this text" in form
+    assert "not scored yet" not in form
+
+
+def test_a_piece_others_can_see_is_called_shared_on_every_page(app: Flask) -> None:
+    """QA: one idea had three names, "public, yours", "shared" and "Everyone on Recital"."""
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client, "Ours", visibility="public")
+    bob = signed_in(app, "bob")
+    saved = client.post(
+        f"/pieces/{piece_id}/edit", data={"visibility": "public", "csrf_token": csrf(client)}
+    ).headers["Location"]
+    pages = {
+        "library": client.get("/library").text,
+        "edit": client.get(f"/pieces/{piece_id}/edit").text,
+        "saved": client.get(saved).text,
+        "bob's library": bob.get("/library").text,
+    }
+    for name, page in pages.items():
+        assert "public" not in page.replace('value="public"', "") and "Everyone" not in page, name
+    assert "shared, yours" in pages["library"] and "· shared</span>" in pages["bob's library"]
+    assert "Shared: every learner can find and practise it</option>" in pages["edit"]
+    assert "This piece is shared: every learner" in pages["saved"]

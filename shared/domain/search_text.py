@@ -16,14 +16,12 @@ together across spaces, so "a nation" does not find "explanation".
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from shared.domain.tokens import plain_letters
 
 # Curly quotes as the straight ones a keyboard types.
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'}  # fmt: skip
-# Letters with no accent to take off (they do not decompose), as a learner types them.
-_LETTERS = {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-_TABLE = str.maketrans({**_QUOTES, **_LETTERS})
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'})  # fmt: skip
 _DASHES = re.compile("[\u2012-\u2015\u2212]|-{2,}")  # a dash between words: a space in both forms
 _HYPHENS = re.compile("[-\u2010\u2011\u00ad]")  # joins a compound, or a word broken at a line's end
 _SPACES = re.compile(r"\s+")
@@ -35,9 +33,8 @@ SEPARATOR = "\n"
 def fold(text: str) -> str:
     """Lower case (``casefold``: "ß" is "ss"), accents off, curly quotes straight, and
     white space, however long, one space."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", plain.translate(_TABLE)).strip()
+    # Accents off and "æ", "ø", "þ" spelled out as the scorer does (a learner types them so).
+    return _SPACES.sub(" ", plain_letters(text.casefold()).translate(_QUOTES)).strip()
 
 
 def _forms(text: str) -> list[str]:

@@ -23,22 +23,18 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
+from shared.quiet_redis import QuietRedis, quick_client
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 MARK_SECONDS = 30.0  # how long a killed worker's mark outlives it
 POLL_SECONDS = 0.02
-QUIET_AFTER_ERROR_SECONDS = 30.0  # Redis down: no mark, no look, rather than a timeout every look
 
 
 class LiveWork:
@@ -49,7 +45,8 @@ class LiveWork:
         self._key = f"recital:live-work:{group}"
         self._give_way_seconds = give_way_seconds
         self._mark_seconds = mark_seconds
-        self._quiet_until = 0.0
+        # Redis down: no mark, no look, rather than a timeout every look.
+        self._call = QuietRedis(log, "live-work marks", "going on without them").call
 
     @contextmanager
     def busy(self) -> Iterator[None]:
@@ -86,16 +83,6 @@ class LiveWork:
     def _live(self) -> bool:
         return bool(self._call(lambda: self._client.zcount(self._key, time.time(), "+inf")))
 
-    def _call(self, command: Callable[[], T]) -> T | None:
-        if time.monotonic() < self._quiet_until:
-            return None
-        try:
-            return command()
-        except redis.RedisError as exc:
-            self._quiet_until = time.monotonic() + QUIET_AFTER_ERROR_SECONDS
-            log.warning("live-work marks unavailable, going on without them for a while: %s", exc)
-            return None
-
 
 class NoLiveWork:
     """The embedded default (no Redis) and giving way turned off: nothing marked, no pause."""
@@ -111,7 +98,5 @@ class NoLiveWork:
 def live_work(settings: Settings) -> LiveWork | NoLiveWork:
     if settings.rescore_give_way_seconds <= 0 or not settings.redis_broker:
         return NoLiveWork()
-    client = redis.Redis.from_url(
-        settings.broker_url, socket_timeout=1.0, socket_connect_timeout=1.0, retry=Retry(NoBackoff(), 0)
-    )
+    client = quick_client(settings.broker_url, timeout_seconds=1.0)
     return LiveWork(client, settings.cpu_group or socket.gethostname(), settings.rescore_give_way_seconds)

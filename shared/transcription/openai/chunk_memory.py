@@ -20,24 +20,19 @@ import hashlib
 import json
 import logging
 import threading
-import time
-from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from shared.domain.transcript import SpokenWord
+from shared.quiet_redis import QuietRedis, quick_client
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 KEEP_SECONDS = 24 * 3600  # longer than any redelivery (max_deliveries x back-off, the sweeper)
-QUIET_AFTER_ERROR_SECONDS = 30.0  # Redis down: send chunks without asking, not a timeout per chunk
 PREFIX = "recital:openai-chunk:"
 
 
@@ -54,7 +49,8 @@ class RedisChunks:
 
     def __init__(self, client: redis.Redis) -> None:
         self._client = client
-        self._quiet_until = 0.0
+        # Redis down: send chunks without asking, not a timeout per chunk.
+        self._call = QuietRedis(log, "chunk memory", "sending chunks without it").call
 
     def get(self, key: str) -> bytes | None:
         found = self._call(lambda: self._client.get(key))
@@ -66,16 +62,6 @@ class RedisChunks:
     def delete(self, keys: list[str]) -> None:
         if keys:
             self._call(lambda: self._client.delete(*keys))
-
-    def _call(self, command: Callable[[], T]) -> T | None:
-        if time.monotonic() < self._quiet_until:
-            return None
-        try:
-            return command()
-        except redis.RedisError as exc:
-            self._quiet_until = time.monotonic() + QUIET_AFTER_ERROR_SECONDS
-            log.warning("chunk memory unavailable, sending chunks without it for a while: %s", exc)
-            return None
 
 
 class NoChunks:
@@ -95,10 +81,7 @@ def chunk_store(settings: Settings) -> ChunkStore:
     """Redis when the broker is Redis (every worker reaches it), else nothing."""
     if not settings.redis_broker:
         return NoChunks()
-    client = redis.Redis.from_url(
-        settings.broker_url, socket_timeout=2.0, socket_connect_timeout=2.0, retry=Retry(NoBackoff(), 0)
-    )
-    return RedisChunks(client)
+    return RedisChunks(quick_client(settings.broker_url, timeout_seconds=2.0))
 
 
 class RecordingChunks:

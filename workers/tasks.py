@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -182,5 +183,8 @@ def _retranscribe(
 @shared_task(name=RESCORE_PLAN)
 def rescore_plan(run_id: str, batch_size: int) -> int:
     """Page through a run's attempts and send its batches (a run the admin API started)."""
-    send = RescoreEnqueuer(rescore_plan.app)
-    return plan_run(container().uow, uuid.UUID(run_id), batch_size, send.batch)
+    send, started = RescoreEnqueuer(rescore_plan.app), time.perf_counter()
+    sent = plan_run(container().uow, uuid.UUID(run_id), batch_size, send.batch)
+    # The job's summary line, as each batch has one (Celery's own says only "succeeded").
+    log.info("rescore run=%s plan sent=%d plan=%.3fs", run_id, sent, time.perf_counter() - started)
+    return sent

@@ -37,6 +37,10 @@ SendBatch = Callable[[uuid.UUID, int, list[uuid.UUID]], None]
 UowFactory = Callable[[], AbstractContextManager[RunsUnitOfWork]]
 
 
+class SentBeforeResume(Exception):
+    """Raised in a batch's transaction, at its count, to write nothing of it."""
+
+
 def check_filter(uow: RunsUnitOfWork, where: RunFilter, mode: str = "rescore") -> None:
     """Refuse a filter that cannot match as meant: a clear 400/404 rather than an empty run."""
     if mode not in RUN_MODES:
@@ -128,19 +132,27 @@ def run_batch(
     def count(report: RescoreReport) -> None:
         count_into_run(uow, run_id, batch_no, report)
 
-    return rescore_attempts(
-        uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way, run_id=run_id
-    )
+    try:
+        return rescore_attempts(
+            uow, attempt_ids, options, interrupts, before_commit=count, give_way=give_way, run_id=run_id
+        )
+    except SentBeforeResume:
+        uow.rollback()
+        return None
 
 
 def count_into_run(uow: RunsUnitOfWork, run_id: uuid.UUID, batch_no: int, report: RescoreReport) -> None:
     """Add a scored batch's report to its run, once, in the batch's transaction (re-scoring
     and re-transcription batches alike)."""
     done = BatchCount(run_id, batch_no, report.scored, len(report.failed), report.skipped, report.failed)
-    if not uow.runs.count_batch(done, utcnow()):
-        log.info(
-            "rescore run=%s batch=%d not counted: counted before, or sent before a resume", run_id, batch_no
-        )
+    if uow.runs.count_batch(done, utcnow()):
+        return
+    if batch_no < require_run(uow, run_id).first_live_batch:
+        # Resumed while it scored: its rows, committed before the resumed plan reached
+        # them, would take its attempts out of the plan uncounted (QA: `done` fell short).
+        # Written by nobody, they stay pending: the resumed plan scores and counts them.
+        raise SentBeforeResume
+    log.info("rescore run=%s batch=%d not counted: counted before", run_id, batch_no)
 
 
 def count_stopped_batch(

@@ -30,7 +30,7 @@ from shared.domain.clock import utcnow
 from shared.domain.scoring import ScoringOptions
 from shared.rate_bucket import SharedRateLimit
 from shared.services import claimed_job
-from shared.services.rescore_runs import count_into_run
+from shared.services.rescore_runs import SentBeforeResume, count_into_run
 from shared.services.rescoring import Interrupts, RescoreReport, rescore_attempts
 from shared.storage import Storage, StorageError
 from shared.transcription.port import Transcriber
@@ -86,7 +86,11 @@ def retranscribe_batch(
             if capped:
                 _pause(uow, run_id)
 
-        report = rescore_attempts(uow, ready, options, interrupts, before_commit=count, run_id=run_id)
+        try:
+            report = rescore_attempts(uow, ready, options, interrupts, before_commit=count, run_id=run_id)
+        except SentBeforeResume:  # its transcripts stay stored: the resumed plan links them
+            uow.rollback()
+            return None
     # The batch's summary line leads with the engine's phase, nearly all of its time (QA).
     report.timings = {"retranscribe": retranscribing, **report.timings}
     return report

@@ -10,7 +10,12 @@ threshold" is a move between these accuracy bands (docs/rescoring.md).
 Words are aligned by reference position (``index``); extra words, which have
 none, by their place after the reference word before them (the first extra
 after word 4 is slot 4.0, the second 4.1), so an extra word the new scoring
-folds into a self-correction shows as ``inserted → absent``.
+folds into a self-correction shows as ``inserted → absent``. When the new
+scoring reads the text into other words (a list's "1." no longer a word), the
+two results' words are matched by their expected words first, so the words
+after a dropped one are compared with themselves, not with their neighbours
+(QA: every word after a list number showed as changed), and a dropped word
+shows as ``omitted → absent``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from rapidfuzz.distance import Indel
 
 BANDS = (("secure", 95.0), ("nearly", 80.0), ("learning", 0.0))  # (name, lowest accuracy %)
 # Histogram of the accuracy change in points: (label, upper bound, upper bound included).
@@ -70,13 +77,41 @@ def word_transitions(
     old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
 ) -> Counter[tuple[str, str]]:
     """(old status, new status) → words, for the words whose status changed."""
-    before, after = word_slots(old), word_slots(new)
+    before, after = word_slots(_renumbered(old, new)), word_slots(new)
     moves: Counter[tuple[str, str]] = Counter()
     for slot in before.keys() | after.keys():
         pair = (before.get(slot, ABSENT), after.get(slot, ABSENT))
         if pair[0] != pair[1]:
             moves[pair] += 1
     return moves
+
+
+def _renumbered(
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
+) -> Sequence[Mapping[str, Any]]:
+    """``old``'s words with the reference indexes of the same words in ``new``; a word
+    ``new`` does not have gets an index of its own below -1. ``old`` when both results
+    read the text into the same words (nearly always)."""
+    was, now = _expected(old), _expected(new)
+    if was == now:
+        return old
+    moved: dict[int, int] = {}
+    for block in Indel.opcodes(was, now):
+        if block.tag == "equal":
+            for offset in range(block.src_end - block.src_start):
+                moved[block.src_start + offset] = block.dest_start + offset
+    renumbered = []
+    for word in old:
+        index = word.get("index")
+        if index is not None:
+            word = {**word, "index": moved.get(int(index), -2 - int(index))}
+        renumbered.append(word)
+    return renumbered
+
+
+def _expected(words: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The reference words as written, by index: what the text was read into."""
+    return [str(word.get("expected")) for word in words if word.get("index") is not None]
 
 
 @dataclass

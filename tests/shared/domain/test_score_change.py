@@ -80,3 +80,17 @@ def test_an_empty_report() -> None:
     report = ScoreChange().to_dict()
     assert report["attempts"] == 0 and report["mean_accuracy_change"] == 0.0
     assert report["largest_changes"] == [] and report["word_transitions"] == []
+
+
+def test_words_are_matched_by_what_was_expected_when_the_text_reads_into_other_words() -> None:
+    """Scoring 2026.12.10 stopped reading a list's "1." and "2." as words: matched by
+    position, every word after them showed as changed (QA)."""
+
+    def said(expected: str, status: str, index: int) -> dict[str, Any]:
+        return {"expected": expected, "spoken": None, "status": status, "index": index}
+
+    old = [said("1", "omitted", 0), said("Love", "correct", 1), said("is", "correct", 2),
+           said("2", "omitted", 3), said("Love", "correct", 4), said("kind", "substituted", 5)]  # fmt: skip
+    new = [said("Love", "correct", 0), said("is", "correct", 1), said("Love", "correct", 2),
+           said("kind", "substituted", 3)]  # fmt: skip
+    assert word_transitions(old, new) == {("omitted", "absent"): 2}

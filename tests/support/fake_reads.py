@@ -94,6 +94,10 @@ class ResultReads:
         rows = [r for (a, _), r in self._tables().scores.items() if a == attempt_id]
         return self._score(max(rows, key=lambda r: r["created_at"])) if rows else None
 
+    def first_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
+        rows = [r for (a, _), r in self._tables().scores.items() if a == attempt_id]
+        return self._score(min(rows, key=lambda r: r["created_at"])) if rows else None
+
     def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:
         tables = self._tables()
         attempts = sorted((a for a in tables.attempts.values()

@@ -53,6 +53,10 @@ class ResultRepository(Protocol):
         """The attempt's newest score row (a re-score's, once there is one)."""
         ...
 
+    def first_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
+        """The attempt's oldest score row: what the learner read when it was scored."""
+        ...
+
     def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:
         """Each scored attempt of the learner on the piece with its newest score, oldest attempt first."""
         ...

@@ -83,13 +83,14 @@ class SqlResults:
         return [StoredAttempt(*row) for row in rows]
 
     def latest_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
-        row = (
-            self._session.execute(
-                _scores().where(S.attempt_id == attempt_id).order_by(S.created_at.desc()).limit(1)
-            )
-            .tuples()
-            .one_or_none()
-        )
+        return self._one_score(attempt_id, S.created_at.desc())
+
+    def first_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
+        return self._one_score(attempt_id, S.created_at.asc())
+
+    def _one_score(self, attempt_id: uuid.UUID, order: Any) -> ScoreRecord | None:
+        query = _scores().where(S.attempt_id == attempt_id).order_by(order).limit(1)
+        row = self._session.execute(query).tuples().one_or_none()
         return ScoreRecord(*row) if row else None
 
     def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:

@@ -117,3 +117,30 @@ def test_another_learner_gets_not_found_for_a_result(app: Flask) -> None:
     assert other.get(f"/attempts/{attempt_id}").status_code == 404
     assert other.get(f"/api/v1/attempts/{attempt_id}/recording").status_code == 404
     assert owner.get(f"/attempts/{uuid.uuid4()}").status_code == 404
+
+
+def test_a_score_changed_by_improved_scoring_says_so(app: Flask) -> None:
+    """QA: after a re-score the page went from 78% to 100% without a word."""
+    from datetime import timedelta
+
+    from shared.domain.clock import utcnow
+    from tests.support.pages import TEXT
+    from tests.support.results import scored_result, store_score
+
+    client = signed_in(app, "ada")
+    piece_id = add_piece(client)
+    slip = "The Lord is my shepherd I shall not want He maketh me to lie down in great pastures"
+    attempt_id = done_attempt(app, "ada", piece_id, slip)
+    assert 'id="rescored"' not in client.get(f"/attempts/{attempt_id}").text
+    with app.extensions["recital"].uow() as uow:  # the same words, scored again: no change to show
+        store_score(uow, attempt_id, scored_result(TEXT, slip), "9999.1", utcnow() + timedelta(seconds=1))
+        uow.commit()
+    assert 'id="rescored"' not in client.get(f"/attempts/{attempt_id}").text
+    right = slip.replace("great", "green")  # as if a new scoring heard the slip differently
+    with app.extensions["recital"].uow() as uow:
+        store_score(uow, attempt_id, scored_result(TEXT, right), "9999.2", utcnow() + timedelta(seconds=2))
+        uow.commit()
+    page = client.get(f"/attempts/{attempt_id}").text
+    found = re.search(r'id="rescored"[^>]*>(.*?)</p>', page, re.S)
+    assert found and "Scored again" in found[1]
+    assert re.search(r"accuracy was 9\d% when you first read it, 100% now", " ".join(found[1].split()))

@@ -1,0 +1,100 @@
+"""Lines that head or sign a piece rather than belong to it.
+
+Hymns, songs and poems come pasted with lines nobody recites:
+
+- a part's label alone on its line: "Refrain:", "Chorus", "Verse 2:",
+  "Chorus (x2):", "Bridge". Only the names of a song's parts count, so a
+  line of verse that ends in a colon ("And then he said:") stays;
+- stanza numbers alone on their line, in digits or Roman numerals ("1",
+  "II.", "III"), at least two of them counting up by one: a lone "I" on a
+  line is as likely the pronoun;
+- the author's line under a title ("by Robert Frost"), among the first
+  three lines;
+- an attribution signing the end: "— William Blake" on the last line, or
+  after a quotation's closing mark or full stop ("… taken.” — Oscar Wilde").
+
+Read as words, each was a word or a line the learner "skipped". What is taken
+out is returned, as cues a learner may say anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.domain.roman import roman_value
+
+_PARTS = (
+    "verse|chorus|refrain|bridge|pre-chorus|prechorus|intro|outro|hook|coda|interlude|stanza|tag|"
+    "post-chorus|ending|descant|response|antiphon"
+)
+_LABEL = re.compile(
+    rf"^[ \t]*(?:{_PARTS})(?:[ \t]+(?:\d{{1,3}}|[IVX]{{1,4}}))?(?:[ \t]*\(?x\d\)?)?[ \t]*:?[ \t\r]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_STANZA_NUMBER = re.compile(r"^[ \t]*(\d{1,3}|[IVXLC]{1,8})\.?[ \t\r]*$", re.MULTILINE)
+_LONE_NUMERALS = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+MIN_STANZAS = 2
+_NAME = r"[A-Z][\w.'\-]*(?:[ \t]+(?:[A-Z][\w.'\-]*|of|de|van|von|the)){0,4}"
+_BYLINE = re.compile(rf"^[ \t]*[Bb]y[ \t]+{_NAME}[ \t\r]*$")
+BYLINE_LINES = 3  # a title, maybe a subtitle, then the author
+_SIGNATURE = re.compile(
+    rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t]))[ \t]*(?:\u2014|\u2013|--?|~)[ \t]*{_NAME}[ \t]*\s*\Z",
+    re.MULTILINE,
+)
+
+
+def without_headings(text: str, taken: list[str] | None) -> str:
+    """``text`` without its part labels, stanza numbers, byline and signature (added to
+    ``taken`` when given), every line break kept; as it was when it has none."""
+    text = _cut(_LABEL, text, taken)
+    text = _without_stanza_numbers(text, taken)
+    text = _without_byline(text, taken)
+    return _cut(_SIGNATURE, text, taken)
+
+
+def _cut(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> str:
+    def take(found: re.Match[str]) -> str:
+        if taken is not None:
+            taken.append(found.group().strip())
+        # The signature may take the text's last line breaks with it: keep them.
+        return "\n" * found.group().count("\n")
+
+    return pattern.sub(take, text)
+
+
+def _without_stanza_numbers(text: str, taken: list[str] | None) -> str:
+    found = list(_STANZA_NUMBER.finditer(text))
+    values = [_value(match.group(1)) for match in found]
+    counted = [match for i, match in enumerate(found) if _counts_up(values, i)]
+    if len(counted) < MIN_STANZAS:
+        return text
+    if taken is not None:  # "II." is said "two", not "the second"
+        taken.extend(str(_value(match.group(1))) for match in counted)
+    for match in reversed(counted):
+        text = text[: match.start()] + text[match.end() :]
+    return text
+
+
+def _counts_up(values: list[int | None], i: int) -> bool:
+    """Whether the ``i``th stanza number follows the one before it or leads to the next."""
+    value = values[i]
+    if value is None:
+        return False
+    return (i > 0 and values[i - 1] == value - 1) or (i + 1 < len(values) and values[i + 1] == value + 1)
+
+
+def _value(number: str) -> int | None:
+    if number.isdigit():
+        return int(number)
+    return _LONE_NUMERALS.get(number) or roman_value(number)
+
+
+def _without_byline(text: str, taken: list[str] | None) -> str:
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:BYLINE_LINES]):
+        if i > 0 and _BYLINE.match(line):
+            if taken is not None:
+                taken.append(line.strip())
+            lines[i] = ""
+            return "\n".join(lines)
+    return text

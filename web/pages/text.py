@@ -94,14 +94,26 @@ def section_span(text: str, index: int) -> tuple[int, int] | None:
         return None
     if not 0 <= index < len(sections):
         return None
-    cursor, at = 0, -1
+    cursor, span = 0, None
     for section in sections[: index + 1]:
-        # One not found as written (a label was cut from inside it) moves the cursor not
-        # at all: the next is still looked for after the last one found.
-        at = text.find(section.text, cursor)
-        if at >= 0:
-            cursor = at + len(section.text)
-    return (at, cursor) if at >= 0 else None
+        span = _words_found(text, section.text, cursor)
+        if span:
+            cursor = span[1]
+    return span
+
+
+def _words_found(text: str, section: str, cursor: int) -> tuple[int, int] | None:
+    """Where ``section``'s words are in ``text`` after ``cursor``, each after the one before:
+    what nobody recites may have been cut from between them ("the world,a that", "lord,
+    (She curtsies) how": QA, such a section was not found and the page marked nothing).
+    None when one is missing; the next section is then looked for after ``cursor``."""
+    start = end = -1
+    for word in section.split():
+        at = text.find(word, max(cursor, end))
+        if at < 0:
+            return None
+        start, end = start if start >= 0 else at, at + len(word)
+    return (start, end) if start >= 0 else None
 
 
 def _joined(token: str) -> list[str]:

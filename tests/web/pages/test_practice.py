@@ -46,7 +46,13 @@ def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: 
         ("ROMEO: But soft! What light?\nJULIET: Ay me.", 1, "What light?"),  # speakers not scored
         ("1 The Lord is my shepherd. 2 I shall not want. 3 He restoreth my soul.", 1, "I shall not want."),
         ("Glory! Amen. Glory! Amen.", 2, "Glory!"),  # the second time, where it is said
-        ("Glory [x] be, said he. Amen.", 0, None),  # a label cut from inside: not found as written
+        ("Glory [x] be, said he. Amen.", 0, "Glory [x] be, said he."),  # a label cut from inside
+        (
+            "1 God so loved the world,a that he gave. 2 He sent. 3 Not",
+            0,
+            "God so loved the world,a that he gave.",
+        ),
+        ("Al: Good my lord, (She curtsies) how?\nBo: Well.", 0, "Good my lord, (She curtsies) how?"),
         ("Glory [x] be, said he. Amen.", 1, "Amen."),  # the next still is
         ("One line.", 1, None),  # no such section
     ],

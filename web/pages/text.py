@@ -162,7 +162,7 @@ def marked_words(result: dict[str, Any] | None) -> list[MarkedWord]:
 
 def marked_lines(words: list[MarkedWord], text: str | None) -> list[list[MarkedWord]]:
     """The result's words in the piece's lines, as the practice page shows them: an
-    empty line for each line without words (a stanza break). An added word goes on the
+    empty line for each run of lines without words (a stanza break). An added word goes on the
     line of the piece's word after it, as the coaching note ("You added … before …")
     and the progress page's sections place it. Without the text, or when its words are
     not the ones scored, one line (QA: a poem's result ran its lines and stanzas together)."""
@@ -180,4 +180,7 @@ def marked_lines(words: list[MarkedWord], text: str | None) -> list[list[MarkedW
         lines[line_of[word.index]].extend([*added, word])
         added = []
     lines[line_of[-1]].extend(added)  # added after the last word
-    return lines[line_of[0] : line_of[-1] + 1]
+    # One break where several lines have no words: a blank line and a "Chorus:" under it
+    # are one break between stanzas (QA: the gap was twice as wide there).
+    kept = lines[line_of[0] : line_of[-1] + 1]
+    return [line for n, line in enumerate(kept) if line or kept[n - 1]]

@@ -3,7 +3,7 @@
 Hymns, songs and poems come pasted with lines nobody recites:
 
 - a part's label alone on its line: "Refrain:", "Chorus", "Verse 2:",
-  "Chorus (x2):", "Bridge". Only the names of a song's parts count, so a
+  "Verse Two", "Chorus (x2):", "Repeat Chorus", "Bridge". Only the names of a song's parts count, so a
   line of verse that ends in a colon ("And then he said:") stays;
 - stanza numbers alone on their line, in digits or Roman numerals ("1",
   "II.", "III"), at least two of them counting up by one: a lone "I" on a
@@ -24,11 +24,13 @@ import re
 from shared.domain.roman import roman_value
 
 _PARTS = (
-    "verse|chorus|refrain|bridge|pre-chorus|prechorus|intro|outro|hook|coda|interlude|stanza|tag|"
-    "post-chorus|ending|descant|response|antiphon"
+    "verse|chorus|refrain|bridge|pre-chorus|prechorus|intro|outro|coda|interlude|stanza|"
+    "post-chorus|descant|response|antiphon"
 )
+_COUNT = r"\d{1,3}|[IVX]{1,4}|one|two|three|four|five|six|seven|eight|nine|ten"
 _LABEL = re.compile(
-    rf"^[ \t]*(?:{_PARTS})(?:[ \t]+(?:\d{{1,3}}|[IVX]{{1,4}}))?(?:[ \t]*\(?x\d\)?)?[ \t]*:?[ \t\r]*$",
+    rf"^[ \t]*(?:(?:repeat|final|last)[ \t]+)?(?:{_PARTS})(?:[ \t]+(?:{_COUNT}))?"
+    r"(?:[ \t]*\(?x\d\)?)?[ \t]*:?[ \t\r]*$",
     re.MULTILINE | re.IGNORECASE,
 )
 _STANZA_NUMBER = re.compile(r"^[ \t]*(\d{1,3}|[IVXLC]{1,8})\.?[ \t\r]*$", re.MULTILINE)

@@ -70,6 +70,7 @@ def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
         ),
         ("We are met. (Applause.) We have come.", "We are met We have come"),
         ("For God so loved the world,a that he gave", "For God so loved the world that he gave"),
+        ("Verse Two\nSing it\nRepeat Chorus\n(Repeat chorus)\nFinal Chorus:\nGo", "Sing it Go"),
         ("a) Love your neighbour\nb) Forgive\n(c) Rest", "Love your neighbour Forgive Rest"),
         ("Romeo: But soft!\nJuliet: O Romeo, Romeo!", "But soft O Romeo Romeo"),
         ("Leader: Lift up your hearts.\nAll: We lift them", "Lift up your hearts We lift them"),

@@ -16,10 +16,13 @@ bring with them marks that are not said:
   a line that is only a label in parentheses ("(Chorus)", "(x2)");
 - a speaker's name before a line of a play, in capitals and followed by a
   colon or a full stop and the speech ("ROMEO: But soft!", "HAMLET. To be"),
-  or capitalised and followed by a colon ("Romeo: But soft!"), in a text
-  with at least two such lines. A line in capitals with nothing
+  or capitalised and followed by a colon ("Romeo: But soft!", a
+  catechism's "Q:" and "A:"), in a text with at least two such lines (when
+  not in capitals, one of the names said twice: "Life: a dream" / "Death: a
+  sleep" is a poem). A line in capitals with nothing
   after its stop ("AMEN.") is recited. In such a script, what is in
   parentheses is a stage direction ("(aside)", "(She curtsies)");
+- a lyric's repeat mark ending a line ("Sing hallelujah (x2)", "x3");
 - an audience's reaction in a speech's transcript, in parentheses anywhere
   ("(Applause.)", "(Laughter)");
 - a footnote's letter stuck to a word's punctuation, as Bible sites paste
@@ -58,7 +61,9 @@ _SPEAKER = re.compile(r"[ \t]*[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+){0,2}[.:][ \
 MIN_SPEAKER_LINES = 2
 # As typed in a script copied from a site ("Romeo: But soft!"): a name and a colon, not a
 # stop ("Then. We went" is a sentence), in a text without names in capitals.
-_NAMED_SPEAKER = re.compile(r"[ \t]*[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+)?:[ \t]+(?=\S)")
+_NAMED_SPEAKER = re.compile(r"[ \t]*[A-Z][a-z'\-]*(?:[ \t]+[A-Z][a-z'\-]+)?:[ \t]+(?=\S)")  # "Q:", "Romeo:"
+# A lyric's repeat mark ending a line: "Sing hallelujah (x2)", "Praise him x3", "(2x)".
+_REPEAT_MARK = re.compile(r"[ \t]+(?:\(?[x\u00d7]\d\)?|\(\d[x\u00d7]\))[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _DIRECTION = re.compile(r"[ \t]?\([^()\n]{1,60}\)")
 _REACTION = re.compile(
     r"[ \t]?\((?:applause|laughter|cheers|cheering|booing|boos|crosstalk|inaudible|music)\b[^()\n]{0,30}\)",
@@ -85,6 +90,8 @@ def _taken_apart(text: str, taken: list[str] | None) -> str:
         text = _without(_BRACKETED, text, taken)
     if "(" in text:
         text = _without(_REACTION, _without(_LABEL_LINE, text, taken), taken)
+    if "x" in text or "X" in text or "\u00d7" in text:
+        text = _without(_REPEAT_MARK, text, taken)
     text = _FOOTNOTE_LETTER.sub("", without_headings(text, taken))
     if "\n" in text:  # a script's lines: asked line by line, anchored, not at every character
         text = _without_speakers(text, taken)
@@ -93,11 +100,8 @@ def _taken_apart(text: str, taken: list[str] | None) -> str:
 
 def _without_speakers(text: str, taken: list[str] | None) -> str:
     lines = text.split("\n")
-    for pattern in (_SPEAKER, _NAMED_SPEAKER):
-        speakers = [pattern.match(line) for line in lines]
-        if sum(1 for found in speakers if found) >= MIN_SPEAKER_LINES:
-            break
-    else:
+    speakers = _speakers(lines)
+    if speakers is None:
         return text
     if taken is not None:
         taken.extend(found.group() for found in speakers if found)
@@ -107,6 +111,17 @@ def _without_speakers(text: str, taken: list[str] | None) -> str:
     if "(" in text:  # in a script, what is in parentheses is a stage direction
         text = _without(_DIRECTION, text, taken)
     return text
+
+
+def _speakers(lines: list[str]) -> list[re.Match[str] | None] | None:
+    """Each line's speaker's name when the text is a script, else None."""
+    found = [_SPEAKER.match(line) for line in lines]
+    if sum(1 for name in found if name) >= MIN_SPEAKER_LINES:
+        return found
+    found = [_NAMED_SPEAKER.match(line) for line in lines]
+    names = [name.group().strip() for name in found if name]
+    # Not in capitals, a script's speaker comes back: "Life: a dream" / "Death: a sleep" is a poem.
+    return found if len(names) >= MIN_SPEAKER_LINES and len(set(names)) < len(names) else None
 
 
 def _without(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> str:

@@ -72,8 +72,16 @@ def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
         ("For God so loved the world,a that he gave", "For God so loved the world that he gave"),
         ("Verse Two\nSing it\nRepeat Chorus\n(Repeat chorus)\nFinal Chorus:\nGo", "Sing it Go"),
         ("a) Love your neighbour\nb) Forgive\n(c) Rest", "Love your neighbour Forgive Rest"),
-        ("Romeo: But soft!\nJuliet: O Romeo, Romeo!", "But soft O Romeo Romeo"),
-        ("Leader: Lift up your hearts.\nAll: We lift them", "Lift up your hearts We lift them"),
+        ("Romeo: But soft!\nJuliet: Ay me!\nRomeo: She speaks", "But soft Ay me She speaks"),
+        (
+            "Q: What is man's end?\nA: To glorify God.\nQ: What rule?",
+            "What is man's end To glorify God What rule",
+        ),
+        ("Sing hallelujah (x2)\nPraise him x3\nAmen (2x)", "Sing hallelujah Praise him Amen"),
+        (
+            "Leader: Lift up your hearts.\nAll: We lift them\nLeader: Give thanks",
+            "Lift up your hearts We lift them Give thanks",
+        ),
     ],
 )
 def test_what_heads_signs_or_annotates_a_piece_is_not_a_word(text: str, words: str | None) -> None:
@@ -94,6 +102,8 @@ def test_what_heads_signs_or_annotates_a_piece_is_not_a_word(text: str, words: s
         ("Chorus of angels, sing!\nVerse upon verse", 7),  # a part's name starting a line of verse
         ("a) one lone lettered line", 5),  # no list of one
         ("Then: we went\nhome again", 5),  # one name-like line with a colon is said
+        ("Life: a dream\nDeath: a sleep", 6),  # no name comes back: a poem, not a script
+        ("Leave it at x2 and y2", 6),  # a repeat mark ends a line
     ],
 )
 def test_look_alikes_are_still_recited(text: str, count: int) -> None:

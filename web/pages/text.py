@@ -73,11 +73,15 @@ def practice_words(text: str, marked: tuple[int, int] | None = None) -> list[lis
     within the text's characters ``marked`` (start, end) are marked."""
     start, end = marked or (0, 0)
     lines, offset = [], 0
-    for line in text.splitlines(keepends=True):
+    # A line with nothing to recite ("Refrain:", "II.", "by Robert Frost") is shown whole
+    # in every mode: a heading, not words to recall (QA: first letters showed "R", "b R F").
+    counts = line_word_counts(text)
+    for n, line in enumerate(text.splitlines(keepends=True)):
+        split = _split_first if n >= len(counts) or counts[n] else _whole
         words = []
         for token in _TOKEN.finditer(line):
             inside = offset + token.start() < end and offset + token.end() > start
-            words.append(PracticeWord(tuple(map(_split_first, _joined(token[0]))), inside))
+            words.append(PracticeWord(tuple(map(split, _joined(token[0]))), inside))
         lines.append(words)
         offset += len(line)
     return lines
@@ -121,6 +125,10 @@ def _joined(token: str) -> list[str]:
     pieces = _DASHES.split(token)
     joined = [pieces[0]] + [dash + word for dash, word in zip(pieces[1::2], pieces[2::2], strict=True)]
     return [word for word in joined if word]
+
+
+def _whole(word: str) -> tuple[str, str]:
+    return word, ""
 
 
 def _split_first(word: str) -> tuple[str, str]:

@@ -32,6 +32,20 @@ def test_first_letter_cues_match_the_words_the_scorer_counts() -> None:
         assert len(cues) == word_count(text), text
 
 
+def test_a_line_with_nothing_to_recite_is_shown_whole_as_first_letters() -> None:
+    """QA: "Refrain:" showed as "R" and "by Robert Frost" as "b R F", as if to be said."""
+    from web.pages.text import practice_words
+
+    lines = practice_words("The Road\nby Robert Frost\n\nRefrain:\nTwo roads")
+    assert [[w.parts for w in line] for line in lines] == [
+        [(("T", "he"),), (("R", "oad"),)],
+        [(("by", ""),), (("Robert", ""),), (("Frost", ""),)],
+        [],
+        [(("Refrain:", ""),)],
+        [(("T", "wo"),), (("r", "oads"),)],
+    ]
+
+
 def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: Flask) -> None:
     client = signed_in(app, "ada")
     piece_id = add_piece(client)
@@ -52,7 +66,7 @@ def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: 
             0,
             "God so loved the world,a that he gave.",
         ),
-        ("Al: Good my lord, (She curtsies) how?\nBo: Well.", 0, "Good my lord, (She curtsies) how?"),
+        ("AL: Good my lord, (She curtsies) how?\nBO: Well.", 0, "Good my lord, (She curtsies) how?"),
         ("Glory [x] be, said he. Amen.", 1, "Amen."),  # the next still is
         ("One line.", 1, None),  # no such section
     ],

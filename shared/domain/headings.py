@@ -3,7 +3,8 @@
 Hymns, songs and poems come pasted with lines nobody recites:
 
 - a part's label alone on its line: "Refrain:", "Chorus", "Verse 2:",
-  "Verse Two", "Chorus (x2):", "Repeat Chorus", "Bridge". Only the names of a song's parts count, so a
+  "Verse Two", "Chorus (x2):", "Repeat Chorus", "Bridge", a script's "ACT I"
+  and "Scene 2". Only the names of a song's parts count, so a
   line of verse that ends in a colon ("And then he said:") stays;
 - stanza numbers alone on their line, in digits or Roman numerals ("1",
   "II.", "III"), at least two of them counting up by one: a lone "I" on a
@@ -11,7 +12,8 @@ Hymns, songs and poems come pasted with lines nobody recites:
 - the author's line under a title ("by Robert Frost"), among the first
   three lines;
 - an attribution signing the end: "— William Blake" on the last line, or
-  after a quotation's closing mark or full stop ("… taken.” — Oscar Wilde").
+  after a quotation's closing mark or full stop ("… taken.” — Oscar Wilde"),
+  with its source after a comma ("— Abraham Lincoln, Gettysburg, 1863").
 
 Read as words, each was a word or a line the learner "skipped". What is taken
 out is returned, as cues a learner may say anyway.
@@ -25,7 +27,7 @@ from shared.domain.roman import roman_value
 
 _PARTS = (
     "verse|chorus|refrain|bridge|pre-chorus|prechorus|intro|outro|coda|interlude|stanza|"
-    "post-chorus|descant|response|antiphon"
+    "post-chorus|descant|response|antiphon|act|scene"
 )
 _COUNT = r"\d{1,3}|[IVX]{1,4}|one|two|three|four|five|six|seven|eight|nine|ten"
 _LABEL = re.compile(
@@ -40,7 +42,8 @@ _NAME = r"[A-Z][\w.'\-]*(?:[ \t]+(?:[A-Z][\w.'\-]*|of|de|van|von|the)){0,4}"
 _BYLINE = re.compile(rf"^[ \t]*[Bb]y[ \t]+{_NAME}[ \t\r]*$")
 BYLINE_LINES = 3  # a title, maybe a subtitle, then the author
 _SIGNATURE = re.compile(
-    rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t]))[ \t]*(?:\u2014|\u2013|--?|~)[ \t]*{_NAME}[ \t]*\s*\Z",
+    rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t]))[ \t]*(?:\u2014|\u2013|--?|~)[ \t]*"
+    rf"(?P<cue>{_NAME})(?:,[ \t]+[^\n]{{1,60}})?\s*\Z",
     re.MULTILINE,
 )
 
@@ -56,8 +59,8 @@ def without_headings(text: str, taken: list[str] | None) -> str:
 
 def _cut(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> str:
     def take(found: re.Match[str]) -> str:
-        if taken is not None:
-            taken.append(found.group().strip())
+        if taken is not None:  # a signature's name, not its source's date: "one" said is no cue
+            taken.append((found.groupdict().get("cue") or found.group()).strip())
         # The signature may take the text's last line breaks with it: keep them.
         return "\n" * found.group().count("\n")
 

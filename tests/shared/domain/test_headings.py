@@ -37,6 +37,12 @@ def test_a_label_said_anyway_is_set_apart_not_added() -> None:
     assert [w.status.value for w in result.words if w.expected is None] == []
 
 
+def test_a_signatures_source_is_no_cue() -> None:
+    """Its date's words ("one", "eight", …) would be forgiven wherever they were said."""
+    text = "Four score and seven years ago.\n\u2014 Abraham Lincoln, Gettysburg, 1863"
+    assert parse_reference(text).cue_keys == {"abraham", "lincoln"}
+
+
 def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
     """Before the cue was the numeral as read in a sentence: "I" the pronoun, "II" "the
     second", so "one" said for "I." was a word added."""
@@ -71,6 +77,11 @@ def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
         ("We are met. (Applause.) We have come.", "We are met We have come"),
         ("For God so loved the world,a that he gave", "For God so loved the world that he gave"),
         ("Verse Two\nSing it\nRepeat Chorus\n(Repeat chorus)\nFinal Chorus:\nGo", "Sing it Go"),
+        ("ACT I\nSCENE 2\nHAMLET: O that this\nHORATIO: Hail", "O that this Hail"),
+        (
+            "Four score and seven years ago.\n\u2014 Abraham Lincoln, Gettysburg, 1863",
+            "Four score and seven years ago",
+        ),
         ("a) Love your neighbour\nb) Forgive\n(c) Rest", "Love your neighbour Forgive Rest"),
         ("Romeo: But soft!\nJuliet: Ay me!\nRomeo: She speaks", "But soft Ay me She speaks"),
         (

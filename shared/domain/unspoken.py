@@ -19,7 +19,8 @@ bring with them marks that are not said:
   or capitalised and followed by a colon ("Romeo: But soft!", a
   catechism's "Q:" and "A:"), in a text with at least two such lines (when
   not in capitals, one of the names said twice: "Life: a dream" / "Death: a
-  sleep" is a poem). A line in capitals with nothing
+  sleep" is a poem). In a text all in capitals, only a name with a colon
+  that comes back: "HE IS RISEN. HE IS RISEN INDEED." is a sentence. A line in capitals with nothing
   after its stop ("AMEN.") is recited. In such a script, what is in
   parentheses is a stage direction ("(aside)", "(She curtsies)");
 - a lyric's repeat mark ending a line ("Sing hallelujah (x2)", "x3");
@@ -62,6 +63,7 @@ MIN_SPEAKER_LINES = 2
 # As typed in a script copied from a site ("Romeo: But soft!"): a name and a colon, not a
 # stop ("Then. We went" is a sentence), in a text without names in capitals.
 _NAMED_SPEAKER = re.compile(r"[ \t]*[A-Z][a-z'\-]*(?:[ \t]+[A-Z][a-z'\-]+)?:[ \t]+(?=\S)")  # "Q:", "Romeo:"
+_CAPITALS_SPEAKER = re.compile(r"[ \t]*[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+){0,2}:[ \t]+(?=\S)")
 # A lyric's repeat mark ending a line: "Sing hallelujah (x2)", "Praise him x3", "(2x)".
 _REPEAT_MARK = re.compile(r"[ \t]+(?:\(?[x\u00d7]\d\)?|\(\d[x\u00d7]\))[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _DIRECTION = re.compile(r"[ \t]?\([^()\n]{1,60}\)")
@@ -100,7 +102,7 @@ def _taken_apart(text: str, taken: list[str] | None) -> str:
 
 def _without_speakers(text: str, taken: list[str] | None) -> str:
     lines = text.split("\n")
-    speakers = _speakers(lines)
+    speakers = _speakers(lines, capitals=text == text.upper())
     if speakers is None:
         return text
     if taken is not None:
@@ -113,14 +115,23 @@ def _without_speakers(text: str, taken: list[str] | None) -> str:
     return text
 
 
-def _speakers(lines: list[str]) -> list[re.Match[str] | None] | None:
-    """Each line's speaker's name when the text is a script, else None."""
+def _speakers(lines: list[str], capitals: bool) -> list[re.Match[str] | None] | None:
+    """Each line's speaker's name when the text (all in ``capitals`` or not) is a script, else None."""
+    if capitals:
+        # All in capitals, "HE IS RISEN. HE IS RISEN INDEED." is a sentence, not a name: only
+        # a colon and a name that comes back make a script (QA: six words were cut).
+        return _named(lines, _CAPITALS_SPEAKER)
     found = [_SPEAKER.match(line) for line in lines]
     if sum(1 for name in found if name) >= MIN_SPEAKER_LINES:
         return found
-    found = [_NAMED_SPEAKER.match(line) for line in lines]
-    names = [name.group().strip() for name in found if name]
     # Not in capitals, a script's speaker comes back: "Life: a dream" / "Death: a sleep" is a poem.
+    return _named(lines, _NAMED_SPEAKER)
+
+
+def _named(lines: list[str], pattern: re.Pattern[str]) -> list[re.Match[str] | None] | None:
+    """Each line's ``pattern`` match when one name is in at least two of them, else None."""
+    found = [pattern.match(line) for line in lines]
+    names = [name.group().strip() for name in found if name]
     return found if len(names) >= MIN_SPEAKER_LINES and len(set(names)) < len(names) else None
 
 

@@ -83,6 +83,7 @@ def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
             "Four score and seven years ago",
         ),
         ("a) Love your neighbour\nb) Forgive\n(c) Rest", "Love your neighbour Forgive Rest"),
+        ("ROMEO: BUT SOFT\nJULIET: AY ME\nROMEO: SHE SPEAKS", "BUT SOFT AY ME SHE SPEAKS"),
         ("Romeo: But soft!\nJuliet: Ay me!\nRomeo: She speaks", "But soft Ay me She speaks"),
         (
             "Q: What is man's end?\nA: To glorify God.\nQ: What rule?",
@@ -115,6 +116,7 @@ def test_what_heads_signs_or_annotates_a_piece_is_not_a_word(text: str, words: s
         ("Then: we went\nhome again", 5),  # one name-like line with a colon is said
         ("Life: a dream\nDeath: a sleep", 6),  # no name comes back: a poem, not a script
         ("Leave it at x2 and y2", 6),  # a repeat mark ends a line
+        ("HE IS RISEN. HE IS RISEN INDEED.\nCHRIST IS RISEN: ALLELUIA.", 11),  # all in capitals: sentences
     ],
 )
 def test_look_alikes_are_still_recited(text: str, count: int) -> None:

@@ -13,7 +13,8 @@ Hymns, songs and poems come pasted with lines nobody recites:
   three lines;
 - an attribution signing the end: "— William Blake" on the last line, or
   after a quotation's closing mark or full stop ("… taken.” — Oscar Wilde"),
-  with its source after a comma ("— Abraham Lincoln, Gettysburg, 1863").
+  with its source after a comma ("— Abraham Lincoln, Gettysburg, 1863"); or
+  ending any line after a quotation's closing mark (quotations pasted together).
 
 Read as words, each was a word or a line the learner "skipped". What is taken
 out is returned, as cues a learner may say anyway.
@@ -41,11 +42,10 @@ MIN_STANZAS = 2
 _NAME = r"[A-Z][\w.'\-]*(?:[ \t]+(?:[A-Z][\w.'\-]*|of|de|van|von|the)){0,4}"
 _BYLINE = re.compile(rf"^[ \t]*[Bb]y[ \t]+{_NAME}[ \t\r]*$")
 BYLINE_LINES = 3  # a title, maybe a subtitle, then the author
-_SIGNATURE = re.compile(
-    rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t]))[ \t]*(?:\u2014|\u2013|--?|~)[ \t]*"
-    rf"(?P<cue>{_NAME})(?:,[ \t]+[^\n]{{1,60}})?\s*\Z",
-    re.MULTILINE,
-)
+_SIGNED = rf"[ \t]*(?:\u2014|\u2013|--?|~)[ \t]*(?P<cue>{_NAME})(?:,[ \t]+[^\n]{{1,60}})?"
+_SIGNATURE = re.compile(rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t])){_SIGNED}\s*\Z", re.MULTILINE)
+# After a closing quotation mark a signature may end any line: quotations pasted together.
+_QUOTE_SIGNED = re.compile(rf"(?<=[\"\u201d][ \t]){_SIGNED}[ \t\r]*$", re.MULTILINE)
 
 
 def without_headings(text: str, taken: list[str] | None) -> str:
@@ -54,7 +54,8 @@ def without_headings(text: str, taken: list[str] | None) -> str:
     text = _cut(_LABEL, text, taken)
     text = _without_stanza_numbers(text, taken)
     text = _without_byline(text, taken)
-    return _cut(_SIGNATURE, text, taken)
+    text = _cut(_SIGNATURE, text, taken)
+    return _cut(_QUOTE_SIGNED, text, taken) if "\n" in text else text
 
 
 def _cut(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> str:

@@ -82,6 +82,10 @@ def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
             "Four score and seven years ago.\n\u2014 Abraham Lincoln, Gettysburg, 1863",
             "Four score and seven years ago",
         ),
+        (
+            "\u201cBe kind.\u201d \u2014 Plato\n\n\u201cBe brave.\u201d \u2014 Mark Twain, 1890",
+            "Be kind Be brave",
+        ),
         ("a) Love your neighbour\nb) Forgive\n(c) Rest", "Love your neighbour Forgive Rest"),
         ("ROMEO: BUT SOFT\nJULIET: AY ME\nROMEO: SHE SPEAKS", "BUT SOFT AY ME SHE SPEAKS"),
         ("Romeo: But soft!\nJuliet: Ay me!\nRomeo: She speaks", "But soft Ay me She speaks"),

@@ -11,6 +11,8 @@ Hymns, songs and poems come pasted with lines nobody recites:
   line is as likely the pronoun;
 - the author's line under a title ("by Robert Frost"), among the first
   three lines;
+- a catechism's marks, "Q. 1." and "A." or "Question 1:" and "Answer:",
+  at lines' starts, when it has both;
 - an attribution signing the end: "— William Blake" on the last line, or
   after a quotation's closing mark or full stop ("… taken.” — Oscar Wilde"),
   with its source after a comma ("— Abraham Lincoln, Gettysburg, 1863"); or
@@ -48,12 +50,19 @@ _SIGNATURE = re.compile(rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t])){_SIGNED}\s*\Z", 
 _QUOTE_SIGNED = re.compile(rf"(?<=[\"\u201d][ \t]){_SIGNED}[ \t\r]*$", re.MULTILINE)
 
 
+# A catechism's marks at a line's start: "Q. 1.", "A.", "Question 2:", "Answer:".
+_CATECHISM = re.compile(
+    r"^[ \t]*(Q|A|Question|Answer)(?:[ \t]+\d{1,3})?[ \t]*[.:](?:[ \t]*\d{1,3}\.)?[ \t]+(?=\S)", re.MULTILINE
+)
+
+
 def without_headings(text: str, taken: list[str] | None) -> str:
     """``text`` without its part labels, stanza numbers, byline and signature (added to
     ``taken`` when given), every line break kept; as it was when it has none."""
     text = _cut(_LABEL, text, taken)
     text = _without_stanza_numbers(text, taken)
     text = _without_byline(text, taken)
+    text = _without_catechism_marks(text, taken)
     text = _cut(_SIGNATURE, text, taken)
     return _cut(_QUOTE_SIGNED, text, taken) if "\n" in text else text
 
@@ -93,6 +102,12 @@ def _value(number: str) -> int | None:
     if number.isdigit():
         return int(number)
     return _LONE_NUMERALS.get(number) or roman_value(number)
+
+
+def _without_catechism_marks(text: str, taken: list[str] | None) -> str:
+    """Without "Q." and "A." when the text has both: one "A. Lincoln" is a name."""
+    kinds = {found.group(1)[0] for found in _CATECHISM.finditer(text)}
+    return _cut(_CATECHISM, text, taken) if kinds == {"Q", "A"} else text
 
 
 def _without_byline(text: str, taken: list[str] | None) -> str:

@@ -86,6 +86,11 @@ def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
             "\u201cBe kind.\u201d \u2014 Plato\n\n\u201cBe brave.\u201d \u2014 Mark Twain, 1890",
             "Be kind Be brave",
         ),
+        (
+            "Q. 1. What is man's end?\nA. To glorify God.\n\nQ. 2. What rule?",
+            "What is man's end To glorify God What rule",
+        ),
+        ("Question 1: Your comfort?\nAnswer: That I am his.", "Your comfort That I am his"),
         ("a) Love your neighbour\nb) Forgive\n(c) Rest", "Love your neighbour Forgive Rest"),
         ("ROMEO: BUT SOFT\nJULIET: AY ME\nROMEO: SHE SPEAKS", "BUT SOFT AY ME SHE SPEAKS"),
         ("Romeo: But soft!\nJuliet: Ay me!\nRomeo: She speaks", "But soft Ay me She speaks"),
@@ -120,6 +125,7 @@ def test_what_heads_signs_or_annotates_a_piece_is_not_a_word(text: str, words: s
         ("Then: we went\nhome again", 5),  # one name-like line with a colon is said
         ("Life: a dream\nDeath: a sleep", 6),  # no name comes back: a poem, not a script
         ("Leave it at x2 and y2", 6),  # a repeat mark ends a line
+        ("A. Lincoln wrote it.\nA. Smith read it.", 8),  # answers without questions: initials
         ("HE IS RISEN. HE IS RISEN INDEED.\nCHRIST IS RISEN: ALLELUIA.", 11),  # all in capitals: sentences
     ],
 )

@@ -11,6 +11,7 @@ from typing import Any
 from flask import request
 
 from shared.domain.text import NoWordsToRecite, line_word_counts, parse_reference
+from shared.domain.unspoken import unspoken_parts
 
 
 def typed_text(value: str | None) -> str | None:
@@ -76,12 +77,16 @@ def practice_words(text: str, marked: tuple[int, int] | None = None) -> list[lis
     # A line with nothing to recite ("Refrain:", "II.", "by Robert Frost") is shown whole
     # in every mode: a heading, not words to recall (QA: first letters showed "R", "b R F").
     counts = line_word_counts(text)
+    # So is a cue inside a line, a speaker's name or a verse number ("HAMLET:", "16"):
+    # shown as "H" it looked like a word of the speech.
+    cues = {raw for cue in unspoken_parts(text)[1] for raw in cue.split()}
     for n, line in enumerate(text.splitlines(keepends=True)):
         split = _split_first if n >= len(counts) or counts[n] else _whole
         words = []
         for token in _TOKEN.finditer(line):
             inside = offset + token.start() < end and offset + token.end() > start
-            words.append(PracticeWord(tuple(map(split, _joined(token[0]))), inside))
+            parts = _joined(token[0])
+            words.append(PracticeWord(tuple(map(_whole if token[0] in cues else split, parts)), inside))
         lines.append(words)
         offset += len(line)
     return lines

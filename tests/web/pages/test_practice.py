@@ -46,6 +46,31 @@ def test_a_line_with_nothing_to_recite_is_shown_whole_as_first_letters() -> None
     ]
 
 
+def test_a_speakers_name_and_a_verse_number_are_shown_whole_as_first_letters() -> None:
+    from web.pages.text import practice_words
+
+    text = "HAMLET: To be (aside) or not\nOPHELIA: 16 So loved. 17 He sent. 18 He that"
+    firsts = [w.parts[0][0] for line in practice_words(text) for w in line]
+    assert firsts == [
+        "HAMLET:",
+        "T",
+        "b",
+        "(aside)",
+        "o",
+        "n",
+        "OPHELIA:",
+        "16",
+        "S",
+        "l",
+        "17",
+        "H",
+        "s",
+        "18",
+        "H",
+        "t",
+    ]
+
+
 def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: Flask) -> None:
     client = signed_in(app, "ada")
     piece_id = add_piece(client)

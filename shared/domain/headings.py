@@ -4,8 +4,9 @@ Hymns, songs and poems come pasted with lines nobody recites:
 
 - a part's label alone on its line: "Refrain:", "Chorus", "Verse 2:",
   "Verse Two", "Chorus (x2):", "Repeat Chorus", "Bridge", a script's "ACT I"
-  and "Scene 2". Only the names of a song's parts count, so a
-  line of verse that ends in a colon ("And then he said:") stays;
+  and "Scene 2", and "SCENE II. A room in the castle." with its place. Only
+  the names of parts count, so a line of verse that ends in a colon ("And
+  then he said:") stays;
 - stanza numbers alone on their line, in digits or Roman numerals ("1",
   "II.", "III"), at least two of them counting up by one: a lone "I" on a
   line is as likely the pronoun;
@@ -38,6 +39,10 @@ _LABEL = re.compile(
     r"(?:[ \t]*\(?x\d\)?)?[ \t]*:?[ \t\r]*$",
     re.MULTILINE | re.IGNORECASE,
 )
+# A script's act or scene heading with its place: "SCENE II. A room in the castle."
+_STAGE_HEADING = re.compile(
+    rf"^[ \t]*(?:act|scene)[ \t]+(?:{_COUNT})[.:,][^\n]*$", re.MULTILINE | re.IGNORECASE
+)
 _STANZA_NUMBER = re.compile(r"^[ \t]*(\d{1,3}|[IVXLC]{1,8})\.?[ \t\r]*$", re.MULTILINE)
 _LONE_NUMERALS = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 MIN_STANZAS = 2
@@ -59,7 +64,7 @@ _CATECHISM = re.compile(
 def without_headings(text: str, taken: list[str] | None) -> str:
     """``text`` without its part labels, stanza numbers, byline and signature (added to
     ``taken`` when given), every line break kept; as it was when it has none."""
-    text = _cut(_LABEL, text, taken)
+    text = _cut(_STAGE_HEADING, _cut(_LABEL, text, taken), taken)
     text = _without_stanza_numbers(text, taken)
     text = _without_byline(text, taken)
     text = _without_catechism_marks(text, taken)

@@ -78,6 +78,7 @@ def test_roman_stanza_numbers_said_as_numbers_are_set_apart() -> None:
         ("For God so loved the world,a that he gave", "For God so loved the world that he gave"),
         ("Verse Two\nSing it\nRepeat Chorus\n(Repeat chorus)\nFinal Chorus:\nGo", "Sing it Go"),
         ("ACT I\nSCENE 2\nHAMLET: O that this\nHORATIO: Hail", "O that this Hail"),
+        ("ACT I\nSCENE II. A room in the castle.\nHAMLET: O that this\nHORATIO: Hail", "O that this Hail"),
         (
             "Four score and seven years ago.\n\u2014 Abraham Lincoln, Gettysburg, 1863",
             "Four score and seven years ago",
@@ -125,6 +126,7 @@ def test_what_heads_signs_or_annotates_a_piece_is_not_a_word(text: str, words: s
         ("Then: we went\nhome again", 5),  # one name-like line with a colon is said
         ("Life: a dream\nDeath: a sleep", 6),  # no name comes back: a poem, not a script
         ("Leave it at x2 and y2", 6),  # a repeat mark ends a line
+        ("Act two of the play was long", 7),  # no stop after the number: a sentence
         ("A. Lincoln wrote it.\nA. Smith read it.", 8),  # answers without questions: initials
         ("HE IS RISEN. HE IS RISEN INDEED.\nCHRIST IS RISEN: ALLELUIA.", 11),  # all in capitals: sentences
     ],

@@ -39,9 +39,10 @@ _LABEL = re.compile(
     r"(?:[ \t]*\(?x\d\)?)?[ \t]*:?[ \t\r]*$",
     re.MULTILINE | re.IGNORECASE,
 )
-# A script's act or scene heading with its place: "SCENE II. A room in the castle."
+# A script's act or scene heading with its place: "SCENE II. A room in the castle." A
+# heading heads lines: a text that is only "Act II, Scene I. Enter Hamlet." is recited.
 _STAGE_HEADING = re.compile(
-    rf"^[ \t]*(?:act|scene)[ \t]+(?:{_COUNT})[.:,][^\n]*$", re.MULTILINE | re.IGNORECASE
+    rf"^[ \t]*(?:act|scene)[ \t]+(?:{_COUNT})[.:,][^\n]*$(?=\n\s*\S)", re.MULTILINE | re.IGNORECASE
 )
 _STANZA_NUMBER = re.compile(r"^[ \t]*(\d{1,3}|[IVXLC]{1,8})\.?[ \t\r]*$", re.MULTILINE)
 _LONE_NUMERALS = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -53,8 +54,6 @@ _SIGNED = rf"[ \t]*(?:\u2014|\u2013|--?|~)[ \t]*(?P<cue>{_NAME})(?:,[ \t]+[^\n]{
 _SIGNATURE = re.compile(rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t])){_SIGNED}\s*\Z", re.MULTILINE)
 # After a closing quotation mark a signature may end any line: quotations pasted together.
 _QUOTE_SIGNED = re.compile(rf"(?<=[\"\u201d][ \t]){_SIGNED}[ \t\r]*$", re.MULTILINE)
-
-
 # A catechism's marks at a line's start: "Q. 1.", "A.", "Question 2:", "Answer:".
 _CATECHISM = re.compile(
     r"^[ \t]*(Q|A|Question|Answer)(?:[ \t]+\d{1,3})?[ \t]*[.:](?:[ \t]*\d{1,3}\.)?[ \t]+(?=\S)", re.MULTILINE
@@ -62,8 +61,9 @@ _CATECHISM = re.compile(
 
 
 def without_headings(text: str, taken: list[str] | None) -> str:
-    """``text`` without its part labels, stanza numbers, byline and signature (added to
-    ``taken`` when given), every line break kept; as it was when it has none."""
+    """``text`` without its part labels and stage headings, stanza numbers, byline,
+    catechism marks and signatures (added to ``taken`` when given), every line break
+    kept; as it was when it has none."""
     text = _cut(_STAGE_HEADING, _cut(_LABEL, text, taken), taken)
     text = _without_stanza_numbers(text, taken)
     text = _without_byline(text, taken)

@@ -127,6 +127,7 @@ def test_what_heads_signs_or_annotates_a_piece_is_not_a_word(text: str, words: s
         ("Life: a dream\nDeath: a sleep", 6),  # no name comes back: a poem, not a script
         ("Leave it at x2 and y2", 6),  # a repeat mark ends a line
         ("Act two of the play was long", 7),  # no stop after the number: a sentence
+        ("Act II, Scene I. Enter Hamlet.", 6),  # a heading with nothing under it is recited
         ("A. Lincoln wrote it.\nA. Smith read it.", 8),  # answers without questions: initials
         ("HE IS RISEN. HE IS RISEN INDEED.\nCHRIST IS RISEN: ALLELUIA.", 11),  # all in capitals: sentences
     ],

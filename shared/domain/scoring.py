@@ -38,7 +38,7 @@ from shared.domain.wordlist import SAID, WordList, word_list
 
 # Bump with any change to what scoring says for the same input (docs/scoring.md,
 # "scoring_version policy"); tests/shared/domain/test_golden_scoring.py fails otherwise.
-SCORING_VERSION = "2026.12.12"
+SCORING_VERSION = "2026.12.13"
 OVERALL_WEIGHTS = (0.6, 0.2, 0.2)  # accuracy, completeness, fluency
 
 

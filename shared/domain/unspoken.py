@@ -9,14 +9,26 @@ bring with them marks that are not said:
   3 or 14, 15, 16): "3 men" in a sentence is none, nor is a list of two;
 - a numbered list's numbers, at a line's start and followed by "." or ")"
   ("1. Love is patient" / "2. Love is kind"), in a run of at least two
-  counting up by one. Read as words, each became a sentence of its own, "1.",
+  counting up by one, and its letters ("a) Love your neighbour" / "b)
+  Forgive", "(a)", "(b)"). Read as words, each became a sentence of its own, "1.",
   that the learner "skipped";
 - labels in square brackets ("[Verse 1]", "[Chorus]", "[Exit Hamlet]"), and
   a line that is only a label in parentheses ("(Chorus)", "(x2)");
 - a speaker's name before a line of a play, in capitals and followed by a
   colon or a full stop and the speech ("ROMEO: But soft!", "HAMLET. To be"),
-  in a text with at least two such lines. A line in capitals with nothing
-  after its stop ("AMEN.") is recited.
+  or capitalised and followed by a colon ("Romeo: But soft!", a
+  catechism's "Q:" and "A:"), in a text with at least two such lines (when
+  not in capitals, one of the names said twice: "Life: a dream" / "Death: a
+  sleep" is a poem). In a text all in capitals, only a name with a colon
+  that comes back: "HE IS RISEN. HE IS RISEN INDEED." is a sentence. A line in capitals with nothing
+  after its stop ("AMEN.") is recited. In such a script, what is in
+  parentheses is a stage direction ("(aside)", "(She curtsies)");
+- a lyric's repeat mark ending a line ("Sing hallelujah (x2)", "x3");
+- an audience's reaction in a speech's transcript, in parentheses anywhere
+  ("(Applause.)", "(Laughter)");
+- a footnote's letter stuck to a word's punctuation, as Bible sites paste
+  them ("the world,a that he gave");
+- part labels, stanza numbers, a byline and a signature (``headings.py``).
 
 Read as words, every one of them was a word the learner "skipped". Taking
 them out keeps every line break, so the lines of the text stay the lines of
@@ -26,6 +38,8 @@ the piece.
 from __future__ import annotations
 
 import re
+
+from shared.domain.headings import without_headings
 
 _DIGIT = re.compile(r"\d")
 # A number of one to three digits at a line's start or after a punctuation
@@ -38,12 +52,27 @@ MIN_RUN = 3
 # "1." or "2)" starting a line, before a word: a list's marks, two of them a list.
 _LIST_MARK = re.compile(r"^[ \t]*(\d{1,3})[.)](?=[ \t]+[\"'\u201c\u2018(]?[^\W\d_])", re.MULTILINE)
 MIN_LIST_RUN = 2
+# "a)" or "(b)" starting a line, before a word: a list's letters.
+_LETTER_MARK = re.compile(r"^[ \t]*(\(?[a-z])\)(?=[ \t]+[\"'\u201c\u2018(]?[^\W\d_])", re.MULTILINE)
 _BRACKETED = re.compile(r"[ \t]?\[[^\[\]\n]{1,80}\]")
 _LABEL_LINE = re.compile(r"^[ \t]*\([^()\n]{1,40}\)[ \t]*$", re.MULTILINE)
 _SPEAKER = re.compile(r"[ \t]*[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+){0,2}[.:][ \t]+(?=\S)")
 # A script has several: one line in capitals before a stop ("NASA: we did it",
 # "OK. Let us go") is more likely said than a speaker's name.
 MIN_SPEAKER_LINES = 2
+# As typed in a script copied from a site ("Romeo: But soft!"): a name and a colon, not a
+# stop ("Then. We went" is a sentence), in a text without names in capitals.
+_NAMED_SPEAKER = re.compile(r"[ \t]*[A-Z][a-z'\-]*(?:[ \t]+[A-Z][a-z'\-]+)?:[ \t]+(?=\S)")  # "Q:", "Romeo:"
+_CAPITALS_SPEAKER = re.compile(r"[ \t]*[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+){0,2}:[ \t]+(?=\S)")
+# A lyric's repeat mark ending a line: "Sing hallelujah (x2)", "Praise him x3", "(2x)".
+_REPEAT_MARK = re.compile(r"[ \t]+(?:\(?[x\u00d7]\d\)?|\(\d[x\u00d7]\))[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_DIRECTION = re.compile(r"[ \t]?\([^()\n]{1,60}\)")
+_REACTION = re.compile(
+    r"[ \t]?\((?:applause|laughter|cheers|cheering|booing|boos|crosstalk|inaudible|music)\b[^()\n]{0,30}\)",
+    re.IGNORECASE,
+)
+# One lower-case letter right after a word's comma or stop, then a space: a footnote's mark.
+_FOOTNOTE_LETTER = re.compile(r"(?<=[^\W\d_]{2}[,;:.!?])[a-z](?=\s|\Z)")
 
 
 def without_unspoken(text: str) -> str:
@@ -62,17 +91,48 @@ def _taken_apart(text: str, taken: list[str] | None) -> str:
     if "[" in text:  # each test a pass in C: most texts have nothing to take out
         text = _without(_BRACKETED, text, taken)
     if "(" in text:
-        text = _without(_LABEL_LINE, text, taken)
+        text = _without(_REACTION, _without(_LABEL_LINE, text, taken), taken)
+    if "x" in text or "X" in text or "\u00d7" in text:
+        text = _without(_REPEAT_MARK, text, taken)
+    text = _FOOTNOTE_LETTER.sub("", without_headings(text, taken))
     if "\n" in text:  # a script's lines: asked line by line, anchored, not at every character
-        lines = text.split("\n")
-        speakers = [_SPEAKER.match(line) for line in lines]
-        if sum(1 for found in speakers if found) >= MIN_SPEAKER_LINES:
-            if taken is not None:
-                taken.extend(found.group() for found in speakers if found)
-            text = "\n".join(
-                line[found.end() :] if found else line for line, found in zip(lines, speakers, strict=True)
-            )
+        text = _without_speakers(text, taken)
     return without_verse_numbers(text, taken)
+
+
+def _without_speakers(text: str, taken: list[str] | None) -> str:
+    lines = text.split("\n")
+    speakers = _speakers(lines, capitals=text == text.upper())
+    if speakers is None:
+        return text
+    if taken is not None:
+        taken.extend(found.group() for found in speakers if found)
+    text = "\n".join(
+        line[found.end() :] if found else line for line, found in zip(lines, speakers, strict=True)
+    )
+    if "(" in text:  # in a script, what is in parentheses is a stage direction
+        text = _without(_DIRECTION, text, taken)
+    return text
+
+
+def _speakers(lines: list[str], capitals: bool) -> list[re.Match[str] | None] | None:
+    """Each line's speaker's name when the text (all in ``capitals`` or not) is a script, else None."""
+    if capitals:
+        # All in capitals, "HE IS RISEN. HE IS RISEN INDEED." is a sentence, not a name: only
+        # a colon and a name that comes back make a script (QA: six words were cut).
+        return _named(lines, _CAPITALS_SPEAKER)
+    found = [_SPEAKER.match(line) for line in lines]
+    if sum(1 for name in found if name) >= MIN_SPEAKER_LINES:
+        return found
+    # Not in capitals, a script's speaker comes back: "Life: a dream" / "Death: a sleep" is a poem.
+    return _named(lines, _NAMED_SPEAKER)
+
+
+def _named(lines: list[str], pattern: re.Pattern[str]) -> list[re.Match[str] | None] | None:
+    """Each line's ``pattern`` match when one name is in at least two of them, else None."""
+    found = [pattern.match(line) for line in lines]
+    names = [name.group().strip() for name in found if name]
+    return found if len(names) >= MIN_SPEAKER_LINES and len(set(names)) < len(names) else None
 
 
 def _without(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> str:
@@ -89,9 +149,10 @@ def _without(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> st
 def without_verse_numbers(text: str, taken: list[str] | None = None) -> str:
     """``text`` with its verse numbers and list numbers taken out (added to ``taken``
     when given); as it was when it has none."""
-    if not _DIGIT.search(text):  # most texts: one pass in C
-        return text
-    spans = sorted(_counted_spans(_CANDIDATE, text, MIN_RUN) + _counted_spans(_LIST_MARK, text, MIN_LIST_RUN))
+    spans = _counted_spans(_LETTER_MARK, text, MIN_LIST_RUN) if ")" in text else []
+    if _DIGIT.search(text):  # most texts have none: one pass in C
+        spans += _counted_spans(_CANDIDATE, text, MIN_RUN) + _counted_spans(_LIST_MARK, text, MIN_LIST_RUN)
+    spans.sort()
     if not spans:
         return text
     kept, cursor = [], 0
@@ -110,7 +171,8 @@ def _counted_spans(pattern: re.Pattern[str], text: str, min_run: int) -> list[tu
     runs: dict[int, list[tuple[int, int]]] = {}  # the value a run expects next -> its spans
     finished: list[list[tuple[int, int]]] = []
     for found in pattern.finditer(text):
-        value = int(found.group(1))
+        mark = found.group(1)
+        value = int(mark) if mark.isdigit() else ord(mark[-1]) - ord("a") + 1  # "(b)" is 2
         run = runs.pop(value, None)
         if run is None:
             run = []

@@ -11,6 +11,7 @@ from typing import Any
 from flask import request
 
 from shared.domain.text import NoWordsToRecite, line_word_counts, parse_reference
+from shared.domain.unspoken import unspoken_parts
 
 
 def typed_text(value: str | None) -> str | None:
@@ -73,11 +74,19 @@ def practice_words(text: str, marked: tuple[int, int] | None = None) -> list[lis
     within the text's characters ``marked`` (start, end) are marked."""
     start, end = marked or (0, 0)
     lines, offset = [], 0
-    for line in text.splitlines(keepends=True):
+    # A line with nothing to recite ("Refrain:", "II.", "by Robert Frost") is shown whole
+    # in every mode: a heading, not words to recall (QA: first letters showed "R", "b R F").
+    counts = line_word_counts(text)
+    # So is a cue inside a line, a speaker's name or a verse number ("HAMLET:", "16"):
+    # shown as "H" it looked like a word of the speech.
+    cues = {raw for cue in unspoken_parts(text)[1] for raw in cue.split()}
+    for n, line in enumerate(text.splitlines(keepends=True)):
+        split = _split_first if n >= len(counts) or counts[n] else _whole
         words = []
         for token in _TOKEN.finditer(line):
             inside = offset + token.start() < end and offset + token.end() > start
-            words.append(PracticeWord(tuple(map(_split_first, _joined(token[0]))), inside))
+            parts = _joined(token[0])
+            words.append(PracticeWord(tuple(map(_whole if token[0] in cues else split, parts)), inside))
         lines.append(words)
         offset += len(line)
     return lines
@@ -94,14 +103,26 @@ def section_span(text: str, index: int) -> tuple[int, int] | None:
         return None
     if not 0 <= index < len(sections):
         return None
-    cursor, at = 0, -1
+    cursor, span = 0, None
     for section in sections[: index + 1]:
-        # One not found as written (a label was cut from inside it) moves the cursor not
-        # at all: the next is still looked for after the last one found.
-        at = text.find(section.text, cursor)
-        if at >= 0:
-            cursor = at + len(section.text)
-    return (at, cursor) if at >= 0 else None
+        span = _words_found(text, section.text, cursor)
+        if span:
+            cursor = span[1]
+    return span
+
+
+def _words_found(text: str, section: str, cursor: int) -> tuple[int, int] | None:
+    """Where ``section``'s words are in ``text`` after ``cursor``, each after the one before:
+    what nobody recites may have been cut from between them ("the world,a that", "lord,
+    (She curtsies) how": QA, such a section was not found and the page marked nothing).
+    None when one is missing; the next section is then looked for after ``cursor``."""
+    start = end = -1
+    for word in section.split():
+        at = text.find(word, max(cursor, end))
+        if at < 0:
+            return None
+        start, end = start if start >= 0 else at, at + len(word)
+    return (start, end) if start >= 0 else None
 
 
 def _joined(token: str) -> list[str]:
@@ -109,6 +130,10 @@ def _joined(token: str) -> list[str]:
     pieces = _DASHES.split(token)
     joined = [pieces[0]] + [dash + word for dash, word in zip(pieces[1::2], pieces[2::2], strict=True)]
     return [word for word in joined if word]
+
+
+def _whole(word: str) -> tuple[str, str]:
+    return word, ""
 
 
 def _split_first(word: str) -> tuple[str, str]:
@@ -150,7 +175,7 @@ def marked_words(result: dict[str, Any] | None) -> list[MarkedWord]:
 
 def marked_lines(words: list[MarkedWord], text: str | None) -> list[list[MarkedWord]]:
     """The result's words in the piece's lines, as the practice page shows them: an
-    empty line for each line without words (a stanza break). An added word goes on the
+    empty line for each run of lines without words (a stanza break). An added word goes on the
     line of the piece's word after it, as the coaching note ("You added … before …")
     and the progress page's sections place it. Without the text, or when its words are
     not the ones scored, one line (QA: a poem's result ran its lines and stanzas together)."""
@@ -168,4 +193,7 @@ def marked_lines(words: list[MarkedWord], text: str | None) -> list[list[MarkedW
         lines[line_of[word.index]].extend([*added, word])
         added = []
     lines[line_of[-1]].extend(added)  # added after the last word
-    return lines[line_of[0] : line_of[-1] + 1]
+    # One break where several lines have no words: a blank line and a "Chorus:" under it
+    # are one break between stanzas (QA: the gap was twice as wide there).
+    kept = lines[line_of[0] : line_of[-1] + 1]
+    return [line for n, line in enumerate(kept) if line or kept[n - 1]]

@@ -41,7 +41,7 @@ VARIANT_SLOT = 9  # "war(9)": past the dictionary's own variants, read back as "
 # Bump with any change to what this engine hears (biasing, front end, second
 # looks): transcripts are cached by it, and the golden test
 # (tests/shared/transcription/offline/test_golden.py) fails on a change without a bump.
-RECOGNITION_VERSION = "offline-2026.12.23"
+RECOGNITION_VERSION = "offline-2026.12.24"
 
 
 class OfflineTranscriber:

@@ -32,6 +32,45 @@ def test_first_letter_cues_match_the_words_the_scorer_counts() -> None:
         assert len(cues) == word_count(text), text
 
 
+def test_a_line_with_nothing_to_recite_is_shown_whole_as_first_letters() -> None:
+    """QA: "Refrain:" showed as "R" and "by Robert Frost" as "b R F", as if to be said."""
+    from web.pages.text import practice_words
+
+    lines = practice_words("The Road\nby Robert Frost\n\nRefrain:\nTwo roads")
+    assert [[w.parts for w in line] for line in lines] == [
+        [(("T", "he"),), (("R", "oad"),)],
+        [(("by", ""),), (("Robert", ""),), (("Frost", ""),)],
+        [],
+        [(("Refrain:", ""),)],
+        [(("T", "wo"),), (("r", "oads"),)],
+    ]
+
+
+def test_a_speakers_name_and_a_verse_number_are_shown_whole_as_first_letters() -> None:
+    from web.pages.text import practice_words
+
+    text = "HAMLET: To be (aside) or not\nOPHELIA: 16 So loved. 17 He sent. 18 He that"
+    firsts = [w.parts[0][0] for line in practice_words(text) for w in line]
+    assert firsts == [
+        "HAMLET:",
+        "T",
+        "b",
+        "(aside)",
+        "o",
+        "n",
+        "OPHELIA:",
+        "16",
+        "S",
+        "l",
+        "17",
+        "H",
+        "s",
+        "18",
+        "H",
+        "t",
+    ]
+
+
 def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: Flask) -> None:
     client = signed_in(app, "ada")
     piece_id = add_piece(client)
@@ -46,7 +85,13 @@ def test_a_practice_page_asked_for_no_such_section_shows_the_text_unmarked(app: 
         ("ROMEO: But soft! What light?\nJULIET: Ay me.", 1, "What light?"),  # speakers not scored
         ("1 The Lord is my shepherd. 2 I shall not want. 3 He restoreth my soul.", 1, "I shall not want."),
         ("Glory! Amen. Glory! Amen.", 2, "Glory!"),  # the second time, where it is said
-        ("Glory [x] be, said he. Amen.", 0, None),  # a label cut from inside: not found as written
+        ("Glory [x] be, said he. Amen.", 0, "Glory [x] be, said he."),  # a label cut from inside
+        (
+            "1 God so loved the world,a that he gave. 2 He sent. 3 Not",
+            0,
+            "God so loved the world,a that he gave.",
+        ),
+        ("AL: Good my lord, (She curtsies) how?\nBO: Well.", 0, "Good my lord, (She curtsies) how?"),
         ("Glory [x] be, said he. Amen.", 1, "Amen."),  # the next still is
         ("One line.", 1, None),  # no such section
     ],

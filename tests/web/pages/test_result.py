@@ -88,6 +88,16 @@ def test_a_result_not_read_against_the_pieces_text_shows_its_words_in_one_line()
     assert marked_lines(words, None) == [words]  # the piece is no longer shared
 
 
+def test_a_blank_line_and_a_label_under_it_are_one_stanza_break() -> None:
+    """QA: "Refrain:" under a blank line is no word, and the result showed two breaks."""
+    from web.pages.text import MarkedWord, marked_lines
+
+    words = [
+        MarkedWord(w, "correct", "correct", None, None, None, False, None, i) for i, w in enumerate("abc")
+    ]
+    assert marked_lines(words, "a b\n\nRefrain:\nc") == [words[:2], [], words[2:]]
+
+
 def test_a_result_with_a_word_missed_never_shows_100_percent(app: Flask) -> None:
     client = signed_in(app, "ada")
     long = " ".join(["The quick brown fox jumps over the lazy dog."] * 25)  # 225 words

@@ -52,7 +52,11 @@ _BYLINE = re.compile(rf"^[ \t]*[Bb]y[ \t]+{_NAME}[ \t\r]*$")
 BYLINE_LINES = 3  # a title, maybe a subtitle, then the author
 _SIGNED = rf"[ \t]*(?:\u2014|\u2013|--?|~)[ \t]*(?P<cue>{_NAME})(?:,[ \t]+[^\n]{{1,60}})?"
 _SIGNATURE = re.compile(rf"(?:^|(?<=[.!?\"'\u201d\u2019][ \t])){_SIGNED}\s*\Z", re.MULTILINE)
+SIGNATURE_CHARS = 400  # a dash, a name of up to five words, and a source of up to 60
 # After a closing quotation mark a signature may end any line: quotations pasted together.
+# What a quotation's signature starts with; found by a fast scan, where _QUOTE_SIGNED's
+# look-behind is tried at every character.
+_QUOTED_DASH = re.compile('["\u201d][ \t]*(?:\u2014|\u2013|-|~)')
 _QUOTE_SIGNED = re.compile(rf"(?<=[\"\u201d][ \t]){_SIGNED}[ \t\r]*$", re.MULTILINE)
 # A catechism's marks at a line's start: "Q. 1.", "A.", "Question 2:", "Answer:".
 _CATECHISM = re.compile(
@@ -68,8 +72,20 @@ def without_headings(text: str, taken: list[str] | None) -> str:
     text = _without_stanza_numbers(text, taken)
     text = _without_byline(text, taken)
     text = _without_catechism_marks(text, taken)
-    text = _cut(_SIGNATURE, text, taken)
-    return _cut(_QUOTE_SIGNED, text, taken) if "\n" in text else text
+    text = _without_signature(text, taken)
+    return _cut(_QUOTE_SIGNED, text, taken) if "\n" in text and _QUOTED_DASH.search(text) else text
+
+
+def _without_signature(text: str, taken: list[str] | None) -> str:
+    """A signature ends the text: looked for in its last ``SIGNATURE_CHARS`` only, not
+    tried at every character of a long one (``search`` from a position keeps ``^`` and
+    the look-behind reading the text as a whole)."""
+    found = _SIGNATURE.search(text, max(0, len(text.rstrip()) - SIGNATURE_CHARS))
+    if found is None:
+        return text
+    if taken is not None:  # a signature's name, not its source's date: "one" said is no cue
+        taken.append(found.group("cue").strip())
+    return text[: found.start()] + "\n" * found.group().count("\n")  # its line breaks kept
 
 
 def _cut(pattern: re.Pattern[str], text: str, taken: list[str] | None) -> str:

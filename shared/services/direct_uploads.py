@@ -153,6 +153,8 @@ def _check_object(storage: Storage, grant: UploadGrant) -> str:
             meter.add(chunk)
     except ServiceError:  # more bytes than promised
         return _reject(storage, grant, "The uploaded file is larger than declared.")
+    except StorageError as exc:  # dropped while read back: the object stays for a retry
+        raise _storage_unavailable() from exc
     finally:
         stream.close()
     if meter.size != grant.size or meter.sha256 != grant.sha256:

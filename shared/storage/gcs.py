@@ -118,7 +118,8 @@ class GcsStorage:
         blob = self._blob(key)
         try:
             blob.reload(**self._calls)  # fails now, not halfway through a response, if it is missing
-            return cast(ReadableFile, blob.open("rb", chunk_size=1024 * 1024, **self._calls))
+            reader = cast(ReadableFile, blob.open("rb", chunk_size=1024 * 1024, **self._calls))
+            return _CheckedReader(reader, self.url)
         except gexc.NotFound as exc:
             raise RecordingMissing(f"no recording stored under {key!r}") from exc
         except UNREACHABLE as exc:
@@ -145,3 +146,27 @@ class GcsStorage:
             raise StorageError(f"bucket {self._bucket.name!r} does not exist") from exc
         except UNREACHABLE as exc:  # unretried: raw HTTP errors too
             raise StorageError(f"storage unreachable: {exc}") from exc
+
+
+class _CheckedReader:
+    """A blob's reader whose failures mid-read are the port's ``StorageError``, which the
+    services answer 503, not the client library's own (QA: completing a direct upload
+    while storage dropped the connection was a 500)."""
+
+    def __init__(self, reader: ReadableFile, url: str) -> None:
+        self._reader, self._url = reader, url
+
+    def read(self, size: int = -1, /) -> bytes:
+        try:
+            return self._reader.read(size)
+        except UNREACHABLE as exc:
+            raise StorageError(f"read from {self._url} failed: {exc}") from exc
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        try:
+            return self._reader.seek(offset, whence)
+        except UNREACHABLE as exc:
+            raise StorageError(f"read from {self._url} failed: {exc}") from exc
+
+    def close(self) -> None:
+        self._reader.close()

@@ -307,6 +307,28 @@ def test_storage_down_at_completion_is_503_not_nothing_uploaded(
     assert complete(client, piece_id, grant["upload_id"]).status_code == 202  # the object was kept
 
 
+def test_storage_dropped_while_the_object_is_read_back_is_503_and_the_object_kept(
+    app: Flask, wav: bytes, sent: list[uuid.UUID], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The client library's own error (a dropped connection) reached the web as a 500.
+    import requests
+    from google.cloud.storage.fileio import BlobReader
+
+    client = app.test_client()
+    piece_id = make_piece(client)
+    grant = start(client, piece_id, wav).get_json()
+    assert put(grant, wav) == 200
+
+    def dropped(self: BlobReader, size: int = -1) -> bytes:
+        raise requests.exceptions.ConnectionError("connection reset by peer")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(BlobReader, "read", dropped)
+        refused = complete(client, piece_id, grant["upload_id"])
+    assert (refused.status_code, code_of(refused)) == (503, "storage_unavailable") and sent == []
+    assert complete(client, piece_id, grant["upload_id"]).status_code == 202  # the object was kept
+
+
 def test_uploads_belong_to_their_learner_and_piece(app: Flask, wav: bytes, sent: list[uuid.UUID]) -> None:
     client = app.test_client()
     piece_id, other_piece = make_piece(client), make_piece(client)

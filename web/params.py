@@ -13,6 +13,9 @@ from shared.services.errors import ErrorKind, ServiceError
 MAX_PAGE = 100
 DIGITS = re.compile(r"[0-9]{1,30}")
 MAX_OFFSET = 2**63 - 1  # a Postgres bigint; past it the database, not the client, would fail
+PAGE_RANGES = (
+    f"limit and offset are whole numbers, limit from 1 to {MAX_PAGE} and offset from 0 to {MAX_OFFSET}."
+)
 MAX_TEXT_VERSION = 2**31 - 1  # a Postgres integer
 VERSION = re.compile(r"[1-9][0-9]{0,9}")
 
@@ -29,15 +32,12 @@ def string_field(body: dict[str, Any], name: str, code: str) -> str:
 
 def page_args() -> tuple[int, int]:
     limit_text, offset_text = request.args.get("limit", "20"), request.args.get("offset", "0")
+    # One message for both refusals, with both ranges (QA: "limit=-1" and "limit=0" read differently).
     if not (DIGITS.fullmatch(limit_text) and DIGITS.fullmatch(offset_text)):  # int() takes " 5", "1_0"
-        raise ServiceError(
-            ErrorKind.INVALID, "invalid_page", f"limit (1-{MAX_PAGE}) and offset (from 0) are whole numbers."
-        )
+        raise ServiceError(ErrorKind.INVALID, "invalid_page", PAGE_RANGES)
     limit, offset = int(limit_text), int(offset_text)
     if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
-        raise ServiceError(
-            ErrorKind.INVALID, "invalid_page", f"limit is 1-{MAX_PAGE}, and offset a whole number from 0."
-        )
+        raise ServiceError(ErrorKind.INVALID, "invalid_page", PAGE_RANGES)
     return limit, offset
 
 

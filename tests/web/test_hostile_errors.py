@@ -206,7 +206,10 @@ def test_a_missing_field_is_named_as_missing(app: Flask) -> None:
         assert response.get_json()["error"]["message"] == f"Send {field}."
 
 
-def test_a_negative_page_is_refused_with_the_ranges(client: FlaskClient) -> None:
-    response = client.get("/api/v1/pieces?limit=-1")
-    assert (response.status_code, code_of(response)) == (400, "invalid_page")
-    assert "whole numbers" in response.get_json()["error"]["message"]
+def test_a_page_out_of_range_is_refused_with_the_ranges(client: FlaskClient) -> None:
+    messages = set()
+    for query in ("limit=-1", "limit=0", "limit=1000", "offset=x", f"offset={2**63}"):
+        response = client.get(f"/api/v1/pieces?{query}")
+        assert (response.status_code, code_of(response)) == (400, "invalid_page"), query
+        messages.add(response.get_json()["error"]["message"])
+    assert len(messages) == 1 and "limit from 1 to" in messages.pop()  # one message, both ranges

@@ -49,8 +49,11 @@ def result_page(uow: UnitOfWorkPort, learner: UserView, attempt_id: uuid.UUID) -
 def _rescored(uow: UnitOfWorkPort, attempt_id: uuid.UUID) -> Rescored | None:
     """The first score, when a later scoring version shows another accuracy: scores are
     shown in whole percent, so a change too small to show is none."""
-    first, latest = uow.results.first_score(attempt_id), uow.results.latest_score(attempt_id)
-    if first is None or latest is None or first.scoring_version == latest.scoring_version:
+    stamps = uow.results.score_stamps(attempt_id)  # the result itself is read once, by the view
+    if not stamps:
+        return None
+    first, latest = stamps[0], stamps[-1]
+    if first.scoring_version == latest.scoring_version:
         return None
     if round(first.accuracy) == round(latest.accuracy):
         return None

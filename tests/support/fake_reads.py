@@ -10,7 +10,14 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.db.repositories.records import AttemptRecord, Conflict, KeyedAttempt, NewAttempt, ScoreRecord
+from shared.db.repositories.records import (
+    AttemptRecord,
+    Conflict,
+    KeyedAttempt,
+    NewAttempt,
+    ScoreRecord,
+    ScoreStamp,
+)
 from shared.domain.clock import utcnow
 
 if TYPE_CHECKING:
@@ -94,9 +101,10 @@ class ResultReads:
         rows = [r for (a, _), r in self._tables().scores.items() if a == attempt_id]
         return self._score(max(rows, key=lambda r: r["created_at"])) if rows else None
 
-    def first_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
-        rows = [r for (a, _), r in self._tables().scores.items() if a == attempt_id]
-        return self._score(min(rows, key=lambda r: r["created_at"])) if rows else None
+    def score_stamps(self, attempt_id: uuid.UUID) -> list[ScoreStamp]:
+        rows = sorted((r for (a, _), r in self._tables().scores.items() if a == attempt_id),
+                      key=lambda r: r["created_at"])  # fmt: skip
+        return [ScoreStamp(r["scoring_version"], r["accuracy"], r["created_at"]) for r in rows]
 
     def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:
         tables = self._tables()

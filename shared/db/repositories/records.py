@@ -73,6 +73,15 @@ class AttemptRecord:
 
 
 @dataclass(frozen=True)
+class ScoreStamp:
+    """A score row without its result: which scoring, what accuracy, when."""
+
+    scoring_version: str
+    accuracy: float
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class ScoreRecord:
     attempt_id: uuid.UUID
     scoring_version: str

@@ -10,7 +10,13 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared.db.repositories.records import ScoreRecord, StoredAttempt, StoredTranscript, TranscriptKey
+from shared.db.repositories.records import (
+    ScoreRecord,
+    ScoreStamp,
+    StoredAttempt,
+    StoredTranscript,
+    TranscriptKey,
+)
 from shared.domain.result import ScoredAttempt
 
 
@@ -53,8 +59,9 @@ class ResultRepository(Protocol):
         """The attempt's newest score row (a re-score's, once there is one)."""
         ...
 
-    def first_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
-        """The attempt's oldest score row: what the learner read when it was scored."""
+    def score_stamps(self, attempt_id: uuid.UUID) -> list[ScoreStamp]:
+        """The attempt's score rows without their results, oldest (what the learner first
+        read) first: cheap beside ``latest_score``, which reads a whole result."""
         ...
 
     def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:

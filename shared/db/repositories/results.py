@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from shared.db import models
 from shared.db.repositories import score_batches
 from shared.db.repositories.attempts import scored_at
-from shared.db.repositories.records import ScoreRecord, StoredAttempt, StoredTranscript, TranscriptKey
+from shared.db.repositories.records import (
+    ScoreRecord,
+    ScoreStamp,
+    StoredAttempt,
+    StoredTranscript,
+    TranscriptKey,
+)
 from shared.domain.result import ScoredAttempt
 
 A = models.Attempt
@@ -83,15 +89,13 @@ class SqlResults:
         return [StoredAttempt(*row) for row in rows]
 
     def latest_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
-        return self._one_score(attempt_id, S.created_at.desc())
-
-    def first_score(self, attempt_id: uuid.UUID) -> ScoreRecord | None:
-        return self._one_score(attempt_id, S.created_at.asc())
-
-    def _one_score(self, attempt_id: uuid.UUID, order: Any) -> ScoreRecord | None:
-        query = _scores().where(S.attempt_id == attempt_id).order_by(order).limit(1)
+        query = _scores().where(S.attempt_id == attempt_id).order_by(S.created_at.desc()).limit(1)
         row = self._session.execute(query).tuples().one_or_none()
         return ScoreRecord(*row) if row else None
+
+    def score_stamps(self, attempt_id: uuid.UUID) -> list[ScoreStamp]:
+        query = select(S.scoring_version, S.accuracy, S.created_at).where(S.attempt_id == attempt_id)
+        return [ScoreStamp(*row) for row in self._session.execute(query.order_by(S.created_at)).tuples()]
 
     def newest_scores(self, learner_id: uuid.UUID, piece_id: uuid.UUID) -> list[ScoreRecord]:
         rows = self._session.execute(

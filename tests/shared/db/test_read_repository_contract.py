@@ -82,8 +82,8 @@ def test_the_latest_score_is_the_newest_row(world: World) -> None:
     assert (latest.scoring_version, latest.accuracy, latest.result["scoring_version"]) == ("v2", 70, "v2")
     assert latest.attempt_created_at == world.attempt(attempt_id)["created_at"]
     with world.uow() as uow:
-        first = uow.results.first_score(attempt_id)
-    assert first is not None and (first.scoring_version, first.accuracy) == ("v1", 50)
+        stamps = uow.results.score_stamps(attempt_id)
+    assert [(s.scoring_version, s.accuracy) for s in stamps] == [("v1", 50), ("v2", 70)]  # oldest first
 
 
 def test_newest_scores_are_one_per_attempt_of_the_learner_on_the_piece(world: World) -> None:
